@@ -1,0 +1,38 @@
+# Every target sets up what it needs itself: a fresh machine needs only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test lint typecheck check generate gen-check pytest clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== a clean sample of events (every payload variant) =="
+	$(BIN)/llm-hub validate examples/sample-events.ndjson
+	@echo
+	@echo "== a sample with planted producer mistakes (exit code 1 is the expected verdict) =="
+	$(BIN)/llm-hub validate examples/sample-events-with-mistakes.ndjson; test $$? -eq 1
+
+test: lint typecheck check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: $(STAMP)
+	$(BIN)/llm-hub check
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,185 @@
+"""`llm-hub check`: lint every schema version folder.
+
+Each rule is a small function that yields findings; `check_all` runs them over every version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing.exceptions import Unresolvable
+
+from .schema_store import SchemaSet, TypeEntry, expected_id, load_folder
+from .schema_walk import iter_subschemas
+from .versions import available_versions, schemas_root
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# A `$defs` entry of this name holds the members of a type that other schemas extend (a tagged
+# union variant adds its tag, AnalyticsEvent adds `payload`); whoever references it closes it.
+FIELDS_FRAGMENT = "fields"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    pointer: str
+    rule: str
+    message: str
+
+    def location(self, root: Path) -> str:
+        try:
+            shown = self.path.relative_to(root.parent)
+        except ValueError:
+            shown = self.path
+        return f"{shown}#{self.pointer}" if self.pointer else str(shown)
+
+
+Rule = Callable[[SchemaSet], Iterator[Finding]]
+
+
+def rule_parse(schemas: SchemaSet) -> Iterator[Finding]:
+    for problem in schemas.problems:
+        yield Finding(problem.path, "", "parse", f"line {problem.line}: {problem.message}")
+
+
+def rule_metaschema(schemas: SchemaSet) -> Iterator[Finding]:
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for path, document in schemas.documents.items():
+        if document.get("$schema") != DIALECT:
+            yield Finding(path, "/$schema", "dialect", f"$schema must be {DIALECT}")
+        for error in meta.iter_errors(document):
+            yield Finding(path, error.json_path[1:].replace(".", "/"), "metaschema", error.message)
+
+
+def rule_ids(schemas: SchemaSet) -> Iterator[Finding]:
+    for path, document in schemas.documents.items():
+        want = expected_id(schemas.version, path.relative_to(schemas.folder))
+        if document.get("$id") != want:
+            yield Finding(path, "/$id", "id", f"$id must be {want!r} (stable, never fetched)")
+
+
+def rule_refs(schemas: SchemaSet) -> Iterator[Finding]:
+    for path, document in schemas.documents.items():
+        base = str(document.get("$id") or path.resolve().as_uri())
+        resolver = schemas.registry.resolver(base_uri=base)
+        for pointer, sub in iter_subschemas(document):
+            ref = sub.get("$ref")
+            if ref is None:
+                continue
+            try:
+                resolver.lookup(str(ref))
+            except Unresolvable:
+                yield Finding(path, pointer + "/$ref", "ref",
+                              f"$ref {ref!r} does not resolve to a local schema")
+
+
+def rule_titles(schemas: SchemaSet) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], TypeEntry] = {}
+    titled_files = {t.path for t in schemas.types if not t.pointer}
+    for path in schemas.documents:
+        relative = path.relative_to(schemas.folder)
+        if len(relative.parts) == 2 and path not in titled_files:
+            yield Finding(path, "/title", "title", "a schema in an area folder needs a title")
+    for entry in schemas.types:
+        if not entry.pointer and entry.path.stem != entry.name:
+            yield Finding(entry.path, "/title", "title",
+                          f"title {entry.name!r} differs from the file name {entry.path.name!r}")
+        key = (entry.area, entry.name)
+        if key in seen:
+            yield Finding(entry.path, entry.pointer + "/title", "title",
+                          f"title {entry.name!r} is also used by {seen[key].path.name}")
+        seen[key] = entry
+
+
+def rule_descriptions(schemas: SchemaSet) -> Iterator[Finding]:
+    for path, document in schemas.documents.items():
+        for pointer, sub in iter_subschemas(document):
+            if "/if" in pointer:
+                continue  # `if` conditions only test a tag
+            if "title" in sub and not _text(sub.get("description")):
+                yield Finding(path, pointer, "description", "type without a description")
+            for name, prop in (sub.get("properties") or {}).items():
+                if isinstance(prop, dict) and set(prop) - {"const"} and not _text(prop.get("description")):
+                    yield Finding(path, f"{pointer}/properties/{name}", "description",
+                                  "property without a description")
+
+
+def rule_closed_objects(schemas: SchemaSet) -> Iterator[Finding]:
+    """Strict by default: every object with declared members states whether others are allowed."""
+    for path, document in schemas.documents.items():
+        for pointer, sub in iter_subschemas(document):
+            if "properties" not in sub or "/if" in pointer or "/then" in pointer:
+                continue
+            if pointer.endswith(f"/$defs/{FIELDS_FRAGMENT}"):
+                continue
+            if _states_closure(sub) or _variants_state_closure(sub):
+                continue
+            yield Finding(path, pointer, "closed",
+                          "object declares properties but neither additionalProperties "
+                          "nor unevaluatedProperties")
+
+
+def _states_closure(schema: dict[str, Any]) -> bool:
+    return "additionalProperties" in schema or "unevaluatedProperties" in schema
+
+
+def _variants_state_closure(schema: dict[str, Any]) -> bool:
+    """An internally tagged union is closed (or explicitly opened) by each of its variants."""
+    branches = [b for b in schema.get("allOf", []) if isinstance(b, dict) and "then" in b]
+    return bool(branches) and all(_states_closure(b["then"]) for b in branches)
+
+
+def rule_examples(schemas: SchemaSet) -> Iterator[Finding]:
+    for entry in schemas.types:
+        examples = entry.schema.get("examples")
+        if not examples:
+            yield Finding(entry.path, entry.pointer + "/examples", "examples", "type has no examples")
+            continue
+        validator = schemas.reference_validator(entry)
+        for index, example in enumerate(examples):
+            for error in validator.iter_errors(example):
+                where = "/" + "/".join(str(p) for p in error.absolute_path)
+                yield Finding(entry.path, f"{entry.pointer}/examples/{index}", "example",
+                              f"invalid at {where if where != '/' else '(root)'}: {error.message}")
+        yield from _variant_coverage(entry, examples)
+
+
+def _variant_coverage(entry: TypeEntry, examples: list[Any]) -> Iterator[Finding]:
+    """Every tagged-union variant is shown by at least one example."""
+    branches = [b for b in entry.schema.get("allOf", []) if isinstance(b, dict) and "if" in b]
+    shown: defaultdict[str, int] = defaultdict(int)
+    for branch in branches:
+        (tag, condition), = branch["if"]["properties"].items()
+        value = condition["const"]
+        shown[f"{tag}={value}"] += sum(
+            1 for ex in examples if isinstance(ex, dict) and ex.get(tag) == value
+        )
+    for variant, count in shown.items():
+        if count == 0:
+            yield Finding(entry.path, entry.pointer + "/examples", "examples",
+                          f"no example shows the variant {variant}")
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+RULES: tuple[Rule, ...] = (
+    rule_parse, rule_metaschema, rule_ids, rule_refs, rule_titles, rule_descriptions,
+    rule_closed_objects, rule_examples,
+)
+
+
+def check_folder(folder: Path, version: str | None = None) -> list[Finding]:
+    schemas = load_folder(folder, version)
+    return [finding for rule in RULES for finding in rule(schemas)]
+
+
+def check_all(root: Path | None = None) -> dict[str, list[Finding]]:
+    base = root or schemas_root()
+    return {version: check_folder(base / version, version) for version in available_versions(base)}

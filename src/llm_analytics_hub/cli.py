@@ -1,0 +1,106 @@
+"""The `llm-hub` command line. Commands only parse options; the work lives in plain modules."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from . import catalogue as catalogue_mod
+from .check import check_all
+from .errors import HubError
+from .schema_store import AREAS
+from .versions import schemas_root
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"llm-hub: error: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: F) -> F:
+    """One-line errors and exit code 2 instead of tracebacks; quiet exit on a closed pipe."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HubError as exc:
+            fail(str(exc))
+        except BrokenPipeError:
+            # stdout was closed early (e.g. `| head`): stop quietly, like other Unix tools.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="llm-analytics-hub", prog_name="llm-hub")
+def main() -> None:
+    """Schema-first toolkit for LLM analytics data: check, generate, validate."""
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def check(fmt: str) -> None:
+    """Lint every schema version: metaschema, offline $refs, titles, descriptions, examples."""
+    root = schemas_root()
+    results = check_all(root)
+    total = 0
+    for version, findings in results.items():
+        total += len(findings)
+        for finding in findings:
+            if fmt == "json":
+                click.echo(json.dumps({"version": version, "file": finding.location(root),
+                                       "rule": finding.rule, "message": finding.message}))
+            else:
+                click.echo(f"{finding.location(root)}: [{finding.rule}] {finding.message}")
+    summary = f"checked {len(results)} version(s): {', '.join(results)}; {total} finding(s)"
+    if fmt == "json":
+        click.echo(json.dumps({"summary": {"versions": list(results), "findings": total}}))
+    else:
+        click.echo(summary, err=total > 0)
+    sys.exit(1 if total else 0)
+
+
+@main.command()
+@click.option("--area", type=click.Choice(AREAS), help="Only types of this area.")
+@click.option("--version", "version", help="Only types of this schema version.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def schemas(area: str | None, version: str | None, fmt: str) -> None:
+    """List every catalogue type with its area, versions and a one-line description."""
+    rows = catalogue_mod.catalogue(area=area, version=version)
+    if fmt == "json":
+        for row in rows:
+            click.echo(json.dumps({"type": row.name, "area": row.area,
+                                   "versions": list(row.versions), "description": row.summary}))
+        return
+    width = max((len(r.name) for r in rows), default=10)
+    click.echo(f"{'TYPE':<{width}}  {'AREA':<11}  {'VERSIONS':<9}  DESCRIPTION")
+    for row in rows:
+        click.echo(f"{row.name:<{width}}  {row.area:<11}  {','.join(row.versions):<9}  {row.summary}")
+    click.echo(f"{len(rows)} types", err=True)
+
+
+@main.command()
+@click.argument("type_name", metavar="TYPE")
+@click.option("--version", "version", help="Schema version (default: the newest).")
+@click.option("--index", default=0, show_default=True, help="Which of the type's examples.")
+@guarded
+def example(type_name: str, version: str | None, index: int) -> None:
+    """Print a valid example of TYPE (bare name, or area.Name for colliding names)."""
+    click.echo(json.dumps(catalogue_mod.example_of(type_name, version, index), indent=2,
+                          ensure_ascii=False))

@@ -1,0 +1,167 @@
+"""Load one schema version folder into an offline registry and index its catalogue types.
+
+Every `$ref` resolves from the files of the folder itself: the registry has no retriever, so a
+reference to anything else is an error, never a network request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
+
+from .errors import HubError
+from .formats import format_checker
+from .versions import available_versions, schemas_root
+
+AREAS = ("events", "metadata", "metrics", "timeseries", "correlation", "api")
+ID_BASE = "https://llm-analytics-hub.invalid/schemas/"
+
+Schema = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TypeEntry:
+    """One catalogue type: a titled schema resource in an area folder."""
+
+    name: str
+    area: str
+    version: str
+    path: Path
+    pointer: str  # JSON pointer of the schema inside its file; "" for a whole file
+    uri: str  # absolute URI that a $ref can use to reach the schema
+    schema: Schema
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.area}.{self.name}"
+
+    @property
+    def description(self) -> str:
+        return str(self.schema.get("description", ""))
+
+    @property
+    def examples(self) -> list[Any]:
+        return list(self.schema.get("examples", []))
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    path: Path
+    line: int
+    message: str
+
+
+@dataclass
+class SchemaSet:
+    """All schema documents of one version folder, their registry and their catalogue types."""
+
+    version: str
+    folder: Path
+    documents: dict[Path, Schema] = field(default_factory=dict)
+    problems: list[LoadProblem] = field(default_factory=list)
+    types: list[TypeEntry] = field(default_factory=list)
+    registry: Registry[Any] = field(default_factory=lambda: Registry(retrieve=_refuse_retrieval))
+
+    def lookup(self, name: str) -> TypeEntry:
+        """Find a type by bare name (`LatencyMetrics`) or area-qualified name (`metrics.TimeWindow`)."""
+        if "." in name:
+            area, _, bare = name.partition(".")
+            hits = [t for t in self.types if t.area == area and t.name == bare]
+        else:
+            hits = [t for t in self.types if t.name == name]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            options = ", ".join(sorted(t.qualified for t in hits))
+            raise HubError(f"type {name!r} is ambiguous in {self.version}; use one of: {options}")
+        raise HubError(f"unknown type {name!r} in schema version {self.version}")
+
+    def reference_validator(self, entry: TypeEntry) -> Draft202012Validator:
+        """python-jsonschema validator for a type, with format assertion on."""
+        schema = entry.schema if not entry.pointer else {"$ref": entry.uri}
+        return Draft202012Validator(schema, registry=self.registry, format_checker=format_checker())
+
+
+def _refuse_retrieval(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)
+
+
+def expected_id(version: str, relative: Path) -> str:
+    return ID_BASE + f"{version}/{relative.as_posix()}"
+
+
+def iter_schema_files(folder: Path) -> Iterator[Path]:
+    yield from sorted(p for p in folder.rglob("*.json") if p.is_file())
+
+
+def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
+    """Read every *.json under `folder`; parse problems are collected, not raised."""
+    if not folder.is_dir():
+        raise HubError(f"schema version folder not found: {folder}")
+    schema_set = SchemaSet(version=version or folder.name, folder=folder)
+    resources: list[tuple[str, Resource[Any]]] = []
+    for path in iter_schema_files(folder):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            schema_set.problems.append(LoadProblem(path, 1, f"not UTF-8: {exc.reason}"))
+            continue
+        except json.JSONDecodeError as exc:
+            schema_set.problems.append(LoadProblem(path, exc.lineno, f"not JSON: {exc.msg}"))
+            continue
+        if not isinstance(document, dict):
+            schema_set.problems.append(LoadProblem(path, 1, "a schema file must hold a JSON object"))
+            continue
+        schema_set.documents[path] = document
+        uri = document.get("$id") or path.resolve().as_uri()
+        resources.append((str(uri), Resource.from_contents(document, default_specification=DRAFT202012)))
+        _index_types(schema_set, path, document, str(uri))
+    schema_set.registry = schema_set.registry.with_resources(resources).crawl()
+    schema_set.types.sort(key=lambda t: (AREAS.index(t.area) if t.area in AREAS else 99, t.name))
+    return schema_set
+
+
+def _index_types(schema_set: SchemaSet, path: Path, document: Schema, uri: str) -> None:
+    relative = path.relative_to(schema_set.folder)
+    if len(relative.parts) != 2 or relative.parts[0] not in AREAS:
+        return  # shared definitions at the version root are not catalogue types
+    area = relative.parts[0]
+
+    def add(schema: Schema, pointer: str) -> None:
+        title = schema.get("title")
+        if isinstance(title, str) and title:
+            schema_set.types.append(
+                TypeEntry(title, area, schema_set.version, path, pointer, f"{uri}#{pointer}" if pointer else uri, schema)
+            )
+
+    add(document, "")
+    defs = document.get("$defs")
+    if isinstance(defs, dict):
+        for key, sub in sorted(defs.items()):
+            if isinstance(sub, dict):
+                add(sub, f"/$defs/{key}")
+
+
+@cache
+def load_version(version: str) -> SchemaSet:
+    """The schema set of a released or draft version under the schemas root (cached)."""
+    known = available_versions()
+    if version not in known:
+        raise HubError(f"unknown schema version {version!r}; known versions: {', '.join(known)}")
+    return load_folder(schemas_root() / version, version)
+
+
+def latest_version() -> str:
+    versions = available_versions()
+    if not versions:
+        raise HubError(f"no schema versions under {schemas_root()}")
+    return versions[-1]
