@@ -69,7 +69,7 @@ class SchemaSet:
     documents: dict[Path, Schema] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     types: list[TypeEntry] = field(default_factory=list)
-    registry: Registry[Any] = field(default_factory=lambda: Registry(retrieve=_refuse_retrieval))
+    registry: Registry[Any] = field(default_factory=lambda: Registry(retrieve=_refuse_retrieval))  # type: ignore[call-arg]
 
     def lookup(self, name: str) -> TypeEntry:
         """Find a type by bare name (`LatencyMetrics`) or area-qualified name (`metrics.TimeWindow`)."""
@@ -92,7 +92,7 @@ class SchemaSet:
 
 
 def _refuse_retrieval(uri: str) -> Resource[Any]:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def expected_id(version: str, relative: Path) -> str:
@@ -139,9 +139,8 @@ def _index_types(schema_set: SchemaSet, path: Path, document: Schema, uri: str) 
     def add(schema: Schema, pointer: str) -> None:
         title = schema.get("title")
         if isinstance(title, str) and title:
-            schema_set.types.append(
-                TypeEntry(title, area, schema_set.version, path, pointer, f"{uri}#{pointer}" if pointer else uri, schema)
-            )
+            type_uri = f"{uri}#{pointer}" if pointer else uri
+            schema_set.types.append(TypeEntry(title, area, schema_set.version, path, pointer, type_uri, schema))
 
     add(document, "")
     defs = document.get("$defs")
