@@ -3,46 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
 from . import catalogue as catalogue_mod
 from .check import check_all
-from .errors import HubError
+from .cli_support import fail, guarded
 from .schema_store import AREAS
 from .versions import schemas_root
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fail(message: str, code: int = 2) -> None:
-    click.echo(f"llm-hub: error: {message}", err=True)
-    sys.exit(code)
-
-
-def guarded(func: F) -> F:
-    """One-line errors and exit code 2 instead of tracebacks; quiet exit on a closed pipe."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except HubError as exc:
-            fail(str(exc))
-        except BrokenPipeError:
-            # stdout was closed early (e.g. `| head`): stop quietly, like other Unix tools.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(1)
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
-
-    return wrapper  # type: ignore[return-value]
+__all__ = ["fail", "guarded", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,3 +75,8 @@ def example(type_name: str, version: str | None, index: int) -> None:
     """Print a valid example of TYPE (bare name, or area.Name for colliding names)."""
     click.echo(json.dumps(catalogue_mod.example_of(type_name, version, index), indent=2,
                           ensure_ascii=False))
+
+
+from .validation.command import validate_command  # noqa: E402 - commands register after `main`
+
+main.add_command(validate_command)

@@ -7,7 +7,7 @@ reference to anything else is an error, never a network request.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -95,6 +95,13 @@ def _refuse_retrieval(uri: str) -> Resource[Any]:
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
+def offline_registry(documents: Iterable[tuple[str, Schema]]) -> Registry[Any]:
+    """A registry of the given (URI, schema) pairs that never retrieves anything else."""
+    registry: Registry[Any] = Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+    resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in documents]
+    return registry.with_resources(resources).crawl()
+
+
 def expected_id(version: str, relative: Path) -> str:
     return ID_BASE + f"{version}/{relative.as_posix()}"
 
@@ -108,7 +115,7 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
     if not folder.is_dir():
         raise HubError(f"schema version folder not found: {folder}")
     schema_set = SchemaSet(version=version or folder.name, folder=folder)
-    resources: list[tuple[str, Resource[Any]]] = []
+    resources: list[tuple[str, Schema]] = []
     for path in iter_schema_files(folder):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
@@ -123,9 +130,9 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
             continue
         schema_set.documents[path] = document
         uri = document.get("$id") or path.resolve().as_uri()
-        resources.append((str(uri), Resource.from_contents(document, default_specification=DRAFT202012)))
+        resources.append((str(uri), document))
         _index_types(schema_set, path, document, str(uri))
-    schema_set.registry = schema_set.registry.with_resources(resources).crawl()
+    schema_set.registry = offline_registry(resources)
     schema_set.types.sort(key=lambda t: (AREAS.index(t.area) if t.area in AREAS else 99, t.name))
     return schema_set
 

@@ -1,0 +1,91 @@
+"""Compiled validators for one catalogue type at one schema version.
+
+Two engines see the same schemas: jsonschema-rs (fast, used for every document) and
+python-jsonschema (the reference). The differential test proves they agree on verdicts and on
+the instance locations of errors; `engine="reference"` runs the reference alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator
+from referencing import Registry
+
+from ..formats import format_checker
+from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
+from .findings import Finding, pointer
+from .lenient import lenient_copy
+
+
+@cache
+def _documents(version: str, lenient: bool) -> tuple[tuple[str, dict[str, Any]], ...]:
+    schemas = load_version(version)
+    pairs = []
+    for document in schemas.documents.values():
+        doc = dict(document)
+        pairs.append((str(doc["$id"]), lenient_copy(doc) if lenient else doc))
+    return tuple(pairs)
+
+
+@cache
+def _rs_registry(version: str, lenient: bool) -> Any:
+    return jsonschema_rs.Registry(list(_documents(version, lenient)))
+
+
+@cache
+def _reference_registry(version: str, lenient: bool) -> Registry[Any]:
+    if not lenient:
+        return load_version(version).registry
+    return offline_registry(_documents(version, lenient))
+
+
+class CompiledType:
+    """Both engines for one (type, version, leniency); each compiled on first use."""
+
+    def __init__(self, schemas: SchemaSet, entry: TypeEntry, *, lenient: bool) -> None:
+        self.entry = entry
+        self.version = schemas.version
+        self.lenient = lenient
+        self._root: dict[str, Any] = {"$ref": entry.uri}
+        self._fast: Any = None
+        self._reference: Draft202012Validator | None = None
+
+    @property
+    def fast(self) -> Any:
+        if self._fast is None:
+            self._fast = jsonschema_rs.validator_for(
+                self._root, registry=_rs_registry(self.version, self.lenient), validate_formats=True
+            )
+        return self._fast
+
+    @property
+    def reference(self) -> Draft202012Validator:
+        if self._reference is None:
+            self._reference = Draft202012Validator(
+                self._root, registry=_reference_registry(self.version, self.lenient),
+                format_checker=format_checker(),
+            )
+        return self._reference
+
+    def fast_errors(self, instance: Any) -> Iterator[Finding]:
+        for error in self.fast.iter_errors(instance):
+            path = list(error.schema_path)
+            keyword = next((p for p in reversed(path) if isinstance(p, str)), "")
+            yield Finding(pointer(error.instance_path), pointer(path), keyword, error.message)
+
+    def reference_errors(self, instance: Any) -> Iterator[Finding]:
+        for error in self.reference.iter_errors(instance):
+            yield Finding(pointer(error.absolute_path), pointer(error.absolute_schema_path),
+                          str(error.validator), error.message)
+
+
+def tidy(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Drop a `pattern` error where the same value also failed its `format` (one defect, one line)."""
+    formats = {f.instance_path for f in findings if f.keyword == "format"}
+    if not formats:
+        return tuple(findings)
+    return tuple(f for f in findings if not (f.keyword == "pattern" and f.instance_path in formats))

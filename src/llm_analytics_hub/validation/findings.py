@@ -1,0 +1,39 @@
+"""Validation results as plain data; reporters decide how they look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One error in one document."""
+
+    instance_path: str  # RFC 6901 pointer into the document ("" is the whole document)
+    schema_path: str  # pointer into the schema that failed ("" for parse and version errors)
+    keyword: str  # the failing JSON Schema keyword, or "parse" / "schema_version"
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"instance_path": self.instance_path, "schema_path": self.schema_path,
+                "keyword": self.keyword, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """The verdict on one document of an input."""
+
+    source: str  # file name, or "<stdin>"
+    line: int  # 1-based line of the document (1 for a .json file)
+    errors: tuple[Finding, ...]
+    label: str  # what the document is, for summaries: "telemetry/latency", "LatencyMetrics", ...
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def pointer(parts: Iterable[object]) -> str:
+    """RFC 6901 pointer from path segments (strings and integers)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)

@@ -1,0 +1,76 @@
+"""Turn the bytes of one document into a JSON value, or a one-line reason why not.
+
+orjson does the work. Two things it does not do are handled here, only for the documents that
+need it: integers beyond 64 bits (orjson turns them into floats, which can round into range) and
+duplicate member names (a parser keeps the last one silently; the producers' deserializer rejects
+them, and dropping a member silently would hide data).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+# orjson reads an integer beyond 64 bits as a float. Above the u64 range that float still
+# fails every integer maximum, but just below the i64 minimum it rounds to exactly -2**63 and would
+# pass; such documents are re-read exactly. (A substring test: a regex here costs more than parsing.)
+_NEAR_I64_MIN = b"-922337203685477"
+MAX_DEPTH = 1024  # orjson's nesting limit; deeper documents are rejected, never recursed into
+
+
+class ParseError(ValueError):
+    """The document is not acceptable JSON; the message is one line."""
+
+
+def parse_document(raw: bytes) -> Any:
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(_describe(exc)) from None
+    if _NEAR_I64_MIN in raw:
+        return _parse_exactly(raw)
+    if raw.count(b":") != orjson.dumps(value).count(b":") or b"\\u" in raw:
+        # A member was dropped (each member carries one ':'), or escapes make counting unsafe.
+        _reject_duplicates(raw)
+    return value
+
+
+def _describe(exc: orjson.JSONDecodeError) -> str:
+    reason = exc.msg
+    if "depth limit" in reason:
+        return f"not valid JSON: nested deeper than {MAX_DEPTH} levels"
+    if "BOM" in reason:
+        return "not valid JSON: a UTF-8 byte order mark is only allowed at the start of a file"
+    return f"not valid JSON: {reason} at column {exc.colno}"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ParseError(f"not valid JSON: {name} is not a JSON number")
+
+
+def _parse_exactly(raw: bytes) -> Any:
+    """Python's parser keeps integers exact; used only for documents with very long numbers."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_members)
+    except RecursionError:
+        raise ParseError(f"not valid JSON: nested deeper than {MAX_DEPTH} levels") from None
+    except json.JSONDecodeError as exc:  # pragma: no cover - orjson accepted it already
+        raise ParseError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+
+
+def _reject_duplicates(raw: bytes) -> None:
+    try:
+        json.loads(raw, object_pairs_hook=_unique_members)
+    except RecursionError:  # pragma: no cover - orjson's depth limit is lower
+        raise ParseError(f"not valid JSON: nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ParseError(f"duplicate member {key!r} in one object")
+        result[key] = value
+    return result

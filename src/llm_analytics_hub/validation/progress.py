@@ -1,0 +1,34 @@
+"""A progress line on stderr for long runs at a terminal; silent in pipes and CI logs."""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+LARGE_INPUT_BYTES = 20_000_000
+
+
+class Progress:
+    def __init__(self, err: TextIO, *, enabled: bool) -> None:
+        self.err = err
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.next_draw = self.started + 0.5
+        self.drawn = False
+
+    def tick(self, documents: int, invalid: int) -> None:
+        if not self.enabled or documents & 1023:
+            return
+        now = time.monotonic()
+        if now < self.next_draw:
+            return
+        self.next_draw = now + 0.25
+        rate = documents / max(now - self.started, 1e-9)
+        self.err.write(f"\r{documents:,} documents checked, {invalid:,} invalid ({rate:,.0f}/s)")
+        self.err.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.err.write("\r\033[K")
+            self.err.flush()

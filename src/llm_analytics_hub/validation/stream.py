@@ -1,0 +1,58 @@
+"""Validate a stream of documents, one result per document, in constant memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from .findings import DocumentResult, Finding
+from .inputs import InputSource, read_documents
+from .parsing import ParseError, parse_document
+from .validator import Validator
+
+_PAYLOAD_TAGS = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
+                 "governance": "governance_type"}
+
+
+def label_of(document: Any, type_name: str) -> str:
+    """A short name of what the document is, for summaries: `telemetry/latency`, `custom`, ..."""
+    if type_name != "AnalyticsEvent":
+        return type_name
+    payload = document.get("payload") if isinstance(document, dict) else None
+    if not isinstance(payload, dict):
+        return "(no payload)"
+    payload_type = payload.get("payload_type")
+    if not isinstance(payload_type, str):
+        return "(no payload_type)"
+    data = payload.get("data")
+    tag = _PAYLOAD_TAGS.get(payload_type)
+    variant = data.get(tag) if tag and isinstance(data, dict) else None
+    return f"{payload_type}/{variant}" if isinstance(variant, str) else payload_type
+
+
+def check_raw(raw: bytes, validator: Validator, source: str, line: int) -> DocumentResult:
+    try:
+        document = parse_document(raw)
+    except ParseError as exc:
+        return DocumentResult(source, line, (Finding("", "", "parse", str(exc)),), "(not JSON)")
+    return DocumentResult(source, line, validator.check(document), label_of(document, validator.type_name))
+
+
+def validate_source(source: InputSource, validator: Validator) -> Iterator[DocumentResult]:
+    """Results for every document of one input; raises InputError if it cannot be read."""
+    for line, raw in read_documents(source):
+        if source.kind == "json" and not raw.strip():
+            yield DocumentResult(source.name, 1, (Finding("", "", "parse", "empty file: no JSON document"),),
+                                 "(not JSON)")
+            continue
+        yield check_raw(raw, validator, source.name, line)
+
+
+def validate_stream(lines: Iterable[bytes | str] | IO[bytes] | IO[str], validator: Validator | None = None,
+                    *, name: str = "<stream>") -> Iterator[DocumentResult]:
+    """Validate NDJSON lines (bytes or str, e.g. an open file); blank lines are skipped."""
+    checker = validator or Validator()
+    for line_no, line in enumerate(lines, start=1):
+        raw = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+        if raw.strip():
+            yield check_raw(raw, checker, name, line_no)

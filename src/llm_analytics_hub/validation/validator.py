@@ -1,0 +1,98 @@
+"""Pick the schema for a document and validate it: the Python API behind `llm-hub validate`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from ..errors import HubError
+from ..schema_store import load_version
+from ..versions import DEFAULT_VERSION, available_versions
+from .engines import CompiledType, tidy
+from .findings import Finding
+
+DEFAULT_TYPE = "AnalyticsEvent"
+Engine = Literal["fast", "reference"]
+
+
+class Validator:
+    """Validates documents of one catalogue type; reuse it, compiled schemas are cached.
+
+    The version is `version` when given, else the document's `schema_version` (absent means
+    1.0.0). A document naming an unknown version is invalid (keyword `schema_version`).
+    """
+
+    def __init__(self, schema: str | None = None, version: str | None = None, *,
+                 lenient: bool = False, engine: Engine = "fast") -> None:
+        self.type_name = schema or DEFAULT_TYPE
+        self.forced_version = version
+        self.lenient = lenient
+        self.engine = engine
+        self.known_versions = tuple(available_versions())
+        self._compiled: dict[str, CompiledType | Finding] = {}
+        if version is not None:
+            compiled = self._compile(version)
+            if isinstance(compiled, Finding):
+                raise HubError(compiled.message)
+        elif not any(isinstance(self._compile(v), CompiledType) for v in self.known_versions):
+            load_version(self.known_versions[-1]).lookup(self.type_name)  # raises the precise error
+
+    def _compile(self, version: str) -> CompiledType | Finding:
+        found = self._compiled.get(version)
+        if found is not None:
+            return found
+        if version not in self.known_versions:
+            known = ", ".join(self.known_versions)
+            result: CompiledType | Finding = Finding(
+                "/schema_version", "", "schema_version",
+                f"unknown schema_version {version!r}; known versions: {known}")
+        else:
+            schemas = load_version(version)
+            try:
+                result = CompiledType(schemas, schemas.lookup(self.type_name), lenient=self.lenient)
+            except HubError as exc:
+                result = Finding("/schema_version", "", "schema_version", str(exc))
+        self._compiled[version] = result
+        return result
+
+    def version_of(self, document: Any) -> str:
+        if self.forced_version is not None:
+            return self.forced_version
+        if isinstance(document, dict):
+            declared = document.get("schema_version")
+            if isinstance(declared, str):
+                return declared
+        return DEFAULT_VERSION
+
+    def check(self, document: Any) -> tuple[Finding, ...]:
+        """All findings for one parsed document (empty when valid)."""
+        compiled = self._compiled.get(self.version_of(document)) or self._compile(self.version_of(document))
+        if isinstance(compiled, Finding):
+            return (compiled,)
+        if self.engine == "reference":
+            return tidy(list(compiled.reference_errors(document)))
+        if compiled.fast.is_valid(document):
+            return ()
+        return tidy(list(compiled.fast_errors(document)))
+
+    def iter_errors(self, document: Any) -> Iterator[Finding]:
+        yield from self.check(document)
+
+    def is_valid(self, document: Any) -> bool:
+        return not self.check(document)
+
+
+def validate(payload: Any, *, schema: str | None = None, version: str | None = None,
+             lenient: bool = False) -> list[Finding]:
+    """Findings for one payload (an empty list means valid). Prefer a `Validator` for many payloads."""
+    return list(_cached_validator(schema, version, lenient).check(payload))
+
+
+_VALIDATORS: dict[tuple[str | None, str | None, bool], Validator] = {}
+
+
+def _cached_validator(schema: str | None, version: str | None, lenient: bool) -> Validator:
+    key = (schema, version, lenient)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = Validator(schema, version, lenient=lenient)
+    return _VALIDATORS[key]
