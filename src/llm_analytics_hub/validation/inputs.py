@@ -76,7 +76,7 @@ def read_documents(source: InputSource) -> Iterator[tuple[int, bytes]]:
                 data = data[len(BOM):]
             yield 1, data
             return
-        for line_no, line in enumerate(handle, start=1):  # noqa: B007 - line_no is read after the loop
+        for line_no, line in enumerate(handle, start=1):
             if line_no == 1 and line.startswith(BOM):
                 line = line[len(BOM):]
             if line.strip():
