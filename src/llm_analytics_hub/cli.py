@@ -80,3 +80,6 @@ def example(type_name: str, version: str | None, index: int) -> None:
 from .validation.command import validate_command  # noqa: E402 - commands register after `main`
 
 main.add_command(validate_command)
+
+if __name__ == "__main__":
+    main()
