@@ -42,5 +42,7 @@ def guarded(func: F) -> F:
             fail("interrupted", 130)
         except MemoryError:
             fail("out of memory")
+        except Exception as exc:  # the contract is one line and exit 2, never a traceback
+            fail(f"internal error: {type(exc).__name__}: {exc} (please report this with the command line)")
 
     return wrapper  # type: ignore[return-value]

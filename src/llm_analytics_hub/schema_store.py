@@ -9,18 +9,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
 from .errors import HubError
-from .formats import format_checker
 from .versions import available_versions, schemas_root
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 AREAS = ("events", "metadata", "metrics", "timeseries", "correlation", "api")
 ID_BASE = "https://llm-analytics-hub.invalid/schemas/"
@@ -69,7 +70,12 @@ class SchemaSet:
     documents: dict[Path, Schema] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     types: list[TypeEntry] = field(default_factory=list)
-    registry: Registry[Any] = field(default_factory=lambda: Registry(retrieve=_refuse_retrieval))  # type: ignore[call-arg]
+    resources: list[tuple[str, Schema]] = field(default_factory=list)
+
+    @cached_property
+    def registry(self) -> Registry[Any]:
+        """python-jsonschema's view of the folder (built on first use: the fast engine needs none)."""
+        return offline_registry(self.resources)
 
     def lookup(self, name: str) -> TypeEntry:
         """Find a type by bare name (`LatencyMetrics`) or area-qualified name (`metrics.TimeWindow`)."""
@@ -87,6 +93,10 @@ class SchemaSet:
 
     def reference_validator(self, entry: TypeEntry) -> Draft202012Validator:
         """python-jsonschema validator for a type, with format assertion on."""
+        from jsonschema import Draft202012Validator
+
+        from .formats import format_checker
+
         schema = entry.schema if not entry.pointer else {"$ref": entry.uri}
         return Draft202012Validator(schema, registry=self.registry, format_checker=format_checker())
 
@@ -115,7 +125,6 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
     if not folder.is_dir():
         raise HubError(f"schema version folder not found: {folder}")
     schema_set = SchemaSet(version=version or folder.name, folder=folder)
-    resources: list[tuple[str, Schema]] = []
     for path in iter_schema_files(folder):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
@@ -130,9 +139,8 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
             continue
         schema_set.documents[path] = document
         uri = document.get("$id") or path.resolve().as_uri()
-        resources.append((str(uri), document))
+        schema_set.resources.append((str(uri), document))
         _index_types(schema_set, path, document, str(uri))
-    schema_set.registry = offline_registry(resources)
     schema_set.types.sort(key=lambda t: (AREAS.index(t.area) if t.area in AREAS else 99, t.name))
     return schema_set
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 import click
@@ -11,16 +11,31 @@ import click
 from ..cli_support import guarded
 from ..errors import HubError
 from ..versions import parse_version
-from .inputs import InputError, InputSource, Kind, input_source
+from .chunks import BlockOutcome, default_jobs, validate_blocks
+from .inputs import InputError, InputSource, Kind, input_source, read_blocks
 from .progress import LARGE_INPUT_BYTES, Progress
 from .reporters import REPORTERS, Tally
 from .stream import validate_source
 from .validator import Engine, Validator
 
 
+def _outcomes(source: InputSource, validator: Validator, jobs: int) -> Iterator[BlockOutcome]:
+    if source.kind == "ndjson":
+        yield from validate_blocks(read_blocks(source), validator, jobs)
+        return
+    outcome = BlockOutcome()
+    for result in validate_source(source, validator):
+        outcome.documents += 1
+        if result.errors:
+            outcome.invalid.append(result)
+        else:
+            outcome.valid_by_label[result.label] += 1
+    yield outcome
+
+
 def run_validation(sources: Sequence[InputSource | InputError], validator: Validator, fmt: str, out: TextIO,
                    err: TextIO, *, max_errors: int | None = None, quiet: bool = False,
-                   progress: bool = False) -> int:
+                   progress: bool = False, jobs: int = 1) -> int:
     """Validate every source, report, and return the exit code (0 valid, 1 invalid, 2 unreadable)."""
     reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
     tally = Tally()
@@ -32,9 +47,9 @@ def run_validation(sources: Sequence[InputSource | InputError], validator: Valid
                 reporter.input_error(source)
                 continue
             try:
-                for result in validate_source(source, validator):
-                    tally.add(result)
-                    if result.errors:
+                for outcome in _outcomes(source, validator, jobs):
+                    tally.add_block(outcome)
+                    for result in outcome.invalid:
                         reporter.invalid_document(result)
                     bar.tick(tally.documents, tally.invalid)
             except InputError as exc:
@@ -69,12 +84,14 @@ def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) ->
               help="Accept undeclared members, as the producers' deserializer does (strict by default).")
 @click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
               help="fast: jsonschema-rs; reference: python-jsonschema (slow, for cross-checking).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large NDJSON inputs (default: one per core).")
 @click.option("--stdin-format", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True,
               help="How to read '-': one document per line, or one document.")
 @guarded
 def validate_command(paths: tuple[str, ...], schema: str | None, schema_version: str | None, fmt: str,
                      max_errors: int | None, quiet: bool, lenient: bool, engine: Engine,
-                     stdin_format: Kind) -> None:
+                     jobs: int | None, stdin_format: Kind) -> None:
     """Validate JSON documents: PATH is a .json file (one document), an .ndjson/.jsonl file (one
     document per line), either gzipped (.gz), or - for stdin.
 
@@ -92,6 +109,6 @@ def validate_command(paths: tuple[str, ...], schema: str | None, schema_version:
         except InputError as exc:
             sources.append(exc)
     code = run_validation(sources, validator, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
-                          progress=_wants_progress(sources, sys.stderr))
+                          progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs())
     sys.stdout.flush()
     sys.exit(code)

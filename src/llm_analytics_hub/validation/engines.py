@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
 from referencing import Registry
 
-from ..formats import format_checker
 from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
 from .findings import Finding, pointer
 from .lenient import lenient_copy
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 @cache
@@ -65,6 +66,10 @@ class CompiledType:
     @property
     def reference(self) -> Draft202012Validator:
         if self._reference is None:
+            from jsonschema import Draft202012Validator  # the slow reference is imported only when used
+
+            from ..formats import format_checker
+
             self._reference = Draft202012Validator(
                 self._root, registry=_reference_registry(self.version, self.lenient),
                 format_checker=format_checker(),

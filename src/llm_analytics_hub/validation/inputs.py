@@ -12,6 +12,7 @@ from typing import BinaryIO, Literal
 
 BOM = b"\xef\xbb\xbf"
 Kind = Literal["json", "ndjson"]
+BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block
 SUFFIX_KINDS: dict[str, Kind] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
 
@@ -51,7 +52,7 @@ def input_source(argument: str, stdin_kind: Kind = "ndjson") -> InputSource:
     return InputSource(argument, path, kind, compressed)
 
 
-def _open(source: InputSource) -> BinaryIO:
+def open_source(source: InputSource) -> BinaryIO:
     if source.path is None:
         return sys.stdin.buffer
     if source.path.is_dir():
@@ -67,7 +68,7 @@ def _open(source: InputSource) -> BinaryIO:
 
 def read_documents(source: InputSource) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes) of every document; blank lines are skipped, every other line counts."""
-    handle = _open(source)
+    handle = open_source(source)
     line_no = 0
     try:
         if source.kind == "json":
@@ -83,6 +84,48 @@ def read_documents(source: InputSource) -> Iterator[tuple[int, bytes]]:
                 yield line_no, line
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(source.name, line_no + 1, str(exc) or type(exc).__name__) from None
+    finally:
+        if source.path is not None:
+            handle.close()
+
+
+Block = tuple[str, int, bytes]  # (source name, number of the block's first line, bytes)
+
+
+def _split_blocks(handle: BinaryIO, source: str) -> Iterator[Block]:
+    """Blocks that end at a line break; a UTF-8 byte order mark at the very start is dropped."""
+    pending = b""
+    first_line = 1
+    at_start = True
+    while True:
+        block = handle.read(BLOCK_BYTES)
+        if at_start and block.startswith(BOM):
+            block = block[len(BOM):]
+        at_start = False
+        if not block:
+            if pending:
+                yield source, first_line, pending
+            return
+        block = pending + block
+        cut = block.rfind(b"\n") + 1
+        if cut == 0:  # one line longer than a block: keep reading until it ends
+            pending = block
+            continue
+        pending = block[cut:]
+        yield source, first_line, block[:cut]
+        first_line += block.count(b"\n", 0, cut)
+
+
+def read_blocks(source: InputSource) -> Iterator[Block]:
+    """Blocks of whole lines of an NDJSON input; raises InputError if it cannot be read."""
+    handle = open_source(source)
+    last_line = 0
+    try:
+        for block in _split_blocks(handle, source.name):
+            last_line = block[1] + block[2].count(b"\n")
+            yield block
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(source.name, last_line + 1, str(exc) or type(exc).__name__) from None
     finally:
         if source.path is not None:
             handle.close()

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from .chunks import BlockOutcome
 from .findings import DocumentResult, Finding
 from .inputs import InputError
 
@@ -32,6 +33,15 @@ class Tally:
         else:
             self.valid += 1
             counts[0] += 1
+
+    def add_block(self, outcome: BlockOutcome) -> None:
+        self.documents += outcome.documents
+        for label, count in outcome.valid_by_label.items():
+            self.valid += count
+            self.by_label.setdefault(label, [0, 0])[0] += count
+        for result in outcome.invalid:
+            self.documents -= 1  # counted in outcome.documents already
+            self.add(result)
 
     def as_dict(self) -> dict[str, object]:
         summary: dict[str, object] = {"documents": self.documents, "valid": self.valid, "invalid": self.invalid}
