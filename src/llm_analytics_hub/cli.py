@@ -78,8 +78,11 @@ def example(type_name: str, version: str | None, index: int) -> None:
                           ensure_ascii=False))
 
 
-from .validation.command import validate_command  # noqa: E402 - commands register after `main`
+# Commands that live in their own packages register after `main` exists.
+from .codegen.command import generate_command  # noqa: E402
+from .validation.command import validate_command  # noqa: E402
 
+main.add_command(generate_command)
 main.add_command(validate_command)
 
 if __name__ == "__main__":

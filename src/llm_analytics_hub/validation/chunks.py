@@ -16,7 +16,7 @@ from multiprocessing.pool import AsyncResult
 
 from .findings import DocumentResult
 from .inputs import Block
-from .stream import check_raw
+from .stream import check_slowly
 from .validator import Validator
 
 IN_FLIGHT_PER_WORKER = 2  # blocks queued per worker: enough to keep it busy, bounded memory
@@ -39,15 +39,21 @@ def check_block(job: Block, validator: Validator | None = None) -> BlockOutcome:
     assert checker is not None, "worker started without a validator"
     source, first_line, block = job
     outcome = BlockOutcome()
+    valid_by_label = outcome.valid_by_label
+    fast_label = checker.fast_label
     for offset, raw in enumerate(block.split(b"\n")):
         if not raw.strip():
             continue
-        result = check_raw(raw, checker, source, first_line + offset)
         outcome.documents += 1
+        label = fast_label(raw)
+        if label is not None:
+            valid_by_label[label] += 1
+            continue
+        result = check_slowly(raw, checker, source, first_line + offset)
         if result.errors:
             outcome.invalid.append(result)
         else:
-            outcome.valid_by_label[result.label] += 1
+            valid_by_label[result.label] += 1
     return outcome
 
 

@@ -31,6 +31,14 @@ def label_of(document: Any, type_name: str) -> str:
 
 
 def check_raw(raw: bytes, validator: Validator, source: str, line: int) -> DocumentResult:
+    label = validator.fast_label(raw)
+    if label is not None:
+        return DocumentResult(source, line, (), label)
+    return check_slowly(raw, validator, source, line)
+
+
+def check_slowly(raw: bytes, validator: Validator, source: str, line: int) -> DocumentResult:
+    """Parse fully and run the precise engine: for documents the fast path could not prove valid."""
     try:
         document = parse_document(raw)
     except ParseError as exc:

@@ -9,6 +9,7 @@ from ..errors import HubError
 from ..schema_store import load_version
 from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
+from .fastpath import FastPath, compile_fast_path
 from .findings import Finding
 
 DEFAULT_TYPE = "AnalyticsEvent"
@@ -30,6 +31,7 @@ class Validator:
         self.engine = engine
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
+        self._fast_paths: dict[str, FastPath | None] = {}
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -54,6 +56,31 @@ class Validator:
                 result = Finding("/schema_version", "", "schema_version", str(exc))
         self._compiled[version] = result
         return result
+
+    def fast_label(self, raw: bytes) -> str | None:
+        """The summary label of a document the fast path proves valid; None means "not proven"."""
+        if self.engine != "fast":
+            return None
+        for version in (self.forced_version,) if self.forced_version else self.known_versions:
+            fast = self._fast_path(version)
+            if fast is None:
+                continue
+            value = fast.accepts(raw)
+            if value is None:
+                continue
+            declared = getattr(value, "schema_version", None)
+            if self.forced_version or (declared if isinstance(declared, str) else DEFAULT_VERSION) == version:
+                return fast.label(value)
+        return None
+
+    def _fast_path(self, version: str) -> FastPath | None:
+        if version not in self._fast_paths:
+            compiled = self._compile(version)
+            self._fast_paths[version] = (
+                compile_fast_path(load_version(version), compiled.entry, lenient=self.lenient)
+                if isinstance(compiled, CompiledType) else None
+            )
+        return self._fast_paths[version]
 
     def version_of(self, document: Any) -> str:
         if self.forced_version is not None:
