@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@echo "== a sample with planted producer mistakes (exit code 1 is the expected verdict) =="
 	$(BIN)/llm-hub validate examples/sample-events-with-mistakes.ndjson; test $$? -eq 1
 
-test: lint typecheck check pytest
+test: lint typecheck check gen-check pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -30,6 +30,12 @@ typecheck: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/llm-hub check
+
+generate: $(STAMP)
+	$(BIN)/llm-hub generate
+
+gen-check: $(STAMP)
+	$(BIN)/llm-hub generate --check
 
 pytest: $(STAMP)
 	$(BIN)/pytest

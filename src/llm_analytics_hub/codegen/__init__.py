@@ -1,0 +1,32 @@
+"""`llm-hub generate`: canonical schemas -> IR -> dataclasses, TypedDicts, docs and schema bundles.
+
+Modules: `ir` (typed read-only model of the schemas), `names` (safe Python identifiers),
+`python_views` + `render` (pure render functions, Jinja2 templates in codegen/templates),
+`bundle` (self-contained schemas), `writer` (the only file I/O, and the --check diff),
+`command` (the click command), `runtime` (what the generated dataclasses call at run time).
+
+This package imports nothing heavy on purpose: the generated models import
+`llm_analytics_hub.codegen.runtime` and must not pull in Jinja2 or the schema loader.
+
+Why datamodel-code-generator is not in the generation path
+----------------------------------------------------------
+The issue asks to use datamodel-code-generator (dcg) "where it serves". We tried it where it
+would fit best, the TypedDict output (`--output-model-type typing.TypedDict`, with template
+overrides through `--custom-template-dir`), on the bundles, and it does not serve here:
+
+* it does not read `if`/`then`, which is how the six internally tagged unions and EventPayload
+  are written (DESIGN.md §3 "known tension"): it emits the union root as a TypedDict holding only
+  the tag, so the variants and their `Literal` tags would have to come from somewhere else anyway;
+* a `$ref` to `X.json#/$defs/fields` plus `unevaluatedProperties: false` (the leaves and the
+  flattened AnalyticsEvent envelope) becomes a separate class, not merged members, and
+  `closed=True` (PEP 728) cannot be requested per class from its TypedDict template context;
+* it decides class names itself (deduplicating the colliding titles with numeric suffixes) and
+  writes one module per input file, where we need one module per area with the catalogue titles;
+* the dataclass output has no from_dict/to_dict, no tagged-union dispatch, no flattened open maps;
+  all of that would be a second layer on its output, and the issue forbids post-editing it.
+Running it only for the easy shapes and stitching its text together with ours would be exactly the
+post-editing we must not do. So every Python output comes from our IR through our own Jinja2
+templates (the same per-output-type template registry idea dcg uses). dcg stays useful as an
+*independent consumer* of what we ship: the tests run it over a bundle to prove the bundles are
+self-contained and readable by third-party generators.
+"""

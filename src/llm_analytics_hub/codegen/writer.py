@@ -1,0 +1,104 @@
+"""The only file I/O of the generator: build every output in memory, then write it or diff it.
+
+`generate()` owns these subtrees of the output folder and nothing else (generated/typescript/ and
+anything else there belongs to other tools): python/llm_analytics_hub/models,
+python/llm_analytics_hub/typeddicts, docs, jsonschema.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..schema_store import load_folder
+from ..versions import available_versions
+from .ir import build_version
+from .render import (
+    Files,
+    render_bundles,
+    render_docs,
+    render_manifest,
+    render_models,
+    render_packages,
+    render_typeddicts,
+)
+
+OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema")
+FIX_COMMAND = "llm-hub generate   (or: make generate)"
+
+
+def render_all(schemas_root: Path) -> Files:
+    """Every generated file, as {path relative to the output folder: text}."""
+    versions = available_versions(schemas_root)
+    sets = [load_folder(schemas_root / v, v) for v in versions]
+    files: Files = {}
+    irs = []
+    bundles: Files = {}
+    for schema_set in sets:
+        version = build_version(schema_set)
+        irs.append(version)
+        files.update(render_models(version))
+        files.update(render_typeddicts(version))
+        files.update(render_docs(version))
+        bundles.update(render_bundles(schema_set))
+    files.update(bundles)
+    files.update(render_manifest(bundles, sets))
+    files.update(render_packages(irs))
+    return dict(sorted(files.items()))
+
+
+def existing_files(output: Path) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for owned in OWNED:
+        folder = output / owned
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    found[path.relative_to(output).as_posix()] = path.read_bytes()
+    return found
+
+
+@dataclass
+class Outcome:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # --check: differs
+    missing: list[str] = field(default_factory=list)  # --check: would be created
+    extra: list[str] = field(default_factory=list)  # --check: would be removed
+    diff: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.changed or self.missing or self.extra)
+
+
+def generate(schemas_root: Path, output: Path, check: bool = False) -> Outcome:
+    wanted = {path: text.encode("utf-8") for path, text in render_all(schemas_root).items()}
+    present = existing_files(output)
+    outcome = Outcome()
+    for path, data in wanted.items():
+        old = present.get(path)
+        if old == data:
+            continue
+        if check:
+            if old is None:
+                outcome.missing.append(path)
+            else:
+                outcome.changed.append(path)
+                outcome.diff += difflib.unified_diff(
+                    old.decode("utf-8", "replace").splitlines(keepends=True),
+                    data.decode("utf-8").splitlines(keepends=True),
+                    fromfile=f"generated/{path} (on disk)", tofile=f"generated/{path} (from schemas)")
+            continue
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        outcome.written.append(path)
+    for path in sorted(set(present) - set(wanted)):
+        if check:
+            outcome.extra.append(path)
+        else:
+            (output / path).unlink()
+            outcome.removed.append(path)
+    return outcome
