@@ -83,7 +83,8 @@ def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) ->
 @click.option("--lenient", is_flag=True,
               help="Accept undeclared members, as the producers' deserializer does (strict by default).")
 @click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
-              help="fast: jsonschema-rs; reference: python-jsonschema (slow, for cross-checking).")
+              help="fast: typed decoding proves most documents valid, jsonschema-rs reports errors; "
+                   "reference: python-jsonschema alone (slow, for cross-checking).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for large NDJSON inputs (default: one per core).")
 @click.option("--stdin-format", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True,
