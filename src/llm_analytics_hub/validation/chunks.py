@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 
 from .findings import DocumentResult
-from .inputs import Block
+from .inputs import JSON_WHITESPACE, Block
 from .stream import check_slowly
 from .validator import Validator
 
@@ -42,7 +42,7 @@ def check_block(job: Block, validator: Validator | None = None) -> BlockOutcome:
     valid_by_label = outcome.valid_by_label
     fast_label = checker.fast_label
     for offset, raw in enumerate(block.split(b"\n")):
-        if not raw.strip():
+        if not raw.strip(JSON_WHITESPACE):
             continue
         outcome.documents += 1
         label = fast_label(raw)

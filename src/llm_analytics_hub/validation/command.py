@@ -82,6 +82,8 @@ def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) ->
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option("--lenient", is_flag=True,
               help="Accept undeclared members, as the producers' deserializer does (strict by default).")
+@click.option("--semantic", is_flag=True,
+              help="Also run the semantic lint (sub-counts within totals, cost parts summing to the total, ...).")
 @click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
               help="fast: typed decoding proves most documents valid, jsonschema-rs reports errors; "
                    "reference: python-jsonschema alone (slow, for cross-checking).")
@@ -91,7 +93,7 @@ def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) ->
               help="How to read '-': one document per line, or one document.")
 @guarded
 def validate_command(paths: tuple[str, ...], schema: str | None, schema_version: str | None, fmt: str,
-                     max_errors: int | None, quiet: bool, lenient: bool, engine: Engine,
+                     max_errors: int | None, quiet: bool, lenient: bool, semantic: bool, engine: Engine,
                      jobs: int | None, stdin_format: Kind) -> None:
     """Validate JSON documents: PATH is a .json file (one document), an .ndjson/.jsonl file (one
     document per line), either gzipped (.gz), or - for stdin.
@@ -102,7 +104,7 @@ def validate_command(paths: tuple[str, ...], schema: str | None, schema_version:
         raise HubError("no input: give one or more paths, or - for stdin (see llm-hub validate --help)")
     if schema_version is not None:
         parse_version(schema_version)
-    validator = Validator(schema, schema_version, lenient=lenient, engine=engine)
+    validator = Validator(schema, schema_version, lenient=lenient, engine=engine, semantic=semantic)
     sources: list[InputSource | InputError] = []
     for path in paths:
         try:

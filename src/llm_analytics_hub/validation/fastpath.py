@@ -56,7 +56,7 @@ class FastPath:
         """The decoded value if the document is certainly valid, else None."""
         try:
             value = self.decoder.decode(raw)
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
             return None
         if b"\\u" in raw or raw.count(b":") != _ENCODER.encode(value).count(b":"):
             return None  # a duplicate member may have been dropped: let the precise path decide

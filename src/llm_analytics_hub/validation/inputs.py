@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 BOM = b"\xef\xbb\xbf"
+JSON_WHITESPACE = b" \t\r\n"  # a line of only these is blank; anything else is a document
 Kind = Literal["json", "ndjson"]
 BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block
 SUFFIX_KINDS: dict[str, Kind] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
@@ -80,7 +81,7 @@ def read_documents(source: InputSource) -> Iterator[tuple[int, bytes]]:
         for line_no, line in enumerate(handle, start=1):
             if line_no == 1 and line.startswith(BOM):
                 line = line[len(BOM):]
-            if line.strip():
+            if line.strip(JSON_WHITESPACE):
                 yield line_no, line
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(source.name, line_no + 1, str(exc) or type(exc).__name__) from None

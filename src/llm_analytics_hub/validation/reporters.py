@@ -86,10 +86,16 @@ def _where(instance_path: str) -> str:
     return instance_path or "(root)"
 
 
+def _one_line(text: str) -> str:
+    """Messages quote member names and values as written; keep each error on its own line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class TextReporter(Reporter):
     def invalid_document(self, result: DocumentResult) -> None:
         for f in self._take(result.errors):
-            self.out.write(f"{result.source}:{result.line}: {_where(f.instance_path)}: {f.message} [{f.keyword}]\n")
+            where = _one_line(_where(f.instance_path))
+            self.out.write(f"{result.source}:{result.line}: {where}: {_one_line(f.message)} [{f.keyword}]\n")
 
     def finish(self, tally: Tally) -> None:
         write = self.out.write

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from .findings import DocumentResult, Finding
-from .inputs import InputSource, read_documents
+from .inputs import JSON_WHITESPACE, InputSource, read_documents
 from .parsing import ParseError, parse_document
 from .validator import Validator
 
@@ -49,7 +49,7 @@ def check_slowly(raw: bytes, validator: Validator, source: str, line: int) -> Do
 def validate_source(source: InputSource, validator: Validator) -> Iterator[DocumentResult]:
     """Results for every document of one input; raises InputError if it cannot be read."""
     for line, raw in read_documents(source):
-        if source.kind == "json" and not raw.strip():
+        if source.kind == "json" and not raw.strip(JSON_WHITESPACE):
             yield DocumentResult(source.name, 1, (Finding("", "", "parse", "empty file: no JSON document"),),
                                  "(not JSON)")
             continue
@@ -62,5 +62,5 @@ def validate_stream(lines: Iterable[bytes | str] | IO[bytes] | IO[str], validato
     checker = validator or Validator()
     for line_no, line in enumerate(lines, start=1):
         raw = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
-        if raw.strip():
+        if raw.strip(JSON_WHITESPACE):
             yield check_raw(raw, checker, name, line_no)

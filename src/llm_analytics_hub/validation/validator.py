@@ -24,11 +24,12 @@ class Validator:
     """
 
     def __init__(self, schema: str | None = None, version: str | None = None, *,
-                 lenient: bool = False, engine: Engine = "fast") -> None:
+                 lenient: bool = False, engine: Engine = "fast", semantic: bool = False) -> None:
         self.type_name = schema or DEFAULT_TYPE
         self.forced_version = version
         self.lenient = lenient
         self.engine = engine
+        self.semantic = semantic  # also run the semantic lint (validation/semantic.py) on schema-valid documents
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
         self._fast_paths: dict[str, FastPath | None] = {}
@@ -59,7 +60,7 @@ class Validator:
 
     def fast_label(self, raw: bytes) -> str | None:
         """The summary label of a document the fast path proves valid; None means "not proven"."""
-        if self.engine != "fast":
+        if self.engine != "fast" or self.semantic:
             return None
         for version in (self.forced_version,) if self.forced_version else self.known_versions:
             fast = self._fast_path(version)
@@ -97,10 +98,16 @@ class Validator:
         if isinstance(compiled, Finding):
             return (compiled,)
         if self.engine == "reference":
-            return tidy(list(compiled.reference_errors(document)))
-        if compiled.fast.is_valid(document):
-            return ()
-        return tidy(list(compiled.fast_errors(document)))
+            found = tidy(list(compiled.reference_errors(document)))
+        elif compiled.fast.is_valid(document):
+            found = ()
+        else:
+            found = tidy(list(compiled.fast_errors(document)))
+        if self.semantic and not found:
+            from .semantic import semantic_findings
+
+            return tuple(semantic_findings(document, self.type_name))
+        return found
 
     def iter_errors(self, document: Any) -> Iterator[Finding]:
         yield from self.check(document)
@@ -110,9 +117,14 @@ class Validator:
 
 
 def validate(payload: Any, *, schema: str | None = None, version: str | None = None,
-             lenient: bool = False) -> list[Finding]:
+             lenient: bool = False, semantic: bool = False) -> list[Finding]:
     """Findings for one payload (an empty list means valid). Prefer a `Validator` for many payloads."""
-    return list(_cached_validator(schema, version, lenient).check(payload))
+    found = list(_cached_validator(schema, version, lenient).check(payload))
+    if semantic and not found:
+        from .semantic import semantic_findings
+
+        found = semantic_findings(payload, _cached_validator(schema, version, lenient).type_name)
+    return found
 
 
 _VALIDATORS: dict[tuple[str | None, str | None, bool], Validator] = {}
