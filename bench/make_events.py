@@ -29,8 +29,8 @@ def _jitter(value: Any, rng: random.Random) -> Any:
 def _vary(event: dict[str, Any], rng: random.Random, index: int) -> dict[str, Any]:
     event = copy.deepcopy(event)
     event["event_id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    seconds = index % 86400
-    event["timestamp"] = f"2024-03-{1 + index // 86400 % 28:02d}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
+    day, seconds = 1 + index // 86400 % 28, index % 86400
+    event["timestamp"] = f"2024-03-{day:02d}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
     data = event["payload"]["data"]
     for key, value in list(data.items()):
         data[key] = _jitter(value, rng)
