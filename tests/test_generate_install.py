@@ -23,7 +23,8 @@ event = {"timestamp": "2024-01-15T10:30:00Z", "source_module": "llm-observatory"
 assert events.AnalyticsEvent.from_dict(event).to_dict() == event
 bundles = resources.files("llm_analytics_hub") / "bundles"
 index = json.loads((bundles / "index.json").read_text())
-assert len(index["types"]) == 183
+assert sum(1 for row in index["types"] if row["version"] == "1.0.0") == 183
+assert (bundles / "1.1.0/events/CostBreakdown.json").is_file()
 assert (bundles / "1.0.0/events/AnalyticsEvent.json").is_file()
 print(llm_analytics_hub.__file__, events.__file__, td.__file__)
 """

@@ -182,4 +182,12 @@ def check_folder(folder: Path, version: str | None = None) -> list[Finding]:
 
 def check_all(root: Path | None = None) -> dict[str, list[Finding]]:
     base = root or schemas_root()
-    return {version: check_folder(base / version, version) for version in available_versions(base)}
+    results = {version: check_folder(base / version, version) for version in available_versions(base)}
+    # Cross-version rules: released folders unchanged, each minor backward compatible with its predecessor.
+    from .check_versions import compat_findings, release_findings
+
+    broken = frozenset(version for version, findings in results.items() if findings)
+    for source in (release_findings(base), compat_findings(base, broken)):
+        for version, path, pointer, rule, message in source:
+            results.setdefault(version, []).append(Finding(path, pointer, rule, message))
+    return results

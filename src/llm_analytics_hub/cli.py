@@ -25,7 +25,8 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @guarded
 def check(fmt: str) -> None:
-    """Lint every schema version: metaschema, offline $refs, titles, descriptions, examples."""
+    """Lint every schema version: metaschema, offline $refs, titles, descriptions, examples; released
+    versions unchanged; each version backward compatible with its predecessor of the same major."""
     from .check import check_all  # imports python-jsonschema, which validate does not need
 
     root = schemas_root()
@@ -80,10 +81,16 @@ def example(type_name: str, version: str | None, index: int) -> None:
 
 # Commands that live in their own packages register after `main` exists.
 from .codegen.command import generate_command  # noqa: E402
+from .compat.command import compat_command, new_version_command, release_command  # noqa: E402
+from .conversion.command import convert_command  # noqa: E402
 from .validation.command import validate_command  # noqa: E402
 
 main.add_command(generate_command)
 main.add_command(validate_command)
+main.add_command(compat_command)
+main.add_command(new_version_command)
+main.add_command(release_command)
+main.add_command(convert_command)
 
 if __name__ == "__main__":
     main()

@@ -114,21 +114,26 @@ class _Compiler:
                 raise Unsupported(f"enum with {keys}")
             return Literal[tuple(schema["enum"])]
         if kind == "string":
-            if keys - {"type", "format", "pattern"}:
+            if keys - {"type", "format", "pattern", "minLength", "maxLength"}:
                 raise Unsupported(f"string with {keys}")
             fmt = schema.get("format")
             if fmt not in (None, "uuid", "date-time"):
                 raise Unsupported(f"format {fmt}")
             if fmt and "pattern" not in schema:
                 raise Unsupported(f"format {fmt} without a pattern")
+            # msgspec counts str lengths in code points, as JSON Schema's minLength/maxLength do.
+            lengths = {"min_length": schema.get("minLength"), "max_length": schema.get("maxLength")}
+            lengths = {k: v for k, v in lengths.items() if v is not None}
             if "pattern" in schema:
                 return Annotated[str, msgspec.Meta(pattern=_python_pattern(schema["pattern"]),
-                                                  extra={"date_time": fmt == "date-time"})]
-            return str
+                                                  extra={"date_time": fmt == "date-time"}, **lengths)]
+            return Annotated[str, msgspec.Meta(**lengths)] if lengths else str
         if kind == "number":
-            if keys - {"type"}:
+            if keys - {"type", "minimum", "maximum"}:
                 raise Unsupported(f"number with {keys}")
-            return float
+            bounds = {"ge": schema.get("minimum"), "le": schema.get("maximum")}
+            bounds = {k: v for k, v in bounds.items() if v is not None}
+            return Annotated[float, msgspec.Meta(**bounds)] if bounds else float
         if kind == "boolean":
             if keys - {"type"}:
                 raise Unsupported(f"boolean with {keys}")

@@ -56,7 +56,8 @@ def token_rules(data: dict[str, Any], at: Path) -> Iterator[Finding]:
                 yield _finding((*at, "total_tokens"), "usage-total", f"total_tokens {total} is below {name} {part}")
     read, write = _int(data, "cache_read_input_tokens"), _int(data, "cache_write_input_tokens")
     if prompt is not None and (read or 0) + (write or 0) > prompt:
-        culprit = "cache_write_input_tokens" if write is not None and (read or 0) <= prompt else "cache_read_input_tokens"
+        alone_too_big = read is not None and read > prompt
+        culprit = "cache_read_input_tokens" if alone_too_big or write is None else "cache_write_input_tokens"
         yield _finding((*at, culprit), "usage-cache",
                        f"cache reads ({read or 0}) + cache writes ({write or 0}) exceed prompt_tokens {prompt}; "
                        "prompt_tokens must include them (normalise Anthropic's input_tokens by adding them)")
