@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := tests/node/node_modules/.installed-stamp
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest clean
+.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ demo: $(STAMP)
 test: lint typecheck check gen-check pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -37,7 +38,14 @@ generate: $(STAMP)
 gen-check: $(STAMP)
 	$(BIN)/llm-hub generate --check
 
-pytest: $(STAMP)
+# Node tooling of tests/test_typescript.py (ajv, ajv-formats, typescript), pinned by the lock file.
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+node-deps: $(NODE_STAMP)
+
+pytest: $(STAMP) node-deps
 	$(BIN)/pytest
 
 clean:

@@ -1,8 +1,8 @@
 """The only file I/O of the generator: build every output in memory, then write it or diff it.
 
-`generate()` owns these subtrees of the output folder and nothing else (generated/typescript/ and
-anything else there belongs to other tools): python/llm_analytics_hub/models,
-python/llm_analytics_hub/typeddicts, docs, jsonschema.
+`generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
+to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
+jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import __version__
 from ..schema_store import load_folder
 from ..versions import available_versions
+from .changelog import render_changelogs, render_rules_page
 from .ir import build_version
 from .render import (
     Files,
@@ -23,8 +25,10 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .typescript import render_typescript
 
-OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema")
+OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
+         "typescript")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -43,8 +47,12 @@ def render_all(schemas_root: Path) -> Files:
         files.update(render_docs(version))
         bundles.update(render_bundles(schema_set))
     files.update(bundles)
-    files.update(render_manifest(bundles, sets))
+    manifest = render_manifest(bundles, sets)
+    files.update(manifest)
     files.update(render_packages(irs))
+    files.update(render_changelogs(sets))
+    files.update(render_rules_page())
+    files.update(render_typescript(irs, sets, bundles, manifest, __version__))
     return dict(sorted(files.items()))
 
 
@@ -54,7 +62,7 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
+                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts:
                     found[path.relative_to(output).as_posix()] = path.read_bytes()
     return found
 

@@ -1,0 +1,280 @@
+"""The npm package `@llm-analytics-hub/schemas` under generated/typescript/: one pure render function.
+
+What it holds: a copy of every bundle and of the manifest (`schemas/`), TypeScript declarations of
+every catalogue type per version (`types/<version>/<area>.d.ts`), and a plain CommonJS entry point
+(`index.js` + `index.d.ts`, no build step) that validates with Ajv (draft 2020-12, ajv-formats).
+
+TypeScript spelling of the IR (this module turns every schema-derived string into a ready-made,
+inert piece; the templates only place them):
+- closed object -> interface (object literals get excess-member checks); open object -> interface
+  with an index signature whose type covers the extra-member type and every declared member;
+- absent-able member -> `name?: T`; nullable member -> `name: T | null` (the two are independent);
+- enum -> union of string literals; data-carrying enum -> `"a" | "b" | { other: string }`;
+- internally tagged union -> `({ tag: "x" } & VariantX) | ...`; adjacently tagged (EventPayload)
+  -> `{ payload_type: "x"; data: X } | ...`; untagged union -> `A | B`;
+- any JSON -> `JsonValue` (declared in each area module); uuid and date-time stay `string`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..schema_store import SchemaSet
+from ..versions import DEFAULT_VERSION
+from .ir import (
+    DataEnumType,
+    EnumType,
+    Field,
+    GeneratorError,
+    ListOf,
+    MapOf,
+    NewType,
+    Nullable,
+    ObjectType,
+    Prim,
+    Ref,
+    Source,
+    TaggedUnion,
+    TypeDef,
+    TypeExpr,
+    UntaggedUnion,
+    Version,
+)
+from .render import render_template
+
+PACKAGE_NAME = "@llm-analytics-hub/schemas"
+ROOT = "typescript"
+AJV_RANGE = "^8.17.1"
+AJV_FORMATS_RANGE = "^3.0.1"
+SAFE_INTEGER = 2**53 - 1
+LIMIT_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+# TypeScript reserved words and the global/builtin type names the declarations use.
+TS_RESERVED = frozenset({
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
+    "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null",
+    "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "as",
+    "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "any",
+    "boolean", "constructor", "declare", "get", "module", "require", "number", "set", "string", "symbol", "type",
+    "from", "of", "unknown", "never", "object", "bigint", "undefined", "readonly", "keyof", "infer", "is", "asserts",
+    "JsonValue",
+})
+
+Files = dict[str, str]
+
+
+def ts_string(text: str) -> str:
+    """A TypeScript/JavaScript string literal for `text` (JSON escaping, which both languages read)."""
+    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def grouped(annotation: str) -> str:
+    """`annotation` in parentheses when it is a union or intersection (before `[]` or inside a union)."""
+    return f"({annotation})" if " | " in annotation or " & " in annotation else annotation
+
+
+def member_key(wire: str) -> str:
+    return wire if IDENTIFIER.match(wire) else ts_string(wire)
+
+
+def doc_lines(text: str) -> list[str]:
+    """The lines of a JSDoc block for `text` (never empty; `*/` cannot end the comment early)."""
+    lines = [line.rstrip().replace("*/", "*\\/") for line in text.strip().splitlines()]
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    doc: list[str]
+    key: str
+    optional: bool
+    annotation: str
+
+
+@dataclass(frozen=True)
+class TypeView:
+    kind: str  # interface | alias
+    name: str
+    doc: list[str]
+    members: list[MemberView]  # interface only
+    index_signature: str  # interface only; "" for a closed object
+    alias: str  # alias only
+
+
+class _Spelling:
+    """TypeScript spelling of type expressions from inside one area module."""
+
+    def __init__(self, version: Version, area: str) -> None:
+        self.version = version
+        self.area = area
+        self.used_areas: set[str] = set()
+
+    def name(self, ref: Ref) -> str:
+        name = ts_name(self.version.lookup(ref))
+        if ref.area == self.area:
+            return name
+        self.used_areas.add(ref.area)
+        return f"_{ref.area}.{name}"
+
+    def expr(self, expr: TypeExpr) -> str:
+        if isinstance(expr, Ref):
+            return self.name(expr)
+        if isinstance(expr, ListOf):
+            return f"{grouped(self.expr(expr.item))}[]"
+        if isinstance(expr, MapOf):
+            return f"{{ [key: string]: {self.expr(expr.value)} }}"
+        if isinstance(expr, Nullable):
+            return f"{self.expr(expr.inner)} | null"
+        return self.prim(expr)
+
+    @staticmethod
+    def prim(prim: Prim) -> str:
+        if prim.enum:
+            return " | ".join(ts_string(v) for v in prim.enum)
+        return {"str": "string", "int": "number", "float": "number", "bool": "boolean", "any": "JsonValue",
+                "uuid": "string", "datetime": "string"}[prim.kind]
+
+    def field_annotation(self, field: Field) -> str:
+        text = self.expr(field.type)
+        return f"{text} | null" if field.nullable else text
+
+
+def ts_name(typedef: TypeDef) -> str:
+    """The catalogue title when it is a usable TypeScript name, else the sanitised Python class name."""
+    for name in (typedef.name, typedef.py, typedef.py + "_"):
+        if IDENTIFIER.match(name) and name not in TS_RESERVED:
+            return name
+    raise GeneratorError(f"{typedef.source.path}: no usable TypeScript name for type {typedef.name!r}")
+
+
+def _type_view(typedef: TypeDef, spell: _Spelling) -> TypeView:
+    name = ts_name(typedef)
+    doc = doc_lines(typedef.description or name)
+    if isinstance(typedef, ObjectType):
+        members = [MemberView(doc_lines(f.description) if f.description else [], member_key(f.wire),
+                              not f.required, spell.field_annotation(f)) for f in typedef.fields]
+        index = ""
+        if not typedef.closed:
+            parts = [spell.expr(typedef.extra)] if typedef.extra is not None else ["JsonValue"]
+            parts += [m.annotation for m in members]
+            if any(m.optional for m in members):
+                parts.append("undefined")
+            index = " | ".join(dict.fromkeys(parts))
+        return TypeView("interface", name, doc, members, index, "")
+    if isinstance(typedef, EnumType):
+        alias = " | ".join(ts_string(m.wire) for m in typedef.members)
+    elif isinstance(typedef, DataEnumType):
+        options = [ts_string(u.wire) for u in typedef.units]
+        options += [f"{{ {member_key(v.key)}: {spell.expr(v.type)} }}" for v in typedef.variants]
+        alias = " | ".join(options)
+    elif isinstance(typedef, TaggedUnion):
+        options = []
+        for variant in typedef.variants:
+            tag = f"{member_key(typedef.tag)}: {ts_string(variant.tag)}"
+            if typedef.style == "adjacent":
+                assert typedef.content is not None
+                options.append(f"{{ {tag}; {member_key(typedef.content)}: {spell.expr(variant.type)} }}")
+            else:
+                options.append(f"({{ {tag} }} & {spell.expr(variant.type)})")
+        alias = " | ".join(options)
+    elif isinstance(typedef, UntaggedUnion):
+        alias = " | ".join(grouped(spell.expr(v)) for v in typedef.variants)
+    elif isinstance(typedef, NewType):
+        alias = spell.expr(typedef.inner)
+    else:  # pragma: no cover - the IR has no other kinds
+        raise GeneratorError(f"no TypeScript spelling for {type(typedef).__name__}")
+    return TypeView("alias", name, doc, [], "", alias)
+
+
+def _area_sources(version: Version, area_name: str) -> list[Source]:
+    mine = {t.source for t in version.area(area_name).types}
+    mine |= {s for s in version.sources if s.path.endswith("/common.json")}
+    return sorted(mine, key=lambda s: s.path)
+
+
+def _exact_limits(sets: list[SchemaSet]) -> list[str]:
+    """Integer bounds beyond 2^53 anywhere in the schemas, exactly (JavaScript numbers cannot hold them)."""
+    found: set[int] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in LIMIT_KEYWORDS and isinstance(value, int) and not isinstance(value, bool) \
+                        and abs(value) > SAFE_INTEGER:
+                    found.add(value)
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for schema_set in sets:
+        for document in schema_set.documents.values():
+            visit(document)
+    return [str(v) for v in sorted(found)]
+
+
+def _package_json(project_version: str, versions: list[Version]) -> str:
+    exports: dict[str, Any] = {
+        ".": {"types": "./index.d.ts", "default": "./index.js"},
+        "./package.json": "./package.json",
+        "./schemas/*": "./schemas/*",
+    }
+    for version in versions:
+        exports[f"./types/{version.version}"] = {"types": f"./types/{version.version}/index.d.ts"}
+        exports[f"./types/{version.version}/*"] = {"types": f"./types/{version.version}/*.d.ts"}
+    manifest = {
+        "//": "Generated by `llm-hub generate` from the canonical JSON Schemas. DO NOT EDIT.",
+        "name": PACKAGE_NAME,
+        "version": project_version,
+        "description": "JSON Schema bundles, TypeScript types and an Ajv validator for LLM Analytics Hub payloads "
+                       "(schema versions " + ", ".join(v.version for v in versions) + ").",
+        "license": "Apache-2.0",
+        "main": "index.js",
+        "types": "index.d.ts",
+        "exports": exports,
+        "files": ["index.js", "index.d.ts", "schemas/", "types/", "README.md"],
+        "sideEffects": False,
+        "engines": {"node": ">=18"},
+        "dependencies": {"ajv": AJV_RANGE, "ajv-formats": AJV_FORMATS_RANGE},
+        "keywords": ["json-schema", "llm", "analytics", "ajv", "typescript"],
+    }
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_typescript(versions: list[Version], sets: list[SchemaSet], bundles: Files, manifest: Files,
+                      project_version: str) -> Files:
+    """The whole npm package, as {path under generated/: text}; bundles and manifest are copied verbatim."""
+    files: Files = {}
+    for path, text in {**bundles, **manifest}.items():
+        files[f"{ROOT}/schemas/{path.removeprefix('jsonschema/')}"] = text
+    for version in versions:
+        folder = f"{ROOT}/types/{version.version}"
+        for area in version.areas:
+            spell = _Spelling(version, area.name)
+            views = [_type_view(t, spell) for t in area.types]
+            names = [v.name for v in views]
+            if len(set(names)) != len(names):
+                raise GeneratorError(f"{version.version}/{area.name}: two types share a TypeScript name")
+            files[f"{folder}/{area.name}.d.ts"] = render_template(
+                "typescript/area.d.ts.jinja2", version=version.version, area=area.name,
+                sources=_area_sources(version, area.name), imports=sorted(spell.used_areas), types=views)
+        files[f"{folder}/index.d.ts"] = render_template(
+            "typescript/version_index.d.ts.jinja2", version=version.version, sources=version.sources,
+            areas=[a.name for a in version.areas])
+    version_names = [v.version for v in versions]
+    namespaces = [(v.module, v.version) for v in versions]
+    files[f"{ROOT}/index.d.ts"] = render_template(
+        "typescript/index.d.ts.jinja2", namespaces=namespaces, versions=version_names,
+        version_union=" | ".join(ts_string(v) for v in version_names))
+    files[f"{ROOT}/index.js"] = render_template(
+        "typescript/index.js.jinja2", default_version=ts_string(DEFAULT_VERSION),
+        exact_limits=[ts_string(v) for v in _exact_limits(sets)])
+    files[f"{ROOT}/README.md"] = render_template(
+        "typescript/README.md.jinja2", package=PACKAGE_NAME, versions=version_names,
+        latest=version_names[-1], latest_module=versions[-1].module)
+    files[f"{ROOT}/package.json"] = _package_json(project_version, versions)
+    return files
