@@ -142,7 +142,13 @@ def rule_examples(schemas: SchemaSet) -> Iterator[Finding]:
             continue
         validator = schemas.reference_validator(entry)
         for index, example in enumerate(examples):
-            for error in validator.iter_errors(example):
+            try:
+                errors = list(validator.iter_errors(example))
+            except Unresolvable as exc:  # the `ref` rule names the broken $ref itself
+                yield Finding(entry.path, f"{entry.pointer}/examples/{index}", "example",
+                              f"cannot be checked: a $ref on its way does not resolve ({exc})")
+                continue
+            for error in errors:
                 where = "/" + "/".join(str(p) for p in error.absolute_path)
                 yield Finding(entry.path, f"{entry.pointer}/examples/{index}", "example",
                               f"invalid at {where if where != '/' else '(root)'}: {error.message}")
