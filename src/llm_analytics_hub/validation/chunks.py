@@ -76,7 +76,8 @@ def validate_blocks(blocks: Iterator[Block], validator: Validator,
                 yield check_block(job, validator)
         return
     global _worker_validator
-    _worker_validator = validator  # inherited by the forked workers
+    validator.prepare()
+    _worker_validator = validator  # inherited, compiled, by the forked workers
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
         pending: deque[AsyncResult[BlockOutcome]] = deque()

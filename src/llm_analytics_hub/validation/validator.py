@@ -32,7 +32,7 @@ class Validator:
         self.semantic = semantic  # also run the semantic lint (validation/semantic.py) on schema-valid documents
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
-        self._fast_paths: dict[str, FastPath | None] = {}
+        self._fast_candidates: list[tuple[str, FastPath]] | None = None
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -60,28 +60,37 @@ class Validator:
 
     def fast_label(self, raw: bytes) -> str | None:
         """The summary label of a document the fast path proves valid; None means "not proven"."""
-        if self.engine != "fast" or self.semantic:
-            return None
-        for version in (self.forced_version,) if self.forced_version else self.known_versions:
-            fast = self._fast_path(version)
-            if fast is None:
-                continue
+        candidates = self._fast_candidates
+        if candidates is None:
+            candidates = self._fast_candidates = self._compile_fast_paths()
+        for version, fast in candidates:
             value = fast.accepts(raw)
             if value is None:
                 continue
+            if self.forced_version:
+                return fast.label(value)
             declared = getattr(value, "schema_version", None)
-            if self.forced_version or (declared if isinstance(declared, str) else DEFAULT_VERSION) == version:
+            if (declared if isinstance(declared, str) else DEFAULT_VERSION) == version:
                 return fast.label(value)
         return None
 
-    def _fast_path(self, version: str) -> FastPath | None:
-        if version not in self._fast_paths:
+    def prepare(self) -> None:
+        """Compile the fast paths now (before worker processes fork, so that they inherit them)."""
+        if self._fast_candidates is None:
+            self._fast_candidates = self._compile_fast_paths()
+
+    def _compile_fast_paths(self) -> list[tuple[str, FastPath]]:
+        """(version, fast path) to try in turn; none for the reference engine or the semantic lint."""
+        if self.engine != "fast" or self.semantic:
+            return []
+        found = []
+        for version in (self.forced_version,) if self.forced_version else self.known_versions:
             compiled = self._compile(version)
-            self._fast_paths[version] = (
-                compile_fast_path(load_version(version), compiled.entry, lenient=self.lenient)
-                if isinstance(compiled, CompiledType) else None
-            )
-        return self._fast_paths[version]
+            if isinstance(compiled, CompiledType):
+                fast = compile_fast_path(load_version(version), compiled.entry, lenient=self.lenient)
+                if fast is not None:
+                    found.append((version, fast))
+        return found
 
     def version_of(self, document: Any) -> str:
         if self.forced_version is not None:
