@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 
@@ -15,7 +16,33 @@ from .versions import schemas_root
 __all__ = ["fail", "guarded", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in their own packages are imported only when run, so that `llm-hub validate`
+# does not pay for the generator's or the compatibility checker's imports.
+LAZY_COMMANDS = {
+    "validate": "llm_analytics_hub.validation.command:validate_command",
+    "generate": "llm_analytics_hub.codegen.command:generate_command",
+    "compat": "llm_analytics_hub.compat.command:compat_command",
+    "new-version": "llm_analytics_hub.compat.command:new_version_command",
+    "release": "llm_analytics_hub.compat.command:release_command",
+    "convert": "llm_analytics_hub.conversion.command:convert_command",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="llm-analytics-hub", prog_name="llm-hub")
 def main() -> None:
     """Schema-first toolkit for LLM analytics data: check, generate, validate."""
@@ -78,19 +105,6 @@ def example(type_name: str, version: str | None, index: int) -> None:
     click.echo(json.dumps(catalogue_mod.example_of(type_name, version, index), indent=2,
                           ensure_ascii=False))
 
-
-# Commands that live in their own packages register after `main` exists.
-from .codegen.command import generate_command  # noqa: E402
-from .compat.command import compat_command, new_version_command, release_command  # noqa: E402
-from .conversion.command import convert_command  # noqa: E402
-from .validation.command import validate_command  # noqa: E402
-
-main.add_command(generate_command)
-main.add_command(validate_command)
-main.add_command(compat_command)
-main.add_command(new_version_command)
-main.add_command(release_command)
-main.add_command(convert_command)
 
 if __name__ == "__main__":
     main()

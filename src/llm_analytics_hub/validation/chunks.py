@@ -11,11 +11,11 @@ import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.pool import AsyncResult
 
 from .findings import DocumentResult
-from .inputs import JSON_WHITESPACE, Block
+from .inputs import JSON_WHITESPACE, Block, InputError, read_span
 from .stream import check_slowly
 from .validator import Validator
 
@@ -27,6 +27,9 @@ class BlockOutcome:
     """What one block of lines produced: exact counts, and the invalid documents in full."""
 
     documents: int = 0
+    lines: int = 0  # lines in the block, blank ones included: where the next block starts
+    source: str = ""
+    error: str = ""  # the block could not be read
     valid_by_label: Counter[str] = field(default_factory=Counter)
     invalid: list[DocumentResult] = field(default_factory=list)
 
@@ -35,13 +38,22 @@ _worker_validator: Validator | None = None
 
 
 def check_block(job: Block, validator: Validator | None = None) -> BlockOutcome:
+    """Check the lines of one block; line numbers in the outcome count from the block's start."""
     checker = validator or _worker_validator
     assert checker is not None, "worker started without a validator"
-    source, first_line, block = job
-    outcome = BlockOutcome()
+    source, lines = job
+    outcome = BlockOutcome(source=source)
+    if not isinstance(lines, bytes):
+        try:
+            lines = read_span(lines)
+        except OSError as exc:
+            outcome.error = exc.strerror or str(exc)
+            return outcome
     valid_by_label = outcome.valid_by_label
     fast_label = checker.fast_label
-    for offset, raw in enumerate(block.split(b"\n")):
+    parts = lines.split(b"\n")
+    outcome.lines = len(parts) - 1 if lines.endswith(b"\n") else len(parts)
+    for offset, raw in enumerate(parts):
         if not raw.strip(JSON_WHITESPACE):
             continue
         outcome.documents += 1
@@ -49,7 +61,7 @@ def check_block(job: Block, validator: Validator | None = None) -> BlockOutcome:
         if label is not None:
             valid_by_label[label] += 1
             continue
-        result = check_slowly(raw, checker, source, first_line + offset)
+        result = check_slowly(raw, checker, source, offset + 1)
         if result.errors:
             outcome.invalid.append(result)
         else:
@@ -57,13 +69,29 @@ def check_block(job: Block, validator: Validator | None = None) -> BlockOutcome:
     return outcome
 
 
+def _numbered(outcomes: Iterator[BlockOutcome]) -> Iterator[BlockOutcome]:
+    """Turn block-relative line numbers into line numbers of the input (blocks arrive in order)."""
+    before = 0
+    for outcome in outcomes:
+        if outcome.error:
+            raise InputError(outcome.source, before + 1, outcome.error)
+        if before:
+            outcome.invalid = [replace(result, line=result.line + before) for result in outcome.invalid]
+        before += outcome.lines
+        yield outcome
+
+
 def default_jobs() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def validate_blocks(blocks: Iterator[Block], validator: Validator,
-                    jobs: int) -> Iterator[BlockOutcome]:
-    """Outcomes of all blocks, in order. Uses worker processes once a second block exists."""
+def validate_blocks(blocks: Iterator[Block], validator: Validator, jobs: int) -> Iterator[BlockOutcome]:
+    """Outcomes of all blocks, in order, numbered by input line."""
+    return _numbered(_outcomes_in_order(blocks, validator, jobs))
+
+
+def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int) -> Iterator[BlockOutcome]:
+    """Uses worker processes once a second block exists."""
     first = next(blocks, None)
     if first is None:
         return

@@ -26,6 +26,7 @@ from urllib.parse import urldefrag, urljoin
 import msgspec
 
 from ..schema_store import SchemaSet, TypeEntry
+from ..versions import DEFAULT_VERSION
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 ANNOTATIONS = frozenset({"description", "title", "examples", "default", "$comment", "$schema", "$id", "$defs"})
@@ -66,6 +67,18 @@ class FastPath:
         if b"\\u" in raw or raw.count(b":") != _ENCODER.encode(value).count(b":"):
             return None  # a duplicate member may have been dropped: let the precise path decide
         return value
+
+    def valid_label(self, raw: bytes, version: str | None) -> str | None:
+        """The label of a document proven valid, else None. With `version`, the document must also
+        declare that schema_version (absent means the default version), else nothing is proven."""
+        value = self.accepts(raw)
+        if value is None:
+            return None
+        if version is not None:
+            declared = getattr(value, "schema_version", DEFAULT_VERSION)
+            if (declared if declared.__class__ is str else DEFAULT_VERSION) != version:
+                return None
+        return self.label(value)
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -254,12 +267,17 @@ def _label_function(type_name: str) -> Callable[[Any], str]:
     if type_name != "AnalyticsEvent":
         return lambda _value: type_name
 
+    by_data_type: dict[type, str] = {}  # each variant Struct belongs to one payload type
+
     def event_label(value: Any) -> str:
         payload = value.payload
-        data = payload.data
-        outer = type(payload).__struct_config__.tag
-        inner = type(data).__struct_config__.tag
-        return f"{outer}/{inner}" if isinstance(inner, str) else str(outer)
+        data_type = type(payload.data)
+        label = by_data_type.get(data_type)
+        if label is None:
+            outer = type(payload).__struct_config__.tag
+            inner = data_type.__struct_config__.tag
+            label = by_data_type[data_type] = f"{outer}/{inner}" if isinstance(inner, str) else str(outer)
+        return label
 
     return event_label
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 import zlib
 from collections.abc import Iterator
@@ -90,13 +91,13 @@ def read_documents(source: InputSource) -> Iterator[tuple[int, bytes]]:
             handle.close()
 
 
-Block = tuple[str, int, bytes]  # (source name, number of the block's first line, bytes)
+FileSpan = tuple[str, int, int]  # (path, start offset, end offset) of whole lines in a plain file
+Block = tuple[str, "bytes | FileSpan"]  # (source name, the lines, or where a worker reads them)
 
 
 def _split_blocks(handle: BinaryIO, source: str) -> Iterator[Block]:
     """Blocks that end at a line break; a UTF-8 byte order mark at the very start is dropped."""
     pending = b""
-    first_line = 1
     at_start = True
     while True:
         block = handle.read(BLOCK_BYTES)
@@ -105,7 +106,7 @@ def _split_blocks(handle: BinaryIO, source: str) -> Iterator[Block]:
         at_start = False
         if not block:
             if pending:
-                yield source, first_line, pending
+                yield source, pending
             return
         block = pending + block
         cut = block.rfind(b"\n") + 1
@@ -113,20 +114,48 @@ def _split_blocks(handle: BinaryIO, source: str) -> Iterator[Block]:
             pending = block
             continue
         pending = block[cut:]
-        yield source, first_line, block[:cut]
-        first_line += block.count(b"\n", 0, cut)
+        yield source, block[:cut]
+
+
+def _plan_spans(handle: BinaryIO, source: InputSource) -> Iterator[Block]:
+    """Spans of a plain file, cut after a line break: the main process reads only the cut points."""
+    size = os.fstat(handle.fileno()).st_size
+    start = 0
+    while start < size:
+        end = min(start + BLOCK_BYTES, size)
+        handle.seek(end)
+        while end < size:
+            chunk = handle.read(1 << 16)
+            if not chunk:
+                end = size
+                break
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                end += newline + 1
+                break
+            end += len(chunk)
+        yield source.name, (str(source.path), start, end)
+        start = end
+
+
+def read_span(span: FileSpan) -> bytes:
+    path, start, end = span
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    return data[len(BOM):] if start == 0 and data.startswith(BOM) else data
 
 
 def read_blocks(source: InputSource) -> Iterator[Block]:
     """Blocks of whole lines of an NDJSON input; raises InputError if it cannot be read."""
     handle = open_source(source)
-    last_line = 0
     try:
-        for block in _split_blocks(handle, source.name):
-            last_line = block[1] + block[2].count(b"\n")
-            yield block
+        if source.path is not None and not source.compressed and source.path.is_file():
+            yield from _plan_spans(handle, source)
+        else:
+            yield from _split_blocks(handle, source.name)
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(source.name, last_line + 1, str(exc) or type(exc).__name__) from None
+        raise InputError(source.name, 0, str(exc) or type(exc).__name__) from None
     finally:
         if source.path is not None:
             handle.close()

@@ -32,7 +32,7 @@ class Validator:
         self.semantic = semantic  # also run the semantic lint (validation/semantic.py) on schema-valid documents
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
-        self._fast_candidates: list[tuple[str, FastPath]] | None = None
+        self._fast_candidates: list[tuple[str | None, FastPath]] | None = None
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -63,15 +63,10 @@ class Validator:
         candidates = self._fast_candidates
         if candidates is None:
             candidates = self._fast_candidates = self._compile_fast_paths()
-        for version, fast in candidates:
-            value = fast.accepts(raw)
-            if value is None:
-                continue
-            if self.forced_version:
-                return fast.label(value)
-            declared = getattr(value, "schema_version", None)
-            if (declared if isinstance(declared, str) else DEFAULT_VERSION) == version:
-                return fast.label(value)
+        for expected_version, fast in candidates:
+            label = fast.valid_label(raw, expected_version)
+            if label is not None:
+                return label
         return None
 
     def prepare(self) -> None:
@@ -79,17 +74,18 @@ class Validator:
         if self._fast_candidates is None:
             self._fast_candidates = self._compile_fast_paths()
 
-    def _compile_fast_paths(self) -> list[tuple[str, FastPath]]:
-        """(version, fast path) to try in turn; none for the reference engine or the semantic lint."""
+    def _compile_fast_paths(self) -> list[tuple[str | None, FastPath]]:
+        """(schema_version the document must declare, fast path) to try in turn; the version is None when
+        forced. None at all for the reference engine or the semantic lint."""
         if self.engine != "fast" or self.semantic:
             return []
-        found = []
+        found: list[tuple[str | None, FastPath]] = []
         for version in (self.forced_version,) if self.forced_version else self.known_versions:
             compiled = self._compile(version)
             if isinstance(compiled, CompiledType):
                 fast = compile_fast_path(load_version(version), compiled.entry, lenient=self.lenient)
                 if fast is not None:
-                    found.append((version, fast))
+                    found.append((None if self.forced_version else version, fast))
         return found
 
     def version_of(self, document: Any) -> str:
