@@ -112,10 +112,12 @@ def check_exactness(path: Path, records: list[dict[str, object]]) -> str:
     return "; ".join(problems) or f"exact ({total} documents, {len(expected_invalid)} invalid, locations equal)"
 
 
-def peak_rss_mb(path: Path) -> tuple[float, float, int]:
-    """Run the CLI on `path`; peak of the summed RSS of its process tree, sampled every 20 ms."""
+def peak_memory_mb(path: Path) -> tuple[float, float, float, int]:
+    """Run the CLI on `path`, sampling its process tree every 20 ms: peak RSS of the largest process,
+    peak of the tree's summed PSS (forked workers share pages; RSS would count them once per process),
+    seconds, exit code."""
     process = subprocess.Popen([str(CLI), "validate", "-q", str(path)], stdout=subprocess.DEVNULL)
-    peak = 0
+    peak_rss = peak_pss = 0
     stop = threading.Event()
 
     def tree(pid: int) -> list[int]:
@@ -129,20 +131,25 @@ def peak_rss_mb(path: Path) -> tuple[float, float, int]:
             pass
         return pids
 
-    def rss_kb(pid: int) -> int:
+    def memory_kb(pid: int) -> tuple[int, int]:
+        rss = pss = 0
         try:
-            with open(f"/proc/{pid}/status") as handle:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
                 for row in handle:
-                    if row.startswith("VmRSS:"):
-                        return int(row.split()[1])
+                    if row.startswith("Rss:"):
+                        rss = int(row.split()[1])
+                    elif row.startswith("Pss:"):
+                        pss = int(row.split()[1])
         except OSError:
             pass
-        return 0
+        return rss, pss
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not stop.is_set():
-            peak = max(peak, sum(rss_kb(p) for p in tree(process.pid)))
+            readings = [memory_kb(p) for p in tree(process.pid)]
+            peak_rss = max(peak_rss, *(rss for rss, _ in readings))
+            peak_pss = max(peak_pss, sum(pss for _, pss in readings))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -151,7 +158,7 @@ def peak_rss_mb(path: Path) -> tuple[float, float, int]:
     process.wait()
     stop.set()
     sampler.join()
-    return peak / 1024, time.perf_counter() - start, process.returncode
+    return peak_rss / 1024, peak_pss / 1024, time.perf_counter() - start, process.returncode
 
 
 def main() -> None:
@@ -195,9 +202,10 @@ def main() -> None:
             with big.open("wb") as out:
                 for _ in range(copies):
                     out.write(stream.read_bytes())
-        rss, seconds, code = peak_rss_mb(big)
-        print(f"peak RSS streaming {big.stat().st_size / 1e6:,.0f} MB: {rss:.0f} MB in all processes "
-              f"({seconds:.1f} s, exit {code})")
+        for path in (stream, big):
+            rss, pss, seconds, code = peak_memory_mb(path)
+            print(f"memory streaming {path.stat().st_size / 1e6:>5,.0f} MB: peak RSS {rss:.0f} MB (largest process), "
+                  f"peak PSS {pss:.0f} MB (all processes) ({seconds:.1f} s, exit {code})")
 
 
 if __name__ == "__main__":
