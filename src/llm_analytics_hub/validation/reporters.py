@@ -23,25 +23,15 @@ class Tally:
     by_keyword: Counter[str] = field(default_factory=Counter)
     unreadable: list[str] = field(default_factory=list)
 
-    def add(self, result: DocumentResult) -> None:
-        self.documents += 1
-        counts = self.by_label.setdefault(result.label, [0, 0])
-        if result.errors:
-            self.invalid += 1
-            counts[1] += 1
-            self.by_keyword.update(f.keyword for f in result.errors)
-        else:
-            self.valid += 1
-            counts[0] += 1
-
     def add_block(self, outcome: BlockOutcome) -> None:
         self.documents += outcome.documents
         for label, count in outcome.valid_by_label.items():
             self.valid += count
             self.by_label.setdefault(label, [0, 0])[0] += count
         for result in outcome.invalid:
-            self.documents -= 1  # counted in outcome.documents already
-            self.add(result)
+            self.invalid += 1
+            self.by_label.setdefault(result.label, [0, 0])[1] += 1
+            self.by_keyword.update(f.keyword for f in result.errors)
 
     def as_dict(self) -> dict[str, object]:
         summary: dict[str, object] = {"documents": self.documents, "valid": self.valid, "invalid": self.invalid}
