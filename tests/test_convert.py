@@ -15,7 +15,7 @@ from llm_analytics_hub.errors import HubError
 from llm_analytics_hub.schema_store import load_version
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "tests" / "corpus" / "1.0.0"
+CORPUS = REPO / "schemas" / "corpus" / "1.0.0"
 
 
 def corpus_entries() -> list[tuple[str, Any]]:

@@ -14,7 +14,7 @@ from llm_analytics_hub.schema_store import load_version
 from llm_analytics_hub.validation import Validator
 from llm_analytics_hub.validation.fastpath import DATE_TIME_FAST, FastPath, compile_fast_path
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "schemas" / "corpus"
 FAST_DATE_TIME = re.compile(DATE_TIME_FAST)
 REFERENCE_DATE_TIME = Validator("metrics.TimeRange", "1.0.0", engine="reference")
 

@@ -18,7 +18,7 @@ from llm_analytics_hub.schema_store import load_version
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLES = REPO / "generated" / "jsonschema"
-CORPUS = REPO / "tests" / "corpus"
+CORPUS = REPO / "schemas" / "corpus"
 SCHEMAS = load_version("1.0.0")
 
 

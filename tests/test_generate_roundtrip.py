@@ -14,7 +14,7 @@ import pytest
 from llm_analytics_hub.codegen.runtime import ModelError
 from llm_analytics_hub.schema_store import TypeEntry, load_version
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "schemas" / "corpus"
 SCHEMAS = load_version("1.0.0")
 
 
@@ -47,7 +47,7 @@ CORPUS_CASES = corpus_cases()
 
 
 def test_corpus_is_present() -> None:
-    assert len(CORPUS_CASES) > 500, "tests/corpus/<version>/*.valid.json missing"
+    assert len(CORPUS_CASES) > 500, "schemas/corpus/<version>/*.valid.json missing"
 
 
 @pytest.mark.parametrize(("version", "case"), CORPUS_CASES)

@@ -14,7 +14,7 @@ from llm_analytics_hub.codegen.python_views import literal
 from llm_analytics_hub.schema_store import load_version
 
 SCHEMAS = load_version("1.0.0")
-CORPUS = Path(__file__).resolve().parent / "corpus" / "1.0.0"
+CORPUS = Path(__file__).resolve().parents[1] / "schemas" / "corpus" / "1.0.0"
 # mypy does not implement PEP 728 `extra_items` yet: extra members of open objects cannot be typed.
 OPEN_EXTRAS_IGNORE = "  # type: ignore[typeddict-unknown-key, typeddict-item, assignment]"
 

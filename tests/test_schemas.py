@@ -1,6 +1,6 @@
 """The canonical 1.0.0 schemas against the catalogue inventory and the test corpus.
 
-The corpus (tests/corpus/1.0.0/<area>.{valid,invalid}.json) is written from MODEL.md, not from
+The corpus (schemas/corpus/1.0.0/<area>.{valid,invalid}.json) is written from MODEL.md, not from
 the schemas: valid cases are payloads the producers emit or serde accepts, invalid cases carry
 the kind of defect and the JSON pointer where python-jsonschema must report it.
 """
@@ -24,7 +24,7 @@ from llm_analytics_hub.schema_store import AREAS, SchemaSet, load_version
 
 VERSION = "1.0.0"
 TESTS = Path(__file__).parent
-CORPUS = TESTS / "corpus" / VERSION
+CORPUS = TESTS.parent / "schemas" / "corpus" / VERSION
 CATALOGUE = TESTS / "data" / "catalogue.tsv"
 
 DEFECT_KINDS = (

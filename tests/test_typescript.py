@@ -7,7 +7,7 @@ same `npm ci` itself. No Node, no npm or no registry is a failure, never a skip:
 languages get the same verdicts is only true while this test runs.
 
 Agreement: every schema example of every type and version, every corpus payload
-(tests/corpus/<version>/*.json) and MUTANTS_PER_DOCUMENT seeded mutants (tests/mutations.py) of each
+(schemas/corpus/<version>/*.json) and MUTANTS_PER_DOCUMENT seeded mutants (tests/mutations.py) of each
 valid one are validated by `llm_analytics_hub.Validator` (forced version) and by the package in
 Node; AnalyticsEvent documents are also validated without a version, so both dispatch on
 `schema_version`. Each document must get the same verdict and, when invalid, the same SET of error
@@ -45,7 +45,7 @@ NODE_DIR = ROOT / "tests" / "node"
 NODE_MODULES = NODE_DIR / "node_modules"
 NODE_STAMP = NODE_MODULES / ".installed-stamp"  # written by `make node-deps` and by the fixture
 NPM_CI = ["npm", "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"]
-CORPUS = ROOT / "tests" / "corpus"
+CORPUS = ROOT / "schemas" / "corpus"
 MUTANTS_PER_DOCUMENT = 8
 SAFE_INTEGER = 2**53 - 1
 
@@ -255,7 +255,7 @@ def test_agreement_covers_every_type_version_and_the_corpus(outcomes: list[Outco
     for schemas in schema_sets():
         corpus = [o for o in outcomes if o.case.origin.startswith(f"corpus {schemas.version}/")]
         if (CORPUS / schemas.version).is_dir():
-            assert corpus, f"tests/corpus/{schemas.version} exists but gave no documents"
+            assert corpus, f"schemas/corpus/{schemas.version} exists but gave no documents"
         for outcome in (o for o in corpus if o.case.version is not None):  # the corpus states each verdict
             listed_valid = ".valid.json" in outcome.case.origin.split(",")[0]
             if "," not in outcome.case.origin:

@@ -1,7 +1,7 @@
 """The fast engine and the reference (python-jsonschema with format assertion) must agree.
 
 Documents: every schema example of every catalogue type, every corpus payload
-(tests/corpus/<version>/<area>.{valid,invalid}.json, when present) and seeded mutants of every
+(schemas/corpus/<version>/<area>.{valid,invalid}.json, when present) and seeded mutants of every
 valid one (tests/mutations.py). For each document: the same verdict from both engines, the same
 SET of error instance paths (both already tidied by `Validator.check`), and the one-sided
 property that the fast path saying "valid" implies the reference says valid. Each document is
@@ -33,7 +33,7 @@ from llm_analytics_hub.errors import HubError
 from llm_analytics_hub.schema_store import AREAS, load_version
 
 VERSION = "1.0.0"
-CORPUS = Path(__file__).parent / "corpus" / VERSION
+CORPUS = Path(__file__).resolve().parents[1] / "schemas" / "corpus" / VERSION
 MUTANTS_PER_DOCUMENT = 8
 LENIENT_EVERY_NTH_TYPE = 3  # lenient mode runs on a third of the types (all their documents)
 

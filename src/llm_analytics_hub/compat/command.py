@@ -20,7 +20,7 @@ from .empirical import DEFAULT_SAMPLES, DEFAULT_SEED
               help="Generated payloads per type for the empirical check.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed of the payload generator.")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of *.valid.json corpus files of OLD (default: tests/corpus/<OLD version>).")
+              help="Folder of *.valid.json corpus files of OLD (default: corpus/<OLD version> beside OLD).")
 @click.option("--hide-cosmetic", is_flag=True, help="Text format: leave out cosmetic changes.")
 @guarded
 def compat_command(old_dir: Path, new_dir: Path, fmt: str, no_empirical: bool, samples: int, seed: int,

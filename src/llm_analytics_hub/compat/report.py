@@ -69,8 +69,8 @@ def load_version_dir(path: Path) -> SchemaSet:
 
 
 def default_corpus(old_dir: Path, version: str) -> Path | None:
-    """tests/corpus/<version> of the checkout that holds the OLD folder, when there is one."""
-    candidate = old_dir.resolve().parent.parent / "tests" / "corpus" / version
+    """corpus/<version> beside the OLD folder (schemas/corpus/<version>), when there is one."""
+    candidate = old_dir.resolve().parent / "corpus" / version
     return candidate if candidate.is_dir() else None
 
 
