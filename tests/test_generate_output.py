@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from llm_analytics_hub.versions import available_versions
+
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "generated"
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema")
@@ -85,7 +87,7 @@ def test_unknown_schema_root_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["models", "typeddicts"])
 def test_every_version_has_a_package(kind: str) -> None:
-    versions = sorted(p.name for p in (REPO / "schemas").iterdir() if p.is_dir())
+    versions = available_versions(REPO / "schemas")
     for version in versions:
         package = GENERATED / "python/llm_analytics_hub" / kind / ("v" + version.replace(".", "_"))
         assert (package / "__init__.py").is_file()

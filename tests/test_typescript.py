@@ -25,18 +25,13 @@ import re
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mutations import mutants
+from agreement_cases import CORPUS, Case, cases, corpus_payloads, python_outcome, schema_sets
 
-from llm_analytics_hub import Validator
-from llm_analytics_hub.errors import HubError
-from llm_analytics_hub.schema_store import AREAS, SchemaSet, load_version
 from llm_analytics_hub.versions import available_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +40,6 @@ NODE_DIR = ROOT / "tests" / "node"
 NODE_MODULES = NODE_DIR / "node_modules"
 NODE_STAMP = NODE_MODULES / ".installed-stamp"  # written by `make node-deps` and by the fixture
 NPM_CI = ["npm", "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"]
-CORPUS = ROOT / "schemas" / "corpus"
-MUTANTS_PER_DOCUMENT = 8
 SAFE_INTEGER = 2**53 - 1
 
 # Where Ajv and the Python validator (jsonschema-rs, checked against python-jsonschema) differ by
@@ -89,14 +82,6 @@ INHERENT_DIFFERENCES = {
 KNOWN_DISAGREEMENTS: dict[tuple[str, str | None, str], str] = {}
 
 
-@dataclass(frozen=True)
-class Case:
-    type_name: str  # qualified: area.Name
-    version: str | None  # None: dispatch on schema_version, as `llm-hub validate` does
-    origin: str
-    document: Any
-
-
 # --- Node tooling ------------------------------------------------------------------------------
 
 def _run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -120,61 +105,6 @@ def node_env() -> dict[str, str]:
 
 
 # --- documents -----------------------------------------------------------------------------------
-
-@cache
-def schema_sets() -> tuple[SchemaSet, ...]:
-    return tuple(load_version(v) for v in available_versions())
-
-
-def _corpus(schemas: SchemaSet) -> Iterator[tuple[str, str, Any, bool]]:
-    """(qualified type, origin, payload, listed as valid) of the corpus of one version, as far as it exists."""
-    folder = CORPUS / schemas.version
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        area = path.name.split(".", 1)[0]
-        for index, entry in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-            name = str(entry["type"])
-            try:
-                qualified = schemas.lookup(name if "." in name or area not in AREAS else f"{area}.{name}").qualified
-            except HubError:
-                qualified = schemas.lookup(name).qualified
-            yield qualified, f"corpus {schemas.version}/{path.name}[{index}]", entry["payload"], \
-                path.name.endswith(".valid.json")
-
-
-@cache
-def cases() -> tuple[Case, ...]:
-    found: list[Case] = []
-    for schemas in schema_sets():
-        version = schemas.version
-        bases: dict[str, list[tuple[str, Any]]] = {t.qualified: [] for t in schemas.types}
-        for entry in schemas.types:
-            bases[entry.qualified] += [(f"{version} example {i}", example) for i, example in enumerate(entry.examples)]
-        for qualified, origin, payload, valid in _corpus(schemas):
-            if valid:
-                bases[qualified].append((origin, payload))
-            else:
-                found.append(Case(qualified, version, origin, payload))
-        for qualified, documents in bases.items():
-            others = [doc for _, doc in documents]
-            for origin, document in documents:
-                found.append(Case(qualified, version, origin, document))
-                for mutant in mutants(document, f"{qualified}|{origin}", MUTANTS_PER_DOCUMENT, others):
-                    found.append(Case(qualified, version, f"{origin}, {mutant.description}", mutant.document))
-    events = [c for c in found if c.type_name == "events.AnalyticsEvent"]
-    found += [Case(c.type_name, None, f"{c.origin} (dispatched)", c.document) for c in events]
-    example = schema_sets()[0].lookup("events.AnalyticsEvent").examples[0]
-    for label, value in (("absent", None), ("unknown", "9.9.9"), ("not a string", 1), ("empty", "")):
-        document = {k: v for k, v in example.items() if k != "schema_version"}
-        if value is not None:
-            document["schema_version"] = value
-        found.append(Case("events.AnalyticsEvent", None, f"schema_version {label} (dispatched)", document))
-    return tuple(found)
-
-
-@cache
-def python_validator(type_name: str, version: str | None) -> Validator:
-    return Validator(type_name, version)
-
 
 def holds_unsafe_number(document: Any) -> bool:
     """The exclusion rule for `validate(JSON.parse(text))`: a number JavaScript cannot hold exactly
@@ -207,8 +137,7 @@ def outcomes(node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     assert len(node_results) == len(every)
     found = []
     for case, result in zip(every, node_results, strict=True):
-        findings = python_validator(case.type_name, case.version).check(case.document)
-        python = (not findings, sorted({f.instance_path for f in findings}), [f.keyword for f in findings])
+        python = python_outcome(case)
         found.append(Outcome(case, python, result["text"], result["parsed"]))
     return found
 
@@ -349,7 +278,7 @@ def tsc_errors(node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactor
         module = "v" + schemas.version.replace(".", "_")
         for entry in schemas.types:
             good += [(module, entry.qualified, example) for example in entry.examples]
-        good += [(module, qualified, payload) for qualified, _, payload, valid in _corpus(schemas) if valid]
+        good += [(module, qualified, payload) for qualified, _, payload, valid in corpus_payloads(schemas) if valid]
     (folder / "good.ts").write_text(_typed_module(good), encoding="utf-8")
     latest = schema_sets()[-1]
     bad = _wrong_events(latest.lookup("events.AnalyticsEvent").examples[0])
