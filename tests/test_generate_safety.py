@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def field_docs(module: Path, class_name: str) -> dict[str, str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name == class_name:
             body = node.body
-            for field, doc in zip(body, body[1:], strict=False):
+            for field, doc in itertools.pairwise(body):
                 if isinstance(field, ast.AnnAssign) and isinstance(doc, ast.Expr):
                     assert isinstance(field.target, ast.Name) and isinstance(doc.value, ast.Constant)
                     found[field.target.id] = flat(doc.value.value)
