@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-
-def escape_token(token: str | int) -> str:
-    """One RFC 6901 reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+from ..pointer import escape
 
 
 class ModelError(ValueError):
@@ -22,7 +19,7 @@ class ModelError(ValueError):
         self._outer: list[str] = []  # tokens prepended by enclosing loaders, innermost first
 
     def within(self, token: str | int) -> ModelError:
-        self._outer.append(escape_token(token))
+        self._outer.append(escape(token))
         return self
 
     @property

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 from referencing import Registry
 
+from ..pointer import join as pointer
 from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
-from .findings import Finding, pointer
+from .findings import Finding
 from .lenient import lenient_copy
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .findings import Finding, pointer
+from ..pointer import join as pointer
+from .findings import Finding
 
 # |sum(parts) - total_cost_usd| <= ABSOLUTE + RELATIVE * |total_cost_usd|: a millionth of a dollar
 # absorbs the rounding of per-token prices written as decimals; the relative part scales with big bills.
