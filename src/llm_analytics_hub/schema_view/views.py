@@ -142,6 +142,7 @@ class View:
     union: list[At] = field(default_factory=list)
     other: dict[str, tuple[Any, At]] = field(default_factory=dict)
     sources: dict[str, At] = field(default_factory=dict)  # keyword -> where it was found
+    merged: list[At] = field(default_factory=list)  # targets of `$ref`s merged in as conjunctions
 
     @property
     def is_object(self) -> bool:
@@ -246,6 +247,7 @@ def absorb(view: View, at: At, seen: set[str]) -> None:
             continue
         if keyword == "$ref":
             target = at.resolve(value)
+            view.merged.append(target)
             if target.key not in seen:
                 absorb(view, target, seen | {target.key})
             continue

@@ -50,6 +50,7 @@ class CompiledType:
 
     def __init__(self, schemas: SchemaSet, entry: TypeEntry, *, lenient: bool) -> None:
         self.entry = entry
+        self.schemas = schemas
         self.version = schemas.version
         self.lenient = lenient
         self._root: dict[str, Any] = {"$ref": entry.uri}
