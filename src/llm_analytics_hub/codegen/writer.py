@@ -26,6 +26,7 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .settings import load_settings
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
@@ -35,6 +36,7 @@ FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 def render_all(schemas_root: Path) -> Files:
     """Every generated file, as {path relative to the output folder: text}."""
+    settings = load_settings(schemas_root)
     versions = available_versions(schemas_root)
     sets = [load_folder(schemas_root / v, v) for v in versions]
     files: Files = {}
@@ -53,8 +55,9 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_packages(irs))
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
-    files.update(render_typescript(irs, sets, bundles, manifest, __version__))
-    files.update(format_python({path: text for path, text in files.items() if path.endswith(".py")}))
+    files.update(render_typescript(irs, sets, bundles, manifest, __version__, settings.get("typescript", "package")))
+    python = {path: text for path, text in files.items() if path.endswith(".py")}
+    files.update(format_python(python, settings.get("python", "line_length")))
     return dict(sorted(files.items()))
 
 
