@@ -2,7 +2,8 @@
 
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
+jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped),
+go (the Go module).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .golang import render_go
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript")
+         "typescript", "go")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -53,6 +55,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__))
+    files.update(render_go(irs, bundles, manifest))
     return dict(sorted(files.items()))
 
 
