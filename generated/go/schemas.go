@@ -795,7 +795,7 @@ func Decode(version, typeName string, data []byte, options Options) (Typed, []Fi
 	}
 	value, _ := New(resolved, qualified)
 	if value == nil {
-		return nil, validation.Problem("type_name", "no generated type for " + qualified + " " + resolved)
+		return nil, validation.Problem("type_name", "no generated type for "+qualified+" "+resolved)
 	}
 	if err := validation.DecodeExact(data, value); err != nil {
 		return nil, validation.Problem("decode", err.Error())
