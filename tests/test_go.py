@@ -11,12 +11,14 @@ Each must get Python's verdict and, when invalid, Python's set of instance locat
 from __future__ import annotations
 
 import json
+import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from agreement_cases import Case, cases, disagreements, python_outcome, read_results, write_cases
-from go_support import BUILD, MODULE_DIR, run_go
+from agreement_cases import cases, disagreements, read_results, schema_sets, write_cases
+from go_support import BUILD, MODULE_DIR, ROOT, consumer_module, run_go
 
 from llm_analytics_hub import Validator
 
@@ -46,8 +48,7 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str | None, str], str] = {}
 def python_refines_unions() -> bool:
     """Whether the Python validator reports a failed nullable union inside its non-null branch (the
     issue-15 rule); the harness is run with the same rule, so the comparison holds before and after."""
-    document = Validator("events.LatencyMetrics", "1.0.0")._compile("1.0.0")
-    example = dict(document.entry.examples[0], breakdown={"queue_time_ms": "slow"})
+    example = dict(schema_sets()[0].lookup("events.LatencyMetrics").examples[0], breakdown={"queue_time_ms": "slow"})
     return "/breakdown/queue_time_ms" in {f.instance_path for f in Validator("events.LatencyMetrics", "1.0.0")
                                           .check(example)}
 
@@ -133,5 +134,10 @@ def test_generated_go_is_vet_clean(harness: tuple[str, float]) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _sample(case: Case) -> bool:
-    return python_outcome(case)[0]
+
+def test_go_api_behaves_as_documented(tmp_path: Path) -> None:
+    """tests/go/api_test.go: strict and lenient decoding, dispatch, u64, null vs absent, built values."""
+    folder = consumer_module(tmp_path / "consumer", "package consumer\n")
+    shutil.copy(ROOT / "tests" / "go" / "api_test.go", folder / "api_test.go")
+    done = run_go(["go", "test", "./..."], cwd=folder, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -250,7 +250,7 @@ type BatchItemResult struct {
 	Index uint64 `json:"index"`
 
 	// Caller's identifier for the item (a free string). Written as null when unset; the member is always present in producer output.
-	ItemId validation.Optional[string] `json:"item_id,omitzero"`
+	ItemID validation.Optional[string] `json:"item_id,omitzero"`
 
 	// Outcome for this item.
 	Status ItemStatus `json:"status"`
@@ -266,7 +266,7 @@ type BatchItemResult struct {
 func (v BatchItemResult) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
 	validation.Put(&w, "index", v.Index)
-	validation.PutOptional(&w, "item_id", v.ItemId)
+	validation.PutOptional(&w, "item_id", v.ItemID)
 	validation.Put(&w, "status", v.Status)
 	validation.PutOptional(&w, "data", v.Data)
 	validation.PutOptional(&w, "error", v.Error)
@@ -283,7 +283,7 @@ func (v *BatchItemResult) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "index", &v.Index); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "item_id", &v.ItemId); err != nil {
+	if err := validation.Member(members, "item_id", &v.ItemID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "status", &v.Status); err != nil {
@@ -309,7 +309,7 @@ func (v BatchItemResult) Validate() []validation.Finding { return validation.Val
 // Outcome of a bulk operation: a batch id, item counts, one result per item and an overall status; each item's `data` holds any JSON value (the generic T). Closed object: serde ignores unknown members, this schema rejects them. The counts and status are not checked against the results.
 type BatchResponse struct {
 	// Identifier of the batch (hyphenated UUID).
-	BatchId validation.UUID `json:"batch_id"`
+	BatchID validation.UUID `json:"batch_id"`
 
 	// Number of items submitted (usize, specified as an unsigned 64-bit integer).
 	TotalItems uint64 `json:"total_items"`
@@ -330,7 +330,7 @@ type BatchResponse struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v BatchResponse) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "batch_id", v.BatchId)
+	validation.Put(&w, "batch_id", v.BatchID)
 	validation.Put(&w, "total_items", v.TotalItems)
 	validation.Put(&w, "success_count", v.SuccessCount)
 	validation.Put(&w, "failure_count", v.FailureCount)
@@ -346,7 +346,7 @@ func (v *BatchResponse) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = BatchResponse{}
-	if err := validation.Member(members, "batch_id", &v.BatchId); err != nil {
+	if err := validation.Member(members, "batch_id", &v.BatchID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "total_items", &v.TotalItems); err != nil {
@@ -452,7 +452,7 @@ type ErrorDetails struct {
 	Suggestions validation.Optional[[]string] `json:"suggestions,omitzero"`
 
 	// Link to documentation about the error (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-	DocumentationUrl validation.Optional[string] `json:"documentation_url,omitzero"`
+	DocumentationURL validation.Optional[string] `json:"documentation_url,omitzero"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
@@ -461,7 +461,7 @@ func (v ErrorDetails) MarshalJSON() ([]byte, error) {
 	validation.PutOptional(&w, "trace", v.Trace)
 	validation.PutOptional(&w, "context", v.Context)
 	validation.PutOptional(&w, "suggestions", v.Suggestions)
-	validation.PutOptional(&w, "documentation_url", v.DocumentationUrl)
+	validation.PutOptional(&w, "documentation_url", v.DocumentationURL)
 	return w.Bytes()
 }
 
@@ -481,7 +481,7 @@ func (v *ErrorDetails) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "suggestions", &v.Suggestions); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "documentation_url", &v.DocumentationUrl); err != nil {
+	if err := validation.Member(members, "documentation_url", &v.DocumentationURL); err != nil {
 		return err
 	}
 	return nil
@@ -845,7 +845,7 @@ type QueryMetrics struct {
 	FromCache bool `json:"from_cache"`
 
 	// Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
-	CacheTtl validation.Optional[uint32] `json:"cache_ttl,omitzero"`
+	CacheTTL validation.Optional[uint32] `json:"cache_ttl,omitzero"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
@@ -856,7 +856,7 @@ func (v QueryMetrics) MarshalJSON() ([]byte, error) {
 	validation.Put(&w, "records_returned", v.RecordsReturned)
 	validation.Put(&w, "bytes_processed", v.BytesProcessed)
 	validation.Put(&w, "from_cache", v.FromCache)
-	validation.PutOptional(&w, "cache_ttl", v.CacheTtl)
+	validation.PutOptional(&w, "cache_ttl", v.CacheTTL)
 	return w.Bytes()
 }
 
@@ -882,7 +882,7 @@ func (v *QueryMetrics) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "from_cache", &v.FromCache); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cache_ttl", &v.CacheTtl); err != nil {
+	if err := validation.Member(members, "cache_ttl", &v.CacheTTL); err != nil {
 		return err
 	}
 	return nil
@@ -899,7 +899,7 @@ func (v QueryMetrics) Validate() []validation.Finding { return validation.Valida
 // Envelope around the result of a query: a query id, an outcome status, the result of any JSON type (the generic T), execution statistics and warnings. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `warnings` (possibly []).
 type QueryResult struct {
 	// Identifier of the query run (hyphenated UUID).
-	QueryId validation.UUID `json:"query_id"`
+	QueryID validation.UUID `json:"query_id"`
 
 	// Outcome of the query.
 	Status QueryStatus `json:"status"`
@@ -918,7 +918,7 @@ type QueryResult struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v QueryResult) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "query_id", v.QueryId)
+	validation.Put(&w, "query_id", v.QueryID)
 	validation.Put(&w, "status", v.Status)
 	validation.PutOptional(&w, "data", v.Data)
 	validation.Put(&w, "metrics", v.Metrics)
@@ -933,7 +933,7 @@ func (v *QueryResult) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = QueryResult{}
-	if err := validation.Member(members, "query_id", &v.QueryId); err != nil {
+	if err := validation.Member(members, "query_id", &v.QueryID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "status", &v.Status); err != nil {
@@ -985,13 +985,13 @@ func (v QueryStatus) Validate() []validation.Finding { return validation.Validat
 // Facts about one API reply (request id, time, API version, optional server time) plus any number of extra members. Open object: every member not declared here is kept as an extra entry holding any JSON value and is written back at the same level; there is no `extra` member, and an extra entry cannot reuse a declared member's name.
 type ResponseMetadata struct {
 	// Identifier of the request (hyphenated UUID).
-	RequestId validation.UUID `json:"request_id"`
+	RequestID validation.UUID `json:"request_id"`
 
 	// When the reply was produced. RFC 3339 timestamp, written in UTC with Z.
 	Timestamp validation.DateTime `json:"timestamp"`
 
 	// Version of the API that served the request, e.g. "v1" (a free string).
-	ApiVersion string `json:"api_version"`
+	APIVersion string `json:"api_version"`
 
 	// Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
 	ResponseTimeMs validation.Optional[uint64] `json:"response_time_ms,omitzero"`
@@ -1003,9 +1003,9 @@ type ResponseMetadata struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ResponseMetadata) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "request_id", v.RequestId)
+	validation.Put(&w, "request_id", v.RequestID)
 	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "api_version", v.ApiVersion)
+	validation.Put(&w, "api_version", v.APIVersion)
 	validation.PutOptional(&w, "response_time_ms", v.ResponseTimeMs)
 	validation.PutExtra(&w, v.Extra)
 	return w.Bytes()
@@ -1018,13 +1018,13 @@ func (v *ResponseMetadata) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ResponseMetadata{}
-	if err := validation.Member(members, "request_id", &v.RequestId); err != nil {
+	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "api_version", &v.ApiVersion); err != nil {
+	if err := validation.Member(members, "api_version", &v.APIVersion); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "response_time_ms", &v.ResponseTimeMs); err != nil {
@@ -1130,7 +1130,7 @@ func (v SortOrder) Validate() []validation.Finding { return validation.Validate(
 // One message of a server stream: an id, the kind of message, a payload of any JSON type (the generic T), a sequence number and a time. Closed object: serde ignores unknown members, this schema rejects them. Unlike the other wrappers, `data` is required: it must always be present, and null is a legal value.
 type StreamEvent struct {
 	// Identifier of this message (hyphenated UUID).
-	EventId validation.UUID `json:"event_id"`
+	EventID validation.UUID `json:"event_id"`
 
 	// Kind of message.
 	EventType StreamEventType `json:"event_type"`
@@ -1148,7 +1148,7 @@ type StreamEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v StreamEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "event_id", v.EventId)
+	validation.Put(&w, "event_id", v.EventID)
 	validation.Put(&w, "event_type", v.EventType)
 	validation.Put(&w, "data", v.Data)
 	validation.Put(&w, "sequence", v.Sequence)
@@ -1163,7 +1163,7 @@ func (v *StreamEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = StreamEvent{}
-	if err := validation.Member(members, "event_id", &v.EventId); err != nil {
+	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "event_type", &v.EventType); err != nil {

@@ -187,7 +187,7 @@ func (v ComponentMetric) Validate() []validation.Finding { return validation.Val
 // A derived metric whose value is computed by a formula from several ComponentMetric inputs, often taken from different modules, over one fixed metrics.TimeWindow. Closed object. The module names in source_modules and in each component are free strings, not the SourceModule enum.
 type CompositeMetric struct {
 	// Identifier of the composite metric; a free string, not necessarily a UUID.
-	MetricId string `json:"metric_id"`
+	MetricID string `json:"metric_id"`
 
 	// Human-readable name of the composite metric.
 	Name string `json:"name"`
@@ -217,7 +217,7 @@ type CompositeMetric struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CompositeMetric) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "metric_id", v.MetricId)
+	validation.Put(&w, "metric_id", v.MetricID)
 	validation.Put(&w, "name", v.Name)
 	validation.Put(&w, "description", v.Description)
 	validation.Put(&w, "source_modules", v.SourceModules)
@@ -236,7 +236,7 @@ func (v *CompositeMetric) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CompositeMetric{}
-	if err := validation.Member(members, "metric_id", &v.MetricId); err != nil {
+	if err := validation.Member(members, "metric_id", &v.MetricID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {

@@ -133,7 +133,7 @@ func (v AggregationFunction) Validate() []validation.Finding { return validation
 // A TimeSeriesQuery that is re-run on a schedule, writing its results from a source measurement into a destination measurement. Closed object; interval is a free duration string such as "1h", and nothing ties source_measurement to the embedded query's measurement.
 type ContinuousQuery struct {
 	// Identifier of the continuous query; a free string, not necessarily a UUID.
-	QueryId string `json:"query_id"`
+	QueryID string `json:"query_id"`
 
 	// Human-readable name of the continuous query.
 	Name string `json:"name"`
@@ -157,7 +157,7 @@ type ContinuousQuery struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ContinuousQuery) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "query_id", v.QueryId)
+	validation.Put(&w, "query_id", v.QueryID)
 	validation.Put(&w, "name", v.Name)
 	validation.Put(&w, "source_measurement", v.SourceMeasurement)
 	validation.Put(&w, "destination_measurement", v.DestinationMeasurement)
@@ -174,7 +174,7 @@ func (v *ContinuousQuery) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ContinuousQuery{}
-	if err := validation.Member(members, "query_id", &v.QueryId); err != nil {
+	if err := validation.Member(members, "query_id", &v.QueryID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {
@@ -209,7 +209,7 @@ func (v ContinuousQuery) Validate() []validation.Finding { return validation.Val
 // Cost measurements of a time-series point, and the third shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
 type CostFields struct {
 	// Total cost in US dollars. Omitted when unknown (the producer skips it); null is also accepted.
-	CostUsd validation.Optional[float64] `json:"cost_usd,omitzero"`
+	CostUSD validation.Optional[float64] `json:"cost_usd,omitzero"`
 
 	// Part of the cost attributable to token usage. Omitted when unknown (the producer skips it); null is also accepted.
 	TokenCost validation.Optional[float64] `json:"token_cost,omitzero"`
@@ -224,7 +224,7 @@ type CostFields struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CostFields) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.PutOptional(&w, "cost_usd", v.CostUsd)
+	validation.PutOptional(&w, "cost_usd", v.CostUSD)
 	validation.PutOptional(&w, "token_cost", v.TokenCost)
 	validation.PutOptional(&w, "utilization_percent", v.UtilizationPercent)
 	validation.PutExtra(&w, v.Extra)
@@ -238,7 +238,7 @@ func (v *CostFields) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CostFields{}
-	if err := validation.Member(members, "cost_usd", &v.CostUsd); err != nil {
+	if err := validation.Member(members, "cost_usd", &v.CostUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "token_cost", &v.TokenCost); err != nil {
@@ -920,7 +920,7 @@ type TagSet struct {
 	Region validation.Optional[string] `json:"region,omitzero"`
 
 	// Identifier of the model the point refers to, e.g. "gpt-4o". Omitted when unknown (the producer skips it); null is also accepted.
-	ModelId validation.Optional[string] `json:"model_id,omitzero"`
+	ModelID validation.Optional[string] `json:"model_id,omitzero"`
 
 	// Name of the service or application, e.g. "chat-api". Omitted when unknown (the producer skips it); null is also accepted.
 	Service validation.Optional[string] `json:"service,omitzero"`
@@ -938,7 +938,7 @@ func (v TagSet) MarshalJSON() ([]byte, error) {
 	validation.Put(&w, "source_module", v.SourceModule)
 	validation.Put(&w, "environment", v.Environment)
 	validation.PutOptional(&w, "region", v.Region)
-	validation.PutOptional(&w, "model_id", v.ModelId)
+	validation.PutOptional(&w, "model_id", v.ModelID)
 	validation.PutOptional(&w, "service", v.Service)
 	validation.PutOptional(&w, "version", v.Version)
 	validation.PutExtra(&w, v.Extra)
@@ -961,7 +961,7 @@ func (v *TagSet) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "region", &v.Region); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "service", &v.Service); err != nil {
@@ -1066,7 +1066,7 @@ func (v TimeSeries) Validate() []validation.Finding { return validation.Validate
 // Several points of one measurement sent together, with a batch identifier and creation time. Closed object; nothing checks that each point's measurement equals the batch's.
 type TimeSeriesBatch struct {
 	// Identifier of the batch; a free string, not necessarily a UUID.
-	BatchId string `json:"batch_id"`
+	BatchID string `json:"batch_id"`
 
 	// Name of the measurement the points belong to.
 	Measurement string `json:"measurement"`
@@ -1081,7 +1081,7 @@ type TimeSeriesBatch struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeriesBatch) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "batch_id", v.BatchId)
+	validation.Put(&w, "batch_id", v.BatchID)
 	validation.Put(&w, "measurement", v.Measurement)
 	validation.Put(&w, "points", v.Points)
 	validation.Put(&w, "created_at", v.CreatedAt)
@@ -1095,7 +1095,7 @@ func (v *TimeSeriesBatch) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = TimeSeriesBatch{}
-	if err := validation.Member(members, "batch_id", &v.BatchId); err != nil {
+	if err := validation.Member(members, "batch_id", &v.BatchID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "measurement", &v.Measurement); err != nil {

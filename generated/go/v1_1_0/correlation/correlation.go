@@ -93,7 +93,7 @@ func (v AlertThresholds) Validate() []validation.Finding { return validation.Val
 // A group of anomalies detected together, with how strongly they are related, an assessment of their impact and, when one was made, a root-cause analysis. Closed object: serde ignores unknown members, this schema rejects them. `root_cause` is left out when no analysis is attached.
 type AnomalyCorrelation struct {
 	// Unique identifier of this anomaly correlation, written as a bare UUID string.
-	CorrelationId CorrelationId `json:"correlation_id"`
+	CorrelationID CorrelationId `json:"correlation_id"`
 
 	// The anomalies grouped by this correlation.
 	Anomalies []AnomalyEvent `json:"anomalies"`
@@ -114,7 +114,7 @@ type AnomalyCorrelation struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AnomalyCorrelation) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "correlation_id", v.CorrelationId)
+	validation.Put(&w, "correlation_id", v.CorrelationID)
 	validation.Put(&w, "anomalies", v.Anomalies)
 	validation.Put(&w, "strength", v.Strength)
 	validation.PutOptional(&w, "root_cause", v.RootCause)
@@ -130,7 +130,7 @@ func (v *AnomalyCorrelation) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = AnomalyCorrelation{}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationId); err != nil {
+	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "anomalies", &v.Anomalies); err != nil {
@@ -162,7 +162,7 @@ func (v AnomalyCorrelation) Validate() []validation.Finding { return validation.
 // One anomaly found in a metric: the metric name, its expected and observed values, the deviation and the detector's score. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.anomalies.
 type AnomalyEvent struct {
 	// Identifier of the event in which the anomaly was observed (hyphenated UUID).
-	EventId validation.UUID `json:"event_id"`
+	EventID validation.UUID `json:"event_id"`
 
 	// The module whose data showed the anomaly.
 	SourceModule events.SourceModule `json:"source_module"`
@@ -192,7 +192,7 @@ type AnomalyEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AnomalyEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "event_id", v.EventId)
+	validation.Put(&w, "event_id", v.EventID)
 	validation.Put(&w, "source_module", v.SourceModule)
 	validation.Put(&w, "anomaly_type", v.AnomalyType)
 	validation.Put(&w, "anomaly_score", v.AnomalyScore)
@@ -211,7 +211,7 @@ func (v *AnomalyEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = AnomalyEvent{}
-	if err := validation.Member(members, "event_id", &v.EventId); err != nil {
+	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
@@ -284,7 +284,7 @@ type BusinessImpact struct {
 	SlaViolations uint64 `json:"sla_violations"`
 
 	// Estimated effect on revenue, in US dollars. Written as null when unknown; the member is always present in producer output.
-	RevenueImpactUsd validation.Optional[float64] `json:"revenue_impact_usd,omitzero"`
+	RevenueImpactUSD validation.Optional[float64] `json:"revenue_impact_usd,omitzero"`
 
 	// Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here.
 	ReputationRisk ReputationRisk `json:"reputation_risk"`
@@ -295,7 +295,7 @@ func (v BusinessImpact) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
 	validation.Put(&w, "users_affected", v.UsersAffected)
 	validation.Put(&w, "sla_violations", v.SlaViolations)
-	validation.PutOptional(&w, "revenue_impact_usd", v.RevenueImpactUsd)
+	validation.PutOptional(&w, "revenue_impact_usd", v.RevenueImpactUSD)
 	validation.Put(&w, "reputation_risk", v.ReputationRisk)
 	return w.Bytes()
 }
@@ -313,7 +313,7 @@ func (v *BusinessImpact) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "sla_violations", &v.SlaViolations); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "revenue_impact_usd", &v.RevenueImpactUsd); err != nil {
+	if err := validation.Member(members, "revenue_impact_usd", &v.RevenueImpactUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "reputation_risk", &v.ReputationRisk); err != nil {
@@ -333,10 +333,10 @@ func (v BusinessImpact) Validate() []validation.Finding { return validation.Vali
 // A directed link stating that one event caused, amplified or is correlated with another, with the link's strength and the time between the two events. Closed object: serde ignores unknown members, this schema rejects them. Used by RootCauseAnalysis.causal_chain.
 type CausalLink struct {
 	// Identifier of the cause event (hyphenated UUID).
-	FromEventId validation.UUID `json:"from_event_id"`
+	FromEventID validation.UUID `json:"from_event_id"`
 
 	// Identifier of the effect event (hyphenated UUID).
-	ToEventId validation.UUID `json:"to_event_id"`
+	ToEventID validation.UUID `json:"to_event_id"`
 
 	// The nature of the link.
 	Relationship CausalRelationship `json:"relationship"`
@@ -351,8 +351,8 @@ type CausalLink struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CausalLink) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "from_event_id", v.FromEventId)
-	validation.Put(&w, "to_event_id", v.ToEventId)
+	validation.Put(&w, "from_event_id", v.FromEventID)
+	validation.Put(&w, "to_event_id", v.ToEventID)
 	validation.Put(&w, "relationship", v.Relationship)
 	validation.Put(&w, "strength", v.Strength)
 	validation.Put(&w, "time_delta_ms", v.TimeDeltaMs)
@@ -366,10 +366,10 @@ func (v *CausalLink) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CausalLink{}
-	if err := validation.Member(members, "from_event_id", &v.FromEventId); err != nil {
+	if err := validation.Member(members, "from_event_id", &v.FromEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "to_event_id", &v.ToEventId); err != nil {
+	if err := validation.Member(members, "to_event_id", &v.ToEventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "relationship", &v.Relationship); err != nil {
@@ -418,7 +418,7 @@ func (v CausalRelationship) Validate() []validation.Finding { return validation.
 // Digest of one event taking part in an EventCorrelation: which module emitted it, when, how severe it was, a short summary and the role it plays in the correlation. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metrics` (possibly {}).
 type CorrelatedEvent struct {
 	// Identifier of the original event (hyphenated UUID).
-	EventId validation.UUID `json:"event_id"`
+	EventID validation.UUID `json:"event_id"`
 
 	// The module that emitted the original event, as its kebab-case name (e.g. "llm-cost-ops").
 	SourceModule events.SourceModule `json:"source_module"`
@@ -446,7 +446,7 @@ type CorrelatedEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelatedEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "event_id", v.EventId)
+	validation.Put(&w, "event_id", v.EventID)
 	validation.Put(&w, "source_module", v.SourceModule)
 	validation.Put(&w, "event_type", v.EventType)
 	validation.Put(&w, "severity", v.Severity)
@@ -464,7 +464,7 @@ func (v *CorrelatedEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CorrelatedEvent{}
-	if err := validation.Member(members, "event_id", &v.EventId); err != nil {
+	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
@@ -575,7 +575,7 @@ func (v CorrelationId) Validate() []validation.Finding { return validation.Valid
 // A named, known sequence of events across modules that correlation detection looks for, such as a latency spike followed by a retry-driven cost surge. Closed object: serde ignores unknown members, this schema rejects them. Used by EventCorrelation.pattern and CorrelationConfig.patterns.
 type CorrelationPattern struct {
 	// Stable identifier of the pattern (a free string, not a UUID).
-	PatternId string `json:"pattern_id"`
+	PatternID string `json:"pattern_id"`
 
 	// Human-readable name of the pattern.
 	Name string `json:"name"`
@@ -593,7 +593,7 @@ type CorrelationPattern struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelationPattern) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "pattern_id", v.PatternId)
+	validation.Put(&w, "pattern_id", v.PatternID)
 	validation.Put(&w, "name", v.Name)
 	validation.Put(&w, "description", v.Description)
 	validation.Put(&w, "modules", v.Modules)
@@ -608,7 +608,7 @@ func (v *CorrelationPattern) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CorrelationPattern{}
-	if err := validation.Member(members, "pattern_id", &v.PatternId); err != nil {
+	if err := validation.Member(members, "pattern_id", &v.PatternID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {
@@ -637,7 +637,7 @@ func (v CorrelationPattern) Validate() []validation.Finding { return validation.
 // Request to look for correlations around a seed event, within a time window and optionally narrowed by minimum strength, correlation kinds, modules and search depth. Closed object: serde ignores unknown members, this schema rejects them. Only seed_event_id and time_window_minutes are required; the other members have serde defaults and the producer always writes them.
 type CorrelationQuery struct {
 	// Identifier of the event the search starts from (hyphenated UUID).
-	SeedEventId validation.UUID `json:"seed_event_id"`
+	SeedEventID validation.UUID `json:"seed_event_id"`
 
 	// Size of the time window searched around the seed event, in minutes (signed 64-bit integer).
 	TimeWindowMinutes int64 `json:"time_window_minutes"`
@@ -662,7 +662,7 @@ type CorrelationQuery struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelationQuery) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "seed_event_id", v.SeedEventId)
+	validation.Put(&w, "seed_event_id", v.SeedEventID)
 	validation.Put(&w, "time_window_minutes", v.TimeWindowMinutes)
 	validation.PutPointer(&w, "min_strength", v.MinStrength)
 	validation.PutPointer(&w, "correlation_types", v.CorrelationTypes)
@@ -678,7 +678,7 @@ func (v *CorrelationQuery) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CorrelationQuery{}
-	if err := validation.Member(members, "seed_event_id", &v.SeedEventId); err != nil {
+	if err := validation.Member(members, "seed_event_id", &v.SeedEventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "time_window_minutes", &v.TimeWindowMinutes); err != nil {
@@ -745,21 +745,21 @@ func (v CorrelationType) Validate() []validation.Finding { return validation.Val
 // Cost consequences of an incident in US dollars and as a relative increase. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.cost_impact.
 type CostImpact struct {
 	// Extra spend caused by the incident, in US dollars.
-	AdditionalCostUsd float64 `json:"additional_cost_usd"`
+	AdditionalCostUSD float64 `json:"additional_cost_usd"`
 
 	// Relative increase in cost, in percent. A plain float; no range is enforced, so values above 100 are valid.
 	CostIncreasePercent float64 `json:"cost_increase_percent"`
 
 	// Spend that produced no useful result, such as failed or retried requests, in US dollars.
-	WastedResourcesUsd float64 `json:"wasted_resources_usd"`
+	WastedResourcesUSD float64 `json:"wasted_resources_usd"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CostImpact) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "additional_cost_usd", v.AdditionalCostUsd)
+	validation.Put(&w, "additional_cost_usd", v.AdditionalCostUSD)
 	validation.Put(&w, "cost_increase_percent", v.CostIncreasePercent)
-	validation.Put(&w, "wasted_resources_usd", v.WastedResourcesUsd)
+	validation.Put(&w, "wasted_resources_usd", v.WastedResourcesUSD)
 	return w.Bytes()
 }
 
@@ -770,13 +770,13 @@ func (v *CostImpact) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CostImpact{}
-	if err := validation.Member(members, "additional_cost_usd", &v.AdditionalCostUsd); err != nil {
+	if err := validation.Member(members, "additional_cost_usd", &v.AdditionalCostUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "cost_increase_percent", &v.CostIncreasePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "wasted_resources_usd", &v.WastedResourcesUsd); err != nil {
+	if err := validation.Member(members, "wasted_resources_usd", &v.WastedResourcesUSD); err != nil {
 		return err
 	}
 	return nil
@@ -828,7 +828,7 @@ func (v EdgeRelationship) Validate() []validation.Finding { return validation.Va
 // A group of events, usually from several modules, that a detector found to be related, together with the kind of relationship, its strength and confidence, and the interval the events span. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metadata` (possibly {}) and leaves `pattern` out when no known pattern matched.
 type EventCorrelation struct {
 	// Unique identifier of this correlation, written as a bare UUID string.
-	CorrelationId CorrelationId `json:"correlation_id"`
+	CorrelationID CorrelationId `json:"correlation_id"`
 
 	// The kind of relationship that links the events.
 	CorrelationType CorrelationType `json:"correlation_type"`
@@ -859,7 +859,7 @@ type EventCorrelation struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventCorrelation) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "correlation_id", v.CorrelationId)
+	validation.Put(&w, "correlation_id", v.CorrelationID)
 	validation.Put(&w, "correlation_type", v.CorrelationType)
 	validation.Put(&w, "events", v.Events)
 	validation.Put(&w, "strength", v.Strength)
@@ -878,7 +878,7 @@ func (v *EventCorrelation) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = EventCorrelation{}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationId); err != nil {
+	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "correlation_type", &v.CorrelationType); err != nil {
@@ -919,7 +919,7 @@ func (v EventCorrelation) Validate() []validation.Finding { return validation.Va
 // A directed, weighted edge of an EventGraph from one node to another, labelled with the kind of relationship. Closed object: serde ignores unknown members, this schema rejects them. The node references are plain strings and are not checked against the graph's nodes.
 type EventEdge struct {
 	// Identifier of the edge within its graph.
-	EdgeId string `json:"edge_id"`
+	EdgeID string `json:"edge_id"`
 
 	// node_id of the node the edge starts from.
 	FromNode string `json:"from_node"`
@@ -940,7 +940,7 @@ type EventEdge struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventEdge) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "edge_id", v.EdgeId)
+	validation.Put(&w, "edge_id", v.EdgeID)
 	validation.Put(&w, "from_node", v.FromNode)
 	validation.Put(&w, "to_node", v.ToNode)
 	validation.Put(&w, "relationship_type", v.RelationshipType)
@@ -956,7 +956,7 @@ func (v *EventEdge) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = EventEdge{}
-	if err := validation.Member(members, "edge_id", &v.EdgeId); err != nil {
+	if err := validation.Member(members, "edge_id", &v.EdgeID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "from_node", &v.FromNode); err != nil {
@@ -988,7 +988,7 @@ func (v EventEdge) Validate() []validation.Finding { return validation.Validate(
 // A graph view of the events in a time range: nodes stand for events, directed weighted edges for relationships between them, and metadata summarises the graph's shape. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to nodes by node_id, but the schema does not check that those nodes exist.
 type EventGraph struct {
 	// Identifier of the graph (a free string, not a UUID).
-	GraphId string `json:"graph_id"`
+	GraphID string `json:"graph_id"`
 
 	// Interval covered by the graph, as a start/end object (correlation.TimeWindow).
 	TimeRange TimeWindow `json:"time_range"`
@@ -1006,7 +1006,7 @@ type EventGraph struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventGraph) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "graph_id", v.GraphId)
+	validation.Put(&w, "graph_id", v.GraphID)
 	validation.Put(&w, "time_range", v.TimeRange)
 	validation.Put(&w, "nodes", v.Nodes)
 	validation.Put(&w, "edges", v.Edges)
@@ -1021,7 +1021,7 @@ func (v *EventGraph) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = EventGraph{}
-	if err := validation.Member(members, "graph_id", &v.GraphId); err != nil {
+	if err := validation.Member(members, "graph_id", &v.GraphID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "time_range", &v.TimeRange); err != nil {
@@ -1050,10 +1050,10 @@ func (v EventGraph) Validate() []validation.Finding { return validation.Validate
 // A node of an EventGraph standing for one event, with the event's origin, type and time plus free-form string attributes. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to the node through its node_id.
 type EventNode struct {
 	// Identifier of the node within its graph; EventEdge.from_node and to_node use it.
-	NodeId string `json:"node_id"`
+	NodeID string `json:"node_id"`
 
 	// Identifier of the event the node stands for (hyphenated UUID).
-	EventId validation.UUID `json:"event_id"`
+	EventID validation.UUID `json:"event_id"`
 
 	// The module that emitted the event.
 	SourceModule events.SourceModule `json:"source_module"`
@@ -1071,8 +1071,8 @@ type EventNode struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventNode) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "node_id", v.NodeId)
-	validation.Put(&w, "event_id", v.EventId)
+	validation.Put(&w, "node_id", v.NodeID)
+	validation.Put(&w, "event_id", v.EventID)
 	validation.Put(&w, "source_module", v.SourceModule)
 	validation.Put(&w, "event_type", v.EventType)
 	validation.Put(&w, "timestamp", v.Timestamp)
@@ -1087,10 +1087,10 @@ func (v *EventNode) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = EventNode{}
-	if err := validation.Member(members, "node_id", &v.NodeId); err != nil {
+	if err := validation.Member(members, "node_id", &v.NodeID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_id", &v.EventId); err != nil {
+	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
@@ -1442,7 +1442,7 @@ func (v ReputationRisk) Validate() []validation.Finding { return validation.Vali
 // Result of tracing an incident back to its origin: the event judged to be the root cause, the chain of cause/effect links from it, contributing factors and recommended actions. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.root_cause; all five members are required, lists may be empty.
 type RootCauseAnalysis struct {
 	// Identifier of the event judged to be the root cause (hyphenated UUID).
-	RootEventId validation.UUID `json:"root_event_id"`
+	RootEventID validation.UUID `json:"root_event_id"`
 
 	// Confidence in this analysis. A plain float; no range is enforced.
 	Confidence float64 `json:"confidence"`
@@ -1460,7 +1460,7 @@ type RootCauseAnalysis struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v RootCauseAnalysis) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "root_event_id", v.RootEventId)
+	validation.Put(&w, "root_event_id", v.RootEventID)
 	validation.Put(&w, "confidence", v.Confidence)
 	validation.Put(&w, "causal_chain", v.CausalChain)
 	validation.Put(&w, "contributing_factors", v.ContributingFactors)
@@ -1475,7 +1475,7 @@ func (v *RootCauseAnalysis) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = RootCauseAnalysis{}
-	if err := validation.Member(members, "root_event_id", &v.RootEventId); err != nil {
+	if err := validation.Member(members, "root_event_id", &v.RootEventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "confidence", &v.Confidence); err != nil {

@@ -60,7 +60,7 @@ import (
 // A complete analytics event, the top-level document. The ten CommonEventFields envelope members sit directly at the top level (flattened, no `common` key), followed by `payload`, the adjacently tagged EventPayload with the module-specific content. Closed: a document that puts payload_type/data at the top level instead of under `payload` is invalid.
 type AnalyticsEvent struct {
 	// Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
-	EventId *validation.UUID `json:"event_id,omitempty"`
+	EventID *validation.UUID `json:"event_id,omitempty"`
 
 	// When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
 	Timestamp validation.DateTime `json:"timestamp"`
@@ -72,10 +72,10 @@ type AnalyticsEvent struct {
 	EventType EventType `json:"event_type"`
 
 	// UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
-	CorrelationId validation.Optional[validation.UUID] `json:"correlation_id,omitzero"`
+	CorrelationID validation.Optional[validation.UUID] `json:"correlation_id,omitzero"`
 
 	// event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
-	ParentEventId validation.Optional[validation.UUID] `json:"parent_event_id,omitzero"`
+	ParentEventID validation.Optional[validation.UUID] `json:"parent_event_id,omitzero"`
 
 	// Version of the event schema the document follows, as a free-form string; it selects the schema that validates the document. Defaults to "1.0.0" when absent. Producers always write it, and must write "1.1.0" (or later) to use members added in 1.1.0 such as trace_id: a document that declares 1.0.0 is validated by the 1.0.0 schema, which rejects them.
 	// Absent means the schema default "1.0.0".
@@ -92,10 +92,10 @@ type AnalyticsEvent struct {
 	Tags *map[string]string `json:"tags,omitempty"`
 
 	// Trace the event belongs to, to join it with OpenTelemetry traces: the W3C trace-id of the span that produced it (the span context's TraceId, written as in OTLP/JSON). 32 lower-case hex digits. New in 1.1.0.
-	TraceId *string `json:"trace_id,omitempty"`
+	TraceID *string `json:"trace_id,omitempty"`
 
 	// Span within trace_id that produced the event (the span context's SpanId), 16 lower-case hex digits. Only meaningful together with trace_id. New in 1.1.0.
-	SpanId *string `json:"span_id,omitempty"`
+	SpanID *string `json:"span_id,omitempty"`
 
 	// Module-specific content of the event: an object whose `payload_type` names the producing module and whose `data` holds that module's payload. Required; it is not merged into the envelope.
 	Payload EventPayload `json:"payload"`
@@ -104,18 +104,18 @@ type AnalyticsEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AnalyticsEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.PutPointer(&w, "event_id", v.EventId)
+	validation.PutPointer(&w, "event_id", v.EventID)
 	validation.Put(&w, "timestamp", v.Timestamp)
 	validation.Put(&w, "source_module", v.SourceModule)
 	validation.Put(&w, "event_type", v.EventType)
-	validation.PutOptional(&w, "correlation_id", v.CorrelationId)
-	validation.PutOptional(&w, "parent_event_id", v.ParentEventId)
+	validation.PutOptional(&w, "correlation_id", v.CorrelationID)
+	validation.PutOptional(&w, "parent_event_id", v.ParentEventID)
 	validation.PutPointer(&w, "schema_version", v.SchemaVersion)
 	validation.Put(&w, "severity", v.Severity)
 	validation.Put(&w, "environment", v.Environment)
 	validation.PutPointer(&w, "tags", v.Tags)
-	validation.PutPointer(&w, "trace_id", v.TraceId)
-	validation.PutPointer(&w, "span_id", v.SpanId)
+	validation.PutPointer(&w, "trace_id", v.TraceID)
+	validation.PutPointer(&w, "span_id", v.SpanID)
 	validation.Put(&w, "payload", v.Payload)
 	return w.Bytes()
 }
@@ -127,7 +127,7 @@ func (v *AnalyticsEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = AnalyticsEvent{}
-	if err := validation.Member(members, "event_id", &v.EventId); err != nil {
+	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
@@ -139,10 +139,10 @@ func (v *AnalyticsEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationId); err != nil {
+	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parent_event_id", &v.ParentEventId); err != nil {
+	if err := validation.Member(members, "parent_event_id", &v.ParentEventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "schema_version", &v.SchemaVersion); err != nil {
@@ -157,10 +157,10 @@ func (v *AnalyticsEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "trace_id", &v.TraceId); err != nil {
+	if err := validation.Member(members, "trace_id", &v.TraceID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "span_id", &v.SpanId); err != nil {
+	if err := validation.Member(members, "span_id", &v.SpanID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "payload", &v.Payload); err != nil {
@@ -183,7 +183,7 @@ type ApiCostEvent struct {
 	Provider string `json:"provider"`
 
 	// Billed API endpoint, e.g. "/v1/chat/completions".
-	ApiEndpoint string `json:"api_endpoint"`
+	APIEndpoint string `json:"api_endpoint"`
 
 	// Number of requests billed in the period (u64).
 	RequestCount uint64 `json:"request_count"`
@@ -192,7 +192,7 @@ type ApiCostEvent struct {
 	CostPerRequest float64 `json:"cost_per_request"`
 
 	// Total charge for the period, in US dollars. Not checked against request_count and cost_per_request.
-	TotalCostUsd float64 `json:"total_cost_usd"`
+	TotalCostUSD float64 `json:"total_cost_usd"`
 
 	// Billing period the charges belong to, as a free-form string such as "2024-01".
 	BillingPeriod string `json:"billing_period"`
@@ -202,10 +202,10 @@ type ApiCostEvent struct {
 func (v ApiCostEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
 	validation.Put(&w, "provider", v.Provider)
-	validation.Put(&w, "api_endpoint", v.ApiEndpoint)
+	validation.Put(&w, "api_endpoint", v.APIEndpoint)
 	validation.Put(&w, "request_count", v.RequestCount)
 	validation.Put(&w, "cost_per_request", v.CostPerRequest)
-	validation.Put(&w, "total_cost_usd", v.TotalCostUsd)
+	validation.Put(&w, "total_cost_usd", v.TotalCostUSD)
 	validation.Put(&w, "billing_period", v.BillingPeriod)
 	return w.Bytes()
 }
@@ -220,7 +220,7 @@ func (v *ApiCostEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "provider", &v.Provider); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "api_endpoint", &v.ApiEndpoint); err != nil {
+	if err := validation.Member(members, "api_endpoint", &v.APIEndpoint); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "request_count", &v.RequestCount); err != nil {
@@ -229,7 +229,7 @@ func (v *ApiCostEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "cost_per_request", &v.CostPerRequest); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_cost_usd", &v.TotalCostUsd); err != nil {
+	if err := validation.Member(members, "total_cost_usd", &v.TotalCostUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "billing_period", &v.BillingPeriod); err != nil {
@@ -260,13 +260,13 @@ type AuditTrailEvent struct {
 	ResourceType string `json:"resource_type"`
 
 	// Identifier of the resource acted on.
-	ResourceId string `json:"resource_id"`
+	ResourceID string `json:"resource_id"`
 
 	// What changed: free-form keys (typically field names) mapped to any JSON value, null included. Required; may be {}.
 	Changes map[string]any `json:"changes"`
 
 	// IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
-	IpAddress validation.Optional[string] `json:"ip_address,omitzero"`
+	IPAddress validation.Optional[string] `json:"ip_address,omitzero"`
 
 	// User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
 	UserAgent validation.Optional[string] `json:"user_agent,omitzero"`
@@ -278,9 +278,9 @@ func (v AuditTrailEvent) MarshalJSON() ([]byte, error) {
 	validation.Put(&w, "action", v.Action)
 	validation.Put(&w, "actor", v.Actor)
 	validation.Put(&w, "resource_type", v.ResourceType)
-	validation.Put(&w, "resource_id", v.ResourceId)
+	validation.Put(&w, "resource_id", v.ResourceID)
 	validation.Put(&w, "changes", v.Changes)
-	validation.PutOptional(&w, "ip_address", v.IpAddress)
+	validation.PutOptional(&w, "ip_address", v.IPAddress)
 	validation.PutOptional(&w, "user_agent", v.UserAgent)
 	return w.Bytes()
 }
@@ -301,13 +301,13 @@ func (v *AuditTrailEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "resource_type", &v.ResourceType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_id", &v.ResourceId); err != nil {
+	if err := validation.Member(members, "resource_id", &v.ResourceID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "changes", &v.Changes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "ip_address", &v.IpAddress); err != nil {
+	if err := validation.Member(members, "ip_address", &v.IPAddress); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "user_agent", &v.UserAgent); err != nil {
@@ -358,7 +358,7 @@ func (v AuthAction) Validate() []validation.Finding { return validation.Validate
 // An authentication or authorization action by a user or service account, and its outcome. Closed object; the "auth" variant of SecurityPayload.
 type AuthEvent struct {
 	// Identifier of the user or service account that performed the action.
-	UserId string `json:"user_id"`
+	UserID string `json:"user_id"`
 
 	// Kind of auth action.
 	Action AuthAction `json:"action"`
@@ -376,7 +376,7 @@ type AuthEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AuthEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "user_id", v.UserId)
+	validation.Put(&w, "user_id", v.UserID)
 	validation.Put(&w, "action", v.Action)
 	validation.Put(&w, "resource", v.Resource)
 	validation.Put(&w, "success", v.Success)
@@ -391,7 +391,7 @@ func (v *AuthEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = AuthEvent{}
-	if err := validation.Member(members, "user_id", &v.UserId); err != nil {
+	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "action", &v.Action); err != nil {
@@ -422,16 +422,16 @@ func (v AuthEvent) Validate() []validation.Finding { return validation.Validate(
 // Alert raised when spending against a budget crosses a configured threshold. Closed object; the "budget_alert" variant of CostPayload, often sent with event_type "alert".
 type BudgetAlertEvent struct {
 	// Identifier of the budget.
-	BudgetId string `json:"budget_id"`
+	BudgetID string `json:"budget_id"`
 
 	// Human-readable name of the budget.
 	BudgetName string `json:"budget_name"`
 
 	// Spending limit of the budget, in US dollars.
-	BudgetLimitUsd float64 `json:"budget_limit_usd"`
+	BudgetLimitUSD float64 `json:"budget_limit_usd"`
 
 	// Amount spent so far in the budget period, in US dollars.
-	CurrentSpendUsd float64 `json:"current_spend_usd"`
+	CurrentSpendUSD float64 `json:"current_spend_usd"`
 
 	// Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %).
 	ThresholdPercent float64 `json:"threshold_percent"`
@@ -443,10 +443,10 @@ type BudgetAlertEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v BudgetAlertEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "budget_id", v.BudgetId)
+	validation.Put(&w, "budget_id", v.BudgetID)
 	validation.Put(&w, "budget_name", v.BudgetName)
-	validation.Put(&w, "budget_limit_usd", v.BudgetLimitUsd)
-	validation.Put(&w, "current_spend_usd", v.CurrentSpendUsd)
+	validation.Put(&w, "budget_limit_usd", v.BudgetLimitUSD)
+	validation.Put(&w, "current_spend_usd", v.CurrentSpendUSD)
 	validation.Put(&w, "threshold_percent", v.ThresholdPercent)
 	validation.Put(&w, "alert_type", v.AlertType)
 	return w.Bytes()
@@ -459,16 +459,16 @@ func (v *BudgetAlertEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = BudgetAlertEvent{}
-	if err := validation.Member(members, "budget_id", &v.BudgetId); err != nil {
+	if err := validation.Member(members, "budget_id", &v.BudgetID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "budget_name", &v.BudgetName); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "budget_limit_usd", &v.BudgetLimitUsd); err != nil {
+	if err := validation.Member(members, "budget_limit_usd", &v.BudgetLimitUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "current_spend_usd", &v.CurrentSpendUsd); err != nil {
+	if err := validation.Member(members, "current_spend_usd", &v.CurrentSpendUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "threshold_percent", &v.ThresholdPercent); err != nil {
@@ -513,7 +513,7 @@ func (v BudgetAlertType) Validate() []validation.Finding { return validation.Val
 // The envelope members shared by every analytics event. On the wire they never form a nested object: AnalyticsEvent flattens them into its own top level ahead of `payload` (there is no `common` member). Standalone it is a closed object; AnalyticsEvent reuses its `fields` definition.
 type CommonEventFields struct {
 	// Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
-	EventId *validation.UUID `json:"event_id,omitempty"`
+	EventID *validation.UUID `json:"event_id,omitempty"`
 
 	// When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
 	Timestamp validation.DateTime `json:"timestamp"`
@@ -525,10 +525,10 @@ type CommonEventFields struct {
 	EventType EventType `json:"event_type"`
 
 	// UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
-	CorrelationId validation.Optional[validation.UUID] `json:"correlation_id,omitzero"`
+	CorrelationID validation.Optional[validation.UUID] `json:"correlation_id,omitzero"`
 
 	// event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
-	ParentEventId validation.Optional[validation.UUID] `json:"parent_event_id,omitzero"`
+	ParentEventID validation.Optional[validation.UUID] `json:"parent_event_id,omitzero"`
 
 	// Version of the event schema the document follows, as a free-form string; it selects the schema that validates the document. Defaults to "1.0.0" when absent. Producers always write it, and must write "1.1.0" (or later) to use members added in 1.1.0 such as trace_id: a document that declares 1.0.0 is validated by the 1.0.0 schema, which rejects them.
 	// Absent means the schema default "1.0.0".
@@ -545,27 +545,27 @@ type CommonEventFields struct {
 	Tags *map[string]string `json:"tags,omitempty"`
 
 	// Trace the event belongs to, to join it with OpenTelemetry traces: the W3C trace-id of the span that produced it (the span context's TraceId, written as in OTLP/JSON). 32 lower-case hex digits. New in 1.1.0.
-	TraceId *string `json:"trace_id,omitempty"`
+	TraceID *string `json:"trace_id,omitempty"`
 
 	// Span within trace_id that produced the event (the span context's SpanId), 16 lower-case hex digits. Only meaningful together with trace_id. New in 1.1.0.
-	SpanId *string `json:"span_id,omitempty"`
+	SpanID *string `json:"span_id,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CommonEventFields) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.PutPointer(&w, "event_id", v.EventId)
+	validation.PutPointer(&w, "event_id", v.EventID)
 	validation.Put(&w, "timestamp", v.Timestamp)
 	validation.Put(&w, "source_module", v.SourceModule)
 	validation.Put(&w, "event_type", v.EventType)
-	validation.PutOptional(&w, "correlation_id", v.CorrelationId)
-	validation.PutOptional(&w, "parent_event_id", v.ParentEventId)
+	validation.PutOptional(&w, "correlation_id", v.CorrelationID)
+	validation.PutOptional(&w, "parent_event_id", v.ParentEventID)
 	validation.PutPointer(&w, "schema_version", v.SchemaVersion)
 	validation.Put(&w, "severity", v.Severity)
 	validation.Put(&w, "environment", v.Environment)
 	validation.PutPointer(&w, "tags", v.Tags)
-	validation.PutPointer(&w, "trace_id", v.TraceId)
-	validation.PutPointer(&w, "span_id", v.SpanId)
+	validation.PutPointer(&w, "trace_id", v.TraceID)
+	validation.PutPointer(&w, "span_id", v.SpanID)
 	return w.Bytes()
 }
 
@@ -576,7 +576,7 @@ func (v *CommonEventFields) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CommonEventFields{}
-	if err := validation.Member(members, "event_id", &v.EventId); err != nil {
+	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
@@ -588,10 +588,10 @@ func (v *CommonEventFields) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationId); err != nil {
+	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parent_event_id", &v.ParentEventId); err != nil {
+	if err := validation.Member(members, "parent_event_id", &v.ParentEventID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "schema_version", &v.SchemaVersion); err != nil {
@@ -606,10 +606,10 @@ func (v *CommonEventFields) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "trace_id", &v.TraceId); err != nil {
+	if err := validation.Member(members, "trace_id", &v.TraceID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "span_id", &v.SpanId); err != nil {
+	if err := validation.Member(members, "span_id", &v.SpanID); err != nil {
 		return err
 	}
 	return nil
@@ -626,7 +626,7 @@ func (v CommonEventFields) Validate() []validation.Finding { return validation.V
 // Result of evaluating a set of controls from a compliance framework, with per-control findings and an overall score. Closed object; the "compliance_check" variant of GovernancePayload.
 type ComplianceCheckEvent struct {
 	// Identifier of this check run.
-	CheckId string `json:"check_id"`
+	CheckID string `json:"check_id"`
 
 	// Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC 27001:2022").
 	Framework string `json:"framework"`
@@ -647,7 +647,7 @@ type ComplianceCheckEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComplianceCheckEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "check_id", v.CheckId)
+	validation.Put(&w, "check_id", v.CheckID)
 	validation.Put(&w, "framework", v.Framework)
 	validation.Put(&w, "controls_checked", v.ControlsChecked)
 	validation.Put(&w, "passed", v.Passed)
@@ -663,7 +663,7 @@ func (v *ComplianceCheckEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ComplianceCheckEvent{}
-	if err := validation.Member(members, "check_id", &v.CheckId); err != nil {
+	if err := validation.Member(members, "check_id", &v.CheckID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "framework", &v.Framework); err != nil {
@@ -697,7 +697,7 @@ func (v ComplianceCheckEvent) Validate() []validation.Finding { return validatio
 // Outcome for one control within a compliance check, with optional supporting evidence. Closed object; the item type of ComplianceCheckEvent.findings.
 type ComplianceFinding struct {
 	// Identifier of the control, e.g. "CC6.1".
-	ControlId string `json:"control_id"`
+	ControlID string `json:"control_id"`
 
 	// Result for the control.
 	Status ComplianceStatus `json:"status"`
@@ -712,7 +712,7 @@ type ComplianceFinding struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComplianceFinding) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "control_id", v.ControlId)
+	validation.Put(&w, "control_id", v.ControlID)
 	validation.Put(&w, "status", v.Status)
 	validation.Put(&w, "description", v.Description)
 	validation.PutOptional(&w, "evidence", v.Evidence)
@@ -726,7 +726,7 @@ func (v *ComplianceFinding) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ComplianceFinding{}
-	if err := validation.Member(members, "control_id", &v.ControlId); err != nil {
+	if err := validation.Member(members, "control_id", &v.ControlID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "status", &v.Status); err != nil {
@@ -775,7 +775,7 @@ func (v ComplianceStatus) Validate() []validation.Finding { return validation.Va
 // A breach of a regulatory requirement (for example under GDPR or HIPAA) detected by LLM Sentinel. Closed object; the "compliance_violation" variant of SecurityPayload.
 type ComplianceViolationEvent struct {
 	// Identifier of the violation.
-	ViolationId string `json:"violation_id"`
+	ViolationID string `json:"violation_id"`
 
 	// Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA").
 	Regulation string `json:"regulation"`
@@ -796,7 +796,7 @@ type ComplianceViolationEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComplianceViolationEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "violation_id", v.ViolationId)
+	validation.Put(&w, "violation_id", v.ViolationID)
 	validation.Put(&w, "regulation", v.Regulation)
 	validation.Put(&w, "requirement", v.Requirement)
 	validation.Put(&w, "violation_description", v.ViolationDescription)
@@ -812,7 +812,7 @@ func (v *ComplianceViolationEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ComplianceViolationEvent{}
-	if err := validation.Member(members, "violation_id", &v.ViolationId); err != nil {
+	if err := validation.Member(members, "violation_id", &v.ViolationID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "regulation", &v.Regulation); err != nil {
@@ -846,37 +846,37 @@ func (v ComplianceViolationEvent) Validate() []validation.Finding { return valid
 // Disjoint parts of a request's cost in US dollars: every dollar of total_cost_usd is in exactly one part, so the parts that are present sum to total_cost_usd (the semantic lint checks this within 0.000001 USD plus one millionth of the total). Uncached input is the input not read from or written to the cache; output includes reasoning tokens unless reasoning is priced separately and shown in reasoning_usd. Omit parts that do not apply. Closed object; new in 1.1.0. OpenTelemetry GenAI defines no cost attributes.
 type CostBreakdown struct {
 	// Cost of the input tokens that were neither read from nor written to the cache (prompt_tokens - cache_read_input_tokens - cache_write_input_tokens), in USD.
-	UncachedInputUsd *float64 `json:"uncached_input_usd,omitempty"`
+	UncachedInputUSD *float64 `json:"uncached_input_usd,omitempty"`
 
 	// Cost of the cache-read input tokens (gen_ai.usage.cache_read.input_tokens), in USD.
-	CacheReadUsd *float64 `json:"cache_read_usd,omitempty"`
+	CacheReadUSD *float64 `json:"cache_read_usd,omitempty"`
 
 	// Cost of the cache-write input tokens (gen_ai.usage.cache_creation.input_tokens), in USD.
-	CacheWriteUsd *float64 `json:"cache_write_usd,omitempty"`
+	CacheWriteUSD *float64 `json:"cache_write_usd,omitempty"`
 
 	// Cost of the output tokens, in USD; it excludes the reasoning tokens only when reasoning_usd is present.
-	OutputUsd *float64 `json:"output_usd,omitempty"`
+	OutputUSD *float64 `json:"output_usd,omitempty"`
 
 	// Cost of the reasoning tokens (gen_ai.usage.reasoning.output_tokens), in USD, only when the provider prices them separately from other output.
-	ReasoningUsd *float64 `json:"reasoning_usd,omitempty"`
+	ReasoningUSD *float64 `json:"reasoning_usd,omitempty"`
 
 	// Cost of built-in tool use billed with the request (web search, code execution, file search calls), in USD.
-	ToolsUsd *float64 `json:"tools_usd,omitempty"`
+	ToolsUSD *float64 `json:"tools_usd,omitempty"`
 
 	// Fixed per-request fees, in USD.
-	RequestFeesUsd *float64 `json:"request_fees_usd,omitempty"`
+	RequestFeesUSD *float64 `json:"request_fees_usd,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CostBreakdown) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.PutPointer(&w, "uncached_input_usd", v.UncachedInputUsd)
-	validation.PutPointer(&w, "cache_read_usd", v.CacheReadUsd)
-	validation.PutPointer(&w, "cache_write_usd", v.CacheWriteUsd)
-	validation.PutPointer(&w, "output_usd", v.OutputUsd)
-	validation.PutPointer(&w, "reasoning_usd", v.ReasoningUsd)
-	validation.PutPointer(&w, "tools_usd", v.ToolsUsd)
-	validation.PutPointer(&w, "request_fees_usd", v.RequestFeesUsd)
+	validation.PutPointer(&w, "uncached_input_usd", v.UncachedInputUSD)
+	validation.PutPointer(&w, "cache_read_usd", v.CacheReadUSD)
+	validation.PutPointer(&w, "cache_write_usd", v.CacheWriteUSD)
+	validation.PutPointer(&w, "output_usd", v.OutputUSD)
+	validation.PutPointer(&w, "reasoning_usd", v.ReasoningUSD)
+	validation.PutPointer(&w, "tools_usd", v.ToolsUSD)
+	validation.PutPointer(&w, "request_fees_usd", v.RequestFeesUSD)
 	return w.Bytes()
 }
 
@@ -887,25 +887,25 @@ func (v *CostBreakdown) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = CostBreakdown{}
-	if err := validation.Member(members, "uncached_input_usd", &v.UncachedInputUsd); err != nil {
+	if err := validation.Member(members, "uncached_input_usd", &v.UncachedInputUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cache_read_usd", &v.CacheReadUsd); err != nil {
+	if err := validation.Member(members, "cache_read_usd", &v.CacheReadUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cache_write_usd", &v.CacheWriteUsd); err != nil {
+	if err := validation.Member(members, "cache_write_usd", &v.CacheWriteUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "output_usd", &v.OutputUsd); err != nil {
+	if err := validation.Member(members, "output_usd", &v.OutputUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "reasoning_usd", &v.ReasoningUsd); err != nil {
+	if err := validation.Member(members, "reasoning_usd", &v.ReasoningUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tools_usd", &v.ToolsUsd); err != nil {
+	if err := validation.Member(members, "tools_usd", &v.ToolsUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_fees_usd", &v.RequestFeesUsd); err != nil {
+	if err := validation.Member(members, "request_fees_usd", &v.RequestFeesUSD); err != nil {
 		return err
 	}
 	return nil
@@ -1045,7 +1045,7 @@ func (v CustomPayload) Validate() []validation.Finding { return validation.Valid
 // One step in the lineage of a data asset: the operation performed, where the data came from and went to, and the chain of assets so far. Closed object; the "data_lineage" variant of GovernancePayload.
 type DataLineageEvent struct {
 	// Identifier of the data asset this step concerns.
-	DataAssetId string `json:"data_asset_id"`
+	DataAssetID string `json:"data_asset_id"`
 
 	// Kind of operation performed in this step.
 	Operation DataOperation `json:"operation"`
@@ -1066,7 +1066,7 @@ type DataLineageEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DataLineageEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "data_asset_id", v.DataAssetId)
+	validation.Put(&w, "data_asset_id", v.DataAssetID)
 	validation.Put(&w, "operation", v.Operation)
 	validation.PutOptional(&w, "source", v.Source)
 	validation.PutOptional(&w, "destination", v.Destination)
@@ -1082,7 +1082,7 @@ func (v *DataLineageEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = DataLineageEvent{}
-	if err := validation.Member(members, "data_asset_id", &v.DataAssetId); err != nil {
+	if err := validation.Member(members, "data_asset_id", &v.DataAssetID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "operation", &v.Operation); err != nil {
@@ -1145,7 +1145,7 @@ func (v DataOperation) Validate() []validation.Finding { return validation.Valid
 // Failed-request counts and error rate of one model over a time window, with a count per error category. Closed object; the "error_rate" variant of TelemetryPayload.
 type ErrorRateMetrics struct {
 	// Identifier of the measured model.
-	ModelId string `json:"model_id"`
+	ModelID string `json:"model_id"`
 
 	// Number of requests received during the window (u64).
 	TotalRequests uint64 `json:"total_requests"`
@@ -1166,7 +1166,7 @@ type ErrorRateMetrics struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ErrorRateMetrics) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelId)
+	validation.Put(&w, "model_id", v.ModelID)
 	validation.Put(&w, "total_requests", v.TotalRequests)
 	validation.Put(&w, "failed_requests", v.FailedRequests)
 	validation.Put(&w, "error_rate_percent", v.ErrorRatePercent)
@@ -1182,7 +1182,7 @@ func (v *ErrorRateMetrics) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ErrorRateMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "total_requests", &v.TotalRequests); err != nil {
@@ -1433,10 +1433,10 @@ func (v LatencyBreakdown) Validate() []validation.Finding { return validation.Va
 // Latency of a single model request, with optional time to first token, generation speed and component breakdown; since 1.1.0 also the time per output token and the request's provider, operation, model, streaming mode, error type and server. Closed object; the "latency" variant of TelemetryPayload.
 type LatencyMetrics struct {
 	// Identifier of the model that served the request, e.g. "gpt-4o".
-	ModelId string `json:"model_id"`
+	ModelID string `json:"model_id"`
 
 	// Identifier of the measured request.
-	RequestId string `json:"request_id"`
+	RequestID string `json:"request_id"`
 
 	// End-to-end latency of the request, in milliseconds.
 	TotalLatencyMs float64 `json:"total_latency_ms"`
@@ -1475,8 +1475,8 @@ type LatencyMetrics struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v LatencyMetrics) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelId)
-	validation.Put(&w, "request_id", v.RequestId)
+	validation.Put(&w, "model_id", v.ModelID)
+	validation.Put(&w, "request_id", v.RequestID)
 	validation.Put(&w, "total_latency_ms", v.TotalLatencyMs)
 	validation.PutOptional(&w, "ttft_ms", v.TtftMs)
 	validation.PutOptional(&w, "tokens_per_second", v.TokensPerSecond)
@@ -1498,10 +1498,10 @@ func (v *LatencyMetrics) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = LatencyMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_id", &v.RequestId); err != nil {
+	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "total_latency_ms", &v.TotalLatencyMs); err != nil {
@@ -1627,7 +1627,7 @@ func (v ModalityTokenCounts) Validate() []validation.Finding { return validation
 // Quality indicators for a model: optional accuracy, quality and user-satisfaction scores plus any number of named custom metrics. Closed object; the "model_performance" variant of TelemetryPayload. No ranges are imposed on the scores.
 type ModelPerformanceMetrics struct {
 	// Identifier of the evaluated model.
-	ModelId string `json:"model_id"`
+	ModelID string `json:"model_id"`
 
 	// Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
 	Accuracy validation.Optional[float64] `json:"accuracy,omitzero"`
@@ -1645,7 +1645,7 @@ type ModelPerformanceMetrics struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ModelPerformanceMetrics) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelId)
+	validation.Put(&w, "model_id", v.ModelID)
 	validation.PutOptional(&w, "accuracy", v.Accuracy)
 	validation.PutOptional(&w, "quality_score", v.QualityScore)
 	validation.PutOptional(&w, "user_satisfaction", v.UserSatisfaction)
@@ -1660,7 +1660,7 @@ func (v *ModelPerformanceMetrics) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ModelPerformanceMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "accuracy", &v.Accuracy); err != nil {
@@ -1691,7 +1691,7 @@ func (v ModelPerformanceMetrics) Validate() []validation.Finding { return valida
 // A breach of a governance policy's rules on a resource, optionally attributed to a user. Closed object; the "policy_violation" variant of GovernancePayload.
 type PolicyViolationEvent struct {
 	// Identifier of the violated policy.
-	PolicyId string `json:"policy_id"`
+	PolicyID string `json:"policy_id"`
 
 	// Human-readable name of the policy.
 	PolicyName string `json:"policy_name"`
@@ -1703,10 +1703,10 @@ type PolicyViolationEvent struct {
 	ViolatedRules []string `json:"violated_rules"`
 
 	// Resource on which the violation occurred.
-	ResourceId string `json:"resource_id"`
+	ResourceID string `json:"resource_id"`
 
 	// User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
-	UserId validation.Optional[string] `json:"user_id,omitzero"`
+	UserID validation.Optional[string] `json:"user_id,omitzero"`
 
 	// Severity of the violation on the policy scale low to critical (not the event-level Severity).
 	Severity PolicyViolationSeverity `json:"severity"`
@@ -1718,12 +1718,12 @@ type PolicyViolationEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyViolationEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "policy_id", v.PolicyId)
+	validation.Put(&w, "policy_id", v.PolicyID)
 	validation.Put(&w, "policy_name", v.PolicyName)
 	validation.Put(&w, "violation_description", v.ViolationDescription)
 	validation.Put(&w, "violated_rules", v.ViolatedRules)
-	validation.Put(&w, "resource_id", v.ResourceId)
-	validation.PutOptional(&w, "user_id", v.UserId)
+	validation.Put(&w, "resource_id", v.ResourceID)
+	validation.PutOptional(&w, "user_id", v.UserID)
 	validation.Put(&w, "severity", v.Severity)
 	validation.Put(&w, "auto_remediated", v.AutoRemediated)
 	return w.Bytes()
@@ -1736,7 +1736,7 @@ func (v *PolicyViolationEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = PolicyViolationEvent{}
-	if err := validation.Member(members, "policy_id", &v.PolicyId); err != nil {
+	if err := validation.Member(members, "policy_id", &v.PolicyID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "policy_name", &v.PolicyName); err != nil {
@@ -1748,10 +1748,10 @@ func (v *PolicyViolationEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "violated_rules", &v.ViolatedRules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_id", &v.ResourceId); err != nil {
+	if err := validation.Member(members, "resource_id", &v.ResourceID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "user_id", &v.UserId); err != nil {
+	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "severity", &v.Severity); err != nil {
@@ -1918,7 +1918,7 @@ type ResourceConsumptionEvent struct {
 	ResourceType ResourceType `json:"resource_type"`
 
 	// Identifier of the consumed resource.
-	ResourceId string `json:"resource_id"`
+	ResourceID string `json:"resource_id"`
 
 	// Amount consumed, in the unit given by `unit`.
 	Quantity float64 `json:"quantity"`
@@ -1927,7 +1927,7 @@ type ResourceConsumptionEvent struct {
 	Unit string `json:"unit"`
 
 	// Cost of the consumption, in US dollars.
-	CostUsd float64 `json:"cost_usd"`
+	CostUSD float64 `json:"cost_usd"`
 
 	// Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no range is enforced.
 	UtilizationPercent float64 `json:"utilization_percent"`
@@ -1937,10 +1937,10 @@ type ResourceConsumptionEvent struct {
 func (v ResourceConsumptionEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
 	validation.Put(&w, "resource_type", v.ResourceType)
-	validation.Put(&w, "resource_id", v.ResourceId)
+	validation.Put(&w, "resource_id", v.ResourceID)
 	validation.Put(&w, "quantity", v.Quantity)
 	validation.Put(&w, "unit", v.Unit)
-	validation.Put(&w, "cost_usd", v.CostUsd)
+	validation.Put(&w, "cost_usd", v.CostUSD)
 	validation.Put(&w, "utilization_percent", v.UtilizationPercent)
 	return w.Bytes()
 }
@@ -1955,7 +1955,7 @@ func (v *ResourceConsumptionEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "resource_type", &v.ResourceType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_id", &v.ResourceId); err != nil {
+	if err := validation.Member(members, "resource_id", &v.ResourceID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "quantity", &v.Quantity); err != nil {
@@ -1964,7 +1964,7 @@ func (v *ResourceConsumptionEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "unit", &v.Unit); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_usd", &v.CostUsd); err != nil {
+	if err := validation.Member(members, "cost_usd", &v.CostUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "utilization_percent", &v.UtilizationPercent); err != nil {
@@ -2230,7 +2230,7 @@ func (v TelemetryPayload) Validate() []validation.Finding { return validation.Va
 // A threat that LLM Sentinel detected against a resource, with its category, level, mitigation state and indicators of compromise. Closed object; the "threat" variant of SecurityPayload.
 type ThreatEvent struct {
 	// Identifier of the detected threat.
-	ThreatId string `json:"threat_id"`
+	ThreatID string `json:"threat_id"`
 
 	// Category of the threat: a known snake_case category, or {"other": "..."} for a free-form one.
 	ThreatType ThreatType `json:"threat_type"`
@@ -2239,7 +2239,7 @@ type ThreatEvent struct {
 	ThreatLevel ThreatLevel `json:"threat_level"`
 
 	// IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
-	SourceIp validation.Optional[string] `json:"source_ip,omitzero"`
+	SourceIP validation.Optional[string] `json:"source_ip,omitzero"`
 
 	// Resource that was targeted, such as an endpoint, model or application.
 	TargetResource string `json:"target_resource"`
@@ -2257,10 +2257,10 @@ type ThreatEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ThreatEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "threat_id", v.ThreatId)
+	validation.Put(&w, "threat_id", v.ThreatID)
 	validation.Put(&w, "threat_type", v.ThreatType)
 	validation.Put(&w, "threat_level", v.ThreatLevel)
-	validation.PutOptional(&w, "source_ip", v.SourceIp)
+	validation.PutOptional(&w, "source_ip", v.SourceIP)
 	validation.Put(&w, "target_resource", v.TargetResource)
 	validation.Put(&w, "attack_vector", v.AttackVector)
 	validation.Put(&w, "mitigation_status", v.MitigationStatus)
@@ -2275,7 +2275,7 @@ func (v *ThreatEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ThreatEvent{}
-	if err := validation.Member(members, "threat_id", &v.ThreatId); err != nil {
+	if err := validation.Member(members, "threat_id", &v.ThreatID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "threat_type", &v.ThreatType); err != nil {
@@ -2284,7 +2284,7 @@ func (v *ThreatEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "threat_level", &v.ThreatLevel); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_ip", &v.SourceIp); err != nil {
+	if err := validation.Member(members, "source_ip", &v.SourceIP); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "target_resource", &v.TargetResource); err != nil {
@@ -2386,7 +2386,7 @@ func (v ThreatType) Validate() []validation.Finding { return validation.Validate
 // Request and token throughput of one model measured over a time window. Closed object; the "throughput" variant of TelemetryPayload.
 type ThroughputMetrics struct {
 	// Identifier of the measured model.
-	ModelId string `json:"model_id"`
+	ModelID string `json:"model_id"`
 
 	// Average number of requests handled per second over the window.
 	RequestsPerSecond float64 `json:"requests_per_second"`
@@ -2404,7 +2404,7 @@ type ThroughputMetrics struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ThroughputMetrics) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelId)
+	validation.Put(&w, "model_id", v.ModelID)
 	validation.Put(&w, "requests_per_second", v.RequestsPerSecond)
 	validation.Put(&w, "tokens_per_second", v.TokensPerSecond)
 	validation.Put(&w, "concurrent_requests", v.ConcurrentRequests)
@@ -2419,7 +2419,7 @@ func (v *ThroughputMetrics) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ThroughputMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "requests_per_second", &v.RequestsPerSecond); err != nil {
@@ -2450,10 +2450,10 @@ func (v ThroughputMetrics) Validate() []validation.Finding { return validation.V
 // Cost of a single request priced per token, with the token counts and unit prices used; since 1.1.0 also cache and reasoning prices, a breakdown of the total into disjoint parts, where the figure comes from and which price table was used. Closed object; the "token_cost" variant of CostPayload. Counts follow OpenTelemetry GenAI semantics: `prompt_tokens` (gen_ai.usage.input_tokens) includes the cache-read and cache-write input tokens, and `completion_tokens` (gen_ai.usage.output_tokens) includes the reasoning tokens. Normalise providers whose raw counts exclude them before writing: for Anthropic, prompt_tokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens (its input_tokens counts only the uncached part), cache_read_input_tokens = cache_read_input_tokens and cache_write_input_tokens = cache_creation_input_tokens; for Gemini, completion_tokens = candidatesTokenCount + thoughtsTokenCount (its candidate count excludes thinking), reasoning_tokens = thoughtsTokenCount and cache_read_input_tokens = cachedContentTokenCount (already inside promptTokenCount); OpenAI's prompt_tokens and completion_tokens already include cached_tokens and reasoning_tokens. Sub-counts are never above their totals; the validator's semantic lint (`llm-hub validate --semantic`) checks that.
 type TokenCostEvent struct {
 	// Identifier of the model that served the request.
-	ModelId string `json:"model_id"`
+	ModelID string `json:"model_id"`
 
 	// Identifier of the priced request.
-	RequestId string `json:"request_id"`
+	RequestID string `json:"request_id"`
 
 	// Number of prompt (input) tokens billed (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
 	PromptTokens uint32 `json:"prompt_tokens"`
@@ -2471,7 +2471,7 @@ type TokenCostEvent struct {
 	CostPerCompletionToken float64 `json:"cost_per_completion_token"`
 
 	// Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
-	TotalCostUsd float64 `json:"total_cost_usd"`
+	TotalCostUSD float64 `json:"total_cost_usd"`
 
 	// Currency of the unit prices, as a free-form string (typically "USD").
 	Currency string `json:"currency"`
@@ -2501,7 +2501,7 @@ type TokenCostEvent struct {
 	ResponseModel *string `json:"response_model,omitempty"`
 
 	// Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
-	ResponseId *string `json:"response_id,omitempty"`
+	ResponseID *string `json:"response_id,omitempty"`
 
 	// Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
 	FinishReasons *[]string `json:"finish_reasons,omitempty"`
@@ -2531,14 +2531,14 @@ type TokenCostEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TokenCostEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelId)
-	validation.Put(&w, "request_id", v.RequestId)
+	validation.Put(&w, "model_id", v.ModelID)
+	validation.Put(&w, "request_id", v.RequestID)
 	validation.Put(&w, "prompt_tokens", v.PromptTokens)
 	validation.Put(&w, "completion_tokens", v.CompletionTokens)
 	validation.Put(&w, "total_tokens", v.TotalTokens)
 	validation.Put(&w, "cost_per_prompt_token", v.CostPerPromptToken)
 	validation.Put(&w, "cost_per_completion_token", v.CostPerCompletionToken)
-	validation.Put(&w, "total_cost_usd", v.TotalCostUsd)
+	validation.Put(&w, "total_cost_usd", v.TotalCostUSD)
 	validation.Put(&w, "currency", v.Currency)
 	validation.PutPointer(&w, "cache_read_input_tokens", v.CacheReadInputTokens)
 	validation.PutPointer(&w, "cache_write_input_tokens", v.CacheWriteInputTokens)
@@ -2548,7 +2548,7 @@ func (v TokenCostEvent) MarshalJSON() ([]byte, error) {
 	validation.PutPointer(&w, "provider", v.Provider)
 	validation.PutPointer(&w, "operation", v.Operation)
 	validation.PutPointer(&w, "response_model", v.ResponseModel)
-	validation.PutPointer(&w, "response_id", v.ResponseId)
+	validation.PutPointer(&w, "response_id", v.ResponseID)
 	validation.PutPointer(&w, "finish_reasons", v.FinishReasons)
 	validation.PutPointer(&w, "streaming", v.Streaming)
 	validation.PutPointer(&w, "cost_per_cache_read_token", v.CostPerCacheReadToken)
@@ -2567,10 +2567,10 @@ func (v *TokenCostEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = TokenCostEvent{}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_id", &v.RequestId); err != nil {
+	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "prompt_tokens", &v.PromptTokens); err != nil {
@@ -2588,7 +2588,7 @@ func (v *TokenCostEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "cost_per_completion_token", &v.CostPerCompletionToken); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_cost_usd", &v.TotalCostUsd); err != nil {
+	if err := validation.Member(members, "total_cost_usd", &v.TotalCostUSD); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "currency", &v.Currency); err != nil {
@@ -2618,7 +2618,7 @@ func (v *TokenCostEvent) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "response_model", &v.ResponseModel); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "response_id", &v.ResponseId); err != nil {
+	if err := validation.Member(members, "response_id", &v.ResponseID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "finish_reasons", &v.FinishReasons); err != nil {
@@ -2661,10 +2661,10 @@ func (v TokenCostEvent) Validate() []validation.Finding { return validation.Vali
 // Token counts of a single request: prompt (input) and completion (output) tokens, and since 1.1.0 the cache, reasoning and per-modality sub-counts and the request's provider, operation and response identifiers. Closed object; the "token_usage" variant of TelemetryPayload. Counts follow OpenTelemetry GenAI semantics: `prompt_tokens` (gen_ai.usage.input_tokens) includes the cache-read and cache-write input tokens, and `completion_tokens` (gen_ai.usage.output_tokens) includes the reasoning tokens. Normalise providers whose raw counts exclude them before writing: for Anthropic, prompt_tokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens (its input_tokens counts only the uncached part), cache_read_input_tokens = cache_read_input_tokens and cache_write_input_tokens = cache_creation_input_tokens; for Gemini, completion_tokens = candidatesTokenCount + thoughtsTokenCount (its candidate count excludes thinking), reasoning_tokens = thoughtsTokenCount and cache_read_input_tokens = cachedContentTokenCount (already inside promptTokenCount); OpenAI's prompt_tokens and completion_tokens already include cached_tokens and reasoning_tokens. Sub-counts are never above their totals; the validator's semantic lint (`llm-hub validate --semantic`) checks that.
 type TokenUsageMetrics struct {
 	// Identifier of the model that served the request.
-	ModelId string `json:"model_id"`
+	ModelID string `json:"model_id"`
 
 	// Identifier of the measured request.
-	RequestId string `json:"request_id"`
+	RequestID string `json:"request_id"`
 
 	// Number of tokens in the input prompt (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
 	PromptTokens uint32 `json:"prompt_tokens"`
@@ -2700,7 +2700,7 @@ type TokenUsageMetrics struct {
 	ResponseModel *string `json:"response_model,omitempty"`
 
 	// Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
-	ResponseId *string `json:"response_id,omitempty"`
+	ResponseID *string `json:"response_id,omitempty"`
 
 	// Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
 	FinishReasons *[]string `json:"finish_reasons,omitempty"`
@@ -2712,8 +2712,8 @@ type TokenUsageMetrics struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TokenUsageMetrics) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelId)
-	validation.Put(&w, "request_id", v.RequestId)
+	validation.Put(&w, "model_id", v.ModelID)
+	validation.Put(&w, "request_id", v.RequestID)
 	validation.Put(&w, "prompt_tokens", v.PromptTokens)
 	validation.Put(&w, "completion_tokens", v.CompletionTokens)
 	validation.Put(&w, "total_tokens", v.TotalTokens)
@@ -2725,7 +2725,7 @@ func (v TokenUsageMetrics) MarshalJSON() ([]byte, error) {
 	validation.PutPointer(&w, "provider", v.Provider)
 	validation.PutPointer(&w, "operation", v.Operation)
 	validation.PutPointer(&w, "response_model", v.ResponseModel)
-	validation.PutPointer(&w, "response_id", v.ResponseId)
+	validation.PutPointer(&w, "response_id", v.ResponseID)
 	validation.PutPointer(&w, "finish_reasons", v.FinishReasons)
 	validation.PutPointer(&w, "streaming", v.Streaming)
 	return w.Bytes()
@@ -2738,10 +2738,10 @@ func (v *TokenUsageMetrics) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = TokenUsageMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelId); err != nil {
+	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_id", &v.RequestId); err != nil {
+	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "prompt_tokens", &v.PromptTokens); err != nil {
@@ -2777,7 +2777,7 @@ func (v *TokenUsageMetrics) UnmarshalJSON(data []byte) error {
 	if err := validation.Member(members, "response_model", &v.ResponseModel); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "response_id", &v.ResponseId); err != nil {
+	if err := validation.Member(members, "response_id", &v.ResponseID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "finish_reasons", &v.FinishReasons); err != nil {
@@ -2802,10 +2802,10 @@ func (v TokenUsageMetrics) Validate() []validation.Finding { return validation.V
 // A vulnerability found in a component of the LLM stack, with an optional CVE reference, a severity score and its remediation state. Closed object; the "vulnerability" variant of SecurityPayload.
 type VulnerabilityEvent struct {
 	// Identifier of the vulnerability finding.
-	VulnerabilityId string `json:"vulnerability_id"`
+	VulnerabilityID string `json:"vulnerability_id"`
 
 	// CVE identifier such as "CVE-2023-29374", as a free-form string. Written as null when there is none (the member is always present on output).
-	CveId validation.Optional[string] `json:"cve_id,omitzero"`
+	CveID validation.Optional[string] `json:"cve_id,omitzero"`
 
 	// Severity score of the vulnerability, commonly a CVSS base score; any number is accepted (no range is enforced).
 	SeverityScore float64 `json:"severity_score"`
@@ -2823,8 +2823,8 @@ type VulnerabilityEvent struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v VulnerabilityEvent) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "vulnerability_id", v.VulnerabilityId)
-	validation.PutOptional(&w, "cve_id", v.CveId)
+	validation.Put(&w, "vulnerability_id", v.VulnerabilityID)
+	validation.PutOptional(&w, "cve_id", v.CveID)
 	validation.Put(&w, "severity_score", v.SeverityScore)
 	validation.Put(&w, "affected_component", v.AffectedComponent)
 	validation.Put(&w, "description", v.Description)
@@ -2839,10 +2839,10 @@ func (v *VulnerabilityEvent) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = VulnerabilityEvent{}
-	if err := validation.Member(members, "vulnerability_id", &v.VulnerabilityId); err != nil {
+	if err := validation.Member(members, "vulnerability_id", &v.VulnerabilityID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cve_id", &v.CveId); err != nil {
+	if err := validation.Member(members, "cve_id", &v.CveID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "severity_score", &v.SeverityScore); err != nil {
@@ -2886,7 +2886,7 @@ const ResourceTypeUnitNetwork ResourceTypeUnit = "network"
 const ResourceTypeUnitMemory ResourceTypeUnit = "memory"
 
 // ResourceTypeUnit value "gpu".
-const ResourceTypeUnitGpu ResourceTypeUnit = "gpu"
+const ResourceTypeUnitGPU ResourceTypeUnit = "gpu"
 
 // The unit (string) values of ThreatType.
 type ThreatTypeUnit string

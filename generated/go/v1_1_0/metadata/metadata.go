@@ -62,7 +62,7 @@ import (
 // Details of an application asset: its URL, technology stack, dependencies and current deployment. Used as the `application` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "application"; on its own the object carries no tag. Closed object.
 type ApplicationMetadata struct {
 	// Address where the application is reachable; a plain string. Written as null when it has none.
-	Url validation.Optional[string] `json:"url,omitzero"`
+	URL validation.Optional[string] `json:"url,omitzero"`
 
 	// Languages, frameworks and stores the application is built on. Required; may be empty.
 	TechStack []string `json:"tech_stack"`
@@ -77,7 +77,7 @@ type ApplicationMetadata struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ApplicationMetadata) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.PutOptional(&w, "url", v.Url)
+	validation.PutOptional(&w, "url", v.URL)
 	validation.Put(&w, "tech_stack", v.TechStack)
 	validation.Put(&w, "dependencies", v.Dependencies)
 	validation.PutOptional(&w, "deployment", v.Deployment)
@@ -91,7 +91,7 @@ func (v *ApplicationMetadata) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = ApplicationMetadata{}
-	if err := validation.Member(members, "url", &v.Url); err != nil {
+	if err := validation.Member(members, "url", &v.URL); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "tech_stack", &v.TechStack); err != nil {
@@ -119,7 +119,7 @@ func (v ApplicationMetadata) Validate() []validation.Finding { return validation
 // Registry record for one asset (a model, fine-tuned model, prompt template, dataset, endpoint, application or custom kind): identity, version, owner, lifecycle status and kind-specific details. Closed object: undeclared members are rejected. `asset_type` and the `metadata_type` tag inside `metadata` are independent members; no rule ties one to the other.
 type AssetMetadata struct {
 	// Registry identifier of the asset; a free-form string, not necessarily a UUID.
-	AssetId string `json:"asset_id"`
+	AssetID string `json:"asset_id"`
 
 	// Kind of asset: one of the built-in snake_case strings, or {"custom": "<kind>"} for any other kind.
 	AssetType AssetType `json:"asset_type"`
@@ -156,7 +156,7 @@ type AssetMetadata struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AssetMetadata) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "asset_id", v.AssetId)
+	validation.Put(&w, "asset_id", v.AssetID)
 	validation.Put(&w, "asset_type", v.AssetType)
 	validation.Put(&w, "name", v.Name)
 	validation.Put(&w, "description", v.Description)
@@ -177,7 +177,7 @@ func (v *AssetMetadata) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = AssetMetadata{}
-	if err := validation.Member(members, "asset_id", &v.AssetId); err != nil {
+	if err := validation.Member(members, "asset_id", &v.AssetID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "asset_type", &v.AssetType); err != nil {
@@ -522,7 +522,7 @@ func (v CostInfo) Validate() []validation.Finding { return validation.Validate(v
 // A saved dashboard: layout, widgets, refresh period, default time range, owner and visibility. Closed object; `description` is always written, as null when unset.
 type DashboardConfig struct {
 	// Identifier of the dashboard. Free string.
-	DashboardId string `json:"dashboard_id"`
+	DashboardID string `json:"dashboard_id"`
 
 	// Dashboard title.
 	Name string `json:"name"`
@@ -558,7 +558,7 @@ type DashboardConfig struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DashboardConfig) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "dashboard_id", v.DashboardId)
+	validation.Put(&w, "dashboard_id", v.DashboardID)
 	validation.Put(&w, "name", v.Name)
 	validation.PutOptional(&w, "description", v.Description)
 	validation.Put(&w, "layout", v.Layout)
@@ -579,7 +579,7 @@ func (v *DashboardConfig) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = DashboardConfig{}
-	if err := validation.Member(members, "dashboard_id", &v.DashboardId); err != nil {
+	if err := validation.Member(members, "dashboard_id", &v.DashboardID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {
@@ -1017,7 +1017,7 @@ func (v DisplayPreferences) Validate() []validation.Finding { return validation.
 // Details of an API endpoint asset: URL, HTTP method, authentication scheme, and optional rate limit and SLA. Used as the `endpoint` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "endpoint"; on its own the object carries no tag. Closed object.
 type EndpointMetadata struct {
 	// Address of the endpoint; a plain string (no URI format is asserted).
-	Url string `json:"url"`
+	URL string `json:"url"`
 
 	// HTTP method used to call the endpoint, e.g. "POST". Free string.
 	Method string `json:"method"`
@@ -1035,7 +1035,7 @@ type EndpointMetadata struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EndpointMetadata) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "url", v.Url)
+	validation.Put(&w, "url", v.URL)
 	validation.Put(&w, "method", v.Method)
 	validation.Put(&w, "auth_type", v.AuthType)
 	validation.PutOptional(&w, "rate_limit", v.RateLimit)
@@ -1050,7 +1050,7 @@ func (v *EndpointMetadata) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = EndpointMetadata{}
-	if err := validation.Member(members, "url", &v.Url); err != nil {
+	if err := validation.Member(members, "url", &v.URL); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "method", &v.Method); err != nil {
@@ -1311,7 +1311,7 @@ func (v NotificationPreferences) Validate() []validation.Finding { return valida
 // The user, and optionally team and department, that own an item. Shared by AssetMetadata.owner, PolicyDefinition.owner and DashboardConfig.owner. Closed object; the optional members are always written, as null when unknown.
 type OwnerInfo struct {
 	// Stable identifier of the owning user.
-	UserId string `json:"user_id"`
+	UserID string `json:"user_id"`
 
 	// Login or display name of the owning user.
 	Username string `json:"username"`
@@ -1329,7 +1329,7 @@ type OwnerInfo struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v OwnerInfo) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "user_id", v.UserId)
+	validation.Put(&w, "user_id", v.UserID)
 	validation.Put(&w, "username", v.Username)
 	validation.PutOptional(&w, "email", v.Email)
 	validation.PutOptional(&w, "team", v.Team)
@@ -1344,7 +1344,7 @@ func (v *OwnerInfo) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = OwnerInfo{}
-	if err := validation.Member(members, "user_id", &v.UserId); err != nil {
+	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "username", &v.Username); err != nil {
@@ -1399,7 +1399,7 @@ func (v PolicyAction) Validate() []validation.Finding { return validation.Valida
 // A versioned policy held by the policy engine: what it governs, its rules, how it is enforced, what it applies to, who owns it and its lifecycle state. Closed object; `metadata` is a string-to-string map that is always written ({} when empty).
 type PolicyDefinition struct {
 	// Identifier of the policy. Free string.
-	PolicyId string `json:"policy_id"`
+	PolicyID string `json:"policy_id"`
 
 	// Human-readable policy name.
 	Name string `json:"name"`
@@ -1442,7 +1442,7 @@ type PolicyDefinition struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyDefinition) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "policy_id", v.PolicyId)
+	validation.Put(&w, "policy_id", v.PolicyID)
 	validation.Put(&w, "name", v.Name)
 	validation.Put(&w, "description", v.Description)
 	validation.Put(&w, "version", v.Version)
@@ -1465,7 +1465,7 @@ func (v *PolicyDefinition) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = PolicyDefinition{}
-	if err := validation.Member(members, "policy_id", &v.PolicyId); err != nil {
+	if err := validation.Member(members, "policy_id", &v.PolicyID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {
@@ -1518,7 +1518,7 @@ func (v PolicyDefinition) Validate() []validation.Finding { return validation.Va
 // One rule of a policy (PolicyDefinition.rules): a condition, the action taken when it matches, a severity and an on/off switch. Closed object; all members are required.
 type PolicyRule struct {
 	// Identifier of the rule.
-	RuleId string `json:"rule_id"`
+	RuleID string `json:"rule_id"`
 
 	// Human-readable rule name.
 	Name string `json:"name"`
@@ -1539,7 +1539,7 @@ type PolicyRule struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyRule) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "rule_id", v.RuleId)
+	validation.Put(&w, "rule_id", v.RuleID)
 	validation.Put(&w, "name", v.Name)
 	validation.Put(&w, "condition", v.Condition)
 	validation.Put(&w, "action", v.Action)
@@ -1555,7 +1555,7 @@ func (v *PolicyRule) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = PolicyRule{}
-	if err := validation.Member(members, "rule_id", &v.RuleId); err != nil {
+	if err := validation.Member(members, "rule_id", &v.RuleID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {
@@ -1858,7 +1858,7 @@ func (v RuleSeverity) Validate() []validation.Finding { return validation.Valida
 // A query a user saved for reuse (UserPreferences.saved_queries). Closed object. Unlike DataSourceConfig.parameters, `parameters` here has no default and must always be present.
 type SavedQuery struct {
 	// Identifier of the saved query.
-	QueryId string `json:"query_id"`
+	QueryID string `json:"query_id"`
 
 	// Name the user gave the query.
 	Name string `json:"name"`
@@ -1879,7 +1879,7 @@ type SavedQuery struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SavedQuery) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "query_id", v.QueryId)
+	validation.Put(&w, "query_id", v.QueryID)
 	validation.Put(&w, "name", v.Name)
 	validation.PutOptional(&w, "description", v.Description)
 	validation.Put(&w, "query", v.Query)
@@ -1895,7 +1895,7 @@ func (v *SavedQuery) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = SavedQuery{}
-	if err := validation.Member(members, "query_id", &v.QueryId); err != nil {
+	if err := validation.Member(members, "query_id", &v.QueryID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "name", &v.Name); err != nil {
@@ -2114,7 +2114,7 @@ func (v TemplateVariable) Validate() []validation.Finding { return validation.Va
 // Per-user settings: display and notification preferences, default filters, favourite dashboards and saved queries. Closed object; the map and list members are always written (empty when unset).
 type UserPreferences struct {
 	// User the preferences belong to.
-	UserId string `json:"user_id"`
+	UserID string `json:"user_id"`
 
 	// How the UI presents data to the user.
 	Display DisplayPreferences `json:"display"`
@@ -2141,7 +2141,7 @@ type UserPreferences struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v UserPreferences) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "user_id", v.UserId)
+	validation.Put(&w, "user_id", v.UserID)
 	validation.Put(&w, "display", v.Display)
 	validation.Put(&w, "notifications", v.Notifications)
 	validation.PutPointer(&w, "default_filters", v.DefaultFilters)
@@ -2158,7 +2158,7 @@ func (v *UserPreferences) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = UserPreferences{}
-	if err := validation.Member(members, "user_id", &v.UserId); err != nil {
+	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "display", &v.Display); err != nil {
@@ -2374,7 +2374,7 @@ func (v VisualizationConfig) Validate() []validation.Finding { return validation
 // One panel of a dashboard (DashboardConfig.widgets): its kind, position, data source and rendering options. Closed object; `settings` is a free-form map of JSON values that is always written ({} when empty).
 type Widget struct {
 	// Identifier of the widget. Free string.
-	WidgetId string `json:"widget_id"`
+	WidgetID string `json:"widget_id"`
 
 	// Title shown on the panel.
 	Title string `json:"title"`
@@ -2399,7 +2399,7 @@ type Widget struct {
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v Widget) MarshalJSON() ([]byte, error) {
 	var w validation.ObjectWriter
-	validation.Put(&w, "widget_id", v.WidgetId)
+	validation.Put(&w, "widget_id", v.WidgetID)
 	validation.Put(&w, "title", v.Title)
 	validation.Put(&w, "widget_type", v.WidgetType)
 	validation.Put(&w, "position", v.Position)
@@ -2416,7 +2416,7 @@ func (v *Widget) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*v = Widget{}
-	if err := validation.Member(members, "widget_id", &v.WidgetId); err != nil {
+	if err := validation.Member(members, "widget_id", &v.WidgetID); err != nil {
 		return err
 	}
 	if err := validation.Member(members, "title", &v.Title); err != nil {

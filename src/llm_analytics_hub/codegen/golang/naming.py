@@ -24,9 +24,14 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^0-9A-Za-z]+", ascii_text) if w]
 
 
+# Go spells these words in one case (EventID, not EventId).
+INITIALISMS = {"id": "ID", "ids": "IDs", "url": "URL", "uri": "URI", "ip": "IP", "api": "API", "http": "HTTP",
+               "uuid": "UUID", "json": "JSON", "sql": "SQL", "cpu": "CPU", "gpu": "GPU", "ttl": "TTL", "usd": "USD"}
+
+
 def camel(text: str, fallback: str) -> str:
     """An exported Go identifier for `text`: ASCII words joined in CamelCase, never starting with a digit."""
-    name = "".join(word[0].upper() + word[1:] for word in _words(text)) or fallback
+    name = "".join(INITIALISMS.get(word.lower(), word[0].upper() + word[1:]) for word in _words(text)) or fallback
     return name if name[0].isalpha() else fallback + name
 
 
