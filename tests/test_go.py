@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from agreement_cases import cases, disagreements, read_results, schema_sets, write_cases
+from agreement_cases import cases, disagreements, python_outcome, read_results, schema_sets, write_cases
 from go_support import BUILD, MODULE_DIR, ROOT, consumer_module, run_go
 
 from llm_analytics_hub import Validator
@@ -64,18 +66,27 @@ def harness() -> tuple[str, float]:
     return str(binary), time.monotonic() - started
 
 
-@pytest.fixture(scope="session")
-def results(harness: tuple[str, float], tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    import subprocess
-
+def run_harness(binary: str, folder: Path, *flags: str) -> list[dict[str, Any]]:
     every = cases()
-    folder = tmp_path_factory.mktemp("go-agreement")
-    write_cases(folder / "cases.ndjson", every)
-    flags = [] if python_refines_unions() else ["-union-errors-at-union"]
-    with (folder / "cases.ndjson").open("rb") as stdin:
-        done = subprocess.run([harness[0], *flags], stdin=stdin, capture_output=True, check=False, timeout=900)
+    path = folder / "cases.ndjson"
+    if not path.is_file():
+        write_cases(path, every)
+    union_rule = [] if python_refines_unions() else ["-union-errors-at-union"]
+    with path.open("rb") as stdin:
+        done = subprocess.run([binary, *union_rule, *flags], stdin=stdin, capture_output=True, check=False,
+                              timeout=900)
     assert done.returncode == 0, done.stderr.decode()
     return read_results(done.stdout.decode(), len(every))
+
+
+@pytest.fixture(scope="session")
+def cases_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("go-agreement")
+
+
+@pytest.fixture(scope="session")
+def results(harness: tuple[str, float], cases_folder: Path) -> list[dict[str, Any]]:
+    return run_harness(harness[0], cases_folder)
 
 
 def test_go_agrees_with_python_on_every_document(results: list[dict[str, Any]]) -> None:
@@ -84,6 +95,27 @@ def test_go_agrees_with_python_on_every_document(results: list[dict[str, Any]]) 
     invalid = sum(1 for r in results if not r["valid"])
     assert invalid > len(every) // 4, "too few invalid documents to prove anything"
     assert not problems, f"{len(problems)} of {len(every)} documents disagree:\n" + "\n".join(problems[:15])
+
+
+def test_lenient_reading_agrees_with_python_lenient(harness: tuple[str, float], cases_folder: Path) -> None:
+    """Options{Lenient: true} against Validator(lenient=True), on every document."""
+    lenient = run_harness(harness[0], cases_folder, "-lenient")
+    problems = []
+    accepted_more = 0
+    for case, result in zip(cases(), lenient, strict=True):
+        findings = lenient_validator(case.type_name, case.version).check(case.document)
+        paths = sorted({f.instance_path for f in findings})
+        theirs = sorted({e["instance_path"] for e in result["errors"]})
+        if (not findings) != result["valid"] or (findings and paths != theirs):
+            problems.append(f"{case.type_name} @ {case.version} {case.origin}: {theirs} vs Python {paths}")
+        accepted_more += bool(not findings and python_outcome(case)[1])
+    assert accepted_more > 100, "too few documents that only the lenient reading accepts"
+    assert not problems, f"{len(problems)} documents disagree:\n" + "\n".join(problems[:15])
+
+
+@cache
+def lenient_validator(type_name: str, version: str | None) -> Validator:
+    return Validator(type_name, version, lenient=True)
 
 
 def float_exact(document: Any) -> bool:

@@ -33,8 +33,9 @@ type result struct {
 
 func main() {
 	atUnion := flag.Bool("union-errors-at-union", false, "report a failed union at the union (pre-issue-15 rule)")
+	lenient := flag.Bool("lenient", false, "accept undeclared members (validation.Options.Lenient)")
 	flag.Parse()
-	options := validation.Options{UnionErrorsAtUnion: *atUnion}
+	options := validation.Options{UnionErrorsAtUnion: *atUnion, Lenient: *lenient}
 	input := bufio.NewScanner(os.Stdin)
 	input.Buffer(make([]byte, 1<<20), 1<<30)
 	output := bufio.NewWriter(os.Stdout)
