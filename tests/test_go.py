@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import test_generate_safety as safety
 from agreement_cases import cases, disagreements, python_outcome, read_results, schema_sets, write_cases
 from go_support import BUILD, MODULE_DIR, ROOT, consumer_module, run_go
 
 from llm_analytics_hub import Validator
+from llm_analytics_hub.codegen.writer import generate
 
 # Where Go and the Python validator (jsonschema-rs) differ by construction, and what is done about it.
 INHERENT_DIFFERENCES = {
@@ -173,3 +175,89 @@ def test_go_api_behaves_as_documented(tmp_path: Path) -> None:
     shutil.copy(ROOT / "tests" / "go" / "api_test.go", folder / "api_test.go")
     done = run_go(["go", "test", "./..."], cwd=folder, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+GO_HOSTILE = ("*/ }\npackage evil // \u2028func init() { panic(\"pwned\") }\u2029 /* `raw` \x00\x7f \ufeff "
+              "\r\nimport \"os\"\rlast \\ line")
+GO_PROPS = ["a`b", 'json:"-"', "x\ny", "Validate", "MarshalJSON", "", "1st", "ÄÖÜ", "id", "ID", "Id", "*/"]
+GO_VALUES = ["`", "*/", "\u2028", "a\x00b", "\\u0041", "ünï", "x\"y", "😀"]
+
+
+def hostile_go_tree(root: Path) -> Path:
+    schemas = safety.schema_folder(root)
+    base = "https://llm-analytics-hub.invalid/schemas/1.0.0/"
+    (schemas / "1.0.0" / "events" / "GoHostile.json").write_text(json.dumps({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": base + "events/GoHostile.json",
+        "title": "GoHostile", "description": GO_HOSTILE,
+        "type": "object",
+        "properties": {name: {"description": GO_HOSTILE + name, "type": "integer", "minimum": 0,
+                              "maximum": 18446744073709551615} for name in GO_PROPS}
+        | {"mood": {"description": GO_HOSTILE, "type": "string", "enum": GO_VALUES}},
+        "required": ["a`b", "mood"],
+        "additionalProperties": False,
+        "examples": [{"a`b": 18446744073709551615, 'json:"-"': 1, "x\ny": 2, "Validate": 3, "": 4, "mood": value}
+                     for value in GO_VALUES],
+    }), encoding="utf-8")
+    return schemas
+
+
+def test_hostile_schema_text_generates_safe_go(tmp_path: Path) -> None:
+    """Quotes, backticks, comment terminators, line and paragraph separators, NUL and BOM in descriptions,
+    member names and enum values: the generated Go is gofmt-clean, vets, and round-trips the examples."""
+    schemas = hostile_go_tree(tmp_path)
+    out = tmp_path / "generated"
+    generate(schemas, out)
+    module = out / "go"
+    done = run_go(["gofmt", "-l", "."], cwd=module, timeout=300)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    done = run_go(["go", "vet", "./..."], cwd=module, timeout=900)
+    assert done.returncode == 0, done.stderr
+    source = (module / "v1_0_0" / "events" / "events.go").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        if "pwned" in line or "package evil" in line:
+            assert line.lstrip("\t").startswith("//"), f"schema text outside a comment: {line!r}"
+    examples = []
+    for name in ("GoHostile", "Choice"):
+        examples += [(f"events.{name}", e) for e in json.loads(
+            (schemas / "1.0.0" / "events" / f"{name}.json").read_text(encoding="utf-8"))["examples"]]
+    program = _ROUND_TRIP.replace("CASES", json.dumps(json.dumps([[t, json.dumps(e)] for t, e in examples])))
+    folder = consumer_module(tmp_path / "consumer", program, module_dir=module)
+    done = run_go(["go", "run", "."], cwd=folder, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = json.loads(done.stdout)
+    assert [json.loads(w) for w in written] == [e for _, e in examples]
+
+
+_ROUND_TRIP = """package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	schemas "github.com/llm-analytics-hub/schemas-go"
+)
+
+func main() {
+	var cases [][2]string
+	if err := json.Unmarshal([]byte(CASES), &cases); err != nil {
+		panic(err)
+	}
+	var out []string
+	for _, c := range cases {
+		value, found := schemas.Decode("1.0.0", c[0], []byte(c[1]), schemas.Options{})
+		if found != nil {
+			fmt.Println(c[1], found)
+			os.Exit(1)
+		}
+		written, err := json.Marshal(value)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, string(written))
+	}
+	data, _ := json.Marshal(out)
+	fmt.Println(string(data))
+}
+"""

@@ -84,8 +84,10 @@ def json_tag(wire: str, option: str) -> str:
 
 def doc_lines(text: str) -> list[str]:
     """Lines of a `//` comment: one per line of `text`, without control characters (a line break of
-    any kind starts a new comment line, so nothing can end the comment and become code)."""
-    cleaned = []
+    any kind starts a new comment line, so nothing can end the comment and become code). The text is
+    also kept out of gofmt's doc-comment rewriting: no leading blanks (a code block), no `` or ''
+    (typographic quotes), no run of blank lines."""
+    cleaned: list[str] = []
     for line in _LINE_BREAKS.split(text.strip()):
         chars = []
         for char in line:
@@ -96,7 +98,12 @@ def doc_lines(text: str) -> list[str]:
                 chars.append("\ufffd" if 0xD800 <= code <= 0xDFFF else "")
             else:
                 chars.append(char)
-        cleaned.append("".join(chars).rstrip())
+        joined = "".join(chars).strip()
+        for pair in ("''", "``"):
+            while pair in joined:
+                joined = joined.replace(pair, f"{pair[0]} {pair[0]}")
+        if joined or (cleaned and cleaned[-1]):
+            cleaned.append(joined)
     while cleaned and not cleaned[-1]:
         cleaned.pop()
     return cleaned

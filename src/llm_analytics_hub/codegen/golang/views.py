@@ -151,7 +151,7 @@ class AreaViews:
 
     def constants(self, type_go: str, members: tuple[EnumMember, ...]) -> list[ConstView]:
         return [ConstView(unique(type_go + camel(m.wire, "V"), self.taken), go_string(m.wire),
-                          [f"{type_go} value {go_string(m.wire)}."]) for m in members]
+                          doc_lines(f"{type_go} value {go_string(m.wire)}.")) for m in members]
 
     def field_view(self, member: Field, name: str) -> FieldView:
         base = self.spell.expr(member.type)
