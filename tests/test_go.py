@@ -11,6 +11,7 @@ Each must get Python's verdict and, when invalid, Python's set of instance locat
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -25,6 +26,7 @@ from go_support import BUILD, MODULE_DIR, ROOT, consumer_module, run_go
 
 from llm_analytics_hub import Validator
 from llm_analytics_hub.codegen.writer import generate
+from llm_analytics_hub.validation.parsing import ParseError, parse_document
 
 # Where Go and the Python validator (jsonschema-rs) differ by construction, and what is done about it.
 INHERENT_DIFFERENCES = {
@@ -261,3 +263,40 @@ func main() {
 	fmt.Println(string(data))
 }
 """
+
+
+def readme_go_program() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Using the schemas from another language"):]
+    blocks = re.findall(r"```go\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 1, "the README section must show exactly one Go program"
+    return blocks[0]
+
+
+def python_locations(text: str) -> set[str]:
+    """Instance locations `llm-hub validate` reports for one NDJSON line ("" for a parse error)."""
+    try:
+        document = parse_document(text.encode("utf-8"))
+    except ParseError:
+        return {""}
+    return {f.instance_path for f in Validator("events.AnalyticsEvent").check(document)}
+
+
+def test_readme_go_program_runs_and_agrees_with_llm_hub_validate(tmp_path: Path) -> None:
+    folder = consumer_module(tmp_path / "readme", readme_go_program())
+    for sample in ("sample-events.ndjson", "sample-events-with-mistakes.ndjson"):
+        raw = (ROOT / "examples" / sample).read_text(encoding="utf-8")
+        done = run_go(["go", "run", "."], cwd=folder, input=raw, timeout=900)
+        assert done.returncode == 0, done.stderr
+        printed: dict[int, set[str]] = {}
+        latencies = 0
+        for line in done.stdout.splitlines():
+            match = re.match(r"line (\d+): (latency )?(\S*)", line)
+            assert match, line
+            if match.group(2):
+                latencies += 1
+            else:
+                printed.setdefault(int(match.group(1)), set()).add(match.group(3))
+        expected = {number: python_locations(text) for number, text in enumerate(raw.splitlines(), start=1)}
+        assert printed == {n: paths for n, paths in expected.items() if paths}, sample
+        assert latencies > 0 or sample.endswith("mistakes.ndjson")

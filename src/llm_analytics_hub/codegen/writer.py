@@ -16,6 +16,7 @@ from .. import __version__
 from ..schema_store import load_folder
 from ..versions import available_versions
 from .changelog import render_changelogs, render_rules_page
+from .golang import render_go
 from .ir import build_version
 from .render import (
     Files,
@@ -26,7 +27,6 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
-from .golang import render_go
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",

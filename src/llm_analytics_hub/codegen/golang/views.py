@@ -201,7 +201,7 @@ class AreaViews:
                 view.variants.append(VariantView(self.spell.ref(target), "", go_string(variant.tag), doc))
             elif isinstance(target, Ref):
                 raise GeneratorError(f"{typedef.area}.{typedef.name}: variant {variant.tag!r} is a type of area "
-                                     f"{target.area!r}; Go can only attach the union's marker to types of its own package")
+                                     f"{target.area!r}; Go attaches the union's marker only to its own package's types")
             else:
                 local = unique(view.name + camel(variant.tag, "Variant"), self.taken)
                 view.variants.append(VariantView(local, "", go_string(variant.tag), doc,
