@@ -22,7 +22,12 @@ RUNTIME = ("api", "eval", "formats", "json", "schema", "typed")
 
 
 def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files:
-    files: Files = {f"{ROOT}/go.mod": render_template("go/go.mod.jinja2", module=MODULE, go_version=GO_VERSION)}
+    files: Files = {
+        f"{ROOT}/go.mod": render_template("go/go.mod.jinja2", module=MODULE, go_version=GO_VERSION),
+        f"{ROOT}/README.md": render_template("go/README.md.jinja2", module=MODULE, go_version=GO_VERSION,
+                                             versions=", ".join(v.version for v in versions),
+                                             default_version=DEFAULT_VERSION),
+    }
     for name in RUNTIME:
         files[f"{ROOT}/validation/{name}.go"] = render_template(f"go/validation/{name}.go.jinja2")
     files[f"{ROOT}/validation/versions.go"] = render_template(
