@@ -5,7 +5,14 @@ Agreement: the documents of tests/agreement_cases.py (every schema example, ever
 valid and invalid, every version, MUTANTS_PER_DOCUMENT mutants of each valid one, and the
 AnalyticsEvent documents again without a version) go through the harness
 generated/go/internal/agreement (`validation.Check` = `ValidateJSON`), built once per test run.
-Each must get Python's verdict and, when invalid, Python's set of instance locations.
+Each must get Python's verdict and, when invalid, Python's set of instance locations, strictly and
+with the lenient option. The Go validator reports a failed union inside the branch the document
+indicates (the issue-15 rule); while the Python validator still reports it at the union, the harness
+runs with -union-errors-at-union (python_refines_unions decides), so the bar is the same either way.
+
+Also here: the round trip of every valid document through the Go types, gofmt and go vet, the
+public API used from a consumer module (tests/go/api_test.go), hostile schema text, and the README's
+Go program.
 """
 
 from __future__ import annotations
@@ -14,7 +21,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,14 +66,13 @@ def python_refines_unions() -> bool:
 
 
 @pytest.fixture(scope="session")
-def harness() -> tuple[str, float]:
+def harness() -> str:
     """The agreement harness binary, built once per test run (cached objects in build/go-cache)."""
     BUILD.mkdir(parents=True, exist_ok=True)
     binary = BUILD / "agreement"
-    started = time.monotonic()
     done = run_go(["go", "build", "-o", str(binary), "./internal/agreement"], cwd=MODULE_DIR, timeout=900)
     assert done.returncode == 0, f"go build failed:\n{done.stderr}"
-    return str(binary), time.monotonic() - started
+    return str(binary)
 
 
 def run_harness(binary: str, folder: Path, *flags: str) -> list[dict[str, Any]]:
@@ -89,8 +94,8 @@ def cases_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def results(harness: tuple[str, float], cases_folder: Path) -> list[dict[str, Any]]:
-    return run_harness(harness[0], cases_folder)
+def results(harness: str, cases_folder: Path) -> list[dict[str, Any]]:
+    return run_harness(harness, cases_folder)
 
 
 def test_go_agrees_with_python_on_every_document(results: list[dict[str, Any]]) -> None:
@@ -101,9 +106,9 @@ def test_go_agrees_with_python_on_every_document(results: list[dict[str, Any]]) 
     assert not problems, f"{len(problems)} of {len(every)} documents disagree:\n" + "\n".join(problems[:15])
 
 
-def test_lenient_reading_agrees_with_python_lenient(harness: tuple[str, float], cases_folder: Path) -> None:
+def test_lenient_reading_agrees_with_python_lenient(harness: str, cases_folder: Path) -> None:
     """Options{Lenient: true} against Validator(lenient=True), on every document."""
-    lenient = run_harness(harness[0], cases_folder, "-lenient")
+    lenient = run_harness(harness, cases_folder, "-lenient")
     problems = []
     accepted_more = 0
     for case, result in zip(cases(), lenient, strict=True):
@@ -165,7 +170,7 @@ def test_generated_go_is_gofmt_formatted() -> None:
     assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
 
 
-def test_generated_go_is_vet_clean(harness: tuple[str, float]) -> None:
+def test_generated_go_is_vet_clean(harness: str) -> None:
     done = run_go(["go", "vet", "./..."], cwd=MODULE_DIR, timeout=900)
     assert done.returncode == 0, done.stderr
 
