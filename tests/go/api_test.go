@@ -115,6 +115,10 @@ func TestVersionDispatch(t *testing.T) {
 	}
 	expect(t, schemas.ValidateJSON("1.0.0", "events.AnalyticsEvent", traced), "", "unevaluatedProperties")
 	expect(t, schemas.ValidateJSON("", "AnalyticsEvent", with(`"1.1.0"`, `"9.9.9"`)), "/schema_version", "schema_version")
+	expect(t, schemas.ValidateJSON("1.0.0", "events.Nope", []byte(event)), "", "type_name")
+	for _, broken := range []string{`{"a": 1} {}`, `{"a": }`, `[1, 2`, ``, "\xff"} {
+		expect(t, schemas.ValidateJSON("", "events.AnalyticsEvent", []byte(broken)), "", "parse")
+	}
 	value, found := schemas.Decode("", "events.AnalyticsEvent", []byte(event), schemas.Options{})
 	if _, ok := value.(*events.AnalyticsEvent); !ok || found != nil {
 		t.Fatalf("dispatch decoded %T %v", value, found)

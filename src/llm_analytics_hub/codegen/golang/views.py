@@ -17,6 +17,7 @@ Go shape of the IR (see also spelling.py):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import assert_never
 
@@ -230,6 +231,4 @@ class AreaViews:
 
 
 def _json(value: object) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
