@@ -163,16 +163,10 @@ func TaggedObject(tag, value string, variant any) ([]byte, error) {
 
 // AdjacentObject writes an adjacently tagged variant: {"<tag>": value, "<content>": variant}.
 func AdjacentObject(tag, value, content string, variant any) ([]byte, error) {
-	body, err := json.Marshal(variant)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(map[string]json.RawMessage{tag: mustString(value), content: body})
-}
-
-func mustString(value string) json.RawMessage {
-	data, _ := json.Marshal(value)
-	return data
+	var w ObjectWriter
+	w.put(tag, value)
+	w.put(content, variant)
+	return w.Bytes()
 }
 
 // ReadTag returns the tag member of an object and the object without it.
