@@ -201,27 +201,74 @@ func RestInto[V any](members map[string]json.RawMessage, extra *map[string]V) er
 
 // FirstExact picks the variant of an untagged union that reads data: the first whose type holds it
 // without loss (decoding succeeds and writing it back gives the same JSON value), else the first
-// that decodes at all (a float64 variant rounding an integer beyond 2^53).
+// that holds it up to float64 rounding (an integer beyond 2^53 in a float64 member).
 func FirstExact(data []byte, candidates ...func([]byte) (any, error)) (int, error) {
-	decodes := -1
+	rounded := -1
 	for index, candidate := range candidates {
 		value, err := candidate(data)
 		if err != nil {
 			continue
 		}
 		written, err := json.Marshal(value)
-		if err == nil && SameJSON(data, written) {
+		if err != nil {
+			continue
+		}
+		if SameJSON(data, written) {
 			return index, nil
 		}
-		if decodes < 0 {
-			decodes = index
+		if rounded < 0 && sameRounded(data, written) {
+			rounded = index
 		}
 	}
-	if decodes >= 0 {
-		_, err := candidates[decodes](data)
-		return decodes, err
+	if rounded >= 0 {
+		_, err := candidates[rounded](data)
+		return rounded, err
 	}
 	return -1, fmt.Errorf("no variant holds %s", short(string(data)))
+}
+
+// sameRounded is SameJSON with numbers compared as float64.
+func sameRounded(a, b []byte) bool {
+	x, errA := Parse(a)
+	y, errB := Parse(b)
+	return errA == nil && errB == nil && equalRounded(x, y)
+}
+
+func equalRounded(a, b any) bool {
+	switch a := a.(type) {
+	case json.Number:
+		b, ok := b.(json.Number)
+		if !ok {
+			return false
+		}
+		x, errA := a.Float64()
+		y, errB := b.Float64()
+		return errA == nil && errB == nil && x == y
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !equalRounded(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	case Object:
+		b, ok := b.(Object)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for key, value := range a {
+			if other, found := b[key]; !found || !equalRounded(value, other) {
+				return false
+			}
+		}
+		return true
+	default:
+		return a == b
+	}
 }
 
 // ObjectWriter writes a JSON object member by member, in declaration order, by exact wire name.
