@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node/node_modules/.installed-stamp
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps clean
+.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps go-toolchain clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 
 node-deps: $(NODE_STAMP)
 
-pytest: $(STAMP) node-deps
+# Go toolchain of tests/test_go.py: /usr/local/go/bin/go or `go` on PATH, else Debian's golang-go
+# (1.24+). The generated module has no dependencies; its build cache lives in build/go-cache.
+go-toolchain:
+	@test -x /usr/local/go/bin/go || command -v go >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq golang-go)
+
+pytest: $(STAMP) node-deps go-toolchain
 	$(BIN)/pytest
 
 clean:
