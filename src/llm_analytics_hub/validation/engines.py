@@ -18,6 +18,7 @@ from ..pointer import join as pointer
 from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
 from .findings import Finding
 from .lenient import lenient_copy
+from .parsing import deep_recursion
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -77,6 +78,17 @@ class CompiledType:
                 format_checker=format_checker(),
             )
         return self._reference
+
+    def fast_check(self, instance: Any) -> list[Finding]:
+        """jsonschema-rs' findings. It converts at most ~255 levels of nesting; a deeper document (the
+        parser reads 1024) is judged by the reference engine instead, never turned into an error."""
+        try:
+            return [] if self.fast.is_valid(instance) else list(self.fast_errors(instance))
+        except ValueError as exc:
+            if "Recursion limit" not in str(exc):
+                raise
+        with deep_recursion():
+            return list(self.reference_errors(instance))
 
     def fast_errors(self, instance: Any) -> Iterator[Finding]:
         for error in self.fast.iter_errors(instance):
