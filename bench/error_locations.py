@@ -10,12 +10,19 @@ locations, and as located exactly when every reported location is that pointer.
           reports a failed anyOf as one error at the union
   after   llm_analytics_hub.Validator: the union's indicated branch reported at its own locations
 
+The same count runs over the invalid mutants of tests/mutations.py whose description names the
+defect's place: "set P to <a scalar>" (the defect is at P) and "add P/name = ..." (an unexpected
+member of the closed object at P, or a wrongly typed extra member P/name of an open map). Left at a
+union by design: the untagged unions (rule (c) of validation/unions.py).
+
     .venv/bin/python bench/error_locations.py
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -65,6 +72,46 @@ def plain_locations(version: str, qualified: str, document: Any) -> set[str]:
     return {f.instance_path for f in tidy(errors)}
 
 
+MUTANT_PLACE = (re.compile(r", set ((\S*)) to (?![\[{])"), re.compile(r", add ((\S*)/[^/ ]*) = "))
+
+
+def mutant_cases() -> list[tuple[str, str, str, set[str], Any]]:
+    """(version, origin, qualified type, defect pointers, document) of the mutants that name their place."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from agreement_cases import cases  # the documents every agreement test runs
+
+    found = []
+    for case in cases():
+        for pattern in MUTANT_PLACE:
+            match = pattern.search(case.origin) if case.version is not None else None
+            if match is not None:
+                places = {match.group(1), match.group(2)}
+                found.append((case.version, case.origin, case.type_name, places, case.document))
+    return found
+
+
+def mutant_rates() -> None:
+    tally: Counter[str] = Counter()
+    validators: dict[tuple[str, str], Validator] = {}
+    for version, _, qualified, wanted, document in mutant_cases():
+        checker = validators.setdefault((version, qualified), Validator(qualified, version))
+        after = {f.instance_path for f in checker.check(document)}
+        if not after:
+            continue  # the mutation left the document valid (a null where null is allowed, ...)
+        before = plain_locations(version, qualified, document)
+        tally["documents"] += 1
+        tally["before"] += bool(wanted & before)
+        tally["after"] += bool(wanted & after)
+        tally["under a union"] += not wanted & before and any(w.startswith(p + "/") for p in before for w in wanted)
+        tally["left at an untagged union"] += not wanted & after
+    n = tally["documents"]
+    print(f"invalid mutants that name their defect's place: {n}")
+    print(f"pointer among the reported locations   before {tally['before']:4d}/{n} = "
+          f"{100 * tally['before'] / n:6.2f}%   after {tally['after']:4d}/{n} = {100 * tally['after'] / n:6.2f}%")
+    print(f"  reported at an enclosing union by the plain engine: {tally['under a union']}; "
+          f"not located after (untagged unions, by design): {tally['left at an untagged union']}")
+
+
 def main() -> None:
     tally: Counter[str] = Counter()
     union_cases: list[str] = []
@@ -99,6 +146,8 @@ def main() -> None:
           f"located after: {tally['union after']}")
     for line in still_off:
         print("  not located:", line)
+    print()
+    mutant_rates()
 
 
 if __name__ == "__main__":
