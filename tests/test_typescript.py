@@ -244,6 +244,38 @@ process.stdout.write(JSON.stringify(out));
         done.stdout + done.stderr
 
 
+HINT_NAMES = ["Data", "data", "date", "perPage", "per_page", "HTTPStatus", "http_status", "Ärger", "ärger", "ärger_x",
+              "total_latency", "total_latency_ms", "latency_ms", "latency", "previous_value", "value", "payload_type",
+              "payload", "mi", "min", "max", "succes", "success", "all_success", "partial_success", "stdev", "stddev",
+              "p99Ms", "p99_ms", "data ", "x\U0001F600y", "x\U0001F601y", "na\"me", "na\"mex", "", "_", "A.B",
+              "a-b"]
+
+
+def test_hint_rule_is_the_python_one(node_env: dict[str, str]) -> None:
+    """hints.js against validation/hints.py on every pair of a list of names with the rule's edge cases
+    (case, separators, camelCase, non-ASCII letters, astral characters, quotes, ties)."""
+    from llm_analytics_hub.validation.hints import member_hint, suggestion
+
+    script = """
+const hints = require(require("path").join(process.argv[1], "hints.js"));
+const names = JSON.parse(process.argv[2]);
+const out = [];
+for (const wrong of names) {
+  for (const value of [true, false]) out.push(hints.suggestion(wrong, names, value));
+  out.push(hints.memberHint([wrong, wrong + "_x"], names));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+    done = _run(["node", "-e", script, str(PACKAGE), json.dumps(HINT_NAMES)], env=node_env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    expected = []
+    for wrong in HINT_NAMES:
+        expected += [suggestion(wrong, HINT_NAMES, value=True), suggestion(wrong, HINT_NAMES, value=False)]
+        expected.append(member_hint([wrong, wrong + "_x"], HINT_NAMES))
+    assert json.loads(done.stdout) == expected
+    assert any(expected) and None in expected  # the list holds hints and misses
+
+
 # --- typing ----------------------------------------------------------------------------------------
 
 WRONG_EVENTS = ("wrong tag", "wrong inner tag", "missing required member", "wrong enum string",
@@ -325,7 +357,7 @@ def test_npm_pack_builds_the_package(node_env: dict[str, str], tmp_path: Path) -
     (report,) = json.loads(done.stdout)
     listed = {f["path"] for f in report["files"]}
     assert report["name"] == "@llm-analytics-hub/schemas"
-    expected = {"package.json", "index.js", "errors.js", "index.d.ts", "README.md", "schemas/index.json"}
+    expected = {"package.json", "index.js", "errors.js", "hints.js", "index.d.ts", "README.md", "schemas/index.json"}
     for schemas in schema_sets():
         expected |= {f"types/{schemas.version}/index.d.ts", f"types/{schemas.version}/events.d.ts"}
         manifest = json.loads((PACKAGE / "schemas" / "index.json").read_text(encoding="utf-8"))

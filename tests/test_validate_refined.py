@@ -31,8 +31,13 @@ ENGINES = ("fast", "reference")
 API_ERROR_REPLY = load_version("1.0.0").lookup("ApiResponse").examples[1]  # carries an `error` object
 
 
+@cache
+def validator(engine: str, type_name: str, version: str) -> Validator:
+    return Validator(type_name, version, engine=engine)
+
+
 def located(engine: str, type_name: str, document: Any, version: str = "1.0.0") -> list[tuple[str, str]]:
-    return sorted((f.instance_path, f.keyword) for f in Validator(type_name, version, engine=engine).check(document))
+    return sorted((f.instance_path, f.keyword) for f in validator(engine, type_name, version).check(document))
 
 
 # --- the rule ------------------------------------------------------------------------------------

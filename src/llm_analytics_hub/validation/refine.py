@@ -51,12 +51,14 @@ def _fast_hint(error: Any, nodes: SchemaNodes) -> str | None:
         return value_hint(error.instance, kind.options)
     if isinstance(kind, _KIND.AdditionalProperties | _KIND.UnevaluatedProperties):
         base, node = nodes.at(_parent(error.absolute_keyword_location))
-        return member_hint(kind.unexpected, _declared(kind, base, node, error.instance, nodes))
+        additional = isinstance(kind, _KIND.AdditionalProperties)
+        return member_hint(kind.unexpected, _declared(additional, base, node, error.instance, nodes))
     return None
 
 
-def _declared(kind: Any, base: str, node: Any, instance: Any, nodes: SchemaNodes) -> set[str]:
-    if isinstance(kind, _KIND.AdditionalProperties) or kind == "additionalProperties":
+def _declared(additional: bool, base: str, node: Any, instance: Any, nodes: SchemaNodes) -> set[str]:
+    """The members the object schema `node` declares, for the hint of its unexpected-member error."""
+    if additional:
         return set(node.get("properties", {}))  # additionalProperties sees its sibling properties only
     return nodes.declared_members(base, node, instance)
 
@@ -82,6 +84,6 @@ def _reference_hint(error: ValidationError, nodes: SchemaNodes) -> str | None:
         base = nodes.base_of(error.schema)
         if base is None or not isinstance(error.schema, dict):
             return None
-        declared = _declared(keyword, base, error.schema, error.instance, nodes)
+        declared = _declared(keyword == "additionalProperties", base, error.schema, error.instance, nodes)
         return member_hint((name for name in error.instance if name not in declared), declared)
     return None
