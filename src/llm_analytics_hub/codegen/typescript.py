@@ -239,7 +239,7 @@ def _package_json(project_version: str, versions: list[Version], package: str) -
         "main": "index.js",
         "types": "index.d.ts",
         "exports": exports,
-        "files": ["index.js", "index.d.ts", "schemas/", "types/", "README.md"],
+        "files": ["index.js", "errors.js", "hints.js", "index.d.ts", "schemas/", "types/", "README.md"],
         "sideEffects": False,
         "engines": {"node": ">=18"},
         "dependencies": {"ajv": AJV_RANGE, "ajv-formats": AJV_FORMATS_RANGE},
@@ -276,6 +276,8 @@ def render_typescript(versions: list[Version], sets: list[SchemaSet], bundles: F
     files[f"{ROOT}/index.js"] = render_template(
         "typescript/index.js.jinja2", default_version=ts_string(DEFAULT_VERSION),
         exact_limits=[ts_string(v) for v in _exact_limits(sets)])
+    files[f"{ROOT}/errors.js"] = render_template("typescript/errors.js.jinja2")
+    files[f"{ROOT}/hints.js"] = render_template("typescript/hints.js.jinja2")
     files[f"{ROOT}/README.md"] = render_template(
         "typescript/README.md.jinja2", package=package, versions=version_names,
         latest=version_names[-1], latest_module=versions[-1].module)
