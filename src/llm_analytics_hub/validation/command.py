@@ -23,7 +23,7 @@ def _outcomes(source: InputSource, validator: Validator, jobs: int) -> Iterator[
     if source.kind == "ndjson":
         yield from validate_blocks(read_blocks(source), validator, jobs)
         return
-    outcome = BlockOutcome()
+    outcome = BlockOutcome(source=source.name)
     for result in validate_source(source, validator):
         outcome.documents += 1
         if result.errors:
