@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -22,6 +23,7 @@ LAZY_COMMANDS = {
     "validate": "llm_analytics_hub.validation.command:validate_command",
     "generate": "llm_analytics_hub.codegen.command:generate_command",
     "compat": "llm_analytics_hub.compat.command:compat_command",
+    "compat-base": "llm_analytics_hub.ci.command:compat_base_command",
     "new-version": "llm_analytics_hub.compat.command:new_version_command",
     "release": "llm_analytics_hub.compat.command:release_command",
     "convert": "llm_analytics_hub.conversion.command:convert_command",
@@ -50,13 +52,15 @@ def main() -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--schemas", "schemas_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Schema folder to lint (one sub-folder per version; default: the tool's own schemas).")
 @guarded
-def check(fmt: str) -> None:
+def check(fmt: str, schemas_dir: Path | None) -> None:
     """Lint every schema version: metaschema, offline $refs, titles, descriptions, examples; released
     versions unchanged; each version backward compatible with its predecessor of the same major."""
     from .check import check_all  # imports python-jsonschema, which validate does not need
 
-    root = schemas_root()
+    root = schemas_dir or schemas_root()
     results = check_all(root)
     total = 0
     for version, findings in results.items():
