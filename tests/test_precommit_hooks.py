@@ -1,0 +1,163 @@
+"""The hooks of .pre-commit-hooks.yaml, run by the real pre-commit in temporary git repositories.
+
+The hook repository is a committed snapshot of this working tree (uncommitted edits included), so
+pre-commit installs exactly the code under test as a python hook from a local clone; pip fetches
+only its dependencies. `pre-commit try-repo` always installs into a fresh temporary store (that is
+how pre-commit implements it), so it runs twice, each time with every hook: once on a commit that
+must pass, once on one that must fail. The runs with a `.pre-commit-config.yaml` (file patterns
+and arguments configured) share one store, PRE_COMMIT_HOME, for the whole test session.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from git_helpers import (
+    EXAMPLES,
+    ROOT,
+    add_optional_member,
+    commit_all,
+    copy_schemas,
+    edit_json,
+    git,
+    git_env,
+    llm_hub,
+    new_repo,
+    remove_total_tokens,
+    token_usage,
+)
+
+from llm_analytics_hub.schema_store import load_version
+
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+HOOK_NAMES = {"llm-hub-validate": "llm-hub validate (event files)", "llm-hub-check": "llm-hub check (lint schemas)",
+              "llm-hub-compat": "llm-hub compat (refuse incompatible schema changes)"}
+
+
+@pytest.fixture(scope="session")
+def session_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("pre-commit-session")
+    return {**git_env(home / "git"), "PRE_COMMIT_HOME": str(home / "store"), "PRE_COMMIT_COLOR": "never"}
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, session_env: dict[str, str]) -> tuple[Path, str]:
+    """(path, commit) of a snapshot of this working tree: tracked and new files, not ignored ones."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    snapshot = tmp_path_factory.mktemp("hook-repo")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():  # a file deleted but not yet staged is listed and absent
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    new_repo(snapshot, session_env)
+    return snapshot, commit_all(snapshot, "snapshot of the working tree under test", session_env)
+
+
+def pre_commit(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([*PRE_COMMIT, *args], cwd=repo, env=env, capture_output=True, text=True, check=False,
+                          timeout=900)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return proc
+
+
+def verdicts(output: str) -> dict[str, str]:
+    """Hook name -> Passed / Failed / Skipped, from pre-commit's status lines."""
+    found = {}
+    for line in output.splitlines():
+        match = re.match(r"^(.*?)\.{3,}(?:\(no files to check\))?(Passed|Failed|Skipped)$", line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def consumer_repo(path: Path, env: dict[str, str]) -> Path:
+    """A team's repository: its own schema tree and a stream of events, committed."""
+    repo = new_repo(path, env)
+    copy_schemas(repo / "schemas")
+    (repo / "events").mkdir()
+    shutil.copy(EXAMPLES / "sample-events.ndjson", repo / "events" / "2024-03-01.ndjson")
+    (repo / "README.md").write_text("events and schemas\n")
+    commit_all(repo, "baseline", env)
+    return repo
+
+
+def test_try_repo_passes_a_good_commit(tmp_path: Path, hook_repo: tuple[Path, str],
+                                       session_env: dict[str, str]) -> None:
+    repo = consumer_repo(tmp_path / "team", session_env)
+    shutil.copy(EXAMPLES / "sample-events.ndjson", repo / "events" / "2024-03-02.ndjson")
+    schemas = repo / "schemas"
+    created = llm_hub("new-version", "1.2.0", cwd=repo, env={**session_env, "LLM_HUB_SCHEMAS": str(schemas)})
+    assert created.returncode == 0, created.stderr
+    edit_json(token_usage(schemas, "1.2.0"), add_optional_member)
+    git(repo, "add", "-A", env=session_env)
+
+    snapshot, commit = hook_repo
+    proc = pre_commit(repo, "try-repo", str(snapshot), "--ref", commit, "--verbose", env=session_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert verdicts(proc.stdout) == dict.fromkeys(HOOK_NAMES.values(), "Passed"), proc.stdout
+    assert "40 documents: 40 valid, 0 invalid" in proc.stdout  # only the staged event file
+    assert "checked 3 version(s): 1.0.0, 1.1.0, 1.2.0; 0 finding(s)" in proc.stdout
+    assert "== 1.2.0 against 1.1.0" in proc.stdout and "reasoning_tokens_hint" in proc.stdout
+
+
+def test_try_repo_fails_a_bad_commit(tmp_path: Path, hook_repo: tuple[Path, str],
+                                     session_env: dict[str, str]) -> None:
+    repo = consumer_repo(tmp_path / "team", session_env)
+    shutil.copy(EXAMPLES / "sample-events-with-mistakes.ndjson", repo / "events" / "2024-03-02.ndjson")
+    edit_json(token_usage(repo / "schemas", "1.1.0"), remove_total_tokens)
+    git(repo, "add", "-A", env=session_env)
+
+    snapshot, commit = hook_repo
+    proc = pre_commit(repo, "try-repo", str(snapshot), "--ref", commit, env=session_env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert verdicts(proc.stdout) == dict.fromkeys(HOOK_NAMES.values(), "Failed"), proc.stdout
+    out = proc.stdout
+    assert "events/2024-03-02.ndjson:2: /source_module:" in out and "8 documents: 1 valid, 7 invalid" in out
+    # check: the examples of the changed type no longer fit it
+    assert "schemas/1.1.0/events/TokenUsageMetrics.json#/examples/0: [example] invalid at (root)" in out
+    assert "property-removed" in out and "NOT backward compatible with HEAD" in out
+
+
+def test_configured_patterns_and_arguments(tmp_path: Path, hook_repo: tuple[Path, str],
+                                           session_env: dict[str, str]) -> None:
+    """files: and args: of a .pre-commit-config.yaml pick the documents, their type and the schema folder."""
+    snapshot, commit = hook_repo
+    repo = new_repo(tmp_path / "team", session_env)
+    contracts = copy_schemas(repo / "contracts")
+    usage = load_version("1.0.0").lookup("TokenUsageMetrics").examples[0]
+    (repo / "payloads").mkdir()
+    (repo / "payloads" / "usage.json").write_text(json.dumps(usage))
+    (repo / "logs").mkdir()
+    (repo / "logs" / "debug.ndjson").write_text("not an event\n")  # outside every pattern: never validated
+    hooks = [
+        {"id": "llm-hub-validate", "files": r"^payloads/.*\.json$", "args": ["--schema", "TokenUsageMetrics"]},
+        {"id": "llm-hub-check", "files": "^contracts/", "args": ["--schemas", "contracts"]},
+        {"id": "llm-hub-compat", "files": "^contracts/", "args": ["--schemas", "contracts", "--no-empirical"]},
+    ]
+    config = {"repos": [{"repo": str(snapshot), "rev": commit, "hooks": hooks}]}
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps(config, indent=2))  # JSON is YAML
+    commit_all(repo, "baseline", session_env)
+
+    passed = pre_commit(repo, "run", "--all-files", "--verbose", env=session_env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert verdicts(passed.stdout) == dict.fromkeys(HOOK_NAMES.values(), "Passed"), passed.stdout
+    assert "1 documents: 1 valid, 0 invalid" in passed.stdout and "by type: TokenUsageMetrics 1" in passed.stdout
+
+    (repo / "payloads" / "bad.json").write_text(json.dumps({**usage, "prompt_tokens": -1}))
+    edit_json(token_usage(contracts, "1.0.0"), remove_total_tokens)
+    git(repo, "add", "-A", env=session_env)
+    failed = pre_commit(repo, "run", env=session_env)
+    assert failed.returncode == 1
+    assert verdicts(failed.stdout) == dict.fromkeys(HOOK_NAMES.values(), "Failed"), failed.stdout
+    assert "payloads/bad.json:1: /prompt_tokens: -1 is less than the minimum of 0 [minimum]" in failed.stdout
+    assert "comparing contracts with its state at HEAD" in failed.stdout
+    assert "== 1.0.0 against 1.0.0 at HEAD" in failed.stdout
+    assert "debug.ndjson" not in failed.stdout + passed.stdout
