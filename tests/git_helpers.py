@@ -46,7 +46,7 @@ def new_repo(path: Path, env: dict[str, str]) -> Path:
 
 def commit_all(repo: Path, message: str, env: dict[str, str]) -> str:
     git(repo, "add", "-A", env=env)
-    git(repo, "commit", "-q", "--no-verify", "-m", message, env=env)
+    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", message, env=env)
     return git(repo, "rev-parse", "HEAD", env=env)
 
 

@@ -128,12 +128,12 @@ class JsonReporter(Reporter):
         self.out.write(json.dumps({"summary": tally.as_dict()}) + "\n")
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 class GithubReporter(Reporter):
@@ -141,12 +141,12 @@ class GithubReporter(Reporter):
 
     def invalid_document(self, result: DocumentResult) -> None:
         for f in self._take(result.errors):
-            title = _escape_property(f"{f.keyword} at {_where(f.instance_path)}")
-            place = f"file={_escape_property(result.source)},line={result.line}," if result.source != "<stdin>" else ""
-            self.out.write(f"::error {place}title={title}::{_escape_data(f.message)}\n")
+            title = escape_property(f"{f.keyword} at {_where(f.instance_path)}")
+            place = f"file={escape_property(result.source)},line={result.line}," if result.source != "<stdin>" else ""
+            self.out.write(f"::error {place}title={title}::{escape_data(f.message)}\n")
 
     def input_error(self, error: InputError) -> None:
-        self.out.write(f"::error file={_escape_property(error.source)}::{_escape_data(str(error))}\n")
+        self.out.write(f"::error file={escape_property(error.source)}::{escape_data(str(error))}\n")
 
     def finish(self, tally: Tally) -> None:
         self.out.write(f"::notice title=llm-hub validate::{tally.documents} documents: "
