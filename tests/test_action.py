@@ -222,3 +222,12 @@ def test_action_yml_passes_every_input_and_maps_every_output(runner: Runner) -> 
     runner.pull_request(lambda repo: None)
     runner.run(paths="events/day1.ndjson")
     assert set(runner.outputs()) == set(ACTION["outputs"])  # the script writes exactly the declared outputs
+
+
+def test_readme_workflow_uses_only_declared_inputs() -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    (workflow,) = [yaml.safe_load(b) for b in blocks if b.startswith("on: pull_request")]
+    (step,) = [s for s in workflow["jobs"]["contract"]["steps"] if "llm-analytics-hub" in s.get("uses", "")]
+    assert set(step["with"]) <= set(ACTION["inputs"])
+    used = re.findall(r"steps\.hub\.outputs\.([\w-]+)", yaml.safe_dump(workflow))
+    assert used and set(used) <= set(ACTION["outputs"])

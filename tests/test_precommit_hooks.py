@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from git_helpers import (
     EXAMPLES,
     ROOT,
@@ -161,3 +162,22 @@ def test_configured_patterns_and_arguments(tmp_path: Path, hook_repo: tuple[Path
     assert "comparing contracts with its state at HEAD" in failed.stdout
     assert "== 1.0.0 against 1.0.0 at HEAD" in failed.stdout
     assert "debug.ndjson" not in failed.stdout + passed.stdout
+
+
+def readme_block(start: str) -> str:
+    """The fenced yaml block of README.md whose first line is `start`."""
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    (block,) = [b for b in blocks if b.startswith(start)]
+    return str(block)
+
+
+def test_manifest_and_readme_config_are_valid(tmp_path: Path, session_env: dict[str, str]) -> None:
+    manifest = pre_commit(ROOT, "validate-manifest", ".pre-commit-hooks.yaml", env=session_env)
+    assert manifest.returncode == 0, manifest.stdout + manifest.stderr
+    config = tmp_path / "config.yaml"
+    config.write_text(readme_block("# .pre-commit-config.yaml"))
+    checked = pre_commit(tmp_path, "validate-config", str(config), env=session_env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} == set(HOOK_NAMES)
+    assert {hook["id"]: hook["name"] for hook in hooks} == HOOK_NAMES
