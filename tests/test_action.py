@@ -194,6 +194,16 @@ def test_hostile_member_names_stay_inside_their_cells(runner: Runner) -> None:
     assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows)  # five cells, no more
 
 
+def test_paths_one_per_line_may_hold_spaces(runner: Runner) -> None:
+    def change(repo: Path) -> None:
+        shutil.copy(EXAMPLES / "sample-events.ndjson", repo / "events" / "day 2 (copy).ndjson")
+
+    runner.pull_request(change)
+    proc = runner.run(paths="events/day 2 (copy).ndjson\nevents/day1.ndjson\n", compat="false")
+    assert proc.returncode == 0, proc.stdout
+    assert runner.outputs()["documents"] == "80"
+
+
 @pytest.mark.parametrize("text", ["a|b", "<img src=x onerror=1>", "`code`", "line\nbreak", "\\|", "*_[]()#!"])
 def test_cell_is_inert(text: str) -> None:
     escaped = cell(text)

@@ -55,9 +55,16 @@ class Inputs:
         lenient = text("LENIENT").lower()
         if lenient not in TRUE | FALSE:
             raise HubError(f"input lenient must be true or false, not {lenient!r}")
-        return cls(paths=text("PATHS").split(), schema=text("SCHEMA") or None,
+        return cls(paths=split_paths(text("PATHS")), schema=text("SCHEMA") or None,
                    schema_version=text("SCHEMA_VERSION") or None, lenient=lenient in TRUE,
                    schemas=text("SCHEMAS") or "schemas", compat=compat, base_ref=text("BASE_REF") or None)
+
+
+def split_paths(text: str) -> list[str]:
+    """One path per line when the input has several lines (names may hold spaces), else per word."""
+    lines = text.splitlines()
+    parts = [line.strip() for line in lines] if len(lines) > 1 else text.split()
+    return [part for part in parts if part]
 
 
 def expand(patterns: list[str]) -> tuple[list[str], list[str]]:
