@@ -135,7 +135,7 @@ def test_pull_request_with_invalid_events_and_a_breaking_change(runner: Runner) 
     assert worst[1].startswith("| events/day2\\.ndjson | 6 | /schema\\_version | schema\\_version |")
     assert worst[2].startswith("| events/day2\\.ndjson | 1 | /payload/data | unevaluatedProperties |")
     assert "**Errors by keyword:** required 4, unevaluatedProperties 2, enum 2" in summary
-    assert "| 1\\.1\\.0 | 1\\.1\\.0 at origin/main | major ❌ |" in summary
+    assert "| 1\\.1\\.0 | 1\\.1\\.0 at origin/main | major ❌ | 4 | 10 | 0 | 0 |" in summary
     assert ("| 1\\.1\\.0 | property\\-removed | events\\.TokenUsageMetrics | member 'total\\_tokens' removed |"
             in summary)
 
@@ -155,7 +155,7 @@ def test_clean_pull_request_passes(runner: Runner) -> None:
     summary = runner.summary.read_text()
     assert "**Event files:** ✅ all 80 documents valid" in summary
     assert "**Schema compatibility:** ✅ backward compatible with origin/main (bump: minor)" in summary
-    assert "| 1\\.1\\.0 | 1\\.1\\.0 at origin/main | minor | 0 | 4 | 0 |" in summary  # the member, seen from 4 types
+    assert "| 1\\.1\\.0 | 1\\.1\\.0 at origin/main | minor | 0 | 0 | 4 | 0 |" in summary  # 1 member, 4 types
     assert "Worst findings" not in summary and "Breaking changes" not in summary
 
 
@@ -204,11 +204,11 @@ def test_paths_one_per_line_may_hold_spaces(runner: Runner) -> None:
     assert runner.outputs()["documents"] == "80"
 
 
-@pytest.mark.parametrize("text", ["a|b", "<img src=x onerror=1>", "`code`", "line\nbreak", "\\|", "*_[]()#!"])
+@pytest.mark.parametrize("text", ["a|b", "<img src=x onerror=1>", "`code`", "line\nbreak", "\\|", "*_[]()#!", "$x$"])
 def test_cell_is_inert(text: str) -> None:
     escaped = cell(text)
     assert "\n" not in escaped and "<" not in escaped
-    assert not re.search(r"(?<!\\)[|`*_\[\]]", escaped.replace("\\\\", ""))
+    assert not re.search(r"(?<!\\)[|`*_\[\]$]", escaped.replace("\\\\", ""))
 
 
 def test_bad_input_is_one_annotation_and_exit_2(runner: Runner) -> None:

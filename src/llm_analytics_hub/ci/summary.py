@@ -15,7 +15,7 @@ from .collect import Worst
 from .compat_base import BaseComparison
 
 MAX_BREAKING_SHOWN = 20
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")  # $: GitHub renders $...$ as math
 
 
 def cell(text: str) -> str:
@@ -78,25 +78,27 @@ def _compat_tables(result: BaseComparison) -> list[str]:
     lines = [f"### Schema changes against {cell(result.base)}", ""]
     if not result.comparisons and not result.removed:
         return [*lines, "No schema version changed.", ""]
-    lines += ["| Version | Compared with | Bump | Breaking | Compatible | Cosmetic |", "|---|---|---|---:|---:|---:|"]
+    lines += ["| Version | Compared with | Bump | Breaking | Counterexamples | Compatible | Cosmetic |",
+              "|---|---|---|---:|---:|---:|---:|"]
     breaking = []
     for comparison in result.comparisons:
         if comparison.report is None:
-            lines.append(f"| {cell(comparison.version)} | (new major version) | major | | | |")
+            lines.append(f"| {cell(comparison.version)} | (new major version) | major | | | | |")
             continue
         counts = comparison.report.counts()
         empirical = comparison.report.empirical
         counterexamples = len(empirical.counterexamples) if empirical else 0
         mark = "" if comparison.report.compatible else " ❌"
         lines.append(f"| {cell(comparison.version)} | {cell(comparison.against)} | {comparison.report.verdict}{mark} | "
-                     f"{counts['breaking'] + counterexamples} | {counts['compatible']} | {counts['cosmetic']} |")
+                     f"{counts['breaking']} | {counterexamples} | {counts['compatible']} | {counts['cosmetic']} |")
         breaking += [(comparison.version, c.rule, c.type, c.message, c.new or c.old or "")
                      for c in comparison.report.changes if c.kind == "breaking"]
         if empirical:
-            breaking += [(comparison.version, c.rule, c.type, f"payload valid before is invalid at "
-                          f"{c.instance_path or '(root)'}: {c.message}", c.source) for c in empirical.counterexamples]
+            breaking += [(comparison.version, c.rule, c.type, f"counterexample: a payload valid before is "
+                          f"invalid at {c.instance_path or '(root)'}: {c.message}", c.source)
+                         for c in empirical.counterexamples]
     for version in result.removed:
-        lines.append(f"| {cell(version)} | removed | major ❌ | 1 | | |")
+        lines.append(f"| {cell(version)} | removed | major ❌ | 1 | | | |")
     lines.append("")
     if breaking:
         lines += ["#### Breaking changes", "", "| Version | Rule | Type | Change | Where |", "|---|---|---|---|---|"]
