@@ -23,6 +23,7 @@ LAZY_COMMANDS = {
     "validate": "llm_analytics_hub.validation.command:validate_command",
     "generate": "llm_analytics_hub.codegen.command:generate_command",
     "compat": "llm_analytics_hub.compat.command:compat_command",
+    "compat-base": "llm_analytics_hub.ci.command:compat_base_command",
     "new-version": "llm_analytics_hub.compat.command:new_version_command",
     "release": "llm_analytics_hub.compat.command:release_command",
     "convert": "llm_analytics_hub.conversion.command:convert_command",

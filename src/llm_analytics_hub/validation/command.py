@@ -14,7 +14,7 @@ from ..versions import parse_version
 from .chunks import BlockOutcome, default_jobs, validate_blocks
 from .inputs import InputError, InputSource, Kind, input_source, read_blocks
 from .progress import LARGE_INPUT_BYTES, Progress
-from .reporters import REPORTERS, Tally
+from .reporters import REPORTERS, Reporter, Tally
 from .stream import validate_source
 from .validator import Engine, Validator
 
@@ -23,7 +23,7 @@ def _outcomes(source: InputSource, validator: Validator, jobs: int) -> Iterator[
     if source.kind == "ndjson":
         yield from validate_blocks(read_blocks(source), validator, jobs)
         return
-    outcome = BlockOutcome()
+    outcome = BlockOutcome(source=source.name)
     for result in validate_source(source, validator):
         outcome.documents += 1
         if result.errors:
@@ -38,6 +38,18 @@ def run_validation(sources: Sequence[InputSource | InputError], validator: Valid
                    progress: bool = False, jobs: int = 1) -> int:
     """Validate every source, report, and return the exit code (0 valid, 1 invalid, 2 unreadable)."""
     reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
+    return exit_code(report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs))
+
+
+def exit_code(tally: Tally) -> int:
+    if tally.unreadable:
+        return 2
+    return 1 if tally.invalid else 0
+
+
+def report_sources(sources: Sequence[InputSource | InputError], validator: Validator, reporter: Reporter,
+                   err: TextIO, *, progress: bool = False, jobs: int = 1) -> Tally:
+    """Validate every source, feed each invalid document and unreadable input to `reporter`, count."""
     tally = Tally()
     bar = Progress(err, enabled=progress)
     try:
@@ -58,9 +70,7 @@ def run_validation(sources: Sequence[InputSource | InputError], validator: Valid
     finally:
         bar.close()
     reporter.finish(tally)
-    if tally.unreadable:
-        return 2
-    return 1 if tally.invalid else 0
+    return tally
 
 
 def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) -> bool:
