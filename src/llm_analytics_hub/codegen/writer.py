@@ -2,7 +2,7 @@
 
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
+jsonschema, jsonschema-codegen, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from ..schema_store import load_folder
 from ..versions import available_versions
 from .changelog import render_changelogs, render_rules_page
 from .ir import build_version
+from .profile import render_codegen_profiles
 from .render import (
     Files,
     render_bundles,
@@ -28,7 +29,7 @@ from .render import (
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript")
+         "typescript", "jsonschema-codegen")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -53,6 +54,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__))
+    files.update(render_codegen_profiles(irs, sets))
     return dict(sorted(files.items()))
 
 

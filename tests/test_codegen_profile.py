@@ -1,0 +1,109 @@
+"""The codegen profile (generated/jsonschema-codegen): the subset third-party generators read, with
+exactly the canonical bundles' verdicts.
+
+Equivalence: under python-jsonschema with the project's format checker (as the reference engine
+runs), the profile bundle and the canonical bundle of a type give the same verdict on every case of
+tests/agreement_cases.py (examples, corpus payloads, mutants; a dispatched case, which names no
+version, is checked against every version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from agreement_cases import cases
+from jsonschema import Draft202012Validator
+
+from llm_analytics_hub.formats import format_checker
+from llm_analytics_hub.versions import available_versions
+
+ROOT = Path(__file__).resolve().parent.parent
+CANONICAL = ROOT / "generated" / "jsonschema"
+PROFILE = ROOT / "generated" / "jsonschema-codegen"
+FORBIDDEN = ("if", "then", "else", "unevaluatedProperties", "unevaluatedItems", "allOf", "dependentSchemas")
+
+
+def manifest(folder: Path) -> dict[str, Any]:
+    return dict(json.loads((folder / "index.json").read_text(encoding="utf-8")))
+
+
+def paths(folder: Path) -> dict[tuple[str, str], Path]:
+    return {(row["version"], row["qualified"]): folder / row["path"] for row in manifest(folder)["types"]}
+
+
+@cache
+def validator(folder: Path, version: str, qualified: str) -> Draft202012Validator:
+    schema = json.loads(paths(folder)[(version, qualified)].read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=format_checker())
+
+
+def keywords(node: Any, trail: str = "") -> list[tuple[str, str]]:
+    """(pointer, keyword) of every object key in a schema document, below `properties` names too."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.append((trail, key))
+            found += keywords(value, f"{trail}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += keywords(value, f"{trail}/{index}")
+    return found
+
+
+def test_manifest_lists_every_canonical_type_with_hash() -> None:
+    profile = manifest(PROFILE)
+    assert profile["versions"] == available_versions()
+    assert set(paths(PROFILE)) == set(paths(CANONICAL))
+    for row in profile["types"]:
+        assert hashlib.sha256((PROFILE / row["path"]).read_bytes()).hexdigest() == row["sha256"]
+    for version, path in profile["all"].items():
+        assert set(json.loads((PROFILE / path).read_text())["$defs"]) >= {
+            qualified for v, qualified in paths(PROFILE) if v == version}
+
+
+def test_profile_bundles_use_only_the_generator_subset() -> None:
+    for path in [*paths(PROFILE).values(), *(PROFILE / p for p in manifest(PROFILE)["all"].values())]:
+        bundle = json.loads(path.read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(bundle)
+        for key, definition in bundle["$defs"].items():
+            assert definition.get("title"), f"{path}: $defs/{key} has no title"
+            assert "$defs" not in definition, f"{path}: nested $defs in {key}"
+        for pointer, keyword in keywords({k: v for k, v in bundle.items() if k != "$defs"}) + keywords(
+                bundle["$defs"], "/$defs"):
+            in_member_names = pointer.endswith("/properties") or pointer.endswith("/mapping")
+            assert in_member_names or keyword not in FORBIDDEN, f"{path}: {pointer}/{keyword}"
+        for pointer, keyword in keywords(bundle):
+            if keyword == "$ref":
+                assert not pointer or pointer.count("/") >= 1
+
+
+def test_tagged_unions_are_one_of_const_tagged_variants() -> None:
+    bundle = json.loads((PROFILE / "1.0.0/events/TelemetryPayload.json").read_text(encoding="utf-8"))
+    union = bundle["$defs"]["events.TelemetryPayload"]
+    assert union["discriminator"]["propertyName"] == "telemetry_type"
+    assert len(union["oneOf"]) == len(union["discriminator"]["mapping"]) == 5
+    latency = bundle["$defs"]["events.TelemetryPayloadLatency"]
+    assert latency["properties"]["telemetry_type"] == {"const": "latency"}
+    assert latency["additionalProperties"] is False and "total_latency_ms" in latency["properties"]
+    assert "telemetry_type" in latency["required"]
+
+
+def test_profile_and_canonical_bundles_agree_on_every_case() -> None:
+    every = cases()
+    versions = available_versions()
+    problems: list[str] = []
+    checked = 0
+    for case in every:
+        for version in [case.version] if case.version else versions:
+            canonical = validator(CANONICAL, version, case.type_name).is_valid(case.document)
+            profile = validator(PROFILE, version, case.type_name).is_valid(case.document)
+            checked += 1
+            if canonical != profile:
+                problems.append(f"{case.type_name} @ {version} {case.origin}: canonical {canonical}, "
+                                f"profile {profile}\n    {json.dumps(case.document)[:300]}")
+    assert checked > 10_000
+    assert not problems, f"{len(problems)} of {checked} verdicts differ:\n" + "\n".join(problems[:30])
