@@ -19,6 +19,7 @@ Verdicts equal the canonical bundles' (tests/test_codegen_profile.py proves it o
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import Any, assert_never
 
@@ -85,9 +86,9 @@ class _Profile:
         for area in version.areas:
             for typedef in area.types:
                 if isinstance(typedef, UntaggedUnion):
-                    for index, variant in enumerate(typedef.variants):
-                        if isinstance(variant, Ref) and version.lookup(variant).synthetic:
-                            self.inline_of[variant] = (typedef.name, index)
+                    for index, option in enumerate(typedef.variants):
+                        if isinstance(option, Ref) and version.lookup(option).synthetic:
+                            self.inline_of[option] = (typedef.name, index)
         self.variant_names: dict[tuple[str, str, str], str] = {}  # (area, union, tag) -> variant title
         for area in version.areas:
             taken = {t.name for t in area.types}
@@ -178,21 +179,21 @@ class _Profile:
                 schema = {**described, "type": "string", "enum": [m.wire for m in typedef.members]}
             case DataEnumType():
                 options: list[Schema] = [{"type": "string", "enum": [u.wire for u in typedef.units]}]
-                for index, variant in enumerate(typedef.variants, start=1):
-                    facets = self.facets.any_of_option(typedef.area, typedef.name, index, variant.key)
+                for index, data in enumerate(typedef.variants, start=1):
+                    facets = self.facets.any_of_option(typedef.area, typedef.name, index, data.key)
                     options.append(_described({
-                        "type": "object", "properties": {variant.key: self.expr(variant.type, facets)},
-                        "required": [variant.key], "additionalProperties": False}, variant.description))
+                        "type": "object", "properties": {data.key: self.expr(data.type, facets)},
+                        "required": [data.key], "additionalProperties": False}, data.description))
                 schema = {**described, "anyOf": options}
             case TaggedUnion():
                 schema = self.tagged(typedef, described)
             case UntaggedUnion():
                 spelled = []
-                for index, (variant, text) in enumerate(zip(typedef.variants, typedef.variant_descriptions,
-                                                            strict=True)):
-                    facets = NONE if isinstance(variant, Ref) else \
+                for index, (option, text) in enumerate(zip(typedef.variants, typedef.variant_descriptions,
+                                                           strict=True)):
+                    facets = NONE if isinstance(option, Ref) else \
                         self.facets.any_of_option(typedef.area, typedef.name, index)
-                    spelled.append(_described(self.expr(variant, facets), text))
+                    spelled.append(_described(self.expr(option, facets), text))
                 schema = {**described, "anyOf": spelled}
             case NewType():
                 schema = {**described, **self.expr(typedef.inner, self.facets.whole(typedef.area, typedef.name))}
@@ -270,8 +271,6 @@ class _Profile:
 
 
 def _dump(data: Any) -> str:
-    import json
-
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
