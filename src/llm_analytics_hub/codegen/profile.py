@@ -63,6 +63,21 @@ PRIMITIVES: dict[str, Schema] = {
     "datetime": {"type": "string", "format": "date-time"},
 }
 
+# The RFC 3339 shape the canonical schemas pin beside `format: date-time`, and the same shape with the
+# calendar spelled out (days per month, 29 February in leap years only), which the profile writes
+# instead: a generator without format checks (pydantic keeps patterns, not formats) then gives the
+# verdict of shape + format. tests/test_codegen_profile.py checks the two agree day by day.
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_TIME = "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+DATE_TIME_SHAPE = "^" + _YEAR + "-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])" + _TIME + "$"
+DATE_TIME_CALENDAR = ("^(?:" + _YEAR + "-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+                      "|02-(?:0[1-9]|1[0-9]|2[0-8]))|" + _LEAP_YEAR + "-02-29)" + _TIME + "$")
+
+
+def _camel(wire: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", wire))
+
 
 def def_key(area: str, name: str) -> str:
     return f"{area}.{name}"
@@ -89,16 +104,8 @@ class _Profile:
                     for index, option in enumerate(typedef.variants):
                         if isinstance(option, Ref) and version.lookup(option).synthetic:
                             self.inline_of[option] = (typedef.name, index)
-        self.variant_names: dict[tuple[str, str, str], str] = {}  # (area, union, tag) -> variant title
-        for area in version.areas:
-            taken = {t.name for t in area.types}
-            for typedef in area.types:
-                if isinstance(typedef, TaggedUnion):
-                    for variant in typedef.variants:
-                        words = "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", variant.tag))
-                        title = class_name(typedef.name + (words or "Variant"), taken)
-                        taken.add(title)
-                        self.variant_names[(area.name, typedef.name, variant.tag)] = title
+        self.taken = {area.name: {t.name for t in area.types} for area in version.areas}  # titles per area
+        self.helpers: dict[str, list[str]] = {}  # type key -> keys of its variant / unit definitions
         self.definitions: dict[str, Schema] = {}
         self.reaches: dict[str, list[str]] = {}  # key -> keys its definition refers to directly
         for area in version.areas:
@@ -117,6 +124,8 @@ class _Profile:
                     schema["minimum"] = expr.minimum
                 if expr.maximum is not None:
                     schema["maximum"] = expr.maximum
+                if expr.kind == "datetime" and facets.own.get("pattern") == DATE_TIME_SHAPE:
+                    schema["pattern"] = DATE_TIME_CALENDAR
                 return {**schema, **{k: v for k, v in facets.own.items() if k not in schema}}
             case Ref():
                 return {"$ref": _pointer(def_key(expr.area, expr.name))}
@@ -143,7 +152,8 @@ class _Profile:
             spelled = {**spelled, "default": item.default}
         return _described(spelled, item.description)
 
-    def object_schema(self, typedef: ObjectType, title: str, description: str, tag: tuple[str, str] | None) -> Schema:
+    def object_schema(self, typedef: ObjectType, title: str | None, description: str,
+                      tag: tuple[str, str] | None) -> Schema:
         properties: Schema = {}
         required: list[str] = []
         if tag is not None:
@@ -155,7 +165,8 @@ class _Profile:
             properties[item.wire] = self.field(typedef, item)
             if item.required:
                 required.append(item.wire)
-        schema: Schema = _described({"title": title, "type": "object"}, description)
+        schema: Schema = _described({"title": title} if title else {}, description)
+        schema["type"] = "object"
         schema["properties"] = properties
         if required:
             schema["required"] = required
@@ -178,12 +189,14 @@ class _Profile:
             case EnumType():
                 schema = {**described, "type": "string", "enum": [m.wire for m in typedef.members]}
             case DataEnumType():
-                options: list[Schema] = [{"type": "string", "enum": [u.wire for u in typedef.units]}]
+                options = [self.helper(typedef, typedef.unit_py, {
+                    "type": "string", "enum": [u.wire for u in typedef.units]}, [])]
                 for index, data in enumerate(typedef.variants, start=1):
                     facets = self.facets.any_of_option(typedef.area, typedef.name, index, data.key)
-                    options.append(_described({
+                    options.append(self.helper(typedef, typedef.name + _camel(data.key), _described({
                         "type": "object", "properties": {data.key: self.expr(data.type, facets)},
-                        "required": [data.key], "additionalProperties": False}, data.description))
+                        "required": [data.key], "additionalProperties": False}, data.description),
+                        refs_in(data.type)))
                 schema = {**described, "anyOf": options}
             case TaggedUnion():
                 schema = self.tagged(typedef, described)
@@ -191,19 +204,28 @@ class _Profile:
                 spelled = []
                 for index, (option, text) in enumerate(zip(typedef.variants, typedef.variant_descriptions,
                                                            strict=True)):
-                    facets = NONE if isinstance(option, Ref) else \
-                        self.facets.any_of_option(typedef.area, typedef.name, index)
-                    spelled.append(_described(self.expr(option, facets), text))
+                    if isinstance(option, Ref):
+                        spelled.append(_described(self.expr(option, NONE), text))
+                        continue
+                    facets = self.facets.any_of_option(typedef.area, typedef.name, index)
+                    spelled.append(self.helper(typedef, f"{typedef.name}Variant{index + 1}",
+                                               _described(self.expr(option, facets), text), refs_in(option)))
                 schema = {**described, "anyOf": spelled}
             case NewType():
                 schema = {**described, **self.expr(typedef.inner, self.facets.whole(typedef.area, typedef.name))}
             case _:
                 assert_never(typedef)
-        refs = [def_key(r.area, r.name) for r in type_refs(typedef)]
-        if isinstance(typedef, TaggedUnion):
-            refs += [def_key(typedef.area, self.variant_names[(typedef.area, typedef.name, v.tag)])
-                     for v in typedef.variants]
+        refs = [def_key(r.area, r.name) for r in type_refs(typedef)] + self.helpers.pop(key, [])
         self.add(key, schema, refs)
+
+    def helper(self, owner: TypeDef, title: str, schema: Schema, refs: list[Ref]) -> Schema:
+        """A titled `$defs` entry for a part of `owner` (variant, unit enum), and a `$ref` to it."""
+        title = class_name(title, self.taken[owner.area])
+        self.taken[owner.area].add(title)
+        key = def_key(owner.area, title)
+        self.add(key, {"title": title, **schema}, [def_key(r.area, r.name) for r in refs])
+        self.helpers.setdefault(def_key(owner.area, owner.name), []).append(key)
+        return {"$ref": _pointer(key)}
 
     def add(self, key: str, schema: Schema, refs: list[str]) -> None:
         self.definitions[key] = schema
@@ -212,31 +234,29 @@ class _Profile:
     def tagged(self, union: TaggedUnion, described: Schema) -> Schema:
         mapping: dict[str, str] = {}
         for variant in union.variants:
-            title = self.variant_names[(union.area, union.name, variant.tag)]
-            key = def_key(union.area, title)
-            mapping[variant.tag] = _pointer(key)
-            schema, refs = self.variant(union, variant, title)
-            self.add(key, schema, refs)
+            schema, refs = self.variant(union, variant)
+            title = union.name + (_camel(variant.tag) or "Variant")
+            mapping[variant.tag] = self.helper(union, title, schema, refs)["$ref"]
         return {**described, "oneOf": [{"$ref": target} for target in mapping.values()],
                 "discriminator": {"propertyName": union.tag, "mapping": mapping}}
 
-    def variant(self, union: TaggedUnion, variant: UnionVariant, title: str) -> tuple[Schema, list[str]]:
+    def variant(self, union: TaggedUnion, variant: UnionVariant) -> tuple[Schema, list[Ref]]:
         """A standalone object for one variant: the tag as `const`, then the content or the leaf's members."""
-        refs = [def_key(r.area, r.name) for r in refs_in(variant.type)]
+        refs = refs_in(variant.type)
         description = variant.description or f'{union.name} with {union.tag} "{variant.tag}".'
         if union.style == "adjacent":
             assert union.content is not None
             content = _described(self.expr(variant.type, NONE), variant.description)
-            return {"title": title, "description": description, "type": "object",
+            return {"description": description, "type": "object",
                     "properties": {union.tag: {"const": variant.tag}, union.content: content},
                     "required": [union.tag, union.content], "additionalProperties": False}, refs
         if isinstance(variant.type, Ref):
             leaf = self.version.lookup(variant.type)
             if isinstance(leaf, ObjectType):
-                schema = self.object_schema(leaf, title, description, (union.tag, variant.tag))
-                return schema, [def_key(r.area, r.name) for r in type_refs(leaf)]
+                schema = self.object_schema(leaf, None, description, (union.tag, variant.tag))
+                return schema, type_refs(leaf)
         if isinstance(variant.type, MapOf):
-            return {"title": title, "description": description, "type": "object",
+            return {"description": description, "type": "object",
                     "properties": {union.tag: {"const": variant.tag}}, "required": [union.tag],
                     "additionalProperties": self.expr(variant.type.value, NONE)}, refs
         raise AssertionError(f"{union.name}: variant {variant.tag!r} is neither an object nor a map")

@@ -17,6 +17,7 @@ from ..versions import available_versions
 from .changelog import render_changelogs, render_rules_page
 from .ir import build_version
 from .profile import render_codegen_profiles
+from .pydantic_models import render_pydantic
 from .render import (
     Files,
     render_bundles,
@@ -29,7 +30,7 @@ from .render import (
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript", "jsonschema-codegen")
+         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -54,7 +55,9 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__))
-    files.update(render_codegen_profiles(irs, sets))
+    profiles = render_codegen_profiles(irs, sets)
+    files.update(profiles)
+    files.update(render_pydantic(profiles, [v.version for v in irs], [v.module for v in irs]))
     return dict(sorted(files.items()))
 
 
