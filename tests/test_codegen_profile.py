@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from agreement_cases import cases
 from jsonschema import Draft202012Validator
+from pydantic import Field, TypeAdapter, ValidationError
 
+from llm_analytics_hub.codegen.profile import DATE_TIME_CALENDAR, DATE_TIME_SHAPE
 from llm_analytics_hub.formats import format_checker
 from llm_analytics_hub.versions import available_versions
 
@@ -107,3 +110,26 @@ def test_profile_and_canonical_bundles_agree_on_every_case() -> None:
                                 f"profile {profile}\n    {json.dumps(case.document)[:300]}")
     assert checked > 10_000
     assert not problems, f"{len(problems)} of {checked} verdicts differ:\n" + "\n".join(problems[:30])
+
+
+def test_date_time_calendar_pattern_equals_shape_plus_format_day_by_day() -> None:
+    """The profile's date-time pattern = the canonical shape pattern + the date-time format check, under
+    Python's regex engine and under pydantic's (Rust) one."""
+    pydantic_string = TypeAdapter(Annotated[str, Field(pattern=DATE_TIME_CALENDAR)])
+    checker = format_checker()
+    checked = 0
+    for year in (0, 1, 4, 100, 400, 1900, 1996, 2000, 2023, 2024, 2100, 2400, 9999):
+        for month in range(0, 14):
+            for day in range(0, 33):
+                for time in ("T10:30:00Z", "t23:59:59.5+05:30"):
+                    text = f"{year:04d}-{month:02d}-{day:02d}{time}"
+                    canonical = re.search(DATE_TIME_SHAPE, text) is not None and checker.conforms(text, "date-time")
+                    assert (re.search(DATE_TIME_CALENDAR, text) is not None) == canonical, text
+                    try:
+                        pydantic_string.validate_python(text)
+                        rust = True
+                    except ValidationError:
+                        rust = False
+                    assert rust == canonical, text
+                    checked += 1
+    assert checked > 10_000
