@@ -3,13 +3,17 @@
 Modules: `ir` (typed read-only model of the schemas), `names` (safe Python identifiers),
 `python_views` + `render` (pure render functions, Jinja2 templates in codegen/templates),
 `bundle` (self-contained schemas), `writer` (the only file I/O, and the --check diff),
-`command` (the click command), `runtime` (what the generated dataclasses call at run time).
+`command` (the click command), `runtime` (what the generated dataclasses call at run time),
+`profile` + `facets` (the codegen profile: the bundles in the subset third-party generators read),
+`pydantic_models` (pydantic v2 models: datamodel-code-generator run on the profile, output as is).
 
 This package imports nothing heavy on purpose: the generated models import
 `llm_analytics_hub.codegen.runtime` and must not pull in Jinja2 or the schema loader.
 
-Why datamodel-code-generator is not in the generation path
-----------------------------------------------------------
+Why datamodel-code-generator does not write the dataclasses and TypedDicts
+--------------------------------------------------------------------------
+(It does write the pydantic models, from the codegen profile, which it reads correctly: see
+`pydantic_models`. What follows is about the canonical bundles and our own Python outputs.)
 The issue asks to use datamodel-code-generator (dcg) "where it serves". We tried it where it
 would fit best, the TypedDict output (`--output-model-type typing.TypedDict`, with template
 overrides through `--custom-template-dir`), on the bundles, and it does not serve here:
