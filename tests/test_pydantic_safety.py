@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,3 +61,24 @@ def test_hostile_schema_text_stays_data(tmp_path: Path, capfd: pytest.CaptureFix
     assert json.loads(loaded_open.model_dump_json(by_alias=True, exclude_unset=True)) == open_example
     with pytest.raises(ValueError):
         open_model.model_validate_json(json.dumps({"def": 1.5, "while": "not a number"}))
+
+
+def test_missing_generator_is_one_clear_error(tmp_path: Path) -> None:
+    """`llm-hub generate` without the `generate` extra: one line naming what to install, exit 2."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    probe = subprocess.run([base, "-c", "import datamodel_code_generator"], capture_output=True, timeout=60)
+    assert probe.returncode != 0, "the base interpreter has datamodel-code-generator; this test needs one without"
+    script = (
+        "import sys\n"
+        "from llm_analytics_hub.codegen import pydantic_models\n"
+        f"pydantic_models.sys.executable = {base!r}\n"
+        "from llm_analytics_hub.cli import main\n"
+        f"sys.argv = ['llm-hub', 'generate', '--output', {str(tmp_path / 'out')!r}]\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "llm-hub: error: cannot write the pydantic models: datamodel-code-generator is not installed "
+        "(pip install 'llm-analytics-hub[generate]')"]

@@ -61,10 +61,11 @@ def _run(source: Path, output: Path) -> None:
     except OSError as exc:
         raise GeneratorError(f"cannot run datamodel-code-generator: {exc}") from None
     if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
         if "No module named datamodel_code_generator" in result.stderr:
-            last = "datamodel-code-generator is not installed (pip install 'llm-analytics-hub[generate]')"
-        raise GeneratorError(f"datamodel-code-generator failed on {source.name}: {last}")
+            raise GeneratorError("cannot write the pydantic models: datamodel-code-generator is not installed "
+                                 "(pip install 'llm-analytics-hub[generate]')")
+        last = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise GeneratorError(f"datamodel-code-generator failed on {source.parent.name}/{source.name}: {last}")
 
 
 def render_pydantic(profiles: Files, versions: list[str], modules: list[str]) -> Files:
