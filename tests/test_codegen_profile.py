@@ -20,8 +20,10 @@ from agreement_cases import cases
 from jsonschema import Draft202012Validator
 from pydantic import Field, TypeAdapter, ValidationError
 
+from llm_analytics_hub.codegen.facets import FACET_KEYWORDS
 from llm_analytics_hub.codegen.profile import DATE_TIME_CALENDAR, DATE_TIME_SHAPE
 from llm_analytics_hub.formats import format_checker
+from llm_analytics_hub.schema_store import load_version
 from llm_analytics_hub.versions import available_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +135,32 @@ def test_date_time_calendar_pattern_equals_shape_plus_format_day_by_day() -> Non
                     assert rust == canonical, text
                     checked += 1
     assert checked > 10_000
+
+
+def facet_values(node: Any) -> set[tuple[str, str]]:
+    """(keyword, value) of every value facet in a schema document (examples and defaults skipped)."""
+    found: set[tuple[str, str]] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
+                for member in value.values():  # member names are not keywords ("pattern" is a member too)
+                    found |= facet_values(member)
+            elif key in FACET_KEYWORDS:
+                found.add((key, json.dumps(value)))
+            elif key not in ("examples", "default", "const", "enum"):
+                found |= facet_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= facet_values(value)
+    return found
+
+
+def test_every_value_facet_of_the_canonical_schemas_reaches_the_profile() -> None:
+    """The IR does not carry every facet (codegen/facets.py adds them): none may go missing."""
+    for version in available_versions():
+        schema_set = load_version(version)
+        canonical = set().union(*(facet_values(document) for document in schema_set.documents.values()))
+        profile = facet_values(json.loads((PROFILE / version / "_all.json").read_text(encoding="utf-8")))
+        profile = {("pattern", json.dumps(DATE_TIME_SHAPE)) if f == ("pattern", json.dumps(DATE_TIME_CALENDAR))
+                   else f for f in profile}
+        assert canonical - profile == set(), version
