@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -194,3 +196,21 @@ def test_models_read_like_pydantic_models() -> None:
     assert dump(events.ApiCostEvent, load(events.ApiCostEvent, json.dumps(cost))) == cost
     assert not accepts(events.ApiCostEvent, {**cost, "request_count": 2**64})
     assert not accepts(events.ApiCostEvent, {**cost, "request_count": -1})
+
+
+def test_the_imported_models_are_the_generated_ones() -> None:
+    """The editable install keeps a copy of generated/ (hatch force-include); tests must not read a stale one."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        dotted = ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module("llm_analytics_hub.pydantic" + ("." + dotted if dotted != "__init__" else ""))
+        assert module.__file__ is not None
+        assert Path(module.__file__).read_bytes() == path.read_bytes(), (
+            f"{module.__file__} is not {path}: reinstall after `llm-hub generate` (pip install -e . --no-deps)")
+
+
+def test_models_and_the_example_service_pass_mypy_strict(tmp_path: Path) -> None:
+    runs = ((["-p", "llm_analytics_hub.pydantic"], tmp_path), (["app.py"], ROOT / "examples" / "fastapi_receiver"))
+    for args, cwd in runs:
+        result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *args],
+                                capture_output=True, text=True, cwd=cwd, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr

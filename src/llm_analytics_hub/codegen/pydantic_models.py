@@ -10,6 +10,8 @@ formatters (black, isort: pinned with it) touch the text. The options, and why:
   `T | MISSING = MISSING`, so null is refused where the schema refuses it, and an absent member
   stays absent in `model_dump_json()`; `--strict-nullable`: a member with a default is not nullable
   for that reason alone;
+- `--capitalise-enum-members`: `COUNT = "count"`, never a member that shadows a `str` method
+  (`count`, `index`), so the modules pass `mypy --strict`;
 - `--strict-types str int float bool`: no "1" -> 1 or "true" -> True coercion (the schemas have none);
 - uuid and date-time are kept as `str` with the profile's patterns (type mapping to plain string):
   pydantic's UUID reads undashed, braced and urn: forms and its datetime reads "2024-01-15 10:30Z"
@@ -39,6 +41,7 @@ OPTIONS = (
     "--target-pydantic-version", "2.14",
     "--disable-timestamp",
     "--use-double-quotes",
+    "--capitalise-enum-members",
     "--use-annotated",
     "--field-constraints",
     "--use-union-operator",

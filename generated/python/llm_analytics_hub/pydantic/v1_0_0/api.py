@@ -71,9 +71,9 @@ class BatchStatus(StrEnum):
     Overall outcome of a batch: "all_success", "partial_success" or "all_failed" (snake_case strings). Used by BatchResponse.status.
     """
 
-    all_success = "all_success"
-    partial_success = "partial_success"
-    all_failed = "all_failed"
+    ALL_SUCCESS = "all_success"
+    PARTIAL_SUCCESS = "partial_success"
+    ALL_FAILED = "all_failed"
 
 
 class DataPoint(BaseModel):
@@ -130,9 +130,9 @@ class ItemStatus(StrEnum):
     Outcome of one batch item: "success", "failed" or "skipped" (lowercase strings). Used by BatchItemResult.status.
     """
 
-    success = "success"
-    failed = "failed"
-    skipped = "skipped"
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class PaginationLinks(BaseModel):
@@ -249,10 +249,10 @@ class QueryStatus(StrEnum):
     Outcome of a query: "success", "partial_success", "failed" or "timeout" (snake_case strings). Used by QueryResult.status; note the value set differs from ResponseStatus and BatchStatus.
     """
 
-    success = "success"
-    partial_success = "partial_success"
-    failed = "failed"
-    timeout = "timeout"
+    SUCCESS = "success"
+    PARTIAL_SUCCESS = "partial_success"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
 
 
 class ResponseTimeMs(RootModel[StrictInt]):
@@ -303,9 +303,9 @@ class ResponseStatus(StrEnum):
     Outcome of an API call: "success", "error" or "partial" (lowercase strings). Used by ApiResponse.status and PaginatedResponse.status; "partial" exists only here, not in QueryStatus or BatchStatus.
     """
 
-    success = "success"
-    error = "error"
-    partial = "partial"
+    SUCCESS = "success"
+    ERROR = "error"
+    PARTIAL = "partial"
 
 
 class SeriesData(BaseModel):
@@ -335,8 +335,8 @@ class SortOrder(StrEnum):
     Sort direction: "asc" for ascending or "desc" for descending (lowercase strings). Used by PaginationParams.sort_order.
     """
 
-    asc = "asc"
-    desc = "desc"
+    ASC = "asc"
+    DESC = "desc"
 
 
 class StreamEventType(StrEnum):
@@ -344,10 +344,10 @@ class StreamEventType(StrEnum):
     Kind of stream message: "data", "heartbeat", "error" or "complete" (snake_case strings). Used by StreamEvent.event_type.
     """
 
-    data = "data"
-    heartbeat = "heartbeat"
-    error = "error"
-    complete = "complete"
+    DATA = "data"
+    HEARTBEAT = "heartbeat"
+    ERROR = "error"
+    COMPLETE = "complete"
 
 
 class TimeRange(BaseModel):

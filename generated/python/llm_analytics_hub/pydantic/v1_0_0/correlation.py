@@ -48,11 +48,11 @@ class AnomalyType(StrEnum):
     The kind of anomaly seen in a metric: a sudden "spike" or "drop", a "pattern_deviation", a "frequency_anomaly" or a "distribution_shift" (snake_case strings). Used by AnomalyEvent.anomaly_type.
     """
 
-    spike = "spike"
-    drop = "drop"
-    pattern_deviation = "pattern_deviation"
-    frequency_anomaly = "frequency_anomaly"
-    distribution_shift = "distribution_shift"
+    SPIKE = "spike"
+    DROP = "drop"
+    PATTERN_DEVIATION = "pattern_deviation"
+    FREQUENCY_ANOMALY = "frequency_anomaly"
+    DISTRIBUTION_SHIFT = "distribution_shift"
 
 
 class CausalRelationship(StrEnum):
@@ -60,10 +60,10 @@ class CausalRelationship(StrEnum):
     The nature of a causal link: "direct_cause", "indirect_cause", "correlation" (related without proven causation) or "amplification" (snake_case strings). Used by CausalLink.relationship.
     """
 
-    direct_cause = "direct_cause"
-    indirect_cause = "indirect_cause"
-    correlation = "correlation"
-    amplification = "amplification"
+    DIRECT_CAUSE = "direct_cause"
+    INDIRECT_CAUSE = "indirect_cause"
+    CORRELATION = "correlation"
+    AMPLIFICATION = "amplification"
 
 
 class CorrelationId(RootModel[StrictStr]):
@@ -84,14 +84,14 @@ class CorrelationType(StrEnum):
     The kind of relationship a correlation describes, written as a snake_case string such as "causal_chain", "cost_impact" or "compliance_cascade". Used by EventCorrelation.correlation_type and CorrelationQuery.correlation_types.
     """
 
-    causal_chain = "causal_chain"
-    temporal = "temporal"
-    pattern_match = "pattern_match"
-    anomaly = "anomaly"
-    cost_impact = "cost_impact"
-    security_incident = "security_incident"
-    performance_degradation = "performance_degradation"
-    compliance_cascade = "compliance_cascade"
+    CAUSAL_CHAIN = "causal_chain"
+    TEMPORAL = "temporal"
+    PATTERN_MATCH = "pattern_match"
+    ANOMALY = "anomaly"
+    COST_IMPACT = "cost_impact"
+    SECURITY_INCIDENT = "security_incident"
+    PERFORMANCE_DEGRADATION = "performance_degradation"
+    COMPLIANCE_CASCADE = "compliance_cascade"
 
 
 class CostImpact(BaseModel):
@@ -121,14 +121,14 @@ class EdgeRelationship(StrEnum):
     Meaning of an EventGraph edge, read from the source node to the target node: "causes", "triggered_by", "related_to", "precedes", "follows", "correlates_with", "amplifies" or "mitigates" (snake_case strings). Used by EventEdge.relationship_type.
     """
 
-    causes = "causes"
-    triggered_by = "triggered_by"
-    related_to = "related_to"
-    precedes = "precedes"
-    follows = "follows"
-    correlates_with = "correlates_with"
-    amplifies = "amplifies"
-    mitigates = "mitigates"
+    CAUSES = "causes"
+    TRIGGERED_BY = "triggered_by"
+    RELATED_TO = "related_to"
+    PRECEDES = "precedes"
+    FOLLOWS = "follows"
+    CORRELATES_WITH = "correlates_with"
+    AMPLIFIES = "amplifies"
+    MITIGATES = "mitigates"
 
 
 class EventEdge(BaseModel):
@@ -170,10 +170,10 @@ class EventRole(StrEnum):
     The part an event plays within a correlation: "root_cause", "contributor", "effect" or "related" (snake_case strings). Used by CorrelatedEvent.role.
     """
 
-    root_cause = "root_cause"
-    contributor = "contributor"
-    effect = "effect"
-    related = "related"
+    ROOT_CAUSE = "root_cause"
+    CONTRIBUTOR = "contributor"
+    EFFECT = "effect"
+    RELATED = "related"
 
 
 class GraphMetadata(BaseModel):
@@ -211,11 +211,11 @@ class ImpactSeverity(StrEnum):
     Overall level of impact, from least to most serious: "negligible", "low", "medium", "high", "critical" (lowercase strings; the ordering is not visible on the wire). Note that "negligible" exists here but not in the event Severity. Used by ImpactAssessment.severity.
     """
 
-    negligible = "negligible"
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
+    NEGLIGIBLE = "negligible"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
 class TimeOffsetMs(RootModel[StrictInt]):
@@ -256,11 +256,11 @@ class ReputationRisk(StrEnum):
     Level of risk to the operator's reputation, from "none" through "low", "medium" and "high" to "severe" (lowercase strings). The lowest level is the string "none", not JSON null, and null is rejected. Used by BusinessImpact.reputation_risk.
     """
 
-    none = "none"
-    low = "low"
-    medium = "medium"
-    high = "high"
-    severe = "severe"
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    SEVERE = "severe"
 
 
 class SecurityImpact(BaseModel):

@@ -121,12 +121,12 @@ class AuthAction(StrEnum):
     Kind of authentication or authorization action, written in snake_case. Used by AuthEvent.action.
     """
 
-    login = "login"
-    logout = "logout"
-    access_attempt = "access_attempt"
-    permission_denied = "permission_denied"
-    token_generated = "token_generated"
-    token_revoked = "token_revoked"
+    LOGIN = "login"
+    LOGOUT = "logout"
+    ACCESS_ATTEMPT = "access_attempt"
+    PERMISSION_DENIED = "permission_denied"
+    TOKEN_GENERATED = "token_generated"
+    TOKEN_REVOKED = "token_revoked"
 
 
 class AuthEvent(BaseModel):
@@ -164,9 +164,9 @@ class BudgetAlertType(StrEnum):
     How far spending has gone relative to a budget, written in snake_case: warning, critical or exceeded. Used by BudgetAlertEvent.alert_type; unrelated to the event-level Severity despite the shared words.
     """
 
-    warning = "warning"
-    critical = "critical"
-    exceeded = "exceeded"
+    WARNING = "warning"
+    CRITICAL = "critical"
+    EXCEEDED = "exceeded"
 
 
 class ComplianceStatus(StrEnum):
@@ -174,10 +174,10 @@ class ComplianceStatus(StrEnum):
     Result of checking a single control, written in snake_case: pass, fail, not_applicable, or manual (needs manual review). Used by ComplianceFinding.status.
     """
 
-    pass_ = "pass"
-    fail = "fail"
-    not_applicable = "not_applicable"
-    manual = "manual"
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    MANUAL = "manual"
 
 
 class ComplianceViolationEvent(BaseModel):
@@ -354,12 +354,12 @@ class DataOperation(StrEnum):
     Kind of operation a lineage step performs on data, written in snake_case. Used by DataLineageEvent.operation.
     """
 
-    create = "create"
-    read = "read"
-    update = "update"
-    delete = "delete"
-    transform = "transform"
-    aggregate = "aggregate"
+    CREATE = "create"
+    READ = "read"
+    UPDATE = "update"
+    DELETE = "delete"
+    TRANSFORM = "transform"
+    AGGREGATE = "aggregate"
 
 
 ErrorBreakdownAdditionalProperty = TypeAliasType(
@@ -422,13 +422,13 @@ class EventType(StrEnum):
     Coarse category of an analytics event, written in snake_case. It is a label chosen by the producer and need not match the payload module.
     """
 
-    telemetry = "telemetry"
-    security = "security"
-    cost = "cost"
-    governance = "governance"
-    lifecycle = "lifecycle"
-    audit = "audit"
-    alert = "alert"
+    TELEMETRY = "telemetry"
+    SECURITY = "security"
+    COST = "cost"
+    GOVERNANCE = "governance"
+    LIFECYCLE = "lifecycle"
+    AUDIT = "audit"
+    ALERT = "alert"
 
 
 class GovernancePayloadAuditTrail(BaseModel):
@@ -570,11 +570,11 @@ class MitigationStatus(StrEnum):
     How far the response to a detected threat has progressed, written in snake_case: detected, blocked, mitigated, investigating or resolved. Used by ThreatEvent.mitigation_status.
     """
 
-    detected = "detected"
-    blocked = "blocked"
-    mitigated = "mitigated"
-    investigating = "investigating"
-    resolved = "resolved"
+    DETECTED = "detected"
+    BLOCKED = "blocked"
+    MITIGATED = "mitigated"
+    INVESTIGATING = "investigating"
+    RESOLVED = "resolved"
 
 
 class ModelPerformanceMetrics(BaseModel):
@@ -612,10 +612,10 @@ class PolicyViolationSeverity(StrEnum):
     Severity of a policy violation, written in lowercase. Ordered low < medium < high < critical, though the order is not visible on the wire. Distinct from the event-level Severity; used by PolicyViolationEvent.severity.
     """
 
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
 class PrivacyOperation(StrEnum):
@@ -623,11 +623,11 @@ class PrivacyOperation(StrEnum):
     Kind of operation on personal data, written in snake_case. Used by PrivacyEvent.operation.
     """
 
-    data_access = "data_access"
-    data_collection = "data_collection"
-    data_sharing = "data_sharing"
-    data_deletion = "data_deletion"
-    consent_update = "consent_update"
+    DATA_ACCESS = "data_access"
+    DATA_COLLECTION = "data_collection"
+    DATA_SHARING = "data_sharing"
+    DATA_DELETION = "data_deletion"
+    CONSENT_UPDATE = "consent_update"
 
 
 class RemediationStatus(StrEnum):
@@ -635,11 +635,11 @@ class RemediationStatus(StrEnum):
     How far fixing a vulnerability has progressed, written in snake_case: identified, patch_available, patching, patched, or accepted (the risk is accepted without a fix). Used by VulnerabilityEvent.remediation_status.
     """
 
-    identified = "identified"
-    patch_available = "patch_available"
-    patching = "patching"
-    patched = "patched"
-    accepted = "accepted"
+    IDENTIFIED = "identified"
+    PATCH_AVAILABLE = "patch_available"
+    PATCHING = "patching"
+    PATCHED = "patched"
+    ACCEPTED = "accepted"
 
 
 class ResourceTypeOther(BaseModel):
@@ -654,11 +654,11 @@ class ResourceTypeOther(BaseModel):
 
 
 class ResourceTypeUnit(StrEnum):
-    compute = "compute"
-    storage = "storage"
-    network = "network"
-    memory = "memory"
-    gpu = "gpu"
+    COMPUTE = "compute"
+    STORAGE = "storage"
+    NETWORK = "network"
+    MEMORY = "memory"
+    GPU = "gpu"
 
 
 class SecurityPayloadAuth(BaseModel):
@@ -798,11 +798,11 @@ class Severity(StrEnum):
     How serious an event is, written in lowercase. The levels are ordered debug < info < warning < error < critical, but only the string is on the wire (numeric levels are rejected).
     """
 
-    debug = "debug"
-    info = "info"
-    warning = "warning"
-    error = "error"
-    critical = "critical"
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+    CRITICAL = "critical"
 
 
 class SourceModule(StrEnum):
@@ -810,13 +810,13 @@ class SourceModule(StrEnum):
     The LLM ecosystem component that produced a record, written in kebab-case. Used by AnalyticsEvent and by the correlation area; the CostOps module is spelled "llm-cost-ops" (the "llm-costops" spelling seen in older documentation is rejected).
     """
 
-    llm_observatory = "llm-observatory"
-    llm_sentinel = "llm-sentinel"
-    llm_cost_ops = "llm-cost-ops"
-    llm_governance_dashboard = "llm-governance-dashboard"
-    llm_registry = "llm-registry"
-    llm_policy_engine = "llm-policy-engine"
-    llm_analytics_hub = "llm-analytics-hub"
+    LLM_OBSERVATORY = "llm-observatory"
+    LLM_SENTINEL = "llm-sentinel"
+    LLM_COST_OPS = "llm-cost-ops"
+    LLM_GOVERNANCE_DASHBOARD = "llm-governance-dashboard"
+    LLM_REGISTRY = "llm-registry"
+    LLM_POLICY_ENGINE = "llm-policy-engine"
+    LLM_ANALYTICS_HUB = "llm-analytics-hub"
 
 
 class TelemetryPayloadErrorRate(BaseModel):
@@ -987,10 +987,10 @@ class ThreatLevel(StrEnum):
     Assessed level of a threat, written in lowercase. Ordered low < medium < high < critical, though the order is not visible on the wire. Used by ThreatEvent.threat_level.
     """
 
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
 class ThreatTypeOther(BaseModel):
@@ -1005,12 +1005,12 @@ class ThreatTypeOther(BaseModel):
 
 
 class ThreatTypeUnit(StrEnum):
-    prompt_injection = "prompt_injection"
-    data_exfiltration = "data_exfiltration"
-    model_poisoning = "model_poisoning"
-    denial_of_service = "denial_of_service"
-    unauthorized_access = "unauthorized_access"
-    malicious_input = "malicious_input"
+    PROMPT_INJECTION = "prompt_injection"
+    DATA_EXFILTRATION = "data_exfiltration"
+    MODEL_POISONING = "model_poisoning"
+    DENIAL_OF_SERVICE = "denial_of_service"
+    UNAUTHORIZED_ACCESS = "unauthorized_access"
+    MALICIOUS_INPUT = "malicious_input"
 
 
 class ThroughputMetrics(BaseModel):

@@ -45,11 +45,11 @@ class AssetStatus(StrEnum):
     Lifecycle state of a registry asset (AssetMetadata.status), written as a snake_case string: draft, active, deprecated, archived or deleted.
     """
 
-    draft = "draft"
-    active = "active"
-    deprecated = "deprecated"
-    archived = "archived"
-    deleted = "deleted"
+    DRAFT = "draft"
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    ARCHIVED = "archived"
+    DELETED = "deleted"
 
 
 class AssetTypeCustom(BaseModel):
@@ -64,12 +64,12 @@ class AssetTypeCustom(BaseModel):
 
 
 class AssetTypeUnit(StrEnum):
-    model = "model"
-    fine_tuned_model = "fine_tuned_model"
-    prompt_template = "prompt_template"
-    dataset = "dataset"
-    endpoint = "endpoint"
-    application = "application"
+    MODEL = "model"
+    FINE_TUNED_MODEL = "fine_tuned_model"
+    PROMPT_TEMPLATE = "prompt_template"
+    DATASET = "dataset"
+    ENDPOINT = "endpoint"
+    APPLICATION = "application"
 
 
 class AxisConfig(BaseModel):
@@ -136,10 +136,10 @@ class DataSourceType(StrEnum):
     Kind of store a widget queries (DataSourceConfig.source_type), written as a snake_case string. Here "custom" is a plain string value, unlike the {"custom": ...} object form of WidgetType and AssetType.
     """
 
-    metrics = "metrics"
-    events = "events"
-    logs = "logs"
-    custom = "custom"
+    METRICS = "metrics"
+    EVENTS = "events"
+    LOGS = "logs"
+    CUSTOM = "custom"
 
 
 class Dependency(BaseModel):
@@ -230,9 +230,9 @@ class EnforcementMode(StrEnum):
     How a policy is enforced (PolicyDefinition.enforcement), written as a snake_case string: active (rule actions are applied), monitor (matches are only observed) or disabled (the policy is off).
     """
 
-    active = "active"
-    monitor = "monitor"
-    disabled = "disabled"
+    ACTIVE = "active"
+    MONITOR = "monitor"
+    DISABLED = "disabled"
 
 
 class LayoutType(StrEnum):
@@ -240,9 +240,9 @@ class LayoutType(StrEnum):
     Layout engine of a dashboard (DashboardLayout.layout_type), written as a snake_case string: grid, flex or fixed.
     """
 
-    grid = "grid"
-    flex = "flex"
-    fixed = "fixed"
+    GRID = "grid"
+    FLEX = "flex"
+    FIXED = "fixed"
 
 
 class ModelMetadata(BaseModel):
@@ -370,11 +370,11 @@ class PolicyAction(StrEnum):
     Action taken when a policy rule matches (PolicyRule.action), written as a snake_case string.
     """
 
-    block = "block"
-    warn = "warn"
-    log = "log"
-    require_approval = "require_approval"
-    auto_remediate = "auto_remediate"
+    BLOCK = "block"
+    WARN = "warn"
+    LOG = "log"
+    REQUIRE_APPROVAL = "require_approval"
+    AUTO_REMEDIATE = "auto_remediate"
 
 
 class PolicyStatus(StrEnum):
@@ -382,10 +382,10 @@ class PolicyStatus(StrEnum):
     Lifecycle state of a policy definition (PolicyDefinition.status), written as a snake_case string. Separate from EnforcementMode, which says how an active policy is applied.
     """
 
-    draft = "draft"
-    active = "active"
-    suspended = "suspended"
-    archived = "archived"
+    DRAFT = "draft"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ARCHIVED = "archived"
 
 
 class PolicyType(StrEnum):
@@ -393,12 +393,12 @@ class PolicyType(StrEnum):
     Area a policy governs (PolicyDefinition.policy_type), written as a snake_case string.
     """
 
-    security = "security"
-    compliance = "compliance"
-    cost_control = "cost_control"
-    performance = "performance"
-    data_governance = "data_governance"
-    usage = "usage"
+    SECURITY = "security"
+    COMPLIANCE = "compliance"
+    COST_CONTROL = "cost_control"
+    PERFORMANCE = "performance"
+    DATA_GOVERNANCE = "data_governance"
+    USAGE = "usage"
 
 
 class PromptExample(BaseModel):
@@ -449,10 +449,10 @@ class RuleSeverity(StrEnum):
     Severity of a policy-rule match (PolicyRule.severity), written as a lowercase string. The levels rank low < medium < high < critical; the wire carries only the string.
     """
 
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 
 class SavedQuery(BaseModel):
@@ -525,12 +525,12 @@ class ScopeType(StrEnum):
     Granularity of a policy scope (PolicyScope.scope_type), written as a snake_case string.
     """
 
-    global_ = "global"
-    organization = "organization"
-    team = "team"
-    project = "project"
-    user = "user"
-    resource = "resource"
+    GLOBAL = "global"
+    ORGANIZATION = "organization"
+    TEAM = "team"
+    PROJECT = "project"
+    USER = "user"
+    RESOURCE = "resource"
 
 
 class SlaInfo(BaseModel):
@@ -655,9 +655,9 @@ class Visibility(StrEnum):
     Visibility level of a dashboard (VisibilitySettings.visibility), written as a snake_case string: public, private or shared.
     """
 
-    public = "public"
-    private = "private"
-    shared = "shared"
+    PUBLIC = "public"
+    PRIVATE = "private"
+    SHARED = "shared"
 
 
 class VisibilitySettings(BaseModel):
@@ -720,15 +720,15 @@ class WidgetTypeCustom(BaseModel):
 
 
 class WidgetTypeUnit(StrEnum):
-    line_chart = "line_chart"
-    bar_chart = "bar_chart"
-    pie_chart = "pie_chart"
-    table = "table"
-    stat = "stat"
-    heatmap = "heatmap"
-    gauge = "gauge"
-    timeline = "timeline"
-    graph = "graph"
+    LINE_CHART = "line_chart"
+    BAR_CHART = "bar_chart"
+    PIE_CHART = "pie_chart"
+    TABLE = "table"
+    STAT = "stat"
+    HEATMAP = "heatmap"
+    GAUGE = "gauge"
+    TIMELINE = "timeline"
+    GRAPH = "graph"
 
 
 class ApplicationMetadata(BaseModel):

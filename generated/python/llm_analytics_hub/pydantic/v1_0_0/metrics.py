@@ -23,12 +23,12 @@ class AggregationFunction(StrEnum):
     Function that a MetricRollup uses to combine values, written in lower case: avg, sum, min, max, last or first. Not the same type as timeseries.AggregationFunction, which spells the mean "mean" and has further options.
     """
 
-    avg = "avg"
-    sum = "sum"
-    min = "min"
-    max = "max"
-    last = "last"
-    first = "first"
+    AVG = "avg"
+    SUM = "sum"
+    MIN = "min"
+    MAX = "max"
+    LAST = "last"
+    FIRST = "first"
 
 
 class ComponentMetric(BaseModel):
@@ -288,16 +288,16 @@ class StatType(StrEnum):
     A statistic that a MetricQuery can ask for in include_stats, written in lower case: avg, min, max, p50, p95, p99, stddev, count, sum or rate.
     """
 
-    avg = "avg"
-    min = "min"
-    max = "max"
-    p50 = "p50"
-    p95 = "p95"
-    p99 = "p99"
-    stddev = "stddev"
-    count = "count"
-    sum = "sum"
-    rate = "rate"
+    AVG = "avg"
+    MIN = "min"
+    MAX = "max"
+    P50 = "p50"
+    P95 = "p95"
+    P99 = "p99"
+    STDDEV = "stddev"
+    COUNT = "count"
+    SUM = "sum"
+    RATE = "rate"
 
 
 class StatisticalMeasures(BaseModel):
@@ -414,14 +414,14 @@ class TimeWindow(StrEnum):
     One of eight fixed aggregation windows, written as its snake_case name from "one_minute" to "one_month". The short labels such as "5m" or "1h" and the window lengths in seconds exist only as code helpers and are not valid here. Not the same type as correlation.TimeWindow, which is an object with start and end timestamps.
     """
 
-    one_minute = "one_minute"
-    five_minutes = "five_minutes"
-    fifteen_minutes = "fifteen_minutes"
-    one_hour = "one_hour"
-    six_hours = "six_hours"
-    one_day = "one_day"
-    one_week = "one_week"
-    one_month = "one_month"
+    ONE_MINUTE = "one_minute"
+    FIVE_MINUTES = "five_minutes"
+    FIFTEEN_MINUTES = "fifteen_minutes"
+    ONE_HOUR = "one_hour"
+    SIX_HOURS = "six_hours"
+    ONE_DAY = "one_day"
+    ONE_WEEK = "one_week"
+    ONE_MONTH = "one_month"
 
 
 class CompositeMetric(BaseModel):

@@ -31,15 +31,15 @@ class AggregationFunctionPercentile(BaseModel):
 
 
 class AggregationFunctionUnit(StrEnum):
-    mean = "mean"
-    sum = "sum"
-    min = "min"
-    max = "max"
-    count = "count"
-    first = "first"
-    last = "last"
-    stddev = "stddev"
-    median = "median"
+    MEAN = "mean"
+    SUM = "sum"
+    MIN = "min"
+    MAX = "max"
+    COUNT = "count"
+    FIRST = "first"
+    LAST = "last"
+    STDDEV = "stddev"
+    MEDIAN = "median"
 
 
 class CostFields(BaseModel):
@@ -128,10 +128,10 @@ class FieldValueVariant5(RootModel[StrictBool]):
 
 
 class FillStrategyUnit(StrEnum):
-    null = "null"
-    previous = "previous"
-    linear = "linear"
-    zero = "zero"
+    NULL = "null"
+    PREVIOUS = "previous"
+    LINEAR = "linear"
+    ZERO = "zero"
 
 
 class FillStrategyValue(BaseModel):
