@@ -10,12 +10,16 @@ version, is checked against every version).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import pytest
 from agreement_cases import cases
 from jsonschema import Draft202012Validator
 from pydantic import Field, TypeAdapter, ValidationError
@@ -164,3 +168,31 @@ def test_every_value_facet_of_the_canonical_schemas_reaches_the_profile() -> Non
         profile = {("pattern", json.dumps(DATE_TIME_SHAPE)) if f == ("pattern", json.dumps(DATE_TIME_CALENDAR))
                    else f for f in profile}
         assert canonical - profile == set(), version
+
+
+def test_a_third_party_generator_reads_a_single_type_bundle(tmp_path: Path) -> None:
+    """One profile bundle, on its own, through datamodel-code-generator with its default options: the
+    tagged unions come out as discriminated unions, the models read the schema's example and refuse a
+    payload whose tag names no variant."""
+    source = tmp_path / "AnalyticsEvent.json"
+    source.write_bytes((PROFILE / "1.0.0/events/AnalyticsEvent.json").read_bytes())
+    out = tmp_path / "models"
+    result = subprocess.run([sys.executable, "-m", "datamodel_code_generator", "--input", str(source),
+                             "--input-file-type", "jsonschema", "--output-model-type", "pydantic_v2.BaseModel",
+                             "--output", str(out), "--formatters", "black"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        events = importlib.import_module("models.events")
+    finally:
+        sys.path.remove(str(tmp_path))
+    text = (out / "events.py").read_text(encoding="utf-8").replace("'", '"')
+    assert 'discriminator="telemetry_type"' in text and 'discriminator="payload_type"' in text
+    example = json.loads((CANONICAL / "1.0.0/events/AnalyticsEvent.json").read_text(encoding="utf-8"))["examples"][0]
+    events.AnalyticsEvent.model_validate(example)
+    wrong = json.loads(json.dumps(example))
+    data = wrong["payload"]["data"]
+    data[next(k for k in data if k.endswith("_type"))] = "no_such_variant"
+    with pytest.raises(ValidationError):
+        events.AnalyticsEvent.model_validate(wrong)
