@@ -24,7 +24,7 @@ demo: $(STAMP)
 test: lint typecheck check gen-check pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -14,6 +14,7 @@ SHIPPED = {
     "schemas": "llm_analytics_hub/_schemas",
     "generated/python/llm_analytics_hub/models": "llm_analytics_hub/models",
     "generated/python/llm_analytics_hub/typeddicts": "llm_analytics_hub/typeddicts",
+    "generated/python/llm_analytics_hub/pydantic": "llm_analytics_hub/pydantic",
     "generated/jsonschema": "llm_analytics_hub/bundles",
 }
 

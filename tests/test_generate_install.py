@@ -1,4 +1,4 @@
-"""`pip install .` ships the generated models, TypedDicts and bundles; they import without the repo."""
+"""`pip install .` ships the generated models, TypedDicts, pydantic models and bundles; they import without the repo."""
 
 from __future__ import annotations
 
@@ -17,12 +17,15 @@ from importlib import resources
 import llm_analytics_hub
 from llm_analytics_hub.models.v1_0_0 import events
 from llm_analytics_hub.typeddicts.v1_0_0 import events as td
+from llm_analytics_hub.pydantic.v1_1_0 import events as pyd
 event = {"timestamp": "2024-01-15T10:30:00Z", "source_module": "llm-observatory", "event_type": "telemetry",
          "severity": "info", "environment": "prod",
          "payload": {"payload_type": "custom", "data": {"custom_type": "x", "data": None}}}
 assert events.AnalyticsEvent.from_dict(event).to_dict() == event
 assert events.AnalyticsEvent.from_json(json.dumps(event)).to_dict() == event
 assert not {"jinja2", "llm_analytics_hub.codegen", "jsonschema"} & set(sys.modules), "models need the generator"
+loaded = pyd.AnalyticsEvent.model_validate_json(json.dumps(event))
+assert json.loads(loaded.model_dump_json(exclude_unset=True)) == event
 from llm_analytics_hub.codegen.render import environment
 assert environment().get_template("models_area.py.jinja2")  # templates ship inside the package
 bundles = resources.files("llm_analytics_hub") / "bundles"
@@ -30,7 +33,7 @@ index = json.loads((bundles / "index.json").read_text())
 assert sum(1 for row in index["types"] if row["version"] == "1.0.0") == 183
 assert (bundles / "1.1.0/events/CostBreakdown.json").is_file()
 assert (bundles / "1.0.0/events/AnalyticsEvent.json").is_file()
-print(llm_analytics_hub.__file__, events.__file__, td.__file__)
+print(llm_analytics_hub.__file__, events.__file__, td.__file__, pyd.__file__)
 """
 
 

@@ -18,7 +18,8 @@ from llm_analytics_hub.versions import available_versions
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "generated"
-OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema")
+OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
+         "jsonschema-codegen", "python/llm_analytics_hub/pydantic")
 
 
 def run_generate(*args: str, seed: str = "0") -> subprocess.CompletedProcess[str]:
@@ -96,7 +97,7 @@ def test_unknown_schema_root_is_a_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["models", "typeddicts"])
+@pytest.mark.parametrize("kind", ["models", "typeddicts", "pydantic"])
 def test_every_version_has_a_package(kind: str) -> None:
     versions = available_versions(REPO / "schemas")
     for version in versions:

@@ -1,15 +1,19 @@
 """`llm-hub generate`: canonical schemas -> IR -> dataclasses, TypedDicts, docs, bundles, npm package.
 
 Modules: `ir` (typed read-only model of the schemas), `names` (safe identifiers), one view module
-per output kind (`model_views`, `typeddict_views`, `docs`, `typescript`) spelling types through one
-exhaustive dispatch per target (`python_spelling`, ...), `render` (pure render functions over the
-Jinja2 templates in `templates/`, loaded with `PackageLoader`), `formatting` (ruff format of the
-Python output), `bundle` (self-contained schemas), `writer` (the only file I/O, and the --check
-diff), `command` (the click command). The generated models need only `llm_analytics_hub.runtime`,
-never this package.
+per output kind (`model_views`, `typeddict_views`, `docs`, `typescript`, `golang`) spelling types
+through one exhaustive dispatch per target (`python_spelling`, ...), `render` (pure render functions
+over the Jinja2 templates in `templates/`, loaded with `PackageLoader`), `formatting` (ruff format of
+the Python output), `bundle` (self-contained schemas), `profile` + `facets` (the codegen profile: the
+bundles in the subset third-party generators read), `pydantic_models` (pydantic v2 models:
+datamodel-code-generator run on the profile, output as is), `writer` (the only file I/O, and the
+--check diff), `command` (the click command). The generated dataclasses need only
+`llm_analytics_hub.runtime`, never this package.
 
-Why datamodel-code-generator is not in the generation path
-----------------------------------------------------------
+Why datamodel-code-generator does not write the dataclasses and TypedDicts
+--------------------------------------------------------------------------
+(It does write the pydantic models, from the codegen profile, which it reads correctly: see
+`pydantic_models`. What follows is about the canonical bundles and our own Python outputs.)
 The issue asks to use datamodel-code-generator (dcg) "where it serves". We tried it where it
 would fit best, the TypedDict output (`--output-model-type typing.TypedDict`, with template
 overrides through `--custom-template-dir`), on the bundles, and it does not serve here:

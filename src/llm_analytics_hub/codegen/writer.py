@@ -2,8 +2,8 @@
 
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped),
-go (the Go module).
+python/llm_analytics_hub/pydantic, jsonschema, jsonschema-codegen, typescript (the npm package; its
+node_modules/, if someone installs there, is skipped), go (the Go module).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from .changelog import render_changelogs, render_rules_page
 from .formatting import format_python
 from .golang import render_go
 from .ir import build_version
+from .profile import render_codegen_profiles
+from .pydantic_models import render_pydantic
 from .render import (
     Files,
     render_bundles,
@@ -32,7 +34,7 @@ from .settings import load_settings
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript", "go")
+         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -61,6 +63,10 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_go(irs, bundles, manifest))
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     files.update(format_python(python, settings.get("python", "line_length")))
+    profiles = render_codegen_profiles(irs, sets)
+    files.update(profiles)
+    # datamodel-code-generator's output stays as it wrote it (formatted by its own pinned black/isort)
+    files.update(render_pydantic(profiles, [v.version for v in irs], [v.module for v in irs]))
     return dict(sorted(files.items()))
 
 
