@@ -2,7 +2,8 @@
 
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
+jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped),
+java (the Maven project; its target/, if someone builds there, is skipped).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..schema_store import load_folder
-from ..versions import available_versions
+from ..versions import DEFAULT_VERSION, available_versions
 from .changelog import render_changelogs, render_rules_page
 from .ir import build_version
 from .render import (
@@ -25,10 +26,11 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .java import render_java
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript")
+         "typescript", "java")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -53,6 +55,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__))
+    files.update(render_java(irs, bundles, manifest, __version__, DEFAULT_VERSION))
     return dict(sorted(files.items()))
 
 
@@ -62,7 +65,8 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts:
+                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts \
+                        and not (owned == "java" and "target" in path.relative_to(folder).parts[:1]):
                     found[path.relative_to(output).as_posix()] = path.read_bytes()
     return found
 
