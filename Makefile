@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node/node_modules/.installed-stamp
+# Maven's local repository of the Java tests (git-ignored): filled once, then every build is offline.
+JAVA_STAMP := build/m2/.installed-stamp
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps clean
+.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps java-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +47,15 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 
 node-deps: $(NODE_STAMP)
 
-pytest: $(STAMP) node-deps
+# Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py.
+$(JAVA_STAMP): generated/java/pom.xml
+	rm -rf build/java-deps && mkdir -p build/java-deps && cp generated/java/pom.xml build/java-deps/
+	cd build/java-deps && mvn -q -B -Dmaven.repo.local=$(CURDIR)/build/m2 dependency:resolve-plugins dependency:build-classpath compile
+	touch $(JAVA_STAMP)
+
+java-deps: $(JAVA_STAMP)
+
+pytest: $(STAMP) node-deps java-deps
 	$(BIN)/pytest
 
 clean:

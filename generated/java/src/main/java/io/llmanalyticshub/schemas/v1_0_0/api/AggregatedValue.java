@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,34 +39,34 @@ public record AggregatedValue(
         /**
          * Time of the bucket. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * Mean of the samples, in the metric's own unit.
          */
-@JsonProperty(value = "avg", required = true) double avg,
+@JsonProperty(value = "avg", required = true) @JsonSetter(nulls = Nulls.FAIL) double avg,
         /**
          * Smallest sample, in the metric's own unit.
          */
-@JsonProperty(value = "min", required = true) double min,
+@JsonProperty(value = "min", required = true) @JsonSetter(nulls = Nulls.FAIL) double min,
         /**
          * Largest sample, in the metric's own unit.
          */
-@JsonProperty(value = "max", required = true) double max,
+@JsonProperty(value = "max", required = true) @JsonSetter(nulls = Nulls.FAIL) double max,
         /**
          * Median (50th percentile) of the samples, in the metric's own unit.
          */
-@JsonProperty(value = "p50", required = true) double p50,
+@JsonProperty(value = "p50", required = true) @JsonSetter(nulls = Nulls.FAIL) double p50,
         /**
          * 95th percentile of the samples, in the metric's own unit.
          */
-@JsonProperty(value = "p95", required = true) double p95,
+@JsonProperty(value = "p95", required = true) @JsonSetter(nulls = Nulls.FAIL) double p95,
         /**
          * 99th percentile of the samples, in the metric's own unit.
          */
-@JsonProperty(value = "p99", required = true) double p99,
+@JsonProperty(value = "p99", required = true) @JsonSetter(nulls = Nulls.FAIL) double p99,
         /**
          * Number of samples aggregated (unsigned 64-bit integer).
          */
-@JsonProperty(value = "count", required = true) BigInteger count
+@JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record ApiError(
         /**
          * Machine-readable error code, such as "not_found" or "validation_error". A free string, not an enumeration.
          */
-@JsonProperty(value = "code", required = true) String code,
+@JsonProperty(value = "code", required = true) @JsonSetter(nulls = Nulls.FAIL) String code,
         /**
          * Human-readable explanation of the error.
          */
-@JsonProperty(value = "message", required = true) String message,
+@JsonProperty(value = "message", required = true) @JsonSetter(nulls = Nulls.FAIL) String message,
         /**
          * HTTP status code of the failure (unsigned 16-bit integer).
          */
-@JsonProperty(value = "status_code", required = true) int statusCode,
+@JsonProperty(value = "status_code", required = true) @JsonSetter(nulls = Nulls.FAIL) int statusCode,
         /**
          * Further diagnostics. Omitted when there are none (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "details", required = false) Optional<ErrorDetails> details,
+@JsonProperty(value = "details", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ErrorDetails> details,
         /**
          * Validation messages per request field: each key names a field and maps to a list of messages. Omitted when there are none (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "field_errors", required = false) Optional<Map<String, List<String>>> fieldErrors,
+@JsonProperty(value = "field_errors", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, List<String>>> fieldErrors,
         /**
          * When the error occurred. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,15 +39,15 @@ public record BatchItemResult(
         /**
          * Position of the item in the submitted batch (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "index", required = true) BigInteger index,
+@JsonProperty(value = "index", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger index,
         /**
          * Caller's identifier for the item (a free string). Written as null when unset; the member is always present in producer output.
          */
-@JsonProperty(value = "item_id", required = false) Optional<String> itemId,
+@JsonProperty(value = "item_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> itemId,
         /**
          * Outcome for this item.
          */
-@JsonProperty(value = "status", required = true) ItemStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ItemStatus status,
         /**
          * The result for this item. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
          */
@@ -51,6 +55,6 @@ public record BatchItemResult(
         /**
          * Why the item failed. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "error", required = false) Optional<ApiError> error
+@JsonProperty(value = "error", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ApiError> error
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record ErrorDetails(
         /**
          * Debugging trace for the failure, such as a trace id or stack trace (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "trace", required = false) Optional<String> trace,
+@JsonProperty(value = "trace", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> trace,
         /**
          * Extra facts about the failure, keyed by name; each entry holds any JSON value. Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "context", required = false) Optional<Map<String, JsonNode>> context,
+@JsonProperty(value = "context", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, JsonNode>> context,
         /**
          * Hints on how to fix the problem. Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "suggestions", required = false) Optional<List<String>> suggestions,
+@JsonProperty(value = "suggestions", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<List<String>> suggestions,
         /**
          * Link to documentation about the error (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "documentation_url", required = false) Optional<String> documentationUrl
+@JsonProperty(value = "documentation_url", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> documentationUrl
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record MetricsQueryResult(
         /**
          * Name of the queried metric (a free string).
          */
-@JsonProperty(value = "metric", required = true) String metric,
+@JsonProperty(value = "metric", required = true) @JsonSetter(nulls = Nulls.FAIL) String metric,
         /**
          * Label of the aggregation window, such as "5m" or "1h". A free string, not the metrics.TimeWindow enumeration.
          */
-@JsonProperty(value = "window", required = true) String window,
+@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) String window,
         /**
          * Aggregates, one entry per time bucket. Required; may be empty.
          */
-@JsonProperty(value = "values", required = true) List<AggregatedValue> values,
+@JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) List<AggregatedValue> values,
         /**
          * Execution statistics of the query.
          */
-@JsonProperty(value = "metrics", required = true) QueryMetrics metrics
+@JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record PaginatedResponse(
         /**
          * Outcome of the call.
          */
-@JsonProperty(value = "status", required = true) ResponseStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseStatus status,
         /**
          * The items on this page, as an array whose elements each hold any JSON value (the generic parameter T). Omitted when there is no data (the producer skips it); null is also accepted and means the same. When present it must be an array.
          */
-@JsonProperty(value = "data", required = false) Optional<List<JsonNode>> data,
+@JsonProperty(value = "data", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<List<JsonNode>> data,
         /**
          * Page counters and navigation links.
          */
-@JsonProperty(value = "pagination", required = true) PaginationMetadata pagination,
+@JsonProperty(value = "pagination", required = true) @JsonSetter(nulls = Nulls.FAIL) PaginationMetadata pagination,
         /**
          * What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "error", required = false) Optional<ApiError> error,
+@JsonProperty(value = "error", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ApiError> error,
         /**
          * Facts about this reply, such as request id and API version.
          */
-@JsonProperty(value = "meta", required = true) ResponseMetadata meta
+@JsonProperty(value = "meta", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseMetadata meta
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record PaginationLinks(
         /**
          * URL of the first page.
          */
-@JsonProperty(value = "first", required = true) String first,
+@JsonProperty(value = "first", required = true) @JsonSetter(nulls = Nulls.FAIL) String first,
         /**
          * URL of the last page.
          */
-@JsonProperty(value = "last", required = true) String last,
+@JsonProperty(value = "last", required = true) @JsonSetter(nulls = Nulls.FAIL) String last,
         /**
          * URL of the following page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "next", required = false) Optional<String> next,
+@JsonProperty(value = "next", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> next,
         /**
          * URL of the preceding page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "prev", required = false) Optional<String> prev,
+@JsonProperty(value = "prev", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> prev,
         /**
          * URL of the current page.
          */
-@JsonProperty(value = "self_link", required = true) String selfLink
+@JsonProperty(value = "self_link", required = true) @JsonSetter(nulls = Nulls.FAIL) String selfLink
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,30 +39,30 @@ public record PaginationMetadata(
         /**
          * Number of this page; producers count pages from 1 (unsigned 32-bit integer).
          */
-@JsonProperty(value = "page", required = true) long page,
+@JsonProperty(value = "page", required = true) @JsonSetter(nulls = Nulls.FAIL) long page,
         /**
          * Number of items per page (unsigned 32-bit integer). No maximum is enforced.
          */
-@JsonProperty(value = "per_page", required = true) long perPage,
+@JsonProperty(value = "per_page", required = true) @JsonSetter(nulls = Nulls.FAIL) long perPage,
         /**
          * Total number of items across all pages (unsigned 64-bit integer).
          */
-@JsonProperty(value = "total_items", required = true) BigInteger totalItems,
+@JsonProperty(value = "total_items", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalItems,
         /**
          * Total number of pages (unsigned 32-bit integer).
          */
-@JsonProperty(value = "total_pages", required = true) long totalPages,
+@JsonProperty(value = "total_pages", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalPages,
         /**
          * Whether a later page exists.
          */
-@JsonProperty(value = "has_next", required = true) boolean hasNext,
+@JsonProperty(value = "has_next", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean hasNext,
         /**
          * Whether an earlier page exists.
          */
-@JsonProperty(value = "has_previous", required = true) boolean hasPrevious,
+@JsonProperty(value = "has_previous", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean hasPrevious,
         /**
          * Navigation links. Omitted when not provided (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "links", required = false) Optional<PaginationLinks> links
+@JsonProperty(value = "links", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<PaginationLinks> links
 ) {
 }

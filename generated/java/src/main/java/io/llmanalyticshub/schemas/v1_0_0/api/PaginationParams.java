@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -43,10 +47,10 @@ public record PaginationParams(
         /**
          * Name of the field to sort by (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "sort_by", required = false) Optional<String> sortBy,
+@JsonProperty(value = "sort_by", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> sortBy,
         /**
          * Sort direction. Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "sort_order", required = false) Optional<SortOrder> sortOrder
+@JsonProperty(value = "sort_order", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<SortOrder> sortOrder
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,11 +39,11 @@ public record QueryResult(
         /**
          * Identifier of the query run (hyphenated UUID).
          */
-@JsonProperty(value = "query_id", required = true) UUID queryId,
+@JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID queryId,
         /**
          * Outcome of the query.
          */
-@JsonProperty(value = "status", required = true) QueryStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryStatus status,
         /**
          * The query's result. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
          */
@@ -47,7 +51,7 @@ public record QueryResult(
         /**
          * Execution statistics of the query.
          */
-@JsonProperty(value = "metrics", required = true) QueryMetrics metrics,
+@JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics,
         /**
          * Non-fatal warnings raised while running the query. Defaults to [] when absent; the producer always writes it.
          */

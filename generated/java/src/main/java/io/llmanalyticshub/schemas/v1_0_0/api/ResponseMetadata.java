@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,23 +39,23 @@ public record ResponseMetadata(
         /**
          * Identifier of the request (hyphenated UUID).
          */
-@JsonProperty(value = "request_id", required = true) UUID requestId,
+@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID requestId,
         /**
          * When the reply was produced. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * Version of the API that served the request, e.g. "v1" (a free string).
          */
-@JsonProperty(value = "api_version", required = true) String apiVersion,
+@JsonProperty(value = "api_version", required = true) @JsonSetter(nulls = Nulls.FAIL) String apiVersion,
         /**
          * Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "response_time_ms", required = false) Optional<BigInteger> responseTimeMs,
+@JsonProperty(value = "response_time_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> responseTimeMs,
         /** Members not declared by the schema (this object is open), by name. */
-        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> undeclaredMembers
 ) {
     public ResponseMetadata {
-        extra = extra == null ? new java.util.LinkedHashMap<>() : extra;
+        undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,10 +39,10 @@ public record TimeRange(
         /**
          * Beginning of the interval. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "start", required = true) Timestamp start,
+@JsonProperty(value = "start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp start,
         /**
          * End of the interval. RFC 3339 timestamp, written in UTC with Z. Its order relative to start is not checked.
          */
-@JsonProperty(value = "end", required = true) Timestamp end
+@JsonProperty(value = "end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp end
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,38 +39,38 @@ public record AnomalyEvent(
         /**
          * Identifier of the event in which the anomaly was observed (hyphenated UUID).
          */
-@JsonProperty(value = "event_id", required = true) UUID eventId,
+@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
         /**
          * The module whose data showed the anomaly.
          */
-@JsonProperty(value = "source_module", required = true) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
+@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
         /**
          * The kind of anomaly, such as a spike or a drop.
          */
-@JsonProperty(value = "anomaly_type", required = true) AnomalyType anomalyType,
+@JsonProperty(value = "anomaly_type", required = true) @JsonSetter(nulls = Nulls.FAIL) AnomalyType anomalyType,
         /**
          * Score the detector gave this anomaly. A plain float; no range is enforced.
          */
-@JsonProperty(value = "anomaly_score", required = true) double anomalyScore,
+@JsonProperty(value = "anomaly_score", required = true) @JsonSetter(nulls = Nulls.FAIL) double anomalyScore,
         /**
          * Expected value of the metric, in the metric's own unit.
          */
-@JsonProperty(value = "baseline", required = true) double baseline,
+@JsonProperty(value = "baseline", required = true) @JsonSetter(nulls = Nulls.FAIL) double baseline,
         /**
          * Value actually observed, in the metric's own unit.
          */
-@JsonProperty(value = "observed", required = true) double observed,
+@JsonProperty(value = "observed", required = true) @JsonSetter(nulls = Nulls.FAIL) double observed,
         /**
          * Departure of the observed value from the baseline as reported by the detector; a plain float that may be negative.
          */
-@JsonProperty(value = "deviation", required = true) double deviation,
+@JsonProperty(value = "deviation", required = true) @JsonSetter(nulls = Nulls.FAIL) double deviation,
         /**
          * When the anomaly was observed. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * Name of the metric that behaved anomalously (a free string, e.g. "latency_p95_ms").
          */
-@JsonProperty(value = "metric", required = true) String metric
+@JsonProperty(value = "metric", required = true) @JsonSetter(nulls = Nulls.FAIL) String metric
 ) {
 }

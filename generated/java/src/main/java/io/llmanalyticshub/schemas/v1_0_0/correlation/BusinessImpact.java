@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record BusinessImpact(
         /**
          * Number of users affected (unsigned 64-bit integer).
          */
-@JsonProperty(value = "users_affected", required = true) BigInteger usersAffected,
+@JsonProperty(value = "users_affected", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger usersAffected,
         /**
          * Number of SLA violations (unsigned 64-bit integer).
          */
-@JsonProperty(value = "sla_violations", required = true) BigInteger slaViolations,
+@JsonProperty(value = "sla_violations", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger slaViolations,
         /**
          * Estimated effect on revenue, in US dollars. Written as null when unknown; the member is always present in producer output.
          */
-@JsonProperty(value = "revenue_impact_usd", required = false) Optional<Double> revenueImpactUsd,
+@JsonProperty(value = "revenue_impact_usd", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> revenueImpactUsd,
         /**
          * Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here.
          */
-@JsonProperty(value = "reputation_risk", required = true) ReputationRisk reputationRisk
+@JsonProperty(value = "reputation_risk", required = true) @JsonSetter(nulls = Nulls.FAIL) ReputationRisk reputationRisk
 ) {
 }

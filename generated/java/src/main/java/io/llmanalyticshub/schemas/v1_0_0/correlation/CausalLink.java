@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record CausalLink(
         /**
          * Identifier of the cause event (hyphenated UUID).
          */
-@JsonProperty(value = "from_event_id", required = true) UUID fromEventId,
+@JsonProperty(value = "from_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID fromEventId,
         /**
          * Identifier of the effect event (hyphenated UUID).
          */
-@JsonProperty(value = "to_event_id", required = true) UUID toEventId,
+@JsonProperty(value = "to_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID toEventId,
         /**
          * The nature of the link.
          */
-@JsonProperty(value = "relationship", required = true) CausalRelationship relationship,
+@JsonProperty(value = "relationship", required = true) @JsonSetter(nulls = Nulls.FAIL) CausalRelationship relationship,
         /**
          * Strength of the link. A plain float; no range is enforced.
          */
-@JsonProperty(value = "strength", required = true) double strength,
+@JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double strength,
         /**
          * Time between the two events, in milliseconds (signed 64-bit integer, may be negative).
          */
-@JsonProperty(value = "time_delta_ms", required = true) long timeDeltaMs
+@JsonProperty(value = "time_delta_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) long timeDeltaMs
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record EventEdge(
         /**
          * Identifier of the edge within its graph.
          */
-@JsonProperty(value = "edge_id", required = true) String edgeId,
+@JsonProperty(value = "edge_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String edgeId,
         /**
          * node_id of the node the edge starts from.
          */
-@JsonProperty(value = "from_node", required = true) String fromNode,
+@JsonProperty(value = "from_node", required = true) @JsonSetter(nulls = Nulls.FAIL) String fromNode,
         /**
          * node_id of the node the edge points to.
          */
-@JsonProperty(value = "to_node", required = true) String toNode,
+@JsonProperty(value = "to_node", required = true) @JsonSetter(nulls = Nulls.FAIL) String toNode,
         /**
          * What the edge means, e.g. that the source causes or precedes the target.
          */
-@JsonProperty(value = "relationship_type", required = true) EdgeRelationship relationshipType,
+@JsonProperty(value = "relationship_type", required = true) @JsonSetter(nulls = Nulls.FAIL) EdgeRelationship relationshipType,
         /**
          * Weight of the edge. A plain float; no range is enforced.
          */
-@JsonProperty(value = "weight", required = true) double weight,
+@JsonProperty(value = "weight", required = true) @JsonSetter(nulls = Nulls.FAIL) double weight,
         /**
          * Free-form string properties of the edge. Required (no default) but may be empty.
          */
-@JsonProperty(value = "properties", required = true) Map<String, String> properties
+@JsonProperty(value = "properties", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> properties
 ) {
 }

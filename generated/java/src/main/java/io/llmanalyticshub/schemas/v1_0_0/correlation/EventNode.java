@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record EventNode(
         /**
          * Identifier of the node within its graph; EventEdge.from_node and to_node use it.
          */
-@JsonProperty(value = "node_id", required = true) String nodeId,
+@JsonProperty(value = "node_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String nodeId,
         /**
          * Identifier of the event the node stands for (hyphenated UUID).
          */
-@JsonProperty(value = "event_id", required = true) UUID eventId,
+@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
         /**
          * The module that emitted the event.
          */
-@JsonProperty(value = "source_module", required = true) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
+@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
         /**
          * Coarse classification of the event.
          */
-@JsonProperty(value = "event_type", required = true) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
+@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
         /**
          * When the event occurred. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * Free-form string attributes of the node, such as model id or provider. Required (no default) but may be empty.
          */
-@JsonProperty(value = "attributes", required = true) Map<String, String> attributes
+@JsonProperty(value = "attributes", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> attributes
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record ImpactAssessment(
         /**
          * Overall level of impact.
          */
-@JsonProperty(value = "severity", required = true) ImpactSeverity severity,
+@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) ImpactSeverity severity,
         /**
          * The modules affected, as kebab-case names. Required; may be empty.
          */
-@JsonProperty(value = "affected_modules", required = true) List<io.llmanalyticshub.schemas.v1_0_0.events.SourceModule> affectedModules,
+@JsonProperty(value = "affected_modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<io.llmanalyticshub.schemas.v1_0_0.events.SourceModule> affectedModules,
         /**
          * Performance breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "performance_impact", required = false) Optional<PerformanceImpact> performanceImpact,
+@JsonProperty(value = "performance_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<PerformanceImpact> performanceImpact,
         /**
          * Cost breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "cost_impact", required = false) Optional<CostImpact> costImpact,
+@JsonProperty(value = "cost_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<CostImpact> costImpact,
         /**
          * Security breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "security_impact", required = false) Optional<SecurityImpact> securityImpact,
+@JsonProperty(value = "security_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<SecurityImpact> securityImpact,
         /**
          * Business breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "business_impact", required = false) Optional<BusinessImpact> businessImpact
+@JsonProperty(value = "business_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BusinessImpact> businessImpact
 ) {
 }

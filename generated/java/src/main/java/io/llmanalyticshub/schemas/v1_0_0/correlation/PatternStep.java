@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record PatternStep(
         /**
          * Position of this step within the pattern (unsigned 32-bit integer).
          */
-@JsonProperty(value = "step_number", required = true) long stepNumber,
+@JsonProperty(value = "step_number", required = true) @JsonSetter(nulls = Nulls.FAIL) long stepNumber,
         /**
          * The module expected to emit the event for this step.
          */
-@JsonProperty(value = "module", required = true) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule module,
+@JsonProperty(value = "module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule module,
         /**
          * The event type expected at this step.
          */
-@JsonProperty(value = "event_type", required = true) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
+@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
         /**
          * Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
          */
-@JsonProperty(value = "time_offset_ms", required = false) Optional<Long> timeOffsetMs,
+@JsonProperty(value = "time_offset_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> timeOffsetMs,
         /**
          * Conditions the event must satisfy to match this step, as string keys and string values. Required (no default) but may be empty.
          */
-@JsonProperty(value = "conditions", required = true) Map<String, String> conditions
+@JsonProperty(value = "conditions", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> conditions
 ) {
 }

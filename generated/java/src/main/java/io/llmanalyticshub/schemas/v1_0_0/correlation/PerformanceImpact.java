@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record PerformanceImpact(
         /**
          * Increase in latency, in percent (50.0 means 50 %). A plain float; no range is enforced, so values above 100 are valid.
          */
-@JsonProperty(value = "latency_increase_percent", required = true) double latencyIncreasePercent,
+@JsonProperty(value = "latency_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double latencyIncreasePercent,
         /**
          * Decrease in throughput, in percent. A plain float; no range is enforced.
          */
-@JsonProperty(value = "throughput_decrease_percent", required = true) double throughputDecreasePercent,
+@JsonProperty(value = "throughput_decrease_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double throughputDecreasePercent,
         /**
          * Increase in the error rate, in percent. A plain float; no range is enforced.
          */
-@JsonProperty(value = "error_rate_increase_percent", required = true) double errorRateIncreasePercent,
+@JsonProperty(value = "error_rate_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double errorRateIncreasePercent,
         /**
          * Number of requests affected (unsigned 64-bit integer).
          */
-@JsonProperty(value = "affected_requests", required = true) BigInteger affectedRequests
+@JsonProperty(value = "affected_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger affectedRequests
 ) {
 }

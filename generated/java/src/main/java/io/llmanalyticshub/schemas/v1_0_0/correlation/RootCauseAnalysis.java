@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record RootCauseAnalysis(
         /**
          * Identifier of the event judged to be the root cause (hyphenated UUID).
          */
-@JsonProperty(value = "root_event_id", required = true) UUID rootEventId,
+@JsonProperty(value = "root_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID rootEventId,
         /**
          * Confidence in this analysis. A plain float; no range is enforced.
          */
-@JsonProperty(value = "confidence", required = true) double confidence,
+@JsonProperty(value = "confidence", required = true) @JsonSetter(nulls = Nulls.FAIL) double confidence,
         /**
          * Directed cause/effect links leading from the root event to its effects.
          */
-@JsonProperty(value = "causal_chain", required = true) List<CausalLink> causalChain,
+@JsonProperty(value = "causal_chain", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CausalLink> causalChain,
         /**
          * Free-text descriptions of factors that contributed to the incident.
          */
-@JsonProperty(value = "contributing_factors", required = true) List<String> contributingFactors,
+@JsonProperty(value = "contributing_factors", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> contributingFactors,
         /**
          * Free-text suggestions for remediation or prevention.
          */
-@JsonProperty(value = "recommendations", required = true) List<String> recommendations
+@JsonProperty(value = "recommendations", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> recommendations
 ) {
 }

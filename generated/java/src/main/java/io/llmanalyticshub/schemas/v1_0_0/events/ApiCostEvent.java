@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record ApiCostEvent(
         /**
          * API provider, as a free-form string (e.g. "openai", "anthropic").
          */
-@JsonProperty(value = "provider", required = true) String provider,
+@JsonProperty(value = "provider", required = true) @JsonSetter(nulls = Nulls.FAIL) String provider,
         /**
          * Billed API endpoint, e.g. "/v1/chat/completions".
          */
-@JsonProperty(value = "api_endpoint", required = true) String apiEndpoint,
+@JsonProperty(value = "api_endpoint", required = true) @JsonSetter(nulls = Nulls.FAIL) String apiEndpoint,
         /**
          * Number of requests billed in the period (u64).
          */
-@JsonProperty(value = "request_count", required = true) BigInteger requestCount,
+@JsonProperty(value = "request_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger requestCount,
         /**
          * Average price of one request, in US dollars like the total.
          */
-@JsonProperty(value = "cost_per_request", required = true) double costPerRequest,
+@JsonProperty(value = "cost_per_request", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerRequest,
         /**
          * Total charge for the period, in US dollars. Not checked against request_count and cost_per_request.
          */
-@JsonProperty(value = "total_cost_usd", required = true) double totalCostUsd,
+@JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalCostUsd,
         /**
          * Billing period the charges belong to, as a free-form string such as "2024-01".
          */
-@JsonProperty(value = "billing_period", required = true) String billingPeriod
+@JsonProperty(value = "billing_period", required = true) @JsonSetter(nulls = Nulls.FAIL) String billingPeriod
 ) implements CostPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,22 +40,22 @@ public record AuthEvent(
         /**
          * Identifier of the user or service account that performed the action.
          */
-@JsonProperty(value = "user_id", required = true) String userId,
+@JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
         /**
          * Kind of auth action.
          */
-@JsonProperty(value = "action", required = true) AuthAction action,
+@JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) AuthAction action,
         /**
          * Resource the action was aimed at.
          */
-@JsonProperty(value = "resource", required = true) String resource,
+@JsonProperty(value = "resource", required = true) @JsonSetter(nulls = Nulls.FAIL) String resource,
         /**
          * Whether the action succeeded.
          */
-@JsonProperty(value = "success", required = true) boolean success,
+@JsonProperty(value = "success", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean success,
         /**
          * Why the action failed. Written as null when there is no reason to report, e.g. on success (the member is always present on output).
          */
-@JsonProperty(value = "failure_reason", required = false) Optional<String> failureReason
+@JsonProperty(value = "failure_reason", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> failureReason
 ) implements SecurityPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record ComplianceFinding(
         /**
          * Identifier of the control, e.g. "CC6.1".
          */
-@JsonProperty(value = "control_id", required = true) String controlId,
+@JsonProperty(value = "control_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String controlId,
         /**
          * Result for the control.
          */
-@JsonProperty(value = "status", required = true) ComplianceStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ComplianceStatus status,
         /**
          * What was checked or found for this control (a data member, not a schema annotation).
          */
-@JsonProperty(value = "description", required = true) String description,
+@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
         /**
          * Reference to or summary of the supporting evidence. Written as null when there is none (the member is always present on output).
          */
-@JsonProperty(value = "evidence", required = false) Optional<String> evidence
+@JsonProperty(value = "evidence", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> evidence
 ) {
 }

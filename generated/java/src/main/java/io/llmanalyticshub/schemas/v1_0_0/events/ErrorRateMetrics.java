@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record ErrorRateMetrics(
         /**
          * Identifier of the measured model.
          */
-@JsonProperty(value = "model_id", required = true) String modelId,
+@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
         /**
          * Number of requests received during the window (u64).
          */
-@JsonProperty(value = "total_requests", required = true) BigInteger totalRequests,
+@JsonProperty(value = "total_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalRequests,
         /**
          * Number of those requests that failed (u64).
          */
-@JsonProperty(value = "failed_requests", required = true) BigInteger failedRequests,
+@JsonProperty(value = "failed_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger failedRequests,
         /**
          * Failed requests as a percentage of all requests (percent scale: 1.2 means 1.2 %). Neither bounded nor checked against the counts.
          */
-@JsonProperty(value = "error_rate_percent", required = true) double errorRatePercent,
+@JsonProperty(value = "error_rate_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double errorRatePercent,
         /**
          * Failed-request count per error category: free-form category names (e.g. "timeout") mapped to u64 counts. Required; may be &#123;&#125;.
          */
-@JsonProperty(value = "error_breakdown", required = true) Map<String, BigInteger> errorBreakdown,
+@JsonProperty(value = "error_breakdown", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, BigInteger> errorBreakdown,
         /**
          * Length of the measurement window, in seconds (u32).
          */
-@JsonProperty(value = "window_duration_seconds", required = true) long windowDurationSeconds
+@JsonProperty(value = "window_duration_seconds", required = true) @JsonSetter(nulls = Nulls.FAIL) long windowDurationSeconds
 ) implements TelemetryPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record LatencyMetrics(
         /**
          * Identifier of the model that served the request, e.g. "gpt-4o".
          */
-@JsonProperty(value = "model_id", required = true) String modelId,
+@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
         /**
          * Identifier of the measured request.
          */
-@JsonProperty(value = "request_id", required = true) String requestId,
+@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
         /**
          * End-to-end latency of the request, in milliseconds.
          */
-@JsonProperty(value = "total_latency_ms", required = true) double totalLatencyMs,
+@JsonProperty(value = "total_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalLatencyMs,
         /**
          * Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "ttft_ms", required = false) Optional<Double> ttftMs,
+@JsonProperty(value = "ttft_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> ttftMs,
         /**
          * Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "tokens_per_second", required = false) Optional<Double> tokensPerSecond,
+@JsonProperty(value = "tokens_per_second", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> tokensPerSecond,
         /**
          * How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "breakdown", required = false) Optional<LatencyBreakdown> breakdown
+@JsonProperty(value = "breakdown", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<LatencyBreakdown> breakdown
 ) implements TelemetryPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,22 +40,22 @@ public record ModelPerformanceMetrics(
         /**
          * Identifier of the evaluated model.
          */
-@JsonProperty(value = "model_id", required = true) String modelId,
+@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
         /**
          * Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
          */
-@JsonProperty(value = "accuracy", required = false) Optional<Double> accuracy,
+@JsonProperty(value = "accuracy", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> accuracy,
         /**
          * Overall quality score, on the producer's own scale. Written as null when unknown (the member is always present on output).
          */
-@JsonProperty(value = "quality_score", required = false) Optional<Double> qualityScore,
+@JsonProperty(value = "quality_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> qualityScore,
         /**
          * User satisfaction score, e.g. an average rating. Written as null when unknown (the member is always present on output).
          */
-@JsonProperty(value = "user_satisfaction", required = false) Optional<Double> userSatisfaction,
+@JsonProperty(value = "user_satisfaction", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> userSatisfaction,
         /**
          * Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate"). Required; may be &#123;&#125;.
          */
-@JsonProperty(value = "custom_metrics", required = true) Map<String, Double> customMetrics
+@JsonProperty(value = "custom_metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, Double> customMetrics
 ) implements TelemetryPayload {
 }

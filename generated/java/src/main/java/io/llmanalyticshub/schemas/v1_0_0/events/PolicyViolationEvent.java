@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,34 +40,34 @@ public record PolicyViolationEvent(
         /**
          * Identifier of the violated policy.
          */
-@JsonProperty(value = "policy_id", required = true) String policyId,
+@JsonProperty(value = "policy_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyId,
         /**
          * Human-readable name of the policy.
          */
-@JsonProperty(value = "policy_name", required = true) String policyName,
+@JsonProperty(value = "policy_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyName,
         /**
          * Human-readable account of what was violated.
          */
-@JsonProperty(value = "violation_description", required = true) String violationDescription,
+@JsonProperty(value = "violation_description", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationDescription,
         /**
          * Identifiers of the policy rules that were broken. Required; may be empty.
          */
-@JsonProperty(value = "violated_rules", required = true) List<String> violatedRules,
+@JsonProperty(value = "violated_rules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> violatedRules,
         /**
          * Resource on which the violation occurred.
          */
-@JsonProperty(value = "resource_id", required = true) String resourceId,
+@JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
         /**
          * User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
          */
-@JsonProperty(value = "user_id", required = false) Optional<String> userId,
+@JsonProperty(value = "user_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> userId,
         /**
          * Severity of the violation on the policy scale low to critical (not the event-level Severity).
          */
-@JsonProperty(value = "severity", required = true) PolicyViolationSeverity severity,
+@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyViolationSeverity severity,
         /**
          * Whether the violation was remediated automatically.
          */
-@JsonProperty(value = "auto_remediated", required = true) boolean autoRemediated
+@JsonProperty(value = "auto_remediated", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean autoRemediated
 ) implements GovernancePayload {
 }

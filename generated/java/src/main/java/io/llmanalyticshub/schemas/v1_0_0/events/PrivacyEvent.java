@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,22 +40,22 @@ public record PrivacyEvent(
         /**
          * Category of personal data involved, as a free-form string (e.g. "email_address").
          */
-@JsonProperty(value = "data_type", required = true) String dataType,
+@JsonProperty(value = "data_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String dataType,
         /**
          * Kind of operation performed on the data.
          */
-@JsonProperty(value = "operation", required = true) PrivacyOperation operation,
+@JsonProperty(value = "operation", required = true) @JsonSetter(nulls = Nulls.FAIL) PrivacyOperation operation,
         /**
          * Whether the data subjects consented to this operation.
          */
-@JsonProperty(value = "user_consent", required = true) boolean userConsent,
+@JsonProperty(value = "user_consent", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean userConsent,
         /**
          * Identifiers of the affected data subjects. Required; may be empty.
          */
-@JsonProperty(value = "data_subjects", required = true) List<String> dataSubjects,
+@JsonProperty(value = "data_subjects", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> dataSubjects,
         /**
          * Stated purpose of the operation.
          */
-@JsonProperty(value = "purpose", required = true) String purpose
+@JsonProperty(value = "purpose", required = true) @JsonSetter(nulls = Nulls.FAIL) String purpose
 ) implements SecurityPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,22 +40,22 @@ public record ThroughputMetrics(
         /**
          * Identifier of the measured model.
          */
-@JsonProperty(value = "model_id", required = true) String modelId,
+@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
         /**
          * Average number of requests handled per second over the window.
          */
-@JsonProperty(value = "requests_per_second", required = true) double requestsPerSecond,
+@JsonProperty(value = "requests_per_second", required = true) @JsonSetter(nulls = Nulls.FAIL) double requestsPerSecond,
         /**
          * Average number of tokens processed per second over the window.
          */
-@JsonProperty(value = "tokens_per_second", required = true) double tokensPerSecond,
+@JsonProperty(value = "tokens_per_second", required = true) @JsonSetter(nulls = Nulls.FAIL) double tokensPerSecond,
         /**
          * Number of requests in flight at the same time during the window (u32).
          */
-@JsonProperty(value = "concurrent_requests", required = true) long concurrentRequests,
+@JsonProperty(value = "concurrent_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) long concurrentRequests,
         /**
          * Length of the measurement window, in seconds (u32).
          */
-@JsonProperty(value = "window_duration_seconds", required = true) long windowDurationSeconds
+@JsonProperty(value = "window_duration_seconds", required = true) @JsonSetter(nulls = Nulls.FAIL) long windowDurationSeconds
 ) implements TelemetryPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record AxisConfig(
         /**
          * Axis title shown on the chart.
          */
-@JsonProperty(value = "label", required = true) String label,
+@JsonProperty(value = "label", required = true) @JsonSetter(nulls = Nulls.FAIL) String label,
         /**
          * Axis scale as a free-form string, e.g. "linear", "log" or "time".
          */
-@JsonProperty(value = "scale", required = true) String scale,
+@JsonProperty(value = "scale", required = true) @JsonSetter(nulls = Nulls.FAIL) String scale,
         /**
          * Lower bound of the axis. Written as null when not set.
          */
-@JsonProperty(value = "min", required = false) Optional<Double> min,
+@JsonProperty(value = "min", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> min,
         /**
          * Upper bound of the axis. Written as null when not set.
          */
-@JsonProperty(value = "max", required = false) Optional<Double> max
+@JsonProperty(value = "max", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> max
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,15 +39,15 @@ public record DataSourceConfig(
         /**
          * Kind of store the query runs against.
          */
-@JsonProperty(value = "source_type", required = true) DataSourceType sourceType,
+@JsonProperty(value = "source_type", required = true) @JsonSetter(nulls = Nulls.FAIL) DataSourceType sourceType,
         /**
          * Query text; its language depends on the data source and is not fixed by the wire format.
          */
-@JsonProperty(value = "query", required = true) String query,
+@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
         /**
          * Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
          */
-@JsonProperty(value = "refresh_interval", required = false) Optional<Long> refreshInterval,
+@JsonProperty(value = "refresh_interval", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> refreshInterval,
         /**
          * Named string parameters for the query. Defaults to &#123;&#125; when absent; producers always write it.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,22 +40,22 @@ public record EndpointMetadata(
         /**
          * Address of the endpoint; a plain string (no URI format is asserted).
          */
-@JsonProperty(value = "url", required = true) String url,
+@JsonProperty(value = "url", required = true) @JsonSetter(nulls = Nulls.FAIL) String url,
         /**
          * HTTP method used to call the endpoint, e.g. "POST". Free string.
          */
-@JsonProperty(value = "method", required = true) String method,
+@JsonProperty(value = "method", required = true) @JsonSetter(nulls = Nulls.FAIL) String method,
         /**
          * Authentication scheme, e.g. "bearer_token", "api_key" or "oauth2". Free string.
          */
-@JsonProperty(value = "auth_type", required = true) String authType,
+@JsonProperty(value = "auth_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String authType,
         /**
          * Request and token limits of the endpoint. Written as null when not set.
          */
-@JsonProperty(value = "rate_limit", required = false) Optional<RateLimit> rateLimit,
+@JsonProperty(value = "rate_limit", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<RateLimit> rateLimit,
         /**
          * Service-level commitments of the endpoint. Written as null when there is no SLA.
          */
-@JsonProperty(value = "sla", required = false) Optional<SlaInfo> sla
+@JsonProperty(value = "sla", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<SlaInfo> sla
 ) implements AssetSpecificMetadata {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,27 +40,27 @@ public record ModelMetadata(
         /**
          * Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string.
          */
-@JsonProperty(value = "provider", required = true) String provider,
+@JsonProperty(value = "provider", required = true) @JsonSetter(nulls = Nulls.FAIL) String provider,
         /**
          * Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string.
          */
-@JsonProperty(value = "family", required = true) String family,
+@JsonProperty(value = "family", required = true) @JsonSetter(nulls = Nulls.FAIL) String family,
         /**
          * Parameter count as display text, e.g. "70B". Written as null when not disclosed.
          */
-@JsonProperty(value = "parameters", required = false) Optional<String> parameters,
+@JsonProperty(value = "parameters", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> parameters,
         /**
          * Maximum context length, in tokens. Written as null when unknown.
          */
-@JsonProperty(value = "context_window", required = false) Optional<Long> contextWindow,
+@JsonProperty(value = "context_window", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> contextWindow,
         /**
          * Free-form capability labels such as "chat", "function_calling" or "vision". Required; may be empty.
          */
-@JsonProperty(value = "capabilities", required = true) List<String> capabilities,
+@JsonProperty(value = "capabilities", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> capabilities,
         /**
          * Token pricing of the model. Written as null when unknown.
          */
-@JsonProperty(value = "cost_info", required = false) Optional<CostInfo> costInfo,
+@JsonProperty(value = "cost_info", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<CostInfo> costInfo,
         /**
          * Benchmark name to score, on whatever scale each benchmark uses; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
          */

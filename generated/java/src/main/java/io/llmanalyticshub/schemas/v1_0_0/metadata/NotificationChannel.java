@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record NotificationChannel(
         /**
          * Kind of channel, e.g. "slack", "pagerduty", "webhook" or "sms". Free string, not an enum.
          */
-@JsonProperty(value = "channel_type", required = true) String channelType,
+@JsonProperty(value = "channel_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String channelType,
         /**
          * Where to deliver, in the channel's own terms: a Slack channel, URL, routing key or phone number.
          */
-@JsonProperty(value = "destination", required = true) String destination,
+@JsonProperty(value = "destination", required = true) @JsonSetter(nulls = Nulls.FAIL) String destination,
         /**
          * Whether the channel currently receives notifications.
          */
-@JsonProperty(value = "enabled", required = true) boolean enabled,
+@JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled,
         /**
          * Event categories sent to this channel, as free-form strings (e.g. EventType values such as "alert"); not checked against any enum. Required; may be empty.
          */
-@JsonProperty(value = "event_types", required = true) List<String> eventTypes
+@JsonProperty(value = "event_types", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> eventTypes
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,15 +39,15 @@ public record NotificationPreferences(
         /**
          * Whether notifications are sent by email.
          */
-@JsonProperty(value = "email_enabled", required = true) boolean emailEnabled,
+@JsonProperty(value = "email_enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean emailEnabled,
         /**
          * Whether notifications are shown in the application.
          */
-@JsonProperty(value = "in_app_enabled", required = true) boolean inAppEnabled,
+@JsonProperty(value = "in_app_enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean inAppEnabled,
         /**
          * Further delivery channels such as Slack, PagerDuty or webhooks. Required; may be empty.
          */
-@JsonProperty(value = "channels", required = true) List<NotificationChannel> channels,
+@JsonProperty(value = "channels", required = true) @JsonSetter(nulls = Nulls.FAIL) List<NotificationChannel> channels,
         /**
          * Metric name to the value at which the user wants to be alerted; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record OwnerInfo(
         /**
          * Stable identifier of the owning user.
          */
-@JsonProperty(value = "user_id", required = true) String userId,
+@JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
         /**
          * Login or display name of the owning user.
          */
-@JsonProperty(value = "username", required = true) String username,
+@JsonProperty(value = "username", required = true) @JsonSetter(nulls = Nulls.FAIL) String username,
         /**
          * Contact email of the owner, a plain string (no email format is asserted). Written as null when unknown.
          */
-@JsonProperty(value = "email", required = false) Optional<String> email,
+@JsonProperty(value = "email", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> email,
         /**
          * Team the owner belongs to. Written as null when unknown.
          */
-@JsonProperty(value = "team", required = false) Optional<String> team,
+@JsonProperty(value = "team", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> team,
         /**
          * Department or organisational unit of the owner. Written as null when unknown.
          */
-@JsonProperty(value = "department", required = false) Optional<String> department
+@JsonProperty(value = "department", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> department
 ) {
 }

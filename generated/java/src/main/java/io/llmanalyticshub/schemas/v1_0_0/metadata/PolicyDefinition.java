@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,51 +39,51 @@ public record PolicyDefinition(
         /**
          * Identifier of the policy. Free string.
          */
-@JsonProperty(value = "policy_id", required = true) String policyId,
+@JsonProperty(value = "policy_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyId,
         /**
          * Human-readable policy name.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * What the policy is for. Required, but may be an empty string.
          */
-@JsonProperty(value = "description", required = true) String description,
+@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
         /**
          * Version label of this policy definition, e.g. "1.2.0". Free string.
          */
-@JsonProperty(value = "version", required = true) String version,
+@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
         /**
          * Area the policy governs.
          */
-@JsonProperty(value = "policy_type", required = true) PolicyType policyType,
+@JsonProperty(value = "policy_type", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyType policyType,
         /**
          * Condition/action rules of the policy. Required; may be empty.
          */
-@JsonProperty(value = "rules", required = true) List<PolicyRule> rules,
+@JsonProperty(value = "rules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<PolicyRule> rules,
         /**
          * Whether rule actions are applied, only monitored, or switched off.
          */
-@JsonProperty(value = "enforcement", required = true) EnforcementMode enforcement,
+@JsonProperty(value = "enforcement", required = true) @JsonSetter(nulls = Nulls.FAIL) EnforcementMode enforcement,
         /**
          * What the policy applies to, and what is exempt.
          */
-@JsonProperty(value = "scope", required = true) PolicyScope scope,
+@JsonProperty(value = "scope", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyScope scope,
         /**
          * User (and optionally team and department) responsible for the policy.
          */
-@JsonProperty(value = "owner", required = true) OwnerInfo owner,
+@JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
         /**
          * When the policy was created. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "created_at", required = true) Timestamp createdAt,
+@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
         /**
          * When the policy was last changed. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "updated_at", required = true) Timestamp updatedAt,
+@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt,
         /**
          * Lifecycle state of the policy definition.
          */
-@JsonProperty(value = "status", required = true) PolicyStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyStatus status,
         /**
          * Free-form string annotations, e.g. the regulation the policy implements. Defaults to &#123;&#125; when absent; producers always write it.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,11 +39,11 @@ public record PolicyScope(
         /**
          * Granularity of the targets.
          */
-@JsonProperty(value = "scope_type", required = true) ScopeType scopeType,
+@JsonProperty(value = "scope_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ScopeType scopeType,
         /**
          * Identifiers of the organisations, teams, projects, users or resources the policy covers. Required; may be empty.
          */
-@JsonProperty(value = "targets", required = true) List<String> targets,
+@JsonProperty(value = "targets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> targets,
         /**
          * Identifiers exempt from the policy. Defaults to [] when absent; producers always write it.
          */

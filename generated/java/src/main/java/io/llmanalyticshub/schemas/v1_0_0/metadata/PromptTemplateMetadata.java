@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,19 +40,19 @@ public record PromptTemplateMetadata(
         /**
          * Template text containing placeholders for the declared variables; the placeholder syntax is not fixed by the wire format.
          */
-@JsonProperty(value = "template", required = true) String template,
+@JsonProperty(value = "template", required = true) @JsonSetter(nulls = Nulls.FAIL) String template,
         /**
          * Placeholders the template expects. Required; may be empty.
          */
-@JsonProperty(value = "variables", required = true) List<TemplateVariable> variables,
+@JsonProperty(value = "variables", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TemplateVariable> variables,
         /**
          * Free-form category of the template, e.g. "summarization" or "classification".
          */
-@JsonProperty(value = "category", required = true) String category,
+@JsonProperty(value = "category", required = true) @JsonSetter(nulls = Nulls.FAIL) String category,
         /**
          * Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null when unspecified.
          */
-@JsonProperty(value = "output_format", required = false) Optional<String> outputFormat,
+@JsonProperty(value = "output_format", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> outputFormat,
         /**
          * Sample variable values with the output they should produce. Defaults to [] when absent; producers always write it.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record SchemaField(
         /**
          * Column name.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Data type of the column as a free-form string, e.g. "string", "integer" or "timestamp"; no type vocabulary is enforced.
          */
-@JsonProperty(value = "field_type", required = true) String fieldType,
+@JsonProperty(value = "field_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String fieldType,
         /**
          * Whether every record must have a value in this column.
          */
-@JsonProperty(value = "required", required = true) boolean required,
+@JsonProperty(value = "required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean required,
         /**
          * What the column holds. Written as null when not documented.
          */
-@JsonProperty(value = "description", required = false) Optional<String> description
+@JsonProperty(value = "description", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> description
 ) {
 }

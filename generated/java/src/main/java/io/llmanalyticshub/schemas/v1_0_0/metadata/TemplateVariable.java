@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record TemplateVariable(
         /**
          * Placeholder name as it appears in the template text.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * What value the placeholder expects. Required, but may be an empty string.
          */
-@JsonProperty(value = "description", required = true) String description,
+@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
         /**
          * Whether a caller must supply a value when rendering the template.
          */
-@JsonProperty(value = "required", required = true) boolean required,
+@JsonProperty(value = "required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean required,
         /**
          * Value used when the caller supplies none. Written as null when there is no default.
          */
-@JsonProperty(value = "default_value", required = false) Optional<String> defaultValue
+@JsonProperty(value = "default_value", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> defaultValue
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,15 +39,15 @@ public record UserPreferences(
         /**
          * User the preferences belong to.
          */
-@JsonProperty(value = "user_id", required = true) String userId,
+@JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
         /**
          * How the UI presents data to the user.
          */
-@JsonProperty(value = "display", required = true) DisplayPreferences display,
+@JsonProperty(value = "display", required = true) @JsonSetter(nulls = Nulls.FAIL) DisplayPreferences display,
         /**
          * How and when the user is notified.
          */
-@JsonProperty(value = "notifications", required = true) NotificationPreferences notifications,
+@JsonProperty(value = "notifications", required = true) @JsonSetter(nulls = Nulls.FAIL) NotificationPreferences notifications,
         /**
          * Filter name to value applied by default. Defaults to &#123;&#125; when absent; producers always write it.
          */
@@ -59,6 +63,6 @@ public record UserPreferences(
         /**
          * When the preferences were last changed. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "updated_at", required = true) Timestamp updatedAt
+@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,27 +39,27 @@ public record Widget(
         /**
          * Identifier of the widget. Free string.
          */
-@JsonProperty(value = "widget_id", required = true) String widgetId,
+@JsonProperty(value = "widget_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String widgetId,
         /**
          * Title shown on the panel.
          */
-@JsonProperty(value = "title", required = true) String title,
+@JsonProperty(value = "title", required = true) @JsonSetter(nulls = Nulls.FAIL) String title,
         /**
          * Visualisation kind: a built-in snake_case string, or &#123;"custom": "&lt;kind&gt;"&#125; for any other kind.
          */
-@JsonProperty(value = "widget_type", required = true) WidgetType widgetType,
+@JsonProperty(value = "widget_type", required = true) @JsonSetter(nulls = Nulls.FAIL) WidgetType widgetType,
         /**
          * Placement and size of the widget, in layout units.
          */
-@JsonProperty(value = "position", required = true) WidgetPosition position,
+@JsonProperty(value = "position", required = true) @JsonSetter(nulls = Nulls.FAIL) WidgetPosition position,
         /**
          * Query that supplies the widget's data.
          */
-@JsonProperty(value = "data_source", required = true) DataSourceConfig dataSource,
+@JsonProperty(value = "data_source", required = true) @JsonSetter(nulls = Nulls.FAIL) DataSourceConfig dataSource,
         /**
          * How the data is rendered.
          */
-@JsonProperty(value = "visualization", required = true) VisualizationConfig visualization,
+@JsonProperty(value = "visualization", required = true) @JsonSetter(nulls = Nulls.FAIL) VisualizationConfig visualization,
         /**
          * Widget-specific settings; values may be any JSON value. Defaults to &#123;&#125; when absent; producers always write it.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,23 +39,23 @@ public record AggregatedMetric(
         /**
          * Name of the aggregated metric.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Fixed window size of the aggregate, written as its snake_case name such as "five_minutes".
          */
-@JsonProperty(value = "window", required = true) TimeWindow window,
+@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow window,
         /**
          * Start of the aggregation window (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "window_start", required = true) Timestamp windowStart,
+@JsonProperty(value = "window_start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp windowStart,
         /**
          * End of the aggregation window (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "window_end", required = true) Timestamp windowEnd,
+@JsonProperty(value = "window_end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp windowEnd,
         /**
          * The aggregated values; their shape selects the MetricValues variant.
          */
-@JsonProperty(value = "values", required = true) MetricValues values,
+@JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) MetricValues values,
         /**
          * Free-form string labels of the aggregate. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record ComponentMetric(
         /**
          * Name of the input, as referred to by the composite's formula.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Module the input comes from, conventionally a kebab-case module name such as "llm-observatory"; a free string, not the SourceModule enum.
          */
-@JsonProperty(value = "source_module", required = true) String sourceModule,
+@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceModule,
         /**
          * Value of the input.
          */
-@JsonProperty(value = "value", required = true) double value,
+@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
         /**
          * Weight of this input in a weighted formula. Written as null when unset.
          */
-@JsonProperty(value = "weight", required = false) Optional<Double> weight
+@JsonProperty(value = "weight", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> weight
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,38 +39,38 @@ public record CompositeMetric(
         /**
          * Identifier of the composite metric; a free string, not necessarily a UUID.
          */
-@JsonProperty(value = "metric_id", required = true) String metricId,
+@JsonProperty(value = "metric_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String metricId,
         /**
          * Human-readable name of the composite metric.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Explanation of what the composite metric measures.
          */
-@JsonProperty(value = "description", required = true) String description,
+@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
         /**
          * Names of the modules that supplied inputs, conventionally kebab-case module names such as "llm-cost-ops"; any string is accepted.
          */
-@JsonProperty(value = "source_modules", required = true) List<String> sourceModules,
+@JsonProperty(value = "source_modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> sourceModules,
         /**
          * The inputs the value is computed from.
          */
-@JsonProperty(value = "components", required = true) List<ComponentMetric> components,
+@JsonProperty(value = "components", required = true) @JsonSetter(nulls = Nulls.FAIL) List<ComponentMetric> components,
         /**
          * The computed value of the composite metric.
          */
-@JsonProperty(value = "value", required = true) double value,
+@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
         /**
          * How the components are combined, as free text (for example an expression over the component names).
          */
-@JsonProperty(value = "formula", required = true) String formula,
+@JsonProperty(value = "formula", required = true) @JsonSetter(nulls = Nulls.FAIL) String formula,
         /**
          * Fixed window that the composite covers.
          */
-@JsonProperty(value = "window", required = true) TimeWindow window,
+@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow window,
         /**
          * When the value was computed (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,15 +39,15 @@ public record MetricQuery(
         /**
          * Name of the metric to read, e.g. "llm_request_latency_ms".
          */
-@JsonProperty(value = "metric_name", required = true) String metricName,
+@JsonProperty(value = "metric_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String metricName,
         /**
          * Time interval to read.
          */
-@JsonProperty(value = "time_range", required = true) TimeRange timeRange,
+@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
         /**
          * Fixed window to aggregate the data to, as a metrics.TimeWindow name. Written as null when not set.
          */
-@JsonProperty(value = "window", required = false) Optional<TimeWindow> window,
+@JsonProperty(value = "window", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<TimeWindow> window,
         /**
          * Tag values the data must match, keyed by tag name. Defaults to &#123;&#125; when absent; always written.
          */

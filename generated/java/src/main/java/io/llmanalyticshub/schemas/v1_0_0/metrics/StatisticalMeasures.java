@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,38 +39,38 @@ public record StatisticalMeasures(
         /**
          * Arithmetic mean of the observations.
          */
-@JsonProperty(value = "avg", required = true) double avg,
+@JsonProperty(value = "avg", required = true) @JsonSetter(nulls = Nulls.FAIL) double avg,
         /**
          * Smallest observed value.
          */
-@JsonProperty(value = "min", required = true) double min,
+@JsonProperty(value = "min", required = true) @JsonSetter(nulls = Nulls.FAIL) double min,
         /**
          * Largest observed value.
          */
-@JsonProperty(value = "max", required = true) double max,
+@JsonProperty(value = "max", required = true) @JsonSetter(nulls = Nulls.FAIL) double max,
         /**
          * 50th percentile (median) of the observations.
          */
-@JsonProperty(value = "p50", required = true) double p50,
+@JsonProperty(value = "p50", required = true) @JsonSetter(nulls = Nulls.FAIL) double p50,
         /**
          * 95th percentile of the observations.
          */
-@JsonProperty(value = "p95", required = true) double p95,
+@JsonProperty(value = "p95", required = true) @JsonSetter(nulls = Nulls.FAIL) double p95,
         /**
          * 99th percentile of the observations.
          */
-@JsonProperty(value = "p99", required = true) double p99,
+@JsonProperty(value = "p99", required = true) @JsonSetter(nulls = Nulls.FAIL) double p99,
         /**
          * Standard deviation of the observations. Omitted when not computed (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "stddev", required = false) Optional<Double> stddev,
+@JsonProperty(value = "stddev", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> stddev,
         /**
          * Number of observations summarised, as an unsigned 64-bit integer.
          */
-@JsonProperty(value = "count", required = true) BigInteger count,
+@JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count,
         /**
          * Sum of all observed values.
          */
-@JsonProperty(value = "sum", required = true) double sum
+@JsonProperty(value = "sum", required = true) @JsonSetter(nulls = Nulls.FAIL) double sum
 ) {
 }

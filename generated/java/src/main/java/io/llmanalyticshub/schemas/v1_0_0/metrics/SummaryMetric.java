@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,15 +40,15 @@ public record SummaryMetric(
         /**
          * Name of the summary, e.g. "llm_time_to_first_token_ms".
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Summary statistics over all observations of the sample.
          */
-@JsonProperty(value = "stats", required = true) StatisticalMeasures stats,
+@JsonProperty(value = "stats", required = true) @JsonSetter(nulls = Nulls.FAIL) StatisticalMeasures stats,
         /**
          * Additional percentile values keyed by a free-form label such as "p75" or "p999"; each value is a number. Omitted when not computed (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "percentiles", required = false) Optional<Map<String, Double>> percentiles,
+@JsonProperty(value = "percentiles", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, Double>> percentiles,
         /**
          * Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
          */
@@ -52,6 +56,6 @@ public record SummaryMetric(
         /**
          * When the sample was taken (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) implements MetricType {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -31,18 +35,33 @@ import java.util.UUID;
  */
 @JsonDeserialize(using = AggregationFunction.Decoder.class)
 public sealed interface AggregationFunction {
+    /** The wire form: a string for a {@link Unit}, a one-member object for a data variant. */
+    @JsonValue
+    Object toJson();
+
     /** The plain string values. */
     @JsonDeserialize(using = JsonDeserializer.None.class)
     enum Unit implements AggregationFunction {
-        @JsonProperty("mean") MEAN,
-        @JsonProperty("sum") SUM,
-        @JsonProperty("min") MIN,
-        @JsonProperty("max") MAX,
-        @JsonProperty("count") COUNT,
-        @JsonProperty("first") FIRST,
-        @JsonProperty("last") LAST,
-        @JsonProperty("stddev") STDDEV,
-        @JsonProperty("median") MEDIAN;
+        @JsonProperty("mean") MEAN("mean"),
+        @JsonProperty("sum") SUM("sum"),
+        @JsonProperty("min") MIN("min"),
+        @JsonProperty("max") MAX("max"),
+        @JsonProperty("count") COUNT("count"),
+        @JsonProperty("first") FIRST("first"),
+        @JsonProperty("last") LAST("last"),
+        @JsonProperty("stddev") STDDEV("stddev"),
+        @JsonProperty("median") MEDIAN("median");
+
+        private final String wire;
+
+        Unit(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public Object toJson() {
+            return wire;
+        }
     }
 
     /**
@@ -53,8 +72,8 @@ public sealed interface AggregationFunction {
         /** The wire form: an object with the one member {@value #KEY}. */
         public static final String KEY = "percentile";
 
-        @JsonValue
-        Map<String, Integer> toJson() {
+        @Override
+        public Object toJson() {
             return java.util.Collections.singletonMap(KEY, value);
         }
     }

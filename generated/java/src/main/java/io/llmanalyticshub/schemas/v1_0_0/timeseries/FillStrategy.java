@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -31,13 +35,28 @@ import java.util.UUID;
  */
 @JsonDeserialize(using = FillStrategy.Decoder.class)
 public sealed interface FillStrategy {
+    /** The wire form: a string for a {@link Unit}, a one-member object for a data variant. */
+    @JsonValue
+    Object toJson();
+
     /** The plain string values. */
     @JsonDeserialize(using = JsonDeserializer.None.class)
     enum Unit implements FillStrategy {
-        @JsonProperty("null") NULL,
-        @JsonProperty("previous") PREVIOUS,
-        @JsonProperty("linear") LINEAR,
-        @JsonProperty("zero") ZERO;
+        @JsonProperty("null") NULL("null"),
+        @JsonProperty("previous") PREVIOUS("previous"),
+        @JsonProperty("linear") LINEAR("linear"),
+        @JsonProperty("zero") ZERO("zero");
+
+        private final String wire;
+
+        Unit(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public Object toJson() {
+            return wire;
+        }
     }
 
     /**
@@ -48,8 +67,8 @@ public sealed interface FillStrategy {
         /** The wire form: an object with the one member {@value #KEY}. */
         public static final String KEY = "value";
 
-        @JsonValue
-        Map<String, Long> toJson() {
+        @Override
+        public Object toJson() {
             return java.util.Collections.singletonMap(KEY, value);
         }
     }

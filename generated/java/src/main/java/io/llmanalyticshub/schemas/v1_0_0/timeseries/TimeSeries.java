@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,10 +39,10 @@ public record TimeSeries(
         /**
          * The tag values that identify this series, such as the group-by tags.
          */
-@JsonProperty(value = "tags", required = true) Map<String, String> tags,
+@JsonProperty(value = "tags", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> tags,
         /**
          * The points of the series.
          */
-@JsonProperty(value = "points", required = true) List<DataPoint> points
+@JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DataPoint> points
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record TimeSeriesBatch(
         /**
          * Identifier of the batch; a free string, not necessarily a UUID.
          */
-@JsonProperty(value = "batch_id", required = true) String batchId,
+@JsonProperty(value = "batch_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String batchId,
         /**
          * Name of the measurement the points belong to.
          */
-@JsonProperty(value = "measurement", required = true) String measurement,
+@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
         /**
          * The points of the batch.
          */
-@JsonProperty(value = "points", required = true) List<TimeSeriesPoint> points,
+@JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TimeSeriesPoint> points,
         /**
          * When the batch was assembled (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "created_at", required = true) Timestamp createdAt
+@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_0_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record TimeSeriesPoint(
         /**
          * Name of the measurement the point belongs to, e.g. "llm_requests".
          */
-@JsonProperty(value = "measurement", required = true) String measurement,
+@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
         /**
          * Time of the point (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * Indexed labels identifying the series of the point.
          */
-@JsonProperty(value = "tags", required = true) TagSet tags,
+@JsonProperty(value = "tags", required = true) @JsonSetter(nulls = Nulls.FAIL) TagSet tags,
         /**
          * The measured values; their shape decides the FieldSet variant.
          */
-@JsonProperty(value = "fields", required = true) FieldSet fields,
+@JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) FieldSet fields,
         /**
          * Additional free-form string annotations of the point. Omitted when unset (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "metadata", required = false) Optional<Map<String, String>> metadata
+@JsonProperty(value = "metadata", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, String>> metadata
 ) {
 }

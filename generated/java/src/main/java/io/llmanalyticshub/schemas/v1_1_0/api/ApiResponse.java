@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,7 +39,7 @@ public record ApiResponse(
         /**
          * Outcome of the call.
          */
-@JsonProperty(value = "status", required = true) ResponseStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseStatus status,
         /**
          * The reply's payload. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
          */
@@ -43,10 +47,10 @@ public record ApiResponse(
         /**
          * What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "error", required = false) Optional<ApiError> error,
+@JsonProperty(value = "error", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ApiError> error,
         /**
          * Facts about this reply, such as request id and API version.
          */
-@JsonProperty(value = "meta", required = true) ResponseMetadata meta
+@JsonProperty(value = "meta", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseMetadata meta
 ) {
 }

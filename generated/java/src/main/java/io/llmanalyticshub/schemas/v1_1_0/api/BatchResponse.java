@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record BatchResponse(
         /**
          * Identifier of the batch (hyphenated UUID).
          */
-@JsonProperty(value = "batch_id", required = true) UUID batchId,
+@JsonProperty(value = "batch_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID batchId,
         /**
          * Number of items submitted (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "total_items", required = true) BigInteger totalItems,
+@JsonProperty(value = "total_items", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalItems,
         /**
          * Number of items that succeeded (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "success_count", required = true) BigInteger successCount,
+@JsonProperty(value = "success_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger successCount,
         /**
          * Number of items that failed (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "failure_count", required = true) BigInteger failureCount,
+@JsonProperty(value = "failure_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger failureCount,
         /**
          * Outcome for each item; each entry's `data` holds any JSON value (the generic parameter T).
          */
-@JsonProperty(value = "results", required = true) List<BatchItemResult> results,
+@JsonProperty(value = "results", required = true) @JsonSetter(nulls = Nulls.FAIL) List<BatchItemResult> results,
         /**
          * Overall outcome of the batch.
          */
-@JsonProperty(value = "status", required = true) BatchStatus status
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) BatchStatus status
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record QueryMetrics(
         /**
          * Time spent executing the query, in milliseconds (unsigned 64-bit integer).
          */
-@JsonProperty(value = "execution_time_ms", required = true) BigInteger executionTimeMs,
+@JsonProperty(value = "execution_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger executionTimeMs,
         /**
          * Number of records read (unsigned 64-bit integer).
          */
-@JsonProperty(value = "records_scanned", required = true) BigInteger recordsScanned,
+@JsonProperty(value = "records_scanned", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordsScanned,
         /**
          * Number of records in the result (unsigned 64-bit integer).
          */
-@JsonProperty(value = "records_returned", required = true) BigInteger recordsReturned,
+@JsonProperty(value = "records_returned", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordsReturned,
         /**
          * Amount of data processed, in bytes (unsigned 64-bit integer).
          */
-@JsonProperty(value = "bytes_processed", required = true) BigInteger bytesProcessed,
+@JsonProperty(value = "bytes_processed", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger bytesProcessed,
         /**
          * Whether the result was served from a cache.
          */
-@JsonProperty(value = "from_cache", required = true) boolean fromCache,
+@JsonProperty(value = "from_cache", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean fromCache,
         /**
          * Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "cache_ttl", required = false) Optional<Long> cacheTtl
+@JsonProperty(value = "cache_ttl", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> cacheTtl
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,7 +39,7 @@ public record SeriesData(
         /**
          * Name of the series, typically the measured metric.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Tag keys and string values that identify the series, such as model_id or region. Defaults to &#123;&#125; when absent; the producer always writes it.
          */
@@ -43,6 +47,6 @@ public record SeriesData(
         /**
          * The series' data points. Required; may be empty.
          */
-@JsonProperty(value = "points", required = true) List<DataPoint> points
+@JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DataPoint> points
 ) {
 }

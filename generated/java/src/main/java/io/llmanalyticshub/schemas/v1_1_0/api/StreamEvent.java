@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,11 +39,11 @@ public record StreamEvent(
         /**
          * Identifier of this message (hyphenated UUID).
          */
-@JsonProperty(value = "event_id", required = true) UUID eventId,
+@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
         /**
          * Kind of message.
          */
-@JsonProperty(value = "event_type", required = true) StreamEventType eventType,
+@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) StreamEventType eventType,
         /**
          * The message payload. It holds any JSON value (the generic parameter T is unconstrained). The member is required and must always be present; JSON null is a legal value, e.g. for a heartbeat.
          */
@@ -47,10 +51,10 @@ public record StreamEvent(
         /**
          * Sequence number of the message within its stream (unsigned 64-bit integer).
          */
-@JsonProperty(value = "sequence", required = true) BigInteger sequence,
+@JsonProperty(value = "sequence", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger sequence,
         /**
          * When the message was sent. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.api;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record TimeSeriesQueryResult(
         /**
          * The query that was run, as text.
          */
-@JsonProperty(value = "query", required = true) String query,
+@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
         /**
          * The interval the query covered (api.TimeRange).
          */
-@JsonProperty(value = "time_range", required = true) TimeRange timeRange,
+@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
         /**
          * The resulting series. Required; may be empty.
          */
-@JsonProperty(value = "series", required = true) List<SeriesData> series,
+@JsonProperty(value = "series", required = true) @JsonSetter(nulls = Nulls.FAIL) List<SeriesData> series,
         /**
          * Execution statistics of the query.
          */
-@JsonProperty(value = "metrics", required = true) QueryMetrics metrics
+@JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,14 +39,14 @@ public record AlertThresholds(
         /**
          * Lowest correlation strength that raises an alert. A plain float; no range is enforced.
          */
-@JsonProperty(value = "min_correlation_strength", required = true) double minCorrelationStrength,
+@JsonProperty(value = "min_correlation_strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double minCorrelationStrength,
         /**
          * Lowest anomaly score that raises an alert. A plain float; no range is enforced.
          */
-@JsonProperty(value = "min_anomaly_score", required = true) double minAnomalyScore,
+@JsonProperty(value = "min_anomaly_score", required = true) @JsonSetter(nulls = Nulls.FAIL) double minAnomalyScore,
         /**
          * Impact level at or above which an alert is treated as critical. A plain float; no range is enforced.
          */
-@JsonProperty(value = "critical_impact_threshold", required = true) double criticalImpactThreshold
+@JsonProperty(value = "critical_impact_threshold", required = true) @JsonSetter(nulls = Nulls.FAIL) double criticalImpactThreshold
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record AnomalyCorrelation(
         /**
          * Unique identifier of this anomaly correlation, written as a bare UUID string.
          */
-@JsonProperty(value = "correlation_id", required = true) CorrelationId correlationId,
+@JsonProperty(value = "correlation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationId correlationId,
         /**
          * The anomalies grouped by this correlation.
          */
-@JsonProperty(value = "anomalies", required = true) List<AnomalyEvent> anomalies,
+@JsonProperty(value = "anomalies", required = true) @JsonSetter(nulls = Nulls.FAIL) List<AnomalyEvent> anomalies,
         /**
          * How strongly the anomalies are related. A plain float; no range is enforced.
          */
-@JsonProperty(value = "strength", required = true) double strength,
+@JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double strength,
         /**
          * Root-cause analysis of the anomalies. Omitted when no analysis is available (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "root_cause", required = false) Optional<RootCauseAnalysis> rootCause,
+@JsonProperty(value = "root_cause", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<RootCauseAnalysis> rootCause,
         /**
          * Assessed impact of the anomalies.
          */
-@JsonProperty(value = "impact", required = true) ImpactAssessment impact,
+@JsonProperty(value = "impact", required = true) @JsonSetter(nulls = Nulls.FAIL) ImpactAssessment impact,
         /**
          * When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "detected_at", required = true) Timestamp detectedAt
+@JsonProperty(value = "detected_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp detectedAt
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,31 +39,31 @@ public record CorrelatedEvent(
         /**
          * Identifier of the original event (hyphenated UUID).
          */
-@JsonProperty(value = "event_id", required = true) UUID eventId,
+@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
         /**
          * The module that emitted the original event, as its kebab-case name (e.g. "llm-cost-ops").
          */
-@JsonProperty(value = "source_module", required = true) io.llmanalyticshub.schemas.v1_1_0.events.SourceModule sourceModule,
+@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.SourceModule sourceModule,
         /**
          * Coarse classification of the original event.
          */
-@JsonProperty(value = "event_type", required = true) io.llmanalyticshub.schemas.v1_1_0.events.EventType eventType,
+@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.EventType eventType,
         /**
          * Severity of the original event, as a lowercase string.
          */
-@JsonProperty(value = "severity", required = true) io.llmanalyticshub.schemas.v1_1_0.events.Severity severity,
+@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.Severity severity,
         /**
          * When the original event occurred. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * The part this event plays in the correlation: root cause, contributor, effect or merely related.
          */
-@JsonProperty(value = "role", required = true) EventRole role,
+@JsonProperty(value = "role", required = true) @JsonSetter(nulls = Nulls.FAIL) EventRole role,
         /**
          * Short human-readable description of the event.
          */
-@JsonProperty(value = "summary", required = true) String summary,
+@JsonProperty(value = "summary", required = true) @JsonSetter(nulls = Nulls.FAIL) String summary,
         /**
          * Key numeric measurements of the event, keyed by metric name; every value is a float. Defaults to &#123;&#125; when absent; the producer always writes it.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record CorrelationConfig(
         /**
          * Whether correlations are detected automatically.
          */
-@JsonProperty(value = "auto_detect", required = true) boolean autoDetect,
+@JsonProperty(value = "auto_detect", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean autoDetect,
         /**
          * Known patterns to look for. Required; may be empty.
          */
-@JsonProperty(value = "patterns", required = true) List<CorrelationPattern> patterns,
+@JsonProperty(value = "patterns", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CorrelationPattern> patterns,
         /**
          * Time window within which events are correlated, in minutes (signed 64-bit integer).
          */
-@JsonProperty(value = "correlation_window_minutes", required = true) long correlationWindowMinutes,
+@JsonProperty(value = "correlation_window_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long correlationWindowMinutes,
         /**
          * Minimum number of events a correlation must contain (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "min_events", required = true) BigInteger minEvents,
+@JsonProperty(value = "min_events", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger minEvents,
         /**
          * Thresholds at which detected correlations raise alerts.
          */
-@JsonProperty(value = "alert_thresholds", required = true) AlertThresholds alertThresholds
+@JsonProperty(value = "alert_thresholds", required = true) @JsonSetter(nulls = Nulls.FAIL) AlertThresholds alertThresholds
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record CorrelationPattern(
         /**
          * Stable identifier of the pattern (a free string, not a UUID).
          */
-@JsonProperty(value = "pattern_id", required = true) String patternId,
+@JsonProperty(value = "pattern_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String patternId,
         /**
          * Human-readable name of the pattern.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Explanation of what the pattern captures. This is an ordinary data member that happens to be called description.
          */
-@JsonProperty(value = "description", required = true) String description,
+@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
         /**
          * The modules whose events take part in the pattern, as kebab-case names.
          */
-@JsonProperty(value = "modules", required = true) List<io.llmanalyticshub.schemas.v1_1_0.events.SourceModule> modules,
+@JsonProperty(value = "modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<io.llmanalyticshub.schemas.v1_1_0.events.SourceModule> modules,
         /**
          * The steps that make up the pattern, in order.
          */
-@JsonProperty(value = "sequence", required = true) List<PatternStep> sequence
+@JsonProperty(value = "sequence", required = true) @JsonSetter(nulls = Nulls.FAIL) List<PatternStep> sequence
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,11 +39,11 @@ public record CorrelationQuery(
         /**
          * Identifier of the event the search starts from (hyphenated UUID).
          */
-@JsonProperty(value = "seed_event_id", required = true) UUID seedEventId,
+@JsonProperty(value = "seed_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID seedEventId,
         /**
          * Size of the time window searched around the seed event, in minutes (signed 64-bit integer).
          */
-@JsonProperty(value = "time_window_minutes", required = true) long timeWindowMinutes,
+@JsonProperty(value = "time_window_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long timeWindowMinutes,
         /**
          * Minimum strength a correlation must have to be returned. Defaults to 0.7 when absent; no range is enforced.
          */

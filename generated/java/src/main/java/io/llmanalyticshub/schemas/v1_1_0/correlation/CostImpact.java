@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,14 +39,14 @@ public record CostImpact(
         /**
          * Extra spend caused by the incident, in US dollars.
          */
-@JsonProperty(value = "additional_cost_usd", required = true) double additionalCostUsd,
+@JsonProperty(value = "additional_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double additionalCostUsd,
         /**
          * Relative increase in cost, in percent. A plain float; no range is enforced, so values above 100 are valid.
          */
-@JsonProperty(value = "cost_increase_percent", required = true) double costIncreasePercent,
+@JsonProperty(value = "cost_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double costIncreasePercent,
         /**
          * Spend that produced no useful result, such as failed or retried requests, in US dollars.
          */
-@JsonProperty(value = "wasted_resources_usd", required = true) double wastedResourcesUsd
+@JsonProperty(value = "wasted_resources_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double wastedResourcesUsd
 ) {
 }

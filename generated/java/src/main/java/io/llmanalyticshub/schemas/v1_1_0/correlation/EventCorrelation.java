@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,35 +39,35 @@ public record EventCorrelation(
         /**
          * Unique identifier of this correlation, written as a bare UUID string.
          */
-@JsonProperty(value = "correlation_id", required = true) CorrelationId correlationId,
+@JsonProperty(value = "correlation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationId correlationId,
         /**
          * The kind of relationship that links the events.
          */
-@JsonProperty(value = "correlation_type", required = true) CorrelationType correlationType,
+@JsonProperty(value = "correlation_type", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationType correlationType,
         /**
          * The events taking part, each summarised together with the role it plays.
          */
-@JsonProperty(value = "events", required = true) List<CorrelatedEvent> events,
+@JsonProperty(value = "events", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CorrelatedEvent> events,
         /**
          * How strongly the events are related, as computed by the detector. A plain float; no range is enforced.
          */
-@JsonProperty(value = "strength", required = true) double strength,
+@JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double strength,
         /**
          * How confident the detector is in this correlation. A plain float; no range is enforced.
          */
-@JsonProperty(value = "confidence", required = true) double confidence,
+@JsonProperty(value = "confidence", required = true) @JsonSetter(nulls = Nulls.FAIL) double confidence,
         /**
          * The interval covered by the correlated events: a start/end object (correlation.TimeWindow), not one of the metrics.TimeWindow labels.
          */
-@JsonProperty(value = "time_window", required = true) TimeWindow timeWindow,
+@JsonProperty(value = "time_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow timeWindow,
         /**
          * The known multi-module pattern this correlation matched. Omitted when no pattern matched (the producer skips it); null is also accepted and means the same.
          */
-@JsonProperty(value = "pattern", required = false) Optional<CorrelationPattern> pattern,
+@JsonProperty(value = "pattern", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<CorrelationPattern> pattern,
         /**
          * When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
          */
-@JsonProperty(value = "detected_at", required = true) Timestamp detectedAt,
+@JsonProperty(value = "detected_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp detectedAt,
         /**
          * Free-form string annotations, such as the detector name. Defaults to &#123;&#125; when absent; the producer always writes it.
          */

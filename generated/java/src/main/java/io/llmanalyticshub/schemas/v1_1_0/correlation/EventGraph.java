@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record EventGraph(
         /**
          * Identifier of the graph (a free string, not a UUID).
          */
-@JsonProperty(value = "graph_id", required = true) String graphId,
+@JsonProperty(value = "graph_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String graphId,
         /**
          * Interval covered by the graph, as a start/end object (correlation.TimeWindow).
          */
-@JsonProperty(value = "time_range", required = true) TimeWindow timeRange,
+@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow timeRange,
         /**
          * The graph's nodes, one per event. Required; may be empty.
          */
-@JsonProperty(value = "nodes", required = true) List<EventNode> nodes,
+@JsonProperty(value = "nodes", required = true) @JsonSetter(nulls = Nulls.FAIL) List<EventNode> nodes,
         /**
          * The graph's directed edges. Required; may be empty.
          */
-@JsonProperty(value = "edges", required = true) List<EventEdge> edges,
+@JsonProperty(value = "edges", required = true) @JsonSetter(nulls = Nulls.FAIL) List<EventEdge> edges,
         /**
          * Size and shape statistics of the graph.
          */
-@JsonProperty(value = "metadata", required = true) GraphMetadata metadata
+@JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) GraphMetadata metadata
 ) {
 }

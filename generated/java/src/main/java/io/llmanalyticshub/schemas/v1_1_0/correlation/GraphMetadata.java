@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record GraphMetadata(
         /**
          * Number of nodes (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "node_count", required = true) BigInteger nodeCount,
+@JsonProperty(value = "node_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger nodeCount,
         /**
          * Number of edges (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "edge_count", required = true) BigInteger edgeCount,
+@JsonProperty(value = "edge_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger edgeCount,
         /**
          * Number of connected components (usize, specified as an unsigned 64-bit integer).
          */
-@JsonProperty(value = "connected_components", required = true) BigInteger connectedComponents,
+@JsonProperty(value = "connected_components", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger connectedComponents,
         /**
          * Average number of edges per node. A plain float.
          */
-@JsonProperty(value = "avg_degree", required = true) double avgDegree,
+@JsonProperty(value = "avg_degree", required = true) @JsonSetter(nulls = Nulls.FAIL) double avgDegree,
         /**
          * Ratio of existing edges to possible edges. A plain float; no range is enforced.
          */
-@JsonProperty(value = "density", required = true) double density
+@JsonProperty(value = "density", required = true) @JsonSetter(nulls = Nulls.FAIL) double density
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.correlation;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record SecurityImpact(
         /**
          * Number of threats detected (unsigned 64-bit integer).
          */
-@JsonProperty(value = "threats_detected", required = true) BigInteger threatsDetected,
+@JsonProperty(value = "threats_detected", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger threatsDetected,
         /**
          * Number of vulnerabilities exposed (unsigned 64-bit integer).
          */
-@JsonProperty(value = "vulnerabilities_exposed", required = true) BigInteger vulnerabilitiesExposed,
+@JsonProperty(value = "vulnerabilities_exposed", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger vulnerabilitiesExposed,
         /**
          * Whether data was put at risk.
          */
-@JsonProperty(value = "data_at_risk", required = true) boolean dataAtRisk,
+@JsonProperty(value = "data_at_risk", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean dataAtRisk,
         /**
          * Number of compliance violations, e.g. under GDPR or HIPAA (unsigned 64-bit integer).
          */
-@JsonProperty(value = "compliance_violations", required = true) BigInteger complianceViolations
+@JsonProperty(value = "compliance_violations", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger complianceViolations
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -39,23 +43,23 @@ public record AnalyticsEvent(
         /**
          * When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp,
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
         /**
          * Ecosystem component that emitted the event. No schema rule ties it to payload.payload_type.
          */
-@JsonProperty(value = "source_module", required = true) SourceModule sourceModule,
+@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) SourceModule sourceModule,
         /**
          * Coarse classification of the event chosen by the producer. It is independent of the payload variant: a cost payload may be classified as "alert" and a governance payload as "audit".
          */
-@JsonProperty(value = "event_type", required = true) EventType eventType,
+@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) EventType eventType,
         /**
          * UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "correlation_id", required = false) Optional<UUID> correlationId,
+@JsonProperty(value = "correlation_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<UUID> correlationId,
         /**
          * event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "parent_event_id", required = false) Optional<UUID> parentEventId,
+@JsonProperty(value = "parent_event_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<UUID> parentEventId,
         /**
          * Version of the event schema the document follows, as a free-form string; it selects the schema that validates the document. Defaults to "1.0.0" when absent. Producers always write it, and must write "1.1.0" (or later) to use members added in 1.1.0 such as trace_id: a document that declares 1.0.0 is validated by the 1.0.0 schema, which rejects them.
          */
@@ -63,11 +67,11 @@ public record AnalyticsEvent(
         /**
          * How serious the event is, from debug to critical.
          */
-@JsonProperty(value = "severity", required = true) Severity severity,
+@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) Severity severity,
         /**
          * Deployment environment the event comes from, as a free-form string such as "production" or "staging".
          */
-@JsonProperty(value = "environment", required = true) String environment,
+@JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
         /**
          * Free-form labels attached to the event, string keys to string values. Defaults to &#123;&#125; when absent; producers always write it, even when empty.
          */
@@ -83,6 +87,6 @@ public record AnalyticsEvent(
         /**
          * Module-specific content of the event: an object whose `payload_type` names the producing module and whose `data` holds that module's payload. Required; it is not merged into the envelope.
          */
-@JsonProperty(value = "payload", required = true) EventPayload payload
+@JsonProperty(value = "payload", required = true) @JsonSetter(nulls = Nulls.FAIL) EventPayload payload
 ) {
 }

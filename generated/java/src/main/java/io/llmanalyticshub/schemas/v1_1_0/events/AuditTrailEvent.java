@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,30 +40,30 @@ public record AuditTrailEvent(
         /**
          * Action performed, as a free-form string (e.g. "update", "delete").
          */
-@JsonProperty(value = "action", required = true) String action,
+@JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) String action,
         /**
          * Who performed the action: a user, service account or system process.
          */
-@JsonProperty(value = "actor", required = true) String actor,
+@JsonProperty(value = "actor", required = true) @JsonSetter(nulls = Nulls.FAIL) String actor,
         /**
          * Kind of resource acted on, as a free-form string (e.g. "policy").
          */
-@JsonProperty(value = "resource_type", required = true) String resourceType,
+@JsonProperty(value = "resource_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceType,
         /**
          * Identifier of the resource acted on.
          */
-@JsonProperty(value = "resource_id", required = true) String resourceId,
+@JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
         /**
          * What changed: free-form keys (typically field names) mapped to any JSON value, null included. Required; may be &#123;&#125;.
          */
-@JsonProperty(value = "changes", required = true) Map<String, JsonNode> changes,
+@JsonProperty(value = "changes", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, JsonNode> changes,
         /**
          * IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
          */
-@JsonProperty(value = "ip_address", required = false) Optional<String> ipAddress,
+@JsonProperty(value = "ip_address", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> ipAddress,
         /**
          * User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
          */
-@JsonProperty(value = "user_agent", required = false) Optional<String> userAgent
+@JsonProperty(value = "user_agent", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> userAgent
 ) implements GovernancePayload {
 }

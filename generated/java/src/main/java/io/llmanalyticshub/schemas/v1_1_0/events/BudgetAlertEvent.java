@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record BudgetAlertEvent(
         /**
          * Identifier of the budget.
          */
-@JsonProperty(value = "budget_id", required = true) String budgetId,
+@JsonProperty(value = "budget_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String budgetId,
         /**
          * Human-readable name of the budget.
          */
-@JsonProperty(value = "budget_name", required = true) String budgetName,
+@JsonProperty(value = "budget_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String budgetName,
         /**
          * Spending limit of the budget, in US dollars.
          */
-@JsonProperty(value = "budget_limit_usd", required = true) double budgetLimitUsd,
+@JsonProperty(value = "budget_limit_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double budgetLimitUsd,
         /**
          * Amount spent so far in the budget period, in US dollars.
          */
-@JsonProperty(value = "current_spend_usd", required = true) double currentSpendUsd,
+@JsonProperty(value = "current_spend_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double currentSpendUsd,
         /**
          * Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %).
          */
-@JsonProperty(value = "threshold_percent", required = true) double thresholdPercent,
+@JsonProperty(value = "threshold_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double thresholdPercent,
         /**
          * How far spending has gone: warning, critical or exceeded.
          */
-@JsonProperty(value = "alert_type", required = true) BudgetAlertType alertType
+@JsonProperty(value = "alert_type", required = true) @JsonSetter(nulls = Nulls.FAIL) BudgetAlertType alertType
 ) implements CostPayload {
 }

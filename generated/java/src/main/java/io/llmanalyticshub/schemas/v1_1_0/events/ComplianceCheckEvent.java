@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record ComplianceCheckEvent(
         /**
          * Identifier of this check run.
          */
-@JsonProperty(value = "check_id", required = true) String checkId,
+@JsonProperty(value = "check_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String checkId,
         /**
          * Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC 27001:2022").
          */
-@JsonProperty(value = "framework", required = true) String framework,
+@JsonProperty(value = "framework", required = true) @JsonSetter(nulls = Nulls.FAIL) String framework,
         /**
          * Identifiers of the controls that were evaluated. Required; may be empty.
          */
-@JsonProperty(value = "controls_checked", required = true) List<String> controlsChecked,
+@JsonProperty(value = "controls_checked", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> controlsChecked,
         /**
          * Whether the check passed overall; no schema rule derives it from the findings.
          */
-@JsonProperty(value = "passed", required = true) boolean passed,
+@JsonProperty(value = "passed", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean passed,
         /**
          * Per-control results. Required; may be empty.
          */
-@JsonProperty(value = "findings", required = true) List<ComplianceFinding> findings,
+@JsonProperty(value = "findings", required = true) @JsonSetter(nulls = Nulls.FAIL) List<ComplianceFinding> findings,
         /**
          * Overall compliance score on the producer's own scale; no range is enforced.
          */
-@JsonProperty(value = "score", required = true) double score
+@JsonProperty(value = "score", required = true) @JsonSetter(nulls = Nulls.FAIL) double score
 ) implements GovernancePayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record ComplianceViolationEvent(
         /**
          * Identifier of the violation.
          */
-@JsonProperty(value = "violation_id", required = true) String violationId,
+@JsonProperty(value = "violation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationId,
         /**
          * Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA").
          */
-@JsonProperty(value = "regulation", required = true) String regulation,
+@JsonProperty(value = "regulation", required = true) @JsonSetter(nulls = Nulls.FAIL) String regulation,
         /**
          * The specific requirement, article or clause that was breached.
          */
-@JsonProperty(value = "requirement", required = true) String requirement,
+@JsonProperty(value = "requirement", required = true) @JsonSetter(nulls = Nulls.FAIL) String requirement,
         /**
          * Human-readable account of what happened.
          */
-@JsonProperty(value = "violation_description", required = true) String violationDescription,
+@JsonProperty(value = "violation_description", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationDescription,
         /**
          * Categories of data involved, as free-form strings (e.g. "email_address"). Required; may be empty.
          */
-@JsonProperty(value = "affected_data_types", required = true) List<String> affectedDataTypes,
+@JsonProperty(value = "affected_data_types", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> affectedDataTypes,
         /**
          * Whether remediation work is required.
          */
-@JsonProperty(value = "remediation_required", required = true) boolean remediationRequired
+@JsonProperty(value = "remediation_required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean remediationRequired
 ) implements SecurityPayload {
 }

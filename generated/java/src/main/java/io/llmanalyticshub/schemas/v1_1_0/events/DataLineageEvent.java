@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record DataLineageEvent(
         /**
          * Identifier of the data asset this step concerns.
          */
-@JsonProperty(value = "data_asset_id", required = true) String dataAssetId,
+@JsonProperty(value = "data_asset_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String dataAssetId,
         /**
          * Kind of operation performed in this step.
          */
-@JsonProperty(value = "operation", required = true) DataOperation operation,
+@JsonProperty(value = "operation", required = true) @JsonSetter(nulls = Nulls.FAIL) DataOperation operation,
         /**
          * Where the data came from, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
          */
-@JsonProperty(value = "source", required = false) Optional<String> source,
+@JsonProperty(value = "source", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> source,
         /**
          * Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
          */
-@JsonProperty(value = "destination", required = false) Optional<String> destination,
+@JsonProperty(value = "destination", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> destination,
         /**
          * Description of the transformation applied. Written as null when none was applied (the member is always present on output).
          */
-@JsonProperty(value = "transformation", required = false) Optional<String> transformation,
+@JsonProperty(value = "transformation", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> transformation,
         /**
          * Identifiers of the assets along the lineage, in order. Required; may be empty.
          */
-@JsonProperty(value = "lineage_path", required = true) List<String> lineagePath
+@JsonProperty(value = "lineage_path", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> lineagePath
 ) implements GovernancePayload {
 }

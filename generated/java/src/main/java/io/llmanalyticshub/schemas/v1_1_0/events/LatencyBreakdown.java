@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record LatencyBreakdown(
         /**
          * Time the request waited in a queue before processing started, in milliseconds.
          */
-@JsonProperty(value = "queue_time_ms", required = true) double queueTimeMs,
+@JsonProperty(value = "queue_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double queueTimeMs,
         /**
          * Time the model spent producing the response, in milliseconds.
          */
-@JsonProperty(value = "processing_time_ms", required = true) double processingTimeMs,
+@JsonProperty(value = "processing_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double processingTimeMs,
         /**
          * Time spent on network transfer, in milliseconds.
          */
-@JsonProperty(value = "network_time_ms", required = true) double networkTimeMs,
+@JsonProperty(value = "network_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double networkTimeMs,
         /**
          * Remaining time not attributed to the other components, in milliseconds.
          */
-@JsonProperty(value = "other_ms", required = true) double otherMs
+@JsonProperty(value = "other_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double otherMs
 ) {
 }

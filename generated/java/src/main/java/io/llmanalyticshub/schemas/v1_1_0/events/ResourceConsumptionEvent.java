@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,26 +40,26 @@ public record ResourceConsumptionEvent(
         /**
          * Kind of resource: a known snake_case kind, or &#123;"other": "..."&#125; for any other kind.
          */
-@JsonProperty(value = "resource_type", required = true) ResourceType resourceType,
+@JsonProperty(value = "resource_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ResourceType resourceType,
         /**
          * Identifier of the consumed resource.
          */
-@JsonProperty(value = "resource_id", required = true) String resourceId,
+@JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
         /**
          * Amount consumed, in the unit given by `unit`.
          */
-@JsonProperty(value = "quantity", required = true) double quantity,
+@JsonProperty(value = "quantity", required = true) @JsonSetter(nulls = Nulls.FAIL) double quantity,
         /**
          * Unit of `quantity`, as a free-form string (e.g. "gpu_hours", "gb_month").
          */
-@JsonProperty(value = "unit", required = true) String unit,
+@JsonProperty(value = "unit", required = true) @JsonSetter(nulls = Nulls.FAIL) String unit,
         /**
          * Cost of the consumption, in US dollars.
          */
-@JsonProperty(value = "cost_usd", required = true) double costUsd,
+@JsonProperty(value = "cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double costUsd,
         /**
          * Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no range is enforced.
          */
-@JsonProperty(value = "utilization_percent", required = true) double utilizationPercent
+@JsonProperty(value = "utilization_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double utilizationPercent
 ) implements CostPayload {
 }

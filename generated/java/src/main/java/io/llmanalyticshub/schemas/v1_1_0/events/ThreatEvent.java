@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,34 +40,34 @@ public record ThreatEvent(
         /**
          * Identifier of the detected threat.
          */
-@JsonProperty(value = "threat_id", required = true) String threatId,
+@JsonProperty(value = "threat_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String threatId,
         /**
          * Category of the threat: a known snake_case category, or &#123;"other": "..."&#125; for a free-form one.
          */
-@JsonProperty(value = "threat_type", required = true) ThreatType threatType,
+@JsonProperty(value = "threat_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ThreatType threatType,
         /**
          * Assessed threat level, from low to critical.
          */
-@JsonProperty(value = "threat_level", required = true) ThreatLevel threatLevel,
+@JsonProperty(value = "threat_level", required = true) @JsonSetter(nulls = Nulls.FAIL) ThreatLevel threatLevel,
         /**
          * IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
          */
-@JsonProperty(value = "source_ip", required = false) Optional<String> sourceIp,
+@JsonProperty(value = "source_ip", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> sourceIp,
         /**
          * Resource that was targeted, such as an endpoint, model or application.
          */
-@JsonProperty(value = "target_resource", required = true) String targetResource,
+@JsonProperty(value = "target_resource", required = true) @JsonSetter(nulls = Nulls.FAIL) String targetResource,
         /**
          * How the attack was delivered, as a free-form string (e.g. "user_prompt").
          */
-@JsonProperty(value = "attack_vector", required = true) String attackVector,
+@JsonProperty(value = "attack_vector", required = true) @JsonSetter(nulls = Nulls.FAIL) String attackVector,
         /**
          * How far the response to the threat has progressed.
          */
-@JsonProperty(value = "mitigation_status", required = true) MitigationStatus mitigationStatus,
+@JsonProperty(value = "mitigation_status", required = true) @JsonSetter(nulls = Nulls.FAIL) MitigationStatus mitigationStatus,
         /**
          * Observed indicators of compromise (patterns, addresses, hashes) as free-form strings. Required; may be empty.
          */
-@JsonProperty(value = "indicators_of_compromise", required = true) List<String> indicatorsOfCompromise
+@JsonProperty(value = "indicators_of_compromise", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> indicatorsOfCompromise
 ) implements SecurityPayload {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -31,15 +35,30 @@ import java.util.UUID;
  */
 @JsonDeserialize(using = ThreatType.Decoder.class)
 public sealed interface ThreatType {
+    /** The wire form: a string for a {@link Unit}, a one-member object for a data variant. */
+    @JsonValue
+    Object toJson();
+
     /** The plain string values. */
     @JsonDeserialize(using = JsonDeserializer.None.class)
     enum Unit implements ThreatType {
-        @JsonProperty("prompt_injection") PROMPT_INJECTION,
-        @JsonProperty("data_exfiltration") DATA_EXFILTRATION,
-        @JsonProperty("model_poisoning") MODEL_POISONING,
-        @JsonProperty("denial_of_service") DENIAL_OF_SERVICE,
-        @JsonProperty("unauthorized_access") UNAUTHORIZED_ACCESS,
-        @JsonProperty("malicious_input") MALICIOUS_INPUT;
+        @JsonProperty("prompt_injection") PROMPT_INJECTION("prompt_injection"),
+        @JsonProperty("data_exfiltration") DATA_EXFILTRATION("data_exfiltration"),
+        @JsonProperty("model_poisoning") MODEL_POISONING("model_poisoning"),
+        @JsonProperty("denial_of_service") DENIAL_OF_SERVICE("denial_of_service"),
+        @JsonProperty("unauthorized_access") UNAUTHORIZED_ACCESS("unauthorized_access"),
+        @JsonProperty("malicious_input") MALICIOUS_INPUT("malicious_input");
+
+        private final String wire;
+
+        Unit(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public Object toJson() {
+            return wire;
+        }
     }
 
     /**
@@ -50,8 +69,8 @@ public sealed interface ThreatType {
         /** The wire form: an object with the one member {@value #KEY}. */
         public static final String KEY = "other";
 
-        @JsonValue
-        Map<String, String> toJson() {
+        @Override
+        public Object toJson() {
             return java.util.Collections.singletonMap(KEY, value);
         }
     }

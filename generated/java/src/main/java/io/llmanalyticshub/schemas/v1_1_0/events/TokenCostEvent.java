@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.events;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,39 +40,39 @@ public record TokenCostEvent(
         /**
          * Identifier of the model that served the request.
          */
-@JsonProperty(value = "model_id", required = true) String modelId,
+@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
         /**
          * Identifier of the priced request.
          */
-@JsonProperty(value = "request_id", required = true) String requestId,
+@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
         /**
          * Number of prompt (input) tokens billed (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
          */
-@JsonProperty(value = "prompt_tokens", required = true) long promptTokens,
+@JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
         /**
          * Number of completion (output) tokens billed (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
          */
-@JsonProperty(value = "completion_tokens", required = true) long completionTokens,
+@JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
         /**
          * Total billed tokens, normally prompt plus completion (u32); the sum is not checked.
          */
-@JsonProperty(value = "total_tokens", required = true) long totalTokens,
+@JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
         /**
          * Price of one prompt token, in `currency`.
          */
-@JsonProperty(value = "cost_per_prompt_token", required = true) double costPerPromptToken,
+@JsonProperty(value = "cost_per_prompt_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerPromptToken,
         /**
          * Price of one completion token, in `currency`.
          */
-@JsonProperty(value = "cost_per_completion_token", required = true) double costPerCompletionToken,
+@JsonProperty(value = "cost_per_completion_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerCompletionToken,
         /**
          * Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
          */
-@JsonProperty(value = "total_cost_usd", required = true) double totalCostUsd,
+@JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalCostUsd,
         /**
          * Currency of the unit prices, as a free-form string (typically "USD").
          */
-@JsonProperty(value = "currency", required = true) String currency,
+@JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency,
         /**
          * Input tokens billed that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
          */

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,18 +40,18 @@ public record ApplicationMetadata(
         /**
          * Address where the application is reachable; a plain string. Written as null when it has none.
          */
-@JsonProperty(value = "url", required = false) Optional<String> url,
+@JsonProperty(value = "url", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> url,
         /**
          * Languages, frameworks and stores the application is built on. Required; may be empty.
          */
-@JsonProperty(value = "tech_stack", required = true) List<String> techStack,
+@JsonProperty(value = "tech_stack", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> techStack,
         /**
          * Models, prompt templates, libraries or services the application relies on. Required; may be empty.
          */
-@JsonProperty(value = "dependencies", required = true) List<Dependency> dependencies,
+@JsonProperty(value = "dependencies", required = true) @JsonSetter(nulls = Nulls.FAIL) List<Dependency> dependencies,
         /**
          * Current deployment of the application. Written as null when it is not deployed or unknown.
          */
-@JsonProperty(value = "deployment", required = false) Optional<DeploymentInfo> deployment
+@JsonProperty(value = "deployment", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<DeploymentInfo> deployment
 ) implements AssetSpecificMetadata {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,27 +39,27 @@ public record AssetMetadata(
         /**
          * Registry identifier of the asset; a free-form string, not necessarily a UUID.
          */
-@JsonProperty(value = "asset_id", required = true) String assetId,
+@JsonProperty(value = "asset_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String assetId,
         /**
          * Kind of asset: one of the built-in snake_case strings, or &#123;"custom": "&lt;kind&gt;"&#125; for any other kind.
          */
-@JsonProperty(value = "asset_type", required = true) AssetType assetType,
+@JsonProperty(value = "asset_type", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetType assetType,
         /**
          * Human-readable name of the asset.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Free-text explanation of what the asset is for. Required, but may be an empty string.
          */
-@JsonProperty(value = "description", required = true) String description,
+@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
         /**
          * Current version of the asset, with optional history notes.
          */
-@JsonProperty(value = "version", required = true) VersionInfo version,
+@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) VersionInfo version,
         /**
          * User (and optionally team and department) responsible for the asset.
          */
-@JsonProperty(value = "owner", required = true) OwnerInfo owner,
+@JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
         /**
          * Free-form string labels used for search and grouping. Defaults to &#123;&#125; when absent; producers always write it.
          */
@@ -63,18 +67,18 @@ public record AssetMetadata(
         /**
          * When the asset was first registered. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "created_at", required = true) Timestamp createdAt,
+@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
         /**
          * When the record was last changed. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "updated_at", required = true) Timestamp updatedAt,
+@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt,
         /**
          * Lifecycle state of the asset.
          */
-@JsonProperty(value = "status", required = true) AssetStatus status,
+@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetStatus status,
         /**
          * Kind-specific details, an internally tagged union discriminated by its own `metadata_type` member.
          */
-@JsonProperty(value = "metadata", required = true) AssetSpecificMetadata metadata
+@JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetSpecificMetadata metadata
 ) {
 }

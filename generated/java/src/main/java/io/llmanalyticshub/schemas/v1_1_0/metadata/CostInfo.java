@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record CostInfo(
         /**
          * Price of prompt (input) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
          */
-@JsonProperty(value = "cost_per_input_token", required = true) double costPerInputToken,
+@JsonProperty(value = "cost_per_input_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerInputToken,
         /**
          * Price of completion (output) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
          */
-@JsonProperty(value = "cost_per_output_token", required = true) double costPerOutputToken,
+@JsonProperty(value = "cost_per_output_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerOutputToken,
         /**
          * Currency of both prices, e.g. the ISO 4217 code "USD". Free string.
          */
-@JsonProperty(value = "currency", required = true) String currency,
+@JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency,
         /**
          * Free-form name of the quantity the prices refer to, e.g. "token", "1k_tokens" or "1m_tokens".
          */
-@JsonProperty(value = "billing_unit", required = true) String billingUnit
+@JsonProperty(value = "billing_unit", required = true) @JsonSetter(nulls = Nulls.FAIL) String billingUnit
 ) {
 }

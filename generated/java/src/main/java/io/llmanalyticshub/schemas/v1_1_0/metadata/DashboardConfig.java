@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,46 +39,46 @@ public record DashboardConfig(
         /**
          * Identifier of the dashboard. Free string.
          */
-@JsonProperty(value = "dashboard_id", required = true) String dashboardId,
+@JsonProperty(value = "dashboard_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String dashboardId,
         /**
          * Dashboard title.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Free-text description of the dashboard. Written as null when not set.
          */
-@JsonProperty(value = "description", required = false) Optional<String> description,
+@JsonProperty(value = "description", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> description,
         /**
          * Layout engine and grid dimensions.
          */
-@JsonProperty(value = "layout", required = true) DashboardLayout layout,
+@JsonProperty(value = "layout", required = true) @JsonSetter(nulls = Nulls.FAIL) DashboardLayout layout,
         /**
          * Panels on the dashboard. Required; may be empty.
          */
-@JsonProperty(value = "widgets", required = true) List<Widget> widgets,
+@JsonProperty(value = "widgets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<Widget> widgets,
         /**
          * How often the dashboard refreshes, as an unsigned 32-bit integer. The member name carries no unit and the wire format does not define one.
          */
-@JsonProperty(value = "refresh_interval", required = true) long refreshInterval,
+@JsonProperty(value = "refresh_interval", required = true) @JsonSetter(nulls = Nulls.FAIL) long refreshInterval,
         /**
          * Time range shown when the dashboard opens, as a free-form string such as "24h" or "7d"; not checked against any enum.
          */
-@JsonProperty(value = "default_time_range", required = true) String defaultTimeRange,
+@JsonProperty(value = "default_time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) String defaultTimeRange,
         /**
          * User (and optionally team and department) who owns the dashboard.
          */
-@JsonProperty(value = "owner", required = true) OwnerInfo owner,
+@JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
         /**
          * Who can see the dashboard.
          */
-@JsonProperty(value = "visibility", required = true) VisibilitySettings visibility,
+@JsonProperty(value = "visibility", required = true) @JsonSetter(nulls = Nulls.FAIL) VisibilitySettings visibility,
         /**
          * When the dashboard was created. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "created_at", required = true) Timestamp createdAt,
+@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
         /**
          * When the dashboard was last changed. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "updated_at", required = true) Timestamp updatedAt
+@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,14 +39,14 @@ public record DashboardLayout(
         /**
          * Layout engine used to arrange the widgets.
          */
-@JsonProperty(value = "layout_type", required = true) LayoutType layoutType,
+@JsonProperty(value = "layout_type", required = true) @JsonSetter(nulls = Nulls.FAIL) LayoutType layoutType,
         /**
          * Number of columns of the layout grid (unsigned 32-bit integer).
          */
-@JsonProperty(value = "columns", required = true) long columns,
+@JsonProperty(value = "columns", required = true) @JsonSetter(nulls = Nulls.FAIL) long columns,
         /**
          * Height of one layout row (unsigned 32-bit integer), in the renderer's units; the wire format does not name a unit.
          */
-@JsonProperty(value = "row_height", required = true) long rowHeight
+@JsonProperty(value = "row_height", required = true) @JsonSetter(nulls = Nulls.FAIL) long rowHeight
 ) {
 }

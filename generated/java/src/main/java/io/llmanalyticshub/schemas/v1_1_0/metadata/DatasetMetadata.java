@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,19 +40,19 @@ public record DatasetMetadata(
         /**
          * Total size of the dataset, in bytes (unsigned 64-bit integer).
          */
-@JsonProperty(value = "size_bytes", required = true) BigInteger sizeBytes,
+@JsonProperty(value = "size_bytes", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger sizeBytes,
         /**
          * Number of records in the dataset (unsigned 64-bit integer).
          */
-@JsonProperty(value = "record_count", required = true) BigInteger recordCount,
+@JsonProperty(value = "record_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordCount,
         /**
          * Column layout of the dataset. Written as null when unknown.
          */
-@JsonProperty(value = "schema", required = false) Optional<DataSchema> schema,
+@JsonProperty(value = "schema", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<DataSchema> schema,
         /**
          * Where the data came from, as free-form strings such as URIs or system names. Required; may be empty.
          */
-@JsonProperty(value = "sources", required = true) List<String> sources,
+@JsonProperty(value = "sources", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> sources,
         /**
          * Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
          */

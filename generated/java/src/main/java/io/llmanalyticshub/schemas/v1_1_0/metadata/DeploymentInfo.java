@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record DeploymentInfo(
         /**
          * Deployment environment, e.g. "production" or "staging". Free string.
          */
-@JsonProperty(value = "environment", required = true) String environment,
+@JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
         /**
          * Region or location of the deployment, e.g. "us-east-1". Free string.
          */
-@JsonProperty(value = "region", required = true) String region,
+@JsonProperty(value = "region", required = true) @JsonSetter(nulls = Nulls.FAIL) String region,
         /**
          * When the deployment happened. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "deployed_at", required = true) Timestamp deployedAt,
+@JsonProperty(value = "deployed_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp deployedAt,
         /**
          * User or automation that performed the deployment.
          */
-@JsonProperty(value = "deployed_by", required = true) String deployedBy
+@JsonProperty(value = "deployed_by", required = true) @JsonSetter(nulls = Nulls.FAIL) String deployedBy
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record DisplayPreferences(
         /**
          * UI theme name, e.g. "dark" or "light".
          */
-@JsonProperty(value = "theme", required = true) String theme,
+@JsonProperty(value = "theme", required = true) @JsonSetter(nulls = Nulls.FAIL) String theme,
         /**
          * Time zone used to display timestamps, e.g. the IANA name "Europe/Berlin".
          */
-@JsonProperty(value = "timezone", required = true) String timezone,
+@JsonProperty(value = "timezone", required = true) @JsonSetter(nulls = Nulls.FAIL) String timezone,
         /**
          * Date display pattern, e.g. "YYYY-MM-DD".
          */
-@JsonProperty(value = "date_format", required = true) String dateFormat,
+@JsonProperty(value = "date_format", required = true) @JsonSetter(nulls = Nulls.FAIL) String dateFormat,
         /**
          * Number display convention, e.g. "1,234.56".
          */
-@JsonProperty(value = "number_format", required = true) String numberFormat,
+@JsonProperty(value = "number_format", required = true) @JsonSetter(nulls = Nulls.FAIL) String numberFormat,
         /**
          * UI language, e.g. the BCP 47 tag "en-US".
          */
-@JsonProperty(value = "language", required = true) String language
+@JsonProperty(value = "language", required = true) @JsonSetter(nulls = Nulls.FAIL) String language
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record PolicyRule(
         /**
          * Identifier of the rule.
          */
-@JsonProperty(value = "rule_id", required = true) String ruleId,
+@JsonProperty(value = "rule_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String ruleId,
         /**
          * Human-readable rule name.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Expression that triggers the rule, as a string; its syntax is not defined by the wire format.
          */
-@JsonProperty(value = "condition", required = true) String condition,
+@JsonProperty(value = "condition", required = true) @JsonSetter(nulls = Nulls.FAIL) String condition,
         /**
          * What happens when the condition matches.
          */
-@JsonProperty(value = "action", required = true) PolicyAction action,
+@JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyAction action,
         /**
          * How serious a match of this rule is.
          */
-@JsonProperty(value = "severity", required = true) RuleSeverity severity,
+@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) RuleSeverity severity,
         /**
          * Whether the rule is currently evaluated.
          */
-@JsonProperty(value = "enabled", required = true) boolean enabled
+@JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,26 +39,26 @@ public record SavedQuery(
         /**
          * Identifier of the saved query.
          */
-@JsonProperty(value = "query_id", required = true) String queryId,
+@JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String queryId,
         /**
          * Name the user gave the query.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * What the query is for. Written as null when not set.
          */
-@JsonProperty(value = "description", required = false) Optional<String> description,
+@JsonProperty(value = "description", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> description,
         /**
          * Query text; its language is not fixed by the wire format.
          */
-@JsonProperty(value = "query", required = true) String query,
+@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
         /**
          * Named string parameters for the query. Required (no default applies); &#123;&#125; when there are none.
          */
-@JsonProperty(value = "parameters", required = true) Map<String, String> parameters,
+@JsonProperty(value = "parameters", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> parameters,
         /**
          * When the query was saved. RFC 3339 timestamp; producers write UTC with Z.
          */
-@JsonProperty(value = "created_at", required = true) Timestamp createdAt
+@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt
 ) {
 }

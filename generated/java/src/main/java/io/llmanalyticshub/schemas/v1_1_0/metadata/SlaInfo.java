@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,14 +39,14 @@ public record SlaInfo(
         /**
          * Committed availability as a percentage on a 0-100 scale, e.g. 99.9. Any number; the range is not enforced.
          */
-@JsonProperty(value = "uptime_percent", required = true) double uptimePercent,
+@JsonProperty(value = "uptime_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double uptimePercent,
         /**
          * Committed maximum response latency, in milliseconds (unsigned 32-bit integer).
          */
-@JsonProperty(value = "max_latency_ms", required = true) long maxLatencyMs,
+@JsonProperty(value = "max_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) long maxLatencyMs,
         /**
          * Support tier attached to the SLA, e.g. "standard" or "enterprise". Free string.
          */
-@JsonProperty(value = "support_level", required = true) String supportLevel
+@JsonProperty(value = "support_level", required = true) @JsonSetter(nulls = Nulls.FAIL) String supportLevel
 ) {
 }

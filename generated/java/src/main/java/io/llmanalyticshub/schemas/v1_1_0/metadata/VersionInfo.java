@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record VersionInfo(
         /**
          * Current version label, e.g. "2.1.0" or a provider snapshot date; any string is accepted.
          */
-@JsonProperty(value = "version", required = true) String version,
+@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
         /**
          * Version label this one replaced. Written as null when there is none.
          */
-@JsonProperty(value = "previous_version", required = false) Optional<String> previousVersion,
+@JsonProperty(value = "previous_version", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> previousVersion,
         /**
          * Short summary of what changed since the previous version. Written as null when not provided.
          */
-@JsonProperty(value = "changelog", required = false) Optional<String> changelog,
+@JsonProperty(value = "changelog", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> changelog,
         /**
          * Longer notes for users of the asset. Written as null when not provided.
          */
-@JsonProperty(value = "release_notes", required = false) Optional<String> releaseNotes
+@JsonProperty(value = "release_notes", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> releaseNotes
 ) {
 }

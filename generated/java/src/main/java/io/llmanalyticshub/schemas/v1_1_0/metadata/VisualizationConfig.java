@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -39,14 +43,14 @@ public record VisualizationConfig(
         /**
          * Name of the colour palette. Written as null when not set.
          */
-@JsonProperty(value = "color_scheme", required = false) Optional<String> colorScheme,
+@JsonProperty(value = "color_scheme", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> colorScheme,
         /**
          * Whether the chart legend is shown.
          */
-@JsonProperty(value = "show_legend", required = true) boolean showLegend,
+@JsonProperty(value = "show_legend", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean showLegend,
         /**
          * Axis configuration for charts. Omitted when unset (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "axes", required = false) Optional<AxesConfig> axes
+@JsonProperty(value = "axes", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<AxesConfig> axes
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record WidgetPosition(
         /**
          * Horizontal offset from the left edge, in layout units (columns on a grid layout).
          */
-@JsonProperty(value = "x", required = true) long x,
+@JsonProperty(value = "x", required = true) @JsonSetter(nulls = Nulls.FAIL) long x,
         /**
          * Vertical offset from the top edge, in layout units (rows on a grid layout).
          */
-@JsonProperty(value = "y", required = true) long y,
+@JsonProperty(value = "y", required = true) @JsonSetter(nulls = Nulls.FAIL) long y,
         /**
          * Width of the widget, in layout units.
          */
-@JsonProperty(value = "width", required = true) long width,
+@JsonProperty(value = "width", required = true) @JsonSetter(nulls = Nulls.FAIL) long width,
         /**
          * Height of the widget, in layout units.
          */
-@JsonProperty(value = "height", required = true) long height
+@JsonProperty(value = "height", required = true) @JsonSetter(nulls = Nulls.FAIL) long height
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metadata;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -31,18 +35,33 @@ import java.util.UUID;
  */
 @JsonDeserialize(using = WidgetType.Decoder.class)
 public sealed interface WidgetType {
+    /** The wire form: a string for a {@link Unit}, a one-member object for a data variant. */
+    @JsonValue
+    Object toJson();
+
     /** The plain string values. */
     @JsonDeserialize(using = JsonDeserializer.None.class)
     enum Unit implements WidgetType {
-        @JsonProperty("line_chart") LINE_CHART,
-        @JsonProperty("bar_chart") BAR_CHART,
-        @JsonProperty("pie_chart") PIE_CHART,
-        @JsonProperty("table") TABLE,
-        @JsonProperty("stat") STAT,
-        @JsonProperty("heatmap") HEATMAP,
-        @JsonProperty("gauge") GAUGE,
-        @JsonProperty("timeline") TIMELINE,
-        @JsonProperty("graph") GRAPH;
+        @JsonProperty("line_chart") LINE_CHART("line_chart"),
+        @JsonProperty("bar_chart") BAR_CHART("bar_chart"),
+        @JsonProperty("pie_chart") PIE_CHART("pie_chart"),
+        @JsonProperty("table") TABLE("table"),
+        @JsonProperty("stat") STAT("stat"),
+        @JsonProperty("heatmap") HEATMAP("heatmap"),
+        @JsonProperty("gauge") GAUGE("gauge"),
+        @JsonProperty("timeline") TIMELINE("timeline"),
+        @JsonProperty("graph") GRAPH("graph");
+
+        private final String wire;
+
+        Unit(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public Object toJson() {
+            return wire;
+        }
     }
 
     /**
@@ -53,8 +72,8 @@ public sealed interface WidgetType {
         /** The wire form: an object with the one member {@value #KEY}. */
         public static final String KEY = "custom";
 
-        @JsonValue
-        Map<String, String> toJson() {
+        @Override
+        public Object toJson() {
             return java.util.Collections.singletonMap(KEY, value);
         }
     }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record CrossModuleMetrics(
         /**
          * Average cost attributed to one request. Written as null when not computed.
          */
-@JsonProperty(value = "cost_per_request", required = false) Optional<Double> costPerRequest,
+@JsonProperty(value = "cost_per_request", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> costPerRequest,
         /**
          * Throughput discounted by the error rate, i.e. the rate of successful work. Written as null when not computed.
          */
-@JsonProperty(value = "error_adjusted_throughput", required = false) Optional<Double> errorAdjustedThroughput,
+@JsonProperty(value = "error_adjusted_throughput", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> errorAdjustedThroughput,
         /**
          * Performance indicator weighted by compliance results. Written as null when not computed.
          */
-@JsonProperty(value = "compliance_weighted_performance", required = false) Optional<Double> complianceWeightedPerformance,
+@JsonProperty(value = "compliance_weighted_performance", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> complianceWeightedPerformance,
         /**
          * Cost-efficiency indicator adjusted for security findings. Written as null when not computed.
          */
-@JsonProperty(value = "security_adjusted_cost_efficiency", required = false) Optional<Double> securityAdjustedCostEfficiency,
+@JsonProperty(value = "security_adjusted_cost_efficiency", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> securityAdjustedCostEfficiency,
         /**
          * Overall health score across modules. Written as null when not computed.
          */
-@JsonProperty(value = "system_health_score", required = false) Optional<Double> systemHealthScore
+@JsonProperty(value = "system_health_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> systemHealthScore
 ) {
 }

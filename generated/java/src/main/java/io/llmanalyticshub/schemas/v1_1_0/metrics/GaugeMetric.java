@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -36,15 +40,15 @@ public record GaugeMetric(
         /**
          * Name of the gauge, e.g. "active_connections".
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * The current reading, in the gauge's own unit.
          */
-@JsonProperty(value = "value", required = true) double value,
+@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
         /**
          * The reading before this one, useful for computing the change. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "previous_value", required = false) Optional<Double> previousValue,
+@JsonProperty(value = "previous_value", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> previousValue,
         /**
          * Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
          */
@@ -52,6 +56,6 @@ public record GaugeMetric(
         /**
          * When the reading was taken (RFC 3339, written in UTC with Z).
          */
-@JsonProperty(value = "timestamp", required = true) Timestamp timestamp
+@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) implements MetricType {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,18 +39,18 @@ public record MetricRollup(
         /**
          * Window of the data that is rolled up.
          */
-@JsonProperty(value = "source_window", required = true) TimeWindow sourceWindow,
+@JsonProperty(value = "source_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow sourceWindow,
         /**
          * Window of the rolled-up result.
          */
-@JsonProperty(value = "target_window", required = true) TimeWindow targetWindow,
+@JsonProperty(value = "target_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow targetWindow,
         /**
          * Function that combines the source values (avg, sum, min, max, last or first).
          */
-@JsonProperty(value = "aggregation", required = true) AggregationFunction aggregation,
+@JsonProperty(value = "aggregation", required = true) @JsonSetter(nulls = Nulls.FAIL) AggregationFunction aggregation,
         /**
          * How many days the rolled-up data is kept, as an unsigned 32-bit integer.
          */
-@JsonProperty(value = "retention_days", required = true) long retentionDays
+@JsonProperty(value = "retention_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long retentionDays
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,14 +39,14 @@ public record Aggregation(
         /**
          * Aggregation function to apply.
          */
-@JsonProperty(value = "function", required = true) AggregationFunction function,
+@JsonProperty(value = "function", required = true) @JsonSetter(nulls = Nulls.FAIL) AggregationFunction function,
         /**
          * Width of each aggregation window as a free duration string such as "5m" or "1h"; any string is accepted.
          */
-@JsonProperty(value = "window", required = true) String window,
+@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) String window,
         /**
          * Names of the fields to aggregate.
          */
-@JsonProperty(value = "fields", required = true) List<String> fields
+@JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> fields
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,30 +39,30 @@ public record ContinuousQuery(
         /**
          * Identifier of the continuous query; a free string, not necessarily a UUID.
          */
-@JsonProperty(value = "query_id", required = true) String queryId,
+@JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String queryId,
         /**
          * Human-readable name of the continuous query.
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Measurement the data is read from.
          */
-@JsonProperty(value = "source_measurement", required = true) String sourceMeasurement,
+@JsonProperty(value = "source_measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceMeasurement,
         /**
          * Measurement the results are written to.
          */
-@JsonProperty(value = "destination_measurement", required = true) String destinationMeasurement,
+@JsonProperty(value = "destination_measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String destinationMeasurement,
         /**
          * The query executed on each run.
          */
-@JsonProperty(value = "query", required = true) TimeSeriesQuery query,
+@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeSeriesQuery query,
         /**
          * How often the query runs, as a free duration string such as "5m" or "1h"; any string is accepted.
          */
-@JsonProperty(value = "interval", required = true) String interval,
+@JsonProperty(value = "interval", required = true) @JsonSetter(nulls = Nulls.FAIL) String interval,
         /**
          * Whether the query is currently scheduled to run.
          */
-@JsonProperty(value = "enabled", required = true) boolean enabled
+@JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled
 ) {
 }

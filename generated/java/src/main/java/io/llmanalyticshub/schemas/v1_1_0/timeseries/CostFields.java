@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,19 +39,19 @@ public record CostFields(
         /**
          * Total cost in US dollars. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "cost_usd", required = false) Optional<Double> costUsd,
+@JsonProperty(value = "cost_usd", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> costUsd,
         /**
          * Part of the cost attributable to token usage. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "token_cost", required = false) Optional<Double> tokenCost,
+@JsonProperty(value = "token_cost", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> tokenCost,
         /**
          * Utilisation as a percentage (0-100 by convention; no range is enforced). Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "utilization_percent", required = false) Optional<Double> utilizationPercent,
+@JsonProperty(value = "utilization_percent", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> utilizationPercent,
         /** Members not declared by the schema (this object is open), by name. */
-        @JsonAnySetter @JsonAnyGetter Map<String, Double> extra
+        @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
     public CostFields {
-        extra = extra == null ? new java.util.LinkedHashMap<>() : extra;
+        undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,19 +39,19 @@ public record GovernanceFields(
         /**
          * Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "violation_count", required = false) Optional<BigInteger> violationCount,
+@JsonProperty(value = "violation_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> violationCount,
         /**
          * Compliance score; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "compliance_score", required = false) Optional<Double> complianceScore,
+@JsonProperty(value = "compliance_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> complianceScore,
         /**
          * Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "audit_count", required = false) Optional<BigInteger> auditCount,
+@JsonProperty(value = "audit_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> auditCount,
         /** Members not declared by the schema (this object is open), by name. */
-        @JsonAnySetter @JsonAnyGetter Map<String, Double> extra
+        @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
     public GovernanceFields {
-        extra = extra == null ? new java.util.LinkedHashMap<>() : extra;
+        undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }
 }

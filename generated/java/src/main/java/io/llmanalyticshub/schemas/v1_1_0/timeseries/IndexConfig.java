@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record IndexConfig(
         /**
          * Name of the measurement the layout applies to.
          */
-@JsonProperty(value = "measurement", required = true) String measurement,
+@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
         /**
          * Tag names that are indexed.
          */
-@JsonProperty(value = "indexed_tags", required = true) List<String> indexedTags,
+@JsonProperty(value = "indexed_tags", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> indexedTags,
         /**
          * Tag names used to distribute data across shards.
          */
-@JsonProperty(value = "shard_keys", required = true) List<String> shardKeys,
+@JsonProperty(value = "shard_keys", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> shardKeys,
         /**
          * Whether the data is partitioned by time.
          */
-@JsonProperty(value = "time_partitioning", required = true) boolean timePartitioning,
+@JsonProperty(value = "time_partitioning", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean timePartitioning,
         /**
          * Length of one time partition in hours, as an unsigned 32-bit integer.
          */
-@JsonProperty(value = "partition_interval_hours", required = true) long partitionIntervalHours
+@JsonProperty(value = "partition_interval_hours", required = true) @JsonSetter(nulls = Nulls.FAIL) long partitionIntervalHours
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,27 +39,27 @@ public record PerformanceFields(
         /**
          * Request latency in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "latency_ms", required = false) Optional<Double> latencyMs,
+@JsonProperty(value = "latency_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> latencyMs,
         /**
          * Throughput measured by the producer, for example requests per second. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "throughput", required = false) Optional<Double> throughput,
+@JsonProperty(value = "throughput", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> throughput,
         /**
          * Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "error_count", required = false) Optional<BigInteger> errorCount,
+@JsonProperty(value = "error_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> errorCount,
         /**
          * Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "success_count", required = false) Optional<BigInteger> successCount,
+@JsonProperty(value = "success_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> successCount,
         /**
          * Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "token_count", required = false) Optional<BigInteger> tokenCount,
+@JsonProperty(value = "token_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> tokenCount,
         /** Members not declared by the schema (this object is open), by name. */
-        @JsonAnySetter @JsonAnyGetter Map<String, Double> extra
+        @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
     public PerformanceFields {
-        extra = extra == null ? new java.util.LinkedHashMap<>() : extra;
+        undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }
 }

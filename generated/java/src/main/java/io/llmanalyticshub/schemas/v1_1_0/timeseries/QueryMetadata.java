@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,19 +39,19 @@ public record QueryMetadata(
         /**
          * Time the query took to execute, in milliseconds (unsigned integer).
          */
-@JsonProperty(value = "execution_time_ms", required = true) BigInteger executionTimeMs,
+@JsonProperty(value = "execution_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger executionTimeMs,
         /**
          * Number of points in the result, as an unsigned 64-bit integer.
          */
-@JsonProperty(value = "point_count", required = true) BigInteger pointCount,
+@JsonProperty(value = "point_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger pointCount,
         /**
          * Number of series in the result, as an unsigned 64-bit integer.
          */
-@JsonProperty(value = "series_count", required = true) BigInteger seriesCount,
+@JsonProperty(value = "series_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger seriesCount,
         /**
          * Whether the result was cut short and does not contain all matching data.
          */
-@JsonProperty(value = "truncated", required = true) boolean truncated,
+@JsonProperty(value = "truncated", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean truncated,
         /**
          * Warnings raised while executing the query. Defaults to [] when absent; always written, even when empty.
          */

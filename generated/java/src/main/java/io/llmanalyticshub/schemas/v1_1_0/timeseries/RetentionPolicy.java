@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,22 +39,22 @@ public record RetentionPolicy(
         /**
          * Name of the policy, e.g. "default".
          */
-@JsonProperty(value = "name", required = true) String name,
+@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
         /**
          * Number of days points are kept at full resolution, as an unsigned 32-bit integer.
          */
-@JsonProperty(value = "full_resolution_days", required = true) long fullResolutionDays,
+@JsonProperty(value = "full_resolution_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long fullResolutionDays,
         /**
          * Downsampling tiers applied to older data.
          */
-@JsonProperty(value = "downsample_configs", required = true) List<DownsampleConfig> downsampleConfigs,
+@JsonProperty(value = "downsample_configs", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DownsampleConfig> downsampleConfigs,
         /**
          * Maximum age in days of any retained data, as an unsigned 32-bit integer.
          */
-@JsonProperty(value = "max_retention_days", required = true) long maxRetentionDays,
+@JsonProperty(value = "max_retention_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long maxRetentionDays,
         /**
          * Time span covered by one storage shard, in hours (unsigned 32-bit integer).
          */
-@JsonProperty(value = "shard_duration_hours", required = true) long shardDurationHours
+@JsonProperty(value = "shard_duration_hours", required = true) @JsonSetter(nulls = Nulls.FAIL) long shardDurationHours
 ) {
 }

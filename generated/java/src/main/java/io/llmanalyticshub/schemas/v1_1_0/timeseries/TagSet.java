@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,31 +39,31 @@ public record TagSet(
         /**
          * Module that produced the point, conventionally its kebab-case name such as "llm-observatory"; a free string, not the SourceModule enum.
          */
-@JsonProperty(value = "source_module", required = true) String sourceModule,
+@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceModule,
         /**
          * Deployment environment, e.g. "production" or "staging".
          */
-@JsonProperty(value = "environment", required = true) String environment,
+@JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
         /**
          * Deployment region, e.g. "us-east-1". Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "region", required = false) Optional<String> region,
+@JsonProperty(value = "region", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> region,
         /**
          * Identifier of the model the point refers to, e.g. "gpt-4o". Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "model_id", required = false) Optional<String> modelId,
+@JsonProperty(value = "model_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> modelId,
         /**
          * Name of the service or application, e.g. "chat-api". Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "service", required = false) Optional<String> service,
+@JsonProperty(value = "service", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> service,
         /**
          * Version of the service or model. Omitted when unknown (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "version", required = false) Optional<String> version,
+@JsonProperty(value = "version", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> version,
         /** Members not declared by the schema (this object is open), by name. */
-        @JsonAnySetter @JsonAnyGetter Map<String, String> extra
+        @JsonAnySetter @JsonAnyGetter Map<String, String> undeclaredMembers
 ) {
     public TagSet {
-        extra = extra == null ? new java.util.LinkedHashMap<>() : extra;
+        undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }
 }

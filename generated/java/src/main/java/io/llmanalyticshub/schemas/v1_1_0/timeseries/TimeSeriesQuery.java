@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,11 +39,11 @@ public record TimeSeriesQuery(
         /**
          * Name of the measurement to read, e.g. "llm_requests".
          */
-@JsonProperty(value = "measurement", required = true) String measurement,
+@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
         /**
          * Time interval to read.
          */
-@JsonProperty(value = "time_range", required = true) TimeRange timeRange,
+@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
         /**
          * Tag values the points must match, keyed by tag name. Defaults to &#123;&#125; when absent; always written.
          */
@@ -51,7 +55,7 @@ public record TimeSeriesQuery(
         /**
          * Aggregation to apply to the selected data. Omitted when unset (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "aggregation", required = false) Optional<Aggregation> aggregation,
+@JsonProperty(value = "aggregation", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Aggregation> aggregation,
         /**
          * Tag names to group the results by; each combination forms one result series. Defaults to [] when absent; always written.
          */
@@ -59,14 +63,14 @@ public record TimeSeriesQuery(
         /**
          * How gaps are filled. Omitted when unset (the producer skips it); JSON null is also accepted and likewise means no fill strategy, unlike the string "null", which selects the Null strategy.
          */
-@JsonProperty(value = "fill", required = false) Optional<FillStrategy> fill,
+@JsonProperty(value = "fill", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<FillStrategy> fill,
         /**
          * Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "limit", required = false) Optional<BigInteger> limit,
+@JsonProperty(value = "limit", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> limit,
         /**
          * Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
          */
-@JsonProperty(value = "offset", required = false) Optional<BigInteger> offset
+@JsonProperty(value = "offset", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> offset
 ) {
 }

@@ -4,9 +4,12 @@ package io.llmanalyticshub.schemas.v1_1_0.timeseries;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.llmanalyticshub.schemas.OptionalMember;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
@@ -35,14 +39,14 @@ public record TimeSeriesResult(
         /**
          * Name of the measurement that was queried.
          */
-@JsonProperty(value = "measurement", required = true) String measurement,
+@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
         /**
          * The result series, one per tag combination.
          */
-@JsonProperty(value = "series", required = true) List<TimeSeries> series,
+@JsonProperty(value = "series", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TimeSeries> series,
         /**
          * Execution facts about the query.
          */
-@JsonProperty(value = "metadata", required = true) QueryMetadata metadata
+@JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetadata metadata
 ) {
 }
