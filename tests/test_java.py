@@ -68,7 +68,7 @@ def python_refines() -> bool:
     """Whether the Python validator reports a nullable member's own error (refined) or the anyOf error."""
     example = schema_sets()[0].lookup("events.AnalyticsEvent").examples[0]
     probe = Case("events.AnalyticsEvent", "1.0.0", "probe", {**example, "correlation_id": 5})
-    _, paths, keywords = python_outcome(probe)
+    _, _, keywords = python_outcome(probe)
     return keywords != ["anyOf"]
 
 
@@ -140,3 +140,97 @@ def test_every_valid_document_decodes_and_producer_form_round_trips(agreement: R
                             f"    came back as {result['reserialized'][:200]}")
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:20])
     assert round_trips > 1000, round_trips
+
+
+def test_union_refinement(java_build: JavaBuild, tmp_path: Path) -> None:
+    """The refined mode (the default of Validator.validateJson) reports the errors of the branch a failed
+    union's value indicates, at their own places (issue 15's rule); the whole mode one anyOf error."""
+    event = schema_sets()[0].lookup("events.AnalyticsEvent").examples[0]
+    threat = next(e for e in schema_sets()[0].lookup("events.AnalyticsEvent").examples
+                  if e["payload"]["payload_type"] == "security" and "threat_type" in e["payload"]["data"])
+    data = threat["payload"]["data"]
+    documents = [
+        ({**event, "correlation_id": 5}, ["/correlation_id"], ["/correlation_id"]),  # nullable, non-null value
+        ({**event, "correlation_id": None}, [], []),
+        ({**threat, "payload": {**threat["payload"], "data": {**data, "threat_type": "loud"}}},
+         ["/payload/data/threat_type"], ["/payload/data/threat_type"]),  # data enum, string
+        ({**threat, "payload": {**threat["payload"], "data": {**data, "threat_type": {"other": 5}}}},
+         ["/payload/data/threat_type/other"], ["/payload/data/threat_type"]),  # data enum, its variant
+        ({**threat, "payload": {**threat["payload"], "data": {**data, "threat_type": {"x": 1, "y": 2}}}},
+         ["/payload/data/threat_type"], ["/payload/data/threat_type"]),  # no branch indicated
+    ]
+    every = [Case("events.AnalyticsEvent", "1.0.0", f"refinement {i}", d) for i, (d, _, _) in enumerate(documents)]
+    refined = harness(java_build, every, "refined", tmp_path)
+    whole = harness(java_build, every, "whole", tmp_path)
+    for (document, want_refined, want_whole), mine, theirs in zip(documents, refined, whole, strict=True):
+        assert sorted({e["instance_path"] for e in mine["errors"]}) == want_refined, (document, mine)
+        assert sorted({e["instance_path"] for e in theirs["errors"]}) == want_whole, (document, theirs)
+    assert [e["keyword"] for e in refined[0]["errors"]] == ["type"]
+    assert [e["keyword"] for e in whole[3]["errors"]] == ["anyOf"]
+
+
+def test_entry_point_dispatch_parse_errors_and_strict_decoding(java_build: JavaBuild, tmp_path: Path) -> None:
+    """Validator.validateJson as a user calls it: version dispatch, unknown versions, parse and duplicate
+    errors; Mappers.strict() refusing what the producers' deserializer refuses, lenient() accepting extras."""
+    event = schema_sets()[0].lookup("events.AnalyticsEvent").examples[0]
+    source = tmp_path / "Probe.java"
+    source.write_text("""
+import io.llmanalyticshub.schemas.*;
+import io.llmanalyticshub.schemas.v1_0_0.events.AnalyticsEvent;
+import io.llmanalyticshub.schemas.v1_0_0.events.EventPayload;
+import io.llmanalyticshub.schemas.v1_0_0.events.TelemetryPayload;
+import io.llmanalyticshub.schemas.v1_0_0.events.LatencyMetrics;
+public class Probe {
+    static String attempt(java.util.concurrent.Callable<Object> run) {
+        try { run.call(); return "ok"; } catch (Exception e) { return e.getClass().getSimpleName(); }
+    }
+    public static void main(String[] args) throws Exception {
+        String doc = args[0];
+        System.out.println(Validator.validateJson(null, "AnalyticsEvent", doc));
+        System.out.println(Validator.validateJson(null, "AnalyticsEvent", doc.replace("\\"1.0.0\\"", "\\"9.9.9\\"")));
+        System.out.println(Validator.validateJson("1.0.0", "events.AnalyticsEvent", "{not json"));
+        System.out.println(Validator.validateJson("1.0.0", "events.AnalyticsEvent", "{\\"a\\": 1, \\"a\\": 2}"));
+        System.out.println(attempt(() -> Validator.validateJson("0.0.1", "AnalyticsEvent", doc)));
+        AnalyticsEvent event = Mappers.strict().readValue(doc, AnalyticsEvent.class);
+        EventPayload.Telemetry telemetry = (EventPayload.Telemetry) event.payload();
+        LatencyMetrics latency = (LatencyMetrics) telemetry.data();
+        System.out.println(latency.totalLatencyMs() + " " + event.timestamp().toInstant());
+        String extra = doc.replaceFirst("\\\\{", "{\\"surprise\\": 1, ");
+        System.out.println(attempt(() -> Mappers.strict().readValue(extra, AnalyticsEvent.class)));
+        System.out.println(attempt(() -> Mappers.lenient().readValue(extra, AnalyticsEvent.class)));
+        String missing = doc.replaceFirst("\\"timestamp\\": \\"[^\\"]*\\", ", "");
+        System.out.println(attempt(() -> Mappers.strict().readValue(missing, AnalyticsEvent.class)));
+        String quoted = doc.replace("1842.6", "\\"1842.6\\"");
+        System.out.println(attempt(() -> Mappers.strict().readValue(quoted, AnalyticsEvent.class)));
+    }
+}
+""", encoding="utf-8")
+    compiled = run(["javac", "-d", str(tmp_path), "-cp", java_build.classpath, str(source)], timeout=300)
+    assert compiled.returncode == 0, compiled.stderr
+    done = run(["java", "-cp", f"{tmp_path}:{java_build.classpath}", "Probe", json.dumps(event)], timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "[]"
+    assert "instancePath=/schema_version, keyword=schema_version" in lines[1]
+    assert "keyword=parse" in lines[2] and "keyword=parse" in lines[3] and "duplicate member" in lines[3]
+    assert lines[4] == "IllegalArgumentException"
+    assert lines[5] == "1842.6 2024-01-15T10:30:00.412Z"
+    assert lines[6:] == ["UnrecognizedPropertyException", "ok", "MismatchedInputException",
+                         "MismatchedInputException"], lines
+
+
+def test_readme_java_example_runs(java_build: JavaBuild, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Using the schemas from another language"):]
+    block = re.search(r"```java\n(.*?)```", section, re.S)
+    assert block and "class ReadmeExample" in block.group(1), "README: the Java example is gone"
+    (tmp_path / "ReadmeExample.java").write_text(block.group(1), encoding="utf-8")
+    compiled = run(["javac", "-d", str(tmp_path), "-cp", java_build.classpath, str(tmp_path / "ReadmeExample.java")],
+                   timeout=300)
+    assert compiled.returncode == 0, compiled.stderr
+    event = schema_sets()[0].lookup("events.AnalyticsEvent").examples[0]
+    for document, expected in ((event, "2024-01-15T10:30:00.412Z LatencyMetrics[modelId=gpt-4o"),
+                               ({**event, "severity": "loud"}, "/severity enum")):
+        done = run(["java", "-cp", f"{tmp_path}:{java_build.classpath}", "ReadmeExample", json.dumps(document)],
+                   timeout=120)
+        assert expected in done.stdout, done.stdout + done.stderr

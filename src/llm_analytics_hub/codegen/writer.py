@@ -17,6 +17,7 @@ from ..schema_store import load_folder
 from ..versions import DEFAULT_VERSION, available_versions
 from .changelog import render_changelogs, render_rules_page
 from .ir import build_version
+from .java import render_java
 from .render import (
     Files,
     render_bundles,
@@ -26,7 +27,6 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
-from .java import render_java
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
