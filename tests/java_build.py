@@ -19,6 +19,7 @@ M2 = ROOT / "build" / "m2"
 BUILD = ROOT / "build" / "java"
 HARNESS_SOURCE = ROOT / "tests" / "java" / "Harness.java"
 MAVEN = ["mvn", "-o", "-q", "-B", f"-Dmaven.repo.local={M2}"]
+CLASSPATH_GOAL = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath"  # as in the Makefile
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ def build(project: Path = PACKAGE, into: Path = BUILD) -> JavaBuild:
     started = time.perf_counter()
     shutil.rmtree(into, ignore_errors=True)
     shutil.copytree(project, into, ignore=shutil.ignore_patterns("target"))
-    done = run([*MAVEN, "compile"], cwd=into, timeout=900)
+    done = run([*MAVEN, "-Dmaven.compiler.failOnWarning=true", "compile"], cwd=into, timeout=900)
     if done.returncode != 0:
         raise AssertionError(f"mvn compile of {project} failed:\n{done.stdout[-6000:]}\n{done.stderr[-3000:]}")
-    listed = run([*MAVEN, "dependency:build-classpath", f"-Dmdep.outputFile={into / 'classpath.txt'}"],
+    listed = run([*MAVEN, CLASSPATH_GOAL, f"-Dmdep.outputFile={into / 'classpath.txt'}"],
                  cwd=into, timeout=300)
     if listed.returncode != 0:
         raise AssertionError(f"mvn dependency:build-classpath failed:\n{listed.stdout[-3000:]}")

@@ -11,12 +11,14 @@ the validator evaluates. This module turns every schema-derived string into an i
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, assert_never
 
 from ..ir import (
     DataEnumType,
+    EnumMember,
     EnumType,
     Field,
+    GeneratorError,
     NewType,
     ObjectType,
     Prim,
@@ -87,15 +89,23 @@ def _record(typedef: ObjectType, names: Names, parents: list[str]) -> dict[str, 
     return {"components": components, "extra": extra, "parents": parents}
 
 
-def _enum(typedef: EnumType) -> dict[str, Any]:
+def _constants(members: tuple[EnumMember, ...]) -> list[dict[str, str]]:
     taken: set[str] = set()
-    return {"members": [{"name": unique(m.py, taken), "wire": java_string(m.wire)} for m in typedef.members]}
+    return [{"name": unique(m.py, taken), "wire": java_string(m.wire)} for m in members]
+
+
+def _enum(typedef: EnumType) -> dict[str, Any]:
+    return {"members": _constants(typedef.members)}
 
 
 def _tagged(typedef: TaggedUnion, names: Names) -> dict[str, Any]:
     taken: set[str] = {names.cls(typedef)}
     variants = []
     for variant in typedef.variants:
+        if isinstance(variant.type, Ref) and variant.type.area != typedef.area:
+            # A sealed interface permits only classes of its own package (the package is no named module).
+            raise GeneratorError(f"{typedef.source.path}: variant {variant.tag!r} of {typedef.name} is a type of "
+                                 f"another area ({variant.type.area}); the Java sealed interface cannot permit it")
         entry: dict[str, Any] = {"tag": java_string(variant.tag), "doc": _doc(variant.description)}
         content = java_type(variant.type, names, typedef.area)
         if typedef.style == "adjacent" or not isinstance(variant.type, Ref):
@@ -112,14 +122,12 @@ def _tagged(typedef: TaggedUnion, names: Names) -> dict[str, Any]:
 
 def _data_enum(typedef: DataEnumType, names: Names) -> dict[str, Any]:
     taken: set[str] = {names.cls(typedef), "Unit", "Decoder"}
-    units = _enum(EnumType(**{k: getattr(typedef, k) for k in (
-        "name", "py", "area", "description", "examples", "source", "synthetic")}, members=typedef.units))
     variants = []
     for variant in typedef.variants:
         java = java_type(variant.type, names, typedef.area)
         variants.append({"name": unique(upper_camel(variant.key), taken), "key": java_string(variant.key),
                          "type": java, "literal": type_literal(java), "doc": _doc(variant.description)})
-    return {"units": units["members"], "variants": variants}
+    return {"units": _constants(typedef.units), "variants": variants}
 
 
 def _untagged(typedef: UntaggedUnion, names: Names) -> dict[str, Any]:
@@ -145,6 +153,8 @@ def _view(typedef: TypeDef, names: Names, parents: dict[tuple[str, str], list[st
             return _untagged(typedef, names)
         case NewType():
             return _newtype(typedef, names)
+        case _:
+            assert_never(typedef)
 
 
 def render_version(version: Version) -> Files:

@@ -191,8 +191,7 @@ final class SchemaEngine {
         }
         JsonNode properties = schema.get("properties");
         if (properties != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> property = it.next();
+            for (Map.Entry<String, JsonNode> property : properties.properties()) {
                 JsonNode value = inst.get(property.getKey());
                 if (value != null) {
                     eval(property.getValue(), value, path + "/" + Json.escape(property.getKey()), out);
