@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,3 +59,18 @@ def build(project: Path = PACKAGE, into: Path = BUILD) -> JavaBuild:
     if compiled.returncode != 0:
         raise AssertionError(f"javac of the harness failed:\n{compiled.stderr}")
     return JavaBuild(classpath, time.perf_counter() - started)
+
+
+@cache
+def session_build() -> JavaBuild:
+    """The one build of generated/java shared by every test of a run."""
+    return build()
+
+
+def javac(sources: list[Path], into: Path, classpath: str) -> None:
+    """Compile `sources` with javac (all warnings on, none allowed) into `into`."""
+    into.mkdir(parents=True, exist_ok=True)
+    done = run(["javac", "-Xlint:all,-serial", "-Werror", "-d", str(into), "-cp", classpath,
+                *map(str, sources)], timeout=600)
+    if done.returncode != 0:
+        raise AssertionError(f"javac failed:\n{done.stdout}{done.stderr[-6000:]}")

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from agreement_cases import Case, cases, disagreements, python_outcome, read_results, schema_sets, write_cases
-from java_build import JavaBuild, build, run
+from java_build import JavaBuild, run, session_build
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -52,7 +52,7 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str | None, str], str] = {}
 
 @pytest.fixture(scope="session")
 def java_build() -> JavaBuild:
-    return build()
+    return session_build()
 
 
 def harness(java: JavaBuild, every: list[Case] | tuple[Case, ...], mode: str, folder: Path) -> list[dict[str, Any]]:

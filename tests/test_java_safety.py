@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from java_build import JavaBuild, build, run
+from java_build import javac, run, session_build
 from test_generate_safety import NASTY, VALUES, schema_folder
 
 from llm_analytics_hub.codegen.writer import generate
@@ -33,7 +33,11 @@ def hostile_tree(root: Path) -> Path:
 def test_hostile_schema_text_compiles_to_inert_java(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     generate(hostile_tree(tmp_path), out)
-    java: JavaBuild = build(out / "java", tmp_path / "build")
+    # javac against the Jackson jars of the shared build (Maven is proven by the main build).
+    jars = session_build().classpath.split(":", 2)[2]
+    sources = sorted((out / "java" / "src" / "main" / "java").rglob("*.java"))
+    javac(sources, tmp_path / "classes", jars)
+    classpath = f"{tmp_path / 'classes'}:{out / 'java' / 'src' / 'main' / 'resources'}:{jars}"
     probe = tmp_path / "Probe.java"
     probe.write_text("""
 import io.llmanalyticshub.schemas.Mappers;
@@ -48,9 +52,8 @@ public class Probe {
     }
 }
 """, encoding="utf-8")
-    compiled = run(["javac", "-d", str(tmp_path / "probe"), "-cp", java.classpath, str(probe)], timeout=300)
-    assert compiled.returncode == 0, compiled.stderr
-    done = run(["java", "-cp", f"{tmp_path / 'probe'}:{java.classpath}", "Probe"], timeout=120)
+    javac([probe], tmp_path / "probe", classpath)
+    done = run(["java", "-cp", f"{tmp_path / 'probe'}:{classpath}", "Probe"], timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == JAVA_VALUES
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (out / "java").rglob("*.java"))
