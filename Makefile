@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node/node_modules/.installed-stamp
+# Maven's local repository of the Java tests (git-ignored): filled once, then every build is offline.
+JAVA_STAMP := build/m2/.installed-stamp
+JAVA_CLASSPATH_GOAL := org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps go-toolchain clean
+.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +54,15 @@ go-toolchain:
 	@test -x /usr/local/go/bin/go || command -v go >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq golang-go)
 
-pytest: $(STAMP) node-deps go-toolchain
+# Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py.
+$(JAVA_STAMP): generated/java/pom.xml
+	rm -rf build/java-deps && mkdir -p build/java-deps && cp generated/java/pom.xml build/java-deps/
+	cd build/java-deps && mvn -q -B -Dmaven.repo.local=$(CURDIR)/build/m2 compile $(JAVA_CLASSPATH_GOAL)
+	touch $(JAVA_STAMP)
+
+java-deps: $(JAVA_STAMP)
+
+pytest: $(STAMP) node-deps go-toolchain java-deps
 	$(BIN)/pytest
 
 clean:

@@ -3,7 +3,8 @@
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
 python/llm_analytics_hub/pydantic, jsonschema, jsonschema-codegen, typescript (the npm package; its
-node_modules/, if someone installs there, is skipped), go (the Go module).
+node_modules/, if someone installs there, is skipped), go (the Go module), java (the Maven project;
+its target/, if someone builds there, is skipped).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..schema_store import load_folder
-from ..versions import available_versions
+from ..versions import DEFAULT_VERSION, available_versions
 from .changelog import render_changelogs, render_rules_page
 from .formatting import format_python
 from .golang import render_go
 from .ir import build_version
+from .java import render_java
 from .profile import render_codegen_profiles
 from .pydantic_models import render_pydantic
 from .render import (
@@ -34,7 +36,7 @@ from .settings import load_settings
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go")
+         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -61,6 +63,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__, settings.get("typescript", "package")))
     files.update(render_go(irs, bundles, manifest))
+    files.update(render_java(irs, bundles, manifest, __version__, DEFAULT_VERSION))
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     files.update(format_python(python, settings.get("python", "line_length")))
     profiles = render_codegen_profiles(irs, sets)
@@ -76,7 +79,8 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts:
+                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts \
+                        and not (owned == "java" and "target" in path.relative_to(folder).parts[:1]):
                     found[path.relative_to(output).as_posix()] = path.read_bytes()
     return found
 
