@@ -72,8 +72,11 @@ def with_schemas(func: F) -> F:
             root, how = find_schemas_root(schemas_dir)
         except HubError as exc:
             fail(str(exc))
-        use_schemas_root(root)
+        previous = use_schemas_root(root)
         click.echo(f"llm-hub: schemas {root} ({how})", err=True)
-        return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        finally:  # a command run in-process (tests, a notebook) leaves the process as it found it
+            use_schemas_root(previous)
 
     return wrapper  # type: ignore[return-value]

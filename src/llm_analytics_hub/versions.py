@@ -23,9 +23,12 @@ def parse_version(text: str) -> tuple[int, int, int]:
 _CHOSEN: list[Path] = []  # the root an authoring command chose (--schemas or discovery)
 
 
-def use_schemas_root(root: Path) -> None:
-    """Make `root` the schemas root of this process (what `--schemas` of a command does)."""
-    _CHOSEN[:] = [root]
+def use_schemas_root(root: Path | None) -> Path | None:
+    """Make `root` the schemas root of this process (what `--schemas` of a command does; None: no
+    choice). Returns the previous choice, so that a command run in-process can put it back."""
+    previous = _CHOSEN[0] if _CHOSEN else None
+    _CHOSEN[:] = [root] if root is not None else []
+    return previous
 
 
 def installed_schemas_root() -> tuple[Path, str]:
