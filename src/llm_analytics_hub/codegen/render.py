@@ -31,12 +31,17 @@ def templates_dir() -> Path:
     return checkout if checkout.is_dir() else here.parent / "templates"
 
 
+def _autoescape(name: str | None) -> bool:
+    """HTML templates (the schema browser) escape every value; code and Markdown templates do their own."""
+    return name is not None and name.endswith(".html.jinja2")
+
+
 @cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=_autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
