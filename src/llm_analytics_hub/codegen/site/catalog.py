@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import HubError
 from ...schema_store import SchemaSet, load_folder
 from ...versions import available_versions
 from ..ir import TypeDef, Version, build_version, type_refs
@@ -64,6 +65,8 @@ class Catalog:
 
 def load_catalog(schemas_root: Path) -> Catalog:
     names = available_versions(schemas_root)
+    if not names:
+        raise HubError(f"{schemas_root}: no schema version folders (like 1.0.0/) to build a site from")
     sets = tuple(load_folder(schemas_root / name, name) for name in names)
     versions = tuple(build_version(s) for s in sets)
     collisions: set[str] = set()

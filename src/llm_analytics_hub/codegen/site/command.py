@@ -12,13 +12,14 @@ from ...cli_support import guarded
 from ...versions import schemas_root
 from .render import render_site
 from .serve import HOST, make_server
-from .writer import write_site
+from .writer import check_target, write_site
 
 DEFAULT_OUT = Path("build/site")
 
 
 def build(schemas_dir: Path | None, out: Path) -> tuple[int, int, float]:
     """Build the site into `out`: (files, bytes, seconds)."""
+    check_target(out)
     started = time.perf_counter()
     files = render_site(schemas_dir or schemas_root())
     size = write_site(files, out)

@@ -15,14 +15,19 @@ from ..render import Files
 MARKER = ".llm-hub-site"
 
 
-def write_site(files: Files, out: Path) -> int:
-    """Replace `out` with the site; returns the number of bytes written."""
+def check_target(out: Path) -> None:
+    """Refuse, before any work, a folder the build must not replace."""
     if out.exists() and not out.is_dir():
         raise HubError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).is_file():
-            raise HubError(f"{out}: not empty and not a site written by `llm-hub docs build`; "
-                           "pick an empty or new folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise HubError(f"{out}: not empty and not a site written by `llm-hub docs build`; "
+                       "pick an empty or new folder")
+
+
+def write_site(files: Files, out: Path) -> int:
+    """Replace `out` with the site; returns the number of bytes written."""
+    check_target(out)
+    if out.is_dir():
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     total = 0
