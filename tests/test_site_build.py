@@ -22,6 +22,7 @@ from llm_analytics_hub.codegen.ir import ObjectType
 from llm_analytics_hub.codegen.site import paths
 from llm_analytics_hub.codegen.site.catalog import Catalog, load_catalog
 from llm_analytics_hub.codegen.site.render import render_site
+from llm_analytics_hub.codegen.site.spelling import prose
 
 ROOT = Path(__file__).resolve().parent.parent
 LLM_HUB = Path(sys.executable).parent / "llm-hub"
@@ -244,3 +245,9 @@ def test_serve_without_a_site_is_a_usage_error(tmp_path: Path) -> None:
     result = subprocess.run([str(LLM_HUB), "docs", "serve", "--no-build", "--dir", str(tmp_path / "none")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "holds no built site" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_backtick_spans_in_descriptions_become_code_and_nothing_else_does() -> None:
+    assert prose("the `data` member <b>") == "the <code>data</code> member &lt;b&gt;"
+    assert prose("`<script>`") == "<code>&lt;script&gt;</code>"
+    assert prose("one ` unpaired <i>") == "one ` unpaired &lt;i&gt;"

@@ -21,7 +21,7 @@ from ..ir import (
 )
 from . import paths
 from .catalog import Catalog
-from .spelling import Linker, constraints, show
+from .spelling import Linker, constraints, prose, show
 from .usage import Usage, usages
 
 
@@ -52,7 +52,7 @@ class MemberRow:
     nullable: bool
     constraints: tuple[str, ...]
     default: str  # JSON text, "" without a default
-    description: str
+    description: Markup
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class VariantRow:
     key: str
     anchor: str
     type_html: Markup
-    description: str
+    description: Markup
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class TypePage:
     area_href: str
     version: str
     kind: str
-    description: str
+    description: Markup
     source: str
     helper_of: tuple[Link, ...]
     members: tuple[MemberRow, ...]
@@ -185,7 +185,7 @@ def _member(field: Field, linker: Linker) -> MemberRow:
     anchor = paths.field_anchor(field.wire)
     return MemberRow(field.wire, anchor, paths.fragment(anchor), linker.expr(field.type), field.required,
                      field.nullable, tuple(constraints(field.type)),
-                     show(field.default) if field.has_default else "", field.description)
+                     show(field.default) if field.has_default else "", prose(field.description))
 
 
 def _variants(typedef: TypeDef, linker: Linker) -> tuple[str, str, tuple[VariantRow, ...]]:
@@ -193,19 +193,19 @@ def _variants(typedef: TypeDef, linker: Linker) -> tuple[str, str, tuple[Variant
     match typedef:
         case TaggedUnion():
             holds = "members beside the tag" if typedef.content is None else f"{typedef.content!r} holds"
-            rows = tuple(VariantRow(show(v.tag), paths.variant_anchor(v.tag), linker.expr(v.type), v.description)
+            rows = tuple(VariantRow(show(v.tag), paths.variant_anchor(v.tag), linker.expr(v.type), prose(v.description))
                          for v in typedef.variants)
             return f"{typedef.tag!r} value", holds, rows
         case DataEnumType():
             rows = tuple(VariantRow(show({v.key: "\u2026"}), paths.variant_anchor(v.key), linker.expr(v.type),
-                                    v.description) for v in typedef.variants)
+                                    prose(v.description)) for v in typedef.variants)
             return "written as", "value type", rows
         case UntaggedUnion():
-            rows = tuple(VariantRow(str(i), paths.variant_anchor(str(i)), linker.expr(v), d) for i, (v, d)
+            rows = tuple(VariantRow(str(i), paths.variant_anchor(str(i)), linker.expr(v), prose(d)) for i, (v, d)
                          in enumerate(zip(typedef.variants, typedef.variant_descriptions, strict=True), start=1))
             return "order", "shape", rows
         case NewType():
-            return "wire form", "type", (VariantRow("value", "variant-value", linker.expr(typedef.inner), ""),)
+            return "wire form", "type", (VariantRow("value", "variant-value", linker.expr(typedef.inner), Markup("")),)
         case ObjectType() | EnumType():
             return "", "", ()
         case _:
@@ -244,7 +244,7 @@ def type_page(catalog: Catalog, version: str, typedef: TypeDef) -> TypePage:
                       version_links(catalog, page, version, None if typedef.synthetic else typedef)),
         name=typedef.name, qualified=qualified, show_qualified=typedef.name in catalog.collisions,
         area=typedef.area, area_href=root + paths.version_index(version) + f"#area-{typedef.area}",
-        version=version, kind=kind_of(typedef), description=typedef.description, source=typedef.source.path,
+        version=version, kind=kind_of(typedef), description=prose(typedef.description), source=typedef.source.path,
         helper_of=helper_of, members=members, extra=extra, flattened=flattened, values=values,
         variant_key_header=key_header, variant_type_header=type_header, variants=variants,
         examples=examples,

@@ -25,6 +25,17 @@ PRIMITIVE_TEXT = {
 }
 
 
+def prose(text: str) -> Markup:
+    """Description text, escaped, with `backtick spans` shown as code (the schemas' only markup)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text exactly as written
+        return Markup("{}").format(text)
+    out = Markup("")
+    for index, part in enumerate(parts):
+        out += Markup("<code>{}</code>").format(part) if index % 2 else Markup("{}").format(part)
+    return out
+
+
 def show(value: object) -> str:
     """A JSON value as written on the wire."""
     return json.dumps(value, ensure_ascii=False)
