@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...compat.differ import Change, diff_folders
 from ...errors import HubError
 from ...schema_store import SchemaSet, load_folder
 from ...versions import available_versions
@@ -18,6 +19,7 @@ class Catalog:
     versions: tuple[Version, ...]  # oldest first
     sets: tuple[SchemaSet, ...]
     collisions: frozenset[str]  # names that exist in more than one area of some version
+    _changes: dict[tuple[str, str], list[Change]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def names(self) -> list[str]:
@@ -45,6 +47,13 @@ class Catalog:
         """Every (older, newer) pair of versions: the diff view covers any two."""
         names = self.names
         return [(old, new) for i, old in enumerate(names) for new in names[i + 1:]]
+
+    def changes(self, old: str, new: str) -> list[Change]:
+        """Every change from old to new by compat rule (computed once per pair: it is the slow part)."""
+        if (old, new) not in self._changes:
+            self._changes[(old, new)] = diff_folders(self.sets[self.names.index(old)],
+                                                     self.sets[self.names.index(new)])
+        return self._changes[(old, new)]
 
     def diff_page(self, old: str, new: str, area: str, name: str) -> str | None:
         """The diff page of a type between two versions; None when it exists in neither."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ...compat.differ import Change, diff_folders, verdict_of
+from ...compat.differ import Change, verdict_of
 from ...compat.rules import VERDICT_OF_KIND
 from ..changelog import changelog_doc
 from ..ir import Field, ObjectType, TypeDef
@@ -153,7 +153,7 @@ def diff_pages(catalog: Catalog) -> list[tuple[str, DiffPage]]:
     """The diff page of every catalogue type of either version, for every pair of versions."""
     out = []
     for old, new in catalog.pairs():
-        changes = diff_folders(catalog.sets[catalog.names.index(old)], catalog.sets[catalog.names.index(new)])
+        changes = catalog.changes(old, new)
         by_type: dict[str, list[Change]] = {}
         for change in changes:
             by_type.setdefault(change.type, []).append(change)
@@ -165,7 +165,8 @@ def diff_pages(catalog: Catalog) -> list[tuple[str, DiffPage]]:
 def changelog_page(catalog: Catalog, version: str) -> ChangelogPage:
     index = catalog.names.index(version)
     previous = catalog.names[index - 1] if index else ""
-    doc = changelog_doc(catalog.sets[index - 1] if index else None, catalog.sets[index])
+    doc = changelog_doc(catalog.sets[index - 1] if index else None, catalog.sets[index],
+                        catalog.changes(previous, version) if previous else [])
     page = paths.changelog(version)
     root = paths.root_of(page)
     groups = []
