@@ -251,3 +251,38 @@ def test_backtick_spans_in_descriptions_become_code_and_nothing_else_does() -> N
     assert prose("the `data` member <b>") == "the <code>data</code> member &lt;b&gt;"
     assert prose("`<script>`") == "<code>&lt;script&gt;</code>"
     assert prose("one ` unpaired <i>") == "one ` unpaired &lt;i&gt;"
+
+
+def test_three_versions_a_removed_member_and_a_new_type(tmp_path: Path) -> None:
+    """Any two versions get a diff: with 1.2.0 (a member removed, a type added) there are three pairs."""
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas, ignore=shutil.ignore_patterns("corpus"))
+    made = subprocess.run([str(LLM_HUB), "new-version", "1.2.0"], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "LLM_HUB_SCHEMAS": str(schemas)})
+    assert made.returncode == 0, made.stderr
+    latency = schemas / "1.2.0" / "events" / "LatencyMetrics.json"
+    schema = json.loads(latency.read_text(encoding="utf-8"))
+    del schema["$defs"]["fields"]["properties"]["tokens_per_second"]
+    for example in schema["examples"]:
+        example.pop("tokens_per_second", None)
+    latency.write_text(json.dumps(schema), encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(out, schemas)
+    assert result.returncode == 0, result.stderr
+
+    pairs = sorted(p.name for p in (out / "diff").iterdir())
+    assert pairs == ["1.0.0--1.1.0", "1.0.0--1.2.0", "1.1.0--1.2.0"]
+    for pair in pairs:
+        diff = parse(out / "diff" / pair / "events" / "LatencyMetrics.html")
+        text = " ".join("".join(diff.text).split())
+        assert ("removed" in diff.ids) == pair.endswith("1.2.0"), pair
+        if pair.endswith("1.2.0"):
+            assert "Verdict: major" in text and "property-removed" in text and "tokens_per_second" in text
+    added = parse(out / "diff" / "1.0.0--1.2.0" / "events" / "ModalityTokenCounts.html")
+    assert "not in 1.0.0" in "".join(added.text)
+    page = (out / "1.2.0" / "events" / "LatencyMetrics.html").read_text(encoding="utf-8")
+    assert "field-tokens_per_second" not in page
+    for pair in pairs:
+        assert f"../../diff/{pair}/events/LatencyMetrics.html" in page or not pair.endswith("1.2.0")
+    switcher = parse(out / "1.0.0" / "events" / "LatencyMetrics.html").links
+    assert {"../../1.1.0/events/LatencyMetrics.html", "../../1.2.0/events/LatencyMetrics.html"} <= set(switcher)
