@@ -141,7 +141,8 @@ def diff_page(catalog: Catalog, old: str, new: str, area: str, name: str,
         if target is not None:
             pairs.append(Link(f"{a} \u2192 {b}", root + target, (a, b) == (old, new)))
     view = DiffPage(
-        chrome=Chrome(f"{name} \u00b7 {old} \u2192 {new}", root, version_links(catalog, page, new)),
+        chrome=Chrome(f"{name} \u00b7 {old} \u2192 {new}", root,
+                      version_links(catalog, page, new, after_type or before_type)),
         name=name, area=area, old=old, new=new,
         old_href=root + catalog.page(old, before_type) if before_type is not None else "",
         new_href=new_href, verdict=verdict_of([c.kind for c in changes]), counts=_counts(changes),
