@@ -15,7 +15,7 @@ from compat_helpers import Docs, planted_pair, props
 from llm_analytics_hub.cli import main
 from llm_analytics_hub.compat.report import compare, compare_dirs, load_version_dir
 from llm_analytics_hub.compat.sample import Sampler, from_regex
-from llm_analytics_hub.compat.views import locate
+from llm_analytics_hub.schema_view.views import locate
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"

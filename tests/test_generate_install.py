@@ -21,6 +21,10 @@ event = {"timestamp": "2024-01-15T10:30:00Z", "source_module": "llm-observatory"
          "severity": "info", "environment": "prod",
          "payload": {"payload_type": "custom", "data": {"custom_type": "x", "data": None}}}
 assert events.AnalyticsEvent.from_dict(event).to_dict() == event
+assert events.AnalyticsEvent.from_json(json.dumps(event)).to_dict() == event
+assert not {"jinja2", "llm_analytics_hub.codegen", "jsonschema"} & set(sys.modules), "models need the generator"
+from llm_analytics_hub.codegen.render import environment
+assert environment().get_template("models_area.py.jinja2")  # templates ship inside the package
 bundles = resources.files("llm_analytics_hub") / "bundles"
 index = json.loads((bundles / "index.json").read_text())
 assert sum(1 for row in index["types"] if row["version"] == "1.0.0") == 183

@@ -1,7 +1,9 @@
-"""Generated dataclasses: every schema example and corpus payload survives from_dict -> to_dict."""
+"""Generated dataclasses: every schema example and corpus payload of every version survives
+from_dict -> to_dict and from_json -> to_json; unions load as their variants' own classes."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 from datetime import UTC, datetime
@@ -11,21 +13,34 @@ from uuid import UUID
 
 import pytest
 
-from llm_analytics_hub.codegen.runtime import ModelError
+from llm_analytics_hub import runtime
+from llm_analytics_hub.runtime import ModelError
 from llm_analytics_hub.schema_store import TypeEntry, load_version
+from llm_analytics_hub.versions import available_versions
 
 CORPUS = Path(__file__).resolve().parents[1] / "schemas" / "corpus"
 SCHEMAS = load_version("1.0.0")
 
 
 def model_class(entry: TypeEntry) -> Any:
+    """The class of a type, or the alias of a union (loaded with `runtime.from_dict`)."""
     module = importlib.import_module(f"llm_analytics_hub.models.v{entry.version.replace('.', '_')}.{entry.area}")
     return getattr(module, entry.name)
 
 
+def round_trip(model_type: Any, payload: Any) -> tuple[Any, bytes]:
+    """(to_dict(from_dict(payload)), to_json(from_json(json text))) through the generated model."""
+    loaded = runtime.from_dict(model_type, payload)
+    text = json.dumps(payload).encode("utf-8")
+    if isinstance(model_type, type) and issubclass(model_type, runtime.Model):
+        return loaded.to_dict(), model_type.from_json(text).to_json()
+    return runtime.to_dict(loaded, model_type), json.dumps(runtime.to_dict(loaded, model_type)).encode()
+
+
 def example_cases() -> list[Any]:
-    return [pytest.param(entry, index, example, id=f"{entry.qualified}[{index}]")
-            for entry in SCHEMAS.types for index, example in enumerate(entry.examples)]
+    return [pytest.param(entry, index, example, id=f"{entry.version}:{entry.qualified}[{index}]")
+            for version in available_versions() for entry in load_version(version).types
+            for index, example in enumerate(entry.examples)]
 
 
 def corpus_cases() -> list[Any]:
@@ -39,8 +54,9 @@ def corpus_cases() -> list[Any]:
 
 @pytest.mark.parametrize(("entry", "index", "example"), example_cases())
 def test_schema_example_round_trips(entry: TypeEntry, index: int, example: Any) -> None:
-    cls = model_class(entry)
-    assert cls.from_dict(example).to_dict() == example
+    as_dict, as_json = round_trip(model_class(entry), example)
+    assert as_dict == example
+    assert json.loads(as_json) == example
 
 
 CORPUS_CASES = corpus_cases()
@@ -54,16 +70,41 @@ def test_corpus_is_present() -> None:
 def test_corpus_payload_round_trips(version: str, case: dict[str, Any]) -> None:
     entry = load_version(version).lookup(case["type"])
     payload = case["payload"]
-    out = model_class(entry).from_dict(payload).to_dict()
+    out, as_json = round_trip(model_class(entry), payload)
     assert out == payload, case.get("note")
+    assert json.loads(as_json) == payload
     assert json.dumps(out, sort_keys=True) == json.dumps(payload, sort_keys=True), "int/float changed"
 
 
-def test_every_catalogue_type_has_from_dict_and_examples() -> None:
+def test_every_catalogue_type_is_a_class_or_an_alias_with_examples() -> None:
     for entry in SCHEMAS.types:
-        cls = model_class(entry)
-        assert hasattr(cls, "from_dict") and hasattr(cls, "to_dict"), entry.qualified
+        model_type = model_class(entry)
+        assert model_type is not None, entry.qualified
+        if isinstance(model_type, type) and issubclass(model_type, runtime.Model):
+            assert {f.name for f in dataclasses.fields(model_type)} <= {
+                *(p for p in entry.schema.get("properties", {})), "extra", "unit", *_merged_members(entry)}
         assert entry.examples, entry.qualified
+
+
+def _merged_members(entry: TypeEntry) -> set[str]:
+    fields = entry.schema.get("$defs", {}).get("fields", {})
+    return set(fields.get("properties", {})) | set(entry.schema.get("properties", {})) | {
+        "event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id",
+        "schema_version", "severity", "environment", "tags", "other", "custom", "percentile", "value"}
+
+
+def test_fields_show_exactly_the_schema_members() -> None:
+    from llm_analytics_hub.models.v1_0_0 import events
+
+    obj = events.AnalyticsEvent.from_dict({**event(), "correlation_id": None})
+    members = [f.name for f in dataclasses.fields(obj)]
+    assert members == ["event_id", "timestamp", "source_module", "event_type", "correlation_id",
+                       "parent_event_id", "schema_version", "severity", "environment", "tags", "payload"]
+    assert set(dataclasses.asdict(obj)) == set(members)
+    assert "__wire__" not in repr(obj)
+    absent = events.AnalyticsEvent.from_dict({k: v for k, v in event().items() if k != "correlation_id"})
+    assert obj == absent  # the wire memory (null vs absent) never takes part in ==
+    assert "correlation_id" in obj.to_dict() and "correlation_id" not in absent.to_dict()
 
 
 def event() -> dict[str, Any]:
@@ -77,12 +118,14 @@ def test_real_python_types() -> None:
     assert isinstance(obj.event_id, UUID)
     assert isinstance(obj.timestamp, datetime) and obj.timestamp.tzinfo is not None
     assert obj.source_module is events.SourceModule.LLM_OBSERVATORY
-    assert isinstance(obj.payload, events.EventPayload)
-    assert isinstance(obj.payload.value, events.TelemetryPayload)
-    latency = obj.payload.value.value
+    latency = obj.payload
     assert isinstance(latency, events.LatencyMetrics)
     assert isinstance(latency.breakdown, events.LatencyBreakdown)
-    assert obj.payload.tag == "telemetry" and obj.payload.value.tag == "latency"
+    match obj.payload:
+        case events.LatencyMetrics(total_latency_ms=total):
+            assert total == latency.total_latency_ms
+        case _:
+            pytest.fail("match did not reach the variant class")
 
 
 def test_wire_forms_survive() -> None:
@@ -120,19 +163,40 @@ def test_unions_and_data_enums() -> None:
     assert events.ThreatType.from_dict("prompt_injection").unit is events.ThreatTypeUnit.PROMPT_INJECTION
     assert timeseries.AggregationFunction.from_dict({"percentile": 95}).to_dict() == {"percentile": 95}
     assert timeseries.FillStrategy.from_dict("null").to_dict() == "null"
-    counter = metrics.MetricValues.from_dict({"value": 5, "rate": 1.5})
-    gauge = metrics.MetricValues.from_dict({"value": 5.5, "delta": None})
-    assert type(counter.value).__name__ == "MetricValuesVariant2"
-    assert type(gauge.value).__name__ == "MetricValuesVariant3"
-    fields = timeseries.FieldSet.from_dict({"latency_ms": 1.0, "cache_hit_rate": 0.5})
-    assert isinstance(fields.value, timeseries.PerformanceFields) and fields.value.extra == {"cache_hit_rate": 0.5}
-    custom = timeseries.FieldSet.from_dict({"prompt": "x", "hit": True})
-    assert isinstance(custom.value, dict) and custom.to_dict() == {"prompt": "x", "hit": True}
-    assert timeseries.FieldValue.from_dict(True).value is True
-    only_tag = metadata.AssetSpecificMetadata.from_dict({"metadata_type": "custom"})
-    assert only_tag.value == {} and only_tag.to_dict() == {"metadata_type": "custom"}
+    counter = runtime.from_dict(metrics.MetricValues, {"value": 5, "rate": 1.5})
+    gauge = runtime.from_dict(metrics.MetricValues, {"value": 5.5, "delta": None})
+    assert type(counter).__name__ == "MetricValuesVariant2"
+    assert type(gauge).__name__ == "MetricValuesVariant3"
+    fields = runtime.from_dict(timeseries.FieldSet, {"latency_ms": 1.0, "cache_hit_rate": 0.5})
+    assert isinstance(fields, timeseries.PerformanceFields) and fields.extra == {"cache_hit_rate": 0.5}
+    custom = runtime.from_dict(timeseries.FieldSet, {"prompt": "x", "hit": True})
+    assert isinstance(custom, dict) and runtime.to_dict(custom, timeseries.FieldSet) == {"prompt": "x", "hit": True}
+    assert runtime.from_dict(timeseries.FieldValue, True) is True
+    only_tag = runtime.from_dict(metadata.AssetSpecificMetadata, {"metadata_type": "custom"})
+    assert only_tag == {}
+    assert runtime.to_dict(only_tag, metadata.AssetSpecificMetadata) == {"metadata_type": "custom"}
+    model = runtime.from_dict(metadata.AssetSpecificMetadata, metadata_example("model"))
+    assert isinstance(model, metadata.ModelMetadata)
     with pytest.raises(ValueError):
         events.ThreatType(unit=events.ThreatTypeUnit.MALICIOUS_INPUT, other="x")
+
+
+def metadata_example(tag: str) -> Any:
+    examples = SCHEMAS.lookup("AssetSpecificMetadata").examples
+    return next(e for e in examples if e["metadata_type"] == tag)
+
+
+def test_from_json_reports_the_place_and_bad_json() -> None:
+    from llm_analytics_hub.models.v1_0_0 import events
+
+    with pytest.raises(ModelError) as info:
+        events.AnalyticsEvent.from_json(b"{not json")
+    assert info.value.path == "" and "not JSON" in str(info.value)
+    data = event()
+    data["payload"]["data"]["breakdown"]["queue_time_ms"] = 18446744073709551616  # beyond orjson's range
+    with pytest.raises(ModelError) as info:
+        events.AnalyticsEvent.from_json(json.dumps(data))
+    assert info.value.path == "/payload/data/breakdown/queue_time_ms"
 
 
 @pytest.mark.parametrize(("mutate", "path", "words"), [

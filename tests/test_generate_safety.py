@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
@@ -53,6 +55,32 @@ def schema_folder(root: Path) -> Path:
     return root / "schemas"
 
 
+def flat(text: str | None) -> str:
+    """Docstrings are wrapped to the line width: compare their words."""
+    return " ".join((text or "").split())
+
+
+def field_docs(module: Path, class_name: str) -> dict[str, str]:
+    """{wire name: flattened attribute docstring} of a generated dataclass, read from its source."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            body = node.body
+            for field, doc in itertools.pairwise(body):
+                if isinstance(field, ast.AnnAssign) and isinstance(doc, ast.Expr):
+                    assert isinstance(field.target, ast.Name) and isinstance(doc.value, ast.Constant)
+                    found[field.target.id] = flat(doc.value.value)
+    wires = {m.attr: m.wire for m in binding_of_class(module, class_name)}
+    return {wires[attr]: doc for attr, doc in found.items()}
+
+
+def binding_of_class(module: Path, class_name: str) -> Any:
+    loaded = sys.modules["hostile_events"]
+    assert Path(loaded.__file__ or "") == module
+    return getattr(loaded, class_name)._hub.shape.members
+
+
 def load(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
@@ -71,19 +99,22 @@ def test_hostile_schema_text_generates_safe_code(tmp_path: Path) -> None:
     metrics = load(models / "metrics.py", "hostile_metrics")
 
     weird = next(v for k, v in vars(events).items() if k.startswith("Weird"))
-    assert weird.__doc__ == NASTY
-    assert events.Choice.__doc__ == "\"\"\"); import os; os.system('echo pwned') #"
+    assert flat(weird.__doc__) == flat(NASTY)
+    assert flat(events.Choice.__doc__) == "\"\"\"); import os; os.system('echo pwned') #"
+    assert field_docs(models / "events.py", weird.__name__) == {name: flat(NASTY + name) for name in PROPS} | {
+        "choice": "choice"}
     assert [m.value for m in events.Choice] == VALUES
     example = json.loads((schemas / "1.0.0/events/Weird.json").read_text())["examples"][0]
     assert weird.from_dict(example).to_dict() == example
     for value in VALUES:
-        assert events.Choice.from_dict(value).to_dict() == value
+        assert events.Choice(value).value == value
     open_cls = metrics.class_
     open_example = {"def": 1.5, "while": 2.0, '"}': 3}
     loaded = open_cls.from_dict(open_example)
     assert loaded.def_ == 1.5 and loaded.extra == {"while": 2.0, '"}': 3}
     assert loaded.to_dict() == open_example
     assert open_cls.__doc__ == "{{ ''.__class__ }}"
+    assert loaded.to_json() == json.dumps(open_example, separators=(",", ":")).encode()
 
     typeddicts = out / "python/llm_analytics_hub/typeddicts/v1_0_0"
     td_events = load(typeddicts / "events.py", "hostile_td_events")
@@ -103,7 +134,7 @@ def test_weird_names_keep_wire_names(tmp_path: Path) -> None:
     generate(schemas, out)
     events = load(out / "python/llm_analytics_hub/models/v1_0_0/events.py", "hostile_events_2")
     weird = next(v for k, v in vars(events).items() if k.startswith("Weird"))
-    spec: Any = weird._spec
-    assert [f.wire for f in spec.fields] == [*PROPS, "choice"]
-    assert all(f.attr.isidentifier() for f in spec.fields)
-    assert len({f.attr for f in spec.fields}) == len(spec.fields)
+    members: Any = weird._hub.shape.members
+    assert [m.wire for m in members] == [*PROPS, "choice"]
+    assert all(m.attr.isidentifier() for m in members)
+    assert len({m.attr for m in members}) == len(members)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
 import subprocess
@@ -10,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from llm_analytics_hub.codegen.python_views import literal
+from llm_analytics_hub import runtime
+from llm_analytics_hub.codegen.pytext import literal
+from llm_analytics_hub.runtime.model import binding_of
 from llm_analytics_hub.schema_store import load_version
 
 SCHEMAS = load_version("1.0.0")
@@ -24,30 +25,45 @@ def mypy(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-def _strip_extras(obj: Any) -> None:
-    """Empty every open object's extra members in a freshly loaded model tree (test-only mutation)."""
-    if isinstance(obj, list):
-        for item in obj:
-            _strip_extras(item)
-    elif isinstance(obj, dict):
-        for item in obj.values():
-            _strip_extras(item)
-    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        spec = getattr(type(obj), "_spec", None)
-        extra = getattr(spec, "extra", None)
-        if extra is not None:
-            object.__setattr__(obj, extra.attr, {})
-        if getattr(spec, "content", "?") is None and isinstance(getattr(obj, "value", None), dict):
-            object.__setattr__(obj, "value", {})  # a map variant of an internally tagged union
-        for field in dataclasses.fields(obj):
-            _strip_extras(getattr(obj, field.name))
+def _strip_extras(value: Any, kind: Any) -> Any:
+    """`value` (of the runtime kind `kind`) with every open object's extra members emptied and every
+    map variant of a tagged union emptied (test-only: mypy cannot type those members yet)."""
+    if value is None:
+        return None
+    match kind:
+        case runtime.ModelOf() if isinstance(kind.cls._hub.shape, runtime.ObjectShape):
+            shape = kind.cls._hub.shape
+            changes = {m.attr: _strip_extras(getattr(value, m.attr), m.kind) for m in shape.members}
+            if shape.extra is not None:
+                changes[shape.extra[0]] = {}
+            for attr, changed in changes.items():  # in place: the wire memory (nulls, defaults) stays
+                object.__setattr__(value, attr, changed)
+            return value
+        case runtime.UnionOf() if isinstance(binding_of(kind.alias).shape, runtime.TaggedShape):
+            if isinstance(value, dict):
+                return {}
+            return _strip_extras(value, runtime.ModelOf(type(value)))
+        case runtime.ListOf():
+            return [_strip_extras(item, kind.item) for item in value]
+        case runtime.MapOf():
+            return {key: _strip_extras(item, kind.value) for key, item in value.items()}
+        case runtime.Nullable():
+            return _strip_extras(value, kind.inner)
+        case _:
+            return value
 
 
 def without_extras(entry: Any, example: Any) -> Any:
     module = importlib.import_module(f"llm_analytics_hub.models.v1_0_0.{entry.area}")
-    loaded = getattr(module, entry.name).from_dict(example)
-    _strip_extras(loaded)
-    return loaded.to_dict()
+    model_type = getattr(module, entry.name)
+    loaded = runtime.from_dict(model_type, example)
+    if not isinstance(model_type, type):
+        kind: Any = runtime.UnionOf(model_type)
+    elif issubclass(model_type, runtime.Model):
+        kind = runtime.ModelOf(model_type)
+    else:
+        return example  # an enum or a newtype: nothing open inside
+    return runtime.to_dict(_strip_extras(loaded, kind), model_type)
 
 
 def write_examples_module(path: Path) -> tuple[int, int]:
@@ -99,3 +115,38 @@ def test_a_wrong_payload_is_rejected(tmp_path: Path) -> None:
     for line in (3, 4, 5, 6):
         assert f"wrong.py:{line}:" in result.stdout, result.stdout
     assert "wrong.py:2:" not in result.stdout
+
+
+CONSUMER = """
+from typing import assert_type
+
+from llm_analytics_hub.models.v1_0_0 import events
+
+
+def latency_ms(line: bytes) -> float | None:
+    event = events.AnalyticsEvent.from_json(line)
+    assert_type(event, events.AnalyticsEvent)
+    match event.payload:
+        case events.LatencyMetrics(total_latency_ms=total):
+            assert_type(total, float)
+            return total
+        case events.ThreatEvent() | events.CustomPayload():
+            return None
+        case _:
+            return None
+
+
+def written(event: events.AnalyticsEvent) -> bytes:
+    return event.to_json()
+
+
+wrong: str = events.AnalyticsEvent.from_json(b"{}").to_json()
+"""
+
+
+def test_a_consumer_matching_on_payloads_type_checks(tmp_path: Path) -> None:
+    (tmp_path / "consumer.py").write_text(CONSUMER, encoding="utf-8")
+    result = mypy(tmp_path, "consumer.py")
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    wrong_line = CONSUMER.splitlines().index('wrong: str = events.AnalyticsEvent.from_json(b"{}").to_json()') + 1
+    assert len(errors) == 1 and f"consumer.py:{wrong_line}:" in errors[0] and "bytes" in errors[0], result.stdout

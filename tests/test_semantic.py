@@ -69,7 +69,7 @@ def test_leaf_types_and_examples_are_clean() -> None:
     for version in ("1.0.0", "1.1.0"):
         for entry in load_version(version).types:
             for example in entry.examples:
-                assert semantic_findings(example, entry.qualified) == [], (version, entry.qualified, example)
+                assert semantic_findings(example, entry.qualified, version) == [], (version, entry.qualified, example)
     usage = copy.deepcopy(USAGE)
     usage["reasoning_tokens"] = 60
     assert [f.instance_path for f in semantic_findings(usage, "TokenUsageMetrics")] == ["/reasoning_tokens"]

@@ -81,6 +81,14 @@ def build(out: Path, schemas: Path | None = None,
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
 
 
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The one error line of a failed command (after the line naming the schemas it chose)."""
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("llm-hub: schemas "), result.stderr
+    return lines[1]
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -209,9 +217,9 @@ def test_build_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     keep.parent.mkdir()
     keep.write_text("precious", encoding="utf-8")
     result = build(keep.parent)
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "not a site written by" in result.stderr
-    assert "Traceback" not in result.stderr and keep.read_text(encoding="utf-8") == "precious"
+    assert error_line(result) == (f"llm-hub: error: {keep.parent}: not empty and not a site written by "
+                                  "`llm-hub docs build`; pick an empty or new folder")
+    assert keep.read_text(encoding="utf-8") == "precious"
 
 
 def test_build_replaces_its_own_earlier_build(tmp_path: Path) -> None:
@@ -226,8 +234,7 @@ def test_build_replaces_its_own_earlier_build(tmp_path: Path) -> None:
 def test_build_without_schema_versions_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     result = build(tmp_path / "site", tmp_path / "schemas")
-    assert result.returncode == 2 and result.stderr.count("\n") == 1
-    assert "no schema version folders" in result.stderr and "Traceback" not in result.stderr
+    assert "no schema version folders" in error_line(result)
 
 
 def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
@@ -237,14 +244,15 @@ def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
         port = busy.getsockname()[1]
         result = subprocess.run([str(LLM_HUB), "docs", "serve", "--no-build", "--dir", str(site), "--port",
                                  str(port)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2
-    assert result.stderr == f"llm-hub: error: port {port} on 127.0.0.1 is already in use; pick another with --port\n"
+    assert error_line(result) == f"llm-hub: error: port {port} on 127.0.0.1 is already in use; pick another with --port"
 
 
 def test_serve_without_a_site_is_a_usage_error(tmp_path: Path) -> None:
     result = subprocess.run([str(LLM_HUB), "docs", "serve", "--no-build", "--dir", str(tmp_path / "none")],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "holds no built site" in result.stderr and "Traceback" not in result.stderr
+    missing = tmp_path / "none"
+    assert error_line(result) == (f"llm-hub: error: {missing} holds no built site; run `llm-hub docs build "
+                                  f"--out {missing}` or drop --no-build")
 
 
 def test_backtick_spans_in_descriptions_become_code_and_nothing_else_does() -> None:

@@ -105,8 +105,8 @@ def test_one_stream_mixes_versions() -> None:
 def test_fast_path_stays_one_sided_on_1_1_0() -> None:
     """The fast path now also models minLength and number bounds (1.1.0 uses them): never a false 'valid'."""
     from llm_analytics_hub.compat.sample import Sampler
-    from llm_analytics_hub.compat.views import locate
     from llm_analytics_hub.schema_store import load_version
+    from llm_analytics_hub.schema_view.views import locate
 
     schemas = load_version("1.1.0")
     at = locate(schemas, "events/AnalyticsEvent.json")

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 from .schema_store import SchemaSet, TypeEntry, expected_id, load_folder
-from .schema_walk import iter_subschemas
+from .schema_view.walk import iter_subschemas
 from .versions import available_versions, schemas_root
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 
 import click
 
 from . import catalogue as catalogue_mod
-from .cli_support import fail, guarded
+from .cli_support import fail, guarded, with_schemas
 from .schema_store import AREAS
 from .versions import schemas_root
 
@@ -43,14 +44,22 @@ class LazyGroup(click.Group):
         return command
 
 
+def _show_tracebacks(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        os.environ["LLM_HUB_DEBUG"] = "1"
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="llm-analytics-hub", prog_name="llm-hub")
+@click.option("--traceback", is_flag=True, expose_value=False, is_eager=True, callback=_show_tracebacks,
+              help="Show the traceback of an unexpected internal error (also LLM_HUB_DEBUG=1).")
 def main() -> None:
     """Schema-first toolkit for LLM analytics data: check, generate, validate."""
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@with_schemas
 @guarded
 def check(fmt: str) -> None:
     """Lint every schema version: metaschema, offline $refs, titles, descriptions, examples; released

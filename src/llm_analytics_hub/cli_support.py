@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from .errors import HubError
+from .versions import find_schemas_root, use_schemas_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +46,34 @@ def guarded(func: F) -> F:
         except MemoryError:
             fail("out of memory")
         except Exception as exc:  # the contract is one line and exit 2, never a traceback
-            fail(f"internal error: {type(exc).__name__}: {exc} (please report this with the command line)")
+            if debugging():
+                traceback.print_exc()
+            fail(f"internal error: {type(exc).__name__}: {exc} (please report this with the command line; "
+                 "--traceback or LLM_HUB_DEBUG=1 shows where it happened)")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def debugging() -> bool:
+    """`llm-hub --traceback ...` or LLM_HUB_DEBUG=1: show the traceback of an unexpected error."""
+    return os.environ.get("LLM_HUB_DEBUG", "") not in ("", "0")
+
+
+def with_schemas(func: F) -> F:
+    """The `--schemas DIR` option of the authoring commands: pick the schemas root (see
+    `find_schemas_root`) and say which on stderr, the command's first output line."""
+
+    @click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
+                  help="Schema root holding one folder per version (default: ./schemas of this folder or "
+                       "its nearest parent, else the installed copy).")
+    @wraps(func)
+    def wrapper(*args: Any, schemas_dir: Path | None = None, **kwargs: Any) -> Any:
+        try:
+            root, how = find_schemas_root(schemas_dir)
+        except HubError as exc:
+            fail(str(exc))
+        use_schemas_root(root)
+        click.echo(f"llm-hub: schemas {root} ({how})", err=True)
+        return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -165,13 +165,17 @@ def _index_types(schema_set: SchemaSet, path: Path, document: Schema, uri: str) 
                 add(sub, f"/$defs/{key}")
 
 
-@cache
 def load_version(version: str) -> SchemaSet:
-    """The schema set of a released or draft version under the schemas root (cached)."""
-    known = available_versions()
+    """The schema set of a released or draft version under the schemas root (cached per root)."""
+    return _load_version(schemas_root(), version)
+
+
+@cache
+def _load_version(root: Path, version: str) -> SchemaSet:
+    known = available_versions(root)
     if version not in known:
         raise HubError(f"unknown schema version {version!r}; known versions: {', '.join(known)}")
-    return load_folder(schemas_root() / version, version)
+    return load_folder(root / version, version)
 
 
 def latest_version() -> str:

@@ -1,12 +1,12 @@
-"""`llm-hub generate`: canonical schemas -> IR -> dataclasses, TypedDicts, docs and schema bundles.
+"""`llm-hub generate`: canonical schemas -> IR -> dataclasses, TypedDicts, docs, bundles, npm package.
 
-Modules: `ir` (typed read-only model of the schemas), `names` (safe Python identifiers),
-`python_views` + `render` (pure render functions, Jinja2 templates in codegen/templates),
-`bundle` (self-contained schemas), `writer` (the only file I/O, and the --check diff),
-`command` (the click command), `runtime` (what the generated dataclasses call at run time).
-
-This package imports nothing heavy on purpose: the generated models import
-`llm_analytics_hub.codegen.runtime` and must not pull in Jinja2 or the schema loader.
+Modules: `ir` (typed read-only model of the schemas), `names` (safe identifiers), one view module
+per output kind (`model_views`, `typeddict_views`, `docs`, `typescript`) spelling types through one
+exhaustive dispatch per target (`python_spelling`, ...), `render` (pure render functions over the
+Jinja2 templates in `templates/`, loaded with `PackageLoader`), `formatting` (ruff format of the
+Python output), `bundle` (self-contained schemas), `writer` (the only file I/O, and the --check
+diff), `command` (the click command). The generated models need only `llm_analytics_hub.runtime`,
+never this package.
 
 Why datamodel-code-generator is not in the generation path
 ----------------------------------------------------------

@@ -10,12 +10,14 @@ as the canonical schema, which the tests check on every example and corpus paylo
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
+from ..errors import HubError
+from ..pointer import escape
 from ..schema_store import SchemaSet, TypeEntry
+from ..schema_view.views import At, canonical_uri
+from ..schema_view.walk import iter_subschemas
 from .ir import GeneratorError
 
 BUNDLE_ID_BASE = "https://llm-analytics-hub.invalid/bundles/"
@@ -28,10 +30,6 @@ MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas", "definit
 LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _def_key(folder: Path, path: Path) -> str:
     relative = path.relative_to(folder).with_suffix("")
     return ".".join(relative.parts)
@@ -40,15 +38,8 @@ def _def_key(folder: Path, path: Path) -> str:
 class _Bundler:
     def __init__(self, schema_set: SchemaSet) -> None:
         self.set = schema_set
-        self.by_uri: dict[str, Path] = {}
-        self.uri_of: dict[Path, str] = {}
-        for path, document in sorted(schema_set.documents.items()):
-            file_uri = path.resolve().as_uri()
-            doc_id = document.get("$id")
-            base = doc_id if isinstance(doc_id, str) else file_uri
-            self.by_uri[file_uri] = path
-            self.by_uri[base] = path
-            self.uri_of[path] = base
+        self.path_of = {canonical_uri(schema_set, path.resolve().as_uri()): path for path in schema_set.documents}
+        self.root_of = {path: At(schema_set.documents[path], uri, "", schema_set) for uri, path in self.path_of.items()}
 
     def bundle(self, entry: TypeEntry) -> dict[str, Any]:
         root_path = entry.path
@@ -80,20 +71,19 @@ class _Bundler:
         return out
 
     def _target(self, ref: str, path: Path) -> tuple[Path, str]:
-        doc_uri, fragment = urldefrag(urljoin(self.uri_of[path], ref))
-        if doc_uri not in self.by_uri:
-            raise GeneratorError(f"{path.name}: $ref {ref!r} does not resolve to a local file")
-        if fragment and not fragment.startswith("/"):
-            raise GeneratorError(f"{path.name}: only JSON-pointer fragments can be bundled ({ref!r})")
-        return self.by_uri[doc_uri], fragment
+        try:
+            target = self.root_of[path].resolve(ref)
+        except HubError as exc:
+            raise GeneratorError(f"{path.name}: {exc}") from None
+        return self.path_of[target.doc], target.pointer
 
     def _collect(self, path: Path, needed: dict[Path, None]) -> None:
         if path in needed:
             return
         needed[path] = None
-        for ref in _refs(self.set.documents[path]):
-            target, _ = self._target(ref, path)
-            self._collect(target, needed)
+        for _, subschema in iter_subschemas(self.set.documents[path]):
+            if isinstance(subschema.get("$ref"), str):
+                self._collect(self._target(subschema["$ref"], path)[0], needed)
 
     def _rewrite(self, schema: Any, path: Path, root_path: Path, self_prefix: str) -> Any:
         def visit(node: Any) -> Any:
@@ -103,7 +93,7 @@ class _Bundler:
             for key, value in node.items():
                 if key == "$ref" and isinstance(value, str):
                     target, fragment = self._target(value, path)
-                    key_of_target = _escape(_def_key(self.set.folder, target))
+                    key_of_target = escape(_def_key(self.set.folder, target))
                     prefix = self_prefix if target == root_path else "#/$defs/" + key_of_target
                     out[key] = prefix + fragment
                 elif key in SINGLE and isinstance(value, dict):
@@ -117,28 +107,6 @@ class _Bundler:
             return out
 
         return visit(schema)
-
-
-def _refs(schema: Any) -> list[str]:
-    found: list[str] = []
-
-    def visit(node: Any) -> None:
-        if not isinstance(node, Mapping):
-            return
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                found.append(value)
-            elif key in SINGLE:
-                visit(value)
-            elif key in MAPS and isinstance(value, Mapping):
-                for sub in value.values():
-                    visit(sub)
-            elif key in LISTS and isinstance(value, list):
-                for sub in value:
-                    visit(sub)
-
-    visit(schema)
-    return found
 
 
 def build_bundles(schema_set: SchemaSet) -> list[tuple[TypeEntry, dict[str, Any]]]:

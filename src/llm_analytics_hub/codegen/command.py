@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_support import guarded
+from ..cli_support import guarded, with_schemas
 from ..errors import HubError
 from ..versions import schemas_root
 from .writer import FIX_COMMAND, generate
@@ -24,15 +24,14 @@ def default_output(root: Path) -> Path:
 
 @click.command("generate")
 @click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if generated/ is stale.")
-@click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Schema root holding one folder per version (default: the repository's schemas/).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: generated/ next to the schema root).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print problems.")
+@with_schemas
 @guarded
-def generate_command(check: bool, schemas_dir: Path | None, output_dir: Path | None, quiet: bool) -> None:
+def generate_command(check: bool, output_dir: Path | None, quiet: bool) -> None:
     """Regenerate models, TypedDicts, docs and schema bundles from the canonical schemas."""
-    root = schemas_dir or schemas_root()
+    root = schemas_root()
     output = output_dir or default_output(root)
     started = time.perf_counter()
     outcome = generate(root, output, check=check)

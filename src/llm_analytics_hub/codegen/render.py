@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -16,19 +16,14 @@ import jinja2
 from ..schema_store import SchemaSet
 from . import docs
 from .bundle import build_bundles
-from .ir import DataEnumType, Version
-from .python_views import Namer, literal, type_view, uses
+from .ir import Source, Version
+from .model_views import module_view
+from .python_spelling import Spelling
+from .typeddict_views import exported, type_view
 
 Files = dict[str, str]
 
 PY_ROOT = "python/llm_analytics_hub"
-
-
-def templates_dir() -> Path:
-    """codegen/templates of the checkout, or the copy shipped in the wheel."""
-    here = Path(__file__).resolve()
-    checkout = here.parents[3] / "codegen" / "templates"
-    return checkout if checkout.is_dir() else here.parent / "templates"
 
 
 def _autoescape(name: str | None) -> bool:
@@ -39,7 +34,7 @@ def _autoescape(name: str | None) -> bool:
 @cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=jinja2.PackageLoader("llm_analytics_hub.codegen", "templates"),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         trim_blocks=True,
@@ -48,7 +43,15 @@ def environment() -> jinja2.Environment:
     )
 
 
+def sources_digest(sources: Iterable[Source]) -> str:
+    """One digest of a file's inputs for its header line (the manifest lists each source's hash)."""
+    text = "".join(f"{s.path}\0{s.sha256}\n" for s in sorted(sources, key=lambda s: s.path))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def render_template(name: str, **context: Any) -> str:
+    if "sources" in context:
+        context["digest"] = sources_digest(context["sources"])
     return environment().get_template(name).render(**context)
 
 
@@ -59,32 +62,18 @@ def _area_sources(version: Version, area_name: str) -> list[Any]:
     return sorted(mine, key=lambda s: s.path)
 
 
-def _exported(version: Version, area_name: str) -> list[str]:
-    area = version.area(area_name)
-    out = []
-    for typedef in area.types:
-        if isinstance(typedef, DataEnumType):
-            out.append(typedef.unit_py)
-        out.append(typedef.py)
-    return [literal(n) for n in sorted(out)]
-
-
 def render_models(version: Version) -> Files:
     files: Files = {}
     package = f"{PY_ROOT}/models/{version.module}"
     for area in version.areas:
-        namer = Namer(version, area)
-        text = render_template(
+        files[f"{package}/{area.name}.py"] = render_template(
             "models_area.py.jinja2",
             version=version.version,
             area=area.name,
             sources=_area_sources(version, area.name),
             imports=list(area.imports),
-            uses=uses(version, area),
-            exported=_exported(version, area.name),
-            types=[type_view(t, namer) for t in area.types],
+            view=module_view(version, area),
         )
-        files[f"{package}/{area.name}.py"] = text
     files[f"{package}/__init__.py"] = render_template(
         "version_init.py.jinja2", version=version.version, kind="Dataclasses",
         areas=[a.name for a in version.areas], sources=version.sources)
@@ -95,25 +84,21 @@ def render_typeddicts(version: Version) -> Files:
     files: Files = {}
     package = f"{PY_ROOT}/typeddicts/{version.module}"
     for area in version.areas:
-        namer = Namer(version, area)
+        spell = Spelling(version, area)
         text = render_template(
             "typeddicts_area.py.jinja2",
             version=version.version,
             area=area.name,
             sources=_area_sources(version, area.name),
             imports=list(area.imports),
-            exported=_exported_typeddicts(version, area.name),
-            types=[type_view(t, namer) for t in area.types],
+            exported=exported(area),
+            types=[type_view(t, spell) for t in area.types],
         )
         files[f"{package}/{area.name}.py"] = text
     files[f"{package}/__init__.py"] = render_template(
         "version_init.py.jinja2", version=version.version, kind="TypedDicts",
         areas=[a.name for a in version.areas], sources=version.sources)
     return files
-
-
-def _exported_typeddicts(version: Version, area_name: str) -> list[str]:
-    return [literal(n) for n in sorted(t.py for t in version.area(area_name).types)]
 
 
 def render_packages(versions: list[Version]) -> Files:
@@ -154,8 +139,10 @@ def render_bundles(schema_set: SchemaSet) -> Files:
     return files
 
 
-def render_manifest(bundles: Files, sets: list[SchemaSet]) -> Files:
-    """generated/jsonschema/index.json: every bundle with its type, area, version, path and sha256."""
+def render_manifest(bundles: Files, sets: list[SchemaSet], versions: list[Version]) -> Files:
+    """generated/jsonschema/index.json: every bundle with its type, area, version, path and sha256, and
+    every schema source file with its sha256 (the header line of a generated file carries one digest
+    of its sources, `sources_digest`)."""
     by_path = {}
     for schema_set in sets:
         for entry in schema_set.types:
@@ -171,5 +158,6 @@ def render_manifest(bundles: Files, sets: list[SchemaSet]) -> Files:
         "comment": "Generated by `llm-hub generate`. DO NOT EDIT.",
         "versions": [s.version for s in sets],
         "types": rows,
+        "sources": [{"path": s.path, "sha256": s.sha256} for v in versions for s in v.sources],
     }
     return {"jsonschema/index.json": dump_json(manifest)}

@@ -15,6 +15,7 @@ from .. import __version__
 from ..schema_store import load_folder
 from ..versions import available_versions
 from .changelog import render_changelogs, render_rules_page
+from .formatting import format_python
 from .ir import build_version
 from .render import (
     Files,
@@ -47,12 +48,13 @@ def render_all(schemas_root: Path) -> Files:
         files.update(render_docs(version))
         bundles.update(render_bundles(schema_set))
     files.update(bundles)
-    manifest = render_manifest(bundles, sets)
+    manifest = render_manifest(bundles, sets, irs)
     files.update(manifest)
     files.update(render_packages(irs))
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__))
+    files.update(format_python({path: text for path, text in files.items() if path.endswith(".py")}))
     return dict(sorted(files.items()))
 
 

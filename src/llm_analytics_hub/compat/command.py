@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
-from ..cli_support import guarded
+from ..cli_support import guarded, with_schemas
+from ..versions import VERSION_RE, schemas_root
 from .empirical import DEFAULT_SAMPLES, DEFAULT_SEED
 
 
 @click.command("compat")
-@click.argument("old_dir", type=click.Path(path_type=Path))
-@click.argument("new_dir", type=click.Path(path_type=Path))
+@click.argument("old_dir", metavar="OLD", type=click.Path(path_type=Path))
+@click.argument("new_dir", metavar="NEW", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-empirical", is_flag=True, help="Static rules only; skip the generated-payload check.")
 @click.option("--samples", type=click.IntRange(min=0), default=DEFAULT_SAMPLES, show_default=True,
@@ -22,26 +23,37 @@ from .empirical import DEFAULT_SAMPLES, DEFAULT_SEED
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of *.valid.json corpus files of OLD (default: corpus/<OLD version> beside OLD).")
 @click.option("--hide-cosmetic", is_flag=True, help="Text format: leave out cosmetic changes.")
+@with_schemas
 @guarded
 def compat_command(old_dir: Path, new_dir: Path, fmt: str, no_empirical: bool, samples: int, seed: int,
                    corpus: Path | None, hide_cosmetic: bool) -> None:
-    """Classify every change from OLD_DIR to NEW_DIR by named rule and say which bump it needs.
+    """Classify every change from OLD to NEW by named rule and say which bump it needs.
+
+    OLD and NEW are version folders, or version names (X.Y.Z) of the schemas root.
 
     Backward compatible means every payload valid under OLD stays valid under NEW.
     Exit codes: 0 backward compatible (patch or minor), 1 breaking (major), 2 error.
     """
     from .report import compare_dirs, render_json, render_text
 
-    report = compare_dirs(old_dir, new_dir, empirical=not no_empirical, corpus=corpus, samples=samples,
-                          seed=seed)
+    report = compare_dirs(version_folder(old_dir), version_folder(new_dir), empirical=not no_empirical,
+                          corpus=corpus, samples=samples, seed=seed)
     click.echo(render_json(report) if fmt == "json" else render_text(report, cosmetic=not hide_cosmetic),
                nl=False)
     sys.exit(0 if report.compatible else 1)
 
 
+def version_folder(argument: Path) -> Path:
+    """A version folder given as a path, or as a version name of the schemas root."""
+    if not argument.exists() and VERSION_RE.match(str(argument)):
+        return schemas_root() / str(argument)
+    return argument
+
+
 @click.command("new-version")
 @click.argument("version", metavar="X.Y.Z")
 @click.option("--from", "source", metavar="X.Y.Z", help="Version to copy (default: the latest).")
+@with_schemas
 @guarded
 def new_version_command(version: str, source: str | None) -> None:
     """Start schema version X.Y.Z as an unreleased copy of the latest version ($id URIs rewritten)."""
@@ -54,6 +66,7 @@ def new_version_command(version: str, source: str | None) -> None:
 @click.command("release")
 @click.argument("version", metavar="X.Y.Z")
 @click.option("--force", is_flag=True, help="Re-record an already released version (before anyone consumed it).")
+@with_schemas
 @guarded
 def release_command(version: str, force: bool) -> None:
     """Record the hash of schema version X.Y.Z: from now on llm-hub check refuses any change to it."""

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema_store import SchemaSet, TypeEntry
+from ..schema_view.views import LOWER_BOUNDS, At, View, build_view, follow, locate, merged
 from .rules import KIND_ORDER, RULES_BY_ID, worst
-from .views import LOWER_BOUNDS, At, View, build_view, follow, locate, merged
 
 BOUND_SLUG = {
     "minimum": "minimum", "exclusiveMinimum": "exclusive-minimum", "minLength": "min-length",

@@ -16,11 +16,11 @@ from typing import Any
 import jsonschema_rs
 
 from ..errors import HubError
+from ..pointer import join as pointer
 from ..schema_store import SchemaSet, TypeEntry
-from ..validation.findings import pointer
+from ..schema_view.views import locate
 from .rules import rule_for_keyword
 from .sample import Sampler, Skip
-from .views import locate
 
 DEFAULT_SAMPLES = 24
 DEFAULT_SEED = 20240115

@@ -16,7 +16,7 @@ import uuid
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from .views import At, View, follow, merged, view_of
+from ..schema_view.views import At, View, follow, merged, view_of
 
 MAX_DEPTH = 9
 ALPHABET = string.ascii_lowercase + string.digits + "-_ ."

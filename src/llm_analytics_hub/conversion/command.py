@@ -10,7 +10,7 @@ from typing import TextIO
 import click
 import orjson
 
-from ..cli_support import guarded
+from ..cli_support import guarded, with_schemas
 from ..errors import HubError
 from ..validation.inputs import InputError, input_source, read_documents
 from ..validation.parsing import ParseError, parse_document
@@ -67,6 +67,7 @@ def run_conversion(paths: Sequence[str], converter: Converter, out: TextIO, err:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a JSON line per document with the dropped members' pointers.")
 @click.option("--stdin-format", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True)
+@with_schemas
 @guarded
 def convert_command(paths: tuple[str, ...], target: str, schema: str | None, source: str | None,
                     report_path: str | None, stdin_format: str) -> None:

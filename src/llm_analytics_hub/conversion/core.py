@@ -17,10 +17,10 @@ from typing import Any
 
 import jsonschema_rs
 
-from ..compat.views import At, View, follow, locate, merged, view_of
 from ..errors import HubError
+from ..pointer import join as pointer
 from ..schema_store import SchemaSet, load_version
-from ..validation.findings import pointer
+from ..schema_view.views import At, View, follow, locate, merged, view_of
 from ..versions import DEFAULT_VERSION, parse_version
 
 

@@ -111,7 +111,8 @@ def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int)
         pending: deque[AsyncResult[BlockOutcome]] = deque()
         for job in _chain(first, second, blocks):
             pending.append(pool.apply_async(check_block, (job,)))
-            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+            # hand on finished blocks at once (a slow stream shows progress), wait only when full
+            while pending and (len(pending) >= jobs * IN_FLIGHT_PER_WORKER or pending[0].ready()):
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()

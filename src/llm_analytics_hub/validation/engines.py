@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 from referencing import Registry
 
+from ..pointer import join as pointer
 from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
-from .findings import Finding, pointer
+from .findings import Finding
 from .lenient import lenient_copy
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class CompiledType:
 
     def __init__(self, schemas: SchemaSet, entry: TypeEntry, *, lenient: bool) -> None:
         self.entry = entry
+        self.schemas = schemas
         self.version = schemas.version
         self.lenient = lenient
         self._root: dict[str, Any] = {"$ref": entry.uri}

@@ -1,6 +1,6 @@
 """A one-sided fast path: typed decoding with msgspec, straight from the bytes of a document.
 
-The schema of a type is compiled into msgspec Structs (closed objects forbid unknown members,
+The schema view of a type is compiled into msgspec Structs (closed objects forbid unknown members,
 integers carry their ranges, tagged unions dispatch on their tags, uuid and date-time strings
 carry the schemas' patterns (date-time also its calendar rules)). If the bytes decode, the document is valid;
 if not, nothing is concluded and the document goes to the precise engine, which finds the
@@ -21,15 +21,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
-from urllib.parse import urldefrag, urljoin
 
 import msgspec
 
 from ..schema_store import SchemaSet, TypeEntry
+from ..schema_view.layout import Union as TaggedLayout
+from ..schema_view.layout import node_of, tagged_union, union_members
+from ..schema_view.views import At, View, follow, merged, view_of
 from ..versions import DEFAULT_VERSION
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
-ANNOTATIONS = frozenset({"description", "title", "examples", "default", "$comment", "$schema", "$id", "$defs"})
+_LENGTHS = {"minLength": "min_length", "maxLength": "max_length"}
+_RANGES = {"minimum": "ge", "maximum": "le"}
 
 
 class Unsupported(Exception):
@@ -85,152 +88,104 @@ _ENCODER = msgspec.json.Encoder()
 
 
 class _Compiler:
-    def __init__(self, schemas: SchemaSet, *, lenient: bool) -> None:
-        self.documents = {str(uri): doc for uri, doc in schemas.resources}
+    """Schema views -> msgspec types. Anything it does not know exactly raises Unsupported."""
+
+    def __init__(self, *, lenient: bool) -> None:
         self.lenient = lenient
-        self.structs: dict[str, Any] = {}
         self.counter = 0
 
-    def resolve(self, ref: str, base: str) -> tuple[dict[str, Any], str]:
-        target = urljoin(base, ref)
-        uri, fragment = urldefrag(target)
-        node: Any = self.documents.get(uri)
-        if node is None:
-            raise Unsupported(f"unknown $ref {target}")
-        for part in [p for p in fragment.split("/") if p]:
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        return node, uri
+    def type_of(self, at: At, name: str) -> Any:
+        return self.view_type(follow(view_of(at)), name)
 
-    def type_of(self, schema: Any, base: str, name: str) -> Any:
-        if schema is True or schema == {} or (isinstance(schema, dict) and set(schema) <= ANNOTATIONS):
-            return Any
-        if not isinstance(schema, dict):
-            raise Unsupported("boolean false schema")
-        keys = set(schema) - ANNOTATIONS
-        if keys == {"$ref"}:
-            target, uri = self.resolve(schema["$ref"], base)
-            return self.type_of(target, uri, name)
-        if "anyOf" in keys:
-            return self.any_of(schema, base, name)
-        if "allOf" in keys or ("$ref" in keys and "properties" in keys | {"properties"}):
-            return self.struct_type(schema, base, name)
-        kind = schema.get("type")
-        nullable = isinstance(kind, list) and "null" in kind
-        if isinstance(kind, list):
-            rest = [k for k in kind if k != "null"]
-            if len(rest) != 1:
-                raise Unsupported(f"type {kind}")
-            kind = rest[0]
-        inner = self.plain_type(schema, kind, keys, base, name)
-        return Union[inner, None] if nullable else inner  # noqa: UP007 - a runtime type expression
+    def view_type(self, view: View, name: str) -> Any:
+        if view.never or view.other:
+            raise Unsupported(f"{view.at.display}: {sorted(view.other) or 'false schema'}")
+        inner = self.non_null(view, name)
+        return Union[inner, None] if view.nullable else inner  # noqa: UP007 - a runtime type expression
 
-    def plain_type(self, schema: dict[str, Any], kind: Any, keys: set[str], base: str, name: str) -> Any:
-        if "enum" in keys:
-            if kind not in ("string", None) or not all(isinstance(v, str) for v in schema["enum"]):
+    def non_null(self, view: View, name: str) -> Any:
+        if view.tag is not None:
+            return self.tagged_union(view, name)
+        if view.union_kind is not None:
+            return self.data_enum(view, name)
+        if view.has_const or view.enum is not None:
+            values = [view.const] if view.has_const else view.enum or []
+            if view.types not in (None, frozenset({"string"})) or not all(isinstance(v, str) for v in values):
                 raise Unsupported("non-string enum")
-            if keys - {"enum", "type"}:
-                raise Unsupported(f"enum with {keys}")
-            return Literal[tuple(schema["enum"])]
+            if view.bounds or view.strings or view.properties or view.items:
+                raise Unsupported("enum with other assertions")
+            return Literal[tuple(values)]
+        kinds = view.types
+        if kinds is None:
+            if view.is_object:
+                return self.struct(view, name)
+            if view.bounds or view.strings or view.items:
+                raise Unsupported("assertions without a type")
+            return Any
+        if len(kinds) != 1:
+            raise Unsupported(f"type {sorted(kinds)}")
+        (kind,) = kinds
+        return self.typed(view, kind, name)
+
+    def typed(self, view: View, kind: str, name: str) -> Any:
+        bounds = {key: value for key, (value, _) in view.bounds.items()}
+        strings = {key: value for key, (value, _) in view.strings.items()}
         if kind == "string":
-            if keys - {"type", "format", "pattern", "minLength", "maxLength"}:
-                raise Unsupported(f"string with {keys}")
-            fmt = schema.get("format")
-            if fmt not in (None, "uuid", "date-time"):
-                raise Unsupported(f"format {fmt}")
-            if fmt and "pattern" not in schema:
+            if set(bounds) - set(_LENGTHS) or set(strings) - {"pattern", "format"}:
+                raise Unsupported(f"string with {sorted(bounds) + sorted(strings)}")
+            fmt = strings.get("format")
+            if fmt not in (None, "uuid", "date-time") or (fmt and "pattern" not in strings):
                 raise Unsupported(f"format {fmt} without a pattern")
             # msgspec counts str lengths in code points, as JSON Schema's minLength/maxLength do.
-            lengths = {"min_length": schema.get("minLength"), "max_length": schema.get("maxLength")}
-            lengths = {k: v for k, v in lengths.items() if v is not None}
-            if "pattern" in schema:
-                pattern = DATE_TIME_FAST if fmt == "date-time" else _python_pattern(schema["pattern"])
-                return Annotated[str, msgspec.Meta(pattern=pattern, **lengths)]
-            return Annotated[str, msgspec.Meta(**lengths)] if lengths else str
+            meta: dict[str, Any] = {_LENGTHS[key]: value for key, value in bounds.items()}
+            if "pattern" in strings:
+                meta["pattern"] = DATE_TIME_FAST if fmt == "date-time" else _python_pattern(strings["pattern"])
+            return Annotated[str, msgspec.Meta(**meta)] if meta else str
+        if view.strings or (kind in ("boolean", "array", "object") and view.bounds):
+            raise Unsupported(f"{kind} with {sorted(view.strings) + sorted(view.bounds)}")
+        if kind in ("number", "integer") and set(bounds) - set(_RANGES):
+            raise Unsupported(f"{kind} with {sorted(bounds)}")
         if kind == "number":
-            if keys - {"type", "minimum", "maximum"}:
-                raise Unsupported(f"number with {keys}")
-            bounds = {"ge": schema.get("minimum"), "le": schema.get("maximum")}
-            bounds = {k: v for k, v in bounds.items() if v is not None}
-            return Annotated[float, msgspec.Meta(**bounds)] if bounds else float
-        if kind == "boolean":
-            if keys - {"type"}:
-                raise Unsupported(f"boolean with {keys}")
-            return bool
+            ranges: dict[str, Any] = {_RANGES[key]: value for key, value in bounds.items()}
+            return Annotated[float, msgspec.Meta(**ranges)] if ranges else float
         if kind == "integer":
-            if keys - {"type", "minimum", "maximum"}:
-                raise Unsupported(f"integer with {keys}")
             # msgspec bounds must fit in an int64: a narrower range only sends the rare huge value to
             # the precise engine, which keeps this path one-sided.
-            low, high = schema.get("minimum", _I64_MIN), schema.get("maximum", _I64_MAX)
+            low, high = bounds.get("minimum", _I64_MIN), bounds.get("maximum", _I64_MAX)
             return Annotated[int, msgspec.Meta(ge=max(low, _I64_MIN), le=min(high, _I64_MAX))]
+        if kind == "boolean":
+            return bool
         if kind == "array":
-            if keys - {"type", "items"}:
-                raise Unsupported(f"array with {keys}")
-            return list[self.type_of(schema.get("items", {}), base, name + "Item")]  # type: ignore[misc]
-        if kind == "object" and "properties" not in keys:
-            if keys - {"type", "additionalProperties"}:
-                raise Unsupported(f"map with {keys}")
-            values = schema.get("additionalProperties", True)
-            return dict[str, self.type_of(values, base, name + "Value")]  # type: ignore[misc]
+            item = self.type_of(view.items, name + "Item") if view.items is not None else Any
+            return list[item]  # type: ignore[valid-type]
         if kind == "object":
-            return self.struct_type(schema, base, name)
+            if view.properties or view.required or view.closure == "closed":
+                return self.struct(view, name)
+            values = self.type_of(view.extra, name + "Value") if view.extra is not None else Any
+            return dict[str, values]  # type: ignore[valid-type]
         raise Unsupported(f"type {kind}")
 
-    def any_of(self, schema: dict[str, Any], base: str, name: str) -> Any:
-        options = schema["anyOf"]
-        if set(schema) - ANNOTATIONS != {"anyOf"}:
-            raise Unsupported("anyOf with siblings")
-        if len(options) == 2 and options[1] == {"type": "null"}:
-            return Union[self.type_of(options[0], base, name), None]  # noqa: UP007
-        first = options[0]
-        if isinstance(first, dict) and "enum" in first:  # string enum + one-member data variants
-            variants = [self.type_of(first, base, name)]
-            for index, option in enumerate(options[1:], start=1):
-                if set(option.get("properties", {})) != set(option.get("required", [])) or len(option["required"]) != 1:
-                    raise Unsupported("data variant without exactly one member")
-                variants.append(self.struct_type(option, base, f"{name}Variant{index}", always_closed=True))
-            if len(variants) > 2:
-                raise Unsupported("several object variants need a tag")
-            return Union[tuple(variants)]  # noqa: UP007
-        raise Unsupported("untagged union")
-
-    def struct_type(self, schema: dict[str, Any], base: str, name: str, *, tag: tuple[str, str] | None = None,
-                    always_closed: bool = False) -> Any:
-        keys = set(schema) - ANNOTATIONS
-        if "allOf" in keys:
-            return self.tagged_union(schema, base, name)
-        properties: dict[str, Any] = {}
-        required: set[str] = set()
-        closed = False
-        own = dict(schema)
-        if "$ref" in own:
-            target, uri = self.resolve(own["$ref"], base)
-            if set(target) - ANNOTATIONS - {"type", "properties", "required"}:
-                raise Unsupported("$ref to more than a list of members")
-            properties.update({k: (v, uri) for k, v in target.get("properties", {}).items()})
-            required.update(target.get("required", []))
-        properties.update({k: (v, base) for k, v in own.get("properties", {}).items()})
-        required.update(own.get("required", []))
-        for closure in ("additionalProperties", "unevaluatedProperties"):
-            if closure in own:
-                if own[closure] is not False:
-                    raise Unsupported("open object with typed extra members")
-                closed = True
-        if keys - {"$ref", "type", "properties", "required", "additionalProperties", "unevaluatedProperties"}:
-            raise Unsupported(f"object with {keys}")
-        if tag is not None:
-            properties.pop(tag[0], None)
-            required.discard(tag[0])
+    def struct(self, view: View, name: str, *, tag: tuple[str, str] | None = None,
+               always_closed: bool = False) -> Any:
+        if view.closure == "map":
+            raise Unsupported("open object with typed extra members")
+        if view.items is not None or view.bounds or view.strings or view.union_kind or view.tag:
+            raise Unsupported(f"{view.at.display}: object with more than members")
+        closed = view.closure == "closed"
         fields: list[Any] = []
         rename: dict[str, str] = {}
-        for index, (wire, (sub, sub_base)) in enumerate(properties.items()):
+        for index, (wire, at) in enumerate(view.properties.items()):
+            if tag is not None and wire == tag[0]:
+                continue
             python = wire if wire.isidentifier() and not keyword.iskeyword(wire) else f"member_{index}"
             rename[python] = wire
-            annotation = self.type_of(sub, sub_base, name + "_" + python)
-            if wire in required:
+            annotation = self.type_of(at, f"{name}_{python}")
+            if wire in view.required:
                 fields.append((python, annotation))
             else:
                 fields.append((python, annotation, msgspec.field(default=msgspec.UNSET)))
+        if set(view.required) - set(view.properties) - ({tag[0]} if tag else set()):
+            raise Unsupported("a required member without a schema")
         fields.sort(key=lambda f: len(f) == 3)  # required members first
         options: dict[str, Any] = {"kw_only": True, "rename": rename,
                                    "forbid_unknown_fields": closed and (always_closed or not self.lenient)}
@@ -239,57 +194,91 @@ class _Compiler:
         self.counter += 1
         return msgspec.defstruct(f"{name}_{self.counter}", fields, **options)
 
-    def tagged_union(self, schema: dict[str, Any], base: str, name: str) -> Any:
-        props = schema.get("properties", {})
+    def tagged_union(self, view: View, name: str) -> Any:
+        assert view.tag is not None
+        others = [member for member in view.properties if member != view.tag]
+        content = others[0] if len(others) == 1 else None
         variants = []
-        for branch in schema["allOf"]:
-            condition = branch.get("if", {}).get("properties", {})
-            if len(condition) != 1 or set(branch) != {"if", "then"}:
-                raise Unsupported("allOf that is not a tag dispatch")
-            (tag_name, test), = condition.items()
-            value = test.get("const")
-            then = branch["then"]
-            if set(props) == {tag_name, "data"}:  # adjacently tagged: {tag, data}
-                data_schema = then.get("properties", {}).get("data")
-                if data_schema is None:
-                    raise Unsupported("adjacent variant without data")
-                wrapper = {"type": "object", "properties": {"data": data_schema}, "required": ["data"],
-                           "additionalProperties": False}
-                variants.append(self.struct_type(wrapper, base, f"{name}_{value}", tag=(tag_name, value)))
+        for value, then in view.variants.items():
+            branch = view_of(then)
+            if not isinstance(value, str) or branch.other or branch.union_kind or branch.tag or branch.never:
+                raise Unsupported(f"{then.display}: not a plain tagged variant")
+            for member in set(branch.properties) & set(view.properties) - {view.tag}:
+                if _asserts(follow(view_of(view.properties[member]))):
+                    raise Unsupported(f"{then.display}: member {member!r} constrained twice")
+            leaf = merged(view, branch)
+            if content is not None:  # adjacently tagged: {tag, content}
+                wrapper = View(then, properties={content: leaf.properties[content]},
+                               required={content: then}, closure="closed")
+                variants.append(self.struct(wrapper, f"{name}_{value}", tag=(view.tag, value)))
             else:
-                if "unevaluatedProperties" not in then and "additionalProperties" not in then:
+                if leaf.closure != "closed":
                     raise Unsupported("open variant")
-                variants.append(self.struct_type(then, base, f"{name}_{value}", tag=(tag_name, value)))
+                variants.append(self.struct(leaf, f"{name}_{value}", tag=(view.tag, value)))
+        return Union[tuple(variants)]  # noqa: UP007
+
+    def data_enum(self, view: View, name: str) -> Any:
+        """A string enum plus objects of one member each (at most one object: msgspec needs tags else)."""
+        if view.union_kind != "anyOf" or view.types or view.properties or view.enum is not None:
+            raise Unsupported("untagged union")
+        first, *rest = (follow(view_of(option)) for option in view.union)
+        if first.enum is None or not rest or len(rest) > 1:
+            raise Unsupported("untagged union")
+        variants = [self.view_type(first, name)]
+        for index, option in enumerate(rest, start=1):
+            if len(option.properties) != 1 or set(option.required) != set(option.properties):
+                raise Unsupported("data variant without exactly one member")
+            variants.append(self.struct(option, f"{name}Variant{index}", always_closed=True))
         return Union[tuple(variants)]  # noqa: UP007
 
 
-def _label_function(type_name: str) -> Callable[[Any], str]:
-    if type_name != "AnalyticsEvent":
-        return lambda _value: type_name
+def _asserts(view: View) -> bool:
+    return bool(view.types or view.enum is not None or view.has_const or view.bounds or view.strings
+                or view.properties or view.required or view.closure != "open" or view.items or view.tag
+                or view.union_kind or view.other or view.never)
 
-    by_data_type: dict[type, str] = {}  # each variant Struct belongs to one payload type
 
-    def event_label(value: Any) -> str:
-        payload = value.payload
-        data_type = type(payload.data)
-        label = by_data_type.get(data_type)
-        if label is None:
-            outer = type(payload).__struct_config__.tag
-            inner = data_type.__struct_config__.tag
-            label = by_data_type[data_type] = f"{outer}/{inner}" if isinstance(inner, str) else str(outer)
-        return label
+def _label_function(schemas: SchemaSet, entry: TypeEntry) -> Callable[[Any], str]:
+    """The label of a decoded document, read from its Struct tags down the type's tagged unions
+    (the schemas' layout says which member holds the union and which member holds each content)."""
+    members = union_members(schemas, entry)
+    root = tagged_union(schemas, entry)
+    if root is None and not members:
+        return lambda _value: entry.name
+    holder = members[0][0] if root is None else None
+    union = root or tagged_union(schemas, members[0][1])
+    assert union is not None
+    by_innermost: dict[type, str] = {}  # each decoded variant Struct class belongs to one chain of tags
 
-    return event_label
+    def tags_of(node: Any) -> list[str]:
+        tags = []
+        current: TaggedLayout | None = union
+        while current is not None:
+            tag = type(node).__struct_config__.tag
+            tags.append(str(tag))
+            variant = current.variants.get(tag)
+            if current.content is None or variant is None:
+                break
+            node = getattr(node, current.content)
+            current = tagged_union(schemas, variant)
+        return tags
+
+    def label(value: Any) -> str:
+        node = getattr(value, holder) if holder is not None else value
+        innermost = getattr(node, union.content) if union.content is not None else node
+        found = by_innermost.get(type(innermost))
+        if found is None:
+            found = by_innermost[type(innermost)] = "/".join(tags_of(node))
+        return found
+
+    return label
 
 
 def compile_fast_path(schemas: SchemaSet, entry: TypeEntry, *, lenient: bool = False) -> FastPath | None:
     """The fast path of a type, or None when its schema uses something the fast path does not model."""
-    compiler = _Compiler(schemas, lenient=lenient)
-    base = entry.uri.split("#")[0]
     try:
-        schema, uri = compiler.resolve(entry.uri, base)
-        decoded_type = compiler.type_of(schema, uri, re.sub(r"\W", "_", entry.name))
+        decoded_type = _Compiler(lenient=lenient).type_of(node_of(schemas, entry), re.sub(r"\W", "_", entry.name))
         decoder = msgspec.json.Decoder(decoded_type)
     except (Unsupported, ValueError, TypeError):
         return None
-    return FastPath(decoder, _label_function(entry.name))
+    return FastPath(decoder, _label_function(schemas, entry))

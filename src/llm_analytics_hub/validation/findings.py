@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -33,7 +32,3 @@ class DocumentResult:
     def valid(self) -> bool:
         return not self.errors
 
-
-def pointer(parts: Iterable[object]) -> str:
-    """RFC 6901 pointer from path segments (strings and integers)."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)

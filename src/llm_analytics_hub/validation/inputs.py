@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import os
+import select
 import sys
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ BOM = b"\xef\xbb\xbf"
 JSON_WHITESPACE = b" \t\r\n"  # a line of only these is blank; anything else is a document
 Kind = Literal["json", "ndjson"]
 BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block
+STREAM_PAUSE = 0.2  # seconds without input after which a stream's lines so far are checked
 SUFFIX_KINDS: dict[str, Kind] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
 
@@ -117,6 +120,62 @@ def _split_blocks(handle: BinaryIO, source: str) -> Iterator[Block]:
         yield source, block[:cut]
 
 
+def _stream_blocks(handle: BinaryIO, source: str) -> Iterator[Block]:
+    """Blocks of a pipe or terminal (stdin): up to BLOCK_BYTES, but whatever whole lines have come
+    when the writer pauses for STREAM_PAUSE seconds or the block is STREAM_PAUSE * 4 old, so a slow
+    or live stream is checked (and its progress drawn) as it arrives, not when 4 MiB have piled up."""
+    fd = handle.fileno()  # read unbuffered, so that select() sees exactly what is left to read
+    pending = b""
+    parts: list[bytes] = []
+    size = 0
+    at_start = True
+    started = 0.0
+    while True:
+        if size and (time.monotonic() - started > 4 * STREAM_PAUSE or not _ready(fd, STREAM_PAUSE)):
+            data, parts, size = pending + b"".join(parts), [], 0
+            cut = data.rfind(b"\n") + 1
+            pending = data[cut:]
+            if cut:
+                yield source, data[:cut]
+            continue
+        chunk = os.read(fd, BLOCK_BYTES - size)
+        if at_start and chunk.startswith(BOM):
+            chunk = chunk[len(BOM):]
+        at_start = False
+        if not chunk:
+            rest = pending + b"".join(parts)
+            if rest:
+                yield source, rest
+            return
+        if not size:
+            started = time.monotonic()
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= BLOCK_BYTES:
+            data, parts, size = pending + b"".join(parts), [], 0
+            cut = data.rfind(b"\n") + 1
+            pending = data[cut:]
+            if cut:
+                yield source, data[:cut]
+
+
+def _ready(fd: int, timeout: float) -> bool:
+    """Whether more of a stream can be read without waiting longer than `timeout`."""
+    try:
+        readable, _, _ = select.select([fd], [], [], timeout)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def _has_fd(handle: BinaryIO) -> bool:
+    try:
+        handle.fileno()
+    except (OSError, ValueError, AttributeError):  # e.g. a test runner's in-memory stdin
+        return False
+    return True
+
+
 def _plan_spans(handle: BinaryIO, source: InputSource) -> Iterator[Block]:
     """Spans of a plain file, cut after a line break: the main process reads only the cut points."""
     size = os.fstat(handle.fileno()).st_size
@@ -152,6 +211,8 @@ def read_blocks(source: InputSource) -> Iterator[Block]:
     try:
         if source.path is not None and not source.compressed and source.path.is_file():
             yield from _plan_spans(handle, source)
+        elif source.path is None and _has_fd(handle):
+            yield from _stream_blocks(handle, source.name)
         else:
             yield from _split_blocks(handle, source.name)
     except (OSError, EOFError, zlib.error) as exc:

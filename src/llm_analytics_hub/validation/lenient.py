@@ -11,7 +11,7 @@ import copy
 import re
 from typing import Any
 
-from ..schema_walk import iter_subschemas
+from ..schema_view.walk import iter_subschemas
 
 _DATA_VARIANT = re.compile(r"^/anyOf/[1-9][0-9]*$")
 _CLOSURES = ("additionalProperties", "unevaluatedProperties")

@@ -23,7 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .findings import Finding, pointer
+from ..pointer import join as pointer
+from ..schema_store import load_version
+from ..schema_view.layout import variant_chain
+from ..versions import DEFAULT_VERSION, available_versions
+from .findings import Finding
 
 # |sum(parts) - total_cost_usd| <= ABSOLUTE + RELATIVE * |total_cost_usd|: a millionth of a dollar
 # absorbs the rounding of per-token prices written as decimals; the relative part scales with big bills.
@@ -114,35 +118,31 @@ LEAF_RULES: dict[str, LeafRule] = {
     "TokenUsageMetrics": token_rules, "TokenCostEvent": cost_rules, "LatencyMetrics": latency_rules,
     "ErrorRateMetrics": error_rate_rules, "CommonEventFields": envelope_rules,
 }
-VARIANTS: dict[tuple[str, str], str] = {
-    ("telemetry_type", "token_usage"): "TokenUsageMetrics", ("telemetry_type", "latency"): "LatencyMetrics",
-    ("telemetry_type", "error_rate"): "ErrorRateMetrics", ("cost_type", "token_cost"): "TokenCostEvent",
-}
-UNION_TAGS = {"TelemetryPayload": "telemetry_type", "CostPayload": "cost_type"}
-PAYLOAD_UNIONS = {"telemetry": "TelemetryPayload", "cost": "CostPayload"}
 
 
-def semantic_findings(document: Any, type_name: str = "AnalyticsEvent") -> list[Finding]:
-    """Semantic lint findings for one schema-valid document of the given catalogue type."""
-    return list(_lint(document, type_name.rsplit(".", 1)[-1], ()))
+def semantic_findings(document: Any, type_name: str = "AnalyticsEvent", version: str | None = None) -> list[Finding]:
+    """Semantic lint findings for one schema-valid document of the given catalogue type.
+
+    The rules are keyed by catalogue type; which types a document holds (its envelope, the variant
+    its tags select) comes from the schemas' union layout, so a new variant needs no change here.
+    """
+    folder = load_version(version or _declared_version(document))
+    entry = folder.lookup(type_name)
+    found: list[Finding] = []
+    for path, held, _ in variant_chain(folder, entry, document):
+        rule = LEAF_RULES.get(held.name)
+        data = _at(document, path)
+        if rule is not None and isinstance(data, dict):
+            found += rule(data, path)
+    return found
 
 
-def _lint(data: Any, type_name: str, at: Path) -> Iterator[Finding]:
-    if not isinstance(data, dict):
-        return
-    if type_name == "AnalyticsEvent":
-        yield from envelope_rules(data, at)
-        payload = data.get("payload")
-        if isinstance(payload, dict):
-            yield from _lint(payload, "EventPayload", (*at, "payload"))
-    elif type_name == "EventPayload":
-        union = PAYLOAD_UNIONS.get(str(data.get("payload_type")))
-        if union is not None:
-            yield from _lint(data.get("data"), union, (*at, "data"))
-    elif type_name in UNION_TAGS:
-        tag = UNION_TAGS[type_name]
-        leaf = VARIANTS.get((tag, str(data.get(tag))))
-        if leaf is not None:
-            yield from LEAF_RULES[leaf](data, at)
-    elif type_name in LEAF_RULES:
-        yield from LEAF_RULES[type_name](data, at)
+def _declared_version(document: Any) -> str:
+    declared = document.get("schema_version") if isinstance(document, dict) else None
+    return declared if isinstance(declared, str) and declared in available_versions() else DEFAULT_VERSION
+
+
+def _at(document: Any, path: Path) -> Any:
+    for token in path:
+        document = document.get(token) if isinstance(document, dict) else None
+    return document

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO
 
 from .findings import DocumentResult, Finding
 from .inputs import JSON_WHITESPACE, InputSource, read_documents
 from .parsing import ParseError, parse_document
 from .validator import Validator
-
-_PAYLOAD_TAGS = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
-                 "governance": "governance_type"}
-
-
-def label_of(document: Any, type_name: str) -> str:
-    """A short name of what the document is, for summaries: `telemetry/latency`, `custom`, ..."""
-    if type_name != "AnalyticsEvent":
-        return type_name
-    payload = document.get("payload") if isinstance(document, dict) else None
-    if not isinstance(payload, dict):
-        return "(no payload)"
-    payload_type = payload.get("payload_type")
-    if not isinstance(payload_type, str):
-        return "(no payload_type)"
-    data = payload.get("data")
-    tag = _PAYLOAD_TAGS.get(payload_type)
-    variant = data.get(tag) if tag and isinstance(data, dict) else None
-    return f"{payload_type}/{variant}" if isinstance(variant, str) else payload_type
 
 
 def check_raw(raw: bytes, validator: Validator, source: str, line: int) -> DocumentResult:
@@ -43,7 +24,7 @@ def check_slowly(raw: bytes, validator: Validator, source: str, line: int) -> Do
         document = parse_document(raw)
     except ParseError as exc:
         return DocumentResult(source, line, (Finding("", "", "parse", str(exc)),), "(not JSON)")
-    return DocumentResult(source, line, validator.check(document), label_of(document, validator.type_name))
+    return DocumentResult(source, line, validator.check(document), validator.label(document))
 
 
 def validate_source(source: InputSource, validator: Validator) -> Iterator[DocumentResult]:

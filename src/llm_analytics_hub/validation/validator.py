@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from ..errors import HubError
 from ..schema_store import load_version
+from ..schema_view.layout import label_of
 from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
 from .fastpath import FastPath, compile_fast_path
@@ -97,6 +98,15 @@ class Validator:
                 return declared
         return DEFAULT_VERSION
 
+    def label(self, document: Any) -> str:
+        """What a document is, for summaries (`telemetry/latency`, `LatencyMetrics`, `(no payload)`),
+        read from the union layout of its version (the newest when it names an unknown one)."""
+        compiled = self._compile(self.version_of(document))
+        if isinstance(compiled, CompiledType):
+            return label_of(compiled.schemas, compiled.entry, document)
+        folder = load_version(self.known_versions[-1])
+        return label_of(folder, folder.lookup(self.type_name), document)
+
     def check(self, document: Any) -> tuple[Finding, ...]:
         """All findings for one parsed document (empty when valid)."""
         compiled = self._compiled.get(self.version_of(document)) or self._compile(self.version_of(document))
@@ -111,7 +121,7 @@ class Validator:
         if self.semantic and not found:
             from .semantic import semantic_findings
 
-            return tuple(semantic_findings(document, self.type_name))
+            return tuple(semantic_findings(document, self.type_name, self.version_of(document)))
         return found
 
     def iter_errors(self, document: Any) -> Iterator[Finding]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from ...cli_support import guarded
+from ...cli_support import guarded, with_schemas
+from ...errors import HubError
 from ...versions import schemas_root
 from .render import render_site
 from .serve import HOST, make_server
@@ -17,11 +18,11 @@ from .writer import check_target, write_site
 DEFAULT_OUT = Path("build/site")
 
 
-def build(schemas_dir: Path | None, out: Path) -> tuple[int, int, float]:
-    """Build the site into `out`: (files, bytes, seconds)."""
+def build(out: Path) -> tuple[int, int, float]:
+    """Build the site of the chosen schemas root into `out`: (files, bytes, seconds)."""
     check_target(out)
     started = time.perf_counter()
-    files = render_site(schemas_dir or schemas_root())
+    files = render_site(schemas_root())
     size = write_site(files, out)
     return len(files), size, time.perf_counter() - started
 
@@ -34,12 +35,11 @@ def docs_group() -> None:
 @docs_group.command("build")
 @click.option("--out", "out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="Folder to write the site into (replaced if it holds an earlier build).")
-@click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Schema root holding one folder per version (default: the repository's schemas/).")
+@with_schemas
 @guarded
-def build_command(out: Path, schemas_dir: Path | None) -> None:
+def build_command(out: Path) -> None:
     """Write the static schema browser (works from file:// and any static host)."""
-    count, size, seconds = build(schemas_dir, out)
+    count, size, seconds = build(out)
     click.echo(f"wrote {count} files ({size / 1e6:.1f} MB) in {out} in {seconds:.1f} s; "
                f"open {out / 'index.html'}")
 
@@ -51,15 +51,14 @@ def build_command(out: Path, schemas_dir: Path | None) -> None:
               help="Site folder to serve.")
 @click.option("--build/--no-build", "rebuild", default=True, show_default=True,
               help="Build the site into the folder first.")
-@click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Schema root for the build (default: the repository's schemas/).")
+@with_schemas
 @guarded
-def serve_command(port: int, folder: Path, rebuild: bool, schemas_dir: Path | None) -> None:
+def serve_command(port: int, folder: Path, rebuild: bool) -> None:
     """Serve the schema browser on 127.0.0.1 for a quick look (Ctrl-C stops)."""
     if rebuild:
-        build(schemas_dir, folder)
+        build(folder)
     elif not (folder / "index.html").is_file():
-        raise click.UsageError(f"{folder} holds no built site; run `llm-hub docs build --out {folder}` "
+        raise HubError(f"{folder} holds no built site; run `llm-hub docs build --out {folder}` "
                                "or drop --no-build")
     server = make_server(folder, port)
     click.echo(f"serving {folder} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C stops)", err=False)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-from ..render import Files, render_template, templates_dir
+from ..render import Files, render_template
 from . import paths
 from .catalog import Catalog, load_catalog
 from .history import changelog_page, diff_pages
@@ -15,8 +16,9 @@ ASSETS = ("site.css", "site.js")
 
 
 def assets() -> Files:
-    folder = templates_dir() / "site" / "assets"
-    return {f"assets/{name}": (folder / name).read_text(encoding="utf-8") for name in ASSETS}
+    """The hand-written CSS and JS, shipped beside the templates."""
+    folder = resources.files("llm_analytics_hub.codegen").joinpath("templates", "site", "assets")
+    return {f"assets/{name}": folder.joinpath(name).read_text(encoding="utf-8") for name in ASSETS}
 
 
 def render_catalog(catalog: Catalog) -> Files:

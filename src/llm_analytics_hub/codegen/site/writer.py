@@ -27,16 +27,19 @@ def check_target(out: Path) -> None:
 def write_site(files: Files, out: Path) -> int:
     """Replace `out` with the site; returns the number of bytes written."""
     check_target(out)
-    if out.is_dir():
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    total = 0
-    for relative, text in files.items():
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = text.encode("utf-8")
-        target.write_bytes(data)
-        total += len(data)
-    (out / MARKER).write_text("written by llm-hub docs build; the whole folder is replaced on rebuild\n",
-                              encoding="utf-8")
+    try:
+        if out.is_dir():
+            shutil.rmtree(out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text("written by llm-hub docs build; the whole folder is replaced on rebuild\n",
+                                  encoding="utf-8")
+        total = 0
+        for relative, text in files.items():
+            target = out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = text.encode("utf-8")
+            target.write_bytes(data)
+            total += len(data)
+    except OSError as exc:
+        raise HubError(f"{exc.filename or out}: cannot write the site: {exc.strerror}") from None
     return total

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..pointer import escape
+
 # Keywords whose values are instance data or plain text, never subschemas.
 DATA_KEYWORDS = frozenset(
     {"examples", "default", "const", "enum", "required", "description", "title", "$comment",
      "$schema", "$id", "$ref", "$anchor", "type", "format", "pattern"}
 )
 MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def iter_subschemas(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

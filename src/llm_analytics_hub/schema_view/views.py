@@ -1,6 +1,8 @@
-"""A flattened view of one schema node under the project's conventions.
+"""The schema view: one schema node read under the project's conventions, for every consumer.
 
-The schemas combine a few idioms that the differ and the payload sampler must read the same way:
+The IR builder, the fast-path compiler, the bundler, compat, conversion, the label function and
+the semantic lint all read the schemas through this module, so how the canonical files spell a
+construct is known in one place. The schemas combine a few idioms:
 a `$ref` with sibling assertions (a `$defs/fields` leaf closed by `unevaluatedProperties`, or an
 envelope extended with `payload`) is a conjunction, merged here into one object view; a `$ref`
 with only annotations beside it is a *pure reference*, kept as such so that the target is judged
@@ -15,9 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from referencing.exceptions import Unresolvable
-
 from ..errors import HubError
+from ..pointer import escape, split
 from ..schema_store import ID_BASE, SchemaSet
 
 ANNOTATIONS = ("title", "description", "examples", "default", "$comment", "deprecated")
@@ -25,10 +26,6 @@ IGNORED = frozenset({"$schema", "$id", "$defs", "$anchor", "readOnly", "writeOnl
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 NULL_SCHEMA = {"type": "null"}
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(frozen=True)
@@ -68,24 +65,56 @@ class At:
         return found
 
     def _resolve(self, ref: str) -> At:
-        target = urljoin(self.doc, ref)
-        doc, fragment = urldefrag(target)
-        try:
-            contents = self.folder.registry.resolver().lookup(target).contents
-        except Unresolvable as exc:
-            raise HubError(f"{self.display}: $ref {ref!r} does not resolve in {self.folder.folder}") from exc
-        return At(contents, doc, fragment, self.folder)
+        doc, fragment = urldefrag(urljoin(self.doc, ref))
+        found = lookup(self.folder, doc, fragment)
+        if found is None:
+            raise HubError(f"{self.display}: $ref {ref!r} does not resolve in {self.folder.folder}")
+        return found
+
+
+def documents(folder: SchemaSet) -> dict[str, Any]:
+    """{document URI: document} of a folder, by `$id` and by file URI (built once per folder)."""
+    found: dict[str, Any] | None = folder.__dict__.get("_view_documents")
+    if found is None:
+        found = {}
+        for path, document in folder.documents.items():
+            found[path.resolve().as_uri()] = document
+        for uri, document in folder.resources:
+            found[uri] = document
+        folder.__dict__["_view_documents"] = found
+    return found
+
+
+def canonical_uri(folder: SchemaSet, doc: str) -> str:
+    """The `$id` of a document reached by its file URI (the key every cache uses)."""
+    document = documents(folder).get(doc)
+    found = document.get("$id") if isinstance(document, dict) else None
+    return found if isinstance(found, str) else doc
+
+
+def lookup(folder: SchemaSet, doc: str, pointer: str) -> At | None:
+    """The node at `pointer` (a JSON pointer, "" for the root) of a document of the folder, or None."""
+    node = documents(folder).get(doc)
+    if node is None:
+        return None
+    try:
+        tokens = split(pointer)
+    except ValueError:
+        raise HubError(f"{doc}#{pointer}: only JSON-pointer fragments are supported") from None
+    for token in tokens:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return At(node, canonical_uri(folder, doc), pointer, folder)
 
 
 def locate(folder: SchemaSet, key: str) -> At | None:
     """The node of `folder` with the given version-independent key, or None."""
     doc, _, pointer = key.partition("#")
-    uri = f"{ID_BASE}{folder.version}/{doc}"
-    try:
-        contents = folder.registry.resolver().lookup(f"{uri}#{pointer}").contents
-    except Unresolvable:
-        return None
-    return At(contents, uri, pointer, folder)
+    return lookup(folder, f"{ID_BASE}{folder.version}/{doc}", pointer)
 
 
 @dataclass
@@ -113,6 +142,7 @@ class View:
     union: list[At] = field(default_factory=list)
     other: dict[str, tuple[Any, At]] = field(default_factory=dict)
     sources: dict[str, At] = field(default_factory=dict)  # keyword -> where it was found
+    merged: list[At] = field(default_factory=list)  # targets of `$ref`s merged in as conjunctions
 
     @property
     def is_object(self) -> bool:
@@ -217,6 +247,7 @@ def absorb(view: View, at: At, seen: set[str]) -> None:
             continue
         if keyword == "$ref":
             target = at.resolve(value)
+            view.merged.append(target)
             if target.key not in seen:
                 absorb(view, target, seen | {target.key})
             continue

@@ -1,0 +1,41 @@
+"""The IR: a typed, read-only model of one schema version (`model`), built from the schema view
+(`build`). Emitters import everything from here."""
+
+from .build import build_version
+from .model import (
+    ANY,
+    JSON,
+    MISSING,
+    Area,
+    DataEnumType,
+    DataVariant,
+    EnumMember,
+    EnumType,
+    Field,
+    GeneratorError,
+    ListOf,
+    MapOf,
+    NewType,
+    Nullable,
+    ObjectType,
+    Prim,
+    Ref,
+    Source,
+    TaggedUnion,
+    TypeBase,
+    TypeDef,
+    TypeExpr,
+    UnionVariant,
+    UntaggedUnion,
+    Version,
+    module_name,
+    refs_in,
+    type_refs,
+)
+
+__all__ = [
+    "ANY", "JSON", "MISSING", "Area", "DataEnumType", "DataVariant", "EnumMember", "EnumType", "Field",
+    "GeneratorError", "ListOf", "MapOf", "NewType", "Nullable", "ObjectType", "Prim", "Ref", "Source",
+    "TaggedUnion", "TypeBase", "TypeDef", "TypeExpr", "UnionVariant", "UntaggedUnion", "Version", "build_version",
+    "module_name", "refs_in", "type_refs",
+]

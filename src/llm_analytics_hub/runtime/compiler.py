@@ -1,0 +1,336 @@
+"""Turn a shape description into loader and dumper functions, once per type, on first use.
+
+The functions are written as Python source and compiled (as `dataclasses` does for `__init__`):
+straight-line code per member, no per-member dispatch at run time, `__class__` checks before the
+slower `isinstance`, and no JSON pointer built unless an error is raised (each enclosing loader
+prepends its member or index to the error on the way out). Loaded objects remember, outside their
+fields, which optional members were an explicit `null` and which absent members were filled with
+a default, so that `to_dict` writes back exactly what was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+from . import kinds as k
+from .errors import ModelError
+from .wire import dump_datetime, dump_uuid, expected, load_datetime, load_uuid
+
+WIRE_MEMORY = "__wire__"  # instance attribute (not a field): (explicit nulls, filled defaults)
+MISSING = object()
+
+
+def as_int(value: Any) -> int:
+    if value.__class__ is float and value.is_integer():
+        return int(value)  # JSON Schema counts 5.0 as an integer
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise expected("an integer", value)
+
+
+def as_number(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise expected("a number", value)
+
+
+def as_str(value: Any) -> str:
+    if isinstance(value, str):
+        return str(value)
+    raise expected("a string", value)
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise expected("an object", value)
+
+
+def out_of_range(number: int, minimum: int | None, maximum: int | None) -> ModelError:
+    return ModelError("", f"integer {number} out of range [{minimum}, {maximum}]")
+
+
+def bad_enum(cls: type[Enum], value: Any) -> ModelError:
+    allowed = ", ".join(repr(member.value) for member in cls)
+    return ModelError("", f"unknown {cls.__name__} value {value!r}; expected one of {allowed}")
+
+
+def missing_member(name: str) -> ModelError:
+    return ModelError("", f"missing required member {name!r}")
+
+
+def unknown_member(data: dict[str, Any], known: frozenset[str], owner: str) -> ModelError:
+    for key in data:
+        if key not in known:
+            return ModelError("", f"undeclared member {key!r} in {owner}").within(key)
+    raise AssertionError("no unknown member")
+
+
+def dump_any(value: Any) -> Any:
+    """Wire form of any value held by a model: model objects, enums, UUIDs, date-times, containers."""
+    binding = getattr(value, "_hub", None)
+    if binding is not None:
+        return binding.dump(value)
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "utcoffset"):
+        return dump_datetime(value)
+    if hasattr(value, "hex") and hasattr(value, "urn"):
+        return dump_uuid(value)
+    if isinstance(value, dict):
+        return {key: dump_any(element) for key, element in value.items()}
+    if isinstance(value, list):
+        return [dump_any(element) for element in value]
+    return value
+
+
+class Source:
+    """Python source of one function being written, with its constants kept in a namespace."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {
+            "ModelError": ModelError, "MISSING": MISSING, "expected": expected, "as_int": as_int,
+            "as_number": as_number, "as_str": as_str, "as_object": as_object, "out_of_range": out_of_range,
+            "bad_enum": bad_enum, "missing_member": missing_member, "unknown_member": unknown_member,
+            "load_uuid": load_uuid, "load_datetime": load_datetime, "dump_uuid": dump_uuid,
+            "dump_datetime": dump_datetime, "dump_any": dump_any, "new": object.__new__,
+            "setattr": object.__setattr__,
+        }
+        self.counter = 0
+
+    def const(self, value: Any) -> str:
+        self.counter += 1
+        name = f"c{self.counter}"
+        self.namespace[name] = value
+        return name
+
+    def local(self) -> str:
+        self.counter += 1
+        return f"t{self.counter}"
+
+    def add(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def function(self, name: str) -> Callable[..., Any]:
+        exec("\n".join(self.lines), self.namespace)  # the source is written above from shapes only
+        function: Callable[..., Any] = self.namespace[name]
+        return function
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+def load_into(src: Source, kind: k.Kind, var: str, target: str, indent: int) -> None:
+    """Lines that check `var` and assign its Python value to `target` (errors relative to `var`)."""
+    match kind:
+        case k.Scalar("str"):
+            src.add(indent, f"{target} = {var} if {var}.__class__ is str else as_str({var})")
+        case k.Scalar("bool"):
+            src.add(indent, f"if {var} is not True and {var} is not False:")
+            src.add(indent + 1, f"raise expected('a boolean', {var})")
+            src.add(indent, f"{target} = {var}")
+        case k.Scalar("number"):
+            src.add(indent, f"{target} = {var} if {var}.__class__ is float or {var}.__class__ is int "
+                            f"else as_number({var})")
+        case k.Scalar("any"):
+            src.add(indent, f"{target} = {var}")
+        case k.Scalar("uuid"):
+            src.add(indent, f"{target} = load_uuid({var})")
+        case k.Scalar("datetime"):
+            src.add(indent, f"{target} = load_datetime({var})")
+        case k.Scalar():
+            raise ValueError(f"unknown scalar {kind}")
+        case k.Integer(minimum, maximum):
+            src.add(indent, f"{target} = {var} if {var}.__class__ is int else as_int({var})")
+            tests = ([f"{target} < {minimum!r}"] if minimum is not None else []) + \
+                    ([f"{target} > {maximum!r}"] if maximum is not None else [])
+            if tests:
+                src.add(indent, f"if {' or '.join(tests)}:")
+                src.add(indent + 1, f"raise out_of_range({target}, {minimum!r}, {maximum!r})")
+        case k.EnumOf(cls):
+            members = src.const(dict(cls._value2member_map_))
+            enum = src.const(cls)
+            src.add(indent, f"{target} = {members}.get({var}) if {var}.__class__ is str else None")
+            src.add(indent, f"if {target} is None:")
+            src.add(indent + 1, f"raise bad_enum({enum}, {var})")
+        case k.ModelOf(cls):
+            src.add(indent, f"{target} = {src.const(binding_of(cls))}.load({var})")
+        case k.UnionOf(alias):
+            src.add(indent, f"{target} = {src.const(binding_of(alias))}.load({var})")
+        case k.Nullable(inner):
+            src.add(indent, f"if {var} is None:")
+            src.add(indent + 1, f"{target} = None")
+            src.add(indent, "else:")
+            load_into(src, inner, var, target, indent + 1)
+        case k.ListOf(item):
+            item_var, item_value, index = src.local(), src.local(), src.local()
+            src.add(indent, f"if {var}.__class__ is not list and not isinstance({var}, list):")
+            src.add(indent + 1, f"raise expected('an array', {var})")
+            src.add(indent, f"{target} = []")
+            src.add(indent, f"{index} = 0")
+            src.add(indent, "try:")
+            src.add(indent + 1, f"for {item_var} in {var}:")
+            load_into(src, item, item_var, item_value, indent + 2)
+            src.add(indent + 2, f"{target}.append({item_value})")
+            src.add(indent + 2, f"{index} += 1")
+            src.add(indent, "except ModelError as error:")
+            src.add(indent + 1, f"raise error.within({index}) from None")
+        case k.MapOf(value):
+            key, element, converted = src.local(), src.local(), src.local()
+            src.add(indent, f"if {var}.__class__ is not dict:")
+            src.add(indent + 1, f"as_object({var})")
+            src.add(indent, f"{target} = {{}}")
+            src.add(indent, f"{key} = None")
+            src.add(indent, "try:")
+            src.add(indent + 1, f"for {key}, {element} in {var}.items():")
+            load_into(src, value, element, converted, indent + 2)
+            src.add(indent + 2, f"{target}[{key}] = {converted}")
+            src.add(indent, "except ModelError as error:")
+            src.add(indent + 1, f"raise error.within({key}) from None")
+        case _:
+            raise ValueError(f"unknown kind {kind!r}")
+
+
+def object_loader(cls: type, shape: k.ObjectShape) -> Callable[..., Any]:
+    """`load(data, skip=None)`: `skip` names one more member to ignore (an internal union's tag)."""
+    src = Source()
+    cls_name, known = src.const(cls), src.const(frozenset(m.wire for m in shape.members))
+    owner = src.const(cls.__name__)
+    src.add(0, "def load(data, skip=None):")
+    src.add(1, "if data.__class__ is not dict:")
+    src.add(2, "as_object(data)")
+    src.add(1, "get = data.get")
+    src.add(1, "fields = {}")
+    src.add(1, "seen = 0 if skip is None else 1")
+    src.add(1, "nulls = filled = at = None")
+    src.add(1, "try:")
+    for member in shape.members:
+        wire, attr = src.const(member.wire), repr(member.attr)
+        src.add(2, f"value = get({wire}, MISSING)")
+        src.add(2, "if value is MISSING:")
+        if member.required:
+            src.add(3, f"raise missing_member({wire})")
+        elif member.default is not None:
+            src.add(3, f"value = {src.const(member.default)}")
+            src.add(3, f"filled = (filled or ()) + ({wire},)")
+        else:
+            src.add(3, f"fields[{attr}] = None")
+        if not member.required and member.default is None:
+            src.add(2, "else:")
+            body = 3
+        else:
+            body = 2
+        if member.required or member.default is None:
+            src.add(body, "seen += 1")
+        else:
+            src.add(body, "else:")
+            src.add(body + 1, "seen += 1")
+        src.add(body, f"at = {wire}")
+        src.add(body, "if value is None:")
+        if member.nullable or not member.required or member.kind == k.ANY:
+            src.add(body + 1, f"fields[{attr}] = None")
+            if not member.required:
+                src.add(body + 1, f"nulls = (nulls or ()) + ({wire},)")
+        else:
+            src.add(body + 1, "raise expected('a value', None)")
+        src.add(body, "else:")
+        load_into(src, member.kind, "value", f"fields[{attr}]", body + 1)
+        src.add(body, "at = None")
+    if shape.extra is not None:
+        extra_attr, extra_kind = shape.extra
+        src.add(2, f"extra = fields[{extra_attr!r}] = {{}}")
+        src.add(2, "for at, value in data.items():")
+        src.add(3, f"if at not in {known} and at != skip:")
+        load_into(src, extra_kind, "value", "extra[at]", 4)
+        src.add(2, "at = None")
+    src.add(1, "except ModelError as error:")
+    src.add(2, "raise (error if at is None else error.within(at)) from None")
+    if shape.closed and shape.extra is None:
+        src.add(1, "if seen != len(data):")
+        src.add(2, f"raise unknown_member(data, {known} | {{skip}}, {owner})")
+    src.add(1, f"made = new({cls_name})")
+    src.add(1, "setattr(made, '__dict__', fields)")
+    src.add(1, "if nulls is not None or filled is not None:")
+    src.add(2, f"fields[{WIRE_MEMORY!r}] = (nulls or (), filled or ())")
+    src.add(1, "return made")
+    return src.function("load")
+
+
+# --- dumping ------------------------------------------------------------------------------------
+
+def dump_expr(src: Source, kind: k.Kind, var: str) -> str:
+    """An expression giving the wire value of `var` (a value of `kind`, not None)."""
+    match kind:
+        case k.Scalar("uuid"):
+            return f"dump_uuid({var})"
+        case k.Scalar("datetime"):
+            return f"dump_datetime({var})"
+        case k.Scalar() | k.Integer():
+            return var
+        case k.EnumOf():
+            return f"{var}._value_"
+        case k.ModelOf(cls):
+            return f"{src.const(binding_of(cls))}.dump({var})"
+        case k.UnionOf(alias):
+            return f"{src.const(binding_of(alias))}.dump({var})"
+        case k.Nullable(inner):
+            return f"(None if {var} is None else {dump_expr(src, inner, var)})"
+        case k.ListOf(item):
+            element = src.local()
+            return f"[{dump_expr(src, item, element)} for {element} in {var}]"
+        case k.MapOf(value):
+            key, element = src.local(), src.local()
+            return f"{{{key}: {dump_expr(src, value, element)} for {key}, {element} in {var}.items()}}"
+        case _:
+            raise ValueError(f"unknown kind {kind!r}")
+
+
+def object_dumper(shape: k.ObjectShape) -> Callable[[Any], dict[str, Any]]:
+    src = Source()
+    src.add(0, "def dump(made):")
+    src.add(1, "fields = made.__dict__")
+    src.add(1, f"memory = fields.get({WIRE_MEMORY!r})")
+    src.add(1, "out = {}")
+    for member in shape.members:
+        wire = src.const(member.wire)
+        src.add(1, f"value = fields[{member.attr!r}]")
+        src.add(1, "if value is None:")
+        if member.required:
+            src.add(2, f"out[{wire}] = None")
+        else:
+            src.add(2, f"if memory is not None and {wire} in memory[0]:")
+            src.add(3, f"out[{wire}] = None")
+        src.add(1, "else:")
+        converted = dump_expr(src, member.kind, "value")
+        if member.default is not None:
+            src.add(2, f"value = {converted}")
+            src.add(2, f"if memory is None or {wire} not in memory[1] or value != {src.const(member.default)}:")
+            src.add(3, f"out[{wire}] = value")
+        else:
+            src.add(2, f"out[{wire}] = {converted}")
+    if shape.extra is not None:
+        extra_attr, extra_kind = shape.extra
+        src.add(1, f"for key, value in fields[{extra_attr!r}].items():")
+        src.add(2, f"out[key] = {dump_expr(src, extra_kind, 'value')}")
+    src.add(1, "return out")
+    return src.function("dump")
+
+
+def kind_function(kind: k.Kind, direction: str) -> Callable[[Any], Any]:
+    """A stand-alone loader or dumper of one kind (for union variants)."""
+    src = Source()
+    src.add(0, "def convert(value):")
+    if direction == "load":
+        load_into(src, kind, "value", "result", 1)
+        src.add(1, "return result")
+    else:
+        src.add(1, f"return {dump_expr(src, kind, 'value')}")
+    return src.function("convert")
+
+
+def binding_of(owner: Any) -> Any:
+    from .model import binding_of as find
+
+    return find(owner)

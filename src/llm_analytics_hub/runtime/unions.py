@@ -1,0 +1,161 @@
+"""Loaders and dumpers of the union shapes: tagged unions (the value is the variant's own object),
+untagged unions (the first variant that loads wins) and data-carrying enums."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import kinds as k
+from .compiler import MISSING, as_object, bad_enum, dump_any, kind_function
+from .errors import ModelError
+
+Loader = Callable[[Any], Any]
+Dumper = Callable[[Any], Any]
+
+
+def leaf_classes(kind: k.Kind) -> list[type]:
+    """The runtime classes a variant's values can have (nested unions flattened)."""
+    from .model import binding_of
+
+    match kind:
+        case k.ModelOf(cls):
+            return [cls]
+        case k.UnionOf(alias):
+            shape = binding_of(alias).shape
+            if isinstance(shape, k.TaggedShape):
+                return [c for variant in shape.variants for c in leaf_classes(variant.kind)]
+            raise ValueError(f"untagged union {alias!r} as a variant of a tagged union")
+        case k.MapOf():
+            return [dict]
+        case _:
+            raise ValueError(f"{kind!r} cannot be a variant of a tagged union")
+
+
+def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
+    from .model import binding_of
+
+    loaders: dict[str, Loader] = {}
+    dumpers: dict[type, Dumper] = {}
+    for variant in shape.variants:
+        tag = variant.tag
+        match variant.kind:
+            case k.ModelOf(cls) if shape.content is None:
+                loaders[tag] = _leaf_loader(binding_of(cls), shape.tag)
+            case k.MapOf() if shape.content is None:
+                loaders[tag] = (lambda data: {key: value for key, value in data.items() if key != shape.tag})
+            case _ if shape.content is None:
+                raise ValueError(f"{shape.name}: variant {tag!r} of an internally tagged union must be an object")
+            case _:
+                loaders[tag] = kind_function(variant.kind, "load")
+        dump_inner = kind_function(variant.kind, "dump") if not isinstance(variant.kind, k.MapOf) else dict
+        for cls in leaf_classes(variant.kind):
+            if cls in dumpers:
+                raise ValueError(f"{shape.name}: {cls.__name__} is the value of two variants")
+            dumpers[cls] = _variant_dumper(shape, tag, dump_inner)
+    allowed = ", ".join(repr(v.tag) for v in shape.variants)
+
+    def load(data: Any) -> Any:
+        if data.__class__ is not dict:
+            as_object(data)
+        tag = data.get(shape.tag, MISSING)
+        if tag is MISSING:
+            raise ModelError("", f"missing discriminator {shape.tag!r} of {shape.name}")
+        variant_load = loaders.get(tag) if tag.__class__ is str else None
+        if variant_load is None:
+            raise ModelError("", f"unknown {shape.name} discriminator {tag!r}; expected one of {allowed}"
+                             ).within(shape.tag)
+        if shape.content is None:
+            return variant_load(data)
+        for key in data:
+            if key != shape.tag and key != shape.content:
+                raise ModelError("", f"undeclared member {key!r} in {shape.name}").within(key)
+        content = data.get(shape.content, MISSING)
+        if content is MISSING:
+            raise ModelError("", f"missing required member {shape.content!r}")
+        try:
+            return variant_load(content)
+        except ModelError as error:
+            raise error.within(shape.content) from None
+
+    def dump(value: Any) -> Any:
+        dumper = dumpers.get(value.__class__)
+        if dumper is None:
+            dumper = next((d for cls, d in dumpers.items() if isinstance(value, cls)), None)
+            if dumper is None:
+                raise TypeError(f"{type(value).__name__} is not a variant of {shape.name}")
+        return dumper(value)
+
+    return load, dump
+
+
+def _leaf_loader(leaf: Any, tag: str) -> Loader:
+    # through the binding each time: its load function is compiled on first use
+    return lambda data: leaf.load(data, tag)
+
+
+def _variant_dumper(shape: k.TaggedShape, tag: str, inner: Dumper) -> Dumper:
+    if shape.content is None:
+        def dump_internal(value: Any) -> dict[str, Any]:
+            out = {shape.tag: tag}
+            out.update(inner(value))
+            return out
+
+        return dump_internal
+    content = shape.content
+    return lambda value: {shape.tag: tag, content: inner(value)}
+
+
+def untagged_functions(shape: k.UntaggedShape) -> tuple[Loader, Dumper]:
+    loaders = [kind_function(kind, "load") for kind in shape.variants]
+
+    def load(data: Any) -> Any:
+        reasons = []
+        for variant_load in loaders:
+            try:
+                return variant_load(data)
+            except ModelError as error:
+                reasons.append(str(error))
+        raise ModelError("", f"no variant of {shape.name} accepts the value: " + "; ".join(reasons))
+
+    return load, dump_any
+
+
+def data_enum_functions(cls: type, shape: k.DataEnumShape) -> tuple[Loader, Dumper]:
+    variants = {key: (attr, kind_function(kind, "load"), kind_function(kind, "dump"))
+                for key, attr, kind in shape.variants}
+    allowed = ", ".join(repr(key) for key in variants)
+
+    def load(data: Any) -> Any:
+        if isinstance(data, str):
+            unit = shape.unit._value2member_map_.get(data)
+            if unit is None:
+                raise bad_enum(shape.unit, data)
+            return cls(unit=unit)
+        if len(as_object(data)) != 1:
+            raise ModelError("", f"a {shape.name} data variant is an object with exactly one member")
+        ((key, element),) = data.items()
+        if key not in variants:
+            raise ModelError("", f"unknown {shape.name} variant {key!r}; expected one of {allowed}").within(key)
+        attr, variant_load, _ = variants[key]
+        try:
+            return cls(**{attr: variant_load(element)})
+        except ModelError as error:
+            raise error.within(key) from None
+
+    def dump(value: Any) -> Any:
+        if value.unit is not None:
+            return value.unit.value
+        for key, (attr, _, variant_dump) in variants.items():
+            element = getattr(value, attr)
+            if element is not None:
+                return {key: variant_dump(element)}
+        raise ValueError(f"empty {shape.name}")
+
+    return load, dump
+
+
+def check_data_enum(made: Any, shape: k.DataEnumShape) -> None:
+    chosen = [name for name in ("unit", *(attr for _, attr, _ in shape.variants)) if getattr(made, name) is not None]
+    if len(chosen) != 1:
+        raise ValueError(f"{shape.name} needs exactly one of unit or a data variant, got {chosen or 'none'}")
