@@ -85,7 +85,7 @@ def test_cli_json_and_exit_codes(tmp_path: Path) -> None:
     old_dir, new_dir = planted_pair(tmp_path, lambda d: props(d)["level"].update(enum=["low"]))
     result = CliRunner().invoke(main, ["compat", str(old_dir), str(new_dir), "--format", "json"])
     assert result.exit_code == 1, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["verdict"] == "major" and data["backward_compatible"] is False
     change = next(c for c in data["changes"] if c["rule"] == "enum-value-removed")
     assert set(change) == {"rule", "type", "old", "new", "kind", "message"}

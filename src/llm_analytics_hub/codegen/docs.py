@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from .ir import (
     Area,
@@ -75,36 +75,48 @@ class DocNamer:
         return f"[{cell(label)}]({page}#{anchor(target)})"
 
     def type_text(self, expr: TypeExpr) -> str:
-        if isinstance(expr, Ref):
-            return self.link(expr)
-        if isinstance(expr, ListOf):
-            return f"array of {self.type_text(expr.item)}"
-        if isinstance(expr, MapOf):
-            return f"object of string → {self.type_text(expr.value)}"
-        if isinstance(expr, Nullable):
-            return f"{self.type_text(expr.inner)} or null"
-        return {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "any": "any JSON",
-                "uuid": "string (uuid)", "datetime": "string (date-time)"}[expr.kind]
+        match expr:
+            case Prim(kind=kind):
+                return PRIMITIVES[kind]
+            case Ref():
+                return self.link(expr)
+            case ListOf(item=item):
+                return f"array of {self.type_text(item)}"
+            case MapOf(value=value):
+                return f"object of string → {self.type_text(value)}"
+            case Nullable(inner=inner):
+                return f"{self.type_text(inner)} or null"
+            case _:
+                assert_never(expr)
+
+
+PRIMITIVES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "any": "any JSON",
+              "uuid": "string (uuid)", "datetime": "string (date-time)"}
 
 
 def constraints(expr: TypeExpr) -> list[str]:
-    if isinstance(expr, Prim):
-        out = []
-        if expr.kind == "int" and expr.minimum is not None:
-            out.append(f"≥ {expr.minimum}")
-        if expr.kind == "int" and expr.maximum is not None:
-            out.append(f"≤ {expr.maximum}")
-        if expr.kind == "uuid":
-            out.append("format uuid (8-4-4-4-12 hex)")
-        if expr.kind == "datetime":
-            out.append("format date-time (RFC 3339, with offset)")
-        if expr.enum:
-            out.append("one of " + ", ".join(code(json.dumps(v, ensure_ascii=False)) for v in expr.enum))
-        return out
-    if isinstance(expr, ListOf | MapOf | Nullable):
-        inner = expr.item if isinstance(expr, ListOf) else expr.value if isinstance(expr, MapOf) else expr.inner
-        return [f"items: {c}" if isinstance(expr, ListOf | MapOf) else c for c in constraints(inner)]
-    return []
+    match expr:
+        case Prim():
+            out = []
+            if expr.kind == "int" and expr.minimum is not None:
+                out.append(f"≥ {expr.minimum}")
+            if expr.kind == "int" and expr.maximum is not None:
+                out.append(f"≤ {expr.maximum}")
+            if expr.kind == "uuid":
+                out.append("format uuid (8-4-4-4-12 hex)")
+            if expr.kind == "datetime":
+                out.append("format date-time (RFC 3339, with offset)")
+            if expr.enum:
+                out.append("one of " + ", ".join(code(json.dumps(v, ensure_ascii=False)) for v in expr.enum))
+            return out
+        case ListOf(item=inner) | MapOf(value=inner):
+            return [f"items: {c}" for c in constraints(inner)]
+        case Nullable(inner=inner):
+            return constraints(inner)
+        case Ref():
+            return []
+        case _:
+            assert_never(expr)
 
 
 def field_row(field: Field, namer: DocNamer) -> dict[str, str]:
@@ -131,43 +143,47 @@ def type_doc(typedef: TypeDef, namer: DocNamer) -> dict[str, Any]:
         "fields": [], "extra": "", "flattened": "", "enum_values": [], "variants": [], "variant_header": "",
         "synthetic": typedef.synthetic,
     }
-    if isinstance(typedef, ObjectType):
-        doc["kind"] = KIND_LABELS["closed" if typedef.closed else "open"]
-        doc["fields"] = [field_row(f, namer) for f in typedef.fields]
-        if typedef.extra is not None:
-            doc["extra"] = namer.type_text(typedef.extra)
-        if typedef.flattened:
-            doc["flattened"] = ", ".join(namer.link(r) for r in typedef.flattened)
-    elif isinstance(typedef, EnumType):
-        doc["kind"] = "string enum"
-        doc["enum_values"] = [code(json.dumps(m.wire, ensure_ascii=False)) for m in typedef.members]
-    elif isinstance(typedef, DataEnumType):
-        doc["kind"] = "string enum with data-carrying variants (an object with exactly one member)"
-        doc["enum_values"] = [code(json.dumps(m.wire, ensure_ascii=False)) for m in typedef.units]
-        doc["variant_header"] = "| written as | value type | description |"
-        doc["variants"] = [
-            {"key": code(json.dumps({v.key: "…"}, ensure_ascii=False)), "type": namer.type_text(v.type),
-             "description": cell(v.description) or NONE} for v in typedef.variants]
-    elif isinstance(typedef, TaggedUnion):
-        if typedef.style == "internal":
-            doc["kind"] = (f"tagged union (internally tagged: {code(typedef.tag)} sits beside the members "
-                           "of the chosen variant)")
-            doc["variant_header"] = f"| {code(typedef.tag)} | members beside the tag | description |"
-        else:
-            doc["kind"] = (f"tagged union (adjacently tagged: {code(typedef.tag)} names the variant, "
-                           f"{code(typedef.content or '')} holds it)")
-            doc["variant_header"] = f"| {code(typedef.tag)} | {code(typedef.content or '')} holds | description |"
-        doc["variants"] = [
-            {"key": code(json.dumps(v.tag, ensure_ascii=False)), "type": namer.type_text(v.type),
-             "description": cell(v.description) or NONE} for v in typedef.variants]
-    elif isinstance(typedef, UntaggedUnion):
-        doc["kind"] = "untagged union (no discriminator: the first variant, in this order, that fits wins)"
-        doc["variant_header"] = "| order | shape | description |"
-        doc["variants"] = [
-            {"key": str(i), "type": namer.type_text(v), "description": cell(d) or NONE}
-            for i, (v, d) in enumerate(zip(typedef.variants, typedef.variant_descriptions, strict=True), start=1)]
-    elif isinstance(typedef, NewType):
-        doc["kind"] = f"newtype: on the wire just {namer.type_text(typedef.inner)}"
+    match typedef:
+        case ObjectType():
+            doc["kind"] = KIND_LABELS["closed" if typedef.closed else "open"]
+            doc["fields"] = [field_row(f, namer) for f in typedef.fields]
+            if typedef.extra is not None:
+                doc["extra"] = namer.type_text(typedef.extra)
+            if typedef.flattened:
+                doc["flattened"] = ", ".join(namer.link(r) for r in typedef.flattened)
+        case EnumType():
+            doc["kind"] = "string enum"
+            doc["enum_values"] = [code(json.dumps(m.wire, ensure_ascii=False)) for m in typedef.members]
+        case DataEnumType():
+            doc["kind"] = "string enum with data-carrying variants (an object with exactly one member)"
+            doc["enum_values"] = [code(json.dumps(m.wire, ensure_ascii=False)) for m in typedef.units]
+            doc["variant_header"] = "| written as | value type | description |"
+            doc["variants"] = [
+                {"key": code(json.dumps({v.key: "…"}, ensure_ascii=False)), "type": namer.type_text(v.type),
+                 "description": cell(v.description) or NONE} for v in typedef.variants]
+        case TaggedUnion():
+            if typedef.style == "internal":
+                doc["kind"] = (f"tagged union (internally tagged: {code(typedef.tag)} sits beside the members "
+                               "of the chosen variant)")
+                doc["variant_header"] = f"| {code(typedef.tag)} | members beside the tag | description |"
+            else:
+                doc["kind"] = (f"tagged union (adjacently tagged: {code(typedef.tag)} names the variant, "
+                               f"{code(typedef.content or '')} holds it)")
+                doc["variant_header"] = f"| {code(typedef.tag)} | {code(typedef.content or '')} holds | description |"
+            doc["variants"] = [
+                {"key": code(json.dumps(v.tag, ensure_ascii=False)), "type": namer.type_text(v.type),
+                 "description": cell(v.description) or NONE} for v in typedef.variants]
+        case UntaggedUnion():
+            doc["kind"] = "untagged union (no discriminator: the first variant, in this order, that fits wins)"
+            doc["variant_header"] = "| order | shape | description |"
+            doc["variants"] = [
+                {"key": str(i), "type": namer.type_text(v), "description": cell(d) or NONE}
+                for i, (v, d) in enumerate(zip(typedef.variants, typedef.variant_descriptions, strict=True), start=1)]
+        case NewType():
+            doc["kind"] = f"newtype: on the wire just {namer.type_text(typedef.inner)}"
+
+        case _:
+            assert_never(typedef)
     return doc
 
 

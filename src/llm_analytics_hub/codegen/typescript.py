@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from ..schema_store import SchemaSet
 from ..versions import DEFAULT_VERSION
@@ -105,6 +105,10 @@ class TypeView:
     alias: str  # alias only
 
 
+PRIMITIVES = {"str": "string", "int": "number", "float": "number", "bool": "boolean", "any": "JsonValue",
+              "uuid": "string", "datetime": "string"}
+
+
 class _Spelling:
     """TypeScript spelling of type expressions from inside one area module."""
 
@@ -121,22 +125,21 @@ class _Spelling:
         return f"_{ref.area}.{name}"
 
     def expr(self, expr: TypeExpr) -> str:
-        if isinstance(expr, Ref):
-            return self.name(expr)
-        if isinstance(expr, ListOf):
-            return f"{grouped(self.expr(expr.item))}[]"
-        if isinstance(expr, MapOf):
-            return f"{{ [key: string]: {self.expr(expr.value)} }}"
-        if isinstance(expr, Nullable):
-            return f"{self.expr(expr.inner)} | null"
-        return self.prim(expr)
-
-    @staticmethod
-    def prim(prim: Prim) -> str:
-        if prim.enum:
-            return " | ".join(ts_string(v) for v in prim.enum)
-        return {"str": "string", "int": "number", "float": "number", "bool": "boolean", "any": "JsonValue",
-                "uuid": "string", "datetime": "string"}[prim.kind]
+        match expr:
+            case Prim(enum=enum) if enum:
+                return " | ".join(ts_string(v) for v in enum)
+            case Prim(kind=kind):
+                return PRIMITIVES[kind]
+            case Ref():
+                return self.name(expr)
+            case ListOf(item=item):
+                return f"{grouped(self.expr(item))}[]"
+            case MapOf(value=value):
+                return f"{{ [key: string]: {self.expr(value)} }}"
+            case Nullable(inner=inner):
+                return f"{self.expr(inner)} | null"
+            case _:
+                assert_never(expr)
 
     def field_annotation(self, field: Field) -> str:
         text = self.expr(field.type)
@@ -154,39 +157,40 @@ def ts_name(typedef: TypeDef) -> str:
 def _type_view(typedef: TypeDef, spell: _Spelling) -> TypeView:
     name = ts_name(typedef)
     doc = doc_lines(typedef.description or name)
-    if isinstance(typedef, ObjectType):
-        members = [MemberView(doc_lines(f.description) if f.description else [], member_key(f.wire),
-                              not f.required, spell.field_annotation(f)) for f in typedef.fields]
-        index = ""
-        if not typedef.closed:
-            parts = [spell.expr(typedef.extra)] if typedef.extra is not None else ["JsonValue"]
-            parts += [m.annotation for m in members]
-            if any(m.optional for m in members):
-                parts.append("undefined")
-            index = " | ".join(dict.fromkeys(parts))
-        return TypeView("interface", name, doc, members, index, "")
-    if isinstance(typedef, EnumType):
-        alias = " | ".join(ts_string(m.wire) for m in typedef.members)
-    elif isinstance(typedef, DataEnumType):
-        options = [ts_string(u.wire) for u in typedef.units]
-        options += [f"{{ {member_key(v.key)}: {spell.expr(v.type)} }}" for v in typedef.variants]
-        alias = " | ".join(options)
-    elif isinstance(typedef, TaggedUnion):
-        options = []
-        for variant in typedef.variants:
-            tag = f"{member_key(typedef.tag)}: {ts_string(variant.tag)}"
-            if typedef.style == "adjacent":
-                assert typedef.content is not None
-                options.append(f"{{ {tag}; {member_key(typedef.content)}: {spell.expr(variant.type)} }}")
-            else:
-                options.append(f"({{ {tag} }} & {spell.expr(variant.type)})")
-        alias = " | ".join(options)
-    elif isinstance(typedef, UntaggedUnion):
-        alias = " | ".join(grouped(spell.expr(v)) for v in typedef.variants)
-    elif isinstance(typedef, NewType):
-        alias = spell.expr(typedef.inner)
-    else:  # pragma: no cover - the IR has no other kinds
-        raise GeneratorError(f"no TypeScript spelling for {type(typedef).__name__}")
+    match typedef:
+        case ObjectType():
+            members = [MemberView(doc_lines(f.description) if f.description else [], member_key(f.wire),
+                                  not f.required, spell.field_annotation(f)) for f in typedef.fields]
+            index = ""
+            if not typedef.closed:
+                parts = [spell.expr(typedef.extra)] if typedef.extra is not None else ["JsonValue"]
+                parts += [m.annotation for m in members]
+                if any(m.optional for m in members):
+                    parts.append("undefined")
+                index = " | ".join(dict.fromkeys(parts))
+            return TypeView("interface", name, doc, members, index, "")
+        case EnumType():
+            alias = " | ".join(ts_string(m.wire) for m in typedef.members)
+        case DataEnumType():
+            options = [ts_string(u.wire) for u in typedef.units]
+            options += [f"{{ {member_key(v.key)}: {spell.expr(v.type)} }}" for v in typedef.variants]
+            alias = " | ".join(options)
+        case TaggedUnion():
+            options = []
+            for variant in typedef.variants:
+                tag = f"{member_key(typedef.tag)}: {ts_string(variant.tag)}"
+                if typedef.style == "adjacent":
+                    assert typedef.content is not None
+                    options.append(f"{{ {tag}; {member_key(typedef.content)}: {spell.expr(variant.type)} }}")
+                else:
+                    options.append(f"({{ {tag} }} & {spell.expr(variant.type)})")
+            alias = " | ".join(options)
+        case UntaggedUnion():
+            alias = " | ".join(grouped(spell.expr(v)) for v in typedef.variants)
+        case NewType():
+            alias = spell.expr(typedef.inner)
+        case _:
+            assert_never(typedef)
     return TypeView("alias", name, doc, [], "", alias)
 
 

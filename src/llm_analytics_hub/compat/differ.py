@@ -13,15 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema_store import SchemaSet, TypeEntry
-from ..schema_view.views import LOWER_BOUNDS, At, View, build_view, follow, locate, merged
+from ..schema_view.views import At, View, build_view, follow, locate, merged
+from .keyword_rules import bounds_changes, enum_const_changes, show, string_changes, types_changes
 from .rules import KIND_ORDER, RULES_BY_ID, worst
 
-BOUND_SLUG = {
-    "minimum": "minimum", "exclusiveMinimum": "exclusive-minimum", "minLength": "min-length",
-    "minItems": "min-items", "minProperties": "min-properties", "maximum": "maximum",
-    "exclusiveMaximum": "exclusive-maximum", "maxLength": "max-length", "maxItems": "max-items",
-    "maxProperties": "max-properties",
-}
 ANNOTATION_RULE = {"title": "title-changed", "description": "description-changed",
                    "examples": "examples-changed", "default": "default-changed",
                    "$comment": "comment-changed", "deprecated": "deprecated-changed"}
@@ -41,11 +36,6 @@ class Change:
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "type": self.type, "old": self.old, "new": self.new,
                 "kind": self.kind, "message": self.message}
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass
@@ -134,10 +124,10 @@ class Differ:
             if new.never and not old.never:
                 add("keyword-changed", "the schema became `false` (nothing is valid)")
             return
-        self._types(old, new, add)
-        self._enum_const(old, new, add)
-        self._bounds(old, new, add)
-        self._strings(old, new, add)
+        types_changes(old, new, add)
+        enum_const_changes(old, new, add)
+        bounds_changes(old, new, add)
+        string_changes(old, new, add)
         if old.is_object or new.is_object:
             self._object(old, new, label, sink, path, add)
         if old.items is not None and new.items is not None:
@@ -151,81 +141,8 @@ class Differ:
         for keyword in sorted(set(old.other) | set(new.other)):
             before, after = old.other.get(keyword), new.other.get(keyword)
             if (before and before[0]) != (after and after[0]):
-                add("keyword-changed", f"`{keyword}` changed from {_show(before and before[0])} to "
-                    f"{_show(after and after[0])} (not modelled by the static rules; treated as breaking)")
-
-    def _types(self, old: View, new: View, add: Any) -> None:
-        if old.types == new.types:
-            return
-        if old.types is None:
-            add("type-narrowed", f"type restricted to {sorted(new.types or [])}", None, new.where("type"))
-            return
-        if new.types is None:
-            add("type-widened", f"type {sorted(old.types)} no longer restricted", old.where("type"), None)
-            return
-        lost = sorted(t for t in old.types if not _covered(t, new.types))
-        gained = sorted(t for t in new.types if not _covered(t, old.types))
-        if lost:
-            add("type-narrowed", f"type {sorted(old.types)} -> {sorted(new.types)}: {', '.join(lost)} "
-                "no longer accepted", old.where("type"), new.where("type"))
-        if gained:
-            add("type-widened", f"type {sorted(old.types)} -> {sorted(new.types)}: {', '.join(gained)} "
-                "now accepted", old.where("type"), new.where("type"))
-
-    def _enum_const(self, old: View, new: View, add: Any) -> None:
-        if old.enum is not None and new.enum is not None:
-            removed = [v for v in old.enum if v not in new.enum]
-            added = [v for v in new.enum if v not in old.enum]
-            for value in removed:
-                add("enum-value-removed", f"enum value {_show(value)} removed", old.where("enum"), new.where("enum"))
-            for value in added:
-                add("enum-value-added", f"enum value {_show(value)} added", old.where("enum"), new.where("enum"))
-        elif old.enum is not None:
-            add("enum-removed", "the closed enum became a free value", old.where("enum"), None)
-        elif new.enum is not None:
-            add("enum-added", f"now restricted to {_show(new.enum)}", None, new.where("enum"))
-        if old.has_const and new.has_const:
-            if old.const != new.const:
-                add("const-changed", f"const {_show(old.const)} -> {_show(new.const)}",
-                    old.where("const"), new.where("const"))
-        elif old.has_const:
-            add("const-removed", f"const {_show(old.const)} removed", old.where("const"), None)
-        elif new.has_const:
-            add("const-added", f"now const {_show(new.const)}", None, new.where("const"))
-
-    def _bounds(self, old: View, new: View, add: Any) -> None:
-        for keyword, slug in BOUND_SLUG.items():
-            before, after = old.bounds.get(keyword), new.bounds.get(keyword)
-            if before is None and after is None:
-                continue
-            old_where = f"{before[1].display}/{keyword}" if before else None
-            new_where = f"{after[1].display}/{keyword}" if after else None
-            if before is None and after is not None:
-                add(f"{slug}-added", f"{keyword} {after[0]} added", old_where, new_where)
-            elif after is None and before is not None:
-                add(f"{slug}-removed", f"{keyword} {before[0]} removed", old_where, new_where)
-            elif before is not None and after is not None and before[0] != after[0]:
-                tighter = after[0] > before[0] if keyword in LOWER_BOUNDS else after[0] < before[0]
-                add(f"{slug}-{'tightened' if tighter else 'loosened'}",
-                    f"{keyword} {before[0]} -> {after[0]}", old_where, new_where)
-
-    def _strings(self, old: View, new: View, add: Any) -> None:
-        for keyword, slug in (("pattern", "pattern"), ("format", "format")):
-            before, after = old.strings.get(keyword), new.strings.get(keyword)
-            old_where = f"{before[1].display}/{keyword}" if before else None
-            new_where = f"{after[1].display}/{keyword}" if after else None
-            if before and after and before[0] != after[0]:
-                add(f"{slug}-changed", f"{keyword} {_show(before[0])} -> {_show(after[0])}", old_where, new_where)
-            elif after and not before:
-                add(f"{slug}-added", f"{keyword} {_show(after[0])} added", old_where, new_where)
-            elif before and not after:
-                add(f"{slug}-removed", f"{keyword} {_show(before[0])} removed", old_where, new_where)
-        unique_before = bool(old.strings.get("uniqueItems", (False,))[0])
-        unique_after = bool(new.strings.get("uniqueItems", (False,))[0])
-        if unique_after and not unique_before:
-            add("unique-items-added", "array items must now be unique")
-        elif unique_before and not unique_after:
-            add("unique-items-removed", "array items may now repeat")
+                add("keyword-changed", f"`{keyword}` changed from {show(before and before[0])} to "
+                    f"{show(after and after[0])} (not modelled by the static rules; treated as breaking)")
 
     def _object(self, old: View, new: View, label: str, sink: list[Change], path: set[tuple[str, str]],
                 add: Any) -> None:
@@ -296,11 +213,11 @@ class Differ:
             return
         for value in old.variants:
             if value not in new.variants:
-                add("union-variant-removed", f"variant {old.tag}={_show(value)} removed",
+                add("union-variant-removed", f"variant {old.tag}={show(value)} removed",
                     old.variants[value].display, new.where("allOf"))
         for value in new.variants:
             if value not in old.variants:
-                add("union-variant-added", f"variant {new.tag}={_show(value)} added",
+                add("union-variant-added", f"variant {new.tag}={show(value)} added",
                     old.where("allOf"), new.variants[value].display)
         for value in old.variants:
             if value in new.variants:
@@ -378,10 +295,6 @@ def _variant_key(at: At) -> str:
     if view.is_object:
         return f"object:{','.join(sorted(view.properties))}"
     return f"{types}:"
-
-
-def _covered(json_type: str, types: frozenset[str]) -> bool:
-    return json_type in types or (json_type == "integer" and "number" in types)
 
 
 def _key(entry: TypeEntry) -> str:

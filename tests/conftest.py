@@ -1,0 +1,11 @@
+"""Shared fixtures: `hub` runs the real `llm-hub` command line in a subprocess."""
+
+from __future__ import annotations
+
+import pytest
+from hub_runner import Hub
+
+
+@pytest.fixture(scope="session")
+def hub() -> Hub:
+    return Hub()
