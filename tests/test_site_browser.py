@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub_runner import Hub
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -38,7 +39,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 INSTALL_HINT = "run `make browser-deps` (apt: chromium chromium-driver; npm: tests/browser)"
-LLM_HUB = Path(sys.executable).parent / "llm-hub"
+LLM_HUB = [sys.executable, "-m", "llm_analytics_hub.cli"]  # as tests/hub_runner.py runs it
 
 
 @pytest.fixture(scope="session")
@@ -47,16 +48,16 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory, hub: Hub) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    subprocess.run([str(LLM_HUB), "docs", "build", "--out", str(out)], check=True, capture_output=True,
-                   cwd=ROOT)
+    built = hub("docs", "build", "--out", out, cwd=ROOT)
+    assert built.returncode == 0, built.stderr
     return out
 
 
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
-    server = subprocess.Popen([str(LLM_HUB), "docs", "serve", "--no-build", "--dir", str(site), "--port", "0"],
+    server = subprocess.Popen([*LLM_HUB, "docs", "serve", "--no-build", "--dir", str(site), "--port", "0"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     assert server.stdout is not None
     line = server.stdout.readline()

@@ -9,13 +9,13 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
 import pytest
+from hub_runner import Hub
 from test_generate_safety import NASTY, PROPS, VALUES, schema_folder
 
 from llm_analytics_hub.codegen.ir import ObjectType
@@ -25,7 +25,6 @@ from llm_analytics_hub.codegen.site.render import render_site
 from llm_analytics_hub.codegen.site.spelling import prose
 
 ROOT = Path(__file__).resolve().parent.parent
-LLM_HUB = Path(sys.executable).parent / "llm-hub"
 SEARCH_PREFIX = "window.HUB_SEARCH_INDEX = "
 # Budgets that keep the site small; raise them deliberately, with the size in the commit message.
 MAX_SITE_BYTES = 8_000_000
@@ -73,12 +72,10 @@ def search_index(site: Path) -> dict[str, Any]:
     return data
 
 
-def build(out: Path, schemas: Path | None = None,
+def build(hub: Hub, out: Path, schemas: Path | None = None,
           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = [str(LLM_HUB), "docs", "build", "--out", str(out)]
-    if schemas is not None:
-        command += ["--schemas", str(schemas)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    extra = ["--schemas", str(schemas)] if schemas is not None else []
+    return hub("docs", "build", "--out", out, *extra, cwd=ROOT, env=env)
 
 
 def error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -99,9 +96,9 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory, hub: Hub) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    result = build(out)
+    result = build(hub, out)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote ") and str(out) in result.stdout
     return out
@@ -148,12 +145,12 @@ def test_the_search_index_points_at_real_pages_members_and_values(site: Path, ca
     assert "total_latency_ms" in [f[0] for f in latency[0]["f"]]
 
 
-def test_builds_are_byte_identical_across_runs_and_hash_seeds(site: Path, tmp_path: Path) -> None:
+def test_builds_are_byte_identical_across_runs_and_hash_seeds(site: Path, tmp_path: Path, hub: Hub) -> None:
     first = tree(site)
     assert render_site(ROOT / "schemas") == {k: v.decode("utf-8") for k, v in first.items() if k != ".llm-hub-site"}
     for seed in ("0", "4242"):
         out = tmp_path / f"seed-{seed}"
-        result = build(out, env={**os.environ, "PYTHONHASHSEED": seed})
+        result = build(hub, out, env={**os.environ, "PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         assert tree(out) == first, f"PYTHONHASHSEED={seed} gave other bytes"
 
@@ -180,9 +177,9 @@ def hostile_schemas(root: Path) -> Path:
     return schemas
 
 
-def test_hostile_schema_text_stays_text(tmp_path: Path) -> None:
+def test_hostile_schema_text_stays_text(tmp_path: Path, hub: Hub) -> None:
     out = tmp_path / "site"
-    result = build(out, hostile_schemas(tmp_path))
+    result = build(hub, out, hostile_schemas(tmp_path))
     assert result.returncode == 0, result.stderr
     pages = list(out.rglob("*.html"))
     assert pages
@@ -212,44 +209,42 @@ def test_hostile_schema_text_stays_text(tmp_path: Path) -> None:
     assert HTML_NASTY in [f[0] for f in weird_entry["f"]]
 
 
-def test_build_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+def test_build_refuses_a_folder_it_did_not_write(tmp_path: Path, hub: Hub) -> None:
     keep = tmp_path / "mine" / "notes.txt"
     keep.parent.mkdir()
     keep.write_text("precious", encoding="utf-8")
-    result = build(keep.parent)
+    result = build(hub, keep.parent)
     assert error_line(result) == (f"llm-hub: error: {keep.parent}: not empty and not a site written by "
                                   "`llm-hub docs build`; pick an empty or new folder")
     assert keep.read_text(encoding="utf-8") == "precious"
 
 
-def test_build_replaces_its_own_earlier_build(tmp_path: Path) -> None:
+def test_build_replaces_its_own_earlier_build(tmp_path: Path, hub: Hub) -> None:
     out = tmp_path / "site"
-    assert build(out).returncode == 0
+    assert build(hub, out).returncode == 0
     stale = out / "1.0.0" / "events" / "Gone.html"
     stale.write_text("old", encoding="utf-8")
-    assert build(out).returncode == 0
+    assert build(hub, out).returncode == 0
     assert not stale.exists() and (out / "index.html").is_file()
 
 
-def test_build_without_schema_versions_is_one_line(tmp_path: Path) -> None:
+def test_build_without_schema_versions_is_one_line(tmp_path: Path, hub: Hub) -> None:
     (tmp_path / "schemas").mkdir()
-    result = build(tmp_path / "site", tmp_path / "schemas")
+    result = build(hub, tmp_path / "site", tmp_path / "schemas")
     assert "no schema version folders" in error_line(result)
 
 
-def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
+def test_serve_on_a_busy_port_is_one_line(site: Path, hub: Hub) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([str(LLM_HUB), "docs", "serve", "--no-build", "--dir", str(site), "--port",
-                                 str(port)], capture_output=True, text=True, timeout=60)
+        result = hub("docs", "serve", "--no-build", "--dir", site, "--port", str(port), timeout=60)
     assert error_line(result) == f"llm-hub: error: port {port} on 127.0.0.1 is already in use; pick another with --port"
 
 
-def test_serve_without_a_site_is_a_usage_error(tmp_path: Path) -> None:
-    result = subprocess.run([str(LLM_HUB), "docs", "serve", "--no-build", "--dir", str(tmp_path / "none")],
-                            capture_output=True, text=True, timeout=60)
+def test_serve_without_a_site_is_a_usage_error(tmp_path: Path, hub: Hub) -> None:
+    result = hub("docs", "serve", "--no-build", "--dir", tmp_path / "none", timeout=60)
     missing = tmp_path / "none"
     assert error_line(result) == (f"llm-hub: error: {missing} holds no built site; run `llm-hub docs build "
                                   f"--out {missing}` or drop --no-build")
@@ -261,12 +256,11 @@ def test_backtick_spans_in_descriptions_become_code_and_nothing_else_does() -> N
     assert prose("one ` unpaired <i>") == "one ` unpaired &lt;i&gt;"
 
 
-def test_three_versions_a_removed_member_and_a_new_type(tmp_path: Path) -> None:
+def test_three_versions_a_removed_member_and_a_new_type(tmp_path: Path, hub: Hub) -> None:
     """Any two versions get a diff: with 1.2.0 (a member removed, a type added) there are three pairs."""
     schemas = tmp_path / "schemas"
     shutil.copytree(ROOT / "schemas", schemas, ignore=shutil.ignore_patterns("corpus"))
-    made = subprocess.run([str(LLM_HUB), "new-version", "1.2.0"], capture_output=True, text=True, cwd=tmp_path,
-                          env={**os.environ, "LLM_HUB_SCHEMAS": str(schemas)})
+    made = hub("new-version", "1.2.0", "--schemas", schemas, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     latency = schemas / "1.2.0" / "events" / "LatencyMetrics.json"
     schema = json.loads(latency.read_text(encoding="utf-8"))
@@ -275,7 +269,7 @@ def test_three_versions_a_removed_member_and_a_new_type(tmp_path: Path) -> None:
         example.pop("tokens_per_second", None)
     latency.write_text(json.dumps(schema), encoding="utf-8")
     out = tmp_path / "site"
-    result = build(out, schemas)
+    result = build(hub, out, schemas)
     assert result.returncode == 0, result.stderr
 
     pairs = sorted(p.name for p in (out / "diff").iterdir())
