@@ -8,7 +8,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps browser-deps clean
+.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 
 node-deps: $(NODE_STAMP)
 
+# Go toolchain of tests/test_go.py: /usr/local/go/bin/go or `go` on PATH, else Debian's golang-go
+# (1.24+). The generated module has no dependencies; its build cache lives in build/go-cache.
+go-toolchain:
+	@test -x /usr/local/go/bin/go || command -v go >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq golang-go)
+
 # Browser test of the schema browser (tests/test_site_browser.py): Debian's chromium and
 # chromedriver from apt, axe-core from npm (pinned by tests/browser/package-lock.json).
 $(BROWSER_STAMP):
@@ -68,7 +74,7 @@ $(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(BROWSER_STAMP) $(AXE_STAMP)
 
-pytest: $(STAMP) node-deps browser-deps
+pytest: $(STAMP) node-deps go-toolchain browser-deps
 	$(BIN)/pytest
 
 clean:

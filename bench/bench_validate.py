@@ -26,9 +26,9 @@ from pathlib import Path
 
 import orjson
 
+from llm_analytics_hub.pointer import join as pointer
 from llm_analytics_hub.schema_store import load_version
 from llm_analytics_hub.validation import Validator, validate_stream
-from llm_analytics_hub.validation.findings import pointer
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"

@@ -98,15 +98,24 @@ def python_outcome(case: Case) -> tuple[bool, list[str], list[str]]:
     return not findings, sorted({f.instance_path for f in findings}), [f.keyword for f in findings]
 
 
+def python_hints(case: Case) -> list[list[str]]:
+    """The Python validator's hints as sorted unique [instance location, hint] pairs (validation/hints.py)."""
+    findings = python_validator(case.type_name, case.version).check(case.document)
+    return [list(pair) for pair in sorted({(f.instance_path, f.hint) for f in findings if f.hint is not None})]
+
+
 # --- the harness protocol shared by every language's agreement test ------------------------------
 #
 # A harness (a Node script, a Rust/Go/Java test binary, ...) reads NDJSON lines
 #   {"version": "1.0.0" | null, "type": "area.Name", "text": "<the document as JSON text>"}
 # (null version: dispatch on the document's schema_version, as `llm-hub validate` does) and writes
 # one line per input line, in order:
-#   {"valid": bool, "errors": [{"instance_path", "keyword", "message"}, ...], "reserialized": text | null}
+#   {"valid": bool, "errors": [{"instance_path", "keyword", "message", "hint"?}, ...], "reserialized": text | null}
 # where "reserialized" is the document written back by the language's typed model (null when it
-# does not decode). The text is passed as a string so that no JSON parser on the way rounds a number.
+# does not decode). Instance locations are the refined ones (a failed anyOf whose document indicates
+# a branch is reported by that branch's errors: llm_analytics_hub.validation.unions, docs/errors.md);
+# "hint" is present for a near miss (python_hints gives Python's). The text is passed as a string so
+# that no JSON parser on the way rounds a number.
 
 
 def write_cases(path: Path, every: tuple[Case, ...] | list[Case]) -> None:

@@ -103,3 +103,18 @@ def test_every_version_has_a_package(kind: str) -> None:
         package = GENERATED / "python/llm_analytics_hub" / kind / ("v" + version.replace(".", "_"))
         assert (package / "__init__.py").is_file()
         assert not (GENERATED / "python/llm_analytics_hub/__init__.py").exists()
+
+
+def test_codegen_settings_beside_the_schemas_rename_the_packages(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "schemas", tmp_path / "schemas")
+    (tmp_path / "codegen").mkdir()
+    settings = tmp_path / "codegen" / "generator.toml"
+    settings.write_text('[typescript]\npackage = "@acme/llm-events"\n', encoding="utf-8")
+    result = run_generate("--schemas", str(tmp_path / "schemas"), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    package = json.loads((tmp_path / "out" / "typescript" / "package.json").read_text())
+    assert package["name"] == "@acme/llm-events"
+    settings.write_text('[typescript]\npackage = 7\n', encoding="utf-8")
+    result = run_generate("--schemas", str(tmp_path / "schemas"), "--output", str(tmp_path / "out"))
+    assert result.returncode == 2 and "generator.toml: [typescript] package = 7" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -192,11 +192,11 @@ def test_from_json_reports_the_place_and_bad_json() -> None:
     with pytest.raises(ModelError) as info:
         events.AnalyticsEvent.from_json(b"{not json")
     assert info.value.path == "" and "not JSON" in str(info.value)
-    data = event()
-    data["payload"]["data"]["breakdown"]["queue_time_ms"] = 18446744073709551616  # beyond orjson's range
+    data = json.loads(json.dumps(SCHEMAS.lookup("AnalyticsEvent").examples[2]))  # telemetry/error_rate
+    data["payload"]["data"]["total_requests"] = 18446744073709551616  # u64 maximum + 1, beyond orjson's range
     with pytest.raises(ModelError) as info:
         events.AnalyticsEvent.from_json(json.dumps(data))
-    assert info.value.path == "/payload/data/breakdown/queue_time_ms"
+    assert info.value.path == "/payload/data/total_requests" and "out of range" in str(info.value)
 
 
 @pytest.mark.parametrize(("mutate", "path", "words"), [

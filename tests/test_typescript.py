@@ -11,7 +11,8 @@ Agreement: every schema example of every type and version, every corpus payload
 valid one are validated by `llm_analytics_hub.Validator` (forced version) and by the package in
 Node; AnalyticsEvent documents are also validated without a version, so both dispatch on
 `schema_version`. Each document must get the same verdict and, when invalid, the same SET of error
-instance locations, from both entry points of the package:
+instance locations (refined the same way: a failed anyOf whose document indicates a branch is
+reported by that branch's errors) and the same hints, from both entry points of the package:
 - `validateJSON(text)`: every document, no exception;
 - `validate(JSON.parse(text))`: every document except those the rule in `holds_unsafe_number`
   excludes (see INHERENT_DIFFERENCES).
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agreement_cases import CORPUS, Case, cases, corpus_payloads, python_outcome, schema_sets
+from agreement_cases import CORPUS, Case, cases, corpus_payloads, python_hints, python_outcome, schema_sets
 
 from llm_analytics_hub.versions import available_versions
 
@@ -63,9 +64,13 @@ INHERENT_DIFFERENCES = {
     ),
     "anyOf branch errors": (
         "With allErrors, Ajv reports the errors of every failed branch of an anyOf (at the members inside "
-        "the union's value) and then the anyOf error; the Python validator reports the anyOf error alone, "
-        "at the union's location. The package drops the run of branch errors that Ajv pushes just before "
-        "an anyOf error (index.js, leafErrors)."
+        "the union's value) and then the anyOf error. The package drops that run of branch errors and, "
+        "when the document indicates a branch, validates that branch alone and reports its errors, as the "
+        "Python validator does with the branch errors its engines report (errors.js, refinedRun)."
+    ),
+    "one error per object for unexpected members": (
+        "Ajv reports each unexpected member on its own; the Python engines one error per object naming "
+        "them all. The package merges them per object (errors.js, unexpectedFinding), so the hints agree."
     ),
     "pattern next to format": (
         "A malformed uuid/date-time fails both `pattern` and `format`; the Python validator keeps the "
@@ -120,7 +125,8 @@ def holds_unsafe_number(document: Any) -> bool:
 class Outcome:
     case: Case
     python: tuple[bool, list[str], list[str]]  # verdict, sorted instance locations, keywords
-    text: dict[str, Any]  # validateJSON: {"valid", "paths", "keywords"}
+    hints: list[list[str]]  # the Python validator's sorted [instance location, hint] pairs
+    text: dict[str, Any]  # validateJSON: {"valid", "paths", "keywords", "hints"}
     parsed: dict[str, Any]  # validate(JSON.parse(text))
 
 
@@ -137,20 +143,20 @@ def outcomes(node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     assert len(node_results) == len(every)
     found = []
     for case, result in zip(every, node_results, strict=True):
-        python = python_outcome(case)
-        found.append(Outcome(case, python, result["text"], result["parsed"]))
+        found.append(Outcome(case, python_outcome(case), python_hints(case), result["text"], result["parsed"]))
     return found
 
 
-def _differs(python: tuple[bool, list[str], list[str]], node: dict[str, Any]) -> bool:
-    return python[0] != node["valid"] or python[1] != node["paths"]
+def _differs(outcome: Outcome, node: dict[str, Any]) -> bool:
+    python = outcome.python
+    return python[0] != node["valid"] or python[1] != node["paths"] or outcome.hints != node["hints"]
 
 
 def _report(outcome: Outcome, how: str, node: dict[str, Any]) -> str:
     case = outcome.case
     return (f"{case.type_name} @ {case.version or 'dispatch'} {case.origin}: {how} "
-            f"{'valid' if node['valid'] else node['paths']} {node['keywords']} vs Python "
-            f"{'valid' if outcome.python[0] else outcome.python[1]} {outcome.python[2]}\n"
+            f"{'valid' if node['valid'] else node['paths']} {node['keywords']} {node['hints']} vs Python "
+            f"{'valid' if outcome.python[0] else outcome.python[1]} {outcome.python[2]} {outcome.hints}\n"
             f"    document: {json.dumps(case.document)[:300]}")
 
 
@@ -161,8 +167,8 @@ def test_npm_package_agrees_with_python_validator(outcomes: list[Outcome]) -> No
     for outcome in outcomes:
         case = outcome.case
         listed = (case.type_name, case.version, case.origin) in KNOWN_DISAGREEMENTS
-        disagreeing = _differs(outcome.python, outcome.text)
-        disagreeing_parsed = not holds_unsafe_number(case.document) and _differs(outcome.python, outcome.parsed)
+        disagreeing = _differs(outcome, outcome.text)
+        disagreeing_parsed = not holds_unsafe_number(case.document) and _differs(outcome, outcome.parsed)
         if not listed:
             if disagreeing:
                 problems.append(_report(outcome, "validateJSON", outcome.text))
@@ -198,8 +204,8 @@ def test_unsafe_integer_rule_only_excludes_what_it_must(outcomes: list[Outcome])
     on them `validate(parsed)` does disagree (else the rule would hide nothing and should go)."""
     excluded = [o for o in outcomes if holds_unsafe_number(o.case.document)]
     assert len(excluded) < 0.1 * len(outcomes)
-    assert all(not _differs(o.python, o.text) for o in excluded)
-    assert any(_differs(o.python, o.parsed) for o in excluded), "the unsafe-integer rule excludes nothing that differs"
+    assert all(not _differs(o, o.text) for o in excluded)
+    assert any(_differs(o, o.parsed) for o in excluded), "the unsafe-integer rule excludes nothing that differs"
 
 
 def test_version_dispatch_and_error_shape(node_env: dict[str, str]) -> None:
@@ -236,6 +242,38 @@ process.stdout.write(JSON.stringify(out));
     done = _run(["node", "--input-type=module", "-e", esm], env=node_env, timeout=60)
     assert done.returncode == 0 and json.loads(done.stdout) == ["function", "function", "function", True, "string"], \
         done.stdout + done.stderr
+
+
+HINT_NAMES = ["Data", "data", "date", "perPage", "per_page", "HTTPStatus", "http_status", "Ärger", "ärger", "ärger_x",
+              "total_latency", "total_latency_ms", "latency_ms", "latency", "previous_value", "value", "payload_type",
+              "payload", "mi", "min", "max", "succes", "success", "all_success", "partial_success", "stdev", "stddev",
+              "p99Ms", "p99_ms", "data ", "x\U0001F600y", "x\U0001F601y", "na\"me", "na\"mex", "", "_", "A.B",
+              "a-b"]
+
+
+def test_hint_rule_is_the_python_one(node_env: dict[str, str]) -> None:
+    """hints.js against validation/hints.py on every pair of a list of names with the rule's edge cases
+    (case, separators, camelCase, non-ASCII letters, astral characters, quotes, ties)."""
+    from llm_analytics_hub.validation.hints import member_hint, suggestion
+
+    script = """
+const hints = require(require("path").join(process.argv[1], "hints.js"));
+const names = JSON.parse(process.argv[2]);
+const out = [];
+for (const wrong of names) {
+  for (const value of [true, false]) out.push(hints.suggestion(wrong, names, value));
+  out.push(hints.memberHint([wrong, wrong + "_x"], names));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+    done = _run(["node", "-e", script, str(PACKAGE), json.dumps(HINT_NAMES)], env=node_env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    expected = []
+    for wrong in HINT_NAMES:
+        expected += [suggestion(wrong, HINT_NAMES, value=True), suggestion(wrong, HINT_NAMES, value=False)]
+        expected.append(member_hint([wrong, wrong + "_x"], HINT_NAMES))
+    assert json.loads(done.stdout) == expected
+    assert any(expected) and None in expected  # the list holds hints and misses
 
 
 # --- typing ----------------------------------------------------------------------------------------
@@ -319,7 +357,7 @@ def test_npm_pack_builds_the_package(node_env: dict[str, str], tmp_path: Path) -
     (report,) = json.loads(done.stdout)
     listed = {f["path"] for f in report["files"]}
     assert report["name"] == "@llm-analytics-hub/schemas"
-    expected = {"package.json", "index.js", "index.d.ts", "README.md", "schemas/index.json"}
+    expected = {"package.json", "index.js", "errors.js", "hints.js", "index.d.ts", "README.md", "schemas/index.json"}
     for schemas in schema_sets():
         expected |= {f"types/{schemas.version}/index.d.ts", f"types/{schemas.version}/events.d.ts"}
         manifest = json.loads((PACKAGE / "schemas" / "index.json").read_text(encoding="utf-8"))

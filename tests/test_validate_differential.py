@@ -3,7 +3,9 @@
 Documents: every schema example of every catalogue type, every corpus payload
 (schemas/corpus/<version>/<area>.{valid,invalid}.json, when present) and seeded mutants of every
 valid one (tests/mutations.py). For each document: the same verdict from both engines, the same
-SET of error instance paths (both already tidied by `Validator.check`), and the one-sided
+SET of error instance paths (both already tidied and refined by `Validator.check`: a failed anyOf
+whose document indicates a branch is reported by that branch's errors, validation/unions.py), the
+same hints (validation/hints.py), and the one-sided
 property that the fast path saying "valid" implies the reference says valid. Each document is
 checked twice on the fast side: parsed (`Validator.check` / `is_valid`) and as NDJSON bytes
 through `validate_stream`, the path the CLI takes (with any bytes-level fast path in front).
@@ -142,8 +144,12 @@ def disagreements(type_name: str, lenient: bool) -> list[str]:
             problems.append(f"{case.origin}: is_valid {outcome.fast_is_valid} but check() gives {outcome.fast}")
         listed = (type_name, case.origin) in KNOWN_DISAGREEMENTS and not lenient
         disagreeing = False
+        reference_hints = {(f.instance_path, f.hint) for f in outcome.reference if f.hint}
         for how, findings in (("fast", outcome.fast), ("stream", outcome.stream)):
             paths = {f.instance_path for f in findings}
+            hints = {(f.instance_path, f.hint) for f in findings if f.hint}
+            if hints != reference_hints and not listed:
+                problems.append(f"{case.origin}: {how} hints {sorted(hints)} vs reference {sorted(reference_hints)}")
             if bool(findings) == bool(outcome.reference) and paths == reference_paths:
                 continue
             disagreeing = True

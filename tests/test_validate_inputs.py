@@ -337,3 +337,16 @@ def test_corrupt_gzip_is_exit_2_naming_the_file(hub: Hub, tmp_path: Path, damage
     assert_one_line_naming(proc.stderr, str(path))
 
 
+
+
+@pytest.mark.parametrize("depth", [300, 990, 1024, 1025])
+def test_nesting_within_and_beyond_the_parser_limit(hub: Hub, tmp_path: Path, depth: int) -> None:
+    """Documents nested up to the parser's 1024 levels are read and judged (here: not events); deeper
+    ones are parse errors. None of them may crash a later step (orjson writes only 254 levels)."""
+    member = {**EVENT, "payload": {**EVENT["payload"], "data": {**EVENT["payload"]["data"], "model_id": "x"}}}
+    nested = '{"a":' * (depth - 1) + "1" + "}" * (depth - 1)  # an object `depth` levels deep with its parent
+    text = json.dumps(member).replace('"model_id": "x"', f'"model_id": {nested}')
+    code, records, summary, err = hub.validate_json("-", stdin=f"{text}\n{VALID}\n".encode())
+    assert (code, counts(summary)) == (1, (2, 1, 1)), err
+    keyword = records[0]["errors"][0]["keyword"]
+    assert keyword == ("parse" if depth + 3 > 1024 else "type"), records[0]

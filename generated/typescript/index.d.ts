@@ -19,6 +19,8 @@ export interface ValidationError {
   /** The failing JSON Schema keyword, or "parse" / "schema_version". */
   keyword: string;
   message: string;
+  /** For a near miss of a member name or enum value: `did you mean "total_latency_ms"?`. */
+  hint?: string;
 }
 
 export interface ValidationResult {

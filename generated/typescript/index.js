@@ -5,13 +5,16 @@
 // ajv-formats), giving the verdicts and error locations of the Python validator (`llm-hub validate`):
 // - the version is options.version, else the document's string `schema_version`, else "1.0.0";
 //   a document naming an unknown version gets one error with keyword "schema_version";
-// - errors are leaf errors: Ajv's summary error of an `if` whose `then` failed is dropped (the
-//   `then` errors are reported), and the errors of the failed branches of an `anyOf` are dropped
-//   in favour of the `anyOf` error at the union's location, as python-jsonschema reports them;
+// - errors point at the defect (errors.js): Ajv's summary error of an `if` whose `then` failed is
+//   dropped (the `then` errors are reported); a failed `anyOf` whose document indicates a branch (a
+//   non-null value of a nullable type, the string or single-member object of a data-carrying enum)
+//   is reported by that branch's errors, any other by one `anyOf` error at the union's location;
+// - a near miss of a member name or enum value gets a `hint`: `did you mean "total_latency_ms"?`;
 // - a `pattern` error is dropped where the same value also failed its `format` (one defect, one error).
 "use strict";
 
 const path = require("path");
+const { findings, BundleNodes } = require("./errors.js");
 
 const MANIFEST = require("./schemas/index.json");
 const DEFAULT_VERSION = "1.0.0";
@@ -40,6 +43,7 @@ function engine() {
       strictRequired: false,
       allowUnionTypes: true,
       validateFormats: true,
+      verbose: true, // errors carry their schema node and value: errors.js refines unions and hints from them
     });
     addFormats(ajv);
   }
@@ -63,8 +67,12 @@ function compiledFor(version, name) {
   const key = `${version}\u0000${name}`;
   if (!compiled.has(key)) {
     const found = lookup(version, name);
-    compiled.set(key, found.row ? { check: engine().compile(require(path.join(__dirname, "schemas", found.row.path))) }
-      : { problem: found.problem });
+    if (found.row) {
+      const bundle = require(path.join(__dirname, "schemas", found.row.path));
+      compiled.set(key, { check: engine().compile(bundle), nodes: new BundleNodes(engine(), bundle) });
+    } else {
+      compiled.set(key, { problem: found.problem });
+    }
   }
   return compiled.get(key);
 }
@@ -104,40 +112,6 @@ function versionOf(doc, forced) {
   return DEFAULT_VERSION;
 }
 
-function under(pointer, base) {
-  return pointer === base || pointer.startsWith(base + "/");
-}
-
-// Ajv with allErrors pushes the errors of every branch of an anyOf, then the anyOf error itself;
-// they are the run of errors just before it, all inside the union's value.
-function leafErrors(errors) {
-  const keep = errors.map((error) => error.keyword !== "if");
-  for (let j = errors.length - 1; j >= 0; j--) {
-    const union = errors[j];
-    if (union.keyword !== "anyOf" && union.keyword !== "oneOf") {
-      continue;
-    }
-    let i = j - 1;
-    while (i >= 0 && under(errors[i].instancePath, union.instancePath)) {
-      keep[i] = false;
-      i--;
-    }
-    j = i + 1;
-  }
-  const leaves = errors.filter((_, index) => keep[index]);
-  const formats = new Set(leaves.filter((error) => error.keyword === "format").map((error) => error.instancePath));
-  return leaves.filter((error) => !(error.keyword === "pattern" && formats.has(error.instancePath)));
-}
-
-function finding(error) {
-  return {
-    instance_path: error.instancePath,
-    schema_path: error.schemaPath.replace(/^#/, ""),
-    keyword: error.keyword,
-    message: error.message || error.keyword,
-  };
-}
-
 function run(doc, schema, forced) {
   const version = versionOf(doc, forced);
   if (!MANIFEST.versions.includes(version)) {
@@ -153,7 +127,7 @@ function run(doc, schema, forced) {
   if (target.check(doc)) {
     return { valid: true, errors: [] };
   }
-  return { valid: false, errors: leafErrors(target.check.errors).map(finding) };
+  return { valid: false, errors: findings(target.check.errors, target.nodes) };
 }
 
 function validate(doc, options) {

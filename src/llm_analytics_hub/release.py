@@ -20,9 +20,6 @@ from .schema_store import ID_BASE
 from .versions import available_versions, parse_version, schemas_root
 
 RELEASED_FILE = "released.json"
-RELEASE_COMMAND = "llm-hub release {version}"
-
-
 @dataclass(frozen=True)
 class ReleaseProblem:
     version: str
@@ -64,10 +61,6 @@ def read_released(root: Path | None = None) -> dict[str, dict[str, Any]]:
     if not isinstance(versions, dict):
         raise HubError(f"{path}: expected an object with a \"versions\" object")
     return versions
-
-
-def is_released(version: str, root: Path | None = None) -> bool:
-    return version in read_released(root)
 
 
 def write_released(released: dict[str, dict[str, Any]], root: Path | None = None) -> Path:

@@ -177,9 +177,3 @@ def _load_version(root: Path, version: str) -> SchemaSet:
         raise HubError(f"unknown schema version {version!r}; known versions: {', '.join(known)}")
     return load_folder(root / version, version)
 
-
-def latest_version() -> str:
-    versions = available_versions()
-    if not versions:
-        raise HubError(f"no schema versions under {schemas_root()}")
-    return versions[-1]

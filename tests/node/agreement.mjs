@@ -5,7 +5,8 @@
 //
 // CASES.json: [{"type": "events.AnalyticsEvent", "version": "1.0.0" | null, "text": "<JSON text>"}, ...]
 // Prints one JSON array, one entry per case, in order:
-//   {"text": RESULT, "parsed": RESULT}   RESULT = {"valid": bool, "paths": [...], "keywords": [...]}
+//   {"text": RESULT, "parsed": RESULT}
+//   RESULT = {"valid": bool, "paths": [...], "keywords": [...], "hints": [[instance_path, hint], ...]}
 // "text" is validateJSON(text) (integers exact), "parsed" is validate(JSON.parse(text)).
 // NODE_PATH lets the package find ajv and ajv-formats installed under tests/node/node_modules.
 import { readFileSync } from "node:fs";
@@ -23,6 +24,8 @@ function summary(result) {
     valid: result.valid,
     paths: [...new Set(result.errors.map((error) => error.instance_path))].sort(),
     keywords: result.errors.map((error) => error.keyword),
+    hints: [...new Set(result.errors.filter((error) => error.hint !== undefined)
+      .map((error) => JSON.stringify([error.instance_path, error.hint])))].sort().map((pair) => JSON.parse(pair)),
   };
 }
 

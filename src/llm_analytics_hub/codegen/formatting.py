@@ -11,8 +11,6 @@ from pathlib import Path
 
 from .ir import GeneratorError
 
-LINE_LENGTH = 100
-
 
 def _ruff() -> list[str]:
     beside = Path(sys.executable).with_name("ruff")
@@ -24,7 +22,7 @@ def _ruff() -> list[str]:
     return [found]
 
 
-def format_python(files: dict[str, str]) -> dict[str, str]:
+def format_python(files: dict[str, str], line_length: int) -> dict[str, str]:
     """The given {path: source} formatted by `ruff format` (one process for all of them)."""
     if not files:
         return {}
@@ -34,7 +32,7 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        command = [*_ruff(), "format", "--isolated", "--quiet", f"--line-length={LINE_LENGTH}",
+        command = [*_ruff(), "format", "--isolated", "--quiet", f"--line-length={line_length}",
                    "--target-version=py311", str(root)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:

@@ -50,7 +50,3 @@ def enum_member_name(wire: str, taken: Iterable[str]) -> str:
 def class_name(title: str, taken: Iterable[str]) -> str:
     return identifier(title, fallback="Type", taken=taken)
 
-
-def module_const(name: str) -> str:
-    """SNAKE_CASE of a CamelCase name, for module-level constants."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()

@@ -2,7 +2,8 @@
 
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
+jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped),
+go (the Go module).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..schema_store import load_folder
 from ..versions import available_versions
 from .changelog import render_changelogs, render_rules_page
 from .formatting import format_python
+from .golang import render_go
 from .ir import build_version
 from .render import (
     Files,
@@ -26,15 +28,17 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .settings import load_settings
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript")
+         "typescript", "go")
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
 def render_all(schemas_root: Path) -> Files:
     """Every generated file, as {path relative to the output folder: text}."""
+    settings = load_settings(schemas_root)
     versions = available_versions(schemas_root)
     sets = [load_folder(schemas_root / v, v) for v in versions]
     files: Files = {}
@@ -53,8 +57,10 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_packages(irs))
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
-    files.update(render_typescript(irs, sets, bundles, manifest, __version__))
-    files.update(format_python({path: text for path, text in files.items() if path.endswith(".py")}))
+    files.update(render_typescript(irs, sets, bundles, manifest, __version__, settings.get("typescript", "package")))
+    files.update(render_go(irs, bundles, manifest))
+    python = {path: text for path, text in files.items() if path.endswith(".py")}
+    files.update(format_python(python, settings.get("python", "line_length")))
     return dict(sorted(files.items()))
 
 

@@ -11,9 +11,6 @@ from typing import Literal
 
 Kind = Literal["breaking", "compatible", "cosmetic"]
 KIND_ORDER: dict[str, int] = {"cosmetic": 0, "compatible": 1, "breaking": 2}
-VERDICT_OF_KIND = {"cosmetic": "patch", "compatible": "minor", "breaking": "major"}
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str

@@ -165,36 +165,97 @@ def load_into(src: Source, kind: k.Kind, var: str, target: str, indent: int) -> 
             src.add(indent, "else:")
             load_into(src, inner, var, target, indent + 1)
         case k.ListOf(item):
-            item_var, item_value, index = src.local(), src.local(), src.local()
+            item_var, item_value, index, out = src.local(), src.local(), src.local(), src.local()
             src.add(indent, f"if {var}.__class__ is not list and not isinstance({var}, list):")
             src.add(indent + 1, f"raise expected('an array', {var})")
-            src.add(indent, f"{target} = []")
+            src.add(indent, f"{out} = []")
             src.add(indent, f"{index} = 0")
             src.add(indent, "try:")
             src.add(indent + 1, f"for {item_var} in {var}:")
             load_into(src, item, item_var, item_value, indent + 2)
-            src.add(indent + 2, f"{target}.append({item_value})")
+            src.add(indent + 2, f"{out}.append({item_value})")
             src.add(indent + 2, f"{index} += 1")
             src.add(indent, "except ModelError as error:")
             src.add(indent + 1, f"raise error.within({index}) from None")
+            src.add(indent, f"{target} = {out}")
         case k.MapOf(value):
-            key, element, converted = src.local(), src.local(), src.local()
+            key, element, converted, out = src.local(), src.local(), src.local(), src.local()
             src.add(indent, f"if {var}.__class__ is not dict:")
             src.add(indent + 1, f"as_object({var})")
-            src.add(indent, f"{target} = {{}}")
+            src.add(indent, f"{out} = {{}}")
             src.add(indent, f"{key} = None")
             src.add(indent, "try:")
             src.add(indent + 1, f"for {key}, {element} in {var}.items():")
             load_into(src, value, element, converted, indent + 2)
-            src.add(indent + 2, f"{target}[{key}] = {converted}")
+            src.add(indent + 2, f"{out}[{key}] = {converted}")
             src.add(indent, "except ModelError as error:")
             src.add(indent + 1, f"raise error.within({key}) from None")
+            src.add(indent, f"{target} = {out}")
         case _:
             raise ValueError(f"unknown kind {kind!r}")
 
 
 def object_loader(cls: type, shape: k.ObjectShape) -> Callable[..., Any]:
-    """`load(data, skip=None)`: `skip` names one more member to ignore (an internal union's tag)."""
+    """`load(data, skip=None)`: `skip` names one more member to ignore (an internal union's tag).
+
+    The loader keeps no note of where it is: on any error it hands the data to a careful twin that
+    loads it again member by member and raises with the exact JSON pointer. So a valid document
+    pays nothing for the pointers, and a wrong one gets them exactly.
+    """
+    careful = careful_object_loader(cls, shape)
+    src = Source()
+    cls_name, careful_name = src.const(cls), src.const(careful)
+    known = src.const(frozenset(m.wire for m in shape.members))
+    src.add(0, "def load(data, skip=None):")
+    src.add(1, "if data.__class__ is not dict:")
+    src.add(2, "as_object(data)")
+    src.add(1, "get = data.get")
+    src.add(1, "nulls = filled = None")
+    src.add(1, "try:")
+    names = []
+    for index, member in enumerate(shape.members):
+        wire, value = src.const(member.wire), f"v{index}"
+        names.append((member.attr, value))
+        src.add(2, f"{value} = get({wire}, MISSING)")
+        src.add(2, f"if {value} is MISSING:")
+        if member.required:
+            src.add(3, f"raise missing_member({wire})")
+        elif member.default is not None:
+            src.add(3, f"{value} = {src.const(member.default)}")
+            src.add(3, f"filled = (filled or ()) + ({wire},)")
+        else:
+            src.add(3, f"{value} = None")
+        null_allowed = member.nullable or not member.required or member.kind == k.ANY
+        if null_allowed:
+            src.add(2, f"{'elif' if member.default is None and not member.required else 'if'} {value} is None:")
+            src.add(3, "pass" if member.required else f"nulls = (nulls or ()) + ({wire},)")
+            src.add(2, "else:")
+            load_into(src, member.kind, value, value, 3)
+        else:  # a null fails the kind's own check
+            load_into(src, member.kind, value, value, 2)
+    if shape.extra is not None:
+        extra_attr, extra_kind = shape.extra
+        names.append((extra_attr, "extra"))
+        src.add(2, "extra = {}")
+        src.add(2, "for key, value in data.items():")
+        src.add(3, f"if key not in {known} and key != skip:")
+        load_into(src, extra_kind, "value", "extra[key]", 4)
+    src.add(1, "except ModelError:")
+    src.add(2, f"return {careful_name}(data, skip)")
+    if shape.closed and shape.extra is None:
+        src.add(1, f"if not data.keys() <= {known} and (skip is None or not data.keys() - {known} <= {{skip}}):")
+        src.add(2, f"return {careful_name}(data, skip)")
+    src.add(1, f"made = new({cls_name})")
+    fields = ", ".join(f"{attr!r}: {value}" for attr, value in names)
+    src.add(1, f"setattr(made, '__dict__', {{{fields}}})")
+    src.add(1, "if nulls is not None or filled is not None:")
+    src.add(2, f"made.__dict__[{WIRE_MEMORY!r}] = (nulls or (), filled or ())")
+    src.add(1, "return made")
+    return src.function("load")
+
+
+def careful_object_loader(cls: type, shape: k.ObjectShape) -> Callable[..., Any]:
+    """The loader that notes each member it is in, so that an error carries its JSON pointer."""
     src = Source()
     cls_name, known = src.const(cls), src.const(frozenset(m.wire for m in shape.members))
     owner = src.const(cls.__name__)

@@ -23,10 +23,35 @@ _new = object.__new__
 
 
 class WireUUID(UUID):
-    """A UUID that remembers the exact string it was read from (e.g. upper-case hex)."""
+    """A UUID that remembers the exact string it was read from (e.g. upper-case hex).
 
-    __slots__ = ("wire",)
+    Its 128-bit value is read from that text on first use, so loading an event costs no integer
+    parsing for ids that are only carried along.
+    """
+
+    __slots__ = ("_value", "wire")
     wire: str
+    _value: int
+    is_safe = SafeUUID.unknown  # type: ignore[misc]  # UUID declares it Final; ours is the same constant
+
+    @property  # type: ignore[misc]  # UUID declares `int` Final; here it is computed once from the text
+    def int(self) -> int:
+        try:
+            return self._value
+        except AttributeError:
+            value = int(self.wire.replace("-", ""), 16)
+            _object_setattr(self, "_value", value)
+            return value
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return wire_uuid, (self.wire,)
+
+
+def wire_uuid(text: str) -> WireUUID:
+    """A WireUUID of text already known to be a hyphenated UUID."""
+    made = _new(WireUUID)
+    _object_setattr(made, "wire", text)
+    return made
 
 
 class WireDateTime(datetime):
@@ -63,12 +88,7 @@ def expected(what: str, value: Any) -> ModelError:
 def load_uuid(value: Any) -> UUID:
     if value.__class__ is not str or _UUID_RE.fullmatch(value) is None:
         raise ModelError("", f"expected a hyphenated UUID string, got {value!r}")
-    # What UUID(value) does, without its generic parsing: the pattern has already checked the form.
-    made = _new(WireUUID)
-    _object_setattr(made, "int", int(value.replace("-", ""), 16))
-    _object_setattr(made, "is_safe", SafeUUID.unknown)
-    _object_setattr(made, "wire", value)
-    return made
+    return wire_uuid(value)
 
 
 def load_datetime(value: Any) -> datetime:

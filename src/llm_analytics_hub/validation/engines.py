@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 from referencing import Registry
 
-from ..pointer import join as pointer
 from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
 from .findings import Finding
 from .lenient import lenient_copy
+from .parsing import deep_recursion
+from .refine import fast_findings, reference_findings
+from .schema_nodes import SchemaNodes
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -78,16 +80,39 @@ class CompiledType:
             )
         return self._reference
 
+    def fast_check(self, instance: Any) -> list[Finding]:
+        """jsonschema-rs' findings. It converts at most ~255 levels of nesting; a deeper document (the
+        parser reads 1024) is judged by the reference engine instead, never turned into an error."""
+        try:
+            return [] if self.fast.is_valid(instance) else list(self.fast_errors(instance))
+        except ValueError as exc:
+            if "Recursion limit" not in str(exc):
+                raise
+        with deep_recursion():
+            return list(self.reference_errors(instance))
+
     def fast_errors(self, instance: Any) -> Iterator[Finding]:
+        """Refined findings (validation/refine.py); call it for invalid documents only."""
+        nodes = _fast_nodes(self.version, self.lenient)
         for error in self.fast.iter_errors(instance):
-            path = list(error.schema_path)
-            keyword = next((p for p in reversed(path) if isinstance(p, str)), "")
-            yield Finding(pointer(error.instance_path), pointer(path), keyword, error.message)
+            yield from fast_findings(error, nodes)
 
     def reference_errors(self, instance: Any) -> Iterator[Finding]:
+        nodes = _reference_nodes(self.version, self.lenient)
         for error in self.reference.iter_errors(instance):
-            yield Finding(pointer(error.absolute_path), pointer(error.absolute_schema_path),
-                          str(error.validator), error.message)
+            yield from reference_findings(error, nodes)
+
+
+@cache
+def _fast_nodes(version: str, lenient: bool) -> SchemaNodes:
+    return SchemaNodes(dict(_documents(version, lenient)))
+
+
+@cache
+def _reference_nodes(version: str, lenient: bool) -> SchemaNodes:
+    """The very objects python-jsonschema compiled: it reports nodes, not locations."""
+    registry = _reference_registry(version, lenient)
+    return SchemaNodes({uri: registry.contents(uri) for uri, _ in _documents(version, lenient)})
 
 
 def tidy(findings: list[Finding]) -> tuple[Finding, ...]:

@@ -13,10 +13,14 @@ class Finding:
     schema_path: str  # pointer into the schema that failed ("" for parse and version errors)
     keyword: str  # the failing JSON Schema keyword, or "parse" / "schema_version"
     message: str
+    hint: str | None = None  # `did you mean "x"?` for a near miss of a member name or enum value
 
     def as_dict(self) -> dict[str, str]:
-        return {"instance_path": self.instance_path, "schema_path": self.schema_path,
-                "keyword": self.keyword, "message": self.message}
+        found = {"instance_path": self.instance_path, "schema_path": self.schema_path,
+                 "keyword": self.keyword, "message": self.message}
+        if self.hint is not None:
+            found["hint"] = self.hint
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,9 @@ them, and dropping a member silently would hide data).
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -18,6 +21,18 @@ import orjson
 # pass; such documents are re-read exactly. (A substring test: a regex here costs more than parsing.)
 _NEAR_I64_MIN = b"-922337203685477"
 MAX_DEPTH = 1024  # orjson's nesting limit; deeper documents are rejected, never recursed into
+
+
+@contextmanager
+def deep_recursion(limit: int = 30_000) -> Iterator[None]:
+    """Let Python-level parsing and validation follow a document as deep as orjson reads (1024
+    levels, a few frames each), instead of failing on the interpreter's default limit of 1000."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 class ParseError(ValueError):
@@ -31,7 +46,11 @@ def parse_document(raw: bytes) -> Any:
         raise ParseError(_describe(exc)) from None
     if _NEAR_I64_MIN in raw:
         return _parse_exactly(raw)
-    if raw.count(b":") != orjson.dumps(value).count(b":") or b"\\u" in raw:
+    try:
+        same_members = raw.count(b":") == orjson.dumps(value).count(b":")
+    except TypeError:  # orjson writes at most 254 levels; it reads 1024
+        same_members = False
+    if not same_members or b"\\u" in raw:
         # A member was dropped (each member carries one ':'), or escapes make counting unsafe.
         _reject_duplicates(raw)
     return value
@@ -53,7 +72,8 @@ def _reject_constant(name: str) -> Any:
 def _parse_exactly(raw: bytes) -> Any:
     """Python's parser keeps integers exact; used only for documents with very long numbers."""
     try:
-        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_members)
+        with deep_recursion():
+            return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_unique_members)
     except RecursionError:
         raise ParseError(f"not valid JSON: nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:  # pragma: no cover - orjson accepted it already
@@ -62,8 +82,9 @@ def _parse_exactly(raw: bytes) -> Any:
 
 def _reject_duplicates(raw: bytes) -> None:
     try:
-        json.loads(raw, object_pairs_hook=_unique_members)
-    except RecursionError:  # pragma: no cover - orjson's depth limit is lower
+        with deep_recursion():
+            json.loads(raw, object_pairs_hook=_unique_members)
+    except RecursionError:  # Python's parser stops before orjson's 1024 levels
         raise ParseError(f"not valid JSON: nested deeper than {MAX_DEPTH} levels") from None
 
 

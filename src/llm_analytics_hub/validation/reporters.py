@@ -81,11 +81,17 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
+def _message(f: Finding) -> str:
+    """The message, and the hint after it when there is one."""
+    return f.message if f.hint is None else f"{f.message}; {f.hint}"
+
+
 class TextReporter(Reporter):
     def invalid_document(self, result: DocumentResult) -> None:
         for f in self._take(result.errors):
             where = _one_line(_where(f.instance_path))
-            self.out.write(f"{result.source}:{result.line}: {where}: {_one_line(f.message)} [{f.keyword}]\n")
+            hint = "" if f.hint is None else f" {_one_line(f.hint)}"
+            self.out.write(f"{result.source}:{result.line}: {where}: {_one_line(f.message)} [{f.keyword}]{hint}\n")
 
     def finish(self, tally: Tally) -> None:
         write = self.out.write
@@ -133,7 +139,7 @@ class GithubReporter(Reporter):
         for f in self._take(result.errors):
             title = _escape_property(f"{f.keyword} at {_where(f.instance_path)}")
             place = f"file={_escape_property(result.source)},line={result.line}," if result.source != "<stdin>" else ""
-            self.out.write(f"::error {place}title={title}::{_escape_data(f.message)}\n")
+            self.out.write(f"::error {place}title={title}::{_escape_data(_message(f))}\n")
 
     def input_error(self, error: InputError) -> None:
         self.out.write(f"::error file={_escape_property(error.source)}::{_escape_data(str(error))}\n")

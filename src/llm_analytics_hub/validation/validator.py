@@ -114,10 +114,8 @@ class Validator:
             return (compiled,)
         if self.engine == "reference":
             found = tidy(list(compiled.reference_errors(document)))
-        elif compiled.fast.is_valid(document):
-            found = ()
         else:
-            found = tidy(list(compiled.fast_errors(document)))
+            found = tidy(compiled.fast_check(document))
         if self.semantic and not found:
             from .semantic import semantic_findings
 

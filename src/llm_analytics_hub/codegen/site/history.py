@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ...compat.differ import Change, verdict_of
-from ...compat.rules import VERDICT_OF_KIND
 from ..changelog import changelog_doc
 from ..ir import Field, ObjectType, TypeDef
 from . import paths
@@ -123,7 +122,7 @@ def diff_page(catalog: Catalog, old: str, new: str, area: str, name: str,
     for change in changes:
         member = member_of(change, set(before) | set(after))
         href = new_href + paths.fragment(paths.field_anchor(member)) if member and member in after else ""
-        row = ChangeRow(member, href, change.rule, change.kind, VERDICT_OF_KIND[change.kind], change.message,
+        row = ChangeRow(member, href, change.rule, change.kind, verdict_of([change.kind]), change.message,
                         change.new or change.old or "",
                         _spell(before.get(member), linkers[old]), _spell(after.get(member), linkers[new]))
         if change.rule.startswith("property-added"):
@@ -178,7 +177,7 @@ def changelog_page(catalog: Catalog, version: str) -> ChangelogPage:
             target = catalog.diff_page(previous, version, area, name) if previous and name else None
             rows.append(LoggedChange(change.type, root + target if target else "", change.message,
                                      change.new or change.old or ""))
-        groups.append(RuleGroupView(group.rule, group.kind, VERDICT_OF_KIND[group.kind], group.summary,
+        groups.append(RuleGroupView(group.rule, group.kind, verdict_of([group.kind]), group.summary,
                                     tuple(rows)))
     return ChangelogPage(Chrome(f"Changelog of {version}", root, version_links(catalog, page, version)),
                          version, previous, str(doc["verdict"]), tuple(doc["counts"]), tuple(groups))

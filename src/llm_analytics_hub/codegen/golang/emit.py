@@ -1,0 +1,62 @@
+"""The Go module under generated/go/: one pure render function, IR and bundles in, files out.
+
+Layout: go.mod; the root package `schemas` (ValidateJSON, Decode, New: one entry point for tools);
+`validation/` (the schema checker, hand-written Go shipped as templates, with a copy of every
+bundle embedded); one package per version and area (`v1_0_0/events`, ...) with the types;
+`internal/agreement`, the harness of tests/test_go.py. The output is gofmt-formatted by
+construction (tests/test_go.py runs gofmt -l to prove it).
+"""
+
+from __future__ import annotations
+
+from ...versions import DEFAULT_VERSION
+from ..ir import Version
+from ..render import Files, render_template
+from .naming import go_string
+from .views import AreaViews, go_names
+
+ROOT = "go"
+MODULE = "github.com/llm-analytics-hub/schemas-go"
+GO_VERSION = "1.24"  # generics, and the `omitzero` tag option of encoding/json
+RUNTIME = ("api", "eval", "formats", "json", "schema", "typed")
+
+
+def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files:
+    files: Files = {
+        f"{ROOT}/go.mod": render_template("go/go.mod.jinja2", module=MODULE, go_version=GO_VERSION),
+        f"{ROOT}/README.md": render_template("go/README.md.jinja2", module=MODULE, go_version=GO_VERSION,
+                                             versions=", ".join(v.version for v in versions),
+                                             default_version=DEFAULT_VERSION),
+    }
+    for name in RUNTIME:
+        files[f"{ROOT}/validation/{name}.go"] = render_template(f"go/validation/{name}.go.jinja2")
+    files[f"{ROOT}/validation/versions.go"] = render_template(
+        "go/validation/versions.go.jinja2", default_version=go_string(DEFAULT_VERSION))
+    for path, text in {**bundles, **manifest}.items():
+        files[f"{ROOT}/validation/schemas/{path.removeprefix('jsonschema/')}"] = text
+    registry = []
+    packages = []
+    for version in versions:
+        names = go_names(version)
+        for area in version.areas:
+            builder = AreaViews(version, area, names)
+            views = builder.build()
+            imports = builder.spell.imports
+            std = sorted("encoding/json" for used in imports if used == "json")
+            module = sorted([f"{MODULE}/validation"] + [f"{MODULE}/{version.module}/{a}" for a in imports
+                                                        if a not in ("json", "validation")])
+            sources = sorted({t.source for t in area.types} | {s for s in version.sources
+                                                               if s.path.endswith("/common.json")},
+                             key=lambda s: s.path)
+            files[f"{ROOT}/{version.module}/{area.name}/{area.name}.go"] = render_template(
+                "go/area.go.jinja2", version=version.version, sources=sources, package=area.name,
+                area=area.name, std_imports=std, module_imports=module, types=views)
+            alias = f"{version.module}{area.name}"
+            packages.append((alias, f"{MODULE}/{version.module}/{area.name}"))
+            registry += [(go_string(f"{version.version}|{v.catalogue}"), f"{alias}.{v.name}")
+                         for v in views if v.catalogue]
+    packages.append(("", f"{MODULE}/validation"))
+    files[f"{ROOT}/schemas.go"] = render_template("go/schemas.go.jinja2", module=MODULE,
+                                                  packages=sorted(packages, key=lambda p: p[1]), registry=registry)
+    files[f"{ROOT}/internal/agreement/main.go"] = render_template("go/agreement.go.jinja2", module=MODULE)
+    return files
