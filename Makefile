@@ -8,7 +8,11 @@ NODE_STAMP := tests/node/node_modules/.installed-stamp
 JAVA_STAMP := build/m2/.installed-stamp
 JAVA_CLASSPATH_GOAL := org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps clean
+AXE_STAMP  := tests/browser/node_modules/.installed-stamp
+BROWSER_STAMP := build/.browser-installed-stamp
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +27,13 @@ demo: $(STAMP)
 	@echo
 	@echo "== a sample with planted producer mistakes (exit code 1 is the expected verdict) =="
 	$(BIN)/llm-hub validate examples/sample-events-with-mistakes.ndjson; test $$? -eq 1
+	@echo
+	@echo "== the schema browser (open build/site/index.html, or: llm-hub docs serve) =="
+	$(BIN)/llm-hub docs build --out build/site
+
+# The static schema browser, built on demand (never committed): open build/site/index.html.
+docs: $(STAMP)
+	$(BIN)/llm-hub docs build --out build/site
 
 test: lint typecheck check gen-check pytest
 
@@ -62,7 +73,20 @@ $(JAVA_STAMP): generated/java/pom.xml
 
 java-deps: $(JAVA_STAMP)
 
-pytest: $(STAMP) node-deps go-toolchain java-deps
+# Browser test of the schema browser (tests/test_site_browser.py): Debian's chromium and
+# chromedriver from apt, axe-core from npm (pinned by tests/browser/package-lock.json).
+$(BROWSER_STAMP):
+	dpkg -s chromium chromium-driver >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium chromium-driver; }
+	mkdir -p build && touch $(BROWSER_STAMP)
+
+$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $(AXE_STAMP)
+
+browser-deps: $(BROWSER_STAMP) $(AXE_STAMP)
+
+pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps
 	$(BIN)/pytest
 
 clean:

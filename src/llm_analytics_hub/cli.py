@@ -27,6 +27,7 @@ LAZY_COMMANDS = {
     "new-version": "llm_analytics_hub.compat.command:new_version_command",
     "release": "llm_analytics_hub.compat.command:release_command",
     "convert": "llm_analytics_hub.conversion.command:convert_command",
+    "docs": "llm_analytics_hub.codegen.site.command:docs_group",
 }
 
 

@@ -34,8 +34,11 @@ def _groups(changes: list[Change]) -> list[RuleGroup]:
     return sorted(groups, key=lambda g: (-KIND_ORDER[g.kind], g.rule))
 
 
-def changelog_doc(previous: SchemaSet | None, current: SchemaSet) -> dict[str, Any]:
-    changes = diff_folders(previous, current) if previous is not None else []
+def changelog_doc(previous: SchemaSet | None, current: SchemaSet,
+                  changes: list[Change] | None = None) -> dict[str, Any]:
+    """`changes`: the diff of previous -> current when the caller has it already."""
+    if changes is None:
+        changes = diff_folders(previous, current) if previous is not None else []
     same_major = previous is not None and parse_version(previous.version)[0] == parse_version(current.version)[0]
     return {
         "version": current.version,

@@ -26,12 +26,17 @@ Files = dict[str, str]
 PY_ROOT = "python/llm_analytics_hub"
 
 
+def _autoescape(name: str | None) -> bool:
+    """HTML templates (the schema browser) escape every value; code and Markdown templates do their own."""
+    return name is not None and name.endswith(".html.jinja2")
+
+
 @cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("llm_analytics_hub.codegen", "templates"),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=_autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
