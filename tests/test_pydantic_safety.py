@@ -79,6 +79,7 @@ def test_missing_generator_is_one_clear_error(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines() == [
-        "llm-hub: error: cannot write the pydantic models: datamodel-code-generator is not installed "
-        "(pip install 'llm-analytics-hub[generate]')"]
+    *before, error = result.stderr.strip().splitlines()
+    assert all(line.startswith("llm-hub: schemas ") for line in before) and len(before) <= 1, result.stderr
+    # the first generate-extra tool found missing is named: ruff (Python formatting) or datamodel-code-generator
+    assert error.startswith("llm-hub: error: ") and "pip install 'llm-analytics-hub[generate]'" in error, error
