@@ -55,28 +55,30 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
             dumpers[cls] = _variant_dumper(shape, tag, dump_inner)
     allowed = ", ".join(repr(v.tag) for v in shape.variants)
 
+    tag_name, content_name, name = shape.tag, shape.content, shape.name
+    members = frozenset((tag_name, content_name))
+
     def load(data: Any) -> Any:
         if data.__class__ is not dict:
             as_object(data)
-        tag = data.get(shape.tag, MISSING)
-        if tag is MISSING:
-            raise ModelError("", f"missing discriminator {shape.tag!r} of {shape.name}")
+        tag = data.get(tag_name, MISSING)
         variant_load = loaders.get(tag) if tag.__class__ is str else None
         if variant_load is None:
-            raise ModelError("", f"unknown {shape.name} discriminator {tag!r}; expected one of {allowed}"
-                             ).within(shape.tag)
-        if shape.content is None:
+            if tag is MISSING:
+                raise ModelError("", f"missing discriminator {tag_name!r} of {name}")
+            raise ModelError("", f"unknown {name} discriminator {tag!r}; expected one of {allowed}").within(tag_name)
+        if content_name is None:
             return variant_load(data)
-        for key in data:
-            if key != shape.tag and key != shape.content:
-                raise ModelError("", f"undeclared member {key!r} in {shape.name}").within(key)
-        content = data.get(shape.content, MISSING)
+        if not data.keys() <= members:
+            key = next(key for key in data if key not in members)
+            raise ModelError("", f"undeclared member {key!r} in {name}").within(key)
+        content = data.get(content_name, MISSING)
         if content is MISSING:
-            raise ModelError("", f"missing required member {shape.content!r}")
+            raise ModelError("", f"missing required member {content_name!r}")
         try:
             return variant_load(content)
         except ModelError as error:
-            raise error.within(shape.content) from None
+            raise error.within(content_name) from None
 
     def dump(value: Any) -> Any:
         dumper = dumpers.get(value.__class__)
@@ -90,8 +92,11 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
 
 
 def _leaf_loader(leaf: Any, tag: str) -> Loader:
-    # through the binding each time: its load function is compiled on first use
-    return lambda data: leaf.load(data, tag)
+    """The leaf's loader told to skip the tag; compiled now, so no trampoline stays in the way."""
+    if leaf.load == leaf._compile_then_load:
+        leaf.compile()
+    load = leaf.load
+    return lambda data: load(data, tag)
 
 
 def _variant_dumper(shape: k.TaggedShape, tag: str, inner: Dumper) -> Dumper:
