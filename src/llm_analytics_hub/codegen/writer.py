@@ -2,7 +2,8 @@
 
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped).
+jsonschema, typescript (the npm package; its node_modules/, if someone installs there, is skipped),
+rust (the crate; a cargo target/ folder there is skipped).
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .rust import render_rust
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript")
+         "typescript", "rust")
+SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned subtrees
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -53,6 +56,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_changelogs(sets))
     files.update(render_rules_page())
     files.update(render_typescript(irs, sets, bundles, manifest, __version__))
+    files.update(render_rust(irs, bundles, __version__))
     return dict(sorted(files.items()))
 
 
@@ -62,7 +66,7 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts:
+                if path.is_file() and not set(SKIPPED) & set(path.relative_to(folder).parts):
                     found[path.relative_to(output).as_posix()] = path.read_bytes()
     return found
 
