@@ -139,3 +139,67 @@ def disagreements(every: tuple[Case, ...] | list[Case], results: list[dict[str, 
         elif listed and not differs:
             problems.append(f"{case.origin}: listed as a known disagreement but now agrees; remove it")
     return problems
+
+
+# --- error-location refinement (issue 15) ---------------------------------------------------------
+#
+# When an `anyOf` fails and the instance indicates one branch, a validator reports that branch's
+# errors at their own (deeper) locations instead of one `anyOf` error at the union:
+# (a) nullable form `anyOf [X, {"type": "null"}]` and a non-null instance -> X's errors;
+# (b) data-carrying enum `anyOf [{"type": "string", "enum": [...]}, {object with exactly one required
+#     member K}, ...]`: a string -> the enum branch's errors; an object with exactly one member named
+#     like some variant's K -> that variant's errors;
+# (c) otherwise the single `anyOf` error at the union's location. Refinement applies recursively.
+# `refined_outcome(case)` is `python_outcome` under that rule, computed from python-jsonschema's
+# branch errors (`error.context`); where Python already refines, the two are equal.
+
+
+def _indicated_branch(branches: Any, instance: Any) -> int | None:
+    if not isinstance(branches, list):
+        return None
+    nulls = [i for i, b in enumerate(branches) if b == {"type": "null"}]
+    if len(branches) == 2 and len(nulls) == 1:
+        return None if instance is None else 1 - nulls[0]
+    first = branches[0] if branches else {}
+    if not (isinstance(first, dict) and first.get("type") == "string" and "enum" in first):
+        return None
+    keys = []
+    for branch in branches[1:]:
+        required = branch.get("required") if isinstance(branch, dict) else None
+        if branch.get("type") != "object" or not isinstance(required, list) or len(required) != 1:
+            return None
+        keys.append(required[0])
+    if isinstance(instance, str):
+        return 0
+    if isinstance(instance, dict) and len(instance) == 1:
+        (key,) = instance
+        return keys.index(key) + 1 if key in keys else None
+    return None
+
+
+def _refined(error: Any) -> list[Any]:
+    if error.validator != "anyOf":
+        return [error]
+    index = _indicated_branch(error.validator_value, error.instance)
+    branch = [e for e in error.context if index is not None and e.relative_schema_path[0] == index]
+    return [leaf for sub in branch for leaf in _refined(sub)] if branch else [error]
+
+
+@cache
+def _compiled(type_name: str, version: str) -> Any:
+    return python_validator(type_name, None)._compile(version)
+
+
+def refined_outcome(case: Case) -> tuple[bool, list[str], list[str]]:
+    """`python_outcome` with the issue-15 refinement applied (see above)."""
+    valid, paths, keywords = python_outcome(case)
+    if "anyOf" not in keywords:
+        return valid, paths, keywords
+    version = python_validator(case.type_name, case.version).version_of(case.document)
+    reference = _compiled(case.type_name, version).reference
+    leaves = [leaf for error in reference.iter_errors(case.document) for leaf in _refined(error)]
+    formats = {tuple(e.absolute_path) for e in leaves if e.validator == "format"}
+    leaves = [e for e in leaves if not (e.validator == "pattern" and tuple(e.absolute_path) in formats)]
+    locations = sorted({"".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in e.absolute_path)
+                        for e in leaves})
+    return False, locations, [str(e.validator) for e in leaves]

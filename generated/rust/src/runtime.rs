@@ -138,6 +138,29 @@ pub fn check_number(value: &Json, w: &mut Walk) {
     }
 }
 
+/// `type: number` with [minimum, maximum, exclusiveMinimum, exclusiveMaximum].
+pub fn check_number_range(value: &Json, w: &mut Walk, limits: [Option<f64>; 4]) {
+    let number = match value {
+        Json::Int(i) => *i as f64,
+        Json::BigInt(negative) => if *negative { f64::NEG_INFINITY } else { f64::INFINITY },
+        Json::Float(f) => *f,
+        _ => return type_error(w, value, "number"),
+    };
+    let [minimum, maximum, exclusive_minimum, exclusive_maximum] = limits;
+    if let Some(bound) = minimum.filter(|b| number < *b) {
+        w.fail("minimum", format!("{} is less than the minimum of {bound}", show(value)));
+    }
+    if let Some(bound) = maximum.filter(|b| number > *b) {
+        w.fail("maximum", format!("{} is greater than the maximum of {bound}", show(value)));
+    }
+    if let Some(bound) = exclusive_minimum.filter(|b| number <= *b) {
+        w.fail("exclusiveMinimum", format!("{} is not greater than {bound}", show(value)));
+    }
+    if let Some(bound) = exclusive_maximum.filter(|b| number >= *b) {
+        w.fail("exclusiveMaximum", format!("{} is not less than {bound}", show(value)));
+    }
+}
+
 /// `type: integer` with `minimum`/`maximum`; like JSON Schema, 5.0 counts as an integer.
 pub fn check_int(value: &Json, w: &mut Walk, minimum: Option<i128>, maximum: Option<i128>) {
     // (floor, ceil) of the value as exact integers; Err(negative) when beyond every bound we use.

@@ -795,15 +795,11 @@ pub struct PaginationParams {
 }
 
 fn default_pagination_params_page() -> u32 {
-
     serde_json::from_str("1").expect("the schema default fits the type")
-
 }
 
 fn default_pagination_params_per_page() -> u32 {
-
     serde_json::from_str("50").expect("the schema default fits the type")
-
 }
 
 impl PaginationParams {

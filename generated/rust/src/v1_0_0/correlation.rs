@@ -662,15 +662,11 @@ pub struct CorrelationQuery {
 }
 
 fn default_correlation_query_min_strength() -> f64 {
-
     serde_json::from_str("0.7").expect("the schema default fits the type")
-
 }
 
 fn default_correlation_query_max_depth() -> u32 {
-
     serde_json::from_str("5").expect("the schema default fits the type")
-
 }
 
 impl CorrelationQuery {

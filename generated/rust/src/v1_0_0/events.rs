@@ -97,9 +97,7 @@ pub struct AnalyticsEvent {
 }
 
 fn default_analytics_event_schema_version() -> String {
-
     serde_json::from_str("\"1.0.0\"").expect("the schema default fits the type")
-
 }
 
 impl AnalyticsEvent {
@@ -507,9 +505,7 @@ pub struct CommonEventFields {
 }
 
 fn default_common_event_fields_schema_version() -> String {
-
     serde_json::from_str("\"1.0.0\"").expect("the schema default fits the type")
-
 }
 
 impl CommonEventFields {

@@ -106,9 +106,7 @@ pub struct AnalyticsEvent {
 }
 
 fn default_analytics_event_schema_version() -> String {
-
     serde_json::from_str("\"1.0.0\"").expect("the schema default fits the type")
-
 }
 
 impl AnalyticsEvent {
@@ -524,9 +522,7 @@ pub struct CommonEventFields {
 }
 
 fn default_common_event_fields_schema_version() -> String {
-
     serde_json::from_str("\"1.0.0\"").expect("the schema default fits the type")
-
 }
 
 impl CommonEventFields {
@@ -833,13 +829,13 @@ impl CostBreakdown {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
             match key.as_str() {
-                "uncached_input_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "cache_read_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "cache_write_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "output_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "reasoning_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "tools_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "request_fees_usd" => w.at(key, |w| (rt::check_number)(member, w)),
+                "uncached_input_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "cache_read_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "cache_write_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "output_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "reasoning_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "tools_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "request_fees_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
                 _ => {}
             }
         }
@@ -1423,7 +1419,7 @@ impl LatencyMetrics {
                 "ttft_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "tokens_per_second" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "breakdown" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, LatencyBreakdown::check))(member, w)),
-                "time_per_output_token_ms" => w.at(key, |w| (rt::check_number)(member, w)),
+                "time_per_output_token_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
                 "provider" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, Some(1), None, None))(member, w)),
                 "operation" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, Some(1), None, None))(member, w)),
                 "response_model" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),

@@ -1,7 +1,8 @@
-"""String facets (`minLength`, `maxLength`, `pattern`) of object members, which the IR does not carry.
+"""String facets (`minLength`, `maxLength`, `pattern`) and number bounds of object members, which the
+IR does not carry (it keeps bounds of integers only).
 
 The IR keeps a string as `Prim("str")`; the 1.1.0 schemas add non-empty classifiers and the
-W3C trace/span id patterns. Until the IR carries them, this module is the one place the Rust emitter
+W3C trace/span id patterns, and non-negative money amounts. Until the IR carries them, this module is the one place the Rust emitter
 reads schema text: the generated self-contained bundles (`render_bundles` output, as the TypeScript
 emitter does), looked up by type and member name. uuid and date-time strings are IR primitives and
 need nothing from here.
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..ir import ObjectType, Version
 
 Files = dict[str, str]
+BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
 @dataclass
@@ -26,10 +28,15 @@ class Facets:
     pattern: str | None = None
     pattern_index: int = -1  # position in the area module's PATTERNS table
     items: Facets | None = None  # facets of the items of an array member
+    bounds: dict[str, float] = field(default_factory=dict)  # number bounds: minimum, exclusiveMaximum, ...
 
     @property
     def constrained(self) -> bool:
         return self.min_length is not None or self.max_length is not None or self.pattern is not None
+
+    @property
+    def any(self) -> bool:
+        return self.constrained or bool(self.bounds) or self.items is not None
 
 
 def _resolve(bundle: Mapping[str, Any], schema: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -57,9 +64,13 @@ def _facets(bundle: Mapping[str, Any], schema: Mapping[str, Any]) -> Facets | No
             found.max_length = node["maxLength"]
         if isinstance(node.get("pattern"), str) and node.get("format") not in ("uuid", "date-time"):
             found.pattern = node["pattern"]
+        for keyword in BOUNDS:
+            value = node.get(keyword)
+            if isinstance(value, int | float) and not isinstance(value, bool) and node.get("type") == "number":
+                found.bounds.setdefault(keyword, float(value))
         if isinstance(node.get("items"), dict):
             found.items = _facets(bundle, node["items"])
-    return found if found.constrained or found.items is not None else None
+    return found if found.any else None
 
 
 def _members(bundle: Mapping[str, Any], schema: Mapping[str, Any], into: dict[str, Mapping[str, Any]]) -> None:

@@ -8,7 +8,7 @@ from typing import assert_never
 
 from ..ir import GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
 from . import names
-from .facets import Facets
+from .facets import BOUNDS, Facets
 
 # Integer ranges of the producers' fixed-width types, narrowest first.
 INTEGERS = (("u8", 0, 2**8 - 1), ("u16", 0, 2**16 - 1), ("u32", 0, 2**32 - 1), ("i64", -(2**63), 2**63 - 1),
@@ -94,6 +94,10 @@ class Spelling:
                 return f"{CLOSURE} {{ rt::check_str(v, w); }}"
             case "int":
                 return f"{CLOSURE} rt::check_int(v, w, {_bound(prim.minimum)}, {_bound(prim.maximum)})"
+            case "float" if facets and facets.bounds:
+                limits = ", ".join(f"Some({facets.bounds[k]!r}_f64)" if k in facets.bounds else "None"
+                                   for k in BOUNDS)
+                return f"{CLOSURE} rt::check_number_range(v, w, [{limits}])"
             case "float":
                 return "rt::check_number"
             case "bool":

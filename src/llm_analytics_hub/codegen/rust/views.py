@@ -119,7 +119,7 @@ class Views:
                 attributes.append("#[serde(default)]")
             else:
                 function = f"default_{names.snake(typedef.name, 'type')}_{rust.rstrip('_')}"
-                helpers += [f"fn {function}() -> {annotation} {{",
+                helpers += ["", f"fn {function}() -> {annotation} {{",
                             f"    serde_json::from_str({names.string(json.dumps(member.default))})"
                             f".expect(\"the schema default fits the type\")", "}"]
                 attributes.append(f"#[serde(default = {names.string(function)})]")
