@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node/node_modules/.installed-stamp
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps clean
+.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps rust-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,18 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 
 node-deps: $(NODE_STAMP)
 
-pytest: $(STAMP) node-deps
+# Crates of the Rust workspace (generated/rust + tests/rust_harness), pinned by Cargo.lock; the tests
+# then build offline into build/rust-target (kept between runs: a second `make test` rebuilds nothing).
+CARGO ?= cargo
+RUST_STAMP := build/rust-target/.fetched-stamp
+$(RUST_STAMP): Cargo.lock
+	mkdir -p build/rust-target
+	$(CARGO) fetch --locked
+	touch $(RUST_STAMP)
+
+rust-deps: $(RUST_STAMP)
+
+pytest: $(STAMP) node-deps rust-deps
 	$(BIN)/pytest
 
 clean:

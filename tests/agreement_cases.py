@@ -9,7 +9,7 @@ also once without a forced version (dispatch on `schema_version`), plus the sche
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -123,12 +123,14 @@ def read_results(text: str, expected: int) -> list[dict[str, Any]]:
 
 
 def disagreements(every: tuple[Case, ...] | list[Case], results: list[dict[str, Any]],
-                  known: dict[tuple[str, str | None, str], str]) -> list[str]:
+                  known: dict[tuple[str, str | None, str], str],
+                  outcome: Callable[[Case], tuple[bool, list[str], list[str]]] | None = None) -> list[str]:
     """One line per case where a harness's verdict or set of instance locations differs from Python's;
-    `known` lists the cases that may differ (each must still differ, else it is reported as stale)."""
+    `known` lists the cases that may differ (each must still differ, else it is reported as stale).
+    `outcome` is the Python side (default `python_outcome`; `refined_outcome` for the issue-15 rule)."""
     problems = []
     for case, result in zip(every, results, strict=True):
-        valid, paths, keywords = python_outcome(case)
+        valid, paths, keywords = (outcome or python_outcome)(case)
         theirs = sorted({e["instance_path"] for e in result["errors"]})
         differs = valid != result["valid"] or (not valid and paths != theirs)
         listed = (case.type_name, case.version, case.origin) in known

@@ -1,15 +1,16 @@
 //! Reads NDJSON cases on stdin and answers one line per case, in order (tests/agreement_cases.py).
+//! With `--lenient`, validates with the producers' permissive reading (undeclared members accepted).
 
 use std::io::{BufRead, BufWriter, Write};
 
-use llm_analytics_hub_schemas::{reserialize, validate_json};
+use llm_analytics_hub_schemas::{reserialize, validate_json_with};
 use serde_json::{json, Value};
 
-fn answer(case: &Value) -> Value {
+fn answer(case: &Value, lenient: bool) -> Value {
     let version = case["version"].as_str();
     let type_name = case["type"].as_str().expect("a case names its type");
     let text = case["text"].as_str().expect("a case holds its document as text");
-    match validate_json(version, type_name, text) {
+    match validate_json_with(version, type_name, text, lenient) {
         Ok(findings) => json!({
             "valid": findings.is_empty(),
             "errors": findings,
@@ -22,6 +23,7 @@ fn answer(case: &Value) -> Value {
 }
 
 fn main() {
+    let lenient = std::env::args().any(|a| a == "--lenient");
     let stdin = std::io::stdin();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for line in stdin.lock().lines() {
@@ -30,6 +32,6 @@ fn main() {
             continue;
         }
         let case: Value = serde_json::from_str(&line).expect("each line is a JSON case");
-        writeln!(out, "{}", answer(&case)).expect("writable stdout");
+        writeln!(out, "{}", answer(&case, lenient)).expect("writable stdout");
     }
 }

@@ -69,6 +69,16 @@ def _rows(version: Version, type_names: dict[tuple[str, str, str], str]) -> list
     return rows
 
 
+def _has_example_types(version: Version) -> bool:
+    """The README's examples use these 1.0.0 types; a schema tree without them gets a README without."""
+    try:
+        version.area("events").get("AnalyticsEvent")
+        version.area("events").get("LatencyMetrics")
+    except KeyError:
+        return False
+    return version.version == "1.0.0"
+
+
 def render_rust(versions: list[Version], bundles: Files, project_version: str) -> Files:
     files: Files = {}
     type_names = _type_names(versions)
@@ -101,5 +111,5 @@ def render_rust(versions: list[Version], bundles: Files, project_version: str) -
         "rust/Cargo.toml.jinja2", crate=json.dumps(CRATE), version=json.dumps(project_version),
         versions=", ".join(version_names))
     files[f"{ROOT}/README.md"] = render_template(
-        "rust/README.md.jinja2", crate=CRATE, versions=version_names, latest_module=versions[-1].module)
+        "rust/README.md.jinja2" if _has_example_types(versions[0]) else "rust/README_plain.md.jinja2", crate=CRATE, versions=version_names, latest_module=versions[-1].module)
     return files
