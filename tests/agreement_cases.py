@@ -20,6 +20,7 @@ from mutations import mutants
 from llm_analytics_hub import Validator
 from llm_analytics_hub.errors import HubError
 from llm_analytics_hub.schema_store import AREAS, SchemaSet, load_version
+from llm_analytics_hub.validation.findings import Finding, pointer
 from llm_analytics_hub.versions import available_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,20 +189,20 @@ def _refined(error: Any) -> list[Any]:
 
 
 @cache
-def _compiled(type_name: str, version: str) -> Any:
-    return python_validator(type_name, None)._compile(version)
+def _lenient_validator(type_name: str, version: str | None) -> Validator:
+    return Validator(type_name, version, lenient=True)
 
 
-def refined_outcome(case: Case) -> tuple[bool, list[str], list[str]]:
-    """`python_outcome` with the issue-15 refinement applied (see above)."""
-    valid, paths, keywords = python_outcome(case)
+def refined_outcome(case: Case, lenient: bool = False) -> tuple[bool, list[str], list[str]]:
+    """`python_outcome` with the issue-15 refinement applied (see above); `lenient`: of the lenient reading."""
+    validator = (_lenient_validator if lenient else python_validator)(case.type_name, case.version)
+    findings = validator.check(case.document)
+    keywords = [f.keyword for f in findings]
     if "anyOf" not in keywords:
-        return valid, paths, keywords
-    version = python_validator(case.type_name, case.version).version_of(case.document)
-    reference = _compiled(case.type_name, version).reference
-    leaves = [leaf for error in reference.iter_errors(case.document) for leaf in _refined(error)]
+        return not findings, sorted({f.instance_path for f in findings}), keywords
+    compiled = validator._compile(validator.version_of(case.document))
+    assert not isinstance(compiled, Finding)
+    leaves = [leaf for error in compiled.reference.iter_errors(case.document) for leaf in _refined(error)]
     formats = {tuple(e.absolute_path) for e in leaves if e.validator == "format"}
     leaves = [e for e in leaves if not (e.validator == "pattern" and tuple(e.absolute_path) in formats)]
-    locations = sorted({"".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in e.absolute_path)
-                        for e in leaves})
-    return False, locations, [str(e.validator) for e in leaves]
+    return False, sorted({pointer(e.absolute_path) for e in leaves}), [str(e.validator) for e in leaves]

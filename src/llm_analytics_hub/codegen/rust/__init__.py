@@ -111,5 +111,6 @@ def render_rust(versions: list[Version], bundles: Files, project_version: str) -
         "rust/Cargo.toml.jinja2", crate=json.dumps(CRATE), version=json.dumps(project_version),
         versions=", ".join(version_names))
     files[f"{ROOT}/README.md"] = render_template(
-        "rust/README.md.jinja2" if _has_example_types(versions[0]) else "rust/README_plain.md.jinja2", crate=CRATE, versions=version_names, latest_module=versions[-1].module)
+        "rust/README.md.jinja2" if _has_example_types(versions[0]) else "rust/README_plain.md.jinja2",
+        crate=CRATE, versions=version_names)
     return files

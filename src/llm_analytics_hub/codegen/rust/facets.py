@@ -1,11 +1,11 @@
 """String facets (`minLength`, `maxLength`, `pattern`) and number bounds of object members, which the
 IR does not carry (it keeps bounds of integers only).
 
-The IR keeps a string as `Prim("str")`; the 1.1.0 schemas add non-empty classifiers and the
-W3C trace/span id patterns, and non-negative money amounts. Until the IR carries them, this module is the one place the Rust emitter
-reads schema text: the generated self-contained bundles (`render_bundles` output, as the TypeScript
-emitter does), looked up by type and member name. uuid and date-time strings are IR primitives and
-need nothing from here.
+The IR keeps a string as `Prim("str")` and a number as `Prim("float")`; the 1.1.0 schemas add
+non-empty classifiers, the W3C trace/span id patterns and non-negative money amounts. Until the IR
+carries them, this module is the one place the Rust emitter reads schema text: the generated
+self-contained bundles (`render_bundles` output, as the TypeScript emitter does), looked up by type
+and member name. uuid and date-time strings are IR primitives and need nothing from here.
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def member_facets(version: Version, typedef: ObjectType, bundles: Files) -> dict
     members: dict[str, Mapping[str, Any]] = {}
     _members(bundle, bundle, members)
     found = {}
-    for field in typedef.fields:
-        if field.wire in members:
-            facets = _facets(bundle, members[field.wire])
+    for member in typedef.fields:
+        if member.wire in members:
+            facets = _facets(bundle, members[member.wire])
             if facets is not None:
-                found[field.wire] = facets
+                found[member.wire] = facets
     return found

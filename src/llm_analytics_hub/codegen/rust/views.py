@@ -228,8 +228,9 @@ class Views:
                       f"rt::closed(members, w, &[{tag}, {content}], &[]);",
                       f"let content = value.get({content});"]
             for variant in typedef.variants:
-                arms.append(f"    Some(Json::Str(tag)) if tag == {names.string(variant.tag)} => if let Some(c) = content "
-                            f"{{ w.at({content}, |w| ({self.spell.checker(variant.type)})(c, w)) }},")
+                arms.append(f"    Some(Json::Str(tag)) if tag == {names.string(variant.tag)} => "
+                            f"if let Some(c) = content {{ w.at({content}, |w| "
+                            f"({self.spell.checker(variant.type)})(c, w)) }},")
         else:
             check.append(f"rt::require(members, w, &[{tag}]);")
             for variant in typedef.variants:
