@@ -127,7 +127,7 @@ class Views:
             if not isinstance(expr, Nullable):
                 annotation = f"Option<{annotation}>"
             attributes.append('#[serde(default, skip_serializing_if = "Option::is_none")]')
-        lines = _doc(member.description, "    ")
+        lines = _variant_doc(member.description, f"`{member.wire}` on the wire.")
         lines += [f"    {a}" for a in attributes]
         lines.append(f"    pub {rust}: {annotation},")
         return lines
