@@ -241,3 +241,13 @@ def test_rustdoc_builds_without_warnings(harness: Path) -> None:
     assert done.returncode == 0, done.stderr[-4000:]
     index = TARGET / "doc" / "llm_analytics_hub_schemas" / "v1_0_0" / "events" / "struct.AnalyticsEvent.html"
     assert index.is_file()
+
+
+def test_project_readme_shows_the_tested_rust_example() -> None:
+    """The Rust block of README.md's "Using the schemas from another language" is one of the crate
+    README's examples, which `test_readme_examples_run_as_doc_tests` runs."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Using the schemas from another language"):]
+    blocks = re.findall(r"```rust\n.*?```\n", section, re.DOTALL)
+    assert len(blocks) == 1 and "llm_analytics_hub_schemas" in blocks[0], blocks
+    assert blocks[0] in (CRATE / "README.md").read_text(encoding="utf-8")
