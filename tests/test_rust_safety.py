@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from test_generate_safety import NASTY, VALUES, schema_folder
 from test_rust import ENV, ROOT, harness  # noqa: F401 (the session fixture builds the shared dependencies)
@@ -76,7 +77,8 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
     invalid = [("events.Choice", "a\"b "), ("events.Rusty", {"type": "screaming", "selfx": "Ω"})]
     lines = "".join(json.dumps({"version": "1.0.0", "type": t, "text": json.dumps(d)}) + "\n"
                     for t, d in documents + invalid)
-    ran = subprocess.run([str(Path(ENV["CARGO_TARGET_DIR"]) / "debug" / "hostile-harness")], input=lines, capture_output=True, text=True, timeout=60, check=False)
+    binary = str(Path(ENV["CARGO_TARGET_DIR"]) / "debug" / "hostile-harness")
+    ran = subprocess.run([binary], input=lines, capture_output=True, text=True, timeout=60, check=False)
     assert ran.returncode == 0, ran.stderr
     answers = [json.loads(line) for line in ran.stdout.splitlines()]
     for (type_name, document), answer in zip(documents, answers, strict=False):
@@ -85,3 +87,19 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
     assert [a["valid"] for a in answers[len(documents):]] == [False, False]
     assert answers[-1]["errors"][0]["instance_path"] == ""
     assert NASTY  # the descriptions of test_generate_safety are in the tree too
+
+    # The `lenient` cargo feature: typed decoding ignores undeclared members (strict without it).
+    extra = json.dumps({"version": "1.0.0", "type": "events.Rusty", "text": json.dumps(invalid[1][1])}) + "\n"
+
+    def lenient_answer() -> dict[str, Any]:
+        done = subprocess.run([binary, "--lenient"], input=extra, capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    strict = lenient_answer()
+    assert strict["valid"] and strict["reserialized"] is None  # lenient validation, strict from_json
+    built = cargo("build", "-p", "hostile-harness", "--features", "llm-analytics-hub-schemas/lenient")
+    assert built.returncode == 0, built.stderr[-5000:]
+    relaxed = lenient_answer()
+    assert relaxed["valid"] and json.loads(relaxed["reserialized"]) == {"type": "screaming"}
