@@ -51,7 +51,7 @@ CARGO ?= cargo
 RUST_STAMP := build/rust-target/.fetched-stamp
 $(RUST_STAMP): Cargo.lock
 	mkdir -p build/rust-target
-	$(CARGO) fetch --locked
+	$(CARGO) fetch
 	touch $(RUST_STAMP)
 
 rust-deps: $(RUST_STAMP)

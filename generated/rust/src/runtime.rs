@@ -409,7 +409,8 @@ impl Timestamp {
 
     /// The instant, in UTC.
     pub fn to_utc(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::parse_from_rfc3339(&self.0)
+        // RFC 3339 allows a lower-case t and z; the text is otherwise ASCII digits and punctuation.
+        chrono::DateTime::parse_from_rfc3339(&self.0.to_ascii_uppercase())
             .map(|t| t.with_timezone(&chrono::Utc))
             .expect("a Timestamp holds a checked RFC 3339 date-time")
     }
