@@ -397,6 +397,18 @@ pub fn data_enum(value: &Json, w: &mut Walk, units: &[&str], variants: &[(&str, 
 
 /// A date-time kept exactly as written (so a document re-serializes byte for byte); already
 /// checked by the schema, it converts to a `chrono::DateTime<Utc>` with [`Timestamp::to_utc`].
+///
+/// ```
+/// use llm_analytics_hub_schemas::Timestamp;
+///
+/// let written: Timestamp = "2024-01-15t10:30:00.123456789z".parse().unwrap();
+/// assert_eq!(written.as_str(), "2024-01-15t10:30:00.123456789z");
+/// assert_eq!(Timestamp::from(written.to_utc()).as_str(), "2024-01-15T10:30:00.123456789Z");
+/// let offset: Timestamp = "2024-01-15T12:30:00+02:00".parse().unwrap();
+/// assert_eq!(offset.to_utc(), "2024-01-15T10:30:00Z".parse::<Timestamp>().unwrap().to_utc());
+/// assert!("2024-02-30T10:30:00Z".parse::<Timestamp>().is_err());
+/// assert!("2024-01-15 10:30:00Z".parse::<Timestamp>().is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct Timestamp(String);
