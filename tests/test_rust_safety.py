@@ -19,6 +19,7 @@ from llm_analytics_hub.codegen.writer import generate
 RUSTY = ("```rust\npanic!(\"a doc-test ran\");\n```\n    panic!(\"an indented doc-test ran\");\n"
          "*/ /* <script>alert(1)</script> [link](https://x.invalid/a_b) \u202eevil\u202c \r\n#![deny(x)]"
          " \\u{0} \" ~~~\n~~~\nunsafe { }")
+HOSTILE = "hostile-schemas"
 KEYWORD_MEMBERS = ["type", "self", "Self", "super", "r#raw", "crate", "fn", "match", "__", ""]
 ODD_VALUES = ["\u202eright-to-left", "tab\there", "\\u{41}", "}\"; panic!(); \"", "Ω", "SCREAMING", "screaming"]
 
@@ -52,9 +53,18 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
     shutil.copy(ROOT / "Cargo.lock", tmp_path / "Cargo.lock")
     (tmp_path / "check" / "src").mkdir(parents=True)
     manifest = (ROOT / "tests/rust_harness/Cargo.toml").read_text(encoding="utf-8")
-    # Its own package name: the shared target folder must keep the real harness binary.
-    manifest = manifest.replace("../../generated/rust", "../generated/rust").replace('"rust-harness"',
-                                                                                    '"hostile-harness"')
+    # Own package and crate names: cargo names a workspace crate's artifacts (and its rustdoc folder) by
+    # name, version and path within the workspace, which are the same here; in the shared target folder
+    # the hostile crate would otherwise replace the real one.
+    crate_manifest = out / "rust" / "Cargo.toml"
+    crate_manifest.write_text(crate_manifest.read_text(encoding="utf-8").replace(
+        'name = "llm-analytics-hub-schemas"', f'name = "{HOSTILE}"', 1), encoding="utf-8")
+    runtime = out / "rust" / "src" / "runtime.rs"  # its doc-test names the crate
+    runtime.write_text(runtime.read_text(encoding="utf-8").replace("llm_analytics_hub_schemas::",
+                                                                   "hostile_schemas::"), encoding="utf-8")
+    manifest = manifest.replace("../../generated/rust", "../generated/rust").replace(
+        '"rust-harness"', '"hostile-harness"').replace(
+        'llm-analytics-hub-schemas = { path', f'llm-analytics-hub-schemas = {{ package = "{HOSTILE}", path')
     (tmp_path / "check" / "Cargo.toml").write_text(manifest, encoding="utf-8")
     shutil.copy(ROOT / "tests/rust_harness/src/main.rs", tmp_path / "check/src/main.rs")
 
@@ -64,9 +74,9 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
 
     built = cargo("build", "-p", "hostile-harness")
     assert built.returncode == 0, built.stderr[-5000:]
-    doc = cargo("doc", "--no-deps", "-p", "llm-analytics-hub-schemas")
+    doc = cargo("doc", "--no-deps", "-p", HOSTILE)
     assert doc.returncode == 0, doc.stderr[-5000:]
-    doctests = cargo("test", "--doc", "-p", "llm-analytics-hub-schemas")
+    doctests = cargo("test", "--doc", "-p", HOSTILE)
     assert doctests.returncode == 0, doctests.stdout[-3000:] + doctests.stderr[-3000:]
     ran = [line for line in doctests.stdout.splitlines() if line.startswith("test ") and " ... " in line]
     assert ran and all(line.startswith("test generated/rust/src/runtime.rs") for line in ran), \
