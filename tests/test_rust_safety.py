@@ -59,7 +59,7 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
     crate_manifest = out / "rust" / "Cargo.toml"
     crate_manifest.write_text(crate_manifest.read_text(encoding="utf-8").replace(
         'name = "llm-analytics-hub-schemas"', f'name = "{HOSTILE}"', 1), encoding="utf-8")
-    runtime = out / "rust" / "src" / "runtime.rs"  # its doc-test names the crate
+    runtime = out / "rust" / "src" / "formats.rs"  # its doc-test names the crate
     runtime.write_text(runtime.read_text(encoding="utf-8").replace("llm_analytics_hub_schemas::",
                                                                    "hostile_schemas::"), encoding="utf-8")
     manifest = manifest.replace("../../generated/rust", "../generated/rust").replace(
@@ -79,7 +79,7 @@ def test_hostile_schemas_give_a_safe_crate(harness: Path, tmp_path: Path) -> Non
     doctests = cargo("test", "--doc", "-p", HOSTILE)
     assert doctests.returncode == 0, doctests.stdout[-3000:] + doctests.stderr[-3000:]
     ran = [line for line in doctests.stdout.splitlines() if line.startswith("test ") and " ... " in line]
-    assert ran and all(line.startswith("test generated/rust/src/runtime.rs") for line in ran), \
+    assert ran and all(line.startswith("test generated/rust/src/formats.rs") for line in ran), \
         "schema text became a doc-test:\n" + doctests.stdout
 
     weird = json.loads((tmp_path / "schemas/1.0.0/events/Weird.json").read_text(encoding="utf-8"))

@@ -107,6 +107,7 @@ def render_rust(versions: list[Version], bundles: Files, project_version: str) -
         pairs=[(v.module, names.string(v.version)) for v in versions])
     files[f"{ROOT}/src/runtime.rs"] = render_template("rust/runtime.rs.jinja2")
     files[f"{ROOT}/src/json.rs"] = render_template("rust/json.rs.jinja2")
+    files[f"{ROOT}/src/formats.rs"] = render_template("rust/formats.rs.jinja2")
     files[f"{ROOT}/Cargo.toml"] = render_template(
         "rust/Cargo.toml.jinja2", crate=json.dumps(CRATE), version=json.dumps(project_version),
         versions=", ".join(version_names))
