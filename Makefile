@@ -12,7 +12,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps clean
+.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,7 +86,20 @@ $(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(BROWSER_STAMP) $(AXE_STAMP)
 
-pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps
+# Crates of the Rust workspace (generated/rust + tests/rust_harness), pinned by Cargo.lock; the tests
+# then build offline into build/rust-target (kept between runs: a second `make test` rebuilds nothing).
+CARGO ?= cargo
+RUST_STAMP := build/rust-target/.fetched-stamp
+$(RUST_STAMP): Cargo.lock
+	mkdir -p build/rust-target
+	$(CARGO) fetch
+	touch $(RUST_STAMP)
+
+rust-deps: $(RUST_STAMP)
+
+pytest: $(STAMP) node-deps rust-deps
+
+pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps
 	$(BIN)/pytest
 
 clean:

@@ -9,7 +9,7 @@ also once without a forced version (dispatch on `schema_version`), plus the sche
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from mutations import mutants
 from llm_analytics_hub import Validator
 from llm_analytics_hub.errors import HubError
 from llm_analytics_hub.schema_store import AREAS, SchemaSet, load_version
+from llm_analytics_hub.validation.findings import Finding, pointer
 from llm_analytics_hub.versions import available_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,12 +133,14 @@ def read_results(text: str, expected: int) -> list[dict[str, Any]]:
 
 
 def disagreements(every: tuple[Case, ...] | list[Case], results: list[dict[str, Any]],
-                  known: dict[tuple[str, str | None, str], str]) -> list[str]:
+                  known: dict[tuple[str, str | None, str], str],
+                  outcome: Callable[[Case], tuple[bool, list[str], list[str]]] | None = None) -> list[str]:
     """One line per case where a harness's verdict or set of instance locations differs from Python's;
-    `known` lists the cases that may differ (each must still differ, else it is reported as stale)."""
+    `known` lists the cases that may differ (each must still differ, else it is reported as stale).
+    `outcome` is the Python side (default `python_outcome`; `refined_outcome` for the issue-15 rule)."""
     problems = []
     for case, result in zip(every, results, strict=True):
-        valid, paths, keywords = python_outcome(case)
+        valid, paths, keywords = (outcome or python_outcome)(case)
         theirs = sorted({e["instance_path"] for e in result["errors"]})
         differs = valid != result["valid"] or (not valid and paths != theirs)
         listed = (case.type_name, case.version, case.origin) in known
@@ -148,3 +151,67 @@ def disagreements(every: tuple[Case, ...] | list[Case], results: list[dict[str, 
         elif listed and not differs:
             problems.append(f"{case.origin}: listed as a known disagreement but now agrees; remove it")
     return problems
+
+
+# --- error-location refinement (issue 15) ---------------------------------------------------------
+#
+# When an `anyOf` fails and the instance indicates one branch, a validator reports that branch's
+# errors at their own (deeper) locations instead of one `anyOf` error at the union:
+# (a) nullable form `anyOf [X, {"type": "null"}]` and a non-null instance -> X's errors;
+# (b) data-carrying enum `anyOf [{"type": "string", "enum": [...]}, {object with exactly one required
+#     member K}, ...]`: a string -> the enum branch's errors; an object with exactly one member named
+#     like some variant's K -> that variant's errors;
+# (c) otherwise the single `anyOf` error at the union's location. Refinement applies recursively.
+# `refined_outcome(case)` is `python_outcome` under that rule, computed from python-jsonschema's
+# branch errors (`error.context`); where Python already refines, the two are equal.
+
+
+def _indicated_branch(branches: Any, instance: Any) -> int | None:
+    if not isinstance(branches, list):
+        return None
+    nulls = [i for i, b in enumerate(branches) if b == {"type": "null"}]
+    if len(branches) == 2 and len(nulls) == 1:
+        return None if instance is None else 1 - nulls[0]
+    first = branches[0] if branches else {}
+    if not (isinstance(first, dict) and first.get("type") == "string" and "enum" in first):
+        return None
+    keys = []
+    for branch in branches[1:]:
+        required = branch.get("required") if isinstance(branch, dict) else None
+        if branch.get("type") != "object" or not isinstance(required, list) or len(required) != 1:
+            return None
+        keys.append(required[0])
+    if isinstance(instance, str):
+        return 0
+    if isinstance(instance, dict) and len(instance) == 1:
+        (key,) = instance
+        return keys.index(key) + 1 if key in keys else None
+    return None
+
+
+def _refined(error: Any) -> list[Any]:
+    if error.validator != "anyOf":
+        return [error]
+    index = _indicated_branch(error.validator_value, error.instance)
+    branch = [e for e in error.context if index is not None and e.relative_schema_path[0] == index]
+    return [leaf for sub in branch for leaf in _refined(sub)] if branch else [error]
+
+
+@cache
+def _lenient_validator(type_name: str, version: str | None) -> Validator:
+    return Validator(type_name, version, lenient=True)
+
+
+def refined_outcome(case: Case, lenient: bool = False) -> tuple[bool, list[str], list[str]]:
+    """`python_outcome` with the issue-15 refinement applied (see above); `lenient`: of the lenient reading."""
+    validator = (_lenient_validator if lenient else python_validator)(case.type_name, case.version)
+    findings = validator.check(case.document)
+    keywords = [f.keyword for f in findings]
+    if "anyOf" not in keywords:
+        return not findings, sorted({f.instance_path for f in findings}), keywords
+    compiled = validator._compile(validator.version_of(case.document))
+    assert not isinstance(compiled, Finding)
+    leaves = [leaf for error in compiled.reference.iter_errors(case.document) for leaf in _refined(error)]
+    formats = {tuple(e.absolute_path) for e in leaves if e.validator == "format"}
+    leaves = [e for e in leaves if not (e.validator == "pattern" and tuple(e.absolute_path) in formats)]
+    return False, sorted({pointer(e.absolute_path) for e in leaves}), [str(e.validator) for e in leaves]

@@ -4,7 +4,7 @@
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
 python/llm_analytics_hub/pydantic, jsonschema, jsonschema-codegen, typescript (the npm package; its
 node_modules/, if someone installs there, is skipped), go (the Go module), java (the Maven project;
-its target/, if someone builds there, is skipped).
+its target/, if someone builds there, is skipped), rust (the crate; a cargo target/ folder is skipped).
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from .render import (
     render_packages,
     render_typeddicts,
 )
+from .rust import render_rust
 from .settings import load_settings
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java")
+         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java", "rust")
+SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned subtrees
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -64,6 +66,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_typescript(irs, sets, bundles, manifest, __version__, settings.get("typescript", "package")))
     files.update(render_go(irs, bundles, manifest))
     files.update(render_java(irs, bundles, manifest, __version__, DEFAULT_VERSION))
+    files.update(render_rust(irs, bundles, __version__))
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     files.update(format_python(python, settings.get("python", "line_length")))
     profiles = render_codegen_profiles(irs, sets)
@@ -79,8 +82,7 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and "node_modules" not in path.parts \
-                        and not (owned == "java" and "target" in path.relative_to(folder).parts[:1]):
+                if path.is_file() and not set(SKIPPED) & set(path.relative_to(folder).parts):
                     found[path.relative_to(output).as_posix()] = path.read_bytes()
     return found
 

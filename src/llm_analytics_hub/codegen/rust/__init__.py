@@ -1,0 +1,117 @@
+"""The Rust crate `llm-analytics-hub-schemas` under generated/rust/: one pure render function.
+
+Spelling of the IR (spelling.py: types and checks; views.py: declarations):
+- closed object -> struct with `deny_unknown_fields` (off with the `lenient` feature); inherited
+  members are inlined (serde cannot combine `flatten` with `deny_unknown_fields`); open object ->
+  struct with a `#[serde(flatten)]` BTreeMap of the undeclared members;
+- optional member -> `Option<T>` skipped when None; nullable required member -> `Option<T>` written
+  as null; member with a serde default -> `T` with that default;
+- enum -> unit enum (`rename_all` when one rule spells every wire string); data-carrying enum ->
+  externally tagged enum; tagged unions -> `#[serde(tag = ..)]` / `#[serde(tag, content)]` enums;
+  untagged union -> `#[serde(untagged)]` enum; uuid -> `uuid::Uuid`; date-time -> `Timestamp`
+  (the text as written, see runtime.rs); maps -> BTreeMap (deterministic output order).
+Validation: each type's `check` walks the parsed JSON exactly as the JSON Schema does and reports
+findings at the same instance locations as the Python validator.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ...versions import DEFAULT_VERSION
+from ..ir import ObjectType, Version
+from ..render import render_template
+from . import names
+from .facets import Facets, member_facets
+from .spelling import Spelling
+from .views import Views
+
+CRATE = "llm-analytics-hub-schemas"
+ROOT = "rust"
+Files = dict[str, str]
+
+
+def _type_names(versions: list[Version]) -> dict[tuple[str, str, str], str]:
+    found = {}
+    for version in versions:
+        for area in version.areas:
+            taken: set[str] = set()
+            for typedef in area.types:
+                found[(version.version, area.name, typedef.name)] = names.type_name(typedef.name, taken)
+    return found
+
+
+def _area_facets(version: Version, area_types: tuple[object, ...], bundles: Files) -> dict[str, dict[str, Facets]]:
+    """Facets per type and member, each pattern numbered within the area module."""
+    found: dict[str, dict[str, Facets]] = {}
+    count = 0
+    for typedef in area_types:
+        if isinstance(typedef, ObjectType):
+            facets = member_facets(version, typedef, bundles)
+            for item in facets.values():
+                for level in (item, item.items):
+                    if level is not None and level.pattern is not None:
+                        level.pattern_index, count = count, count + 1
+            found[typedef.name] = facets
+    return found
+
+
+def _rows(version: Version, type_names: dict[tuple[str, str, str], str]) -> list[dict[str, str]]:
+    """`checker`/`reserialize` match arms: catalogue types by `area.Name`, and by bare name when unique."""
+    catalogue = [(a.name, t.name) for a in version.areas for t in a.types if not t.synthetic]
+    count: dict[str, int] = {}
+    for _, title in catalogue:
+        count[title] = count.get(title, 0) + 1
+    rows = []
+    for area, title in catalogue:
+        spellings = [names.string(f"{area}.{title}")] + ([names.string(title)] if count[title] == 1 else [])
+        rows.append({"names": " | ".join(spellings), "path": f"{area}::{type_names[(version.version, area, title)]}"})
+    return rows
+
+
+def _has_example_types(version: Version) -> bool:
+    """The README's examples use these 1.0.0 types; a schema tree without them gets a README without."""
+    try:
+        version.area("events").get("AnalyticsEvent")
+        version.area("events").get("LatencyMetrics")
+    except KeyError:
+        return False
+    return version.version == "1.0.0"
+
+
+def render_rust(versions: list[Version], bundles: Files, project_version: str) -> Files:
+    files: Files = {}
+    type_names = _type_names(versions)
+    for version in versions:
+        folder = f"{ROOT}/src/{version.module}"
+        for area in version.areas:
+            facets = _area_facets(version, area.types, bundles)
+            pattern_count = sum(1 for f in facets.values() for item in f.values()
+                                for level in (item, item.items) if level is not None and level.pattern is not None)
+            views = Views(Spelling(version, area.name, type_names), facets)
+            types = [views.type_view(t, type_names[(version.version, area.name, t.name)]) for t in area.types]
+            sources = sorted({t.source for t in area.types} | {s for s in version.sources
+                                                               if s.path.endswith("/common.json")},
+                             key=lambda s: s.path)
+            files[f"{folder}/{area.name}.rs"] = render_template(
+                "rust/area.rs.jinja2", version=version.version, area=area.name, sources=sources, types=types,
+                pattern_count=pattern_count,
+                pattern_slots=", ".join(["std::sync::OnceLock::new()"] * pattern_count))
+        files[f"{folder}/mod.rs"] = render_template(
+            "rust/version_mod.rs.jinja2", version=version.version, areas=[a.name for a in version.areas],
+            rows=_rows(version, type_names))
+    version_names = [v.version for v in versions]
+    files[f"{ROOT}/src/lib.rs"] = render_template(
+        "rust/lib.rs.jinja2", modules=[v.module for v in versions],
+        versions=", ".join(names.string(v) for v in version_names), default_version=names.string(DEFAULT_VERSION),
+        pairs=[(v.module, names.string(v.version)) for v in versions])
+    files[f"{ROOT}/src/runtime.rs"] = render_template("rust/runtime.rs.jinja2")
+    files[f"{ROOT}/src/json.rs"] = render_template("rust/json.rs.jinja2")
+    files[f"{ROOT}/src/formats.rs"] = render_template("rust/formats.rs.jinja2")
+    files[f"{ROOT}/Cargo.toml"] = render_template(
+        "rust/Cargo.toml.jinja2", crate=json.dumps(CRATE), version=json.dumps(project_version),
+        versions=", ".join(version_names))
+    files[f"{ROOT}/README.md"] = render_template(
+        "rust/README.md.jinja2" if _has_example_types(versions[0]) else "rust/README_plain.md.jinja2",
+        crate=CRATE, versions=version_names)
+    return files

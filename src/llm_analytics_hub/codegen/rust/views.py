@@ -1,0 +1,291 @@
+"""IR type definitions -> ready-made Rust pieces (declaration lines and check-body lines) for the
+area template. Every kind goes through one exhaustive `match` (`type_view`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from ..ir import (
+    DataEnumType,
+    EnumType,
+    Field,
+    ListOf,
+    MapOf,
+    NewType,
+    Nullable,
+    ObjectType,
+    Prim,
+    Ref,
+    TaggedUnion,
+    TypeDef,
+    TypeExpr,
+    UntaggedUnion,
+)
+from . import names
+from .facets import Facets
+from .spelling import Spelling
+
+STRICT = '#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]'
+DYN = "&dyn Fn(&Json, &mut Walk)"
+
+
+@dataclass
+class TypeView:
+    name: str
+    doc: list[str]
+    derives: str
+    attributes: list[str]
+    declaration: str  # `pub struct Name {`, `pub enum Name {` or a whole tuple-struct line
+    body: list[str]  # member/variant lines (indented), closing brace included where needed
+    check: list[str]  # body lines of `fn check`
+    helpers: list[str] = field(default_factory=list)  # module-level items (default functions)
+    methods: list[str] = field(default_factory=list)  # the check function(s), filled by `finish`
+
+
+def finish(view: TypeView, object_kind: bool) -> TypeView:
+    """The `check` function (and for objects `check_members`) around the check body."""
+    body = [f"    {line}" for line in view.check]
+    if object_kind:
+        view.methods = [
+            "/// Check a parsed JSON value against this type's schema; findings go to `w`.",
+            "pub fn check(value: &Json, w: &mut Walk) {", "    Self::check_members(value, w, &[]);", "}", "",
+            "/// `check`, where `tags` are members a tagged union declares on this object (its tag).",
+            "#[doc(hidden)]", "pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {", *body, "}"]
+    else:
+        view.methods = ["/// Check a parsed JSON value against this type's schema; findings go to `w`.",
+                        "pub fn check(value: &Json, w: &mut Walk) {", *body, "}"]
+    return view
+
+
+def _doc(text: str, indent: str = "") -> list[str]:
+    return [f"{indent}/// {line}".rstrip() for line in names.doc_lines(text)]
+
+
+def _variant_doc(description: str, fallback: str) -> list[str]:
+    return _doc(description, "    ") or _doc(fallback, "    ")
+
+
+def _rename(rust: str, wire: str) -> list[str]:
+    return [] if rust == wire else [f"#[serde(rename = {names.string(wire)})]"]
+
+
+def _variant_attrs(pairs: list[tuple[str, str]]) -> tuple[list[str], bool]:
+    """(`rename_all` attribute or nothing, whether each variant needs its own rename)."""
+    rule = names.rename_rule(pairs)
+    if rule is None:
+        return [], True
+    return ([] if rule == "PascalCase" else [f"#[serde(rename_all = {names.string(rule)})]"]), False
+
+
+class Views:
+    def __init__(self, spell: Spelling, facets: dict[str, dict[str, Facets]]) -> None:
+        self.spell = spell
+        self.facets = facets  # type title -> wire -> facets
+
+    def type_view(self, typedef: TypeDef, name: str) -> TypeView:
+        doc = _doc(typedef.description) or [f"/// {name}"]
+        return finish(self.kind_view(typedef, name, doc), isinstance(typedef, ObjectType))
+
+    def kind_view(self, typedef: TypeDef, name: str, doc: list[str]) -> TypeView:
+        match typedef:
+            case ObjectType():
+                return self.object_view(typedef, name, doc)
+            case EnumType():
+                return self.enum_view(typedef, name, doc)
+            case DataEnumType():
+                return self.data_enum_view(typedef, name, doc)
+            case TaggedUnion():
+                return self.tagged_view(typedef, name, doc)
+            case UntaggedUnion():
+                return self.untagged_view(typedef, name, doc)
+            case NewType():
+                inner = self.spell.annotation(typedef.inner)
+                return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", ["#[serde(transparent)]"],
+                                f"pub struct {name}(pub {inner});", [],
+                                [f"({self.spell.checker(typedef.inner)})(value, w)"])
+            case _:
+                assert_never(typedef)
+
+    # -- objects
+
+    def field_lines(self, typedef: ObjectType, member: Field, rust: str, helpers: list[str]) -> list[str]:
+        expr: TypeExpr = Nullable(member.type) if member.nullable else member.type
+        annotation = self.spell.annotation(expr)
+        attributes = _rename(rust, member.wire)
+        if member.has_default:
+            if member.default in ({}, []) and not member.nullable:
+                attributes.append("#[serde(default)]")
+            else:
+                function = f"default_{names.snake(typedef.name, 'type')}_{rust.rstrip('_')}"
+                helpers += ["", f"fn {function}() -> {annotation} {{",
+                            f"    serde_json::from_str({names.string(json.dumps(member.default))})"
+                            f".expect(\"the schema default fits the type\")", "}"]
+                attributes.append(f"#[serde(default = {names.string(function)})]")
+        elif not member.required:
+            if not isinstance(expr, Nullable):
+                annotation = f"Option<{annotation}>"
+            attributes.append('#[serde(default, skip_serializing_if = "Option::is_none")]')
+        lines = _variant_doc(member.description, f"`{member.wire}` on the wire.")
+        lines += [f"    {a}" for a in attributes]
+        lines.append(f"    pub {rust}: {annotation},")
+        return lines
+
+    def object_view(self, typedef: ObjectType, name: str, doc: list[str]) -> TypeView:
+        taken: set[str] = set()
+        body: list[str] = []
+        helpers: list[str] = []
+        facets = self.facets.get(typedef.name, {})
+        arms = []
+        for member in typedef.fields:
+            rust = names.unique(names.snake(member.wire, "member"), taken)
+            body += self.field_lines(typedef, member, rust, helpers)
+            expr: TypeExpr = Nullable(member.type) if member.nullable else member.type
+            arms.append(f"        {names.string(member.wire)} => w.at(key, |w| "
+                        f"({self.spell.checker(expr, facets.get(member.wire))})(member, w)),")
+        attributes = [STRICT] if typedef.closed else []
+        if not typedef.closed:
+            extra = typedef.extra if typedef.extra is not None else Prim("any")
+            rust = names.unique(names.snake(typedef.extra_py, "extra"), taken)
+            body += ["    /// Members the schema does not declare (this object is open).", "    #[serde(flatten)]",
+                     f"    pub {rust}: BTreeMap<String, {self.spell.annotation(extra)}>,"]
+            arms.append(f"        _ => w.at(key, |w| ({self.spell.checker(extra)})(member, w)),")
+        elif arms:
+            arms.append("        _ => {}")
+        body.append("}")
+        wires = ", ".join(names.string(f.wire) for f in typedef.fields)
+        required = ", ".join(names.string(f.wire) for f in typedef.fields if f.required)
+        check = ["let Some(members) = rt::object(value, w) else { return };"]
+        if arms:
+            check += ["for (key, member) in members {", "    match key.as_str() {", *arms, "    }", "}"]
+        if required:
+            check.append(f"rt::require(members, w, &[{required}]);")
+        if typedef.closed:
+            check.append(f"rt::closed(members, w, &[{wires}], tags);")
+        else:
+            check.append("let _ = tags;")
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", attributes,
+                        f"pub struct {name} {{", body, check, helpers)
+
+    # -- enums and unions
+
+    def enum_view(self, typedef: EnumType, name: str, doc: list[str]) -> TypeView:
+        taken: set[str] = set()
+        variants = [(names.unique(names.pascal(m.wire, "Empty"), taken), m.wire) for m in typedef.members]
+        attributes, each = _variant_attrs(variants)
+        body = [line for variant, wire in variants
+                for line in _variant_doc("", f"`{wire}` on the wire.")
+                + ([f"    {a}" for a in _rename(variant, wire)] if each else []) + [f"    {variant},"]]
+        values = ", ".join(names.string(m.wire) for m in typedef.members)
+        return TypeView(name, doc, "Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize", attributes,
+                        f"pub enum {name} {{", [*body, "}"], [f"rt::check_enum(value, w, &[{values}]);"])
+
+    def data_enum_view(self, typedef: DataEnumType, name: str, doc: list[str]) -> TypeView:
+        taken: set[str] = set()
+        units = [(names.unique(names.pascal(u.wire, "Empty"), taken), u.wire) for u in typedef.units]
+        data = [(names.unique(names.pascal(v.key, "Data"), taken), v.key, v) for v in typedef.variants]
+        attributes, each = _variant_attrs(units + [(rust, key) for rust, key, _ in data])
+        body = []
+        for variant, wire in units:
+            body += _variant_doc("", f"`{wire}` on the wire.")
+            body += ([f"    {a}" for a in _rename(variant, wire)] if each else []) + [f"    {variant},"]
+        for variant, key, item in data:
+            body += _variant_doc(item.description, f"`{{\"{key}\": ...}}` on the wire.")
+            body += ([f"    {a}" for a in _rename(variant, key)] if each else [])
+            body.append(f"    {variant}({self.spell.annotation(item.type)}),")
+        unit_values = ", ".join(names.string(u.wire) for u in typedef.units)
+        entries = ", ".join(f"({names.string(key)}, &({self.spell.checker(item.type)}))" for _, key, item in data)
+        check = [f"let variants: [(&str, {DYN}); {len(data)}] = [{entries}];",
+                 f"rt::data_enum(value, w, &[{unit_values}], &variants);"]
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", attributes,
+                        f"pub enum {name} {{", [*body, "}"], check)
+
+    def tagged_view(self, typedef: TaggedUnion, name: str, doc: list[str]) -> TypeView:
+        taken: set[str] = set()
+        variants = [(names.unique(names.pascal(v.tag, "Variant"), taken), v) for v in typedef.variants]
+        tagging = f"#[serde(tag = {names.string(typedef.tag)}"
+        if typedef.style == "adjacent":
+            assert typedef.content is not None
+            tagging += f", content = {names.string(typedef.content)}"
+        attributes = [tagging + ")]"]
+        if typedef.style == "adjacent":
+            attributes.append(STRICT)
+        rule_attrs, each = _variant_attrs([(rust, v.tag) for rust, v in variants])
+        attributes += rule_attrs
+        body = []
+        for rust, variant in variants:
+            body += _variant_doc(variant.description, f"{typedef.tag} `{variant.tag}`.")
+            body += [f"    {a}" for a in _rename(rust, variant.tag)] if each else []
+            body.append(f"    {rust}({self.spell.annotation(variant.type)}),")
+        tag = names.string(typedef.tag)
+        tags = ", ".join(names.string(v.tag) for v in typedef.variants)
+        check = ["let Some(members) = rt::object(value, w) else { return };"]
+        arms = []
+        if typedef.style == "adjacent":
+            content = names.string(typedef.content or "")
+            check += [f"rt::require(members, w, &[{tag}, {content}]);",
+                      f"rt::closed(members, w, &[{tag}, {content}], &[]);",
+                      f"let content = value.get({content});"]
+            for variant in typedef.variants:
+                arms.append(f"    Some(Json::Str(tag)) if tag == {names.string(variant.tag)} => "
+                            f"if let Some(c) = content {{ w.at({content}, |w| "
+                            f"({self.spell.checker(variant.type)})(c, w)) }},")
+        else:
+            check.append(f"rt::require(members, w, &[{tag}]);")
+            for variant in typedef.variants:
+                arms.append(f"    Some(Json::Str(tag)) if tag == {names.string(variant.tag)} => "
+                            f"{self.internal_leaf(variant.type, tag)},")
+        check += [f"match value.get({tag}) {{", "    None => {}", *arms,
+                  f"    Some(other) => w.at({tag}, |w| rt::check_enum(other, w, &[{tags}])),", "}"]
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", attributes,
+                        f"pub enum {name} {{", [*body, "}"], check)
+
+    def internal_leaf(self, expr: TypeExpr, tag: str) -> str:
+        """The check of an internally tagged variant's members (the tag member counts as declared)."""
+        match expr:
+            case Ref():
+                return f"{self.spell.ref(expr)}::check_members(value, w, &[{tag}])"
+            case MapOf():
+                return f"rt::check_map_except(value, w, {tag}, {self.spell.checker(expr.value)})"
+            case Prim() | ListOf() | Nullable():
+                return f"({self.spell.checker(expr)})(value, w)"
+            case _:
+                assert_never(expr)
+
+    def untagged_view(self, typedef: UntaggedUnion, name: str, doc: list[str]) -> TypeView:
+        # Integers before floats: serde's untagged decoding takes the first variant that fits, and an
+        # f64 would round a large u64 (the JSON Schema anyOf has no order, so verdicts are unchanged).
+        order = sorted(range(len(typedef.variants)),
+                       key=lambda i: 0 if _is_integer(typedef.variants[i]) else 1)
+        taken: set[str] = set()
+        body = []
+        for index in order:
+            expr = typedef.variants[index]
+            body += _variant_doc(typedef.variant_descriptions[index], f"A {self.variant_label(expr)} value.")
+            variant = names.unique(names.pascal(self.variant_label(expr), "Variant"), taken)
+            body.append(f"    {variant}({self.spell.annotation(expr)}),")
+        branches = ", ".join(f"&({self.spell.checker(v)})" for v in typedef.variants)
+        check = [f"let branches: [{DYN}; {len(typedef.variants)}] = [{branches}];",
+                 "rt::any_of(value, w, &branches);"]
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", ["#[serde(untagged)]"],
+                        f"pub enum {name} {{", [*body, "}"], check)
+
+    def variant_label(self, expr: TypeExpr) -> str:
+        match expr:
+            case Prim():
+                return self.spell.annotation(expr)
+            case Ref():
+                return expr.name
+            case ListOf():
+                return "List"
+            case MapOf():
+                return "Map"
+            case Nullable():
+                return "Nullable"
+            case _:
+                assert_never(expr)
+
+
+def _is_integer(expr: TypeExpr) -> bool:
+    return isinstance(expr, Prim) and expr.kind == "int"
