@@ -41,7 +41,7 @@ def iter_outcomes(paths: Sequence[str], cluster: Any, spec: ValidatorSpec | None
                   storage_options: StorageOptions | None = None,
                   block_bytes: int = BLOCK_BYTES) -> Iterator[BlockOutcome | InputError]:
     """Block outcomes and unreadable inputs in input order, streaming (for very large runs)."""
-    sources = collect_sources(paths)
+    sources = collect_sources(paths, storage_options=storage_options)
     names = output_names([s.name for s in sources if isinstance(s, InputSource)])
     return run_on_cluster(sources, cluster, spec or ValidatorSpec(), valid_out=valid_out, keep_invalid=keep_invalid,
                           names=names, storage_options=storage_options, block_bytes=block_bytes)
@@ -55,7 +55,7 @@ def validate(paths: Sequence[str], cluster: Any, *, schema: str | None = None, v
     a `distributed.Client`). With valid_out / invalid_out, every document lands in exactly one of them."""
     spec = ValidatorSpec(schema, version, lenient=lenient, semantic=semantic)
     spec.build()  # an unknown type or version fails here, once, not in every task
-    sources = collect_sources(paths)
+    sources = collect_sources(paths, storage_options=storage_options)
     names = output_names([s.name for s in sources if isinstance(s, InputSource)])
     result = LakeResult(Tally())
     writer = QuarantineWriter(None, invalid_out, names, write_valid=False, storage_options=storage_options)

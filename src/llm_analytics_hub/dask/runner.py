@@ -16,10 +16,11 @@ from typing import Any
 from ..errors import HubError
 from ..validation.core import BlockOutcome, ValidatorSpec
 from ..validation.inputs import BLOCK_BYTES, InputError, InputSource
+from ..validation.quarantine import OutputNames
 from ..validation.remote import StorageOptions
 from .parts import Part, check_part, plan
 
-TASKS_PER_THREAD = 4  # in flight per worker thread: enough to hide scheduling latency, bounded memory
+TASKS_PER_THREAD = 8  # in flight per worker thread: enough to hide scheduling latency, bounded memory
 
 
 def connect(cluster: Any) -> tuple[Any, bool]:
@@ -49,8 +50,8 @@ def _planned(sources: Sequence[InputSource | InputError], block_bytes: int,
 
 
 def run_on_cluster(sources: Sequence[InputSource | InputError], cluster: Any, spec: ValidatorSpec, *,
-                   valid_out: str | None = None, keep_invalid: bool = False, names: dict[str, str] | None = None,
-                   storage_options: StorageOptions | None = None,
+                   valid_out: str | None = None, keep_invalid: bool = False,
+                   names: dict[str, OutputNames] | None = None, storage_options: StorageOptions | None = None,
                    block_bytes: int = BLOCK_BYTES) -> Iterator[BlockOutcome | InputError]:
     """Outcomes (line numbers of the input) and unreadable inputs, in input order."""
     client, owned = connect(cluster)
@@ -61,7 +62,8 @@ def run_on_cluster(sources: Sequence[InputSource | InputError], cluster: Any, sp
         for item in _planned(sources, block_bytes, storage_options):
             future = None
             if isinstance(item, Part):
-                name = (names or {}).get(item.source.name, item.source.name.rsplit("/", 1)[-1])
+                known = (names or {}).get(item.source.name)
+                name = known.valid if known else item.source.name.rsplit("/", 1)[-1]
                 future = client.submit(check_part, item, spec, valid_out, keep_invalid, name, storage_options,
                                        pure=False)
             pending.append((item, future))
@@ -102,7 +104,7 @@ class _Numbering:
         yield outcome
 
 
-def dask_runner(cluster: Any, spec: ValidatorSpec, *, valid_out: str | None, names: dict[str, str],
+def dask_runner(cluster: Any, spec: ValidatorSpec, *, valid_out: str | None, names: dict[str, OutputNames],
                 storage_options: StorageOptions | None = None, keep_invalid: bool = False) -> Any:
     """A `Runner` for `run_validation`: the CLI's --cluster."""
 

@@ -69,7 +69,7 @@ def _findings(batches: Iterable[Any], spec: ValidatorSpec) -> Iterator[Any]:
 def _inputs(paths: Sequence[str], storage_options: StorageOptions | None) -> list[str | InputError]:
     found: list[str | InputError] = []
     for path in paths:
-        for source in collect_sources(files_under(path, storage_options)):
+        for source in collect_sources(files_under(path, storage_options), storage_options=storage_options):
             found.append(source.name if isinstance(source, InputSource) else source)
     return found
 
@@ -84,7 +84,7 @@ def validate_files(spark: Any, paths: Sequence[str], *, schema: str | None = Non
     spec = _spec(schema, version, lenient, semantic)
     inputs = _inputs(paths, storage_options)
     names = output_names([i for i in inputs if isinstance(i, str)])
-    rows = [(i, names[i], "") if isinstance(i, str) else (i.source, "", str(i)) for i in inputs]
+    rows = [(i, *names[i], "") if isinstance(i, str) else (i.source, "", "", str(i)) for i in inputs]
     tasks = spark.createDataFrame(rows, TASK_DDL)
     count = partitions or max(1, min(len(rows), spark.sparkContext.defaultParallelism * 4))
     body = partial(_inputs_findings, spec=spec, valid_out=valid_out, invalid_out=invalid_out,

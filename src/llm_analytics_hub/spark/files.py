@@ -26,7 +26,7 @@ from ..validation.inputs import (
     read_error,
     read_span,
 )
-from ..validation.quarantine import QuarantineWriter
+from ..validation.quarantine import OutputNames, QuarantineWriter
 from ..validation.remote import StorageOptions
 from ..validation.stream import check_raw
 from .arrow import UNREADABLE, FindingsBuilder
@@ -34,7 +34,7 @@ from .arrow import UNREADABLE, FindingsBuilder
 ROWS_PER_BATCH = 8192
 WRITE_EVERY = 4096  # documents buffered before quarantine outputs are written
 LAKE_SUFFIXES = (".ndjson", ".jsonl", ".json", ".ndjson.gz", ".jsonl.gz", ".json.gz")
-TASK_DDL = "name string, output string, error string"
+TASK_DDL = "name string, valid_name string, invalid_name string, error string"
 
 
 def files_under(path: str, storage_options: StorageOptions | None = None) -> list[str]:
@@ -111,16 +111,17 @@ def _check_input(name: str, spec: ValidatorSpec, out: FindingsBuilder,
 
 def check_inputs(batches: Iterable[pa.RecordBatch], spec: ValidatorSpec, valid_out: str | None,
                  invalid_out: str | None, storage_options: StorageOptions | None) -> Iterator[pa.RecordBatch]:
-    """mapInArrow body: rows (input name, output name, error) -> findings rows of every document of those inputs;
+    """mapInArrow body: rows (input name, output names, error) -> findings rows of every document of those inputs;
     an input the driver already found unreadable (error) gives its one unreadable row."""
     out = FindingsBuilder()
     for batch in batches:
-        names, outputs, errors = (batch.column(i).to_pylist() for i in range(3))
-        for name, output, error in zip(names, outputs, errors, strict=True):
+        names, valid_names, invalid_names, errors = (batch.column(i).to_pylist() for i in range(4))
+        for name, valid_name, invalid_name, error in zip(names, valid_names, invalid_names, errors, strict=True):
             if error:
                 out.add(name, None, None, UNREADABLE, [Finding("", "", "read", error)])
                 continue
-            writer = QuarantineWriter(valid_out, invalid_out, {name: output}, storage_options=storage_options)
+            writer = QuarantineWriter(valid_out, invalid_out, {name: OutputNames(valid_name, invalid_name)},
+                                      storage_options=storage_options)
             yield from _check_input(name, spec, out, writer)
     if len(out):
         yield out.batch()

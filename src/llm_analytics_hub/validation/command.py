@@ -16,7 +16,7 @@ from .core import BlockOutcome, ValidatorSpec, check_whole_document
 from .inputs import InputError, InputSource, Kind, input_source, is_url, read_blocks, read_documents, read_error
 from .progress import LARGE_INPUT_BYTES, Progress
 from .quarantine import QuarantineWriter, output_names
-from .remote import expand_url
+from .remote import StorageOptions, expand_url
 from .reporters import REPORTERS, Tally
 from .validator import Engine, Validator
 
@@ -81,14 +81,15 @@ def run_validation(sources: Sequence[InputSource | InputError], validator: Valid
     return 1 if tally.invalid else 0
 
 
-def collect_sources(paths: Sequence[str], stdin_format: Kind = "ndjson") -> list[InputSource | InputError]:
+def collect_sources(paths: Sequence[str], stdin_format: Kind = "ndjson",
+                    storage_options: StorageOptions | None = None) -> list[InputSource | InputError]:
     """Classify every argument; URL globs (`s3://bucket/dt=*/*.ndjson.gz`) expand to the objects they match."""
     sources: list[InputSource | InputError] = []
     for path in paths:
         names = [path]
         if is_url(path):
             try:
-                names = expand_url(path)
+                names = expand_url(path, storage_options)
             except Exception as exc:
                 sources.append(InputError(path, 0, read_error(InputSource(path, None, "ndjson", False, path), exc)))
                 continue

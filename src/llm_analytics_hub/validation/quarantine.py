@@ -3,9 +3,10 @@ the invalid documents with their findings, as NDJSON. Every document of the inpu
 one of them.
 
 Output names mirror the inputs below their common folder (`dt=2026-11-29/part-1.ndjson.gz` becomes
-`dt=2026-11-29/part-1.ndjson`), so a partitioned lake keeps its layout. A runner that splits one
-input into several parts written by different workers names them `part-1.part-00000.ndjson`, ...
-Files that would be empty are not written.
+`dt=2026-11-29/part-1.ndjson`), so a partitioned lake keeps its layout; invalid documents of a .json
+input go to `NAME.ndjson`. Where two inputs would get one name (`a.ndjson` and `a.ndjson.gz`), the
+later keeps its whole name plus `.ndjson`. A runner that splits one input into several parts written
+by different workers names them `part-1.part-00000.ndjson`, ... Files that would be empty are not written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import os
 import posixpath
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from .core import BlockOutcome
 from .findings import DocumentResult
@@ -24,29 +25,45 @@ from .remote import StorageOptions
 STDIN_NAME = "stdin.ndjson"
 
 
+class OutputNames(NamedTuple):
+    """Where one input's documents go, relative to --valid-out and --invalid-out."""
+
+    valid: str
+    invalid: str
+
+
+STDIN_OUTPUT = OutputNames(STDIN_NAME, STDIN_NAME)
+
+
 def _bare(source: str) -> str:
     """The path part of an input name, with '/' separators."""
     path = source.split("://", 1)[1] if is_url(source) else os.path.abspath(source)
     return path.replace(os.sep, "/")
 
 
-def output_names(sources: Sequence[str]) -> dict[str, str]:
-    """Input name -> output name (relative, '/'-separated) of every input."""
+def output_names(sources: Sequence[str]) -> dict[str, OutputNames]:
+    """Input name -> its output names (relative, '/'-separated), distinct across the inputs."""
     named = [s for s in sources if s not in ("<stdin>", "-")]
     parents = {posixpath.dirname(_bare(s)) for s in named}
     try:
         common = posixpath.commonpath(sorted(parents)) if parents else ""
     except ValueError:  # a mix of URLs of several stores and local paths
         common = ""
-    names = {"<stdin>": STDIN_NAME, "-": STDIN_NAME}
+    names = {"<stdin>": STDIN_OUTPUT, "-": STDIN_OUTPUT}
+    taken: tuple[set[str], set[str]] = (set(), set())
     for source in named:
         bare = _bare(source)
         relative = posixpath.relpath(bare, common) if common else posixpath.basename(bare)
-        names[source] = relative[: -len(".gz")] if relative.lower().endswith(".gz") else relative
+        plain = relative[: -len(".gz")] if relative.lower().endswith(".gz") else relative
+        choices = (plain, _as_ndjson(plain))
+        names[source] = OutputNames(*(name if name not in used else relative + ".ndjson"
+                                      for name, used in zip(choices, taken, strict=True)))
+        for name, used in zip(names[source], taken, strict=True):
+            used.add(name)
     return names
 
 
-def invalid_name(name: str) -> str:
+def _as_ndjson(name: str) -> str:
     """Invalid documents are always NDJSON records, even those of a .json input."""
     return name[: -len(".json")] + ".ndjson" if name.lower().endswith(".json") else name
 
@@ -93,7 +110,7 @@ def _open_output(location: str, storage_options: StorageOptions | None) -> IO[by
 class QuarantineWriter:
     """Writes the outcomes of a run, input by input, in order (local runs; the Dask client's invalid side)."""
 
-    def __init__(self, valid_out: str | None, invalid_out: str | None, names: dict[str, str], *,
+    def __init__(self, valid_out: str | None, invalid_out: str | None, names: dict[str, OutputNames], *,
                  write_valid: bool = True, storage_options: StorageOptions | None = None) -> None:
         self.valid_out = valid_out if write_valid else None
         self.invalid_out = invalid_out
@@ -110,11 +127,11 @@ class QuarantineWriter:
         if outcome.source != self._source:
             self.close()
             self._source = outcome.source
-        name = self.names.get(outcome.source, STDIN_NAME)
+        name = self.names.get(outcome.source, STDIN_OUTPUT)
         if self.valid_out and outcome.valid_lines:
-            self._handle(join(self.valid_out, name)).write(valid_bytes(outcome))
+            self._handle(join(self.valid_out, name.valid)).write(valid_bytes(outcome))
         if self.invalid_out and outcome.invalid:
-            self._handle(join(self.invalid_out, invalid_name(name))).write(invalid_bytes(outcome))
+            self._handle(join(self.invalid_out, name.invalid)).write(invalid_bytes(outcome))
 
     def _handle(self, location: str) -> IO[bytes]:
         handle = self._open.get(location)

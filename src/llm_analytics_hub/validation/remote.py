@@ -34,6 +34,9 @@ def read_url(url: str, storage_options: StorageOptions | None = None, start: int
              end: int | None = None) -> bytes:
     """The bytes of an object, or of the range [start, end)."""
     fs, path = _filesystem(url, storage_options)
+    if not start and end is None:  # whole: no range request (an empty object has no byte 0 to ask for)
+        whole: bytes = fs.cat_file(path)
+        return whole
     data: bytes = fs.cat_file(path, start=start, end=end)
     return data
 
