@@ -47,7 +47,7 @@ def spark() -> Iterator[Any]:
 
     session = (SparkSession.builder.master("local[2]").appName("llm-hub lake tests")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-               .config("spark.log.level", "ERROR").getOrCreate())
+               .config("spark.log.level", "ERROR").config("spark.ui.showConsoleProgress", "false").getOrCreate())
     try:
         yield session
     finally:

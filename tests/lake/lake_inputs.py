@@ -68,6 +68,16 @@ def local_verdict(paths: Sequence[str], spec: ValidatorSpec | None = None, *, li
     return verdict(tally, invalid, lines=lines)
 
 
+def documents_in(folder: Path) -> list[bytes]:
+    """Every document of the quarantine outputs under `folder`: one per NDJSON line, one per .json file."""
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [data] if path.suffix == ".json" else [line for line in data.split(b"\n") if line]
+    return sorted(found)
+
+
 def _write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data.encode() if isinstance(data, str) else data)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import S3
-from lake_inputs import BIG_BLOCK, Verdict, local_verdict, verdict
+from lake_inputs import BIG_BLOCK, Verdict, documents_in, local_verdict, verdict
 
 from llm_analytics_hub.dask import LakeResult, iter_outcomes, validate
 from llm_analytics_hub.validation.core import BlockOutcome, ValidatorSpec
@@ -71,16 +71,6 @@ def test_unreachable_scheduler_is_one_line_and_exit_2(inputs: dict[str, list[str
     assert done.returncode == 2
     assert done.stderr.startswith("llm-hub: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert done.stderr.count("\n") == 1
-
-
-def documents_in(folder: Path) -> list[bytes]:
-    """Every document of the outputs under `folder`: one per NDJSON line, one per .json file."""
-    found = []
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            found += [data] if path.suffix == ".json" else [line for line in data.split(b"\n") if line]
-    return sorted(found)
 
 
 def test_quarantine_outputs_hold_every_document(inputs: dict[str, list[str]], dask_client: Any,

@@ -86,7 +86,8 @@ def validate_files(spark: Any, paths: Sequence[str], *, schema: str | None = Non
     names = output_names([i for i in inputs if isinstance(i, str)])
     rows = [(i, *names[i], "") if isinstance(i, str) else (i.source, "", "", str(i)) for i in inputs]
     tasks = spark.createDataFrame(rows, TASK_DDL)
-    count = partitions or max(1, min(len(rows), spark.sparkContext.defaultParallelism * 4))
+    # One task per core by default: a task serves several inputs one after the other, in one Python worker.
+    count = partitions or max(1, min(len(rows), spark.sparkContext.defaultParallelism))
     body = partial(_inputs_findings, spec=spec, valid_out=valid_out, invalid_out=invalid_out,
                    storage_options=storage_options)
     return tasks.repartition(count).mapInArrow(body, FINDINGS_DDL)
@@ -98,10 +99,12 @@ def _inputs_findings(batches: Iterable[Any], spec: ValidatorSpec, valid_out: str
 
 
 def summarize(findings: Any) -> Tally:
-    """Exact counts of a findings DataFrame (one pass each for labels and keywords), as `llm-hub validate` counts."""
+    """Exact counts of a findings DataFrame, as `llm-hub validate` counts. The findings are computed once (cached
+    for the three small aggregations), unless the caller cached them already."""
     from pyspark.sql import functions as F
 
-    cached = findings.cache()
+    owned = not findings.is_cached
+    cached = findings.cache() if owned else findings
     try:
         tally = Tally()
         for row in cached.groupBy("label", "valid").count().collect():
@@ -122,4 +125,5 @@ def summarize(findings: Any) -> Tally:
         tally.unreadable = sorted(row["file"] for row in unreadable.select("file").collect())
         return tally
     finally:
-        cached.unpersist()
+        if owned:
+            cached.unpersist()

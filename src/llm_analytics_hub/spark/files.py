@@ -27,7 +27,7 @@ from ..validation.inputs import (
     read_span,
 )
 from ..validation.quarantine import OutputNames, QuarantineWriter
-from ..validation.remote import StorageOptions
+from ..validation.remote import GLOB_CHARACTERS, StorageOptions
 from ..validation.stream import check_raw
 from .arrow import UNREADABLE, FindingsBuilder
 
@@ -39,6 +39,8 @@ TASK_DDL = "name string, valid_name string, invalid_name string, error string"
 
 def files_under(path: str, storage_options: StorageOptions | None = None) -> list[str]:
     """The inputs a path names: a file or object as is, every NDJSON/JSON input below a folder or prefix."""
+    if GLOB_CHARACTERS & set(path):
+        return [path]  # expanded with the others
     if is_url(path):
         from fsspec.core import url_to_fs
 

@@ -68,8 +68,8 @@ def is_url(argument: str) -> bool:
 def read_error(source: InputSource, exc: BaseException) -> str:
     """One line saying why an input could not be read (remote stores raise their own exception types)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if source.url is not None and isinstance(exc, PermissionError):
-        return f"access denied ({text}): check the credentials and the object's permissions"
+    if source.url is not None and isinstance(exc, PermissionError) and text == "Forbidden":  # a HEAD answer: no reason
+        return "access denied (403 Forbidden): check the credentials and the object's permissions"
     return text if isinstance(exc, READ_ERRORS) else f"{type(exc).__name__}: {text}"
 
 
