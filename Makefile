@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node/node_modules/.installed-stamp
+JAVA_STAMP := $(VENV)/.java-stamp
 
-.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps clean
+.PHONY: setup demo test lint typecheck check generate gen-check pytest node-deps java clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +46,15 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 
 node-deps: $(NODE_STAMP)
 
-pytest: $(STAMP) node-deps
+# Java for the local SparkSession of tests/lake (pyspark 4 needs Java 17+): Debian's package when none is there.
+$(JAVA_STAMP): $(STAMP)
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+	touch $(JAVA_STAMP)
+
+java: $(JAVA_STAMP)
+
+pytest: $(STAMP) node-deps java
 	$(BIN)/pytest
 
 clean:
