@@ -102,6 +102,17 @@ def test_object_storage_through_dask(s3: S3, dask_client: Any, monkeypatch: Any)
     assert result.tally.documents > 600
 
 
+def test_an_output_a_worker_cannot_write_is_one_line(inputs: dict[str, list[str]], dask_client: Any,
+                                                     tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    sample = next(p for p in inputs["mixed"] if p.endswith("sample-events.ndjson"))
+    done = cli("--cluster", dask_client.scheduler.address, "--valid-out", str(blocked), sample)
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"llm-hub: error: {blocked}/sample-events.ndjson: cannot write: "), line
+
+
 def test_a_worker_killed_mid_run_changes_nothing(inputs: dict[str, list[str]], dask_client: Any) -> None:
     """Kill one worker process after the first results arrive: its tasks are retried, counts stay exact."""
     paths = [p for p in inputs["mixed"] if p.endswith("big.ndjson")] * 6

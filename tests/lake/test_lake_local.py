@@ -55,3 +55,14 @@ def test_output_names_mirror_the_inputs_and_stay_distinct() -> None:
     assert names["s3://b/ev/x.json"] == ("x.json", "x.ndjson")
     assert part_name("dt=1/p.ndjson", 3, 10) == "dt=1/p.part-00003.ndjson"
     assert part_name("dt=1/p.ndjson", 0, 1) == "dt=1/p.ndjson"
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    source = tmp_path / "a.ndjson"
+    source.write_text(f"{VALID}\n{INVALID}\n")
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    done = cli("--valid-out", blocked, source)
+    assert done.returncode == 2
+    [line] = done.stderr.decode().splitlines()
+    assert line.startswith(f"llm-hub: error: {blocked / 'a.ndjson'}: cannot write: ")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..validation.core import BlockOutcome, ValidatorSpec, check_lines, check_whole_document, validator_for
 from ..validation.inputs import BLOCK_BYTES, BOM, InputError, InputSource, read_blocks, read_error
-from ..validation.quarantine import join, part_name, valid_bytes
+from ..validation.quarantine import join, part_name, valid_bytes, write_error
 from ..validation.remote import StorageOptions, read_url, size_of, write_url
 
 TAIL_READ = 1 << 16  # bytes read at a time past a range's end, until its last line ends
@@ -110,8 +110,11 @@ def check_part(part: Part, spec: ValidatorSpec, valid_out: str | None, keep_inva
     else:
         outcome = check_lines(data, validator, source.name, keep=keep)
     if valid_out and outcome.valid_lines:
-        write_url(join(valid_out, part_name(output_name, part.index, part.count)), valid_bytes(outcome),
-                  storage_options)
+        target = join(valid_out, part_name(output_name, part.index, part.count))
+        try:
+            write_url(target, valid_bytes(outcome), storage_options)
+        except Exception as exc:
+            raise write_error(target, exc) from None  # the client reports it as one line
     outcome.valid_lines = []
     if not keep_invalid:
         outcome.invalid_lines = []

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from llm_analytics_hub.cli_support import guarded
+from llm_analytics_hub.errors import HubError
 from llm_analytics_hub.validation.findings import DocumentResult, Finding
 from llm_analytics_hub.validation.inputs import InputError
 from llm_analytics_hub.validation.reporters import REPORTERS
@@ -59,7 +60,10 @@ def run(argv: Sequence[str] | None = None) -> None:
     findings = validate_files(spark, args.paths, schema=args.schema, version=args.schema_version,
                               lenient=args.lenient, semantic=args.semantic, valid_out=args.valid_out,
                               invalid_out=args.invalid_out)
-    tally = summarize(findings)  # computes the findings, and so writes the quarantine outputs, once
+    try:
+        tally = summarize(findings)  # computes the findings, and so writes the quarantine outputs, once
+    except Exception as exc:  # a task failed (e.g. an output it could not write): its last line says why
+        raise HubError(_last_line(str(exc))) from None
     reporter = REPORTERS[args.fmt](sys.stdout, sys.stderr, max_errors=args.max_errors, quiet=args.quiet)
     problems = findings.filter(~F.coalesce(F.col("valid"), F.lit(False))).orderBy("file", "line")
     for row in problems.toLocalIterator():
@@ -72,6 +76,12 @@ def run(argv: Sequence[str] | None = None) -> None:
     sys.stdout.flush()
     spark.stop()
     sys.exit(2 if tally.unreadable else 1 if tally.invalid else 0)
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    reason = next((line for line in reversed(lines) if "Error" in line or "cannot" in line), lines[-1] if lines else "")
+    return f"the Spark job failed: {reason}"
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import posixpath
 from collections.abc import Sequence
 from typing import IO, Any, NamedTuple
 
+from ..errors import HubError
 from .core import BlockOutcome
 from .findings import DocumentResult
 from .inputs import is_url
@@ -116,7 +117,7 @@ class QuarantineWriter:
         self.invalid_out = invalid_out
         self.names = names
         self.storage_options = storage_options
-        self._open: dict[str, IO[bytes]] = {}
+        self._open: dict[str, _Output] = {}
         self._source = ""
 
     @property
@@ -133,13 +134,43 @@ class QuarantineWriter:
         if self.invalid_out and outcome.invalid:
             self._handle(join(self.invalid_out, name.invalid)).write(invalid_bytes(outcome))
 
-    def _handle(self, location: str) -> IO[bytes]:
+    def _handle(self, location: str) -> _Output:
         handle = self._open.get(location)
         if handle is None:
-            handle = self._open[location] = _open_output(location, self.storage_options)
+            try:
+                handle = self._open[location] = _Output(location, _open_output(location, self.storage_options))
+            except Exception as exc:
+                raise write_error(location, exc) from None
         return handle
 
     def close(self) -> None:
-        for handle in self._open.values():
-            handle.close()
-        self._open.clear()
+        try:
+            for handle in self._open.values():
+                handle.close()
+        finally:
+            self._open.clear()
+
+
+class _Output:
+    """An open output that reports a failed write as one line naming the output."""
+
+    def __init__(self, location: str, handle: IO[bytes]) -> None:
+        self.location = location
+        self.handle = handle
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.handle.write(data)
+        except Exception as exc:
+            raise write_error(self.location, exc) from None
+
+    def close(self) -> None:
+        try:
+            self.handle.close()
+        except Exception as exc:
+            raise write_error(self.location, exc) from None
+
+
+def write_error(location: str, exc: BaseException) -> HubError:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return HubError(f"{location}: cannot write: {reason}")
