@@ -12,7 +12,9 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps clean
+.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime clean
+JRE_STAMP := $(VENV)/.java-runtime-stamp
+
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -97,9 +99,15 @@ $(RUST_STAMP): Cargo.lock
 
 rust-deps: $(RUST_STAMP)
 
-pytest: $(STAMP) node-deps rust-deps
+# Java for the local SparkSession of tests/lake (pyspark 4 needs Java 17+): Debian's package when none is there.
+$(JRE_STAMP): $(STAMP)
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+	touch $(JRE_STAMP)
 
-pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps
+java-runtime: $(JRE_STAMP)
+
+pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime
 	$(BIN)/pytest
 
 clean:

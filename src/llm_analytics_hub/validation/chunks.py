@@ -9,64 +9,34 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from multiprocessing.pool import AsyncResult
 
-from .findings import DocumentResult
-from .inputs import JSON_WHITESPACE, Block, InputError, read_span
-from .stream import check_slowly
+from .core import BlockOutcome, check_lines
+from .inputs import Block, InputError, read_span
 from .validator import Validator
 
+__all__ = ["BlockOutcome", "check_block", "default_jobs", "validate_blocks"]
+
 IN_FLIGHT_PER_WORKER = 2  # blocks queued per worker: enough to keep it busy, bounded memory
-
-
-@dataclass
-class BlockOutcome:
-    """What one block of lines produced: exact counts, and the invalid documents in full."""
-
-    documents: int = 0
-    lines: int = 0  # lines in the block, blank ones included: where the next block starts
-    source: str = ""
-    error: str = ""  # the block could not be read
-    valid_by_label: Counter[str] = field(default_factory=Counter)
-    invalid: list[DocumentResult] = field(default_factory=list)
 
 
 _worker_validator: Validator | None = None
 
 
-def check_block(job: Block, validator: Validator | None = None) -> BlockOutcome:
+def check_block(job: Block, validator: Validator | None = None, keep: bool = False) -> BlockOutcome:
     """Check the lines of one block; line numbers in the outcome count from the block's start."""
     checker = validator or _worker_validator
     assert checker is not None, "worker started without a validator"
     source, lines = job
-    outcome = BlockOutcome(source=source)
     if not isinstance(lines, bytes):
         try:
             lines = read_span(lines)
         except OSError as exc:
-            outcome.error = exc.strerror or str(exc)
-            return outcome
-    valid_by_label = outcome.valid_by_label
-    fast_label = checker.fast_label
-    parts = lines.split(b"\n")
-    outcome.lines = len(parts) - 1 if lines.endswith(b"\n") else len(parts)
-    for offset, raw in enumerate(parts):
-        if not raw.strip(JSON_WHITESPACE):
-            continue
-        outcome.documents += 1
-        label = fast_label(raw)
-        if label is not None:
-            valid_by_label[label] += 1
-            continue
-        result = check_slowly(raw, checker, source, offset + 1)
-        if result.errors:
-            outcome.invalid.append(result)
-        else:
-            valid_by_label[result.label] += 1
-    return outcome
+            return BlockOutcome(source=source, error=exc.strerror or str(exc))
+    return check_lines(lines, checker, source, keep=keep)
 
 
 def _numbered(outcomes: Iterator[BlockOutcome]) -> Iterator[BlockOutcome]:
@@ -85,23 +55,25 @@ def default_jobs() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def validate_blocks(blocks: Iterator[Block], validator: Validator, jobs: int) -> Iterator[BlockOutcome]:
-    """Outcomes of all blocks, in order, numbered by input line."""
-    return _numbered(_outcomes_in_order(blocks, validator, jobs))
+def validate_blocks(blocks: Iterator[Block], validator: Validator, jobs: int, *,
+                    keep: bool = False) -> Iterator[BlockOutcome]:
+    """Outcomes of all blocks, in order, numbered by input line; `keep` also returns the lines themselves."""
+    return _numbered(_outcomes_in_order(blocks, validator, jobs, keep))
 
 
-def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int) -> Iterator[BlockOutcome]:
+def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int,
+                       keep: bool) -> Iterator[BlockOutcome]:
     """Uses worker processes once a second block exists."""
     first = next(blocks, None)
     if first is None:
         return
     second = next(blocks, None)
     if second is None or jobs <= 1:
-        yield check_block(first, validator)
+        yield check_block(first, validator, keep)
         if second is not None:
-            yield check_block(second, validator)
+            yield check_block(second, validator, keep)
             for job in blocks:
-                yield check_block(job, validator)
+                yield check_block(job, validator, keep)
         return
     global _worker_validator
     validator.prepare()
@@ -110,7 +82,7 @@ def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int)
     with context.Pool(jobs) as pool:
         pending: deque[AsyncResult[BlockOutcome]] = deque()
         for job in _chain(first, second, blocks):
-            pending.append(pool.apply_async(check_block, (job,)))
+            pending.append(pool.apply_async(check_block, (job, None, keep)))
             # hand on finished blocks at once (a slow stream shows progress), wait only when full
             while pending and (len(pending) >= jobs * IN_FLIGHT_PER_WORKER or pending[0].ready()):
                 yield pending.popleft().get()

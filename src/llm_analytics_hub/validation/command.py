@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
 import click
@@ -11,34 +11,53 @@ import click
 from ..cli_support import guarded
 from ..errors import HubError
 from ..versions import parse_version
-from .chunks import BlockOutcome, default_jobs, validate_blocks
-from .inputs import InputError, InputSource, Kind, input_source, read_blocks
+from .chunks import default_jobs, validate_blocks
+from .core import BlockOutcome, ValidatorSpec, check_whole_document
+from .inputs import InputError, InputSource, Kind, input_source, is_url, read_blocks, read_documents, read_error
 from .progress import LARGE_INPUT_BYTES, Progress
+from .quarantine import QuarantineWriter, output_names
+from .remote import StorageOptions, expand_url
 from .reporters import REPORTERS, Reporter, Tally
-from .stream import validate_source
 from .validator import Engine, Validator
 
+Runner = Callable[[Sequence["InputSource | InputError"]], Iterator["BlockOutcome | InputError"]]
 
-def _outcomes(source: InputSource, validator: Validator, jobs: int) -> Iterator[BlockOutcome]:
+
+def local_runner(validator: Validator, jobs: int, *, keep: bool = False) -> Runner:
+    """Inputs one after the other, NDJSON in blocks over `jobs` worker processes of this machine."""
+
+    def run(sources: Sequence[InputSource | InputError]) -> Iterator[BlockOutcome | InputError]:
+        for source in sources:
+            if isinstance(source, InputError):
+                yield source
+                continue
+            try:
+                yield from _outcomes(source, validator, jobs, keep)
+            except InputError as exc:
+                yield exc
+
+    return run
+
+
+def _outcomes(source: InputSource, validator: Validator, jobs: int, keep: bool) -> Iterator[BlockOutcome]:
     if source.kind == "ndjson":
-        yield from validate_blocks(read_blocks(source), validator, jobs)
+        yield from validate_blocks(read_blocks(source), validator, jobs, keep=keep)
         return
-    outcome = BlockOutcome(source=source.name)
-    for result in validate_source(source, validator):
-        outcome.documents += 1
-        if result.errors:
-            outcome.invalid.append(result)
-        else:
-            outcome.valid_by_label[result.label] += 1
-    yield outcome
+    for line, raw in read_documents(source):  # a .json input: one document
+        assert line == 1
+        yield check_whole_document(raw, validator, source.name, keep=keep)
+        return
+    yield check_whole_document(b"", validator, source.name, keep=keep)
 
 
 def run_validation(sources: Sequence[InputSource | InputError], validator: Validator, fmt: str, out: TextIO,
                    err: TextIO, *, max_errors: int | None = None, quiet: bool = False,
-                   progress: bool = False, jobs: int = 1) -> int:
+                   progress: bool = False, jobs: int = 1, runner: Runner | None = None,
+                   quarantine: QuarantineWriter | None = None) -> int:
     """Validate every source, report, and return the exit code (0 valid, 1 invalid, 2 unreadable)."""
     reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
-    return exit_code(report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs))
+    return exit_code(report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs, runner=runner,
+                                    quarantine=quarantine))
 
 
 def exit_code(tally: Tally) -> int:
@@ -48,29 +67,53 @@ def exit_code(tally: Tally) -> int:
 
 
 def report_sources(sources: Sequence[InputSource | InputError], validator: Validator, reporter: Reporter,
-                   err: TextIO, *, progress: bool = False, jobs: int = 1) -> Tally:
+                   err: TextIO, *, progress: bool = False, jobs: int = 1, runner: Runner | None = None,
+                   quarantine: QuarantineWriter | None = None) -> Tally:
     """Validate every source, feed each invalid document and unreadable input to `reporter`, count."""
     tally = Tally()
     bar = Progress(err, enabled=progress)
+    run = runner or local_runner(validator, jobs, keep=bool(quarantine and quarantine.wanted))
     try:
-        for source in sources:
-            if isinstance(source, InputError):
-                tally.unreadable.append(source.source)
-                reporter.input_error(source)
+        for item in run(sources):
+            if isinstance(item, InputError):
+                tally.unreadable.append(item.source)
+                reporter.input_error(item)
                 continue
-            try:
-                for outcome in _outcomes(source, validator, jobs):
-                    tally.add_block(outcome)
-                    for result in outcome.invalid:
-                        reporter.invalid_document(result)
-                    bar.tick(tally.documents, tally.invalid)
-            except InputError as exc:
-                tally.unreadable.append(source.name)
-                reporter.input_error(exc)
+            tally.add_block(item)
+            for result in item.invalid:
+                reporter.invalid_document(result)
+            if quarantine is not None:
+                quarantine.add(item)
+            bar.tick(tally.documents, tally.invalid)
     finally:
         bar.close()
+        if quarantine is not None:
+            quarantine.close()
     reporter.finish(tally)
     return tally
+
+
+def collect_sources(paths: Sequence[str], stdin_format: Kind = "ndjson",
+                    storage_options: StorageOptions | None = None) -> list[InputSource | InputError]:
+    """Classify every argument; URL globs (`s3://bucket/dt=*/*.ndjson.gz`) expand to the objects they match."""
+    sources: list[InputSource | InputError] = []
+    for path in paths:
+        names = [path]
+        if is_url(path):
+            try:
+                names = expand_url(path, storage_options)
+            except Exception as exc:
+                sources.append(InputError(path, 0, read_error(InputSource(path, None, "ndjson", False, path), exc)))
+                continue
+            if not names:
+                sources.append(InputError(path, 0, "no object matches"))
+                continue
+        for name in names:
+            try:
+                sources.append(input_source(name, stdin_format))
+            except InputError as exc:
+                sources.append(exc)
+    return sources
 
 
 def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) -> bool:
@@ -101,12 +144,19 @@ def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) ->
               help="Worker processes for large NDJSON inputs (default: one per core).")
 @click.option("--stdin-format", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True,
               help="How to read '-': one document per line, or one document.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Run on a Dask cluster (scheduler address, e.g. tcp://HOST:8786); needs llm-analytics-hub[dask].")
+@click.option("--valid-out", metavar="DIR", help="Write the valid lines, unchanged, to DIR (a folder or URL).")
+@click.option("--invalid-out", metavar="DIR",
+              help="Write the invalid documents with their findings, as NDJSON, to DIR (a folder or URL).")
 @guarded
 def validate_command(paths: tuple[str, ...], schema: str | None, schema_version: str | None, fmt: str,
                      max_errors: int | None, quiet: bool, lenient: bool, semantic: bool, engine: Engine,
-                     jobs: int | None, stdin_format: Kind) -> None:
+                     jobs: int | None, stdin_format: Kind, cluster: str | None, valid_out: str | None,
+                     invalid_out: str | None) -> None:
     """Validate JSON documents: PATH is a .json file (one document), an .ndjson/.jsonl file (one
-    document per line), either gzipped (.gz), or - for stdin.
+    document per line), either gzipped (.gz), an fsspec URL of such objects (s3://bucket/prefix/*.ndjson.gz),
+    or - for stdin.
 
     Exit codes: 0 all valid, 1 some invalid, 2 usage error or unreadable input.
     """
@@ -114,14 +164,18 @@ def validate_command(paths: tuple[str, ...], schema: str | None, schema_version:
         raise HubError("no input: give one or more paths, or - for stdin (see llm-hub validate --help)")
     if schema_version is not None:
         parse_version(schema_version)
-    validator = Validator(schema, schema_version, lenient=lenient, engine=engine, semantic=semantic)
-    sources: list[InputSource | InputError] = []
-    for path in paths:
-        try:
-            sources.append(input_source(path, stdin_format))
-        except InputError as exc:
-            sources.append(exc)
+    spec = ValidatorSpec(schema, schema_version, lenient=lenient, semantic=semantic, engine=engine)
+    validator = spec.build()
+    sources = collect_sources(paths, stdin_format)
+    names = output_names([s.name for s in sources if isinstance(s, InputSource)])
+    runner: Runner | None = None
+    if cluster is not None:
+        from ..dask.runner import dask_runner
+
+        runner = dask_runner(cluster, spec, valid_out=valid_out, names=names, keep_invalid=invalid_out is not None)
+    quarantine = QuarantineWriter(valid_out, invalid_out, names, write_valid=cluster is None)
     code = run_validation(sources, validator, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
-                          progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs())
+                          progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),
+                          runner=runner, quarantine=quarantine)
     sys.stdout.flush()
     sys.exit(code)

@@ -1,4 +1,4 @@
-"""Where documents come from: .json, .ndjson/.jsonl (optionally .gz) files and stdin."""
+"""Where documents come from: .json, .ndjson/.jsonl (optionally .gz) files, fsspec URLs and stdin."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ JSON_WHITESPACE = b" \t\r\n"  # a line of only these is blank; anything else is 
 Kind = Literal["json", "ndjson"]
 BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block
 STREAM_PAUSE = 0.2  # seconds without input after which a stream's lines so far are checked
+READ_ERRORS = (OSError, EOFError, zlib.error)
 SUFFIX_KINDS: dict[str, Kind] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
 
@@ -33,9 +34,14 @@ class InputError(Exception):
 @dataclass(frozen=True)
 class InputSource:
     name: str  # as the user wrote it; "<stdin>" for -
-    path: Path | None  # None for stdin
+    path: Path | None  # None for stdin and URLs
     kind: Kind
     compressed: bool
+    url: str | None = None  # an fsspec URL (s3://bucket/key, gs://..., memory://...)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None and self.url is None
 
     def size(self) -> int | None:
         try:
@@ -48,16 +54,41 @@ def input_source(argument: str, stdin_kind: Kind = "ndjson") -> InputSource:
     """Classify one command-line path; raises InputError for a name whose kind is unknown."""
     if argument == "-":
         return InputSource("<stdin>", None, stdin_kind, False)
-    path = Path(argument)
+    url = argument if is_url(argument) else None
+    path = Path(argument.split("://", 1)[1] if url else argument)
     suffixes = [s.lower() for s in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] == ".gz"
     kind = SUFFIX_KINDS.get(suffixes[-2] if compressed and len(suffixes) > 1 else (suffixes or [""])[-1])
     if kind is None:
         raise InputError(argument, 0, "unknown input kind; name it .json, .ndjson or .jsonl (optionally .gz)")
-    return InputSource(argument, path, kind, compressed)
+    return InputSource(argument, None if url else path, kind, compressed, url)
+
+
+def is_url(argument: str) -> bool:
+    return "://" in argument
+
+
+def read_error(source: InputSource, exc: BaseException) -> str:
+    """One line saying why an input could not be read (remote stores raise their own exception types)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if source.url is not None and isinstance(exc, PermissionError) and text == "Forbidden":  # a HEAD answer: no reason
+        return "access denied (403 Forbidden): check the credentials and the object's permissions"
+    return text if isinstance(exc, READ_ERRORS) else f"{type(exc).__name__}: {text}"
+
+
+def _is_read_error(source: InputSource, exc: Exception) -> bool:
+    return isinstance(exc, READ_ERRORS) or source.url is not None
 
 
 def open_source(source: InputSource) -> BinaryIO:
+    if source.url is not None:
+        from .remote import open_url
+
+        try:
+            remote = open_url(source.url)
+        except Exception as exc:
+            raise InputError(source.name, 0, read_error(source, exc)) from None
+        return gzip.GzipFile(fileobj=remote, mode="rb") if source.compressed else remote  # type: ignore[return-value]
     if source.path is None:
         return sys.stdin.buffer
     if source.path.is_dir():
@@ -87,10 +118,12 @@ def read_documents(source: InputSource) -> Iterator[tuple[int, bytes]]:
                 line = line[len(BOM):]
             if line.strip(JSON_WHITESPACE):
                 yield line_no, line
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(source.name, line_no + 1, str(exc) or type(exc).__name__) from None
+    except Exception as exc:
+        if not _is_read_error(source, exc):
+            raise
+        raise InputError(source.name, line_no + 1, read_error(source, exc)) from None
     finally:
-        if source.path is not None:
+        if not source.is_stdin:
             handle.close()
 
 
@@ -211,12 +244,14 @@ def read_blocks(source: InputSource) -> Iterator[Block]:
     try:
         if source.path is not None and not source.compressed and source.path.is_file():
             yield from _plan_spans(handle, source)
-        elif source.path is None and _has_fd(handle):
+        elif source.is_stdin and _has_fd(handle):
             yield from _stream_blocks(handle, source.name)
         else:
             yield from _split_blocks(handle, source.name)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(source.name, 0, str(exc) or type(exc).__name__) from None
+    except Exception as exc:
+        if not _is_read_error(source, exc):
+            raise
+        raise InputError(source.name, 0, read_error(source, exc)) from None
     finally:
-        if source.path is not None:
+        if not source.is_stdin:
             handle.close()

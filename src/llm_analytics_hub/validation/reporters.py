@@ -112,7 +112,8 @@ class TextReporter(Reporter):
                 parts.append(f"{label} {ok + bad}" + (f" ({bad} invalid)" if bad else ""))
             write("by type: " + ", ".join(parts) + "\n")
         if tally.by_keyword:
-            write("errors by keyword: " + ", ".join(f"{k} {n}" for k, n in tally.by_keyword.most_common()) + "\n")
+            ranked = sorted(tally.by_keyword.items(), key=lambda kv: (-kv[1], kv[0]))  # ties: by name, on any engine
+            write("errors by keyword: " + ", ".join(f"{k} {n}" for k, n in ranked) + "\n")
         if self.hidden and not self.quiet:
             write(f"({self.hidden} more errors not shown; --max-errors {self.max_errors})\n")
         if tally.unreadable:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from .findings import DocumentResult, Finding
-from .inputs import JSON_WHITESPACE, InputSource, read_documents
+from .inputs import JSON_WHITESPACE
 from .parsing import ParseError, parse_document
 from .validator import Validator
 
@@ -25,16 +25,6 @@ def check_slowly(raw: bytes, validator: Validator, source: str, line: int) -> Do
     except ParseError as exc:
         return DocumentResult(source, line, (Finding("", "", "parse", str(exc)),), "(not JSON)")
     return DocumentResult(source, line, validator.check(document), validator.label(document))
-
-
-def validate_source(source: InputSource, validator: Validator) -> Iterator[DocumentResult]:
-    """Results for every document of one input; raises InputError if it cannot be read."""
-    for line, raw in read_documents(source):
-        if source.kind == "json" and not raw.strip(JSON_WHITESPACE):
-            yield DocumentResult(source.name, 1, (Finding("", "", "parse", "empty file: no JSON document"),),
-                                 "(not JSON)")
-            continue
-        yield check_raw(raw, validator, source.name, line)
 
 
 def validate_stream(lines: Iterable[bytes | str] | IO[bytes] | IO[str], validator: Validator | None = None,

@@ -1,0 +1,108 @@
+"""The engine-agnostic core every runner shares: the CLI's worker processes, Dask tasks, Spark's
+mapInArrow batches.
+
+A `ValidatorSpec` is the small, picklable description of a validator; each process compiles it
+once (`validator_for`) and keeps it, because compiled validators (msgspec decoders, jsonschema-rs
+validators) cannot be shipped between processes. `check_lines` validates one batch of raw lines
+and returns exact counts by label plus the invalid documents with their findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .findings import DocumentResult, Finding
+from .inputs import BOM, JSON_WHITESPACE
+from .stream import check_raw, check_slowly
+from .validator import Engine, Validator
+
+
+@dataclass(frozen=True)
+class ValidatorSpec:
+    """What to validate against: type, version (None: each document's schema_version), leniency, lint."""
+
+    schema: str | None = None
+    version: str | None = None
+    lenient: bool = False
+    semantic: bool = False
+    engine: Engine = "fast"
+
+    def build(self) -> Validator:
+        return Validator(self.schema, self.version, lenient=self.lenient, engine=self.engine, semantic=self.semantic)
+
+
+_COMPILED: dict[ValidatorSpec, Validator] = {}
+
+
+def validator_for(spec: ValidatorSpec) -> Validator:
+    """This process's compiled validator for `spec`, built on first use."""
+    found = _COMPILED.get(spec)
+    if found is None:
+        found = _COMPILED[spec] = spec.build()
+        found.prepare()
+    return found
+
+
+@dataclass
+class BlockOutcome:
+    """What one block of lines produced: exact counts, and the invalid documents in full."""
+
+    documents: int = 0
+    lines: int = 0  # lines in the block, blank ones included: where the next block starts
+    source: str = ""
+    error: str = ""  # the block could not be read
+    valid_by_label: Counter[str] = field(default_factory=Counter)
+    invalid: list[DocumentResult] = field(default_factory=list)
+    # Only with keep=True (quarantine outputs): the valid lines as read, and each invalid document's text.
+    valid_lines: list[bytes] = field(default_factory=list)
+    invalid_lines: list[bytes] = field(default_factory=list)
+
+
+def check_lines(lines: bytes, validator: Validator, source: str, *, keep: bool = False) -> BlockOutcome:
+    """Check a block of whole NDJSON lines; line numbers in the outcome count from the block's start."""
+    outcome = BlockOutcome(source=source)
+    if not lines:
+        return outcome
+    valid_by_label = outcome.valid_by_label
+    fast_label = validator.fast_label
+    keep_valid = outcome.valid_lines.append if keep else None
+    parts = lines.split(b"\n")
+    outcome.lines = len(parts) - 1 if lines.endswith(b"\n") else len(parts)
+    for offset, raw in enumerate(parts):
+        if not raw.strip(JSON_WHITESPACE):
+            continue
+        outcome.documents += 1
+        label = fast_label(raw)
+        if label is None:
+            result = check_slowly(raw, validator, source, offset + 1)
+            if result.errors:
+                outcome.invalid.append(result)
+                if keep:
+                    outcome.invalid_lines.append(raw)
+                continue
+            label = result.label
+        valid_by_label[label] += 1
+        if keep_valid is not None:
+            keep_valid(raw)
+    return outcome
+
+
+def check_whole_document(data: bytes, validator: Validator, source: str, *, keep: bool = False) -> BlockOutcome:
+    """Check the content of a .json input: one document, whatever its line breaks."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    outcome = BlockOutcome(source=source, documents=1, lines=data.count(b"\n") + 1)
+    if not data.strip(JSON_WHITESPACE):
+        result = DocumentResult(source, 1, (Finding("", "", "parse", "empty file: no JSON document"),), "(not JSON)")
+    else:
+        result = check_raw(data, validator, source, 1)
+    if result.errors:
+        outcome.invalid.append(result)
+        if keep:
+            outcome.invalid_lines.append(data)
+    else:
+        outcome.valid_by_label[result.label] += 1
+        if keep:
+            outcome.valid_lines.append(data)
+    return outcome
