@@ -19,8 +19,9 @@ from mutations import mutants
 
 from llm_analytics_hub import Validator
 from llm_analytics_hub.errors import HubError
+from llm_analytics_hub.pointer import join as pointer
 from llm_analytics_hub.schema_store import AREAS, SchemaSet, load_version
-from llm_analytics_hub.validation.findings import Finding, pointer
+from llm_analytics_hub.validation.findings import Finding
 from llm_analytics_hub.versions import available_versions
 
 ROOT = Path(__file__).resolve().parent.parent
