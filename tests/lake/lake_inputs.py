@@ -32,7 +32,7 @@ VALID = json.dumps(EXAMPLES[0])
 INVALID = json.dumps({**EXAMPLES[0], "total_latency": 1.0})
 BIG_BLOCK = 1 << 14  # the block size the engine tests use, so that a small file spans many parts
 
-Findings = tuple[tuple[str, str, str, str], ...]
+Findings = tuple[tuple[str, str, str, str, str | None], ...]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Verdict:
 
 def verdict(tally: Tally, invalid: Iterable[DocumentResult], *, lines: bool = True) -> Verdict:
     rows = sorted((r.source, r.line if lines else None, r.label,
-                   tuple((f.instance_path, f.schema_path, f.keyword, f.message) for f in r.errors))
+                   tuple((f.instance_path, f.schema_path, f.keyword, f.message, f.hint) for f in r.errors))
                   for r in invalid)
     return Verdict((tally.documents, tally.valid, tally.invalid),
                    tuple(sorted((label, ok, bad) for label, (ok, bad) in tally.by_label.items())),

@@ -31,7 +31,7 @@ def test_validate_files_gives_the_single_machine_verdicts_and_loses_nothing(inpu
                               invalid_out=str(tmp_path / "invalid")).cache()
     assert findings.schema.simpleString() == (
         "struct<file:string,line:bigint,valid:boolean,label:string,errors:array<struct<instance_path:string,"
-        "schema_path:string,keyword:string,message:string>>>")
+        "schema_path:string,keyword:string,message:string,hint:string>>>")
     expected = local_verdict(paths)
     assert spark_verdict(findings) == expected
     assert expected.unreadable == (next(p for p in paths if p.endswith("corrupt.ndjson.gz")),)

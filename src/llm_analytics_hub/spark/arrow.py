@@ -17,9 +17,10 @@ from ..validation.inputs import JSON_WHITESPACE
 from ..validation.stream import check_slowly
 
 FINDINGS_DDL = ("file string, line long, valid boolean, label string, "
-                "errors array<struct<instance_path:string,schema_path:string,keyword:string,message:string>>")
+                "errors array<struct<instance_path:string,schema_path:string,keyword:string,message:string,"
+                "hint:string>>")
 ERROR_TYPE = pa.struct([("instance_path", pa.string()), ("schema_path", pa.string()), ("keyword", pa.string()),
-                        ("message", pa.string())])
+                        ("message", pa.string()), ("hint", pa.string())])
 FINDINGS_SCHEMA = pa.schema([("file", pa.string()), ("line", pa.int64()), ("valid", pa.bool_()),
                              ("label", pa.string()), ("errors", pa.list_(ERROR_TYPE))])
 UNREADABLE = "(unreadable)"
@@ -37,7 +38,7 @@ class FindingsBuilder:
         self.valid: list[bool | None] = []
         self.labels: list[str] = []
         self.offsets: list[int] = [0]
-        self.errors: list[list[str]] = [[], [], [], []]
+        self.errors: list[list[str | None]] = [[], [], [], [], []]
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -62,6 +63,7 @@ class FindingsBuilder:
             self.errors[1].append(f.schema_path)
             self.errors[2].append(f.keyword)
             self.errors[3].append(f.message)
+            self.errors[4].append(f.hint)
         self.offsets.append(self.offsets[-1] + count)
 
     def add_result(self, result: DocumentResult, line: int | None) -> None:

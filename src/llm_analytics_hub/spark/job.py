@@ -67,7 +67,8 @@ def run(argv: Sequence[str] | None = None) -> None:
     reporter = REPORTERS[args.fmt](sys.stdout, sys.stderr, max_errors=args.max_errors, quiet=args.quiet)
     problems = findings.filter(~F.coalesce(F.col("valid"), F.lit(False))).orderBy("file", "line")
     for row in problems.toLocalIterator():
-        errors = tuple(Finding(e["instance_path"], e["schema_path"], e["keyword"], e["message"]) for e in row["errors"])
+        errors = tuple(Finding(e["instance_path"], e["schema_path"], e["keyword"], e["message"], e["hint"])
+                       for e in row["errors"])
         if row["valid"] is None:
             reporter.input_error(InputError(row["file"], 0, errors[0].message.split(": cannot read: ", 1)[-1]))
         else:
