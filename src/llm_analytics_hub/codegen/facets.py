@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+from ..pointer import split
 from ..schema_store import SchemaSet
 from .ir import GeneratorError
 
@@ -64,8 +65,7 @@ class FacetIndex:
         target = urljoin(node.base, node.schema["$ref"])
         doc_uri, fragment = urldefrag(target)
         current: Any = self.docs.get(doc_uri)
-        for token in [t for t in fragment.split("/") if t]:
-            token = token.replace("~1", "/").replace("~0", "~")
+        for token in split(fragment):
             current = current.get(token) if isinstance(current, Mapping) else None
         if not isinstance(current, Mapping):
             raise GeneratorError(f"facets: $ref {target!r} does not resolve")

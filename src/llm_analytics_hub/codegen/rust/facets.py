@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...pointer import split
 from ..ir import ObjectType, Version
 
 Files = dict[str, str]
@@ -44,8 +45,8 @@ def _resolve(bundle: Mapping[str, Any], schema: Mapping[str, Any]) -> list[Mappi
     chain = [schema]
     while isinstance(chain[-1].get("$ref"), str) and chain[-1]["$ref"].startswith("#/") and len(chain) < 32:
         node: Any = bundle
-        for token in chain[-1]["$ref"][2:].split("/"):
-            node = node.get(token.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+        for token in split(chain[-1]["$ref"][1:]):
+            node = node.get(token, {}) if isinstance(node, dict) else {}
         chain.append(node if isinstance(node, dict) else {})
     return chain
 

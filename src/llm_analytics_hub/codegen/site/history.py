@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ...compat.differ import Change, verdict_of
+from ...pointer import unescape
 from ..changelog import changelog_doc
 from ..ir import Field, ObjectType, TypeDef
 from . import paths
@@ -91,7 +92,7 @@ def member_of(change: Change, fields: set[str]) -> str:
     for where in (change.new, change.old):
         found = PROPERTY.findall(where or "")
         if found:
-            name = str(found[-1]).replace("~1", "/").replace("~0", "~")
+            name = unescape(str(found[-1]))
             if name in fields:
                 return name
     return ""
