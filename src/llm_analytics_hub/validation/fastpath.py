@@ -8,10 +8,13 @@ errors. So this path may only ever say "valid": whatever it accepts the referenc
 (proven by the differential tests). A schema construct the compiler does not know makes it
 refuse the whole type (`compile_fast_path` returns None) rather than guess.
 
-Duplicate member names need care: a decoder keeps the last one. Every member carries exactly one
-`:` outside strings, and strings keep their colons when re-encoded, so re-encoding the decoded
-value (absent members stay absent: they default to UNSET) gives as many colons as the input
-unless a member was dropped. Inputs with `\\u` escapes skip that shortcut.
+Duplicate member names need care: a decoder keeps the last one. The decoded value is re-encoded
+(absent members stay absent: they default to UNSET). When that gives back the input byte for byte
+(producers write compact JSON in declaration order, and the Structs keep the schemas' member
+order), nothing can have been dropped: the encoder never writes a member twice. Otherwise every
+member carries exactly one `:` outside strings, and strings keep their colons when re-encoded, so
+the two texts have as many colons unless a member was dropped; inputs with `\\u` escapes skip
+that second shortcut (an escaped colon would be counted on one side only).
 """
 
 from __future__ import annotations
@@ -67,24 +70,71 @@ class FastPath:
             value = self.decoder.decode(raw)
         except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
             return None
-        if b"\\u" in raw or raw.count(b":") != _ENCODER.encode(value).count(b":"):
-            return None  # a duplicate member may have been dropped: let the precise path decide
-        return value
+        return value if members_kept(raw, value) else None
 
     def valid_label(self, raw: bytes, version: str | None) -> str | None:
         """The label of a document proven valid, else None. With `version`, the document must also
         declare that schema_version (absent means the default version), else nothing is proven."""
-        value = self.accepts(raw)
-        if value is None:
-            return None
-        if version is not None:
-            declared = getattr(value, "schema_version", DEFAULT_VERSION)
-            if (declared if declared.__class__ is str else DEFAULT_VERSION) != version:
-                return None
-        return self.label(value)
+        return prover([(version, self)])(raw)
 
 
-_ENCODER = msgspec.json.Encoder()
+_ENCODE = msgspec.json.Encoder().encode
+_DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
+_DECLARED = b'"schema_version":"'
+
+
+def members_kept(raw: bytes, value: Any) -> bool:
+    """Whether decoding `raw` into `value` kept every member (False: one may have been a duplicate)."""
+    again = _ENCODE(value)
+    # The input is the encoding itself, or it plus the line's final newline (the decoder accepted
+    # the input, so a byte after the JSON text is whitespace).
+    if len(raw) - len(again) <= 1 and raw.startswith(again):
+        return True
+    if b"\\" in raw and b"\\u" in raw:
+        return False
+    return raw.count(b":") == again.count(b":")
+
+
+Prover = Callable[[bytes], "str | None"]
+
+
+def prover(candidates: list[tuple[str | None, FastPath]]) -> Prover:
+    """One function that proves a raw document valid and returns its label (None: not proven).
+
+    `candidates` pairs each fast path with the schema_version a document must declare for it
+    (None: any, the version is forced). The version the document declares is looked up in its bytes
+    first, so a stream of mixed versions is decoded once per document; that textual guess only
+    orders the attempts (it may come from a nested member), the decoded value decides.
+    """
+    steps = [(fast.decoder.decode, fast.label, version) for version, fast in candidates]
+    if not steps:
+        return lambda raw: None
+    orders = {version.encode(): (step, *(s for s in steps if s is not step))
+              for step in steps if (version := step[2]) is not None}
+    default_order = orders.get(DEFAULT_VERSION.encode(), tuple(steps))
+    marker, skip = _DECLARED, len(_DECLARED)
+
+    def prove(raw: bytes) -> str | None:
+        found = raw.find(marker)
+        order = default_order
+        if found >= 0:
+            start = found + skip
+            order = orders.get(raw[start:raw.find(b'"', start)], default_order)
+        for decode, label, version in order:
+            try:
+                value = decode(raw)
+            except _DECODE_ERRORS:
+                continue
+            if not members_kept(raw, value):
+                continue  # (a lenient decoder drops the members its version does not know)
+            if version is not None:
+                declared = getattr(value, "schema_version", DEFAULT_VERSION)
+                if (declared if declared.__class__ is str else DEFAULT_VERSION) != version:
+                    continue
+            return label(value)
+        return None
+
+    return prove
 
 
 class _Compiler:
@@ -186,8 +236,9 @@ class _Compiler:
                 fields.append((python, annotation, msgspec.field(default=msgspec.UNSET)))
         if set(view.required) - set(view.properties) - ({tag[0]} if tag else set()):
             raise Unsupported("a required member without a schema")
-        fields.sort(key=lambda f: len(f) == 3)  # required members first
-        options: dict[str, Any] = {"kw_only": True, "rename": rename,
+        # Members stay in the schema's order (kw_only allows optional before required), so that a
+        # producer's compact output re-encodes byte for byte; no reference cycles, so no GC tracking.
+        options: dict[str, Any] = {"kw_only": True, "rename": rename, "gc": False,
                                    "forbid_unknown_fields": closed and (always_closed or not self.lenient)}
         if tag is not None:
             options.update(tag_field=tag[0], tag=tag[1])

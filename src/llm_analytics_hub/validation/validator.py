@@ -10,7 +10,7 @@ from ..schema_store import load_version
 from ..schema_view.layout import label_of
 from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
-from .fastpath import FastPath, compile_fast_path
+from .fastpath import FastPath, Prover, compile_fast_path, prover
 from .findings import Finding
 
 DEFAULT_TYPE = "AnalyticsEvent"
@@ -33,7 +33,7 @@ class Validator:
         self.semantic = semantic  # also run the semantic lint (validation/semantic.py) on schema-valid documents
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
-        self._fast_candidates: list[tuple[str | None, FastPath]] | None = None
+        self._prover: Prover | None = None
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -61,19 +61,17 @@ class Validator:
 
     def fast_label(self, raw: bytes) -> str | None:
         """The summary label of a document the fast path proves valid; None means "not proven"."""
-        candidates = self._fast_candidates
-        if candidates is None:
-            candidates = self._fast_candidates = self._compile_fast_paths()
-        for expected_version, fast in candidates:
-            label = fast.valid_label(raw, expected_version)
-            if label is not None:
-                return label
-        return None
+        return self.prover()(raw)
+
+    def prover(self) -> Prover:
+        """`fast_label` as one plain function, for loops over many documents."""
+        if self._prover is None:
+            self._prover = prover(self._compile_fast_paths())
+        return self._prover
 
     def prepare(self) -> None:
         """Compile the fast paths now (before worker processes fork, so that they inherit them)."""
-        if self._fast_candidates is None:
-            self._fast_candidates = self._compile_fast_paths()
+        self.prover()
 
     def _compile_fast_paths(self) -> list[tuple[str | None, FastPath]]:
         """(schema_version the document must declare, fast path) to try in turn; the version is None when
