@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 from .schema_store import SchemaSet, TypeEntry, expected_id, load_folder
+from .schema_view import output_form
 from .schema_view.walk import iter_subschemas
 from .versions import available_versions, schemas_root
 
@@ -171,13 +172,20 @@ def _variant_coverage(entry: TypeEntry, examples: list[Any]) -> Iterator[Finding
                           f"no example shows the variant {variant}")
 
 
+def rule_producer_output(schemas: SchemaSet) -> Iterator[Finding]:
+    """schemas/producer-output/<version>.json says, for exactly the optional members that may be null,
+    whether the producers omit them or write null (see `schema_view.output_form`)."""
+    for path, pointer, message in output_form.problems(schemas):
+        yield Finding(path, pointer, "producer-output", message)
+
+
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
 RULES: tuple[Rule, ...] = (
     rule_parse, rule_metaschema, rule_ids, rule_refs, rule_titles, rule_descriptions,
-    rule_closed_objects, rule_examples,
+    rule_closed_objects, rule_examples, rule_producer_output,
 )
 
 
