@@ -205,7 +205,9 @@ def check_all(root: Path | None = None) -> dict[str, list[Finding]]:
     # Cross-version rules: released folders unchanged, each minor backward compatible with its predecessor.
     from .check_versions import compat_findings, release_findings
 
-    broken = frozenset(version for version, findings in results.items() if findings)
+    # Compat needs readable schemas; a producer-output finding leaves them readable.
+    broken = frozenset(version for version, findings in results.items()
+                       if any(f.rule != "producer-output" for f in findings))
     for source in (release_findings(base), compat_findings(base, broken)):
         for version, path, pointer, rule, message in source:
             results.setdefault(version, []).append(Finding(path, pointer, rule, message))
