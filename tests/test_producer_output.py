@@ -15,13 +15,14 @@ import os
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from llm_analytics_hub import runtime
-from llm_analytics_hub.codegen.ir import Field, ObjectType, build_version
+from llm_analytics_hub.codegen.ir import Field, ObjectType, Version, build_version
 from llm_analytics_hub.release import check_released, new_version
 from llm_analytics_hub.schema_store import TypeEntry, load_folder, load_version
 from llm_analytics_hub.schema_view.output_form import optional_nullable_members, output_form, problems
@@ -33,8 +34,13 @@ SAYS_OMITTED = ("Omitted when", "skips it", "left out when")
 SAYS_NULL = ("as null when", "always written", "always present")
 
 
+@cache
+def ir(version: str) -> Version:
+    return build_version(load_version(version))
+
+
 def field_of(version: str, area: str, type_name: str, wire: str) -> Field:
-    typedef = build_version(load_version(version)).area(area).get(type_name)
+    typedef = ir(version).area(area).get(type_name)
     assert isinstance(typedef, ObjectType)
     (found,) = [f for f in typedef.fields if f.wire == wire]
     return found
