@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 from .errors import HubError
-from .schema_store import SchemaSet, TypeEntry, expected_id, load_folder
+from .schema_store import SchemaSet, TypeEntry, expected_id, file_uri, load_folder
 from .schema_view import output_form
 from .schema_view.walk import iter_subschemas
 from .versions import available_versions, schemas_root
@@ -67,7 +67,7 @@ def rule_ids(schemas: SchemaSet) -> Iterator[Finding]:
 
 def rule_refs(schemas: SchemaSet) -> Iterator[Finding]:
     for path, document in schemas.documents.items():
-        base = str(document.get("$id") or path.resolve().as_uri())
+        base = str(document.get("$id") or file_uri(path))
         resolver = schemas.registry.resolver(base_uri=base)
         for pointer, sub in iter_subschemas(document):
             ref = sub.get("$ref")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..pointer import escape
-from ..schema_store import SchemaSet
+from ..schema_store import SchemaSet, file_uri
 from .views import At, View, follow, lookup, view_of
 from .walk import iter_subschemas
 
@@ -96,7 +96,7 @@ def optional_nullable_members(schemas: SchemaSet) -> dict[str, At]:
     members whose output form the producers decide."""
     found: dict[str, At] = {}
     for path, document in schemas.documents.items():
-        uri = str(document.get("$id") or path.resolve().as_uri())
+        uri = str(document.get("$id") or file_uri(path))
         for pointer, sub in iter_subschemas(document):
             properties = sub.get("properties")
             if not isinstance(properties, dict) or "/if" in pointer:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
 
@@ -75,7 +75,7 @@ class FastPath:
     def valid_label(self, raw: bytes, version: str | None) -> str | None:
         """The label of a document proven valid, else None. With `version`, the document must also
         declare that schema_version (absent means the default version), else nothing is proven."""
-        return prover([(version, self)])(raw)
+        return prover([(version, lambda: self)])(raw)
 
 
 _ENCODE = msgspec.json.Encoder().encode
@@ -96,22 +96,32 @@ def members_kept(raw: bytes, value: Any) -> bool:
 
 
 Prover = Callable[[bytes], "str | None"]
+_PENDING: Any = object()
 
 
-def prover(candidates: list[tuple[str | None, FastPath]]) -> Prover:
+def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]]) -> Prover:
     """One function that proves a raw document valid and returns its label (None: not proven).
 
-    `candidates` pairs each fast path with the schema_version a document must declare for it
-    (None: any, the version is forced). The version the document declares is looked up in its bytes
-    first, so a stream of mixed versions is decoded once per document; that textual guess only
-    orders the attempts (it may come from a nested member), the decoded value decides.
+    `candidates` pairs the schema_version a document must declare (None: any, the version is
+    forced) with a function giving that version's fast path, called on first need: a stream of
+    one version never compiles the others. The version the document declares is looked up in its
+    bytes first, so a stream of mixed versions is decoded once per document; that textual guess
+    only orders the attempts (it may come from a nested member), the decoded value decides.
     """
-    steps = [(fast.decoder.decode, fast.label, version) for version, fast in candidates]
-    if not steps:
+    if not candidates:
         return lambda raw: None
-    orders = {version.encode(): (step, *(s for s in steps if s is not step))
-              for step in steps if (version := step[2]) is not None}
-    default_order = orders.get(DEFAULT_VERSION.encode(), tuple(steps))
+    compiled: list[Any] = [_PENDING] * len(candidates)
+
+    def compile_at(index: int) -> Any:
+        version, make = candidates[index]
+        fast = make()
+        compiled[index] = None if fast is None else (fast.decoder.decode, fast.label, version)
+        return compiled[index]
+
+    everything = tuple(range(len(candidates)))
+    orders = {version.encode(): (index, *(i for i in everything if i != index))
+              for index, (version, _) in enumerate(candidates) if version is not None}
+    default_order = orders.get(DEFAULT_VERSION.encode(), everything)
     marker, skip = _DECLARED, len(_DECLARED)
 
     def prove(raw: bytes) -> str | None:
@@ -120,7 +130,13 @@ def prover(candidates: list[tuple[str | None, FastPath]]) -> Prover:
         if found >= 0:
             start = found + skip
             order = orders.get(raw[start:raw.find(b'"', start)], default_order)
-        for decode, label, version in order:
+        for index in order:
+            step = compiled[index]
+            if step is _PENDING:
+                step = compile_at(index)
+            if step is None:
+                continue
+            decode, label, version = step
             try:
                 value = decode(raw)
             except _DECODE_ERRORS:
@@ -131,7 +147,8 @@ def prover(candidates: list[tuple[str | None, FastPath]]) -> Prover:
                 declared = getattr(value, "schema_version", DEFAULT_VERSION)
                 if (declared if declared.__class__ is str else DEFAULT_VERSION) != version:
                     continue
-            return label(value)
+            found_label: str = label(value)
+            return found_label
         return None
 
     return prove

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, Literal
 
 from ..errors import HubError
@@ -34,6 +35,7 @@ class Validator:
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
         self._prover: Prover | None = None
+        self._fast_paths: dict[str, FastPath | None] = {}
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -66,26 +68,30 @@ class Validator:
     def prover(self) -> Prover:
         """`fast_label` as one plain function, for loops over many documents."""
         if self._prover is None:
-            self._prover = prover(self._compile_fast_paths())
+            self._prover = prover(self._fast_candidates())
         return self._prover
 
     def prepare(self) -> None:
-        """Compile the fast paths now (before worker processes fork, so that they inherit them)."""
+        """Compile every fast path now (before worker processes fork, so that they inherit them)."""
+        for _, make in self._fast_candidates():
+            make()
         self.prover()
 
-    def _compile_fast_paths(self) -> list[tuple[str | None, FastPath]]:
-        """(schema_version the document must declare, fast path) to try in turn; the version is None when
-        forced. None at all for the reference engine or the semantic lint."""
+    def _fast_candidates(self) -> list[tuple[str | None, Callable[[], FastPath | None]]]:
+        """(schema_version the document must declare, its fast path compiled on first call); the
+        version is None when forced. None at all for the reference engine or the semantic lint."""
         if self.engine != "fast" or self.semantic:
             return []
-        found: list[tuple[str | None, FastPath]] = []
-        for version in (self.forced_version,) if self.forced_version else self.known_versions:
+        if self.forced_version is not None:
+            return [(None, partial(self._fast_path, self.forced_version))]
+        return [(version, partial(self._fast_path, version)) for version in self.known_versions]
+
+    def _fast_path(self, version: str) -> FastPath | None:
+        if version not in self._fast_paths:
             compiled = self._compile(version)
-            if isinstance(compiled, CompiledType):
-                fast = compile_fast_path(load_version(version), compiled.entry, lenient=self.lenient)
-                if fast is not None:
-                    found.append((None if self.forced_version else version, fast))
-        return found
+            self._fast_paths[version] = None if isinstance(compiled, Finding) else compile_fast_path(
+                compiled.schemas, compiled.entry, lenient=self.lenient)
+        return self._fast_paths[version]
 
     def version_of(self, document: Any) -> str:
         if self.forced_version is not None:
