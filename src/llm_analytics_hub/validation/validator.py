@@ -11,8 +11,9 @@ from ..schema_store import load_version
 from ..schema_view.layout import label_of
 from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
-from .fastpath import FastPath, Prover, compile_fast_path, prover
+from .fastpath import FastPath, compile_fast_path
 from .findings import Finding
+from .prover import Prover, prover
 
 DEFAULT_TYPE = "AnalyticsEvent"
 Engine = Literal["fast", "reference"]
