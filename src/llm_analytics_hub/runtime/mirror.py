@@ -1,0 +1,313 @@
+"""`from_json`'s fast path: msgspec decodes the text straight into Structs that mirror the wire
+shape, and compiled code turns the Structs into the dataclasses.
+
+msgspec checks in C what the dict loader checks in Python: JSON types, closed objects, required
+members, union tags, enum values, integer ranges and the UUID pattern. The path is one-sided:
+whatever it cannot decide exactly goes to the careful path (orjson + the dict loader), which
+decides and names the JSON pointer. msgspec rejects more than the dict loader (5.0 for an integer,
+a u64 above the i64 range, a lone surrogate, NaN), never less; date-times are checked by the dict
+loader's own function; kinds with no exact mirror (untagged unions, open objects with extra
+members, map variants, recursive types) are kept as raw JSON text and loaded by the dict loader's
+code after orjson parsed them, so every accepted document becomes the same objects either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, Union
+
+import msgspec
+import orjson
+from msgspec import UNSET, Meta, Raw, UnsetType
+
+from . import kinds as k
+from .compiler import WIRE_MEMORY, Source, kind_function, load_into
+from .errors import ModelError
+from .wire import WireDateTime, wire_uuid
+
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1  # msgspec's integer bounds must fit an i64; beyond: careful path
+JSON_INT = Annotated[int, Meta(ge=I64_MIN, le=I64_MAX)]  # orjson reads a larger integer as a float
+UUID_TEXT = Annotated[str, Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                                        r"[0-9a-fA-F]{12}\Z")]
+DATE_TIME_TEXT = Annotated[str, Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                                             r"(?:\.[0-9]{3}|\.[0-9]{6})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z")]
+SENTINEL_TAG = "\x00no-such-tag"  # a second variant, so that msgspec requires the tag of a one-variant union
+Converter = Callable[[Any], Any]
+from_iso = WireDateTime.fromisoformat
+
+
+class NoMirror(Exception):
+    """A kind msgspec cannot decide exactly: its values stay raw JSON for the dict loader."""
+
+
+def wire_datetime(text: str) -> Any:
+    """A date-time in one of the producers' forms (the pattern above), read by the C parser."""
+    made = from_iso(text)
+    made.wire = text
+    return made
+
+
+def raw_json(raw: Any) -> Any:
+    return orjson.loads(bytes(raw))
+
+
+def not_a_variant(value: Any) -> Any:
+    raise ModelError("", "unknown discriminator")
+
+
+class Mirror:
+    """The mirror Struct types and converters of every class reached from one top-level type."""
+
+    def __init__(self) -> None:
+        self.objects: dict[type, tuple[Any, Converter]] = {}  # class -> (plain Struct, converter)
+        self.fields: dict[type, tuple[list[tuple[str, Any, Any]], bool]] = {}  # class -> its Struct's fields
+        self.building: set[type] = set()
+
+    # --- a kind: (msgspec type, expression that converts `var`, or None when the value is kept) ---
+
+    def kind(self, src: Source, kind: k.Kind) -> tuple[Any, Callable[[str], str] | None]:
+        match kind:
+            case k.Scalar("str"):
+                return str, None
+            case k.Scalar("bool"):
+                return bool, None
+            case k.Scalar("number"):
+                return JSON_INT | float, None
+            case k.Scalar("uuid"):
+                return UUID_TEXT, lambda var: f"wire_uuid({var})"
+            case k.Scalar("datetime"):
+                return DATE_TIME_TEXT, lambda var: f"wire_datetime({var})"
+            case k.Integer(minimum, maximum):
+                low = I64_MIN if minimum is None else max(minimum, I64_MIN)
+                high = I64_MAX if maximum is None else min(maximum, I64_MAX)
+                if low > high:
+                    raise NoMirror("integer range outside i64")
+                return Annotated[int, Meta(ge=low, le=high)], None
+            case k.EnumOf(cls):
+                return self.enum(cls), None
+            case k.ModelOf(cls):
+                struct_type, converter = self.model(cls)
+                name = src.const(converter)
+                return struct_type, lambda var: f"{name}({var})"
+            case k.UnionOf(alias):
+                return self.tagged(src, alias)
+            case k.Nullable(inner):
+                inner_type, convert = self.kind(src, inner)
+                if convert is None:
+                    return inner_type | None, None
+                return inner_type | None, lambda var: f"(None if {var} is None else {convert(var)})"
+            case k.ListOf(item):
+                item_type, convert = self.kind(src, item)
+                if convert is None:
+                    return list[item_type], None  # type: ignore[valid-type]
+                each, element = convert, src.local()
+                return list[item_type], lambda var: f"[{each(element)} for {element} in {var}]"  # type: ignore[valid-type]
+            case k.MapOf(value):
+                value_type, convert = self.kind(src, value)
+                if convert is None:
+                    return dict[str, value_type], None  # type: ignore[valid-type]
+                each, key, element = convert, src.local(), src.local()
+                return dict[str, value_type], (  # type: ignore[valid-type]
+                    lambda var: f"{{{key}: {each(element)} for {key}, {element} in {var}.items()}}")
+            case _:  # ANY and whatever has no mirror of its own
+                raise NoMirror(repr(kind))
+
+    def kind_or_raw(self, src: Source, kind: k.Kind) -> tuple[Any, Callable[[str], str] | None, bool]:
+        """(type, converter, is_raw): a kind without an exact mirror is raw JSON for the dict loader."""
+        try:
+            struct_type, convert = self.kind(src, kind)
+            return struct_type, convert, False
+        except NoMirror:
+            if kind == k.ANY:
+                return Raw, lambda var: f"raw_json({var})", True
+            name = src.const(kind_function(kind, "load"))
+            return Raw, lambda var: f"{name}(raw_json({var}))", True
+
+    @staticmethod
+    def enum(cls: type[Enum]) -> Any:
+        if not all(isinstance(member.value, str) for member in cls):
+            raise NoMirror(f"{cls.__name__} has non-string values")
+        return cls
+
+    # --- classes -------------------------------------------------------------------------------
+
+    def model(self, cls: type) -> tuple[Any, Converter]:
+        if cls in self.objects:
+            return self.objects[cls]
+        if cls in self.building:
+            raise NoMirror(f"{cls.__name__} is recursive")
+        from .model import binding_of
+
+        shape = binding_of(cls).shape
+        self.building.add(cls)
+        try:
+            if isinstance(shape, k.ObjectShape):
+                made = self.object(cls, shape)
+            elif isinstance(shape, k.DataEnumShape):
+                made = self.data_enum(cls, shape)
+            else:
+                raise NoMirror(f"{cls.__name__} is a {type(shape).__name__}")
+        finally:
+            self.building.discard(cls)
+        self.objects[cls] = made
+        return made
+
+    def object(self, cls: type, shape: k.ObjectShape) -> tuple[Any, Converter]:
+        """The plain Struct of a class and its converter (the converter also serves its tagged twins)."""
+        if shape.extra is not None:
+            raise NoMirror(f"{cls.__name__} keeps undeclared members")
+        src = Source()
+        src.namespace.update(UNSET=UNSET, raw_json=raw_json, wire_uuid=wire_uuid,
+                             wire_datetime=wire_datetime)
+        fields: list[tuple[str, Any, Any]] = []
+        src.add(0, "def convert(s):")
+        src.add(1, "nulls = filled = None")
+        names = []
+        for index, member in enumerate(shape.members):
+            attr, value, wire = f"f{index}", f"v{index}", src.const(member.wire)
+            names.append((member.attr, value))
+            member_type, convert, raw = self.kind_or_raw(src, member.kind)
+            src.add(1, f"{value} = s.{attr}")
+            if raw:  # null arrives as raw `null`: the dict loader's own lines decide
+                fields.append((attr, Raw, msgspec.field(name=member.wire, default=UNSET) if not member.required
+                               else msgspec.field(name=member.wire)))
+                raw_member(src, member, value, wire)
+            elif not member.required:
+                fields.append((attr, member_type | None | UnsetType, msgspec.field(name=member.wire, default=UNSET)))
+                src.add(1, f"if {value} is UNSET:")
+                if member.default is not None:
+                    default = src.const(member.default)
+                    src.add(2, f"{value} = {src.const(kind_function(member.kind, 'load'))}({default})")
+                    src.add(2, f"filled = (filled or ()) + ({wire},)")
+                else:
+                    src.add(2, f"{value} = None")
+                src.add(1, f"elif {value} is None:")
+                src.add(2, f"nulls = (nulls or ()) + ({wire},)")
+                if convert is not None:
+                    src.add(1, "else:")
+                    src.add(2, f"{value} = {convert(value)}")
+            elif member.nullable:
+                fields.append((attr, member_type | None, msgspec.field(name=member.wire)))
+                if convert is not None:
+                    src.add(1, f"if {value} is not None:")
+                    src.add(2, f"{value} = {convert(value)}")
+            else:
+                fields.append((attr, member_type, msgspec.field(name=member.wire)))
+                if convert is not None:
+                    src.add(1, f"{value} = {convert(value)}")
+        src.add(1, f"made = new({src.const(cls)})")
+        src.add(1, f"setattr(made, '__dict__', {{{', '.join(f'{a!r}: {v}' for a, v in names)}}})")
+        src.add(1, "if nulls is not None or filled is not None:")
+        src.add(2, f"made.__dict__[{WIRE_MEMORY!r}] = (nulls or (), filled or ())")
+        src.add(1, "return made")
+        self.fields[cls] = (fields, shape.closed)
+        return struct(cls.__name__, fields, closed=shape.closed), src.function("convert")
+
+    def data_enum(self, cls: type, shape: k.DataEnumShape) -> tuple[Any, Converter]:
+        if len(shape.variants) != 1:
+            raise NoMirror(f"{cls.__name__}: msgspec tells apart at most one object variant")
+        ((key, attr, kind),) = shape.variants
+        if not attr.isidentifier():
+            raise NoMirror(f"attribute {attr!r}")
+        src = Source()
+        variant_type, convert, _ = self.kind_or_raw(src, kind)
+        unit = self.enum(shape.unit)
+        src.namespace.update(raw_json=raw_json, made=cls, unit=unit)
+        src.add(0, "def convert(s):")
+        src.add(1, "if s.__class__ is unit:")
+        src.add(2, "return made(unit=s)")
+        src.add(1, "value = s.f0")
+        src.add(1, f"return made({attr}={convert('value') if convert else 'value'})")
+        one = struct(f"{cls.__name__}_{attr}", [("f0", variant_type, msgspec.field(name=key))], closed=True)
+        return Union[unit, one], src.function("convert")  # noqa: UP007  # built at run time
+
+    def tagged(self, src: Source, alias: Any) -> tuple[Any, Callable[[str], str]]:
+        from .model import binding_of
+
+        shape = binding_of(alias).shape
+        if not isinstance(shape, k.TaggedShape):
+            raise NoMirror(f"{alias!r} is not a tagged union")
+        variants: list[Any] = []
+        table: dict[Any, Converter] = {}
+        for variant in shape.variants:
+            if shape.content is None:  # internally tagged: the variant's own object carries the tag
+                if not isinstance(variant.kind, k.ModelOf):
+                    raise NoMirror(f"{shape.name}: variant {variant.tag!r} is not an object")
+                cls = variant.kind.cls
+                plain_shape = binding_of(cls).shape
+                if not isinstance(plain_shape, k.ObjectShape):
+                    raise NoMirror(f"{shape.name}: variant {variant.tag!r} is not an object")
+                converter = self.model(cls)[1]
+                fields, closed = self.fields[cls]
+                variant_type = struct(cls.__name__, fields, closed=closed, tag=(shape.tag, variant.tag))
+            else:  # adjacently tagged: the tag and one content member
+                inner_src = Source()
+                inner_type, convert, _ = self.kind_or_raw(inner_src, variant.kind)
+                inner_src.namespace["raw_json"] = raw_json
+                inner_src.add(0, "def convert(s):")
+                inner_src.add(1, f"return {convert('s.f0') if convert else 's.f0'}")
+                converter = inner_src.function("convert")
+                variant_type = struct(f"{shape.name}_{len(variants)}",
+                                      [("f0", inner_type, msgspec.field(name=shape.content))],
+                                      closed=True, tag=(shape.tag, variant.tag))
+            variants.append(variant_type)
+            table[variant_type] = converter
+        if len(variants) == 1:
+            sentinel = struct(f"{shape.name}_none", [], closed=False, tag=(shape.tag, SENTINEL_TAG))
+            variants.append(sentinel)
+            table[sentinel] = not_a_variant
+        name = src.const(table)
+        return Union[tuple(variants)], lambda var: f"{name}[{var}.__class__]({var})"  # noqa: UP007
+
+
+def raw_member(src: Source, member: k.Member, value: str, wire: str) -> None:
+    """The dict loader's own lines for one member kept as raw JSON (ANY, or a kind with no mirror)."""
+    optional = not member.required
+    indent = 1
+    if optional:
+        src.add(1, f"if {value} is UNSET:")
+        if member.default is not None:
+            src.add(2, f"{value} = {src.const(member.default)}")
+            src.add(2, f"filled = (filled or ()) + ({wire},)")
+            src.add(1, "else:")
+            src.add(2, f"{value} = raw_json({value})")
+        else:  # absent: None with no note; present: parsed, then as below
+            src.add(2, f"{value} = None")
+            src.add(1, "else:")
+            src.add(2, f"{value} = raw_json({value})")
+            indent = 2
+    else:
+        src.add(1, f"{value} = raw_json({value})")
+    if member.nullable or optional or member.kind == k.ANY:
+        src.add(indent, f"if {value} is None:")
+        src.add(indent + 1, f"nulls = (nulls or ()) + ({wire},)" if optional else "pass")
+        src.add(indent, "else:")
+        indent += 1
+    load_into(src, member.kind, value, value, indent)
+
+
+def struct(name: str, fields: list[tuple[str, Any, Any]], closed: bool, tag: tuple[str, str] | None = None) -> Any:
+    try:
+        return msgspec.defstruct(f"Wire{name}", fields, kw_only=True, forbid_unknown_fields=closed, gc=False,
+                                 tag_field=tag[0] if tag else None, tag=tag[1] if tag else None)
+    except (TypeError, ValueError) as exc:  # e.g. a member named like the union's tag
+        raise NoMirror(str(exc)) from None
+
+
+def json_loader(cls: type, careful: Converter) -> Converter:
+    """`load(text)` of a class: the mirror when it has one, else (and on any doubt) `careful`."""
+    try:
+        struct_type, converter = Mirror().model(cls)
+        decode = msgspec.json.Decoder(struct_type).decode
+    except NoMirror:
+        return careful
+    doubt = (ValueError, TypeError, msgspec.MsgspecError)  # ModelError and orjson's error are ValueErrors
+
+    def load(data: Any) -> Any:
+        try:
+            return converter(decode(data))
+        except doubt:
+            return careful(data)
+
+    return load
