@@ -14,6 +14,7 @@ code after orjson parsed them, so every accepted document becomes the same objec
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Union
 
@@ -34,7 +35,7 @@ DATE_TIME_TEXT = Annotated[str, Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]
                                              r"(?:\.[0-9]{3}|\.[0-9]{6})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z")]
 SENTINEL_TAG = "\x00no-such-tag"  # a second variant, so that msgspec requires the tag of a one-variant union
 Converter = Callable[[Any], Any]
-from_iso = WireDateTime.fromisoformat
+from_iso = datetime.fromisoformat
 
 
 class NoMirror(Exception):
@@ -43,8 +44,8 @@ class NoMirror(Exception):
 
 def wire_datetime(text: str) -> Any:
     """A date-time in one of the producers' forms (the pattern above), read by the C parser."""
-    made = from_iso(text)
-    made.wire = text
+    made = WireDateTime(*from_iso(text).__reduce__()[1])  # the subclass from the parsed state: cheaper than
+    made.wire = text                                      # WireDateTime.fromisoformat
     return made
 
 
@@ -62,6 +63,7 @@ class Mirror:
     def __init__(self) -> None:
         self.objects: dict[type, tuple[Any, Converter]] = {}  # class -> (plain Struct, converter)
         self.fields: dict[type, tuple[list[tuple[str, Any, Any]], bool]] = {}  # class -> its Struct's fields
+        self.tables: dict[int, dict[Any, Converter]] = {}  # id(tagged union alias) -> variant Struct -> converter
         self.building: set[type] = set()
 
     # --- a kind: (msgspec type, expression that converts `var`, or None when the value is kept) ---
@@ -230,6 +232,7 @@ class Mirror:
             raise NoMirror(f"{alias!r} is not a tagged union")
         variants: list[Any] = []
         table: dict[Any, Converter] = {}
+        any_raw = False
         for variant in shape.variants:
             if shape.content is None:  # internally tagged: the variant's own object carries the tag
                 if not isinstance(variant.kind, k.ModelOf):
@@ -243,7 +246,8 @@ class Mirror:
                 variant_type = struct(cls.__name__, fields, closed=closed, tag=(shape.tag, variant.tag))
             else:  # adjacently tagged: the tag and one content member
                 inner_src = Source()
-                inner_type, convert, _ = self.kind_or_raw(inner_src, variant.kind)
+                inner_type, convert, raw = self.kind_or_raw(inner_src, variant.kind)
+                any_raw = any_raw or raw
                 inner_src.namespace["raw_json"] = raw_json
                 inner_src.add(0, "def convert(s):")
                 inner_src.add(1, f"return {convert('s.f0') if convert else 's.f0'}")
@@ -257,8 +261,30 @@ class Mirror:
             sentinel = struct(f"{shape.name}_none", [], closed=False, tag=(shape.tag, SENTINEL_TAG))
             variants.append(sentinel)
             table[sentinel] = not_a_variant
+        self.tables[id(alias)] = table
+        union: Any = Union[tuple(variants)]  # noqa: UP007  # built at run time
+        flat = self.content_table(shape) if len(shape.variants) > 1 and not any_raw else None
+        if flat is not None:  # one look-up by the content's own Struct, no wrapper call per variant
+            name = src.const(flat)
+            return union, lambda var: f"{name}[{var}.f0.__class__]({var}.f0)"
         name = src.const(table)
-        return Union[tuple(variants)], lambda var: f"{name}[{var}.__class__]({var})"  # noqa: UP007
+        return union, lambda var: f"{name}[{var}.__class__]({var})"
+
+    def content_table(self, shape: k.TaggedShape) -> dict[Any, Converter] | None:
+        """Content Struct -> converter over all variants of an adjacently tagged union, when every
+        variant's content is a mirrored object or tagged union (their Structs are all distinct)."""
+        if shape.content is None:
+            return None
+        flat: dict[Any, Converter] = {}
+        for variant in shape.variants:
+            match variant.kind:
+                case k.ModelOf(cls) if cls in self.fields:
+                    flat[self.objects[cls][0]] = self.objects[cls][1]
+                case k.UnionOf(alias) if id(alias) in self.tables:
+                    flat.update(self.tables[id(alias)])
+                case _:
+                    return None
+        return flat
 
 
 def raw_member(src: Source, member: k.Member, value: str, wire: str) -> None:
