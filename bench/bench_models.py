@@ -9,7 +9,9 @@ beside the same four operations of pydantic v2 models that datamodel-code-genera
 same bundles (model_validate_json, model_validate, model_dump(mode="json"), model_dump_json): the
 generated package `llm_analytics_hub.pydantic` when it is installed, else built here from the bundle.
 Each rate is printed with its ratio to the floor and ours to pydantic's, as medians of --repeat
-rounds in which every row runs once (interleaved, so load on a shared machine hits all rows alike).
+rounds in which every row runs once (interleaved, so load on a shared machine hits all rows alike),
+timed in CPU seconds of this process (time.process_time), so that time slices taken by other jobs
+on a shared machine do not count.
 Every object is checked to round-trip to its input first, so a fast but wrong model cannot win.
 
     .venv/bin/python bench/bench_models.py [--lines 20000] [--repeat 5]
@@ -64,9 +66,9 @@ def interleaved_rates(rows: list[tuple[str, Callable[[], int]]], repeat: int) ->
     rates: dict[str, list[float]] = {name: [] for name, _ in rows}
     for _ in range(repeat):
         for name, run in rows:
-            start = time.perf_counter()
+            start = time.process_time()  # CPU time of this process: other jobs' time slices do not count
             count = run()
-            rates[name].append(count / (time.perf_counter() - start))
+            rates[name].append(count / (time.process_time() - start))
     return {name: statistics.median(values) for name, values in rates.items()}
 
 

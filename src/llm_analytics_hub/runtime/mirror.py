@@ -13,6 +13,7 @@ code after orjson parsed them, so every accepted document becomes the same objec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -25,7 +26,7 @@ from msgspec import UNSET, Meta, Raw, UnsetType
 from . import kinds as k
 from .compiler import WIRE_MEMORY, Source, kind_function, load_into
 from .errors import ModelError
-from .wire import WireDateTime, wire_uuid
+from .wire import WireDateTime, WireUUID, wire_uuid
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1  # msgspec's integer bounds must fit an i64; beyond: careful path
 JSON_INT = Annotated[int, Meta(ge=I64_MIN, le=I64_MAX)]  # orjson reads a larger integer as a float
@@ -161,7 +162,8 @@ class Mirror:
             raise NoMirror(f"{cls.__name__} keeps undeclared members")
         src = Source()
         src.namespace.update(UNSET=UNSET, raw_json=raw_json, wire_uuid=wire_uuid,
-                             wire_datetime=wire_datetime)
+                             wire_datetime=wire_datetime, WireUUID=WireUUID, WireDateTime=WireDateTime,
+                             from_iso=from_iso)
         fields: list[tuple[str, Any, Any]] = []
         src.add(0, "def convert(s):")
         src.add(1, "nulls = filled = None")
@@ -188,16 +190,16 @@ class Mirror:
                 src.add(2, f"nulls = (nulls or ()) + ({wire},)")
                 if convert is not None:
                     src.add(1, "else:")
-                    src.add(2, f"{value} = {convert(value)}")
+                    convert_member(src, member.kind, value, convert, 2)
             elif member.nullable:
                 fields.append((attr, member_type | None, msgspec.field(name=member.wire)))
                 if convert is not None:
                     src.add(1, f"if {value} is not None:")
-                    src.add(2, f"{value} = {convert(value)}")
+                    convert_member(src, member.kind, value, convert, 2)
             else:
                 fields.append((attr, member_type, msgspec.field(name=member.wire)))
                 if convert is not None:
-                    src.add(1, f"{value} = {convert(value)}")
+                    convert_member(src, member.kind, value, convert, 1)
         src.add(1, f"made = new({src.const(cls)})")
         src.add(1, f"setattr(made, '__dict__', {{{', '.join(f'{a!r}: {v}' for a, v in names)}}})")
         src.add(1, "if nulls is not None or filled is not None:")
@@ -210,17 +212,23 @@ class Mirror:
         if len(shape.variants) != 1:
             raise NoMirror(f"{cls.__name__}: msgspec tells apart at most one object variant")
         ((key, attr, kind),) = shape.variants
-        if not attr.isidentifier():
-            raise NoMirror(f"attribute {attr!r}")
+        if kind == k.ANY or isinstance(kind, k.Nullable):  # {"other": null} fails __post_init__'s check
+            raise NoMirror(f"{cls.__name__}: a data variant that can be null")
+        if [f.name for f in dataclasses.fields(cls)] != ["unit", attr]:
+            raise NoMirror(f"{cls.__name__}: fields other than unit and {attr!r}")
         src = Source()
         variant_type, convert, _ = self.kind_or_raw(src, kind)
         unit = self.enum(shape.unit)
-        src.namespace.update(raw_json=raw_json, made=cls, unit=unit)
+        src.namespace.update(raw_json=raw_json, cls=cls, unit=unit)
+        # exactly one of the two is set by construction, which is all __post_init__ would check
         src.add(0, "def convert(s):")
+        src.add(1, "made = new(cls)")
         src.add(1, "if s.__class__ is unit:")
-        src.add(2, "return made(unit=s)")
-        src.add(1, "value = s.f0")
-        src.add(1, f"return made({attr}={convert('value') if convert else 'value'})")
+        src.add(2, f"setattr(made, '__dict__', {{'unit': s, {attr!r}: None}})")
+        src.add(1, "else:")
+        src.add(2, "value = s.f0")
+        src.add(2, f"setattr(made, '__dict__', {{'unit': None, {attr!r}: {convert('value') if convert else 'value'}}})")
+        src.add(1, "return made")
         one = struct(f"{cls.__name__}_{attr}", [("f0", variant_type, msgspec.field(name=key))], closed=True)
         return Union[unit, one], src.function("convert")  # noqa: UP007  # built at run time
 
@@ -285,6 +293,20 @@ class Mirror:
                 case _:
                     return None
         return flat
+
+
+def convert_member(src: Source, kind: k.Kind, value: str, convert: Callable[[str], str], indent: int) -> None:
+    """Convert a member's value in place; UUIDs and date-times inline (no call per value)."""
+    if kind == k.UUID:
+        src.add(indent, "made = new(WireUUID)")
+        src.add(indent, f"setattr(made, 'wire', {value})")
+        src.add(indent, f"{value} = made")
+    elif kind == k.DATETIME:
+        src.add(indent, f"made = WireDateTime(*from_iso({value}).__reduce__()[1])")
+        src.add(indent, f"made.wire = {value}")
+        src.add(indent, f"{value} = made")
+    else:
+        src.add(indent, f"{value} = {convert(value)}")
 
 
 def raw_member(src: Source, member: k.Member, value: str, wire: str) -> None:
