@@ -12,9 +12,10 @@ from uuid import UUID
 import orjson
 
 from . import kinds as k
-from .compiler import bad_enum, object_dumper, object_loader
+from .compiler import bad_enum, object_dumper
 from .errors import ModelError
 from .mirror import json_loader
+from .objects import object_loader
 from .unions import check_data_enum, data_enum_functions, tagged_functions, untagged_functions
 from .wire import dump_datetime, dump_uuid, load_datetime, load_uuid
 
