@@ -7,9 +7,10 @@ members, union tags, enum values and integer ranges; the converters check UUID a
 whatever it cannot decide exactly goes to the careful path (orjson + the dict loader), which
 decides and names the JSON pointer. msgspec rejects more than the dict loader (5.0 for an integer,
 a u64 above the i64 range, a lone surrogate, NaN), the converters' text checks accept a subset of
-the dict loader's (no lower-case `t`, no nanoseconds), never more; kinds with no exact mirror (untagged unions, open objects with extra
-members, map variants, recursive types) are kept as raw JSON text and loaded by the dict loader's
-code after orjson parsed them, so every accepted document becomes the same objects either way.
+the dict loader's (no lower-case `t`, no nanoseconds), never more; kinds with no exact mirror
+(untagged unions, open objects with extra members, map variants, recursive types) are kept as raw
+JSON text and loaded by the dict loader's code after orjson parsed them, so every accepted document
+becomes the same objects either way.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def wire_datetime(text: str) -> Any:
     """A date-time in one of the producers' forms (the pattern above), read by the C parser."""
     if date_time_text(text) is None:
         raise ModelError("", "not a producer form of a date-time")
-    made = WireDateTime(*from_iso(text).__reduce__()[1])  # the subclass from the parsed state: cheaper than
-    made.wire = text                                      # WireDateTime.fromisoformat
+    made = WireDateTime(*from_iso(text).__reduce__()[1])  # as load_datetime builds it
+    made.wire = text
     return made
 
 
