@@ -128,3 +128,40 @@ def test_a_defaultdict_does_not_fill_a_missing_member() -> None:
     with pytest.raises(ModelError) as info:
         cls.from_dict(data)
     assert "missing required member 'environment'" in str(info.value)
+
+
+def test_the_fast_loader_decides_valid_documents_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a detour: on a valid document the fast object loader never calls its careful twin."""
+    from llm_analytics_hub.runtime import objects
+
+    calls: list[str] = []
+    counting: list[type | None] = [None]  # the class whose fast loader runs on a valid document
+
+    def counting_twin(cls: type, shape: ObjectShape) -> Any:
+        twin = careful_object_loader(cls, shape)
+
+        def load(data: Any, skip: Any = None) -> Any:
+            if counting[0] is cls:  # nested: an untagged union tries variants that may fail
+                calls.append(cls.__name__)
+            return twin(data, skip)
+
+        return load
+
+    monkeypatch.setattr(objects, "careful_object_loader", counting_twin)
+    checked = 0
+    for case in model_cases():
+        cls = model_class(case.type_name, str(case.version))
+        shape = binding_of(cls).shape
+        if not isinstance(shape, ObjectShape):
+            continue
+        try:
+            careful(cls, case.document)
+        except ModelError:
+            continue
+        fast = objects.object_loader(cls, shape)
+        counting[0] = cls
+        made = fast(case.document)
+        counting[0] = None
+        assert deep(made) == deep(careful(cls, case.document))
+        checked += 1
+    assert checked > 3000 and not calls, (checked, calls[:5])
