@@ -5,7 +5,9 @@ straight-line code per member, no per-member dispatch at run time, `__class__` c
 slower `isinstance`, and no JSON pointer built unless an error is raised (each enclosing loader
 prepends its member or index to the error on the way out). Loaded objects remember, outside their
 fields, which optional members were an explicit `null` and which absent members were filled with
-a default, so that `to_dict` writes back exactly what was read.
+a default (or None, for a member the producers write as null), so that `to_dict` writes back exactly
+what was read. Objects built in code are written in the producers' form: a None is left out, or
+written as null for a member whose `when_none` says so.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from . import kinds as k
 from .errors import ModelError
 from .wire import dump_datetime, dump_uuid, expected, load_datetime, load_uuid
 
-WIRE_MEMORY = "__wire__"  # instance attribute (not a field): (explicit nulls, filled defaults)
+WIRE_MEMORY = "__wire__"  # instance attribute (not a field): (explicit nulls, absent members filled in)
 MISSING = object()
 
 
@@ -236,6 +238,9 @@ def object_dumper(shape: k.ObjectShape) -> Callable[[Any], dict[str, Any]]:
         src.add(1, "if value is None:")
         if member.required:
             src.add(2, f"out[{wire}] = None")
+        elif member.when_none == "null":  # written as null unless it was read from a document that left it out
+            src.add(2, f"if memory is None or {wire} not in memory[1]:")
+            src.add(3, f"out[{wire}] = None")
         else:
             src.add(2, f"if memory is not None and {wire} in memory[0]:")
             src.add(3, f"out[{wire}] = None")
