@@ -164,3 +164,35 @@ def test_block_lines_keep_their_numbers_whatever_the_line_ends() -> None:
     assert sum(outcome.valid_by_label.values()) == 3
     kept = check_lines(block, Validator(), "block", keep=True)
     assert kept.valid_lines == [valid, valid + b"\r", valid] and kept.invalid_lines[0] == invalid
+
+
+def with_data(document: dict[str, Any], **data: Any) -> dict[str, Any]:
+    payload = document["payload"]
+    return {**document, "payload": {**payload, "data": {**payload["data"], **data}}}
+
+
+ERROR_RATE = EVENTS[2]
+
+
+@pytest.mark.parametrize(("document", "what"), [
+    (with_data(ERROR_RATE, total_requests=12500.0), "an integral float for an integer: JSON Schema takes it"),
+    (with_data(ERROR_RATE, total_requests=2**64 - 1), "the u64 maximum, beyond msgspec's int64 bounds"),
+    (with_data(ERROR_RATE, total_requests=2**64), "one past the u64 maximum"),
+    (with_data(ERROR_RATE, total_requests=-1), "below the u64 minimum"),
+    (with_data(ERROR_RATE, total_requests=True), "a bool is not an integer"),
+    (with_data(ERROR_RATE, error_breakdown={"timeout": 1, 5: 2}), "a non-string member name"),
+    ({**BASE, "event_id": BASE["event_id"].replace("-", "")}, "a uuid without hyphens"),
+    ({**BASE, "timestamp": "2024-01-15 10:30:00Z"}, "a date-time with a space"),
+    ({**BASE, "undeclared": 1}, "an undeclared member"),
+    ({**BASE, "schema_version": "1.1.0", "trace_id": "0af7651916cd43dd8448eb211c80319c"}, "a 1.1.0 event"),
+    (as_1_1_0({**BASE, "payload": {"payload_type": "telemetry", "data": {"telemetry_type": "latency"}}}),
+     "a 1.1.0 event missing its data members"),
+])
+def test_parsed_documents_take_the_dict_fast_path_one_sidedly(document: dict[str, Any], what: str) -> None:
+    """`Validator.check(dict)` converts with msgspec first; wherever msgspec reads a Python value
+    otherwise than JSON Schema, the verdict must still be the reference's."""
+    fast = Validator().check(document)
+    reference = Validator(engine="reference").check(document)
+    assert {f.instance_path for f in fast} == {f.instance_path for f in reference}, what
+    assert bool(fast) == bool(reference), what
+

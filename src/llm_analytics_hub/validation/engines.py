@@ -82,13 +82,13 @@ class CompiledType:
         return self._reference
 
     def fast_check(self, instance: Any) -> list[Finding]:
-        """jsonschema-rs' findings. It converts at most ~255 levels of nesting; a deeper document (the
-        parser reads 1024) is judged by the reference engine instead, never turned into an error."""
+        """jsonschema-rs' findings. What it cannot convert is judged by the reference engine instead,
+        never turned into an error: nesting beyond ~255 levels (the parser reads 1024), and Python
+        values outside JSON (a non-string member name, a set)."""
         try:
             return [] if self.fast.is_valid(instance) else list(self.fast_errors(instance))
-        except ValueError as exc:
-            if "Recursion limit" not in str(exc):
-                raise
+        except ValueError:
+            pass
         with deep_recursion():
             return list(self.reference_errors(instance))
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, Literal
 
+import msgspec
+
 from ..errors import HubError
 from ..schema_store import load_version
 from ..schema_view.layout import label_of
@@ -113,19 +115,37 @@ class Validator:
         return label_of(folder, folder.lookup(self.type_name), document)
 
     def check(self, document: Any) -> tuple[Finding, ...]:
-        """All findings for one parsed document (empty when valid)."""
-        compiled = self._compiled.get(self.version_of(document)) or self._compile(self.version_of(document))
+        """All findings for one parsed document (empty when valid): a JSON value as a parser gives it
+        (dicts, lists, str, int, float, bool, None)."""
+        version = self.version_of(document)
+        compiled = self._compiled.get(version) or self._compile(version)
         if isinstance(compiled, Finding):
             return (compiled,)
         if self.engine == "reference":
             found = tidy(list(compiled.reference_errors(document)))
+        elif document.__class__ is dict and self._converts(document, version):
+            found = ()
         else:
             found = tidy(compiled.fast_check(document))
         if self.semantic and not found:
             from .semantic import semantic_findings
 
-            return tuple(semantic_findings(document, self.type_name, self.version_of(document)))
+            return tuple(semantic_findings(document, self.type_name, version))
         return found
+
+    def _converts(self, document: dict[str, Any], version: str) -> bool:
+        """The fast path for parsed documents: msgspec converts the dict into the version's Structs
+        (every check in C, no JSON in between; a dict cannot hold a member twice). One-sided like the
+        bytes path: False means "not proven". Lenient validators skip it (their Structs ignore
+        undeclared members, which the bytes path catches by counting)."""
+        fast = None if self.lenient else self._fast_path(version)
+        if fast is None:
+            return False
+        try:
+            msgspec.convert(document, fast.decoder.type)
+        except (msgspec.ValidationError, TypeError, ValueError):
+            return False
+        return True
 
     def iter_errors(self, document: Any) -> Iterator[Finding]:
         yield from self.check(document)
