@@ -66,15 +66,15 @@ def check_lines(lines: bytes, validator: Validator, source: str, *, keep: bool =
     if not lines:
         return outcome
     valid_by_label = outcome.valid_by_label
-    fast_label = validator.prover()
+    prove = validator.prover()
     keep_valid = outcome.valid_lines.append if keep else None
-    offset = -1
+    documents, offset = 0, -1
     # BytesIO finds line ends with memchr (bytes.split walks byte by byte); each line keeps its "\n"
     for offset, raw in enumerate(io.BytesIO(lines)):
         if raw[0] != 123 and not raw.strip(JSON_WHITESPACE):  # 123: "{", the usual first byte
             continue
-        outcome.documents += 1
-        label = fast_label(raw)
+        documents += 1
+        label = prove(raw)
         if label is None:
             raw = raw.rstrip(b"\n")
             result = check_slowly(raw, validator, source, offset + 1)
@@ -87,7 +87,7 @@ def check_lines(lines: bytes, validator: Validator, source: str, *, keep: bool =
         valid_by_label[label] += 1
         if keep_valid is not None:
             keep_valid(raw.rstrip(b"\n"))
-    outcome.lines = offset + 1
+    outcome.documents, outcome.lines = documents, offset + 1
     return outcome
 
 

@@ -81,11 +81,14 @@ class CompiledType:
             )
         return self._reference
 
-    def fast_check(self, instance: Any) -> list[Finding]:
-        """jsonschema-rs' findings. What it cannot convert is judged by the reference engine instead,
-        never turned into an error: nesting beyond ~255 levels (the parser reads 1024), and Python
-        values outside JSON (a non-string member name, a set)."""
+    def fast_check(self, instance: Any, *, likely_invalid: bool = False) -> list[Finding]:
+        """jsonschema-rs' findings (`likely_invalid`: collect them at once, without a yes/no pass
+        first). What it cannot convert is judged by the reference engine instead, never turned into
+        an error: nesting beyond ~255 levels (the parser reads 1024), and Python values outside JSON
+        (a non-string member name, a set)."""
         try:
+            if likely_invalid:
+                return list(self.fast_errors(instance))
             return [] if self.fast.is_valid(instance) else list(self.fast_errors(instance))
         except ValueError:
             pass

@@ -11,6 +11,7 @@ has no `\\u` escape (an escaped colon would count on one side only).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,8 @@ from ..versions import DEFAULT_VERSION
 if TYPE_CHECKING:
     from .fastpath import FastPath
 
-_ENCODE = msgspec.json.Encoder().encode
+_ENCODER = msgspec.json.Encoder()
+_ENCODE = _ENCODER.encode
 _DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
 _DECLARED = b'"schema_version":"'
 # After this many documents in a row that decode but are not in canonical form, skip the canonical
@@ -97,7 +99,8 @@ def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]
     widths = {len(key) for key in first}
     width = widths.pop() if len(widths) == 1 else 0  # one slice when every version has one length
     default = first.get(DEFAULT_VERSION.encode() + b'"', 0)
-    marker, skip, encode = _DECLARED, len(_DECLARED), _ENCODE
+    marker, skip, encode_into = _DECLARED, len(_DECLARED), _ENCODER.encode_into
+    scratch = threading.local()  # one re-encoding buffer per thread (Dask workers may run threads)
     misses = pause = 0  # canonical re-encodings missed in a row; documents left to skip the canonical try
 
     def prove(raw: bytes) -> str | None:
@@ -120,7 +123,11 @@ def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]
             except _DECODE_ERRORS:
                 value = None
             if value is not None:
-                again = encode(value)
+                try:
+                    again = scratch.buffer
+                except AttributeError:
+                    again = scratch.buffer = bytearray()
+                encode_into(value, again)
                 if len(raw) - len(again) <= 1 and raw.startswith(again):
                     misses = 0
                     if version is None:
@@ -141,7 +148,11 @@ def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]
         except _DECODE_ERRORS:
             value = None
         if value is not None:
-            again = encode(value)
+            try:
+                again = scratch.buffer
+            except AttributeError:
+                again = scratch.buffer = bytearray()
+            encode_into(value, again)
             if (len(raw) - len(again) <= 1 and raw.startswith(again)) or members_kept(raw, value):
                 if version is None:
                     proven = label(value)

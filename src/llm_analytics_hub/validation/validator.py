@@ -117,16 +117,24 @@ class Validator:
     def check(self, document: Any) -> tuple[Finding, ...]:
         """All findings for one parsed document (empty when valid): a JSON value as a parser gives it
         (dicts, lists, str, int, float, bool, None)."""
+        return self._findings(document, shortcuts=True)
+
+    def check_unproven(self, document: Any) -> tuple[Finding, ...]:
+        """`check` for a document the bytes fast path could not prove valid: it is most likely
+        invalid, so the shortcuts that would fail again are skipped and the engine reports at once."""
+        return self._findings(document, shortcuts=False)
+
+    def _findings(self, document: Any, *, shortcuts: bool) -> tuple[Finding, ...]:
         version = self.version_of(document)
         compiled = self._compiled.get(version) or self._compile(version)
         if isinstance(compiled, Finding):
             return (compiled,)
         if self.engine == "reference":
             found = tidy(list(compiled.reference_errors(document)))
-        elif document.__class__ is dict and self._converts(document, version):
+        elif shortcuts and document.__class__ is dict and self._converts(document, version):
             found = ()
         else:
-            found = tidy(compiled.fast_check(document))
+            found = tidy(compiled.fast_check(document, likely_invalid=not shortcuts))
         if self.semantic and not found:
             from .semantic import semantic_findings
 
