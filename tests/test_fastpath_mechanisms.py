@@ -196,3 +196,26 @@ def test_parsed_documents_take_the_dict_fast_path_one_sidedly(document: dict[str
     assert {f.instance_path for f in fast} == {f.instance_path for f in reference}, what
     assert bool(fast) == bool(reference), what
 
+
+
+def test_labels_of_invalid_documents_follow_the_variant_chain() -> None:
+    """`label_of` reads the tag values directly; it must name what `variant_chain` walks through."""
+    from mutations import mutants
+
+    from llm_analytics_hub.schema_view.layout import label_of, tagged_union, union_members, variant_chain
+
+    for version in ("1.0.0", "1.1.0"):
+        folder = load_version(version)
+        entry = folder.lookup("AnalyticsEvent")
+        (holder, member_type), = union_members(folder, entry)
+        union = tagged_union(folder, member_type)
+        assert tagged_union(folder, entry) is None and union is not None
+        documents = [m.document for e in EVENTS for m in mutants(e, f"labels|{version}", 12, list(EVENTS))]
+        for document in [*EVENTS, *documents]:
+            inner = document.get(holder) if isinstance(document, dict) else None
+            if isinstance(inner, dict):
+                tags = [v for _, _, v in variant_chain(folder, union.entry, inner) if v is not None]
+                expected = "/".join(tags) if tags else f"(no {union.tag})"
+            else:
+                expected = f"(no {holder})"
+            assert label_of(folder, entry, document) == expected, document

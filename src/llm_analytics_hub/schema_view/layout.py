@@ -143,5 +143,24 @@ def label_of(folder: SchemaSet, entry: TypeEntry, document: Any) -> str:
         document = document[name]
         union = tagged_union(folder, members[0][1])
         assert union is not None
-    tags = [value for _, _, value in variant_chain(folder, union.entry, document) if value is not None]
+    tags: list[str] = []
+    _tag_values(folder, union.entry, document, tags)
     return "/".join(tags) if tags else f"(no {union.tag})"
+
+
+def _tag_values(folder: SchemaSet, entry: TypeEntry, document: Any, out: list[str]) -> None:
+    """The string tag values `variant_chain` yields, in its order, without walking the merged types
+    (they carry no tag): the label of every invalid document in a stream is read this way."""
+    union = tagged_union(folder, entry)
+    value = document.get(union.tag) if union is not None and isinstance(document, dict) else None
+    if isinstance(value, str):
+        out.append(value)
+    if not isinstance(document, dict):
+        return
+    if union is not None:
+        variant = union.variants.get(value) if isinstance(value, str) else None
+        if variant is not None:
+            _tag_values(folder, variant, document if union.content is None else document.get(union.content), out)
+        return
+    for name, member_type in union_members(folder, entry):
+        _tag_values(folder, member_type, document.get(name), out)
