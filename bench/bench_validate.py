@@ -266,8 +266,9 @@ def main() -> None:
     inputs = build_inputs(args.lines, args.seed)
     print(f"{os.cpu_count()} cores; events/s are medians of {args.repeat} runs (range: slowest-fastest run)")
     results = Results()
-    for _ in range(args.repeat):
+    for run in range(1, args.repeat + 1):
         for source in inputs:
+            print(f"run {run}/{args.repeat}: {source.label}", file=sys.stderr, flush=True)
             for name in (m for m in MEASURES if m in selected):
                 measure(name, source, results, args.reference_subset)
     check = "exactness" in selected and not CLI_OPTIONS.keys().isdisjoint(selected)
