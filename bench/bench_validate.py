@@ -100,6 +100,11 @@ def build_inputs(lines: int, seed: int) -> list[Input]:
     return found
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: above the core count, the machine was busy with other work."""
+    return "/".join(f"{load:.1f}" for load in os.getloadavg())
+
+
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
 
@@ -264,7 +269,8 @@ def main() -> None:
     args = parse_args()
     selected = set(args.only.split(",")) | {"floor"}
     inputs = build_inputs(args.lines, args.seed)
-    print(f"{os.cpu_count()} cores; events/s are medians of {args.repeat} runs (range: slowest-fastest run)")
+    print(f"{os.cpu_count()} cores, load average {load_average()} at the start; "
+          f"events/s are medians of {args.repeat} runs (range: slowest-fastest run)")
     results = Results()
     for run in range(1, args.repeat + 1):
         for source in inputs:
@@ -284,6 +290,7 @@ def main() -> None:
     if "rss" in selected and args.rss_mb:
         rows.append(measure_memory(inputs[-1], args.rss_mb))
     print_targets(rows)
+    print(f"(load average {load_average()} at the end: other work on the machine makes the rates noisy)")
 
 
 if __name__ == "__main__":
