@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import HubError
 from .schema_store import ID_BASE
+from .schema_view.output_form import FOLDER as OUTPUT_FOLDER
 from .versions import available_versions, parse_version, schemas_root
 
 RELEASED_FILE = "released.json"
@@ -143,4 +144,21 @@ def new_version(version: str, root: Path | None = None, source: str | None = Non
         text = path.read_text(encoding="utf-8")
         if old_prefix in text:
             path.write_text(text.replace(old_prefix, new_prefix), encoding="utf-8")
+    _copy_producer_output(base, origin, version)
     return target
+
+
+def _copy_producer_output(base: Path, origin: str, version: str) -> None:
+    """The new version starts with its origin's producer output forms (keys name no version)."""
+    source = base / OUTPUT_FOLDER / f"{origin}.json"
+    if not source.is_file():
+        return
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HubError(f"{source}: unreadable: {exc}") from exc
+    if isinstance(document, dict):
+        document["version"] = version
+        if isinstance(document.get("$comment"), str):
+            document["$comment"] = document["$comment"].replace(f"version {origin}", f"version {version}")
+    (base / OUTPUT_FOLDER / f"{version}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

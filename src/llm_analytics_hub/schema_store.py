@@ -13,15 +13,12 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
-from referencing.jsonschema import DRAFT202012
-
 from .errors import HubError
 from .versions import available_versions, schemas_root
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `llm-hub validate` starts without them
     from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
 
 AREAS = ("events", "metadata", "metrics", "timeseries", "correlation", "api")
 ID_BASE = "https://llm-analytics-hub.invalid/schemas/"
@@ -102,14 +99,31 @@ class SchemaSet:
 
 
 def _refuse_retrieval(uri: str) -> Resource[Any]:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def offline_registry(documents: Iterable[tuple[str, Schema]]) -> Registry[Any]:
     """A registry of the given (URI, schema) pairs that never retrieves anything else."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     registry: Registry[Any] = Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
     resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in documents]
     return registry.with_resources(resources).crawl()
+
+
+def file_uri(path: Path) -> str:
+    """`path.resolve().as_uri()`, resolving each folder once (a schema folder holds ~100 files)."""
+    if path.is_symlink():
+        return path.resolve().as_uri()
+    return (_real_folder(path.parent) / path.name).as_uri()
+
+
+@cache
+def _real_folder(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def expected_id(version: str, relative: Path) -> str:
@@ -138,7 +152,7 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
             schema_set.problems.append(LoadProblem(path, 1, "a schema file must hold a JSON object"))
             continue
         schema_set.documents[path] = document
-        uri = document.get("$id") or path.resolve().as_uri()
+        uri = document.get("$id") or file_uri(path)
         schema_set.resources.append((str(uri), document))
         _index_types(schema_set, path, document, str(uri))
     schema_set.types.sort(key=lambda t: (AREAS.index(t.area) if t.area in AREAS else 99, t.name))

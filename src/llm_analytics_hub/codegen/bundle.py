@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import HubError
 from ..pointer import escape
-from ..schema_store import SchemaSet, TypeEntry
+from ..schema_store import SchemaSet, TypeEntry, file_uri
 from ..schema_view.views import At, canonical_uri
 from ..schema_view.walk import iter_subschemas
 from .ir import GeneratorError
@@ -38,7 +38,7 @@ def _def_key(folder: Path, path: Path) -> str:
 class _Bundler:
     def __init__(self, schema_set: SchemaSet) -> None:
         self.set = schema_set
-        self.path_of = {canonical_uri(schema_set, path.resolve().as_uri()): path for path in schema_set.documents}
+        self.path_of = {canonical_uri(schema_set, file_uri(path)): path for path in schema_set.documents}
         self.root_of = {path: At(schema_set.documents[path], uri, "", schema_set) for uri, path in self.path_of.items()}
 
     def bundle(self, entry: TypeEntry) -> dict[str, Any]:

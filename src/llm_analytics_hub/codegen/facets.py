@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from ..pointer import split
-from ..schema_store import SchemaSet
+from ..schema_store import SchemaSet, file_uri
 from .ir import GeneratorError
 
 FACET_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
@@ -48,7 +48,7 @@ class FacetIndex:
         self.set = schema_set
         self.docs: dict[str, Mapping[str, Any]] = {}
         for path, document in schema_set.documents.items():
-            self.docs[path.resolve().as_uri()] = document
+            self.docs[file_uri(path)] = document
             if isinstance(document.get("$id"), str):
                 self.docs[document["$id"]] = document
         self.catalogue = {entry.uri for entry in schema_set.types}

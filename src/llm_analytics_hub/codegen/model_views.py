@@ -91,6 +91,7 @@ def _member_code(field: Field, spell: Spelling) -> str:
     options = [", required=True"] if field.required else []
     options += [", nullable=True"] if field.nullable else []
     options += [f", default={literal(field.default)}"] if field.has_default else []
+    options += [', when_none="null"'] if field.when_none == "null" and not field.required else []
     return f"_rt.Member({literal(field.wire)}, {literal(field.py)}, {spell.kind(field.type)}{''.join(options)})"
 
 

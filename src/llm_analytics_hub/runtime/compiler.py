@@ -5,7 +5,9 @@ straight-line code per member, no per-member dispatch at run time, `__class__` c
 slower `isinstance`, and no JSON pointer built unless an error is raised (each enclosing loader
 prepends its member or index to the error on the way out). Loaded objects remember, outside their
 fields, which optional members were an explicit `null` and which absent members were filled with
-a default, so that `to_dict` writes back exactly what was read.
+a default (or None, for a member the producers write as null), so that `to_dict` writes back exactly
+what was read. Objects built in code are written in the producers' form: a None is left out, or
+written as null for a member whose `when_none` says so.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from . import kinds as k
 from .errors import ModelError
 from .wire import dump_datetime, dump_uuid, expected, load_datetime, load_uuid
 
-WIRE_MEMORY = "__wire__"  # instance attribute (not a field): (explicit nulls, filled defaults)
+WIRE_MEMORY = "__wire__"  # instance attribute (not a field): (explicit nulls, absent members filled in)
 MISSING = object()
 
 
@@ -195,130 +197,6 @@ def load_into(src: Source, kind: k.Kind, var: str, target: str, indent: int) -> 
             raise ValueError(f"unknown kind {kind!r}")
 
 
-def object_loader(cls: type, shape: k.ObjectShape) -> Callable[..., Any]:
-    """`load(data, skip=None)`: `skip` names one more member to ignore (an internal union's tag).
-
-    The loader keeps no note of where it is: on any error it hands the data to a careful twin that
-    loads it again member by member and raises with the exact JSON pointer. So a valid document
-    pays nothing for the pointers, and a wrong one gets them exactly.
-    """
-    careful = careful_object_loader(cls, shape)
-    src = Source()
-    cls_name, careful_name = src.const(cls), src.const(careful)
-    known = src.const(frozenset(m.wire for m in shape.members))
-    src.add(0, "def load(data, skip=None):")
-    src.add(1, "if data.__class__ is not dict:")
-    src.add(2, "as_object(data)")
-    src.add(1, "get = data.get")
-    src.add(1, "nulls = filled = None")
-    src.add(1, "try:")
-    names = []
-    for index, member in enumerate(shape.members):
-        wire, value = src.const(member.wire), f"v{index}"
-        names.append((member.attr, value))
-        src.add(2, f"{value} = get({wire}, MISSING)")
-        src.add(2, f"if {value} is MISSING:")
-        if member.required:
-            src.add(3, f"raise missing_member({wire})")
-        elif member.default is not None:
-            src.add(3, f"{value} = {src.const(member.default)}")
-            src.add(3, f"filled = (filled or ()) + ({wire},)")
-        else:
-            src.add(3, f"{value} = None")
-        null_allowed = member.nullable or not member.required or member.kind == k.ANY
-        if null_allowed:
-            src.add(2, f"{'elif' if member.default is None and not member.required else 'if'} {value} is None:")
-            src.add(3, "pass" if member.required else f"nulls = (nulls or ()) + ({wire},)")
-            src.add(2, "else:")
-            load_into(src, member.kind, value, value, 3)
-        else:  # a null fails the kind's own check
-            load_into(src, member.kind, value, value, 2)
-    if shape.extra is not None:
-        extra_attr, extra_kind = shape.extra
-        names.append((extra_attr, "extra"))
-        src.add(2, "extra = {}")
-        src.add(2, "for key, value in data.items():")
-        src.add(3, f"if key not in {known} and key != skip:")
-        load_into(src, extra_kind, "value", "extra[key]", 4)
-    src.add(1, "except ModelError:")
-    src.add(2, f"return {careful_name}(data, skip)")
-    if shape.closed and shape.extra is None:
-        src.add(1, f"if not data.keys() <= {known} and (skip is None or not data.keys() - {known} <= {{skip}}):")
-        src.add(2, f"return {careful_name}(data, skip)")
-    src.add(1, f"made = new({cls_name})")
-    fields = ", ".join(f"{attr!r}: {value}" for attr, value in names)
-    src.add(1, f"setattr(made, '__dict__', {{{fields}}})")
-    src.add(1, "if nulls is not None or filled is not None:")
-    src.add(2, f"made.__dict__[{WIRE_MEMORY!r}] = (nulls or (), filled or ())")
-    src.add(1, "return made")
-    return src.function("load")
-
-
-def careful_object_loader(cls: type, shape: k.ObjectShape) -> Callable[..., Any]:
-    """The loader that notes each member it is in, so that an error carries its JSON pointer."""
-    src = Source()
-    cls_name, known = src.const(cls), src.const(frozenset(m.wire for m in shape.members))
-    owner = src.const(cls.__name__)
-    src.add(0, "def load(data, skip=None):")
-    src.add(1, "if data.__class__ is not dict:")
-    src.add(2, "as_object(data)")
-    src.add(1, "get = data.get")
-    src.add(1, "fields = {}")
-    src.add(1, "seen = 0 if skip is None else 1")
-    src.add(1, "nulls = filled = at = None")
-    src.add(1, "try:")
-    for member in shape.members:
-        wire, attr = src.const(member.wire), repr(member.attr)
-        src.add(2, f"value = get({wire}, MISSING)")
-        src.add(2, "if value is MISSING:")
-        if member.required:
-            src.add(3, f"raise missing_member({wire})")
-        elif member.default is not None:
-            src.add(3, f"value = {src.const(member.default)}")
-            src.add(3, f"filled = (filled or ()) + ({wire},)")
-        else:
-            src.add(3, f"fields[{attr}] = None")
-        if not member.required and member.default is None:
-            src.add(2, "else:")
-            body = 3
-        else:
-            body = 2
-        if member.required or member.default is None:
-            src.add(body, "seen += 1")
-        else:
-            src.add(body, "else:")
-            src.add(body + 1, "seen += 1")
-        src.add(body, f"at = {wire}")
-        src.add(body, "if value is None:")
-        if member.nullable or not member.required or member.kind == k.ANY:
-            src.add(body + 1, f"fields[{attr}] = None")
-            if not member.required:
-                src.add(body + 1, f"nulls = (nulls or ()) + ({wire},)")
-        else:
-            src.add(body + 1, "raise expected('a value', None)")
-        src.add(body, "else:")
-        load_into(src, member.kind, "value", f"fields[{attr}]", body + 1)
-        src.add(body, "at = None")
-    if shape.extra is not None:
-        extra_attr, extra_kind = shape.extra
-        src.add(2, f"extra = fields[{extra_attr!r}] = {{}}")
-        src.add(2, "for at, value in data.items():")
-        src.add(3, f"if at not in {known} and at != skip:")
-        load_into(src, extra_kind, "value", "extra[at]", 4)
-        src.add(2, "at = None")
-    src.add(1, "except ModelError as error:")
-    src.add(2, "raise (error if at is None else error.within(at)) from None")
-    if shape.closed and shape.extra is None:
-        src.add(1, "if seen != len(data):")
-        src.add(2, f"raise unknown_member(data, {known} | {{skip}}, {owner})")
-    src.add(1, f"made = new({cls_name})")
-    src.add(1, "setattr(made, '__dict__', fields)")
-    src.add(1, "if nulls is not None or filled is not None:")
-    src.add(2, f"fields[{WIRE_MEMORY!r}] = (nulls or (), filled or ())")
-    src.add(1, "return made")
-    return src.function("load")
-
-
 # --- dumping ------------------------------------------------------------------------------------
 
 def dump_expr(src: Source, kind: k.Kind, var: str) -> str:
@@ -360,6 +238,9 @@ def object_dumper(shape: k.ObjectShape) -> Callable[[Any], dict[str, Any]]:
         src.add(1, "if value is None:")
         if member.required:
             src.add(2, f"out[{wire}] = None")
+        elif member.when_none == "null":  # written as null unless it was read from a document that left it out
+            src.add(2, f"if memory is None or {wire} not in memory[1]:")
+            src.add(3, f"out[{wire}] = None")
         else:
             src.add(2, f"if memory is not None and {wire} in memory[0]:")
             src.add(3, f"out[{wire}] = None")

@@ -74,6 +74,7 @@ class Member:
     required: bool = False
     nullable: bool = False
     default: Any = None  # the JSON value serde fills in when the member is absent (None: no default)
+    when_none: Literal["omit", "null"] = "omit"  # an optional member built without a value: left out or null
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from uuid import UUID
 import orjson
 
 from . import kinds as k
-from .compiler import bad_enum, object_dumper, object_loader
+from .compiler import bad_enum, object_dumper
 from .errors import ModelError
+from .mirror import json_loader
+from .objects import object_loader
 from .unions import check_data_enum, data_enum_functions, tagged_functions, untagged_functions
 from .wire import dump_datetime, dump_uuid, load_datetime, load_uuid
 
@@ -21,13 +23,14 @@ from .wire import dump_datetime, dump_uuid, load_datetime, load_uuid
 class Binding:
     """The wire shape of one class or union alias, and its load/dump functions once compiled."""
 
-    __slots__ = ("dump", "load", "owner", "shape")
+    __slots__ = ("dump", "load", "load_json", "owner", "shape")
 
     def __init__(self, owner: Any, shape: k.Shape) -> None:
         self.owner = owner
         self.shape = shape
         self.load: Any = self._compile_then_load
         self.dump: Any = self._compile_then_dump
+        self.load_json: Any = self._compile_then_load_json
 
     def compile(self) -> None:
         shape = self.shape
@@ -43,6 +46,14 @@ class Binding:
     def _compile_then_load(self, *args: Any) -> Any:
         self.compile()
         return self.load(*args)
+
+    def _compile_then_load_json(self, data: Any) -> Any:
+        """`from_json`: msgspec into mirror Structs, the dict loader for whatever the mirror doubts."""
+        def careful(text: Any) -> Any:
+            return self.load(parse_json(text))
+
+        self.load_json = json_loader(self.owner, careful) if isinstance(self.owner, type) else careful
+        return self.load_json(data)
 
     def _compile_then_dump(self, value: Any) -> Any:
         self.compile()
@@ -84,7 +95,7 @@ class Model:
     @classmethod
     def from_json(cls, data: bytes | bytearray | memoryview | str) -> Self:
         """Parse and load one JSON document."""
-        made: Self = cls._hub.load(parse_json(data))
+        made: Self = cls._hub.load_json(data)
         return made
 
     def to_dict(self) -> Any:

@@ -35,17 +35,19 @@ def leaf_classes(kind: k.Kind) -> list[type]:
 def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
     from .model import binding_of
 
-    loaders: dict[str, Loader] = {}
+    loaders: dict[str, Callable[..., Any]] = {}  # internally tagged: called with (data, tag to skip)
     dumpers: dict[type, Dumper] = {}
     for variant in shape.variants:
         tag = variant.tag
         match variant.kind:
             case k.ModelOf(cls) if shape.content is None:
-                loaders[tag] = _leaf_loader(binding_of(cls), shape.tag)
+                loaders[tag] = _compiled(binding_of(cls)).load  # called with the tag to skip
             case k.MapOf() if shape.content is None:
-                loaders[tag] = (lambda data: {key: value for key, value in data.items() if key != shape.tag})
+                loaders[tag] = (lambda data, skip: {key: value for key, value in data.items() if key != skip})
             case _ if shape.content is None:
                 raise ValueError(f"{shape.name}: variant {tag!r} of an internally tagged union must be an object")
+            case k.ModelOf(cls) | k.UnionOf(cls):  # the variant's own loader, no wrapper call in between
+                loaders[tag] = _compiled(binding_of(cls)).load
             case _:
                 loaders[tag] = kind_function(variant.kind, "load")
         dump_inner = kind_function(variant.kind, "dump") if not isinstance(variant.kind, k.MapOf) else dict
@@ -68,7 +70,7 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
                 raise ModelError("", f"missing discriminator {tag_name!r} of {name}")
             raise ModelError("", f"unknown {name} discriminator {tag!r}; expected one of {allowed}").within(tag_name)
         if content_name is None:
-            return variant_load(data)
+            return variant_load(data, tag_name)
         if not data.keys() <= members:
             key = next(key for key in data if key not in members)
             raise ModelError("", f"undeclared member {key!r} in {name}").within(key)
@@ -91,12 +93,11 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
     return load, dump
 
 
-def _leaf_loader(leaf: Any, tag: str) -> Loader:
-    """The leaf's loader told to skip the tag; compiled now, so no trampoline stays in the way."""
-    if leaf.load == leaf._compile_then_load:
-        leaf.compile()
-    load = leaf.load
-    return lambda data: load(data, tag)
+def _compiled(binding: Any) -> Any:
+    """The binding with its functions compiled now, so that no trampoline stays in the way."""
+    if binding.load == binding._compile_then_load:
+        binding.compile()
+    return binding
 
 
 def _variant_dumper(shape: k.TaggedShape, tag: str, inner: Dumper) -> Dumper:

@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urljoin
 
 from ..errors import HubError
 from ..pointer import escape, split
-from ..schema_store import ID_BASE, SchemaSet
+from ..schema_store import ID_BASE, SchemaSet, file_uri
 
 ANNOTATIONS = ("title", "description", "examples", "default", "$comment", "deprecated")
 IGNORED = frozenset({"$schema", "$id", "$defs", "$anchor", "readOnly", "writeOnly"})
@@ -78,7 +78,7 @@ def documents(folder: SchemaSet) -> dict[str, Any]:
     if found is None:
         found = {}
         for path, document in folder.documents.items():
-            found[path.resolve().as_uri()] = document
+            found[file_uri(path)] = document
         for uri, document in folder.resources:
             found[uri] = document
         folder.__dict__["_view_documents"] = found

@@ -85,7 +85,7 @@ class FindingsBuilder:
 def findings_of_batches(batches: Iterable[pa.RecordBatch], spec: ValidatorSpec) -> Iterator[pa.RecordBatch]:
     """mapInArrow body: input columns (document, file, line) -> one findings row per non-blank document."""
     validator = validator_for(spec)
-    fast_label = validator.fast_label
+    fast_label = validator.prover()
     for batch in batches:
         documents = batch.column(0).cast(pa.binary()).to_pylist()
         files: list[Any] = batch.column(1).to_pylist()

@@ -7,16 +7,18 @@ in input order, so output and line numbers are the same as a single-process run.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
-from multiprocessing.pool import AsyncResult
+from typing import TYPE_CHECKING
 
 from .core import BlockOutcome, check_lines
 from .inputs import Block, InputError, read_span
 from .validator import Validator
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 __all__ = ["BlockOutcome", "check_block", "default_jobs", "validate_blocks"]
 
@@ -78,6 +80,8 @@ def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int,
     global _worker_validator
     validator.prepare()
     _worker_validator = validator  # inherited, compiled, by the forked workers
+    import multiprocessing  # only for inputs of more than one block: a short input starts faster
+
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs) as pool:
         pending: deque[AsyncResult[BlockOutcome]] = deque()

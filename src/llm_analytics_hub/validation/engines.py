@@ -11,18 +11,15 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-from referencing import Registry
-
 from ..schema_store import SchemaSet, TypeEntry, load_version, offline_registry
 from .findings import Finding
 from .lenient import lenient_copy
 from .parsing import deep_recursion
-from .refine import fast_findings, reference_findings
 from .schema_nodes import SchemaNodes
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engines are imported on first use: most documents never need them
     from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 
 @cache
@@ -37,6 +34,8 @@ def _documents(version: str, lenient: bool) -> tuple[tuple[str, dict[str, Any]],
 
 @cache
 def _rs_registry(version: str, lenient: bool) -> Any:
+    import jsonschema_rs
+
     return jsonschema_rs.Registry(list(_documents(version, lenient)))
 
 
@@ -62,6 +61,8 @@ class CompiledType:
     @property
     def fast(self) -> Any:
         if self._fast is None:
+            import jsonschema_rs
+
             self._fast = jsonschema_rs.validator_for(
                 self._root, registry=_rs_registry(self.version, self.lenient), validate_formats=True
             )
@@ -93,11 +94,15 @@ class CompiledType:
 
     def fast_errors(self, instance: Any) -> Iterator[Finding]:
         """Refined findings (validation/refine.py); call it for invalid documents only."""
+        from .refine import fast_findings
+
         nodes = _fast_nodes(self.version, self.lenient)
         for error in self.fast.iter_errors(instance):
             yield from fast_findings(error, nodes)
 
     def reference_errors(self, instance: Any) -> Iterator[Finding]:
+        from .refine import reference_findings
+
         nodes = _reference_nodes(self.version, self.lenient)
         for error in self.reference.iter_errors(instance):
             yield from reference_findings(error, nodes)

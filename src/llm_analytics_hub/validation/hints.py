@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[_\-.\t\n\v\f\r ]+")
 _CAMEL_STEP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -82,6 +83,12 @@ def closeness(wrong: str, candidate: str, *, value: bool) -> int | None:
 
 def suggestion(wrong: str, candidates: Iterable[str], *, value: bool) -> str | None:
     """The one closest candidate for `wrong`, or None when none is close or two are equally close."""
+    return _suggestion(wrong, tuple(candidates), value)
+
+
+# A stream repeats its producers' mistakes: the same wrong name against the same candidates.
+@lru_cache(maxsize=4096)
+def _suggestion(wrong: str, candidates: tuple[str, ...], value: bool) -> str | None:
     best: int | None = None
     found: set[str] = set()
     for candidate in candidates:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, Literal
 
 from ..errors import HubError
@@ -12,6 +13,7 @@ from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
 from .fastpath import FastPath, compile_fast_path
 from .findings import Finding
+from .prover import Prover, prover
 
 DEFAULT_TYPE = "AnalyticsEvent"
 Engine = Literal["fast", "reference"]
@@ -33,7 +35,8 @@ class Validator:
         self.semantic = semantic  # also run the semantic lint (validation/semantic.py) on schema-valid documents
         self.known_versions = tuple(available_versions())
         self._compiled: dict[str, CompiledType | Finding] = {}
-        self._fast_candidates: list[tuple[str | None, FastPath]] | None = None
+        self._prover: Prover | None = None
+        self._fast_paths: dict[str, FastPath | None] = {}
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -61,33 +64,35 @@ class Validator:
 
     def fast_label(self, raw: bytes) -> str | None:
         """The summary label of a document the fast path proves valid; None means "not proven"."""
-        candidates = self._fast_candidates
-        if candidates is None:
-            candidates = self._fast_candidates = self._compile_fast_paths()
-        for expected_version, fast in candidates:
-            label = fast.valid_label(raw, expected_version)
-            if label is not None:
-                return label
-        return None
+        return self.prover()(raw)
+
+    def prover(self) -> Prover:
+        """`fast_label` as one plain function, for loops over many documents."""
+        if self._prover is None:
+            self._prover = prover(self._fast_candidates())
+        return self._prover
 
     def prepare(self) -> None:
-        """Compile the fast paths now (before worker processes fork, so that they inherit them)."""
-        if self._fast_candidates is None:
-            self._fast_candidates = self._compile_fast_paths()
+        """Compile every fast path now (before worker processes fork, so that they inherit them)."""
+        for _, make in self._fast_candidates():
+            make()
+        self.prover()
 
-    def _compile_fast_paths(self) -> list[tuple[str | None, FastPath]]:
-        """(schema_version the document must declare, fast path) to try in turn; the version is None when
-        forced. None at all for the reference engine or the semantic lint."""
+    def _fast_candidates(self) -> list[tuple[str | None, Callable[[], FastPath | None]]]:
+        """(schema_version the document must declare, its fast path compiled on first call); the
+        version is None when forced. None at all for the reference engine or the semantic lint."""
         if self.engine != "fast" or self.semantic:
             return []
-        found: list[tuple[str | None, FastPath]] = []
-        for version in (self.forced_version,) if self.forced_version else self.known_versions:
+        if self.forced_version is not None:
+            return [(None, partial(self._fast_path, self.forced_version))]
+        return [(version, partial(self._fast_path, version)) for version in self.known_versions]
+
+    def _fast_path(self, version: str) -> FastPath | None:
+        if version not in self._fast_paths:
             compiled = self._compile(version)
-            if isinstance(compiled, CompiledType):
-                fast = compile_fast_path(load_version(version), compiled.entry, lenient=self.lenient)
-                if fast is not None:
-                    found.append((None if self.forced_version else version, fast))
-        return found
+            self._fast_paths[version] = None if isinstance(compiled, Finding) else compile_fast_path(
+                compiled.schemas, compiled.entry, lenient=self.lenient)
+        return self._fast_paths[version]
 
     def version_of(self, document: Any) -> str:
         if self.forced_version is not None:

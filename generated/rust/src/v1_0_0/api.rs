@@ -240,7 +240,7 @@ pub struct BatchItemResult {
     /// Position of the item in the submitted batch (usize, specified as an unsigned 64-bit integer).
     pub index: u64,
     /// Caller's identifier for the item (a free string). Written as null when unset; the member is always present in producer output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub item_id: Option<String>,
     /// Outcome for this item.
     pub status: ItemStatus,

@@ -224,10 +224,10 @@ pub struct AuditTrailEvent {
     /// What changed: free-form keys (typically field names) mapped to any JSON value, null included. Required; may be {}.
     pub changes: BTreeMap<String, Value>,
     /// IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ip_address: Option<String>,
     /// User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_agent: Option<String>,
 }
 
@@ -330,7 +330,7 @@ pub struct AuthEvent {
     /// Whether the action succeeded.
     pub success: bool,
     /// Why the action failed. Written as null when there is no reason to report, e.g. on success (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub failure_reason: Option<String>,
 }
 
@@ -627,7 +627,7 @@ pub struct ComplianceFinding {
     /// What was checked or found for this control (a data member, not a schema annotation).
     pub description: String,
     /// Reference to or summary of the supporting evidence. Written as null when there is none (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub evidence: Option<String>,
 }
 
@@ -877,13 +877,13 @@ pub struct DataLineageEvent {
     /// Kind of operation performed in this step.
     pub operation: DataOperation,
     /// Where the data came from, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub source: Option<String>,
     /// Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub destination: Option<String>,
     /// Description of the transformation applied. Written as null when none was applied (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub transformation: Option<String>,
     /// Identifiers of the assets along the lineage, in order. Required; may be empty.
     pub lineage_path: Vec<String>,
@@ -1347,13 +1347,13 @@ pub struct ModelPerformanceMetrics {
     /// Identifier of the evaluated model.
     pub model_id: String,
     /// Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub accuracy: Option<f64>,
     /// Overall quality score, on the producer's own scale. Written as null when unknown (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub quality_score: Option<f64>,
     /// User satisfaction score, e.g. an average rating. Written as null when unknown (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_satisfaction: Option<f64>,
     /// Further named numeric metrics, metric name to f64 value (e.g. "hallucination\_rate"). Required; may be {}.
     pub custom_metrics: BTreeMap<String, f64>,
@@ -1416,7 +1416,7 @@ pub struct PolicyViolationEvent {
     /// Resource on which the violation occurred.
     pub resource_id: String,
     /// User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_id: Option<String>,
     /// Severity of the violation on the policy scale low to critical (not the event-level Severity).
     pub severity: PolicyViolationSeverity,
@@ -1946,7 +1946,7 @@ pub struct ThreatEvent {
     /// Assessed threat level, from low to critical.
     pub threat_level: ThreatLevel,
     /// IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub source_ip: Option<String>,
     /// Resource that was targeted, such as an endpoint, model or application.
     pub target_resource: String,
@@ -2279,7 +2279,7 @@ pub struct VulnerabilityEvent {
     /// Identifier of the vulnerability finding.
     pub vulnerability_id: String,
     /// CVE identifier such as "CVE-2023-29374", as a free-form string. Written as null when there is none (the member is always present on output).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cve_id: Option<String>,
     /// Severity score of the vulnerability, commonly a CVSS base score; any number is accepted (no range is enforced).
     pub severity_score: f64,

@@ -73,14 +73,14 @@ static PATTERNS: [std::sync::OnceLock<regex::Regex>; 0] = [];
 #[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
 pub struct ApplicationMetadata {
     /// Address where the application is reachable; a plain string. Written as null when it has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub url: Option<String>,
     /// Languages, frameworks and stores the application is built on. Required; may be empty.
     pub tech_stack: Vec<String>,
     /// Models, prompt templates, libraries or services the application relies on. Required; may be empty.
     pub dependencies: Vec<Dependency>,
     /// Current deployment of the application. Written as null when it is not deployed or unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub deployment: Option<DeploymentInfo>,
 }
 
@@ -399,10 +399,10 @@ pub struct AxisConfig {
     /// Axis scale as a free-form string, e.g. "linear", "log" or "time".
     pub scale: String,
     /// Lower bound of the axis. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub min: Option<f64>,
     /// Upper bound of the axis. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max: Option<f64>,
 }
 
@@ -511,7 +511,7 @@ pub struct DashboardConfig {
     /// Dashboard title.
     pub name: String,
     /// Free-text description of the dashboard. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// Layout engine and grid dimensions.
     pub layout: DashboardLayout,
@@ -686,7 +686,7 @@ pub struct DataSourceConfig {
     /// Query text; its language depends on the data source and is not fixed by the wire format.
     pub query: String,
     /// Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub refresh_interval: Option<u32>,
     /// Named string parameters for the query. Defaults to {} when absent; producers always write it.
     #[serde(default)]
@@ -781,7 +781,7 @@ pub struct DatasetMetadata {
     /// Number of records in the dataset (unsigned 64-bit integer).
     pub record_count: u64,
     /// Column layout of the dataset. Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub schema: Option<DataSchema>,
     /// Where the data came from, as free-form strings such as URIs or system names. Required; may be empty.
     pub sources: Vec<String>,
@@ -1008,10 +1008,10 @@ pub struct EndpointMetadata {
     /// Authentication scheme, e.g. "bearer\_token", "api\_key" or "oauth2". Free string.
     pub auth_type: String,
     /// Request and token limits of the endpoint. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rate_limit: Option<RateLimit>,
     /// Service-level commitments of the endpoint. Written as null when there is no SLA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sla: Option<SlaInfo>,
 }
 
@@ -1138,15 +1138,15 @@ pub struct ModelMetadata {
     /// Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string.
     pub family: String,
     /// Parameter count as display text, e.g. "70B". Written as null when not disclosed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub parameters: Option<String>,
     /// Maximum context length, in tokens. Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub context_window: Option<u32>,
     /// Free-form capability labels such as "chat", "function\_calling" or "vision". Required; may be empty.
     pub capabilities: Vec<String>,
     /// Token pricing of the model. Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cost_info: Option<CostInfo>,
     /// Benchmark name to score, on whatever scale each benchmark uses; no range is enforced. Defaults to {} when absent; producers always write it.
     #[serde(default)]
@@ -1317,13 +1317,13 @@ pub struct OwnerInfo {
     /// Login or display name of the owning user.
     pub username: String,
     /// Contact email of the owner, a plain string (no email format is asserted). Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<String>,
     /// Team the owner belongs to. Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub team: Option<String>,
     /// Department or organisational unit of the owner. Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub department: Option<String>,
 }
 
@@ -1746,7 +1746,7 @@ pub struct PromptTemplateMetadata {
     /// Free-form category of the template, e.g. "summarization" or "classification".
     pub category: String,
     /// Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null when unspecified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub output_format: Option<String>,
     /// Sample variable values with the output they should produce. Defaults to \[\] when absent; producers always write it.
     #[serde(default)]
@@ -1802,7 +1802,7 @@ pub struct RateLimit {
     /// Maximum number of requests per minute (unsigned 32-bit integer).
     pub requests_per_minute: u32,
     /// Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens are not limited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub tokens_per_minute: Option<u32>,
 }
 
@@ -1892,7 +1892,7 @@ pub struct SavedQuery {
     /// Name the user gave the query.
     pub name: String,
     /// What the query is for. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// Query text; its language is not fixed by the wire format.
     pub query: String,
@@ -1956,7 +1956,7 @@ pub struct SchemaField {
     /// Whether every record must have a value in this column.
     pub required: bool,
     /// What the column holds. Written as null when not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
 }
 
@@ -2106,7 +2106,7 @@ pub struct TemplateVariable {
     /// Whether a caller must supply a value when rendering the template.
     pub required: bool,
     /// Value used when the caller supplies none. Written as null when there is no default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub default_value: Option<String>,
 }
 
@@ -2225,13 +2225,13 @@ pub struct VersionInfo {
     /// Current version label, e.g. "2.1.0" or a provider snapshot date; any string is accepted.
     pub version: String,
     /// Version label this one replaced. Written as null when there is none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub previous_version: Option<String>,
     /// Short summary of what changed since the previous version. Written as null when not provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub changelog: Option<String>,
     /// Longer notes for users of the asset. Written as null when not provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub release_notes: Option<String>,
 }
 
@@ -2374,7 +2374,7 @@ pub struct VisualizationConfig {
     #[serde(default)]
     pub options: BTreeMap<String, Value>,
     /// Name of the colour palette. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub color_scheme: Option<String>,
     /// Whether the chart legend is shown.
     pub show_legend: bool,

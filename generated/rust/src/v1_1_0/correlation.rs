@@ -283,7 +283,7 @@ pub struct BusinessImpact {
     /// Number of SLA violations (unsigned 64-bit integer).
     pub sla_violations: u64,
     /// Estimated effect on revenue, in US dollars. Written as null when unknown; the member is always present in producer output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revenue_impact_usd: Option<f64>,
     /// Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here.
     pub reputation_risk: ReputationRisk,
@@ -1320,7 +1320,7 @@ pub struct PatternStep {
     /// The event type expected at this step.
     pub event_type: super::events::EventType,
     /// Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub time_offset_ms: Option<i64>,
     /// Conditions the event must satisfy to match this step, as string keys and string values. Required (no default) but may be empty.
     pub conditions: BTreeMap<String, String>,

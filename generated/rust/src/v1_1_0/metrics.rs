@@ -154,7 +154,7 @@ pub struct ComponentMetric {
     /// Value of the input.
     pub value: f64,
     /// Weight of this input in a weighted formula. Written as null when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub weight: Option<f64>,
 }
 
@@ -334,19 +334,19 @@ impl CounterMetric {
 #[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
 pub struct CrossModuleMetrics {
     /// Average cost attributed to one request. Written as null when not computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cost_per_request: Option<f64>,
     /// Throughput discounted by the error rate, i.e. the rate of successful work. Written as null when not computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub error_adjusted_throughput: Option<f64>,
     /// Performance indicator weighted by compliance results. Written as null when not computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub compliance_weighted_performance: Option<f64>,
     /// Cost-efficiency indicator adjusted for security findings. Written as null when not computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub security_adjusted_cost_efficiency: Option<f64>,
     /// Overall health score across modules. Written as null when not computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub system_health_score: Option<f64>,
 }
 
@@ -568,7 +568,7 @@ pub struct MetricQuery {
     /// Time interval to read.
     pub time_range: TimeRange,
     /// Fixed window to aggregate the data to, as a metrics.TimeWindow name. Written as null when not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub window: Option<TimeWindow>,
     /// Tag values the data must match, keyed by tag name. Defaults to {} when absent; always written.
     #[serde(default)]
@@ -1096,7 +1096,7 @@ pub struct MetricValuesVariant3 {
     /// Gauge reading for the window.
     pub value: f64,
     /// Change of the gauge over the window. Written as null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub delta: Option<f64>,
 }
 

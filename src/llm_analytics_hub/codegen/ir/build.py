@@ -9,6 +9,7 @@ from typing import Any
 
 from ...schema_store import AREAS, SchemaSet, TypeEntry
 from ...schema_view.layout import catalogue_type, node_of
+from ...schema_view.output_form import when_none
 from ...schema_view.views import At, View, follow, view_of
 from .. import names
 from .model import (
@@ -171,8 +172,10 @@ class _Builder:
             py = names.member_name(wire, taken)
             taken.add(py)
             schema = at.schema if isinstance(at.schema, dict) else {}
-            out.append(Field(wire=wire, py=py, type=expr, required=wire in view.required, nullable=nullable,
-                             default=schema.get("default", MISSING), description=str(schema.get("description", ""))))
+            required = wire in view.required
+            out.append(Field(wire=wire, py=py, type=expr, required=required, nullable=nullable,
+                             default=schema.get("default", MISSING), description=str(schema.get("description", "")),
+                             when_none="omit" if required else when_none(at)))
         return tuple(out)
 
     def any_of(self, entry: TypeEntry, view: View, common: dict[str, Any]) -> TypeDef:

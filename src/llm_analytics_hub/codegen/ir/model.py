@@ -66,6 +66,10 @@ class Field:
     nullable: bool
     default: JSON  # MISSING when serde has no default
     description: str
+    # An optional member without a value: left out ("omit", serde's skip_serializing_if) or written as
+    # null ("null"), as the producers do (schemas/producer-output/<version>.json). Only an optional
+    # member that may be null can be "null"; the others are always "omit".
+    when_none: Literal["omit", "null"] = "omit"
 
     @property
     def has_default(self) -> bool:

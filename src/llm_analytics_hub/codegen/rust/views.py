@@ -126,7 +126,9 @@ class Views:
         elif not member.required:
             if not isinstance(expr, Nullable):
                 annotation = f"Option<{annotation}>"
-            attributes.append('#[serde(default, skip_serializing_if = "Option::is_none")]')
+            # The producers' form: a None is left out, or written as null where their field has no skip.
+            attributes.append('#[serde(default)]' if member.when_none == "null"
+                              else '#[serde(default, skip_serializing_if = "Option::is_none")]')
         lines = _variant_doc(member.description, f"`{member.wire}` on the wire.")
         lines += [f"    {a}" for a in attributes]
         lines.append(f"    pub {rust}: {annotation},")

@@ -665,7 +665,7 @@ _rt.bind(
     _rt.ObjectShape(
         (
             _rt.Member("index", "index", _rt.Integer(0, 18446744073709551615), required=True),
-            _rt.Member("item_id", "item_id", _rt.STR, nullable=True),
+            _rt.Member("item_id", "item_id", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("status", "status", _rt.EnumOf(ItemStatus), required=True),
             _rt.Member("data", "data", _rt.ANY),
             _rt.Member("error", "error", _rt.ModelOf(ApiError), nullable=True),

@@ -784,7 +784,13 @@ _rt.bind(
                 _rt.Integer(0, 18446744073709551615),
                 required=True,
             ),
-            _rt.Member("revenue_impact_usd", "revenue_impact_usd", _rt.NUMBER, nullable=True),
+            _rt.Member(
+                "revenue_impact_usd",
+                "revenue_impact_usd",
+                _rt.NUMBER,
+                nullable=True,
+                when_none="null",
+            ),
             _rt.Member(
                 "reputation_risk", "reputation_risk", _rt.EnumOf(ReputationRisk), required=True
             ),
@@ -1038,6 +1044,7 @@ _rt.bind(
                 "time_offset_ms",
                 _rt.Integer(-9223372036854775808, 9223372036854775807),
                 nullable=True,
+                when_none="null",
             ),
             _rt.Member("conditions", "conditions", _rt.MapOf(_rt.STR), required=True),
         ),

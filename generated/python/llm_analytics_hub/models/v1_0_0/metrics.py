@@ -489,7 +489,7 @@ _rt.bind(
             _rt.Member("name", "name", _rt.STR, required=True),
             _rt.Member("source_module", "source_module", _rt.STR, required=True),
             _rt.Member("value", "value", _rt.NUMBER, required=True),
-            _rt.Member("weight", "weight", _rt.NUMBER, nullable=True),
+            _rt.Member("weight", "weight", _rt.NUMBER, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -530,23 +530,37 @@ _rt.bind(
     CrossModuleMetrics,
     _rt.ObjectShape(
         (
-            _rt.Member("cost_per_request", "cost_per_request", _rt.NUMBER, nullable=True),
             _rt.Member(
-                "error_adjusted_throughput", "error_adjusted_throughput", _rt.NUMBER, nullable=True
+                "cost_per_request", "cost_per_request", _rt.NUMBER, nullable=True, when_none="null"
+            ),
+            _rt.Member(
+                "error_adjusted_throughput",
+                "error_adjusted_throughput",
+                _rt.NUMBER,
+                nullable=True,
+                when_none="null",
             ),
             _rt.Member(
                 "compliance_weighted_performance",
                 "compliance_weighted_performance",
                 _rt.NUMBER,
                 nullable=True,
+                when_none="null",
             ),
             _rt.Member(
                 "security_adjusted_cost_efficiency",
                 "security_adjusted_cost_efficiency",
                 _rt.NUMBER,
                 nullable=True,
+                when_none="null",
             ),
-            _rt.Member("system_health_score", "system_health_score", _rt.NUMBER, nullable=True),
+            _rt.Member(
+                "system_health_score",
+                "system_health_score",
+                _rt.NUMBER,
+                nullable=True,
+                when_none="null",
+            ),
         ),
         closed=True,
     ),
@@ -595,7 +609,7 @@ _rt.bind(
         (
             _rt.Member("metric_name", "metric_name", _rt.STR, required=True),
             _rt.Member("time_range", "time_range", _rt.ModelOf(TimeRange), required=True),
-            _rt.Member("window", "window", _rt.EnumOf(TimeWindow), nullable=True),
+            _rt.Member("window", "window", _rt.EnumOf(TimeWindow), nullable=True, when_none="null"),
             _rt.Member("tag_filters", "tag_filters", _rt.MapOf(_rt.STR), default={}),
             _rt.Member(
                 "include_stats", "include_stats", _rt.ListOf(_rt.EnumOf(StatType)), default=[]
@@ -701,7 +715,7 @@ _rt.bind(
     _rt.ObjectShape(
         (
             _rt.Member("value", "value", _rt.NUMBER, required=True),
-            _rt.Member("delta", "delta", _rt.NUMBER, nullable=True),
+            _rt.Member("delta", "delta", _rt.NUMBER, nullable=True, when_none="null"),
         ),
         closed=True,
     ),

@@ -1405,8 +1405,8 @@ _rt.bind(
             _rt.Member("resource_type", "resource_type", _rt.STR, required=True),
             _rt.Member("resource_id", "resource_id", _rt.STR, required=True),
             _rt.Member("changes", "changes", _rt.MapOf(_rt.ANY), required=True),
-            _rt.Member("ip_address", "ip_address", _rt.STR, nullable=True),
-            _rt.Member("user_agent", "user_agent", _rt.STR, nullable=True),
+            _rt.Member("ip_address", "ip_address", _rt.STR, nullable=True, when_none="null"),
+            _rt.Member("user_agent", "user_agent", _rt.STR, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1419,7 +1419,9 @@ _rt.bind(
             _rt.Member("action", "action", _rt.EnumOf(AuthAction), required=True),
             _rt.Member("resource", "resource", _rt.STR, required=True),
             _rt.Member("success", "success", _rt.BOOL, required=True),
-            _rt.Member("failure_reason", "failure_reason", _rt.STR, nullable=True),
+            _rt.Member(
+                "failure_reason", "failure_reason", _rt.STR, nullable=True, when_none="null"
+            ),
         ),
         closed=True,
     ),
@@ -1481,7 +1483,7 @@ _rt.bind(
             _rt.Member("control_id", "control_id", _rt.STR, required=True),
             _rt.Member("status", "status", _rt.EnumOf(ComplianceStatus), required=True),
             _rt.Member("description", "description", _rt.STR, required=True),
-            _rt.Member("evidence", "evidence", _rt.STR, nullable=True),
+            _rt.Member("evidence", "evidence", _rt.STR, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1547,9 +1549,11 @@ _rt.bind(
         (
             _rt.Member("data_asset_id", "data_asset_id", _rt.STR, required=True),
             _rt.Member("operation", "operation", _rt.EnumOf(DataOperation), required=True),
-            _rt.Member("source", "source", _rt.STR, nullable=True),
-            _rt.Member("destination", "destination", _rt.STR, nullable=True),
-            _rt.Member("transformation", "transformation", _rt.STR, nullable=True),
+            _rt.Member("source", "source", _rt.STR, nullable=True, when_none="null"),
+            _rt.Member("destination", "destination", _rt.STR, nullable=True, when_none="null"),
+            _rt.Member(
+                "transformation", "transformation", _rt.STR, nullable=True, when_none="null"
+            ),
             _rt.Member("lineage_path", "lineage_path", _rt.ListOf(_rt.STR), required=True),
         ),
         closed=True,
@@ -1667,9 +1671,17 @@ _rt.bind(
     _rt.ObjectShape(
         (
             _rt.Member("model_id", "model_id", _rt.STR, required=True),
-            _rt.Member("accuracy", "accuracy", _rt.NUMBER, nullable=True),
-            _rt.Member("quality_score", "quality_score", _rt.NUMBER, nullable=True),
-            _rt.Member("user_satisfaction", "user_satisfaction", _rt.NUMBER, nullable=True),
+            _rt.Member("accuracy", "accuracy", _rt.NUMBER, nullable=True, when_none="null"),
+            _rt.Member(
+                "quality_score", "quality_score", _rt.NUMBER, nullable=True, when_none="null"
+            ),
+            _rt.Member(
+                "user_satisfaction",
+                "user_satisfaction",
+                _rt.NUMBER,
+                nullable=True,
+                when_none="null",
+            ),
             _rt.Member("custom_metrics", "custom_metrics", _rt.MapOf(_rt.NUMBER), required=True),
         ),
         closed=True,
@@ -1684,7 +1696,7 @@ _rt.bind(
             _rt.Member("violation_description", "violation_description", _rt.STR, required=True),
             _rt.Member("violated_rules", "violated_rules", _rt.ListOf(_rt.STR), required=True),
             _rt.Member("resource_id", "resource_id", _rt.STR, required=True),
-            _rt.Member("user_id", "user_id", _rt.STR, nullable=True),
+            _rt.Member("user_id", "user_id", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("severity", "severity", _rt.EnumOf(PolicyViolationSeverity), required=True),
             _rt.Member("auto_remediated", "auto_remediated", _rt.BOOL, required=True),
         ),
@@ -1763,7 +1775,7 @@ _rt.bind(
             _rt.Member("threat_id", "threat_id", _rt.STR, required=True),
             _rt.Member("threat_type", "threat_type", _rt.ModelOf(ThreatType), required=True),
             _rt.Member("threat_level", "threat_level", _rt.EnumOf(ThreatLevel), required=True),
-            _rt.Member("source_ip", "source_ip", _rt.STR, nullable=True),
+            _rt.Member("source_ip", "source_ip", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("target_resource", "target_resource", _rt.STR, required=True),
             _rt.Member("attack_vector", "attack_vector", _rt.STR, required=True),
             _rt.Member(
@@ -1906,7 +1918,7 @@ _rt.bind(
     _rt.ObjectShape(
         (
             _rt.Member("vulnerability_id", "vulnerability_id", _rt.STR, required=True),
-            _rt.Member("cve_id", "cve_id", _rt.STR, nullable=True),
+            _rt.Member("cve_id", "cve_id", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("severity_score", "severity_score", _rt.NUMBER, required=True),
             _rt.Member("affected_component", "affected_component", _rt.STR, required=True),
             _rt.Member("description", "description", _rt.STR, required=True),

@@ -1086,12 +1086,18 @@ _rt.bind(
     ApplicationMetadata,
     _rt.ObjectShape(
         (
-            _rt.Member("url", "url", _rt.STR, nullable=True),
+            _rt.Member("url", "url", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("tech_stack", "tech_stack", _rt.ListOf(_rt.STR), required=True),
             _rt.Member(
                 "dependencies", "dependencies", _rt.ListOf(_rt.ModelOf(Dependency)), required=True
             ),
-            _rt.Member("deployment", "deployment", _rt.ModelOf(DeploymentInfo), nullable=True),
+            _rt.Member(
+                "deployment",
+                "deployment",
+                _rt.ModelOf(DeploymentInfo),
+                nullable=True,
+                when_none="null",
+            ),
         ),
         closed=True,
     ),
@@ -1155,8 +1161,8 @@ _rt.bind(
         (
             _rt.Member("label", "label", _rt.STR, required=True),
             _rt.Member("scale", "scale", _rt.STR, required=True),
-            _rt.Member("min", "min", _rt.NUMBER, nullable=True),
-            _rt.Member("max", "max", _rt.NUMBER, nullable=True),
+            _rt.Member("min", "min", _rt.NUMBER, nullable=True, when_none="null"),
+            _rt.Member("max", "max", _rt.NUMBER, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1179,7 +1185,7 @@ _rt.bind(
         (
             _rt.Member("dashboard_id", "dashboard_id", _rt.STR, required=True),
             _rt.Member("name", "name", _rt.STR, required=True),
-            _rt.Member("description", "description", _rt.STR, nullable=True),
+            _rt.Member("description", "description", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("layout", "layout", _rt.ModelOf(DashboardLayout), required=True),
             _rt.Member("widgets", "widgets", _rt.ListOf(_rt.ModelOf(Widget)), required=True),
             _rt.Member(
@@ -1219,7 +1225,11 @@ _rt.bind(
             _rt.Member("source_type", "source_type", _rt.EnumOf(DataSourceType), required=True),
             _rt.Member("query", "query", _rt.STR, required=True),
             _rt.Member(
-                "refresh_interval", "refresh_interval", _rt.Integer(0, 4294967295), nullable=True
+                "refresh_interval",
+                "refresh_interval",
+                _rt.Integer(0, 4294967295),
+                nullable=True,
+                when_none="null",
             ),
             _rt.Member("parameters", "parameters", _rt.MapOf(_rt.STR), default={}),
         ),
@@ -1236,7 +1246,9 @@ _rt.bind(
             _rt.Member(
                 "record_count", "record_count", _rt.Integer(0, 18446744073709551615), required=True
             ),
-            _rt.Member("schema", "schema", _rt.ModelOf(DataSchema), nullable=True),
+            _rt.Member(
+                "schema", "schema", _rt.ModelOf(DataSchema), nullable=True, when_none="null"
+            ),
             _rt.Member("sources", "sources", _rt.ListOf(_rt.STR), required=True),
             _rt.Member("quality_metrics", "quality_metrics", _rt.MapOf(_rt.NUMBER), default={}),
         ),
@@ -1286,8 +1298,10 @@ _rt.bind(
             _rt.Member("url", "url", _rt.STR, required=True),
             _rt.Member("method", "method", _rt.STR, required=True),
             _rt.Member("auth_type", "auth_type", _rt.STR, required=True),
-            _rt.Member("rate_limit", "rate_limit", _rt.ModelOf(RateLimit), nullable=True),
-            _rt.Member("sla", "sla", _rt.ModelOf(SlaInfo), nullable=True),
+            _rt.Member(
+                "rate_limit", "rate_limit", _rt.ModelOf(RateLimit), nullable=True, when_none="null"
+            ),
+            _rt.Member("sla", "sla", _rt.ModelOf(SlaInfo), nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1298,12 +1312,18 @@ _rt.bind(
         (
             _rt.Member("provider", "provider", _rt.STR, required=True),
             _rt.Member("family", "family", _rt.STR, required=True),
-            _rt.Member("parameters", "parameters", _rt.STR, nullable=True),
+            _rt.Member("parameters", "parameters", _rt.STR, nullable=True, when_none="null"),
             _rt.Member(
-                "context_window", "context_window", _rt.Integer(0, 4294967295), nullable=True
+                "context_window",
+                "context_window",
+                _rt.Integer(0, 4294967295),
+                nullable=True,
+                when_none="null",
             ),
             _rt.Member("capabilities", "capabilities", _rt.ListOf(_rt.STR), required=True),
-            _rt.Member("cost_info", "cost_info", _rt.ModelOf(CostInfo), nullable=True),
+            _rt.Member(
+                "cost_info", "cost_info", _rt.ModelOf(CostInfo), nullable=True, when_none="null"
+            ),
             _rt.Member("benchmarks", "benchmarks", _rt.MapOf(_rt.NUMBER), default={}),
         ),
         closed=True,
@@ -1341,9 +1361,9 @@ _rt.bind(
         (
             _rt.Member("user_id", "user_id", _rt.STR, required=True),
             _rt.Member("username", "username", _rt.STR, required=True),
-            _rt.Member("email", "email", _rt.STR, nullable=True),
-            _rt.Member("team", "team", _rt.STR, nullable=True),
-            _rt.Member("department", "department", _rt.STR, nullable=True),
+            _rt.Member("email", "email", _rt.STR, nullable=True, when_none="null"),
+            _rt.Member("team", "team", _rt.STR, nullable=True, when_none="null"),
+            _rt.Member("department", "department", _rt.STR, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1413,7 +1433,7 @@ _rt.bind(
                 "variables", "variables", _rt.ListOf(_rt.ModelOf(TemplateVariable)), required=True
             ),
             _rt.Member("category", "category", _rt.STR, required=True),
-            _rt.Member("output_format", "output_format", _rt.STR, nullable=True),
+            _rt.Member("output_format", "output_format", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("examples", "examples", _rt.ListOf(_rt.ModelOf(PromptExample)), default=[]),
         ),
         closed=True,
@@ -1430,7 +1450,11 @@ _rt.bind(
                 required=True,
             ),
             _rt.Member(
-                "tokens_per_minute", "tokens_per_minute", _rt.Integer(0, 4294967295), nullable=True
+                "tokens_per_minute",
+                "tokens_per_minute",
+                _rt.Integer(0, 4294967295),
+                nullable=True,
+                when_none="null",
             ),
         ),
         closed=True,
@@ -1442,7 +1466,7 @@ _rt.bind(
         (
             _rt.Member("query_id", "query_id", _rt.STR, required=True),
             _rt.Member("name", "name", _rt.STR, required=True),
-            _rt.Member("description", "description", _rt.STR, nullable=True),
+            _rt.Member("description", "description", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("query", "query", _rt.STR, required=True),
             _rt.Member("parameters", "parameters", _rt.MapOf(_rt.STR), required=True),
             _rt.Member("created_at", "created_at", _rt.DATETIME, required=True),
@@ -1457,7 +1481,7 @@ _rt.bind(
             _rt.Member("name", "name", _rt.STR, required=True),
             _rt.Member("field_type", "field_type", _rt.STR, required=True),
             _rt.Member("required", "required", _rt.BOOL, required=True),
-            _rt.Member("description", "description", _rt.STR, nullable=True),
+            _rt.Member("description", "description", _rt.STR, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1482,7 +1506,7 @@ _rt.bind(
             _rt.Member("name", "name", _rt.STR, required=True),
             _rt.Member("description", "description", _rt.STR, required=True),
             _rt.Member("required", "required", _rt.BOOL, required=True),
-            _rt.Member("default_value", "default_value", _rt.STR, nullable=True),
+            _rt.Member("default_value", "default_value", _rt.STR, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1516,9 +1540,11 @@ _rt.bind(
     _rt.ObjectShape(
         (
             _rt.Member("version", "version", _rt.STR, required=True),
-            _rt.Member("previous_version", "previous_version", _rt.STR, nullable=True),
-            _rt.Member("changelog", "changelog", _rt.STR, nullable=True),
-            _rt.Member("release_notes", "release_notes", _rt.STR, nullable=True),
+            _rt.Member(
+                "previous_version", "previous_version", _rt.STR, nullable=True, when_none="null"
+            ),
+            _rt.Member("changelog", "changelog", _rt.STR, nullable=True, when_none="null"),
+            _rt.Member("release_notes", "release_notes", _rt.STR, nullable=True, when_none="null"),
         ),
         closed=True,
     ),
@@ -1539,7 +1565,7 @@ _rt.bind(
     _rt.ObjectShape(
         (
             _rt.Member("options", "options", _rt.MapOf(_rt.ANY), default={}),
-            _rt.Member("color_scheme", "color_scheme", _rt.STR, nullable=True),
+            _rt.Member("color_scheme", "color_scheme", _rt.STR, nullable=True, when_none="null"),
             _rt.Member("show_legend", "show_legend", _rt.BOOL, required=True),
             _rt.Member("axes", "axes", _rt.ModelOf(AxesConfig), nullable=True),
         ),

@@ -1,0 +1,166 @@
+"""Each shortcut of the validator's fast path, fed exactly the inputs on which it and the schemas
+disagree (validation/fastpath.py, validation/core.py):
+
+- the canonical decoder reads uuids natively, which also takes forms the schemas refuse;
+- "re-encoding gives the input back" stands in for a duplicate-member check;
+- the declared schema_version is read from the bytes before decoding;
+- a stream whose documents are not in canonical form makes the prover skip the canonical try;
+- blocks are cut into lines with BytesIO instead of bytes.split.
+
+The rule everywhere: the fast path may only say "valid" when the reference says so, and the
+verdict a user sees (`validate_stream`, `check_lines`) is the reference's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgspec
+import pytest
+
+from llm_analytics_hub.schema_store import load_version
+from llm_analytics_hub.validation import Validator, validate_stream
+from llm_analytics_hub.validation.core import check_lines
+from llm_analytics_hub.validation.fastpath import compile_fast_path
+
+REFERENCE = Validator(engine="reference")
+EVENTS = load_version("1.0.0").lookup("AnalyticsEvent").examples
+
+
+def canonical(document: dict[str, Any]) -> bytes:
+    """The document as the fast path's canonical decoder writes it (members in schema order)."""
+    schemas = load_version("1.0.0")
+    fast = compile_fast_path(schemas, schemas.lookup("AnalyticsEvent"))
+    assert fast is not None and fast.canonical is not None
+    return msgspec.json.encode(fast.canonical.decode(json.dumps(document).encode()))
+
+
+def second_precision(document: dict[str, Any]) -> dict[str, Any]:
+    return {**document, "timestamp": "2024-01-15T10:30:00Z"}
+
+
+BASE = second_precision(EVENTS[0])
+BASE_LINE = canonical(BASE)
+EVENT_ID = BASE["event_id"].encode()
+
+
+def verdicts(raw: bytes, validator: Validator | None = None) -> tuple[bool, bool, bool]:
+    """(fast path proves it, the stream's verdict, the reference's verdict)."""
+    checker = validator or Validator()
+    proven = checker.fast_label(raw) is not None
+    (result,) = validate_stream([raw], checker)
+    try:
+        expected = REFERENCE.is_valid(json.loads(raw))
+    except json.JSONDecodeError:
+        expected = False
+    return proven, result.valid, expected
+
+
+def test_the_canonical_line_is_proven_by_the_canonical_decoder() -> None:
+    assert BASE_LINE.startswith(b'{"event_id":"') and verdicts(BASE_LINE) == (True, True, True)
+
+
+@pytest.mark.parametrize("variant", [
+    EVENT_ID.replace(b"-", b""),  # 32 hex digits: msgspec reads it, the pattern refuses it
+    EVENT_ID.upper(),  # the pattern accepts it; not canonical, so the exact decoder decides
+    b"{" + EVENT_ID + b"}",
+    b"urn:uuid:" + EVENT_ID,
+    EVENT_ID[:-1],
+    EVENT_ID[:8] + b"_" + EVENT_ID[9:],
+])
+def test_uuid_forms_the_native_reading_takes_more_loosely(variant: bytes) -> None:
+    raw = BASE_LINE.replace(EVENT_ID, variant)
+    proven, streamed, expected = verdicts(raw)
+    assert streamed == expected, variant
+    assert not proven or expected, f"fast path proved {variant!r}, which the schemas refuse"
+
+
+def test_an_uppercase_uuid_is_still_proven_by_the_exact_decoder() -> None:
+    assert verdicts(BASE_LINE.replace(EVENT_ID, EVENT_ID.upper())) == (True, True, True)
+
+
+@pytest.mark.parametrize("duplicate", [
+    lambda line: line.replace(b'{"event_id":', b'{"event_id":"' + EVENT_ID + b'","event_id":', 1),
+    lambda line: line.replace(b'"tags":{', b'"tags":{"app":"shadowed",', 1),
+    lambda line: line.replace(b'"severity":"info"', b'"severity":"info","severity":"info"', 1),
+    # a \u escape (an escaped ":" would be counted on one side only) next to a dropped member
+    lambda line: line.replace(b'"tags":{', b'"tags":{"a\\u003ab":"x","a\\u003ab":"y",', 1),
+])
+def test_duplicate_members_are_never_proven(duplicate: Any) -> None:
+    raw = duplicate(BASE_LINE)
+    assert raw != BASE_LINE
+    proven, streamed, _ = verdicts(raw)
+    assert not proven and not streamed  # the parser rejects duplicate members (not JSON as producers write it)
+
+
+def test_other_spacing_is_proven_by_counting_and_escapes_go_to_the_precise_engine() -> None:
+    for raw in (json.dumps(BASE).encode(), json.dumps(BASE, indent=1).encode().replace(b"\n", b" "),
+                BASE_LINE + b" \r"):
+        assert verdicts(raw) == (True, True, True), raw[:80]
+    # an escaped character makes colon counting unsafe: not proven, and still valid
+    assert verdicts(BASE_LINE.replace(b'"gpt-4o"', b'"gpt\\u002d4o"')) == (False, True, True)
+
+
+def as_1_1_0(document: dict[str, Any]) -> dict[str, Any]:
+    return {**document, "schema_version": "1.1.0"}
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    (json.dumps(as_1_1_0(BASE)), "declares 1.1.0"),
+    (json.dumps({k: v for k, v in BASE.items() if k != "schema_version"}), "declares nothing: 1.0.0"),
+    (json.dumps({**BASE, "schema_version": "9.9.9"}), "an unknown version"),
+    (json.dumps(as_1_1_0(BASE)).replace('"schema_version": "1.1.0"', '"schema_version": "1\\u002e1.0"'),
+     "the version written with an escape"),
+    (json.dumps(as_1_1_0(BASE)).replace('"schema_version": ', '"schema_version" : '), "space before the colon"),
+    (json.dumps(as_1_1_0(BASE), separators=(",", ":")), "compact"),
+    # a nested member of the same name, ahead of the top-level one, names the other version
+    (json.dumps({"payload": {"payload_type": "custom", "data": {"schema_version": "1.0.0", "x": 1}},
+                 **{k: v for k, v in as_1_1_0(BASE).items() if k != "payload"}}, separators=(",", ":")),
+     "a nested schema_version first"),
+    (json.dumps({"payload": {"payload_type": "custom", "data": {"schema_version": "1.1.0", "x": 1}},
+                 **{k: v for k, v in BASE.items() if k != "payload"}}, separators=(",", ":")),
+     "a nested 1.1.0 in a 1.0.0 event"),
+    (json.dumps({**as_1_1_0(BASE), "trace_id": "0af7651916cd43dd8448eb211c80319c"}), "a 1.1.0-only member"),
+    (json.dumps({**BASE, "trace_id": "0af7651916cd43dd8448eb211c80319c"}), "a 1.1.0 member in 1.0.0"),
+])
+def test_version_dispatch_from_the_bytes_decides_like_the_reference(text: str, what: str) -> None:
+    raw = text.encode()
+    proven, streamed, _ = verdicts(raw)
+    document = json.loads(raw)
+    expected = not Validator(engine="reference").check(document)
+    assert streamed == expected, what
+    assert not proven or expected, what
+
+
+def test_interleaved_versions_are_each_proven_once() -> None:
+    lines = [(json.dumps(as_1_1_0(e)) if i % 2 else json.dumps(e)).encode() for i, e in enumerate(EVENTS)]
+    validator = Validator()
+    assert all(validator.fast_label(line) is not None for line in lines)
+    outcome = check_lines(b"\n".join(lines), validator, "mixed")
+    assert (outcome.documents, len(outcome.invalid)) == (len(EVENTS), 0)
+
+
+def test_a_stream_in_another_form_pauses_the_canonical_try_without_changing_verdicts() -> None:
+    """32 spaced-out documents (not canonical) make the prover skip the canonical decoder; the
+    32-hex uuid that follows must still be refused, and canonical documents still proven."""
+    validator = Validator()
+    spaced = [json.dumps(second_precision(e)).encode() for e in EVENTS] * 2
+    bad = BASE_LINE.replace(EVENT_ID, EVENT_ID.replace(b"-", b""))
+    stream = [*spaced, bad, BASE_LINE, bad, *spaced, BASE_LINE]
+    results = list(validate_stream(stream, validator))
+    expected = [REFERENCE.is_valid(json.loads(line)) for line in stream]
+    assert [r.valid for r in results] == expected
+    assert expected.count(False) == 2
+
+
+def test_block_lines_keep_their_numbers_whatever_the_line_ends() -> None:
+    valid, invalid = json.dumps(BASE).encode(), json.dumps({**BASE, "severity": "loud"}).encode()
+    block = b"\n".join([valid, b"", b" \t", valid + b"\r", invalid, b"\x0b", b"\r", invalid + b" "]) + b"\n" + valid
+    outcome = check_lines(block, Validator(), "block")
+    assert outcome.lines == 9
+    assert outcome.documents == 6  # the \x0b line is a document (not JSON), the \r and blank ones are not
+    assert {(r.line, r.valid) for r in outcome.invalid} == {(5, False), (6, False), (8, False)}
+    assert sum(outcome.valid_by_label.values()) == 3
+    kept = check_lines(block, Validator(), "block", keep=True)
+    assert kept.valid_lines == [valid, valid + b"\r", valid] and kept.invalid_lines[0] == invalid
