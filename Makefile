@@ -107,6 +107,14 @@ $(JRE_STAMP): $(STAMP)
 
 java-runtime: $(JRE_STAMP)
 
+# Validation rates against the orjson floor and Ajv, with the targets of issue 10 (bench/bench_validate.py;
+# ~15 min on 2 cores, +30 the first time). A quicker subset:
+#   make bench-validate BENCH_ARGS="--lines 20000 --only cli,ajv"
+BENCH_ARGS ?= --rss-mb 500
+.PHONY: bench-validate
+bench-validate: $(STAMP) node-deps
+	$(BIN)/python bench/bench_validate.py $(BENCH_ARGS)
+
 pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime
 	$(BIN)/pytest
 
