@@ -195,6 +195,7 @@ def test_parsed_documents_take_the_dict_fast_path_one_sidedly(document: dict[str
     reference = Validator(engine="reference").check(document)
     assert {f.instance_path for f in fast} == {f.instance_path for f in reference}, what
     assert bool(fast) == bool(reference), what
+    assert Validator().is_valid(document) == (not reference), what
 
 
 
@@ -219,3 +220,24 @@ def test_labels_of_invalid_documents_follow_the_variant_chain() -> None:
             else:
                 expected = f"(no {holder})"
             assert label_of(folder, entry, document) == expected, document
+
+
+def test_the_uuid_check_without_regex_equals_the_schemas_pattern() -> None:
+    import random
+    import re
+
+    from llm_analytics_hub.validation.fastpath import UUID_PATTERN, _is_uuid
+
+    pattern = re.compile(UUID_PATTERN[:-1] + r"\Z")  # ECMA `$`: no final newline
+    rng = random.Random(7)
+    alphabet = "0123456789abcdefABCDEFxg-_ \n\u0660\u00e9{}"
+    valid = "940eee3c-ba6f-475c-ae84-496e7857dd86"
+    cases = [valid, valid.upper(), valid.replace("-", ""), valid + "\n", "\u0669" + valid[1:], ""]
+    for _ in range(20_000):
+        text = list(valid)
+        for _ in range(rng.randint(1, 3)):
+            text[rng.randrange(len(text))] = rng.choice(alphabet)
+        cases.append("".join(text)[: rng.choice([35, 36, 36, 36, 37])])
+    assert sum(_is_uuid(c) for c in cases) > 1000
+    for case in cases:
+        assert _is_uuid(case) == bool(pattern.search(case)), repr(case)

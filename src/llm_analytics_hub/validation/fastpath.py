@@ -186,12 +186,20 @@ class _Compiler:
         closed = view.closure == "closed"
         fields: list[Any] = []
         rename: dict[str, str] = {}
+        patterns: list[tuple[str, Callable[[str], Any]]] = []
         for index, (wire, at) in enumerate(view.properties.items()):
             if tag is not None and wire == tag[0]:
                 continue
             python = wire if wire.isidentifier() and not keyword.iskeyword(wire) else f"member_{index}"
             rename[python] = wire
-            annotation = self.type_of(at, f"{name}_{python}")
+            checked = self.checked_string(at)
+            if checked is not None:  # a plain str here, its pattern checked once the Struct is built
+                pattern, nullable = checked
+                patterns.append((python, _is_uuid if pattern == _python_pattern(UUID_PATTERN)
+                                 else re.compile(pattern).search))
+                annotation = Union[str, None] if nullable else str  # noqa: UP007
+            else:
+                annotation = self.type_of(at, f"{name}_{python}")
             if wire in view.required:
                 fields.append((python, annotation))
             else:
@@ -204,8 +212,26 @@ class _Compiler:
                                    "forbid_unknown_fields": closed and (always_closed or not self.lenient)}
         if tag is not None:
             options.update(tag_field=tag[0], tag=tag[1])
+        if patterns:
+            options["namespace"] = {"__post_init__": _pattern_check(tuple(patterns))}
         self.counter += 1
         return msgspec.defstruct(f"{name}_{self.counter}", fields, **options)
+
+    def checked_string(self, at: At) -> tuple[str, bool] | None:
+        """(regex, nullable) for a member that is a string with a pattern and nothing else (the
+        Struct checks it in `__post_init__`), else None: the member's type says it all."""
+        view = follow(view_of(at))
+        strings = {key: value for key, (value, _) in view.strings.items()}
+        if (view.types != frozenset({"string"}) or view.bounds or "pattern" not in strings
+                or set(strings) - {"pattern", "format"} or view.never or view.other or view.tag
+                or view.union_kind or view.enum is not None or view.has_const):
+            return None
+        fmt = strings.get("format")
+        if fmt not in (None, "uuid", "date-time") or (fmt == "date-time" and strings["pattern"] != DATE_TIME_PATTERN):
+            return None  # typed() decides (and refuses what it does not model)
+        if self.native_formats and (fmt, strings["pattern"]) in _NATIVE:
+            return None
+        return (DATE_TIME_FAST if fmt == "date-time" else _python_pattern(strings["pattern"])), view.nullable
 
     def tagged_union(self, view: View, name: str) -> Any:
         assert view.tag is not None
@@ -243,6 +269,29 @@ class _Compiler:
                 raise Unsupported("data variant without exactly one member")
             variants.append(self.struct(option, f"{name}Variant{index}", always_closed=True))
         return Union[tuple(variants)]  # noqa: UP007
+
+
+_HEX_AS_X = bytes.maketrans(b"0123456789abcdefABCDEFx", b"xxxxxxxxxxxxxxxxxxxxxx?")
+_UUID_SHAPE = b"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+
+
+def _is_uuid(value: str) -> bool:
+    """UUID_PATTERN without the regex engine: ASCII, and every byte a hex digit except the hyphens."""
+    return value.isascii() and value.encode().translate(_HEX_AS_X) == _UUID_SHAPE
+
+
+def _pattern_check(patterns: tuple[tuple[str, Callable[[str], Any]], ...]) -> Callable[[Any], None]:
+    """A Struct's `__post_init__` matching its patterned string members. msgspec calls it once per
+    object it decodes or converts, and turns the ValueError into a ValidationError; its own
+    `Meta(pattern=...)` costs about twice as much per string (a method call built each time)."""
+
+    def __post_init__(self: Any) -> None:
+        for name, search in patterns:
+            value = getattr(self, name)
+            if isinstance(value, str) and not search(value):
+                raise ValueError(f"{name}: does not match its pattern")
+
+    return __post_init__
 
 
 def _asserts(view: View) -> bool:

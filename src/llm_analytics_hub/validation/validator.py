@@ -159,6 +159,21 @@ class Validator:
         yield from self.check(document)
 
     def is_valid(self, document: Any) -> bool:
+        if document.__class__ is dict and self.engine == "fast" and not self.semantic and not self.lenient:
+            version = self.forced_version or document.get("schema_version", DEFAULT_VERSION)
+            fast = self._fast_paths.get(version) if version.__class__ is str else None
+            if fast is not None:  # `_converts` written out: a loop over parsed documents runs this
+                try:
+                    msgspec.convert(document, fast.decoder.type)
+                    return True
+                except (msgspec.ValidationError, TypeError, ValueError):
+                    pass
+                compiled = self._compiled.get(version)
+                try:  # a verdict needs no findings: jsonschema-rs' yes/no pass
+                    if isinstance(compiled, CompiledType):
+                        return bool(compiled.fast.is_valid(document))
+                except ValueError:  # beyond what it converts (see CompiledType.fast_check)
+                    pass
         return not self.check(document)
 
 
