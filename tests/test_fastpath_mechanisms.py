@@ -226,7 +226,8 @@ def test_the_uuid_check_without_regex_equals_the_schemas_pattern() -> None:
     import random
     import re
 
-    from llm_analytics_hub.validation.fastpath import UUID_PATTERN, _is_uuid
+    from llm_analytics_hub.text_checks import is_uuid_text as _is_uuid
+    from llm_analytics_hub.validation.fastpath import UUID_PATTERN
 
     pattern = re.compile(UUID_PATTERN[:-1] + r"\Z")  # ECMA `$`: no final newline
     rng = random.Random(7)

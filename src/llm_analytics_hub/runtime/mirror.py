@@ -26,6 +26,7 @@ import msgspec
 import orjson
 from msgspec import UNSET, Meta, Raw, UnsetType
 
+from ..text_checks import is_uuid_text
 from . import kinds as k
 from .compiler import WIRE_MEMORY, Source, kind_function, load_into
 from .errors import ModelError
@@ -35,7 +36,7 @@ I64_MIN, I64_MAX = -(2**63), 2**63 - 1  # msgspec's integer bounds must fit an i
 JSON_INT = Annotated[int, Meta(ge=I64_MIN, le=I64_MAX)]  # orjson reads a larger integer as a float
 # UUIDs and date-times are strings to msgspec and checked by the converters: a pattern in msgspec
 # costs a call into `re` from C, about twice a direct `fullmatch` in the compiled converter.
-uuid_text = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
+uuid_text = is_uuid_text
 date_time_text = re.compile(  # the producers' forms, ASCII digits; any other form goes the careful way
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
 ).fullmatch
@@ -49,7 +50,7 @@ class NoMirror(Exception):
 
 
 def checked_uuid(text: str) -> Any:
-    if uuid_text(text) is None:
+    if not uuid_text(text):
         raise ModelError("", "not a hyphenated UUID")
     return wire_uuid(text)
 
@@ -313,7 +314,7 @@ class Mirror:
 def convert_member(src: Source, kind: k.Kind, value: str, convert: Callable[[str], str], indent: int) -> None:
     """Convert a member's value in place; UUIDs and date-times inline (no call per value)."""
     if kind == k.UUID:
-        src.add(indent, f"if uuid_text({value}) is None:")
+        src.add(indent, f"if not uuid_text({value}):")
         src.add(indent + 1, "raise ModelError('', 'the careful path decides')")
         src.add(indent, "made = new(WireUUID)")
         src.add(indent, f"setattr(made, 'wire', {value})")

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, SafeUUID
 
+from ..text_checks import is_uuid_text
 from .errors import ModelError
 
-_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DATE_TIME_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
 )
@@ -87,7 +87,7 @@ def expected(what: str, value: Any) -> ModelError:
 
 
 def load_uuid(value: Any) -> UUID:
-    if value.__class__ is not str or _UUID_RE.fullmatch(value) is None:
+    if value.__class__ is not str or not is_uuid_text(value):
         raise ModelError("", f"expected a hyphenated UUID string, got {value!r}")
     return wire_uuid(value)
 

@@ -28,6 +28,7 @@ from ..schema_store import SchemaSet, TypeEntry
 from ..schema_view.layout import Union as TaggedLayout
 from ..schema_view.layout import node_of, tagged_union, union_members
 from ..schema_view.views import At, View, follow, merged, view_of
+from ..text_checks import is_uuid_text
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _LENGTHS = {"minLength": "min_length", "maxLength": "max_length"}
@@ -195,7 +196,7 @@ class _Compiler:
             checked = self.checked_string(at)
             if checked is not None:  # a plain str here, its pattern checked once the Struct is built
                 pattern, nullable = checked
-                patterns.append((python, _is_uuid if pattern == _python_pattern(UUID_PATTERN)
+                patterns.append((python, is_uuid_text if pattern == _python_pattern(UUID_PATTERN)
                                  else re.compile(pattern).search))
                 annotation = Union[str, None] if nullable else str  # noqa: UP007
             else:
@@ -269,15 +270,6 @@ class _Compiler:
                 raise Unsupported("data variant without exactly one member")
             variants.append(self.struct(option, f"{name}Variant{index}", always_closed=True))
         return Union[tuple(variants)]  # noqa: UP007
-
-
-_HEX_AS_X = bytes.maketrans(b"0123456789abcdefABCDEFx", b"xxxxxxxxxxxxxxxxxxxxxx?")
-_UUID_SHAPE = b"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-
-
-def _is_uuid(value: str) -> bool:
-    """UUID_PATTERN without the regex engine: ASCII, and every byte a hex digit except the hyphens."""
-    return value.isascii() and value.encode().translate(_HEX_AS_X) == _UUID_SHAPE
 
 
 def _pattern_check(patterns: tuple[tuple[str, Callable[[str], Any]], ...]) -> Callable[[Any], None]:
