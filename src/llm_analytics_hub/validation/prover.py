@@ -117,16 +117,16 @@ def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]
         if guess is None:
             return any_version(raw, index) if len(candidates) > 1 else None
         decode, label, version, canonical, canonical_label = guess
+        try:
+            again = scratch.buffer  # this thread's re-encoding buffer
+        except AttributeError:
+            again = scratch.buffer = bytearray()
         if canonical is not None and not pause:  # `attempt` written out: this runs once per document
             try:
                 value = canonical(raw)
             except _DECODE_ERRORS:
                 value = None
             if value is not None:
-                try:
-                    again = scratch.buffer
-                except AttributeError:
-                    again = scratch.buffer = bytearray()
                 encode_into(value, again)
                 if len(raw) - len(again) <= 1 and raw.startswith(again):
                     misses = 0
@@ -148,10 +148,6 @@ def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]
         except _DECODE_ERRORS:
             value = None
         if value is not None:
-            try:
-                again = scratch.buffer
-            except AttributeError:
-                again = scratch.buffer = bytearray()
             encode_into(value, again)
             if (len(raw) - len(again) <= 1 and raw.startswith(again)) or members_kept(raw, value):
                 if version is None:
