@@ -97,7 +97,7 @@ class _Compiler:
 
     def __init__(self, *, lenient: bool, native_formats: bool = False) -> None:
         self.lenient = lenient
-        self.native_formats = native_formats  # uuid.UUID / datetime instead of checked strings
+        self.native_formats = native_formats  # uuid.UUID instead of a checked string (the canonical decoder)
         self.used_native = False
         self.counter = 0
 
