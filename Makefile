@@ -12,7 +12,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime clean
+.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native native-if-possible clean
 JRE_STAMP := $(VENV)/.java-runtime-stamp
 
 
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) native-if-possible
 	@echo "== a clean sample of events (every payload variant) =="
 	$(BIN)/llm-hub validate examples/sample-events.ndjson
 	@echo
@@ -99,6 +99,22 @@ $(RUST_STAMP): Cargo.lock
 
 rust-deps: $(RUST_STAMP)
 
+# The native validator (native/: the generated crate's schema walk over blocks of NDJSON lines, for
+# `llm-hub validate`), built into the package as src/llm_analytics_hub/_native.abi3.so (git-ignored).
+# Without it (no cargo) everything works on the msgspec fast path, slower: `make demo` goes on.
+NATIVE_LIB := src/llm_analytics_hub/_native.abi3.so
+NATIVE_SOURCES := $(wildcard native/src/*.rs generated/rust/src/*.rs generated/rust/src/*/*.rs) \
+	native/Cargo.toml generated/rust/Cargo.toml Cargo.lock
+$(NATIVE_LIB): $(NATIVE_SOURCES) | $(RUST_STAMP) $(STAMP)
+	CARGO_TARGET_DIR=build/rust-target PYO3_PYTHON=$(CURDIR)/$(BIN)/python $(CARGO) build --release --locked --offline -p llm-hub-native
+	cp build/rust-target/release/lib_native.so $@
+
+native: $(NATIVE_LIB)
+
+native-if-possible:
+	@if command -v $(CARGO) >/dev/null 2>&1; then $(MAKE) --no-print-directory native; \
+	else echo "cargo not found: llm-hub validate runs without its native checker (slower)"; fi
+
 # Java for the local SparkSession of tests/lake (pyspark 4 needs Java 17+): Debian's package when none is there.
 $(JRE_STAMP): $(STAMP)
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && \
@@ -112,11 +128,11 @@ java-runtime: $(JRE_STAMP)
 #   make bench-validate BENCH_ARGS="--lines 20000 --only cli,ajv"
 BENCH_ARGS ?= --rss-mb 500
 .PHONY: bench-validate
-bench-validate: $(STAMP) node-deps
+bench-validate: $(STAMP) node-deps native
 	$(BIN)/python bench/bench_validate.py $(BENCH_ARGS)
 
-pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime
+pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache $(NATIVE_LIB)

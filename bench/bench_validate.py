@@ -40,6 +40,8 @@ import validate_rates as rates
 from process_memory import PeakMemory, make_copies, peak_memory, startup_seconds
 from validate_exactness import Expected, compare, reference_verdicts
 
+from llm_analytics_hub.validation import native
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 CLI = rates.CLI
@@ -53,10 +55,13 @@ LABELS = {  # measure -> its row in the table
     "is_valid": "library Validator.is_valid, parsed",
     "cli": f"llm-hub validate (default: -j {os.cpu_count()})",
     "cli-j1": "llm-hub validate -j 1",
+    "cli-msgspec": "llm-hub validate, no native checker",
 }
 MEASURES = tuple(LABELS)
 ONCE = ("exactness", "startup", "rss")
-CLI_OPTIONS = {"cli": (), "cli-j1": ("-j", "1")}
+CLI_OPTIONS = {"cli": (), "cli-j1": ("-j", "1"), "cli-msgspec": ()}
+# The CLI rows without the native checker (LLM_HUB_NATIVE=0: the msgspec fast path), to show what it buys.
+CLI_ENV = {"cli-msgspec": {"LLM_HUB_NATIVE": "0"}}
 
 
 @dataclass
@@ -123,7 +128,7 @@ def measure(name: str, source: Input, results: Results, subset: int) -> None:
     """One run of one measure on one input, its rate appended to `results`."""
     key = (source.label, name)
     if name in CLI_OPTIONS:
-        seconds, results.records[key] = rates.run_cli(source.path, *CLI_OPTIONS[name])
+        seconds, results.records[key] = rates.run_cli(source.path, *CLI_OPTIONS[name], env=CLI_ENV.get(name))
         results.rates[key].append(rate(source.lines, seconds))
     elif name == "ajv":
         found = results.ajv[source.label] = rates.run_ajv(source.path)
@@ -154,6 +159,7 @@ def row_note(name: str, source: Input, results: Results, subset: int) -> str:
         "is_valid": times("is_valid", "jsonschema-rs", "jsonschema-rs"),
         "cli": times("cli", "ajv", "Ajv"),
         "cli-j1": times("cli-j1", "ajv", "Ajv"),
+        "cli-msgspec": times("cli", "cli-msgspec", "with the native checker"),
     }
     if name == "ajv" and source.label in results.ajv:
         found = results.ajv[source.label]
@@ -278,6 +284,8 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load average {load_average()} at the start; "
           f"events/s are medians of {args.repeat} runs (range: slowest-fastest run), "
           "ratios medians of the per-run ratios")
+    print("native checker (make native): " + ("built, used by the cli rows" if native.available() else
+                                               "NOT BUILT: the cli rows run the msgspec fast path"))
     results = Results()
     for run in range(1, args.repeat + 1):
         for source in inputs:

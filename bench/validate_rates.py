@@ -10,6 +10,7 @@ excluded), the CLI end to end (process start, compilation and reporting included
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -166,11 +167,11 @@ def time_library_is_valid(path: Path) -> Timing:
     return time_on_parsed(path, ready_validator().is_valid)
 
 
-def run_cli(path: Path, *options: str) -> tuple[float, list[dict[str, Any]]]:
+def run_cli(path: Path, *options: str, env: dict[str, str] | None = None) -> tuple[float, list[dict[str, Any]]]:
     """`llm-hub validate --format json` end to end: (seconds, the NDJSON records it printed)."""
     start = time.perf_counter()
     done = subprocess.run([str(CLI), "validate", "--format", "json", *options, str(path)],
-                          capture_output=True, check=False)
+                          capture_output=True, check=False, env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"llm-hub validate failed ({done.returncode}): {done.stderr.decode()[:500]}")

@@ -70,6 +70,19 @@ class SchemaSet:
     resources: list[tuple[str, Schema]] = field(default_factory=list)
 
     @cached_property
+    def digest(self) -> str:
+        """sha256 over the relative path and bytes of every schema file of the folder: what a validator
+        compiled ahead of time (the native one, from the generated Rust crate) must have been built
+        from before its verdicts are trusted."""
+        import hashlib
+
+        total = hashlib.sha256()
+        for path in iter_schema_files(self.folder):
+            data = path.read_bytes()
+            total.update(f"{path.relative_to(self.folder).as_posix()}\0{len(data)}\0".encode() + data)
+        return total.hexdigest()
+
+    @cached_property
     def registry(self) -> Registry[Any]:
         """python-jsonschema's view of the folder (built on first use: the fast engine needs none)."""
         return offline_registry(self.resources)

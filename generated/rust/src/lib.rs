@@ -15,6 +15,14 @@ pub use runtime::{Error, Finding, Timestamp};
 /// Every schema version this crate holds, oldest first.
 pub const VERSIONS: &[&str] = &["1.0.0", "1.1.0"];
 
+/// The sha256 of each version's schema folder this crate was generated from (relative path and
+/// bytes of every schema file, as `SchemaSet.digest` computes it in Python): a caller holding the
+/// schemas can confirm this crate judges by the same ones.
+pub const SCHEMA_DIGESTS: &[(&str, &str)] = &[
+    ("1.0.0", "8d91827229d4c16638d89d5ebd8973ada26a38876b4c8470375aec5309b53521"),
+    ("1.1.0", "b39d368e523c4fda06c3d064c8f95fec8bee6917d98419739889207b95273754"),
+];
+
 /// The version of a document without `schema_version`.
 pub const DEFAULT_VERSION: &str = "1.0.0";
 
@@ -39,7 +47,7 @@ fn known_type(type_name: &str) -> Result<(), Error> {
 fn version_of(version: Option<&str>, document: &runtime::Json) -> String {
     match (version, document.get("schema_version")) {
         (Some(forced), _) => forced.to_string(),
-        (None, Some(runtime::Json::Str(declared))) => declared.clone(),
+        (None, Some(runtime::Json::Str(declared))) => declared.to_string(),
         _ => DEFAULT_VERSION.to_string(),
     }
 }
@@ -69,18 +77,26 @@ pub fn validate_json_with(version: Option<&str>, type_name: &str, text: &str, le
         Ok(document) => document,
         Err(finding) => return Ok(vec![finding]),
     };
-    let chosen = version_of(version, &document);
+    Ok(validate_document(version, type_name, &document, lenient).1)
+}
+
+/// [`validate_json_with`] for a document already read with [`runtime::parse`], once the type (and a
+/// forced version) are known to exist: the version it was judged under, and the findings.
+pub fn validate_document(version: Option<&str>, type_name: &str, document: &runtime::Json, lenient: bool)
+    -> (String, Vec<Finding>) {
+    let chosen = version_of(version, document);
     let Some(check) = checker(&chosen, type_name) else {
         let message = if VERSIONS.contains(&chosen.as_str()) {
             format!("no type {type_name:?} in schema version {chosen}")
         } else {
             format!("unknown schema_version {chosen:?}; known versions: {}", VERSIONS.join(", "))
         };
-        return Ok(vec![Finding { instance_path: "/schema_version".into(), keyword: "schema_version".into(), message }]);
+        let finding = Finding { instance_path: "/schema_version".into(), keyword: "schema_version".into(), message };
+        return (chosen, vec![finding]);
     };
     let mut walk = runtime::Walk::new(lenient);
-    check(&document, &mut walk);
-    Ok(walk.findings)
+    check(document, &mut walk);
+    (chosen, walk.findings)
 }
 
 /// Decode `text` as `type_name` of the chosen version and write it back with the typed model:

@@ -2,6 +2,7 @@
 //! What every generated type shares: findings and the validation walk (the string formats and
 //! [`Timestamp`] are in `formats.rs`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 pub use crate::formats::{check_date_time, check_uuid, is_date_time, is_uuid, Timestamp};
@@ -58,7 +59,9 @@ impl std::error::Error for Error {}
 /// The validation walk over one document: where it is, and what it found so far.
 #[derive(Debug, Default)]
 pub struct Walk {
-    path: Vec<String>,
+    /// The JSON pointer of the current position, built in place: entering a member appends its
+    /// escaped segment, leaving truncates (no allocation per member once the buffer has grown).
+    path: String,
     /// Findings in the order they were met.
     pub findings: Vec<Finding>,
     /// Accept undeclared members of closed objects (the producers' permissive reading).
@@ -68,12 +71,12 @@ pub struct Walk {
 impl Walk {
     /// A walk at the document root.
     pub fn new(lenient: bool) -> Self {
-        Walk { path: Vec::new(), findings: Vec::new(), lenient }
+        Walk { path: String::new(), findings: Vec::new(), lenient }
     }
 
     /// The JSON pointer of the current position.
     pub fn pointer(&self) -> String {
-        self.path.iter().map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1"))).collect()
+        self.path.clone()
     }
 
     /// Record a finding at the current position.
@@ -84,9 +87,15 @@ impl Walk {
 
     /// Run `check` one level deeper, at member or item `key`.
     pub fn at(&mut self, key: &str, check: impl FnOnce(&mut Walk)) {
-        self.path.push(key.to_string());
+        let depth = self.path.len();
+        self.path.push('/');
+        if key.bytes().any(|b| b == b'~' || b == b'/') {
+            self.path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        } else {
+            self.path.push_str(key);
+        }
         check(self);
-        self.path.pop();
+        self.path.truncate(depth);
     }
 
     /// The findings `check` would record here, without recording them.
@@ -193,7 +202,7 @@ pub fn check_int(value: &Json, w: &mut Walk, minimum: Option<i128>, maximum: Opt
 /// `type: string` + `enum`.
 pub fn check_enum(value: &Json, w: &mut Walk, allowed: &[&str]) {
     match value {
-        Json::Str(s) if allowed.contains(&s.as_str()) => {}
+        Json::Str(s) if allowed.contains(&s.as_ref()) => {}
         _ => w.fail("enum", format!("{} is not one of {allowed:?}", show(value))),
     }
 }
@@ -247,7 +256,7 @@ pub fn check_nullable(value: &Json, w: &mut Walk, inner: impl FnOnce(&Json, &mut
 }
 
 /// The members of an object, or a `type` finding; `None` when it is not an object.
-pub fn object<'a>(value: &'a Json, w: &mut Walk) -> Option<&'a [(String, Json)]> {
+pub fn object<'a, 'b>(value: &'a Json<'b>, w: &mut Walk) -> Option<&'a [(Cow<'b, str>, Json<'b>)]> {
     if let Json::Obj(members) = value {
         Some(members)
     } else {
@@ -257,7 +266,7 @@ pub fn object<'a>(value: &'a Json, w: &mut Walk) -> Option<&'a [(String, Json)]>
 }
 
 /// `required`: one finding per missing member, at the object.
-pub fn require(members: &[(String, Json)], w: &mut Walk, names: &[&str]) {
+pub fn require(members: &[(Cow<'_, str>, Json)], w: &mut Walk, names: &[&str]) {
     for name in names {
         if !members.iter().any(|(k, _)| k == name) {
             w.fail("required", format!("{name:?} is a required property"));
@@ -267,16 +276,13 @@ pub fn require(members: &[(String, Json)], w: &mut Walk, names: &[&str]) {
 
 /// `additionalProperties: false` / `unevaluatedProperties: false`: one finding at the object.
 /// `tags` are members a tagged union declares on the object for its variant (the tag itself).
-pub fn closed(members: &[(String, Json)], w: &mut Walk, known: &[&str], tags: &[&str]) {
+pub fn closed(members: &[(Cow<'_, str>, Json)], w: &mut Walk, known: &[&str], tags: &[&str]) {
     if w.lenient {
         return;
     }
-    let unknown: Vec<&str> = members
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| !known.contains(k) && !tags.contains(k))
-        .collect();
-    if !unknown.is_empty() {
+    let is_unknown = |k: &&str| !known.contains(k) && !tags.contains(k);
+    if members.iter().any(|(k, _)| is_unknown(&k.as_ref())) {
+        let unknown: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).filter(is_unknown).collect();
         w.fail("unevaluatedProperties", format!("unexpected properties: {unknown:?}"));
     }
 }
@@ -318,8 +324,18 @@ pub fn data_enum(value: &Json, w: &mut Walk, units: &[&str], variants: &[(&str, 
 }
 
 /// Parse `text`; a document that is not JSON gives one `parse` finding.
-pub fn parse(text: &str) -> Result<Json, Finding> {
+pub fn parse(text: &str) -> Result<Json<'_>, Finding> {
     crate::json::parse(text).map_err(|message| Finding {
+        instance_path: String::new(),
+        keyword: "parse".to_string(),
+        message: format!("not JSON: {message}"),
+    })
+}
+
+/// [`parse`] that also refuses a member named twice in one object (the Python validator's reading of
+/// raw text: a duplicate is invalid, whichever value would win).
+pub fn parse_unique(text: &str) -> Result<Json<'_>, Finding> {
+    crate::json::parse_unique(text).map_err(|message| Finding {
         instance_path: String::new(),
         keyword: "parse".to_string(),
         message: format!("not JSON: {message}"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .findings import DocumentResult, Finding
 from .inputs import BOM, JSON_WHITESPACE
+from .native import BlockChecker
 from .stream import check_raw, check_slowly
 from .validator import Engine, Validator
 
@@ -65,6 +66,9 @@ def check_lines(lines: bytes, validator: Validator, source: str, *, keep: bool =
     outcome = BlockOutcome(source=source)
     if not lines:
         return outcome
+    native = None if keep else validator.native_checker()
+    if native is not None:
+        return _check_natively(lines, validator, native, source)
     valid_by_label = outcome.valid_by_label
     prove = validator.prover()
     keep_valid = outcome.valid_lines.append if keep else None
@@ -88,6 +92,25 @@ def check_lines(lines: bytes, validator: Validator, source: str, *, keep: bool =
         if keep_valid is not None:
             keep_valid(raw.rstrip(b"\n"))
     outcome.documents, outcome.lines = documents, offset + 1
+    return outcome
+
+
+def _check_natively(lines: bytes, validator: Validator, checker: BlockChecker, source: str) -> BlockOutcome:
+    """`check_lines` with the native checker proving the lines first (validation/native.py)."""
+    documents, count, labels, unproven, unplanned = checker.check(lines)
+    if unplanned:  # valid documents of a version without a plan yet: plan every version, check again
+        wider = validator.native_checker(all_versions=True)
+        if wider is not None and wider is not checker:
+            documents, count, labels, unproven, _ = wider.check(lines)
+    outcome = BlockOutcome(source=source, documents=documents, lines=count)
+    valid_by_label = outcome.valid_by_label
+    valid_by_label.update(dict(labels))
+    for index, start, end in unproven:
+        result = check_slowly(lines[start:end], validator, source, index + 1)
+        if result.errors:
+            outcome.invalid.append(result)
+        else:
+            valid_by_label[result.label] += 1
     return outcome
 
 

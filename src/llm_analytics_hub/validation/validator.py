@@ -15,6 +15,7 @@ from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
 from .fastpath import FastPath, compile_fast_path
 from .findings import Finding
+from .native import BlockChecker, block_checker
 from .prover import Prover, prover
 
 DEFAULT_TYPE = "AnalyticsEvent"
@@ -29,7 +30,8 @@ class Validator:
     """
 
     def __init__(self, schema: str | None = None, version: str | None = None, *,
-                 lenient: bool = False, engine: Engine = "fast", semantic: bool = False) -> None:
+                 lenient: bool = False, engine: Engine = "fast", semantic: bool = False,
+                 native: bool = True) -> None:
         self.type_name = schema or DEFAULT_TYPE
         self.forced_version = version
         self.lenient = lenient
@@ -39,6 +41,8 @@ class Validator:
         self._compiled: dict[str, CompiledType | Finding] = {}
         self._prover: Prover | None = None
         self._fast_paths: dict[str, FastPath | None] = {}
+        # (versions planned, checker); native=False: never (to compare against, as the tests do)
+        self._native: tuple[tuple[str, ...], BlockChecker | None] | None = None if native else ((), None)
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -74,8 +78,26 @@ class Validator:
             self._prover = prover(self._fast_candidates())
         return self._prover
 
+    def compiled(self, version: str) -> CompiledType | None:
+        """The compiled schema of this type in `version`; None when the version or type is unknown."""
+        found = self._compile(version)
+        return found if isinstance(found, CompiledType) else None
+
+    def native_checker(self, *, all_versions: bool = False) -> BlockChecker | None:
+        """The native block checker (validation/native.py) for the versions compiled so far, or for
+        every known version; None without the native module or for what it does not check."""
+        versions = ((self.forced_version,) if self.forced_version is not None
+                    else self.known_versions if all_versions
+                    else tuple(v for v in self.known_versions if isinstance(self._compiled.get(v), CompiledType)))
+        if self._native is None or (self._native[0] != versions and all_versions and self._native[0]):
+            self._native = (versions, block_checker(self, versions))
+        return self._native[1]
+
     def prepare(self) -> None:
-        """Compile every fast path now (before worker processes fork, so that they inherit them)."""
+        """Compile every fast path now (before worker processes fork, so that they inherit them);
+        with the native checker covering every version, the bytes fast paths are left for later."""
+        if self.native_checker(all_versions=True) is not None:
+            return
         for _, make in self._fast_candidates():
             make()
         self.prover()

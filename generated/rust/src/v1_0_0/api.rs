@@ -79,7 +79,7 @@ impl AggregatedValue {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "avg" => w.at(key, |w| (rt::check_number)(member, w)),
                 "min" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -144,7 +144,7 @@ impl ApiError {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "code" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "message" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "status_code" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(65535)))(member, w)),
@@ -203,7 +203,7 @@ impl ApiResponse {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "status" => w.at(key, |w| (ResponseStatus::check)(member, w)),
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
                 "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
@@ -263,7 +263,7 @@ impl BatchItemResult {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "index" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "item_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "status" => w.at(key, |w| (ItemStatus::check)(member, w)),
@@ -323,7 +323,7 @@ impl BatchResponse {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "batch_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "total_items" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "success_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -414,7 +414,7 @@ impl DataPoint {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "value" => w.at(key, |w| (rt::check_number)(member, w)),
                 _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
@@ -471,7 +471,7 @@ impl ErrorDetails {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "trace" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "context" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })))(member, w)),
                 "suggestions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })))(member, w)),
@@ -561,7 +561,7 @@ impl MetricsQueryResult {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "metric" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "window" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "values" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AggregatedValue::check))(member, w)),
@@ -620,7 +620,7 @@ impl PaginatedResponse {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "status" => w.at(key, |w| (ResponseStatus::check)(member, w)),
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })))(member, w)),
                 "pagination" => w.at(key, |w| (PaginationMetadata::check)(member, w)),
@@ -680,7 +680,7 @@ impl PaginationLinks {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "first" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "last" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "next" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -743,7 +743,7 @@ impl PaginationMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "per_page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "total_items" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -813,7 +813,7 @@ impl PaginationParams {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "per_page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "sort_by" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -872,7 +872,7 @@ impl QueryMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "execution_time_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "records_scanned" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "records_returned" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -933,7 +933,7 @@ impl QueryResult {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "query_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "status" => w.at(key, |w| (QueryStatus::check)(member, w)),
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
@@ -1030,7 +1030,7 @@ impl ResponseMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "request_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "api_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1120,7 +1120,7 @@ impl SeriesData {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "points" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)),
@@ -1210,7 +1210,7 @@ impl StreamEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "event_type" => w.at(key, |w| (StreamEventType::check)(member, w)),
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
@@ -1300,7 +1300,7 @@ impl TimeRange {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 _ => {}
@@ -1353,7 +1353,7 @@ impl TimeSeriesQueryResult {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "query" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "time_range" => w.at(key, |w| (TimeRange::check)(member, w)),
                 "series" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SeriesData::check))(member, w)),

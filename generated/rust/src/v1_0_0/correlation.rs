@@ -73,7 +73,7 @@ impl AlertThresholds {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "min_correlation_strength" => w.at(key, |w| (rt::check_number)(member, w)),
                 "min_anomaly_score" => w.at(key, |w| (rt::check_number)(member, w)),
                 "critical_impact_threshold" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -132,7 +132,7 @@ impl AnomalyCorrelation {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "correlation_id" => w.at(key, |w| (CorrelationId::check)(member, w)),
                 "anomalies" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AnomalyEvent::check))(member, w)),
                 "strength" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -199,7 +199,7 @@ impl AnomalyEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "source_module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
                 "anomaly_type" => w.at(key, |w| (AnomalyType::check)(member, w)),
@@ -300,7 +300,7 @@ impl BusinessImpact {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "users_affected" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "sla_violations" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "revenue_impact_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -357,7 +357,7 @@ impl CausalLink {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "from_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "to_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "relationship" => w.at(key, |w| (CausalRelationship::check)(member, w)),
@@ -460,7 +460,7 @@ impl CorrelatedEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "source_module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
                 "event_type" => w.at(key, |w| (super::events::EventType::check)(member, w)),
@@ -521,7 +521,7 @@ impl CorrelationConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "auto_detect" => w.at(key, |w| (rt::check_bool)(member, w)),
                 "patterns" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelationPattern::check))(member, w)),
                 "correlation_window_minutes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)),
@@ -608,7 +608,7 @@ impl CorrelationPattern {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "pattern_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -680,7 +680,7 @@ impl CorrelationQuery {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "seed_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "time_window_minutes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)),
                 "min_strength" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -781,7 +781,7 @@ impl CostImpact {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "additional_cost_usd" => w.at(key, |w| (rt::check_number)(member, w)),
                 "cost_increase_percent" => w.at(key, |w| (rt::check_number)(member, w)),
                 "wasted_resources_usd" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -893,7 +893,7 @@ impl EventCorrelation {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "correlation_id" => w.at(key, |w| (CorrelationId::check)(member, w)),
                 "correlation_type" => w.at(key, |w| (CorrelationType::check)(member, w)),
                 "events" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelatedEvent::check))(member, w)),
@@ -957,7 +957,7 @@ impl EventEdge {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "edge_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "from_node" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "to_node" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1016,7 +1016,7 @@ impl EventGraph {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "graph_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "time_range" => w.at(key, |w| (TimeWindow::check)(member, w)),
                 "nodes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventNode::check))(member, w)),
@@ -1076,7 +1076,7 @@ impl EventNode {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "node_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "source_module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
@@ -1173,7 +1173,7 @@ impl GraphMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "node_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "edge_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "connected_components" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -1237,7 +1237,7 @@ impl ImpactAssessment {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "severity" => w.at(key, |w| (ImpactSeverity::check)(member, w)),
                 "affected_modules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)),
                 "performance_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, PerformanceImpact::check))(member, w)),
@@ -1337,7 +1337,7 @@ impl PatternStep {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "step_number" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
                 "event_type" => w.at(key, |w| (super::events::EventType::check)(member, w)),
@@ -1393,7 +1393,7 @@ impl PerformanceImpact {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "latency_increase_percent" => w.at(key, |w| (rt::check_number)(member, w)),
                 "throughput_decrease_percent" => w.at(key, |w| (rt::check_number)(member, w)),
                 "error_rate_increase_percent" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -1490,7 +1490,7 @@ impl RootCauseAnalysis {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "root_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "confidence" => w.at(key, |w| (rt::check_number)(member, w)),
                 "causal_chain" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CausalLink::check))(member, w)),
@@ -1546,7 +1546,7 @@ impl SecurityImpact {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "threats_detected" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "vulnerabilities_exposed" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "data_at_risk" => w.at(key, |w| (rt::check_bool)(member, w)),
@@ -1597,7 +1597,7 @@ impl TimeWindow {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 _ => {}

@@ -111,7 +111,7 @@ impl AnalyticsEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "source_module" => w.at(key, |w| (SourceModule::check)(member, w)),
@@ -177,7 +177,7 @@ impl ApiCostEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "provider" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "api_endpoint" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "request_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -242,7 +242,7 @@ impl AuditTrailEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "action" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "actor" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "resource_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -345,7 +345,7 @@ impl AuthEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "action" => w.at(key, |w| (AuthAction::check)(member, w)),
                 "resource" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -405,7 +405,7 @@ impl BudgetAlertEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "budget_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "budget_name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "budget_limit_usd" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -519,7 +519,7 @@ impl CommonEventFields {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "source_module" => w.at(key, |w| (SourceModule::check)(member, w)),
@@ -584,7 +584,7 @@ impl ComplianceCheckEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "check_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "framework" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "controls_checked" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -642,7 +642,7 @@ impl ComplianceFinding {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "control_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "status" => w.at(key, |w| (ComplianceStatus::check)(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -739,7 +739,7 @@ impl ComplianceViolationEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "violation_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "regulation" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "requirement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -840,7 +840,7 @@ impl CustomPayload {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "custom_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
                 _ => {}
@@ -900,7 +900,7 @@ impl DataLineageEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "data_asset_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "operation" => w.at(key, |w| (DataOperation::check)(member, w)),
                 "source" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -1003,7 +1003,7 @@ impl ErrorRateMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "total_requests" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "failed_requests" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -1206,7 +1206,7 @@ impl LatencyBreakdown {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "queue_time_ms" => w.at(key, |w| (rt::check_number)(member, w)),
                 "processing_time_ms" => w.at(key, |w| (rt::check_number)(member, w)),
                 "network_time_ms" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -1268,7 +1268,7 @@ impl LatencyMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "request_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "total_latency_ms" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -1370,7 +1370,7 @@ impl ModelPerformanceMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "accuracy" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "quality_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -1435,7 +1435,7 @@ impl PolicyViolationEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "policy_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "policy_name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "violation_description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1534,7 +1534,7 @@ impl PrivacyEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "data_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "operation" => w.at(key, |w| (PrivacyOperation::check)(member, w)),
                 "user_consent" => w.at(key, |w| (rt::check_bool)(member, w)),
@@ -1674,7 +1674,7 @@ impl ResourceConsumptionEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "resource_type" => w.at(key, |w| (ResourceType::check)(member, w)),
                 "resource_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "quantity" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -1969,7 +1969,7 @@ impl ThreatEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "threat_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "threat_type" => w.at(key, |w| (ThreatType::check)(member, w)),
                 "threat_level" => w.at(key, |w| (ThreatLevel::check)(member, w)),
@@ -2113,7 +2113,7 @@ impl ThroughputMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "requests_per_second" => w.at(key, |w| (rt::check_number)(member, w)),
                 "tokens_per_second" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -2179,7 +2179,7 @@ impl TokenCostEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "request_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "prompt_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
@@ -2241,7 +2241,7 @@ impl TokenUsageMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "request_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "prompt_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
@@ -2302,7 +2302,7 @@ impl VulnerabilityEvent {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "vulnerability_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "cve_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "severity_score" => w.at(key, |w| (rt::check_number)(member, w)),

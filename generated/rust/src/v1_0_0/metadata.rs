@@ -95,7 +95,7 @@ impl ApplicationMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "url" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "tech_stack" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "dependencies" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Dependency::check))(member, w)),
@@ -165,7 +165,7 @@ impl AssetMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "asset_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "asset_type" => w.at(key, |w| (AssetType::check)(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -362,7 +362,7 @@ impl AxesConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "x_axis" => w.at(key, |w| (AxisConfig::check)(member, w)),
                 "y_axis" => w.at(key, |w| (AxisConfig::check)(member, w)),
                 _ => {}
@@ -417,7 +417,7 @@ impl AxisConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "label" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "scale" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "min" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -472,7 +472,7 @@ impl CostInfo {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "cost_per_input_token" => w.at(key, |w| (rt::check_number)(member, w)),
                 "cost_per_output_token" => w.at(key, |w| (rt::check_number)(member, w)),
                 "currency" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -542,7 +542,7 @@ impl DashboardConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "dashboard_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -602,7 +602,7 @@ impl DashboardLayout {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "layout_type" => w.at(key, |w| (LayoutType::check)(member, w)),
                 "columns" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "row_height" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
@@ -650,7 +650,7 @@ impl DataSchema {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "fields" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SchemaField::check))(member, w)),
                 _ => {}
             }
@@ -704,7 +704,7 @@ impl DataSourceConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "source_type" => w.at(key, |w| (DataSourceType::check)(member, w)),
                 "query" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "refresh_interval" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
@@ -801,7 +801,7 @@ impl DatasetMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "size_bytes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "record_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "schema" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, DataSchema::check))(member, w)),
@@ -855,7 +855,7 @@ impl Dependency {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "dependency_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -909,7 +909,7 @@ impl DeploymentInfo {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "environment" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "region" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "deployed_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
@@ -966,7 +966,7 @@ impl DisplayPreferences {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "theme" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "timezone" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "date_format" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1026,7 +1026,7 @@ impl EndpointMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "url" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "method" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "auth_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1164,7 +1164,7 @@ impl ModelMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "provider" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "family" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "parameters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -1222,7 +1222,7 @@ impl NotificationChannel {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "channel_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "destination" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
@@ -1278,7 +1278,7 @@ impl NotificationPreferences {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "email_enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
                 "in_app_enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
                 "channels" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, NotificationChannel::check))(member, w)),
@@ -1338,7 +1338,7 @@ impl OwnerInfo {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "username" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "email" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -1453,7 +1453,7 @@ impl PolicyDefinition {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "policy_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1521,7 +1521,7 @@ impl PolicyRule {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "rule_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "condition" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1577,7 +1577,7 @@ impl PolicyScope {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "scope_type" => w.at(key, |w| (ScopeType::check)(member, w)),
                 "targets" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "exclusions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -1707,7 +1707,7 @@ impl PromptExample {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "input" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "output" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 _ => {}
@@ -1764,7 +1764,7 @@ impl PromptTemplateMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "template" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "variables" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TemplateVariable::check))(member, w)),
                 "category" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -1817,7 +1817,7 @@ impl RateLimit {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "requests_per_minute" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "tokens_per_minute" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
                 _ => {}
@@ -1913,7 +1913,7 @@ impl SavedQuery {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "query_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -1971,7 +1971,7 @@ impl SchemaField {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "field_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "required" => w.at(key, |w| (rt::check_bool)(member, w)),
@@ -2066,7 +2066,7 @@ impl SlaInfo {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "uptime_percent" => w.at(key, |w| (rt::check_number)(member, w)),
                 "max_latency_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "support_level" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -2121,7 +2121,7 @@ impl TemplateVariable {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "required" => w.at(key, |w| (rt::check_bool)(member, w)),
@@ -2185,7 +2185,7 @@ impl UserPreferences {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "display" => w.at(key, |w| (DisplayPreferences::check)(member, w)),
                 "notifications" => w.at(key, |w| (NotificationPreferences::check)(member, w)),
@@ -2246,7 +2246,7 @@ impl VersionInfo {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "previous_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "changelog" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -2337,7 +2337,7 @@ impl VisibilitySettings {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "visibility" => w.at(key, |w| (Visibility::check)(member, w)),
                 "shared_with" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "shared_with_teams" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -2394,7 +2394,7 @@ impl VisualizationConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "options" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)),
                 "color_scheme" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "show_legend" => w.at(key, |w| (rt::check_bool)(member, w)),
@@ -2456,7 +2456,7 @@ impl Widget {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "widget_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "title" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "widget_type" => w.at(key, |w| (WidgetType::check)(member, w)),
@@ -2514,7 +2514,7 @@ impl WidgetPosition {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "x" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "y" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "width" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),

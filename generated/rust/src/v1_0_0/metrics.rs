@@ -69,7 +69,7 @@ impl AggregatedMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "window" => w.at(key, |w| (TimeWindow::check)(member, w)),
                 "window_start" => w.at(key, |w| (rt::check_date_time)(member, w)),
@@ -169,7 +169,7 @@ impl ComponentMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "source_module" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "value" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -234,7 +234,7 @@ impl CompositeMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "metric_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -298,7 +298,7 @@ impl CounterMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "rate" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -361,7 +361,7 @@ impl CrossModuleMetrics {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "cost_per_request" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "error_adjusted_throughput" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "compliance_weighted_performance" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -420,7 +420,7 @@ impl GaugeMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "value" => w.at(key, |w| (rt::check_number)(member, w)),
                 "previous_value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -472,7 +472,7 @@ impl HistogramBucket {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "upper_bound" => w.at(key, |w| (rt::check_number)(member, w)),
                 "count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 _ => {}
@@ -528,7 +528,7 @@ impl HistogramMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "stats" => w.at(key, |w| (StatisticalMeasures::check)(member, w)),
                 "buckets" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, HistogramBucket::check))(member, w)),
@@ -592,7 +592,7 @@ impl MetricQuery {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "metric_name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "time_range" => w.at(key, |w| (TimeRange::check)(member, w)),
                 "window" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, TimeWindow::check))(member, w)),
@@ -649,7 +649,7 @@ impl MetricRollup {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "source_window" => w.at(key, |w| (TimeWindow::check)(member, w)),
                 "target_window" => w.at(key, |w| (TimeWindow::check)(member, w)),
                 "aggregation" => w.at(key, |w| (AggregationFunction::check)(member, w)),
@@ -850,7 +850,7 @@ impl StatisticalMeasures {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "avg" => w.at(key, |w| (rt::check_number)(member, w)),
                 "min" => w.at(key, |w| (rt::check_number)(member, w)),
                 "max" => w.at(key, |w| (rt::check_number)(member, w)),
@@ -914,7 +914,7 @@ impl SummaryMetric {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "stats" => w.at(key, |w| (StatisticalMeasures::check)(member, w)),
                 "percentiles" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number)))(member, w)),
@@ -966,7 +966,7 @@ impl TimeRange {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 _ => {}
@@ -1061,7 +1061,7 @@ impl MetricValuesVariant2 {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "rate" => w.at(key, |w| (rt::check_number)(member, w)),
                 _ => {}
@@ -1111,7 +1111,7 @@ impl MetricValuesVariant3 {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "value" => w.at(key, |w| (rt::check_number)(member, w)),
                 "delta" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 _ => {}

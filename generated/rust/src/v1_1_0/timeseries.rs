@@ -66,7 +66,7 @@ impl Aggregation {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "function" => w.at(key, |w| (AggregationFunction::check)(member, w)),
                 "window" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "fields" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -177,7 +177,7 @@ impl ContinuousQuery {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "query_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "source_measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
@@ -238,7 +238,7 @@ impl CostFields {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "cost_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "token_cost" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "utilization_percent" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -287,7 +287,7 @@ impl DataPoint {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "values" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, FieldValue::check))(member, w)),
                 _ => {}
@@ -336,7 +336,7 @@ impl DownsampleConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "after_days" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "resolution_minutes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 _ => {}
@@ -515,7 +515,7 @@ impl GovernanceFields {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "violation_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
                 "compliance_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "audit_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
@@ -570,7 +570,7 @@ impl IndexConfig {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "indexed_tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "shard_keys" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -635,7 +635,7 @@ impl PerformanceFields {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "latency_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "throughput" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "error_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
@@ -693,7 +693,7 @@ impl QueryMetadata {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "execution_time_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "point_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
                 "series_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
@@ -751,7 +751,7 @@ impl RetentionPolicy {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "full_resolution_days" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "downsample_configs" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DownsampleConfig::check))(member, w)),
@@ -813,7 +813,7 @@ impl SecurityFields {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "threat_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
                 "severity_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "blocked_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
@@ -877,7 +877,7 @@ impl TagSet {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "source_module" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "environment" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "region" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -930,7 +930,7 @@ impl TimeRange {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 _ => {}
@@ -979,7 +979,7 @@ impl TimeSeries {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "points" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)),
                 _ => {}
@@ -1032,7 +1032,7 @@ impl TimeSeriesBatch {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "batch_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "points" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeriesPoint::check))(member, w)),
@@ -1090,7 +1090,7 @@ impl TimeSeriesPoint {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
                 "tags" => w.at(key, |w| (TagSet::check)(member, w)),
@@ -1163,7 +1163,7 @@ impl TimeSeriesQuery {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "time_range" => w.at(key, |w| (TimeRange::check)(member, w)),
                 "tag_filters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -1221,7 +1221,7 @@ impl TimeSeriesResult {
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
-            match key.as_str() {
+            match key.as_ref() {
                 "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
                 "series" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeries::check))(member, w)),
                 "metadata" => w.at(key, |w| (QueryMetadata::check)(member, w)),

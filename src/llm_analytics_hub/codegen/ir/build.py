@@ -273,7 +273,8 @@ def build_version(schema_set: SchemaSet) -> Version:
     common = schema_set.folder / "common.json"
     if common.is_file():
         sources = sorted({*sources, builder.source(common)}, key=lambda s: s.path)
-    return Version(schema_set.version, module_name(schema_set.version), tuple(areas), tuple(sources))
+    return Version(schema_set.version, module_name(schema_set.version), tuple(areas), tuple(sources),
+                   schema_set.digest)
 
 
 def _check_acyclic(areas: list[Area]) -> None:

@@ -176,6 +176,7 @@ class Version:
     module: str  # v1_0_0
     areas: tuple[Area, ...]
     sources: tuple[Source, ...]
+    digest: str = ""  # SchemaSet.digest of the folder it was built from (the native validator checks it)
 
     def area(self, name: str) -> Area:
         for area in self.areas:

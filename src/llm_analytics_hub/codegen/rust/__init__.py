@@ -104,7 +104,8 @@ def render_rust(versions: list[Version], bundles: Files, project_version: str) -
     files[f"{ROOT}/src/lib.rs"] = render_template(
         "rust/lib.rs.jinja2", modules=[v.module for v in versions],
         versions=", ".join(names.string(v) for v in version_names), default_version=names.string(DEFAULT_VERSION),
-        pairs=[(v.module, names.string(v.version)) for v in versions])
+        pairs=[(v.module, names.string(v.version)) for v in versions],
+        digests=[(names.string(v.version), names.string(v.digest)) for v in versions])
     files[f"{ROOT}/src/runtime.rs"] = render_template("rust/runtime.rs.jinja2")
     files[f"{ROOT}/src/json.rs"] = render_template("rust/json.rs.jinja2")
     files[f"{ROOT}/src/formats.rs"] = render_template("rust/formats.rs.jinja2")

@@ -160,7 +160,7 @@ class Views:
         required = ", ".join(names.string(f.wire) for f in typedef.fields if f.required)
         check = ["let Some(members) = rt::object(value, w) else { return };"]
         if arms:
-            check += ["for (key, member) in members {", "    match key.as_str() {", *arms, "    }", "}"]
+            check += ["for (key, member) in members {", "    match key.as_ref() {", *arms, "    }", "}"]
         if required:
             check.append(f"rt::require(members, w, &[{required}]);")
         if typedef.closed:

@@ -1,0 +1,96 @@
+"""The native block checker: whole blocks of NDJSON lines proven valid in Rust (native/).
+
+`make native` builds `llm_analytics_hub._native` from native/, which runs the generated Rust crate's
+schema walk (the validator that agrees with this one on every test document) over each line of a
+block and counts the valid ones by label. It is one-sided like every fast path: a line it does not
+prove comes back, and `check_slowly` judges it, so findings, hints and exit codes are Python's.
+
+It is only trusted for the schemas it was built from: each version's folder digest
+(`SchemaSet.digest`) must equal the one compiled into the crate (`SCHEMA_DIGESTS`), so an edited
+schema tree, or a crate built from other schemas, is never judged natively. Without the module
+(a plain `pip install`), or with `LLM_HUB_NATIVE=0`, the msgspec fast path does the same job slower.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..schema_view.layout import tagged_union, union_members
+
+if TYPE_CHECKING:
+    from ..schema_store import SchemaSet, TypeEntry
+    from .validator import Validator
+
+NativeOutcome = tuple[int, int, list[tuple[str, int]], list[tuple[int, int, int]], int]
+
+
+class BlockChecker(Protocol):
+    def check(self, block: bytes) -> NativeOutcome: ...
+
+
+def _load() -> Any:
+    if os.environ.get("LLM_HUB_NATIVE", "1") == "0":
+        return None
+    try:  # by name: type checkers run before the module is built
+        return importlib.import_module("llm_analytics_hub._native")
+    except ImportError:
+        return None
+
+
+_NATIVE = _load()
+
+
+def available() -> bool:
+    """Whether the native module is built and enabled."""
+    return _NATIVE is not None
+
+
+def label_plan(folder: SchemaSet, entry: TypeEntry) -> dict[str, Any]:
+    """`layout.label_of` for one type as data the native checker follows: the union layout, numbered."""
+    nodes: list[dict[str, Any]] = []
+    numbered: dict[str, int] = {}
+
+    def node(of: TypeEntry) -> int:
+        if of.uri in numbered:
+            return numbered[of.uri]
+        index = numbered[of.uri] = len(nodes)
+        nodes.append({})
+        union = tagged_union(folder, of)
+        nodes[index] = {
+            "tag": union.tag if union is not None else None,
+            "content": union.content if union is not None else None,
+            "variants": {} if union is None else {value: node(variant) for value, variant in union.variants.items()
+                                                 if isinstance(value, str) and variant is not None},
+            "members": [] if union is not None else [[name, node(member)]
+                                                     for name, member in union_members(folder, of)],
+        }
+        return index
+
+    union = tagged_union(folder, entry)
+    members = union_members(folder, entry)
+    root = node(entry) if union is not None else None
+    first = [members[0][0], node(members[0][1])] if union is None and members else None
+    return {"name": entry.name, "union": root, "first_member": first, "nodes": nodes}
+
+
+def block_checker(validator: Validator, versions: tuple[str, ...]) -> BlockChecker | None:
+    """A native checker for `validator` over the given versions (those built from these very schemas),
+    or None when there is no module or the validator asks for what it does not do."""
+    if _NATIVE is None or validator.engine != "fast" or validator.semantic:
+        return None
+    built_from: dict[str, str] = _NATIVE.schema_digests()
+    plans, type_name = {}, None
+    for version in versions:
+        found = validator.compiled(version)
+        if found is None or built_from.get(version) != found.schemas.digest:
+            continue
+        plans[version] = label_plan(found.schemas, found.entry)
+        type_name = found.entry.qualified
+    if type_name is None:
+        return None
+    checker: BlockChecker = _NATIVE.BlockChecker(validator.forced_version, type_name, validator.lenient,
+                                                 json.dumps(plans))
+    return checker
