@@ -69,7 +69,13 @@ def number_lines() -> list[bytes]:
     assert '"total_requests":12500' in line
     values = ["18446744073709551615", "18446744073709551616", "-1", "-0", "12500.0", "12500.5", "1e2",
               "1e400", "9223372036854775808", "123456789012345678901234567890123456789012", "0.0", "-0.0"]
-    return [line.replace('"total_requests":12500', f'"total_requests":{value}').encode() for value in values]
+    found = [line.replace('"total_requests":12500', f'"total_requests":{value}').encode() for value in values]
+    latency = LINE.split('"ttft_ms":', 1)  # a number member without bounds
+    rest = latency[1].split(",", 1)[1]
+    found += [f'{latency[0]}"ttft_ms":{value},{rest}'.encode() for value in (
+        "1e309", "-1E309", "1" + "0" * 310 + ".0", "1.5e308", "1e-400", "123456789012345678901234567890",
+        "-9223372036854775809", "true", "null")]
+    return found
 
 
 def outcome_facts(outcome: BlockOutcome) -> tuple[Any, ...]:

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use llm_analytics_hub_schemas::runtime::{parse_unique, Json};
+use llm_analytics_hub_schemas::runtime::{parse_strict, Json};
 use llm_analytics_hub_schemas::{validate_document, SCHEMA_DIGESTS};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -101,7 +101,7 @@ impl BlockChecker {
     /// version this checker has no label plan for (Python judges it, and may add the plan).
     fn prove(&self, line: &[u8]) -> Result<String, bool> {
         let text = std::str::from_utf8(line).map_err(|_| false)?;
-        let document = parse_unique(text).map_err(|_| false)?; // a duplicate member is invalid
+        let document = parse_strict(text).map_err(|_| false)?; // duplicates, 1e309: invalid
         let (version, findings) = validate_document(self.version.as_deref(), &self.type_name, &document, self.lenient);
         if !findings.is_empty() {
             return Err(false);

@@ -42,13 +42,14 @@ pub fn parse(text: &str) -> Result<Json<'_>, String> {
     read(text, false)
 }
 
-/// [`parse`] that refuses an object naming a member twice, as `llm-hub validate` does with raw text.
-pub fn parse_unique(text: &str) -> Result<Json<'_>, String> {
+/// [`parse`] that refuses what `llm-hub validate` refuses in raw text: an object naming a member
+/// twice, a number beyond the f64 range (`1e309`).
+pub fn parse_strict(text: &str) -> Result<Json<'_>, String> {
     read(text, true)
 }
 
-fn read(text: &str, unique: bool) -> Result<Json<'_>, String> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0, depth: 0, unique };
+fn read(text: &str, strict: bool) -> Result<Json<'_>, String> {
+    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0, depth: 0, strict };
     reader.space();
     let value = reader.value()?;
     reader.space();
@@ -58,12 +59,34 @@ fn read(text: &str, unique: bool) -> Result<Json<'_>, String> {
     Ok(value)
 }
 
+/// The length of the run of string bytes that need no attention (not `"`, `\\` or a control
+/// character), eight bytes at a time: a word where no byte can be one of those is skipped whole (the
+/// tests may flag a word falsely, never miss one; the byte loop then finds the exact place).
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let quote = has_zero_byte(word ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero_byte(word ^ (ONES * u64::from(b'\\')));
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+        if quote | backslash | control != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let rest = &bytes[at..];
+    at + rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len())
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
     depth: usize,
-    unique: bool,
+    strict: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -158,7 +181,7 @@ impl<'a> Reader<'a> {
             self.space();
             let value = self.value()?;
             match members.iter_mut().find(|(k, _)| *k == key) {
-                Some(_) if self.unique => return Err(self.error("duplicate member")),
+                Some(_) if self.strict => return Err(self.error("duplicate member")),
                 Some(slot) => slot.1 = value,
                 None => members.push((key, value)),
             }
@@ -188,8 +211,7 @@ impl<'a> Reader<'a> {
         let mut out = String::new();
         loop {
             let start = self.at;
-            let rest = &self.bytes[start..];
-            self.at += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+            self.at += plain_run(&self.bytes[start..]);
             // The run stops at an ASCII byte or the end, a character boundary of the (valid) text.
             let run = &self.text[start..self.at];
             match self.bytes.get(self.at) {
@@ -277,6 +299,10 @@ impl<'a> Reader<'a> {
                 Err(_) => Json::BigInt(text.starts_with('-')),
             });
         }
-        text.parse::<f64>().map(Json::Float).map_err(|_| self.error("invalid number"))
+        match text.parse::<f64>() {
+            Ok(value) if self.strict && value.is_infinite() => Err(self.error("number beyond the f64 range")),
+            Ok(value) => Ok(Json::Float(value)),
+            Err(_) => Err(self.error("invalid number")),
+        }
     }
 }

@@ -332,10 +332,10 @@ pub fn parse(text: &str) -> Result<Json<'_>, Finding> {
     })
 }
 
-/// [`parse`] that also refuses a member named twice in one object (the Python validator's reading of
-/// raw text: a duplicate is invalid, whichever value would win).
-pub fn parse_unique(text: &str) -> Result<Json<'_>, Finding> {
-    crate::json::parse_unique(text).map_err(|message| Finding {
+/// [`parse`] that also refuses what the Python validator refuses in raw text: a member named twice in
+/// one object (whichever value would win), a number beyond the f64 range.
+pub fn parse_strict(text: &str) -> Result<Json<'_>, Finding> {
+    crate::json::parse_strict(text).map_err(|message| Finding {
         instance_path: String::new(),
         keyword: "parse".to_string(),
         message: format!("not JSON: {message}"),
