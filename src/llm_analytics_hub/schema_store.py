@@ -6,6 +6,7 @@ reference to anything else is an error, never a network request.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,12 +75,9 @@ class SchemaSet:
         """sha256 over the relative path and bytes of every schema file of the folder: what a validator
         compiled ahead of time (the native one, from the generated Rust crate) must have been built
         from before its verdicts are trusted."""
-        import hashlib
-
         total = hashlib.sha256()
         for path in iter_schema_files(self.folder):
-            data = path.read_bytes()
-            total.update(f"{path.relative_to(self.folder).as_posix()}\0{len(data)}\0".encode() + data)
+            total.update(_digest_entry(self.folder, path, path.read_bytes()))
         return total.hexdigest()
 
     @cached_property
@@ -152,9 +150,12 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
     if not folder.is_dir():
         raise HubError(f"schema version folder not found: {folder}")
     schema_set = SchemaSet(version=version or folder.name, folder=folder)
+    digest = hashlib.sha256()
     for path in iter_schema_files(folder):
+        data = path.read_bytes()
+        digest.update(_digest_entry(folder, path, data))
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
             schema_set.problems.append(LoadProblem(path, 1, f"not UTF-8: {exc.reason}"))
             continue
@@ -169,7 +170,12 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
         schema_set.resources.append((str(uri), document))
         _index_types(schema_set, path, document, str(uri))
     schema_set.types.sort(key=lambda t: (AREAS.index(t.area) if t.area in AREAS else 99, t.name))
+    schema_set.__dict__["digest"] = digest.hexdigest()  # the cached property, from the bytes just read
     return schema_set
+
+
+def _digest_entry(folder: Path, path: Path, data: bytes) -> bytes:
+    return f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode() + data
 
 
 def _index_types(schema_set: SchemaSet, path: Path, document: Schema, uri: str) -> None:
