@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use llm_analytics_hub_schemas::runtime::{parse_strict, Json};
-use llm_analytics_hub_schemas::{validate_document, SCHEMA_DIGESTS};
+use llm_analytics_hub_schemas::{is_valid_document, SCHEMA_DIGESTS};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -102,8 +102,8 @@ impl BlockChecker {
     fn prove(&self, line: &[u8]) -> Result<String, bool> {
         let text = std::str::from_utf8(line).map_err(|_| false)?;
         let document = parse_strict(text).map_err(|_| false)?; // duplicates, 1e309: invalid
-        let (version, findings) = validate_document(self.version.as_deref(), &self.type_name, &document, self.lenient);
-        if !findings.is_empty() {
+        let (version, valid) = is_valid_document(self.version.as_deref(), &self.type_name, &document, self.lenient);
+        if !valid {
             return Err(false);
         }
         Ok(self.plans.get(&version).ok_or(true)?.label(&document))

@@ -84,6 +84,19 @@ pub fn validate_json_with(version: Option<&str>, type_name: &str, text: &str, le
 /// forced version) are known to exist: the version it was judged under, and the findings.
 pub fn validate_document(version: Option<&str>, type_name: &str, document: &runtime::Json, lenient: bool)
     -> (String, Vec<Finding>) {
+    judge(version, type_name, document, runtime::Walk::new(lenient))
+}
+
+/// [`validate_document`] for the verdict alone: the version, and whether the document is valid
+/// (faster: the walk does not track where it is).
+pub fn is_valid_document(version: Option<&str>, type_name: &str, document: &runtime::Json, lenient: bool)
+    -> (String, bool) {
+    let (chosen, findings) = judge(version, type_name, document, runtime::Walk::verdict_only(lenient));
+    (chosen, findings.is_empty())
+}
+
+fn judge(version: Option<&str>, type_name: &str, document: &runtime::Json, mut walk: runtime::Walk)
+    -> (String, Vec<Finding>) {
     let chosen = version_of(version, document);
     let Some(check) = checker(&chosen, type_name) else {
         let message = if VERSIONS.contains(&chosen.as_str()) {
@@ -94,7 +107,6 @@ pub fn validate_document(version: Option<&str>, type_name: &str, document: &runt
         let finding = Finding { instance_path: "/schema_version".into(), keyword: "schema_version".into(), message };
         return (chosen, vec![finding]);
     };
-    let mut walk = runtime::Walk::new(lenient);
     check(document, &mut walk);
     (chosen, walk.findings)
 }

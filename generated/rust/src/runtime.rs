@@ -66,12 +66,20 @@ pub struct Walk {
     pub findings: Vec<Finding>,
     /// Accept undeclared members of closed objects (the producers' permissive reading).
     pub lenient: bool,
+    /// Keep track of the position (false: a walk that only needs the verdict leaves findings unlocated).
+    located: bool,
 }
 
 impl Walk {
     /// A walk at the document root.
     pub fn new(lenient: bool) -> Self {
-        Walk { path: String::new(), findings: Vec::new(), lenient }
+        Walk { path: String::new(), findings: Vec::new(), lenient, located: true }
+    }
+
+    /// A walk for a verdict only: findings are recorded without their location, which saves
+    /// building the pointer at every member of a valid document.
+    pub fn verdict_only(lenient: bool) -> Self {
+        Walk { path: String::new(), findings: Vec::new(), lenient, located: false }
     }
 
     /// The JSON pointer of the current position.
@@ -87,6 +95,9 @@ impl Walk {
 
     /// Run `check` one level deeper, at member or item `key`.
     pub fn at(&mut self, key: &str, check: impl FnOnce(&mut Walk)) {
+        if !self.located {
+            return check(self);
+        }
         let depth = self.path.len();
         self.path.push('/');
         if key.bytes().any(|b| b == b'~' || b == b'/') {
