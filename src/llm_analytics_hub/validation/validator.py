@@ -41,8 +41,8 @@ class Validator:
         self._compiled: dict[str, CompiledType | Finding] = {}
         self._prover: Prover | None = None
         self._fast_paths: dict[str, FastPath | None] = {}
-        # (versions planned, checker); native=False: never (to compare against, as the tests do)
-        self._native: tuple[tuple[str, ...], BlockChecker | None] | None = None if native else ((), None)
+        self.use_native = native  # False: never the native block checker (the tests compare against it)
+        self._native: tuple[tuple[str, ...], BlockChecker | None] | None = None  # (versions planned, checker)
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -86,10 +86,12 @@ class Validator:
     def native_checker(self, *, all_versions: bool = False) -> BlockChecker | None:
         """The native block checker (validation/native.py) for the versions compiled so far, or for
         every known version; None without the native module or for what it does not check."""
+        if not self.use_native:
+            return None
         versions = ((self.forced_version,) if self.forced_version is not None
                     else self.known_versions if all_versions
                     else tuple(v for v in self.known_versions if isinstance(self._compiled.get(v), CompiledType)))
-        if self._native is None or (self._native[0] != versions and all_versions and self._native[0]):
+        if self._native is None or (all_versions and self._native[0] != versions):
             self._native = (versions, block_checker(self, versions))
         return self._native[1]
 
