@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_from_bytes
 
 from .errors import HubError
 from .versions import available_versions, schemas_root
@@ -76,8 +78,8 @@ class SchemaSet:
         compiled ahead of time (the native one, from the generated Rust crate) must have been built
         from before its verdicts are trusted."""
         total = hashlib.sha256()
-        for path in iter_schema_files(self.folder):
-            total.update(_digest_entry(self.folder, path, path.read_bytes()))
+        for relative, path in _schema_files(self.folder):
+            total.update(_digest_entry(relative, path.read_bytes()))
         return total.hexdigest()
 
     @cached_property
@@ -127,14 +129,14 @@ def offline_registry(documents: Iterable[tuple[str, Schema]]) -> Registry[Any]:
 
 def file_uri(path: Path) -> str:
     """`path.resolve().as_uri()`, resolving each folder once (a schema folder holds ~100 files)."""
-    if path.is_symlink():
+    if os.path.islink(path):
         return path.resolve().as_uri()
-    return (_real_folder(path.parent) / path.name).as_uri()
+    return _folder_uri(path.parent) + "/" + quote_from_bytes(os.fsencode(path.name))
 
 
 @cache
-def _real_folder(folder: Path) -> Path:
-    return folder.resolve()
+def _folder_uri(folder: Path) -> str:
+    return folder.resolve().as_uri().rstrip("/")
 
 
 def expected_id(version: str, relative: Path) -> str:
@@ -142,7 +144,25 @@ def expected_id(version: str, relative: Path) -> str:
 
 
 def iter_schema_files(folder: Path) -> Iterator[Path]:
-    yield from sorted(p for p in folder.rglob("*.json") if p.is_file())
+    """Every *.json file under `folder`, in path order (the order the digest is taken in)."""
+    for _, path in _schema_files(folder):
+        yield path
+
+
+def _schema_files(folder: Path) -> list[tuple[str, Path]]:
+    """(relative POSIX path, path) of every *.json file under `folder`, sorted as paths sort: by their
+    parts. os.walk rather than Path.rglob: a version folder is read on every start of the CLI."""
+    found: list[tuple[list[str], str, Path]] = []
+    top = os.fspath(folder)
+    for directory, _, names in os.walk(top):
+        inner = os.path.relpath(directory, top)
+        parts = [] if inner == "." else inner.split(os.sep)
+        for name in names:
+            if name.endswith(".json") and os.path.isfile(os.path.join(directory, name)):
+                relative = [*parts, name]
+                found.append((relative, "/".join(relative), folder.joinpath(*relative)))
+    found.sort(key=lambda item: item[0])
+    return [(relative, path) for _, relative, path in found]
 
 
 def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
@@ -151,9 +171,9 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
         raise HubError(f"schema version folder not found: {folder}")
     schema_set = SchemaSet(version=version or folder.name, folder=folder)
     digest = hashlib.sha256()
-    for path in iter_schema_files(folder):
+    for relative, path in _schema_files(folder):
         data = path.read_bytes()
-        digest.update(_digest_entry(folder, path, data))
+        digest.update(_digest_entry(relative, data))
         try:
             document = json.loads(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -168,21 +188,21 @@ def load_folder(folder: Path, version: str | None = None) -> SchemaSet:
         schema_set.documents[path] = document
         uri = document.get("$id") or file_uri(path)
         schema_set.resources.append((str(uri), document))
-        _index_types(schema_set, path, document, str(uri))
+        _index_types(schema_set, relative, path, document, str(uri))
     schema_set.types.sort(key=lambda t: (AREAS.index(t.area) if t.area in AREAS else 99, t.name))
     schema_set.__dict__["digest"] = digest.hexdigest()  # the cached property, from the bytes just read
     return schema_set
 
 
-def _digest_entry(folder: Path, path: Path, data: bytes) -> bytes:
-    return f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode() + data
+def _digest_entry(relative: str, data: bytes) -> bytes:
+    return f"{relative}\0{len(data)}\0".encode() + data
 
 
-def _index_types(schema_set: SchemaSet, path: Path, document: Schema, uri: str) -> None:
-    relative = path.relative_to(schema_set.folder)
-    if len(relative.parts) != 2 or relative.parts[0] not in AREAS:
+def _index_types(schema_set: SchemaSet, relative: str, path: Path, document: Schema, uri: str) -> None:
+    parts = relative.split("/")
+    if len(parts) != 2 or parts[0] not in AREAS:
         return  # shared definitions at the version root are not catalogue types
-    area = relative.parts[0]
+    area = parts[0]
 
     def add(schema: Schema, pointer: str) -> None:
         title = schema.get("title")

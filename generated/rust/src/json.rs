@@ -60,8 +60,8 @@ fn read(text: &str, strict: bool) -> Result<Json<'_>, String> {
 }
 
 /// The length of the run of string bytes that need no attention (not `"`, `\\` or a control
-/// character), eight bytes at a time: a word where no byte can be one of those is skipped whole (the
-/// tests may flag a word falsely, never miss one; the byte loop then finds the exact place).
+/// character), eight bytes at a time. Each test flags a byte it looks for, and may flag a byte above
+/// one it found (a borrow), never one below: so the lowest flag is the first such byte, exactly.
 fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -72,8 +72,9 @@ fn plain_run(bytes: &[u8]) -> usize {
         let quote = has_zero_byte(word ^ (ONES * u64::from(b'"')));
         let backslash = has_zero_byte(word ^ (ONES * u64::from(b'\\')));
         let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-        if quote | backslash | control != 0 {
-            break;
+        let flags = quote | backslash | control;
+        if flags != 0 {
+            return at + (flags.trailing_zeros() / 8) as usize; // little-endian: byte 0 is the lowest
         }
         at += 8;
     }

@@ -110,24 +110,26 @@ impl AnalyticsEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "source_module" => w.at(key, |w| (SourceModule::check)(member, w)),
-                "event_type" => w.at(key, |w| (EventType::check)(member, w)),
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| (SourceModule::check)(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| (EventType::check)(member, w)) },
                 "correlation_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
                 "parent_event_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
                 "schema_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "severity" => w.at(key, |w| (Severity::check)(member, w)),
-                "environment" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "severity" => { seen |= 1 << 3; w.at(key, |w| (Severity::check)(member, w)) },
+                "environment" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "payload" => w.at(key, |w| (EventPayload::check)(member, w)),
-                _ => {}
+                "payload" => { seen |= 1 << 5; w.at(key, |w| (EventPayload::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["timestamp", "source_module", "event_type", "severity", "environment", "payload"]);
-        rt::closed(members, w, &["event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id", "schema_version", "severity", "environment", "tags", "payload"], tags);
+        if seen != 0x3f { rt::require(members, w, &["timestamp", "source_module", "event_type", "severity", "environment", "payload"]); }
+        if unknown { rt::closed(members, w, &["event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id", "schema_version", "severity", "environment", "tags", "payload"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -176,19 +178,21 @@ impl ApiCostEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "provider" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "api_endpoint" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "request_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "cost_per_request" => w.at(key, |w| (rt::check_number)(member, w)),
-                "total_cost_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "billing_period" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "provider" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "api_endpoint" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "request_count" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "cost_per_request" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "total_cost_usd" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "billing_period" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["provider", "api_endpoint", "request_count", "cost_per_request", "total_cost_usd", "billing_period"]);
-        rt::closed(members, w, &["provider", "api_endpoint", "request_count", "cost_per_request", "total_cost_usd", "billing_period"], tags);
+        if seen != 0x3f { rt::require(members, w, &["provider", "api_endpoint", "request_count", "cost_per_request", "total_cost_usd", "billing_period"]); }
+        if unknown { rt::closed(members, w, &["provider", "api_endpoint", "request_count", "cost_per_request", "total_cost_usd", "billing_period"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -241,20 +245,22 @@ impl AuditTrailEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "action" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "actor" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "resource_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "resource_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "changes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)),
+                "action" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "actor" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "resource_type" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "resource_id" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "changes" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)) },
                 "ip_address" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "user_agent" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["action", "actor", "resource_type", "resource_id", "changes"]);
-        rt::closed(members, w, &["action", "actor", "resource_type", "resource_id", "changes", "ip_address", "user_agent"], tags);
+        if seen != 0x1f { rt::require(members, w, &["action", "actor", "resource_type", "resource_id", "changes"]); }
+        if unknown { rt::closed(members, w, &["action", "actor", "resource_type", "resource_id", "changes", "ip_address", "user_agent"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -344,18 +350,20 @@ impl AuthEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "action" => w.at(key, |w| (AuthAction::check)(member, w)),
-                "resource" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "success" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "user_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "action" => { seen |= 1 << 1; w.at(key, |w| (AuthAction::check)(member, w)) },
+                "resource" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "success" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "failure_reason" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["user_id", "action", "resource", "success"]);
-        rt::closed(members, w, &["user_id", "action", "resource", "success", "failure_reason"], tags);
+        if seen != 0xf { rt::require(members, w, &["user_id", "action", "resource", "success"]); }
+        if unknown { rt::closed(members, w, &["user_id", "action", "resource", "success", "failure_reason"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -404,19 +412,21 @@ impl BudgetAlertEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "budget_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "budget_name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "budget_limit_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "current_spend_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "threshold_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "alert_type" => w.at(key, |w| (BudgetAlertType::check)(member, w)),
-                _ => {}
+                "budget_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "budget_name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "budget_limit_usd" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "current_spend_usd" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "threshold_percent" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "alert_type" => { seen |= 1 << 5; w.at(key, |w| (BudgetAlertType::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["budget_id", "budget_name", "budget_limit_usd", "current_spend_usd", "threshold_percent", "alert_type"]);
-        rt::closed(members, w, &["budget_id", "budget_name", "budget_limit_usd", "current_spend_usd", "threshold_percent", "alert_type"], tags);
+        if seen != 0x3f { rt::require(members, w, &["budget_id", "budget_name", "budget_limit_usd", "current_spend_usd", "threshold_percent", "alert_type"]); }
+        if unknown { rt::closed(members, w, &["budget_id", "budget_name", "budget_limit_usd", "current_spend_usd", "threshold_percent", "alert_type"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -518,23 +528,25 @@ impl CommonEventFields {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "source_module" => w.at(key, |w| (SourceModule::check)(member, w)),
-                "event_type" => w.at(key, |w| (EventType::check)(member, w)),
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| (SourceModule::check)(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| (EventType::check)(member, w)) },
                 "correlation_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
                 "parent_event_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
                 "schema_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "severity" => w.at(key, |w| (Severity::check)(member, w)),
-                "environment" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "severity" => { seen |= 1 << 3; w.at(key, |w| (Severity::check)(member, w)) },
+                "environment" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["timestamp", "source_module", "event_type", "severity", "environment"]);
-        rt::closed(members, w, &["event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id", "schema_version", "severity", "environment", "tags"], tags);
+        if seen != 0x1f { rt::require(members, w, &["timestamp", "source_module", "event_type", "severity", "environment"]); }
+        if unknown { rt::closed(members, w, &["event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id", "schema_version", "severity", "environment", "tags"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -583,19 +595,21 @@ impl ComplianceCheckEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "check_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "framework" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "controls_checked" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "passed" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "findings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, ComplianceFinding::check))(member, w)),
-                "score" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "check_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "framework" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "controls_checked" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "passed" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "findings" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, ComplianceFinding::check))(member, w)) },
+                "score" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["check_id", "framework", "controls_checked", "passed", "findings", "score"]);
-        rt::closed(members, w, &["check_id", "framework", "controls_checked", "passed", "findings", "score"], tags);
+        if seen != 0x3f { rt::require(members, w, &["check_id", "framework", "controls_checked", "passed", "findings", "score"]); }
+        if unknown { rt::closed(members, w, &["check_id", "framework", "controls_checked", "passed", "findings", "score"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -641,17 +655,19 @@ impl ComplianceFinding {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "control_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "status" => w.at(key, |w| (ComplianceStatus::check)(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "control_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "status" => { seen |= 1 << 1; w.at(key, |w| (ComplianceStatus::check)(member, w)) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "evidence" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["control_id", "status", "description"]);
-        rt::closed(members, w, &["control_id", "status", "description", "evidence"], tags);
+        if seen != 0x7 { rt::require(members, w, &["control_id", "status", "description"]); }
+        if unknown { rt::closed(members, w, &["control_id", "status", "description", "evidence"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -738,19 +754,21 @@ impl ComplianceViolationEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "violation_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "regulation" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "requirement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "violation_description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "affected_data_types" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "remediation_required" => w.at(key, |w| (rt::check_bool)(member, w)),
-                _ => {}
+                "violation_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "regulation" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "requirement" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "violation_description" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "affected_data_types" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "remediation_required" => { seen |= 1 << 5; w.at(key, |w| (rt::check_bool)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["violation_id", "regulation", "requirement", "violation_description", "affected_data_types", "remediation_required"]);
-        rt::closed(members, w, &["violation_id", "regulation", "requirement", "violation_description", "affected_data_types", "remediation_required"], tags);
+        if seen != 0x3f { rt::require(members, w, &["violation_id", "regulation", "requirement", "violation_description", "affected_data_types", "remediation_required"]); }
+        if unknown { rt::closed(members, w, &["violation_id", "regulation", "requirement", "violation_description", "affected_data_types", "remediation_required"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -839,15 +857,17 @@ impl CustomPayload {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "custom_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
-                _ => {}
+                "custom_type" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "data" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["custom_type", "data"]);
-        rt::closed(members, w, &["custom_type", "data"], tags);
+        if seen != 0x3 { rt::require(members, w, &["custom_type", "data"]); }
+        if unknown { rt::closed(members, w, &["custom_type", "data"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -899,19 +919,21 @@ impl DataLineageEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "data_asset_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "operation" => w.at(key, |w| (DataOperation::check)(member, w)),
+                "data_asset_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "operation" => { seen |= 1 << 1; w.at(key, |w| (DataOperation::check)(member, w)) },
                 "source" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "destination" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "transformation" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "lineage_path" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "lineage_path" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["data_asset_id", "operation", "lineage_path"]);
-        rt::closed(members, w, &["data_asset_id", "operation", "source", "destination", "transformation", "lineage_path"], tags);
+        if seen != 0x7 { rt::require(members, w, &["data_asset_id", "operation", "lineage_path"]); }
+        if unknown { rt::closed(members, w, &["data_asset_id", "operation", "source", "destination", "transformation", "lineage_path"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1002,19 +1024,21 @@ impl ErrorRateMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "total_requests" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "failed_requests" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "error_rate_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "error_breakdown" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "window_duration_seconds" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "total_requests" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "failed_requests" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "error_rate_percent" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "error_breakdown" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)) },
+                "window_duration_seconds" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["model_id", "total_requests", "failed_requests", "error_rate_percent", "error_breakdown", "window_duration_seconds"]);
-        rt::closed(members, w, &["model_id", "total_requests", "failed_requests", "error_rate_percent", "error_breakdown", "window_duration_seconds"], tags);
+        if seen != 0x3f { rt::require(members, w, &["model_id", "total_requests", "failed_requests", "error_rate_percent", "error_breakdown", "window_duration_seconds"]); }
+        if unknown { rt::closed(members, w, &["model_id", "total_requests", "failed_requests", "error_rate_percent", "error_breakdown", "window_duration_seconds"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1205,17 +1229,19 @@ impl LatencyBreakdown {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "queue_time_ms" => w.at(key, |w| (rt::check_number)(member, w)),
-                "processing_time_ms" => w.at(key, |w| (rt::check_number)(member, w)),
-                "network_time_ms" => w.at(key, |w| (rt::check_number)(member, w)),
-                "other_ms" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "queue_time_ms" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "processing_time_ms" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "network_time_ms" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "other_ms" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["queue_time_ms", "processing_time_ms", "network_time_ms", "other_ms"]);
-        rt::closed(members, w, &["queue_time_ms", "processing_time_ms", "network_time_ms", "other_ms"], tags);
+        if seen != 0xf { rt::require(members, w, &["queue_time_ms", "processing_time_ms", "network_time_ms", "other_ms"]); }
+        if unknown { rt::closed(members, w, &["queue_time_ms", "processing_time_ms", "network_time_ms", "other_ms"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1267,19 +1293,21 @@ impl LatencyMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "request_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "total_latency_ms" => w.at(key, |w| (rt::check_number)(member, w)),
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "request_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "total_latency_ms" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
                 "ttft_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "tokens_per_second" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "breakdown" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, LatencyBreakdown::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["model_id", "request_id", "total_latency_ms"]);
-        rt::closed(members, w, &["model_id", "request_id", "total_latency_ms", "ttft_ms", "tokens_per_second", "breakdown"], tags);
+        if seen != 0x7 { rt::require(members, w, &["model_id", "request_id", "total_latency_ms"]); }
+        if unknown { rt::closed(members, w, &["model_id", "request_id", "total_latency_ms", "ttft_ms", "tokens_per_second", "breakdown"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1369,18 +1397,20 @@ impl ModelPerformanceMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "accuracy" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "quality_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "user_satisfaction" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "custom_metrics" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
-                _ => {}
+                "custom_metrics" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["model_id", "custom_metrics"]);
-        rt::closed(members, w, &["model_id", "accuracy", "quality_score", "user_satisfaction", "custom_metrics"], tags);
+        if seen != 0x3 { rt::require(members, w, &["model_id", "custom_metrics"]); }
+        if unknown { rt::closed(members, w, &["model_id", "accuracy", "quality_score", "user_satisfaction", "custom_metrics"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1434,21 +1464,23 @@ impl PolicyViolationEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "policy_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "policy_name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "violation_description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "violated_rules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "resource_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "policy_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "policy_name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "violation_description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "violated_rules" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "resource_id" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "severity" => w.at(key, |w| (PolicyViolationSeverity::check)(member, w)),
-                "auto_remediated" => w.at(key, |w| (rt::check_bool)(member, w)),
-                _ => {}
+                "severity" => { seen |= 1 << 5; w.at(key, |w| (PolicyViolationSeverity::check)(member, w)) },
+                "auto_remediated" => { seen |= 1 << 6; w.at(key, |w| (rt::check_bool)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["policy_id", "policy_name", "violation_description", "violated_rules", "resource_id", "severity", "auto_remediated"]);
-        rt::closed(members, w, &["policy_id", "policy_name", "violation_description", "violated_rules", "resource_id", "user_id", "severity", "auto_remediated"], tags);
+        if seen != 0x7f { rt::require(members, w, &["policy_id", "policy_name", "violation_description", "violated_rules", "resource_id", "severity", "auto_remediated"]); }
+        if unknown { rt::closed(members, w, &["policy_id", "policy_name", "violation_description", "violated_rules", "resource_id", "user_id", "severity", "auto_remediated"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1533,18 +1565,20 @@ impl PrivacyEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "data_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "operation" => w.at(key, |w| (PrivacyOperation::check)(member, w)),
-                "user_consent" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "data_subjects" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "purpose" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "data_type" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "operation" => { seen |= 1 << 1; w.at(key, |w| (PrivacyOperation::check)(member, w)) },
+                "user_consent" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "data_subjects" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "purpose" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["data_type", "operation", "user_consent", "data_subjects", "purpose"]);
-        rt::closed(members, w, &["data_type", "operation", "user_consent", "data_subjects", "purpose"], tags);
+        if seen != 0x1f { rt::require(members, w, &["data_type", "operation", "user_consent", "data_subjects", "purpose"]); }
+        if unknown { rt::closed(members, w, &["data_type", "operation", "user_consent", "data_subjects", "purpose"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1673,19 +1707,21 @@ impl ResourceConsumptionEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "resource_type" => w.at(key, |w| (ResourceType::check)(member, w)),
-                "resource_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "quantity" => w.at(key, |w| (rt::check_number)(member, w)),
-                "unit" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "cost_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "utilization_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "resource_type" => { seen |= 1 << 0; w.at(key, |w| (ResourceType::check)(member, w)) },
+                "resource_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "quantity" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "unit" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "cost_usd" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "utilization_percent" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["resource_type", "resource_id", "quantity", "unit", "cost_usd", "utilization_percent"]);
-        rt::closed(members, w, &["resource_type", "resource_id", "quantity", "unit", "cost_usd", "utilization_percent"], tags);
+        if seen != 0x3f { rt::require(members, w, &["resource_type", "resource_id", "quantity", "unit", "cost_usd", "utilization_percent"]); }
+        if unknown { rt::closed(members, w, &["resource_type", "resource_id", "quantity", "unit", "cost_usd", "utilization_percent"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1968,21 +2004,23 @@ impl ThreatEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "threat_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "threat_type" => w.at(key, |w| (ThreatType::check)(member, w)),
-                "threat_level" => w.at(key, |w| (ThreatLevel::check)(member, w)),
+                "threat_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "threat_type" => { seen |= 1 << 1; w.at(key, |w| (ThreatType::check)(member, w)) },
+                "threat_level" => { seen |= 1 << 2; w.at(key, |w| (ThreatLevel::check)(member, w)) },
                 "source_ip" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "target_resource" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "attack_vector" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "mitigation_status" => w.at(key, |w| (MitigationStatus::check)(member, w)),
-                "indicators_of_compromise" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "target_resource" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "attack_vector" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "mitigation_status" => { seen |= 1 << 5; w.at(key, |w| (MitigationStatus::check)(member, w)) },
+                "indicators_of_compromise" => { seen |= 1 << 6; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["threat_id", "threat_type", "threat_level", "target_resource", "attack_vector", "mitigation_status", "indicators_of_compromise"]);
-        rt::closed(members, w, &["threat_id", "threat_type", "threat_level", "source_ip", "target_resource", "attack_vector", "mitigation_status", "indicators_of_compromise"], tags);
+        if seen != 0x7f { rt::require(members, w, &["threat_id", "threat_type", "threat_level", "target_resource", "attack_vector", "mitigation_status", "indicators_of_compromise"]); }
+        if unknown { rt::closed(members, w, &["threat_id", "threat_type", "threat_level", "source_ip", "target_resource", "attack_vector", "mitigation_status", "indicators_of_compromise"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2112,18 +2150,20 @@ impl ThroughputMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "requests_per_second" => w.at(key, |w| (rt::check_number)(member, w)),
-                "tokens_per_second" => w.at(key, |w| (rt::check_number)(member, w)),
-                "concurrent_requests" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "window_duration_seconds" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "requests_per_second" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "tokens_per_second" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "concurrent_requests" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "window_duration_seconds" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["model_id", "requests_per_second", "tokens_per_second", "concurrent_requests", "window_duration_seconds"]);
-        rt::closed(members, w, &["model_id", "requests_per_second", "tokens_per_second", "concurrent_requests", "window_duration_seconds"], tags);
+        if seen != 0x1f { rt::require(members, w, &["model_id", "requests_per_second", "tokens_per_second", "concurrent_requests", "window_duration_seconds"]); }
+        if unknown { rt::closed(members, w, &["model_id", "requests_per_second", "tokens_per_second", "concurrent_requests", "window_duration_seconds"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2178,22 +2218,24 @@ impl TokenCostEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "request_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "prompt_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "completion_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "total_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "cost_per_prompt_token" => w.at(key, |w| (rt::check_number)(member, w)),
-                "cost_per_completion_token" => w.at(key, |w| (rt::check_number)(member, w)),
-                "total_cost_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "currency" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "request_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "prompt_tokens" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "completion_tokens" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "total_tokens" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "cost_per_prompt_token" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                "cost_per_completion_token" => { seen |= 1 << 6; w.at(key, |w| (rt::check_number)(member, w)) },
+                "total_cost_usd" => { seen |= 1 << 7; w.at(key, |w| (rt::check_number)(member, w)) },
+                "currency" => { seen |= 1 << 8; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens", "cost_per_prompt_token", "cost_per_completion_token", "total_cost_usd", "currency"]);
-        rt::closed(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens", "cost_per_prompt_token", "cost_per_completion_token", "total_cost_usd", "currency"], tags);
+        if seen != 0x1ff { rt::require(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens", "cost_per_prompt_token", "cost_per_completion_token", "total_cost_usd", "currency"]); }
+        if unknown { rt::closed(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens", "cost_per_prompt_token", "cost_per_completion_token", "total_cost_usd", "currency"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2240,18 +2282,20 @@ impl TokenUsageMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "request_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "prompt_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "completion_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "total_tokens" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "request_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "prompt_tokens" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "completion_tokens" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "total_tokens" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens"]);
-        rt::closed(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens"], tags);
+        if seen != 0x1f { rt::require(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens"]); }
+        if unknown { rt::closed(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2301,19 +2345,21 @@ impl VulnerabilityEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "vulnerability_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "vulnerability_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "cve_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "severity_score" => w.at(key, |w| (rt::check_number)(member, w)),
-                "affected_component" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "remediation_status" => w.at(key, |w| (RemediationStatus::check)(member, w)),
-                _ => {}
+                "severity_score" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "affected_component" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "description" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "remediation_status" => { seen |= 1 << 4; w.at(key, |w| (RemediationStatus::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["vulnerability_id", "severity_score", "affected_component", "description", "remediation_status"]);
-        rt::closed(members, w, &["vulnerability_id", "cve_id", "severity_score", "affected_component", "description", "remediation_status"], tags);
+        if seen != 0x1f { rt::require(members, w, &["vulnerability_id", "severity_score", "affected_component", "description", "remediation_status"]); }
+        if unknown { rt::closed(members, w, &["vulnerability_id", "cve_id", "severity_score", "affected_component", "description", "remediation_status"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed

@@ -94,17 +94,19 @@ impl ApplicationMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "url" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "tech_stack" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "dependencies" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Dependency::check))(member, w)),
+                "tech_stack" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "dependencies" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Dependency::check))(member, w)) },
                 "deployment" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, DeploymentInfo::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["tech_stack", "dependencies"]);
-        rt::closed(members, w, &["url", "tech_stack", "dependencies", "deployment"], tags);
+        if seen != 0x3 { rt::require(members, w, &["tech_stack", "dependencies"]); }
+        if unknown { rt::closed(members, w, &["url", "tech_stack", "dependencies", "deployment"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -164,24 +166,26 @@ impl AssetMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "asset_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "asset_type" => w.at(key, |w| (AssetType::check)(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "version" => w.at(key, |w| (VersionInfo::check)(member, w)),
-                "owner" => w.at(key, |w| (OwnerInfo::check)(member, w)),
+                "asset_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "asset_type" => { seen |= 1 << 1; w.at(key, |w| (AssetType::check)(member, w)) },
+                "name" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "description" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "version" => { seen |= 1 << 4; w.at(key, |w| (VersionInfo::check)(member, w)) },
+                "owner" => { seen |= 1 << 5; w.at(key, |w| (OwnerInfo::check)(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "created_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "updated_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "status" => w.at(key, |w| (AssetStatus::check)(member, w)),
-                "metadata" => w.at(key, |w| (AssetSpecificMetadata::check)(member, w)),
-                _ => {}
+                "created_at" => { seen |= 1 << 6; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "updated_at" => { seen |= 1 << 7; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "status" => { seen |= 1 << 8; w.at(key, |w| (AssetStatus::check)(member, w)) },
+                "metadata" => { seen |= 1 << 9; w.at(key, |w| (AssetSpecificMetadata::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["asset_id", "asset_type", "name", "description", "version", "owner", "created_at", "updated_at", "status", "metadata"]);
-        rt::closed(members, w, &["asset_id", "asset_type", "name", "description", "version", "owner", "tags", "created_at", "updated_at", "status", "metadata"], tags);
+        if seen != 0x3ff { rt::require(members, w, &["asset_id", "asset_type", "name", "description", "version", "owner", "created_at", "updated_at", "status", "metadata"]); }
+        if unknown { rt::closed(members, w, &["asset_id", "asset_type", "name", "description", "version", "owner", "tags", "created_at", "updated_at", "status", "metadata"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -361,15 +365,17 @@ impl AxesConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "x_axis" => w.at(key, |w| (AxisConfig::check)(member, w)),
-                "y_axis" => w.at(key, |w| (AxisConfig::check)(member, w)),
-                _ => {}
+                "x_axis" => { seen |= 1 << 0; w.at(key, |w| (AxisConfig::check)(member, w)) },
+                "y_axis" => { seen |= 1 << 1; w.at(key, |w| (AxisConfig::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["x_axis", "y_axis"]);
-        rt::closed(members, w, &["x_axis", "y_axis"], tags);
+        if seen != 0x3 { rt::require(members, w, &["x_axis", "y_axis"]); }
+        if unknown { rt::closed(members, w, &["x_axis", "y_axis"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -416,17 +422,19 @@ impl AxisConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "label" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "scale" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "label" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "scale" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "min" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "max" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["label", "scale"]);
-        rt::closed(members, w, &["label", "scale", "min", "max"], tags);
+        if seen != 0x3 { rt::require(members, w, &["label", "scale"]); }
+        if unknown { rt::closed(members, w, &["label", "scale", "min", "max"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -471,17 +479,19 @@ impl CostInfo {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "cost_per_input_token" => w.at(key, |w| (rt::check_number)(member, w)),
-                "cost_per_output_token" => w.at(key, |w| (rt::check_number)(member, w)),
-                "currency" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "billing_unit" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "cost_per_input_token" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "cost_per_output_token" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "currency" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "billing_unit" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["cost_per_input_token", "cost_per_output_token", "currency", "billing_unit"]);
-        rt::closed(members, w, &["cost_per_input_token", "cost_per_output_token", "currency", "billing_unit"], tags);
+        if seen != 0xf { rt::require(members, w, &["cost_per_input_token", "cost_per_output_token", "currency", "billing_unit"]); }
+        if unknown { rt::closed(members, w, &["cost_per_input_token", "cost_per_output_token", "currency", "billing_unit"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -541,24 +551,26 @@ impl DashboardConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "dashboard_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "dashboard_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "layout" => w.at(key, |w| (DashboardLayout::check)(member, w)),
-                "widgets" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Widget::check))(member, w)),
-                "refresh_interval" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "default_time_range" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "owner" => w.at(key, |w| (OwnerInfo::check)(member, w)),
-                "visibility" => w.at(key, |w| (VisibilitySettings::check)(member, w)),
-                "created_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "updated_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "layout" => { seen |= 1 << 2; w.at(key, |w| (DashboardLayout::check)(member, w)) },
+                "widgets" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Widget::check))(member, w)) },
+                "refresh_interval" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "default_time_range" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "owner" => { seen |= 1 << 6; w.at(key, |w| (OwnerInfo::check)(member, w)) },
+                "visibility" => { seen |= 1 << 7; w.at(key, |w| (VisibilitySettings::check)(member, w)) },
+                "created_at" => { seen |= 1 << 8; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "updated_at" => { seen |= 1 << 9; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["dashboard_id", "name", "layout", "widgets", "refresh_interval", "default_time_range", "owner", "visibility", "created_at", "updated_at"]);
-        rt::closed(members, w, &["dashboard_id", "name", "description", "layout", "widgets", "refresh_interval", "default_time_range", "owner", "visibility", "created_at", "updated_at"], tags);
+        if seen != 0x3ff { rt::require(members, w, &["dashboard_id", "name", "layout", "widgets", "refresh_interval", "default_time_range", "owner", "visibility", "created_at", "updated_at"]); }
+        if unknown { rt::closed(members, w, &["dashboard_id", "name", "description", "layout", "widgets", "refresh_interval", "default_time_range", "owner", "visibility", "created_at", "updated_at"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -601,16 +613,18 @@ impl DashboardLayout {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "layout_type" => w.at(key, |w| (LayoutType::check)(member, w)),
-                "columns" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "row_height" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "layout_type" => { seen |= 1 << 0; w.at(key, |w| (LayoutType::check)(member, w)) },
+                "columns" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "row_height" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["layout_type", "columns", "row_height"]);
-        rt::closed(members, w, &["layout_type", "columns", "row_height"], tags);
+        if seen != 0x7 { rt::require(members, w, &["layout_type", "columns", "row_height"]); }
+        if unknown { rt::closed(members, w, &["layout_type", "columns", "row_height"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -649,14 +663,16 @@ impl DataSchema {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "fields" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SchemaField::check))(member, w)),
-                _ => {}
+                "fields" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SchemaField::check))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["fields"]);
-        rt::closed(members, w, &["fields"], tags);
+        if seen != 0x1 { rt::require(members, w, &["fields"]); }
+        if unknown { rt::closed(members, w, &["fields"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -703,17 +719,19 @@ impl DataSourceConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "source_type" => w.at(key, |w| (DataSourceType::check)(member, w)),
-                "query" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "source_type" => { seen |= 1 << 0; w.at(key, |w| (DataSourceType::check)(member, w)) },
+                "query" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "refresh_interval" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
                 "parameters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["source_type", "query"]);
-        rt::closed(members, w, &["source_type", "query", "refresh_interval", "parameters"], tags);
+        if seen != 0x3 { rt::require(members, w, &["source_type", "query"]); }
+        if unknown { rt::closed(members, w, &["source_type", "query", "refresh_interval", "parameters"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -800,18 +818,20 @@ impl DatasetMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "size_bytes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "record_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
+                "size_bytes" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "record_count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
                 "schema" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, DataSchema::check))(member, w)),
-                "sources" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "sources" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
                 "quality_metrics" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["size_bytes", "record_count", "sources"]);
-        rt::closed(members, w, &["size_bytes", "record_count", "schema", "sources", "quality_metrics"], tags);
+        if seen != 0x7 { rt::require(members, w, &["size_bytes", "record_count", "sources"]); }
+        if unknown { rt::closed(members, w, &["size_bytes", "record_count", "schema", "sources", "quality_metrics"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -854,16 +874,18 @@ impl Dependency {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "dependency_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "version" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "dependency_type" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "version", "dependency_type"]);
-        rt::closed(members, w, &["name", "version", "dependency_type"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "version", "dependency_type"]); }
+        if unknown { rt::closed(members, w, &["name", "version", "dependency_type"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -908,17 +930,19 @@ impl DeploymentInfo {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "environment" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "region" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "deployed_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "deployed_by" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "environment" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "region" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "deployed_at" => { seen |= 1 << 2; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "deployed_by" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["environment", "region", "deployed_at", "deployed_by"]);
-        rt::closed(members, w, &["environment", "region", "deployed_at", "deployed_by"], tags);
+        if seen != 0xf { rt::require(members, w, &["environment", "region", "deployed_at", "deployed_by"]); }
+        if unknown { rt::closed(members, w, &["environment", "region", "deployed_at", "deployed_by"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -965,18 +989,20 @@ impl DisplayPreferences {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "theme" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "timezone" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "date_format" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "number_format" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "language" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "theme" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "timezone" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "date_format" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "number_format" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "language" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["theme", "timezone", "date_format", "number_format", "language"]);
-        rt::closed(members, w, &["theme", "timezone", "date_format", "number_format", "language"], tags);
+        if seen != 0x1f { rt::require(members, w, &["theme", "timezone", "date_format", "number_format", "language"]); }
+        if unknown { rt::closed(members, w, &["theme", "timezone", "date_format", "number_format", "language"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1025,18 +1051,20 @@ impl EndpointMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "url" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "method" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "auth_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "url" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "method" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "auth_type" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "rate_limit" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, RateLimit::check))(member, w)),
                 "sla" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, SlaInfo::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["url", "method", "auth_type"]);
-        rt::closed(members, w, &["url", "method", "auth_type", "rate_limit", "sla"], tags);
+        if seen != 0x7 { rt::require(members, w, &["url", "method", "auth_type"]); }
+        if unknown { rt::closed(members, w, &["url", "method", "auth_type", "rate_limit", "sla"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1163,20 +1191,22 @@ impl ModelMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "provider" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "family" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "provider" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "family" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "parameters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "context_window" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
-                "capabilities" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "capabilities" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
                 "cost_info" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, CostInfo::check))(member, w)),
                 "benchmarks" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["provider", "family", "capabilities"]);
-        rt::closed(members, w, &["provider", "family", "parameters", "context_window", "capabilities", "cost_info", "benchmarks"], tags);
+        if seen != 0x7 { rt::require(members, w, &["provider", "family", "capabilities"]); }
+        if unknown { rt::closed(members, w, &["provider", "family", "parameters", "context_window", "capabilities", "cost_info", "benchmarks"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1221,17 +1251,19 @@ impl NotificationChannel {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "channel_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "destination" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "event_types" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "channel_type" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "destination" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "enabled" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "event_types" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["channel_type", "destination", "enabled", "event_types"]);
-        rt::closed(members, w, &["channel_type", "destination", "enabled", "event_types"], tags);
+        if seen != 0xf { rt::require(members, w, &["channel_type", "destination", "enabled", "event_types"]); }
+        if unknown { rt::closed(members, w, &["channel_type", "destination", "enabled", "event_types"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1277,17 +1309,19 @@ impl NotificationPreferences {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "email_enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "in_app_enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "channels" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, NotificationChannel::check))(member, w)),
+                "email_enabled" => { seen |= 1 << 0; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "in_app_enabled" => { seen |= 1 << 1; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "channels" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, NotificationChannel::check))(member, w)) },
                 "alert_thresholds" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["email_enabled", "in_app_enabled", "channels"]);
-        rt::closed(members, w, &["email_enabled", "in_app_enabled", "channels", "alert_thresholds"], tags);
+        if seen != 0x7 { rt::require(members, w, &["email_enabled", "in_app_enabled", "channels"]); }
+        if unknown { rt::closed(members, w, &["email_enabled", "in_app_enabled", "channels", "alert_thresholds"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1337,18 +1371,20 @@ impl OwnerInfo {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "username" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "user_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "username" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "email" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "team" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "department" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["user_id", "username"]);
-        rt::closed(members, w, &["user_id", "username", "email", "team", "department"], tags);
+        if seen != 0x3 { rt::require(members, w, &["user_id", "username"]); }
+        if unknown { rt::closed(members, w, &["user_id", "username", "email", "team", "department"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1452,26 +1488,28 @@ impl PolicyDefinition {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "policy_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "policy_type" => w.at(key, |w| (PolicyType::check)(member, w)),
-                "rules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PolicyRule::check))(member, w)),
-                "enforcement" => w.at(key, |w| (EnforcementMode::check)(member, w)),
-                "scope" => w.at(key, |w| (PolicyScope::check)(member, w)),
-                "owner" => w.at(key, |w| (OwnerInfo::check)(member, w)),
-                "created_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "updated_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "status" => w.at(key, |w| (PolicyStatus::check)(member, w)),
+                "policy_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "version" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "policy_type" => { seen |= 1 << 4; w.at(key, |w| (PolicyType::check)(member, w)) },
+                "rules" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PolicyRule::check))(member, w)) },
+                "enforcement" => { seen |= 1 << 6; w.at(key, |w| (EnforcementMode::check)(member, w)) },
+                "scope" => { seen |= 1 << 7; w.at(key, |w| (PolicyScope::check)(member, w)) },
+                "owner" => { seen |= 1 << 8; w.at(key, |w| (OwnerInfo::check)(member, w)) },
+                "created_at" => { seen |= 1 << 9; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "updated_at" => { seen |= 1 << 10; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "status" => { seen |= 1 << 11; w.at(key, |w| (PolicyStatus::check)(member, w)) },
                 "metadata" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["policy_id", "name", "description", "version", "policy_type", "rules", "enforcement", "scope", "owner", "created_at", "updated_at", "status"]);
-        rt::closed(members, w, &["policy_id", "name", "description", "version", "policy_type", "rules", "enforcement", "scope", "owner", "created_at", "updated_at", "status", "metadata"], tags);
+        if seen != 0xfff { rt::require(members, w, &["policy_id", "name", "description", "version", "policy_type", "rules", "enforcement", "scope", "owner", "created_at", "updated_at", "status"]); }
+        if unknown { rt::closed(members, w, &["policy_id", "name", "description", "version", "policy_type", "rules", "enforcement", "scope", "owner", "created_at", "updated_at", "status", "metadata"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1520,19 +1558,21 @@ impl PolicyRule {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "rule_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "condition" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "action" => w.at(key, |w| (PolicyAction::check)(member, w)),
-                "severity" => w.at(key, |w| (RuleSeverity::check)(member, w)),
-                "enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
-                _ => {}
+                "rule_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "condition" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "action" => { seen |= 1 << 3; w.at(key, |w| (PolicyAction::check)(member, w)) },
+                "severity" => { seen |= 1 << 4; w.at(key, |w| (RuleSeverity::check)(member, w)) },
+                "enabled" => { seen |= 1 << 5; w.at(key, |w| (rt::check_bool)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["rule_id", "name", "condition", "action", "severity", "enabled"]);
-        rt::closed(members, w, &["rule_id", "name", "condition", "action", "severity", "enabled"], tags);
+        if seen != 0x3f { rt::require(members, w, &["rule_id", "name", "condition", "action", "severity", "enabled"]); }
+        if unknown { rt::closed(members, w, &["rule_id", "name", "condition", "action", "severity", "enabled"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1576,16 +1616,18 @@ impl PolicyScope {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "scope_type" => w.at(key, |w| (ScopeType::check)(member, w)),
-                "targets" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "scope_type" => { seen |= 1 << 0; w.at(key, |w| (ScopeType::check)(member, w)) },
+                "targets" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
                 "exclusions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["scope_type", "targets"]);
-        rt::closed(members, w, &["scope_type", "targets", "exclusions"], tags);
+        if seen != 0x3 { rt::require(members, w, &["scope_type", "targets"]); }
+        if unknown { rt::closed(members, w, &["scope_type", "targets", "exclusions"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1706,15 +1748,17 @@ impl PromptExample {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "input" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "output" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "input" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "output" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["input", "output"]);
-        rt::closed(members, w, &["input", "output"], tags);
+        if seen != 0x3 { rt::require(members, w, &["input", "output"]); }
+        if unknown { rt::closed(members, w, &["input", "output"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1763,18 +1807,20 @@ impl PromptTemplateMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "template" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "variables" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TemplateVariable::check))(member, w)),
-                "category" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "template" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "variables" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TemplateVariable::check))(member, w)) },
+                "category" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "output_format" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "examples" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PromptExample::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["template", "variables", "category"]);
-        rt::closed(members, w, &["template", "variables", "category", "output_format", "examples"], tags);
+        if seen != 0x7 { rt::require(members, w, &["template", "variables", "category"]); }
+        if unknown { rt::closed(members, w, &["template", "variables", "category", "output_format", "examples"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1816,15 +1862,17 @@ impl RateLimit {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "requests_per_minute" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
+                "requests_per_minute" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
                 "tokens_per_minute" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["requests_per_minute"]);
-        rt::closed(members, w, &["requests_per_minute", "tokens_per_minute"], tags);
+        if seen != 0x1 { rt::require(members, w, &["requests_per_minute"]); }
+        if unknown { rt::closed(members, w, &["requests_per_minute", "tokens_per_minute"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1912,19 +1960,21 @@ impl SavedQuery {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "query_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "query" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "parameters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "created_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "query" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "parameters" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "created_at" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["query_id", "name", "query", "parameters", "created_at"]);
-        rt::closed(members, w, &["query_id", "name", "description", "query", "parameters", "created_at"], tags);
+        if seen != 0x1f { rt::require(members, w, &["query_id", "name", "query", "parameters", "created_at"]); }
+        if unknown { rt::closed(members, w, &["query_id", "name", "description", "query", "parameters", "created_at"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1970,17 +2020,19 @@ impl SchemaField {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "field_type" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "required" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "field_type" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "required" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "field_type", "required"]);
-        rt::closed(members, w, &["name", "field_type", "required", "description"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "field_type", "required"]); }
+        if unknown { rt::closed(members, w, &["name", "field_type", "required", "description"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2065,16 +2117,18 @@ impl SlaInfo {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "uptime_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "max_latency_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "support_level" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "uptime_percent" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "max_latency_ms" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "support_level" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["uptime_percent", "max_latency_ms", "support_level"]);
-        rt::closed(members, w, &["uptime_percent", "max_latency_ms", "support_level"], tags);
+        if seen != 0x7 { rt::require(members, w, &["uptime_percent", "max_latency_ms", "support_level"]); }
+        if unknown { rt::closed(members, w, &["uptime_percent", "max_latency_ms", "support_level"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2120,17 +2174,19 @@ impl TemplateVariable {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "required" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "description" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "required" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "default_value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "description", "required"]);
-        rt::closed(members, w, &["name", "description", "required", "default_value"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "description", "required"]); }
+        if unknown { rt::closed(members, w, &["name", "description", "required", "default_value"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2184,20 +2240,22 @@ impl UserPreferences {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "display" => w.at(key, |w| (DisplayPreferences::check)(member, w)),
-                "notifications" => w.at(key, |w| (NotificationPreferences::check)(member, w)),
+                "user_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "display" => { seen |= 1 << 1; w.at(key, |w| (DisplayPreferences::check)(member, w)) },
+                "notifications" => { seen |= 1 << 2; w.at(key, |w| (NotificationPreferences::check)(member, w)) },
                 "default_filters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "favorite_dashboards" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "saved_queries" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SavedQuery::check))(member, w)),
-                "updated_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "updated_at" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["user_id", "display", "notifications", "updated_at"]);
-        rt::closed(members, w, &["user_id", "display", "notifications", "default_filters", "favorite_dashboards", "saved_queries", "updated_at"], tags);
+        if seen != 0xf { rt::require(members, w, &["user_id", "display", "notifications", "updated_at"]); }
+        if unknown { rt::closed(members, w, &["user_id", "display", "notifications", "default_filters", "favorite_dashboards", "saved_queries", "updated_at"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2245,17 +2303,19 @@ impl VersionInfo {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "version" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "previous_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "changelog" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "release_notes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["version"]);
-        rt::closed(members, w, &["version", "previous_version", "changelog", "release_notes"], tags);
+        if seen != 0x1 { rt::require(members, w, &["version"]); }
+        if unknown { rt::closed(members, w, &["version", "previous_version", "changelog", "release_notes"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2336,16 +2396,18 @@ impl VisibilitySettings {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "visibility" => w.at(key, |w| (Visibility::check)(member, w)),
+                "visibility" => { seen |= 1 << 0; w.at(key, |w| (Visibility::check)(member, w)) },
                 "shared_with" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "shared_with_teams" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["visibility"]);
-        rt::closed(members, w, &["visibility", "shared_with", "shared_with_teams"], tags);
+        if seen != 0x1 { rt::require(members, w, &["visibility"]); }
+        if unknown { rt::closed(members, w, &["visibility", "shared_with", "shared_with_teams"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2393,17 +2455,19 @@ impl VisualizationConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "options" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)),
                 "color_scheme" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "show_legend" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "show_legend" => { seen |= 1 << 0; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "axes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, AxesConfig::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["show_legend"]);
-        rt::closed(members, w, &["options", "color_scheme", "show_legend", "axes"], tags);
+        if seen != 0x1 { rt::require(members, w, &["show_legend"]); }
+        if unknown { rt::closed(members, w, &["options", "color_scheme", "show_legend", "axes"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2455,20 +2519,22 @@ impl Widget {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "widget_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "title" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "widget_type" => w.at(key, |w| (WidgetType::check)(member, w)),
-                "position" => w.at(key, |w| (WidgetPosition::check)(member, w)),
-                "data_source" => w.at(key, |w| (DataSourceConfig::check)(member, w)),
-                "visualization" => w.at(key, |w| (VisualizationConfig::check)(member, w)),
+                "widget_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "title" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "widget_type" => { seen |= 1 << 2; w.at(key, |w| (WidgetType::check)(member, w)) },
+                "position" => { seen |= 1 << 3; w.at(key, |w| (WidgetPosition::check)(member, w)) },
+                "data_source" => { seen |= 1 << 4; w.at(key, |w| (DataSourceConfig::check)(member, w)) },
+                "visualization" => { seen |= 1 << 5; w.at(key, |w| (VisualizationConfig::check)(member, w)) },
                 "settings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["widget_id", "title", "widget_type", "position", "data_source", "visualization"]);
-        rt::closed(members, w, &["widget_id", "title", "widget_type", "position", "data_source", "visualization", "settings"], tags);
+        if seen != 0x3f { rt::require(members, w, &["widget_id", "title", "widget_type", "position", "data_source", "visualization"]); }
+        if unknown { rt::closed(members, w, &["widget_id", "title", "widget_type", "position", "data_source", "visualization", "settings"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -2513,17 +2579,19 @@ impl WidgetPosition {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "x" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "y" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "width" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "height" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "x" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "y" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "width" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "height" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["x", "y", "width", "height"]);
-        rt::closed(members, w, &["x", "y", "width", "height"], tags);
+        if seen != 0xf { rt::require(members, w, &["x", "y", "width", "height"]); }
+        if unknown { rt::closed(members, w, &["x", "y", "width", "height"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed

@@ -68,19 +68,21 @@ impl AggregatedMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "window" => w.at(key, |w| (TimeWindow::check)(member, w)),
-                "window_start" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "window_end" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "values" => w.at(key, |w| (MetricValues::check)(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "window" => { seen |= 1 << 1; w.at(key, |w| (TimeWindow::check)(member, w)) },
+                "window_start" => { seen |= 1 << 2; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "window_end" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "values" => { seen |= 1 << 4; w.at(key, |w| (MetricValues::check)(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "window", "window_start", "window_end", "values"]);
-        rt::closed(members, w, &["name", "window", "window_start", "window_end", "values", "tags"], tags);
+        if seen != 0x1f { rt::require(members, w, &["name", "window", "window_start", "window_end", "values"]); }
+        if unknown { rt::closed(members, w, &["name", "window", "window_start", "window_end", "values", "tags"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -168,17 +170,19 @@ impl ComponentMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "source_module" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "value" => w.at(key, |w| (rt::check_number)(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "value" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
                 "weight" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "source_module", "value"]);
-        rt::closed(members, w, &["name", "source_module", "value", "weight"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "source_module", "value"]); }
+        if unknown { rt::closed(members, w, &["name", "source_module", "value", "weight"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -233,22 +237,24 @@ impl CompositeMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "metric_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "source_modules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "components" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, ComponentMetric::check))(member, w)),
-                "value" => w.at(key, |w| (rt::check_number)(member, w)),
-                "formula" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "window" => w.at(key, |w| (TimeWindow::check)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "metric_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "source_modules" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "components" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, ComponentMetric::check))(member, w)) },
+                "value" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                "formula" => { seen |= 1 << 6; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "window" => { seen |= 1 << 7; w.at(key, |w| (TimeWindow::check)(member, w)) },
+                "timestamp" => { seen |= 1 << 8; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["metric_id", "name", "description", "source_modules", "components", "value", "formula", "window", "timestamp"]);
-        rt::closed(members, w, &["metric_id", "name", "description", "source_modules", "components", "value", "formula", "window", "timestamp"], tags);
+        if seen != 0x1ff { rt::require(members, w, &["metric_id", "name", "description", "source_modules", "components", "value", "formula", "window", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["metric_id", "name", "description", "source_modules", "components", "value", "formula", "window", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -297,18 +303,20 @@ impl CounterMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "value" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
                 "rate" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 2; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "value", "timestamp"]);
-        rt::closed(members, w, &["name", "value", "rate", "tags", "timestamp"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "value", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["name", "value", "rate", "tags", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -360,6 +368,7 @@ impl CrossModuleMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "cost_per_request" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
@@ -367,10 +376,10 @@ impl CrossModuleMetrics {
                 "compliance_weighted_performance" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "security_adjusted_cost_efficiency" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "system_health_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::closed(members, w, &["cost_per_request", "error_adjusted_throughput", "compliance_weighted_performance", "security_adjusted_cost_efficiency", "system_health_score"], tags);
+        if unknown { rt::closed(members, w, &["cost_per_request", "error_adjusted_throughput", "compliance_weighted_performance", "security_adjusted_cost_efficiency", "system_health_score"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -419,18 +428,20 @@ impl GaugeMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "value" => w.at(key, |w| (rt::check_number)(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "value" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
                 "previous_value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 2; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "value", "timestamp"]);
-        rt::closed(members, w, &["name", "value", "previous_value", "tags", "timestamp"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "value", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["name", "value", "previous_value", "tags", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -471,15 +482,17 @@ impl HistogramBucket {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "upper_bound" => w.at(key, |w| (rt::check_number)(member, w)),
-                "count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                _ => {}
+                "upper_bound" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["upper_bound", "count"]);
-        rt::closed(members, w, &["upper_bound", "count"], tags);
+        if seen != 0x3 { rt::require(members, w, &["upper_bound", "count"]); }
+        if unknown { rt::closed(members, w, &["upper_bound", "count"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -527,18 +540,20 @@ impl HistogramMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "stats" => w.at(key, |w| (StatisticalMeasures::check)(member, w)),
-                "buckets" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, HistogramBucket::check))(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "stats" => { seen |= 1 << 1; w.at(key, |w| (StatisticalMeasures::check)(member, w)) },
+                "buckets" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, HistogramBucket::check))(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "stats", "buckets", "timestamp"]);
-        rt::closed(members, w, &["name", "stats", "buckets", "tags", "timestamp"], tags);
+        if seen != 0xf { rt::require(members, w, &["name", "stats", "buckets", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["name", "stats", "buckets", "tags", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -591,19 +606,21 @@ impl MetricQuery {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "metric_name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "time_range" => w.at(key, |w| (TimeRange::check)(member, w)),
+                "metric_name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeRange::check)(member, w)) },
                 "window" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, TimeWindow::check))(member, w)),
                 "tag_filters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "include_stats" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, StatType::check))(member, w)),
                 "group_by" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["metric_name", "time_range"]);
-        rt::closed(members, w, &["metric_name", "time_range", "window", "tag_filters", "include_stats", "group_by"], tags);
+        if seen != 0x3 { rt::require(members, w, &["metric_name", "time_range"]); }
+        if unknown { rt::closed(members, w, &["metric_name", "time_range", "window", "tag_filters", "include_stats", "group_by"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -648,17 +665,19 @@ impl MetricRollup {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "source_window" => w.at(key, |w| (TimeWindow::check)(member, w)),
-                "target_window" => w.at(key, |w| (TimeWindow::check)(member, w)),
-                "aggregation" => w.at(key, |w| (AggregationFunction::check)(member, w)),
-                "retention_days" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "source_window" => { seen |= 1 << 0; w.at(key, |w| (TimeWindow::check)(member, w)) },
+                "target_window" => { seen |= 1 << 1; w.at(key, |w| (TimeWindow::check)(member, w)) },
+                "aggregation" => { seen |= 1 << 2; w.at(key, |w| (AggregationFunction::check)(member, w)) },
+                "retention_days" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["source_window", "target_window", "aggregation", "retention_days"]);
-        rt::closed(members, w, &["source_window", "target_window", "aggregation", "retention_days"], tags);
+        if seen != 0xf { rt::require(members, w, &["source_window", "target_window", "aggregation", "retention_days"]); }
+        if unknown { rt::closed(members, w, &["source_window", "target_window", "aggregation", "retention_days"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -849,22 +868,24 @@ impl StatisticalMeasures {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "avg" => w.at(key, |w| (rt::check_number)(member, w)),
-                "min" => w.at(key, |w| (rt::check_number)(member, w)),
-                "max" => w.at(key, |w| (rt::check_number)(member, w)),
-                "p50" => w.at(key, |w| (rt::check_number)(member, w)),
-                "p95" => w.at(key, |w| (rt::check_number)(member, w)),
-                "p99" => w.at(key, |w| (rt::check_number)(member, w)),
+                "avg" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "min" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "max" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "p50" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "p95" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "p99" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
                 "stddev" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "sum" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "count" => { seen |= 1 << 6; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "sum" => { seen |= 1 << 7; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["avg", "min", "max", "p50", "p95", "p99", "count", "sum"]);
-        rt::closed(members, w, &["avg", "min", "max", "p50", "p95", "p99", "stddev", "count", "sum"], tags);
+        if seen != 0xff { rt::require(members, w, &["avg", "min", "max", "p50", "p95", "p99", "count", "sum"]); }
+        if unknown { rt::closed(members, w, &["avg", "min", "max", "p50", "p95", "p99", "stddev", "count", "sum"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -913,18 +934,20 @@ impl SummaryMetric {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "stats" => w.at(key, |w| (StatisticalMeasures::check)(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "stats" => { seen |= 1 << 1; w.at(key, |w| (StatisticalMeasures::check)(member, w)) },
                 "percentiles" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number)))(member, w)),
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 2; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "stats", "timestamp"]);
-        rt::closed(members, w, &["name", "stats", "percentiles", "tags", "timestamp"], tags);
+        if seen != 0x7 { rt::require(members, w, &["name", "stats", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["name", "stats", "percentiles", "tags", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -965,15 +988,17 @@ impl TimeRange {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["start", "end"]);
-        rt::closed(members, w, &["start", "end"], tags);
+        if seen != 0x3 { rt::require(members, w, &["start", "end"]); }
+        if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1060,15 +1085,17 @@ impl MetricValuesVariant2 {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "rate" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "value" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "rate" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["value", "rate"]);
-        rt::closed(members, w, &["value", "rate"], tags);
+        if seen != 0x3 { rt::require(members, w, &["value", "rate"]); }
+        if unknown { rt::closed(members, w, &["value", "rate"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1110,15 +1137,17 @@ impl MetricValuesVariant3 {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "value" => w.at(key, |w| (rt::check_number)(member, w)),
+                "value" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
                 "delta" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["value"]);
-        rt::closed(members, w, &["value", "delta"], tags);
+        if seen != 0x1 { rt::require(members, w, &["value"]); }
+        if unknown { rt::closed(members, w, &["value", "delta"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed

@@ -65,16 +65,18 @@ impl Aggregation {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "function" => w.at(key, |w| (AggregationFunction::check)(member, w)),
-                "window" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "fields" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "function" => { seen |= 1 << 0; w.at(key, |w| (AggregationFunction::check)(member, w)) },
+                "window" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "fields" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["function", "window", "fields"]);
-        rt::closed(members, w, &["function", "window", "fields"], tags);
+        if seen != 0x7 { rt::require(members, w, &["function", "window", "fields"]); }
+        if unknown { rt::closed(members, w, &["function", "window", "fields"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -176,20 +178,22 @@ impl ContinuousQuery {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "source_measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "destination_measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "query" => w.at(key, |w| (TimeSeriesQuery::check)(member, w)),
-                "interval" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "enabled" => w.at(key, |w| (rt::check_bool)(member, w)),
-                _ => {}
+                "query_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "source_measurement" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "destination_measurement" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "query" => { seen |= 1 << 4; w.at(key, |w| (TimeSeriesQuery::check)(member, w)) },
+                "interval" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "enabled" => { seen |= 1 << 6; w.at(key, |w| (rt::check_bool)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["query_id", "name", "source_measurement", "destination_measurement", "query", "interval", "enabled"]);
-        rt::closed(members, w, &["query_id", "name", "source_measurement", "destination_measurement", "query", "interval", "enabled"], tags);
+        if seen != 0x7f { rt::require(members, w, &["query_id", "name", "source_measurement", "destination_measurement", "query", "interval", "enabled"]); }
+        if unknown { rt::closed(members, w, &["query_id", "name", "source_measurement", "destination_measurement", "query", "interval", "enabled"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -286,15 +290,17 @@ impl DataPoint {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "values" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, FieldValue::check))(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "values" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, FieldValue::check))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["timestamp", "values"]);
-        rt::closed(members, w, &["timestamp", "values"], tags);
+        if seen != 0x3 { rt::require(members, w, &["timestamp", "values"]); }
+        if unknown { rt::closed(members, w, &["timestamp", "values"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -335,15 +341,17 @@ impl DownsampleConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "after_days" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "resolution_minutes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "after_days" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "resolution_minutes" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["after_days", "resolution_minutes"]);
-        rt::closed(members, w, &["after_days", "resolution_minutes"], tags);
+        if seen != 0x3 { rt::require(members, w, &["after_days", "resolution_minutes"]); }
+        if unknown { rt::closed(members, w, &["after_days", "resolution_minutes"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -569,18 +577,20 @@ impl IndexConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "indexed_tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "shard_keys" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "time_partitioning" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "partition_interval_hours" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "indexed_tags" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "shard_keys" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "time_partitioning" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "partition_interval_hours" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["measurement", "indexed_tags", "shard_keys", "time_partitioning", "partition_interval_hours"]);
-        rt::closed(members, w, &["measurement", "indexed_tags", "shard_keys", "time_partitioning", "partition_interval_hours"], tags);
+        if seen != 0x1f { rt::require(members, w, &["measurement", "indexed_tags", "shard_keys", "time_partitioning", "partition_interval_hours"]); }
+        if unknown { rt::closed(members, w, &["measurement", "indexed_tags", "shard_keys", "time_partitioning", "partition_interval_hours"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -692,18 +702,20 @@ impl QueryMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "execution_time_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "point_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "series_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "truncated" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "execution_time_ms" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "point_count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "series_count" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "truncated" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "warnings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["execution_time_ms", "point_count", "series_count", "truncated"]);
-        rt::closed(members, w, &["execution_time_ms", "point_count", "series_count", "truncated", "warnings"], tags);
+        if seen != 0xf { rt::require(members, w, &["execution_time_ms", "point_count", "series_count", "truncated"]); }
+        if unknown { rt::closed(members, w, &["execution_time_ms", "point_count", "series_count", "truncated", "warnings"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -750,18 +762,20 @@ impl RetentionPolicy {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "full_resolution_days" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "downsample_configs" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DownsampleConfig::check))(member, w)),
-                "max_retention_days" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "shard_duration_hours" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "full_resolution_days" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "downsample_configs" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DownsampleConfig::check))(member, w)) },
+                "max_retention_days" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "shard_duration_hours" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "full_resolution_days", "downsample_configs", "max_retention_days", "shard_duration_hours"]);
-        rt::closed(members, w, &["name", "full_resolution_days", "downsample_configs", "max_retention_days", "shard_duration_hours"], tags);
+        if seen != 0x1f { rt::require(members, w, &["name", "full_resolution_days", "downsample_configs", "max_retention_days", "shard_duration_hours"]); }
+        if unknown { rt::closed(members, w, &["name", "full_resolution_days", "downsample_configs", "max_retention_days", "shard_duration_hours"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -876,10 +890,11 @@ impl TagSet {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
         for (key, member) in members {
             match key.as_ref() {
-                "source_module" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "environment" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "source_module" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "environment" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "region" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "service" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
@@ -887,7 +902,7 @@ impl TagSet {
                 _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
             }
         }
-        rt::require(members, w, &["source_module", "environment"]);
+        if seen != 0x3 { rt::require(members, w, &["source_module", "environment"]); }
         let _ = tags;
     }
 
@@ -929,15 +944,17 @@ impl TimeRange {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["start", "end"]);
-        rt::closed(members, w, &["start", "end"], tags);
+        if seen != 0x3 { rt::require(members, w, &["start", "end"]); }
+        if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -978,15 +995,17 @@ impl TimeSeries {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "points" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)),
-                _ => {}
+                "tags" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "points" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["tags", "points"]);
-        rt::closed(members, w, &["tags", "points"], tags);
+        if seen != 0x3 { rt::require(members, w, &["tags", "points"]); }
+        if unknown { rt::closed(members, w, &["tags", "points"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1031,17 +1050,19 @@ impl TimeSeriesBatch {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "batch_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "points" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeriesPoint::check))(member, w)),
-                "created_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "batch_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "measurement" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "points" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeriesPoint::check))(member, w)) },
+                "created_at" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["batch_id", "measurement", "points", "created_at"]);
-        rt::closed(members, w, &["batch_id", "measurement", "points", "created_at"], tags);
+        if seen != 0xf { rt::require(members, w, &["batch_id", "measurement", "points", "created_at"]); }
+        if unknown { rt::closed(members, w, &["batch_id", "measurement", "points", "created_at"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1089,18 +1110,20 @@ impl TimeSeriesPoint {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "tags" => w.at(key, |w| (TagSet::check)(member, w)),
-                "fields" => w.at(key, |w| (FieldSet::check)(member, w)),
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "timestamp" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "tags" => { seen |= 1 << 2; w.at(key, |w| (TagSet::check)(member, w)) },
+                "fields" => { seen |= 1 << 3; w.at(key, |w| (FieldSet::check)(member, w)) },
                 "metadata" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["measurement", "timestamp", "tags", "fields"]);
-        rt::closed(members, w, &["measurement", "timestamp", "tags", "fields", "metadata"], tags);
+        if seen != 0xf { rt::require(members, w, &["measurement", "timestamp", "tags", "fields"]); }
+        if unknown { rt::closed(members, w, &["measurement", "timestamp", "tags", "fields", "metadata"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1162,10 +1185,12 @@ impl TimeSeriesQuery {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "time_range" => w.at(key, |w| (TimeRange::check)(member, w)),
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeRange::check)(member, w)) },
                 "tag_filters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "select_fields" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "aggregation" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, Aggregation::check))(member, w)),
@@ -1173,11 +1198,11 @@ impl TimeSeriesQuery {
                 "fill" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, FillStrategy::check))(member, w)),
                 "limit" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
                 "offset" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["measurement", "time_range"]);
-        rt::closed(members, w, &["measurement", "time_range", "tag_filters", "select_fields", "aggregation", "group_by", "fill", "limit", "offset"], tags);
+        if seen != 0x3 { rt::require(members, w, &["measurement", "time_range"]); }
+        if unknown { rt::closed(members, w, &["measurement", "time_range", "tag_filters", "select_fields", "aggregation", "group_by", "fill", "limit", "offset"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1220,16 +1245,18 @@ impl TimeSeriesResult {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "series" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeries::check))(member, w)),
-                "metadata" => w.at(key, |w| (QueryMetadata::check)(member, w)),
-                _ => {}
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "series" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeries::check))(member, w)) },
+                "metadata" => { seen |= 1 << 2; w.at(key, |w| (QueryMetadata::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["measurement", "series", "metadata"]);
-        rt::closed(members, w, &["measurement", "series", "metadata"], tags);
+        if seen != 0x7 { rt::require(members, w, &["measurement", "series", "metadata"]); }
+        if unknown { rt::closed(members, w, &["measurement", "series", "metadata"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed

@@ -78,21 +78,23 @@ impl AggregatedValue {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "avg" => w.at(key, |w| (rt::check_number)(member, w)),
-                "min" => w.at(key, |w| (rt::check_number)(member, w)),
-                "max" => w.at(key, |w| (rt::check_number)(member, w)),
-                "p50" => w.at(key, |w| (rt::check_number)(member, w)),
-                "p95" => w.at(key, |w| (rt::check_number)(member, w)),
-                "p99" => w.at(key, |w| (rt::check_number)(member, w)),
-                "count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "avg" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "min" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "max" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "p50" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "p95" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                "p99" => { seen |= 1 << 6; w.at(key, |w| (rt::check_number)(member, w)) },
+                "count" => { seen |= 1 << 7; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["timestamp", "avg", "min", "max", "p50", "p95", "p99", "count"]);
-        rt::closed(members, w, &["timestamp", "avg", "min", "max", "p50", "p95", "p99", "count"], tags);
+        if seen != 0xff { rt::require(members, w, &["timestamp", "avg", "min", "max", "p50", "p95", "p99", "count"]); }
+        if unknown { rt::closed(members, w, &["timestamp", "avg", "min", "max", "p50", "p95", "p99", "count"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -143,19 +145,21 @@ impl ApiError {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "code" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "message" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "status_code" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(65535)))(member, w)),
+                "code" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "message" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "status_code" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(65535)))(member, w)) },
                 "details" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ErrorDetails::check))(member, w)),
                 "field_errors" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))))(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "timestamp" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["code", "message", "status_code", "timestamp"]);
-        rt::closed(members, w, &["code", "message", "status_code", "details", "field_errors", "timestamp"], tags);
+        if seen != 0xf { rt::require(members, w, &["code", "message", "status_code", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["code", "message", "status_code", "details", "field_errors", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -202,17 +206,19 @@ impl ApiResponse {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "status" => w.at(key, |w| (ResponseStatus::check)(member, w)),
+                "status" => { seen |= 1 << 0; w.at(key, |w| (ResponseStatus::check)(member, w)) },
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
                 "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
-                "meta" => w.at(key, |w| (ResponseMetadata::check)(member, w)),
-                _ => {}
+                "meta" => { seen |= 1 << 1; w.at(key, |w| (ResponseMetadata::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["status", "meta"]);
-        rt::closed(members, w, &["status", "data", "error", "meta"], tags);
+        if seen != 0x3 { rt::require(members, w, &["status", "meta"]); }
+        if unknown { rt::closed(members, w, &["status", "data", "error", "meta"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -262,18 +268,20 @@ impl BatchItemResult {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "index" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
+                "index" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
                 "item_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "status" => w.at(key, |w| (ItemStatus::check)(member, w)),
+                "status" => { seen |= 1 << 1; w.at(key, |w| (ItemStatus::check)(member, w)) },
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
                 "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["index", "status"]);
-        rt::closed(members, w, &["index", "item_id", "status", "data", "error"], tags);
+        if seen != 0x3 { rt::require(members, w, &["index", "status"]); }
+        if unknown { rt::closed(members, w, &["index", "item_id", "status", "data", "error"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -322,19 +330,21 @@ impl BatchResponse {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "batch_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "total_items" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "success_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "failure_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "results" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, BatchItemResult::check))(member, w)),
-                "status" => w.at(key, |w| (BatchStatus::check)(member, w)),
-                _ => {}
+                "batch_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "total_items" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "success_count" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "failure_count" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "results" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, BatchItemResult::check))(member, w)) },
+                "status" => { seen |= 1 << 5; w.at(key, |w| (BatchStatus::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["batch_id", "total_items", "success_count", "failure_count", "results", "status"]);
-        rt::closed(members, w, &["batch_id", "total_items", "success_count", "failure_count", "results", "status"], tags);
+        if seen != 0x3f { rt::require(members, w, &["batch_id", "total_items", "success_count", "failure_count", "results", "status"]); }
+        if unknown { rt::closed(members, w, &["batch_id", "total_items", "success_count", "failure_count", "results", "status"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -413,14 +423,15 @@ impl DataPoint {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
         for (key, member) in members {
             match key.as_ref() {
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "value" => w.at(key, |w| (rt::check_number)(member, w)),
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "value" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
                 _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
             }
         }
-        rt::require(members, w, &["timestamp", "value"]);
+        if seen != 0x3 { rt::require(members, w, &["timestamp", "value"]); }
         let _ = tags;
     }
 
@@ -470,16 +481,17 @@ impl ErrorDetails {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "trace" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "context" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })))(member, w)),
                 "suggestions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })))(member, w)),
                 "documentation_url" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::closed(members, w, &["trace", "context", "suggestions", "documentation_url"], tags);
+        if unknown { rt::closed(members, w, &["trace", "context", "suggestions", "documentation_url"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -560,17 +572,19 @@ impl MetricsQueryResult {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "metric" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "window" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "values" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AggregatedValue::check))(member, w)),
-                "metrics" => w.at(key, |w| (QueryMetrics::check)(member, w)),
-                _ => {}
+                "metric" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "window" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "values" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AggregatedValue::check))(member, w)) },
+                "metrics" => { seen |= 1 << 3; w.at(key, |w| (QueryMetrics::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["metric", "window", "values", "metrics"]);
-        rt::closed(members, w, &["metric", "window", "values", "metrics"], tags);
+        if seen != 0xf { rt::require(members, w, &["metric", "window", "values", "metrics"]); }
+        if unknown { rt::closed(members, w, &["metric", "window", "values", "metrics"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -619,18 +633,20 @@ impl PaginatedResponse {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "status" => w.at(key, |w| (ResponseStatus::check)(member, w)),
+                "status" => { seen |= 1 << 0; w.at(key, |w| (ResponseStatus::check)(member, w)) },
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })))(member, w)),
-                "pagination" => w.at(key, |w| (PaginationMetadata::check)(member, w)),
+                "pagination" => { seen |= 1 << 1; w.at(key, |w| (PaginationMetadata::check)(member, w)) },
                 "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
-                "meta" => w.at(key, |w| (ResponseMetadata::check)(member, w)),
-                _ => {}
+                "meta" => { seen |= 1 << 2; w.at(key, |w| (ResponseMetadata::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["status", "pagination", "meta"]);
-        rt::closed(members, w, &["status", "data", "pagination", "error", "meta"], tags);
+        if seen != 0x7 { rt::require(members, w, &["status", "pagination", "meta"]); }
+        if unknown { rt::closed(members, w, &["status", "data", "pagination", "error", "meta"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -679,18 +695,20 @@ impl PaginationLinks {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "first" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "last" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "first" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "last" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "next" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "prev" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "self_link" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "self_link" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["first", "last", "self_link"]);
-        rt::closed(members, w, &["first", "last", "next", "prev", "self_link"], tags);
+        if seen != 0x7 { rt::require(members, w, &["first", "last", "self_link"]); }
+        if unknown { rt::closed(members, w, &["first", "last", "next", "prev", "self_link"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -742,20 +760,22 @@ impl PaginationMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "per_page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "total_items" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "total_pages" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "has_next" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "has_previous" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "page" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "per_page" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "total_items" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "total_pages" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "has_next" => { seen |= 1 << 4; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "has_previous" => { seen |= 1 << 5; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "links" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, PaginationLinks::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["page", "per_page", "total_items", "total_pages", "has_next", "has_previous"]);
-        rt::closed(members, w, &["page", "per_page", "total_items", "total_pages", "has_next", "has_previous", "links"], tags);
+        if seen != 0x3f { rt::require(members, w, &["page", "per_page", "total_items", "total_pages", "has_next", "has_previous"]); }
+        if unknown { rt::closed(members, w, &["page", "per_page", "total_items", "total_pages", "has_next", "has_previous", "links"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -812,16 +832,17 @@ impl PaginationParams {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
                 "page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "per_page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
                 "sort_by" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
                 "sort_order" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, SortOrder::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::closed(members, w, &["page", "per_page", "sort_by", "sort_order"], tags);
+        if unknown { rt::closed(members, w, &["page", "per_page", "sort_by", "sort_order"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -871,19 +892,21 @@ impl QueryMetrics {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "execution_time_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "records_scanned" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "records_returned" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "bytes_processed" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "from_cache" => w.at(key, |w| (rt::check_bool)(member, w)),
+                "execution_time_ms" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "records_scanned" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "records_returned" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "bytes_processed" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "from_cache" => { seen |= 1 << 4; w.at(key, |w| (rt::check_bool)(member, w)) },
                 "cache_ttl" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["execution_time_ms", "records_scanned", "records_returned", "bytes_processed", "from_cache"]);
-        rt::closed(members, w, &["execution_time_ms", "records_scanned", "records_returned", "bytes_processed", "from_cache", "cache_ttl"], tags);
+        if seen != 0x1f { rt::require(members, w, &["execution_time_ms", "records_scanned", "records_returned", "bytes_processed", "from_cache"]); }
+        if unknown { rt::closed(members, w, &["execution_time_ms", "records_scanned", "records_returned", "bytes_processed", "from_cache", "cache_ttl"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -932,18 +955,20 @@ impl QueryResult {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "status" => w.at(key, |w| (QueryStatus::check)(member, w)),
+                "query_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "status" => { seen |= 1 << 1; w.at(key, |w| (QueryStatus::check)(member, w)) },
                 "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
-                "metrics" => w.at(key, |w| (QueryMetrics::check)(member, w)),
+                "metrics" => { seen |= 1 << 2; w.at(key, |w| (QueryMetrics::check)(member, w)) },
                 "warnings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["query_id", "status", "metrics"]);
-        rt::closed(members, w, &["query_id", "status", "data", "metrics", "warnings"], tags);
+        if seen != 0x7 { rt::require(members, w, &["query_id", "status", "metrics"]); }
+        if unknown { rt::closed(members, w, &["query_id", "status", "data", "metrics", "warnings"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1029,16 +1054,17 @@ impl ResponseMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
         for (key, member) in members {
             match key.as_ref() {
-                "request_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "api_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "request_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "timestamp" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "api_version" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "response_time_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
                 _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
             }
         }
-        rt::require(members, w, &["request_id", "timestamp", "api_version"]);
+        if seen != 0x7 { rt::require(members, w, &["request_id", "timestamp", "api_version"]); }
         let _ = tags;
     }
 
@@ -1119,16 +1145,18 @@ impl SeriesData {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "points" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)),
-                _ => {}
+                "points" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["name", "points"]);
-        rt::closed(members, w, &["name", "tags", "points"], tags);
+        if seen != 0x3 { rt::require(members, w, &["name", "points"]); }
+        if unknown { rt::closed(members, w, &["name", "tags", "points"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1209,18 +1237,20 @@ impl StreamEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "event_type" => w.at(key, |w| (StreamEventType::check)(member, w)),
-                "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
-                "sequence" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "event_type" => { seen |= 1 << 1; w.at(key, |w| (StreamEventType::check)(member, w)) },
+                "data" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)) },
+                "sequence" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "timestamp" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["event_id", "event_type", "data", "sequence", "timestamp"]);
-        rt::closed(members, w, &["event_id", "event_type", "data", "sequence", "timestamp"], tags);
+        if seen != 0x1f { rt::require(members, w, &["event_id", "event_type", "data", "sequence", "timestamp"]); }
+        if unknown { rt::closed(members, w, &["event_id", "event_type", "data", "sequence", "timestamp"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1299,15 +1329,17 @@ impl TimeRange {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["start", "end"]);
-        rt::closed(members, w, &["start", "end"], tags);
+        if seen != 0x3 { rt::require(members, w, &["start", "end"]); }
+        if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1352,17 +1384,19 @@ impl TimeSeriesQueryResult {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "time_range" => w.at(key, |w| (TimeRange::check)(member, w)),
-                "series" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SeriesData::check))(member, w)),
-                "metrics" => w.at(key, |w| (QueryMetrics::check)(member, w)),
-                _ => {}
+                "query" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeRange::check)(member, w)) },
+                "series" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SeriesData::check))(member, w)) },
+                "metrics" => { seen |= 1 << 3; w.at(key, |w| (QueryMetrics::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["query", "time_range", "series", "metrics"]);
-        rt::closed(members, w, &["query", "time_range", "series", "metrics"], tags);
+        if seen != 0xf { rt::require(members, w, &["query", "time_range", "series", "metrics"]); }
+        if unknown { rt::closed(members, w, &["query", "time_range", "series", "metrics"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed

@@ -72,16 +72,18 @@ impl AlertThresholds {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "min_correlation_strength" => w.at(key, |w| (rt::check_number)(member, w)),
-                "min_anomaly_score" => w.at(key, |w| (rt::check_number)(member, w)),
-                "critical_impact_threshold" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "min_correlation_strength" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "min_anomaly_score" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "critical_impact_threshold" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["min_correlation_strength", "min_anomaly_score", "critical_impact_threshold"]);
-        rt::closed(members, w, &["min_correlation_strength", "min_anomaly_score", "critical_impact_threshold"], tags);
+        if seen != 0x7 { rt::require(members, w, &["min_correlation_strength", "min_anomaly_score", "critical_impact_threshold"]); }
+        if unknown { rt::closed(members, w, &["min_correlation_strength", "min_anomaly_score", "critical_impact_threshold"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -131,19 +133,21 @@ impl AnomalyCorrelation {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "correlation_id" => w.at(key, |w| (CorrelationId::check)(member, w)),
-                "anomalies" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AnomalyEvent::check))(member, w)),
-                "strength" => w.at(key, |w| (rt::check_number)(member, w)),
+                "correlation_id" => { seen |= 1 << 0; w.at(key, |w| (CorrelationId::check)(member, w)) },
+                "anomalies" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AnomalyEvent::check))(member, w)) },
+                "strength" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
                 "root_cause" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, RootCauseAnalysis::check))(member, w)),
-                "impact" => w.at(key, |w| (ImpactAssessment::check)(member, w)),
-                "detected_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "impact" => { seen |= 1 << 3; w.at(key, |w| (ImpactAssessment::check)(member, w)) },
+                "detected_at" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["correlation_id", "anomalies", "strength", "impact", "detected_at"]);
-        rt::closed(members, w, &["correlation_id", "anomalies", "strength", "root_cause", "impact", "detected_at"], tags);
+        if seen != 0x1f { rt::require(members, w, &["correlation_id", "anomalies", "strength", "impact", "detected_at"]); }
+        if unknown { rt::closed(members, w, &["correlation_id", "anomalies", "strength", "root_cause", "impact", "detected_at"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -198,22 +202,24 @@ impl AnomalyEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "source_module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
-                "anomaly_type" => w.at(key, |w| (AnomalyType::check)(member, w)),
-                "anomaly_score" => w.at(key, |w| (rt::check_number)(member, w)),
-                "baseline" => w.at(key, |w| (rt::check_number)(member, w)),
-                "observed" => w.at(key, |w| (rt::check_number)(member, w)),
-                "deviation" => w.at(key, |w| (rt::check_number)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "metric" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                _ => {}
+                "event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
+                "anomaly_type" => { seen |= 1 << 2; w.at(key, |w| (AnomalyType::check)(member, w)) },
+                "anomaly_score" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "baseline" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "observed" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                "deviation" => { seen |= 1 << 6; w.at(key, |w| (rt::check_number)(member, w)) },
+                "timestamp" => { seen |= 1 << 7; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "metric" => { seen |= 1 << 8; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["event_id", "source_module", "anomaly_type", "anomaly_score", "baseline", "observed", "deviation", "timestamp", "metric"]);
-        rt::closed(members, w, &["event_id", "source_module", "anomaly_type", "anomaly_score", "baseline", "observed", "deviation", "timestamp", "metric"], tags);
+        if seen != 0x1ff { rt::require(members, w, &["event_id", "source_module", "anomaly_type", "anomaly_score", "baseline", "observed", "deviation", "timestamp", "metric"]); }
+        if unknown { rt::closed(members, w, &["event_id", "source_module", "anomaly_type", "anomaly_score", "baseline", "observed", "deviation", "timestamp", "metric"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -299,17 +305,19 @@ impl BusinessImpact {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "users_affected" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "sla_violations" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
+                "users_affected" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "sla_violations" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
                 "revenue_impact_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "reputation_risk" => w.at(key, |w| (ReputationRisk::check)(member, w)),
-                _ => {}
+                "reputation_risk" => { seen |= 1 << 2; w.at(key, |w| (ReputationRisk::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["users_affected", "sla_violations", "reputation_risk"]);
-        rt::closed(members, w, &["users_affected", "sla_violations", "revenue_impact_usd", "reputation_risk"], tags);
+        if seen != 0x7 { rt::require(members, w, &["users_affected", "sla_violations", "reputation_risk"]); }
+        if unknown { rt::closed(members, w, &["users_affected", "sla_violations", "revenue_impact_usd", "reputation_risk"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -356,18 +364,20 @@ impl CausalLink {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "from_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "to_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "relationship" => w.at(key, |w| (CausalRelationship::check)(member, w)),
-                "strength" => w.at(key, |w| (rt::check_number)(member, w)),
-                "time_delta_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)),
-                _ => {}
+                "from_event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "to_event_id" => { seen |= 1 << 1; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "relationship" => { seen |= 1 << 2; w.at(key, |w| (CausalRelationship::check)(member, w)) },
+                "strength" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "time_delta_ms" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["from_event_id", "to_event_id", "relationship", "strength", "time_delta_ms"]);
-        rt::closed(members, w, &["from_event_id", "to_event_id", "relationship", "strength", "time_delta_ms"], tags);
+        if seen != 0x1f { rt::require(members, w, &["from_event_id", "to_event_id", "relationship", "strength", "time_delta_ms"]); }
+        if unknown { rt::closed(members, w, &["from_event_id", "to_event_id", "relationship", "strength", "time_delta_ms"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -459,21 +469,23 @@ impl CorrelatedEvent {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "source_module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
-                "event_type" => w.at(key, |w| (super::events::EventType::check)(member, w)),
-                "severity" => w.at(key, |w| (super::events::Severity::check)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "role" => w.at(key, |w| (EventRole::check)(member, w)),
-                "summary" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| (super::events::EventType::check)(member, w)) },
+                "severity" => { seen |= 1 << 3; w.at(key, |w| (super::events::Severity::check)(member, w)) },
+                "timestamp" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "role" => { seen |= 1 << 5; w.at(key, |w| (EventRole::check)(member, w)) },
+                "summary" => { seen |= 1 << 6; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "metrics" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["event_id", "source_module", "event_type", "severity", "timestamp", "role", "summary"]);
-        rt::closed(members, w, &["event_id", "source_module", "event_type", "severity", "timestamp", "role", "summary", "metrics"], tags);
+        if seen != 0x7f { rt::require(members, w, &["event_id", "source_module", "event_type", "severity", "timestamp", "role", "summary"]); }
+        if unknown { rt::closed(members, w, &["event_id", "source_module", "event_type", "severity", "timestamp", "role", "summary", "metrics"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -520,18 +532,20 @@ impl CorrelationConfig {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "auto_detect" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "patterns" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelationPattern::check))(member, w)),
-                "correlation_window_minutes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)),
-                "min_events" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "alert_thresholds" => w.at(key, |w| (AlertThresholds::check)(member, w)),
-                _ => {}
+                "auto_detect" => { seen |= 1 << 0; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "patterns" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelationPattern::check))(member, w)) },
+                "correlation_window_minutes" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)) },
+                "min_events" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "alert_thresholds" => { seen |= 1 << 4; w.at(key, |w| (AlertThresholds::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["auto_detect", "patterns", "correlation_window_minutes", "min_events", "alert_thresholds"]);
-        rt::closed(members, w, &["auto_detect", "patterns", "correlation_window_minutes", "min_events", "alert_thresholds"], tags);
+        if seen != 0x1f { rt::require(members, w, &["auto_detect", "patterns", "correlation_window_minutes", "min_events", "alert_thresholds"]); }
+        if unknown { rt::closed(members, w, &["auto_detect", "patterns", "correlation_window_minutes", "min_events", "alert_thresholds"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -607,18 +621,20 @@ impl CorrelationPattern {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "pattern_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "name" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "modules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)),
-                "sequence" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PatternStep::check))(member, w)),
-                _ => {}
+                "pattern_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "modules" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)) },
+                "sequence" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PatternStep::check))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["pattern_id", "name", "description", "modules", "sequence"]);
-        rt::closed(members, w, &["pattern_id", "name", "description", "modules", "sequence"], tags);
+        if seen != 0x1f { rt::require(members, w, &["pattern_id", "name", "description", "modules", "sequence"]); }
+        if unknown { rt::closed(members, w, &["pattern_id", "name", "description", "modules", "sequence"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -679,19 +695,21 @@ impl CorrelationQuery {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "seed_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "time_window_minutes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)),
+                "seed_event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "time_window_minutes" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)) },
                 "min_strength" => w.at(key, |w| (rt::check_number)(member, w)),
                 "correlation_types" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelationType::check))(member, w)),
                 "include_modules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)),
                 "max_depth" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["seed_event_id", "time_window_minutes"]);
-        rt::closed(members, w, &["seed_event_id", "time_window_minutes", "min_strength", "correlation_types", "include_modules", "max_depth"], tags);
+        if seen != 0x3 { rt::require(members, w, &["seed_event_id", "time_window_minutes"]); }
+        if unknown { rt::closed(members, w, &["seed_event_id", "time_window_minutes", "min_strength", "correlation_types", "include_modules", "max_depth"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -780,16 +798,18 @@ impl CostImpact {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "additional_cost_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                "cost_increase_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "wasted_resources_usd" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "additional_cost_usd" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "cost_increase_percent" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "wasted_resources_usd" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["additional_cost_usd", "cost_increase_percent", "wasted_resources_usd"]);
-        rt::closed(members, w, &["additional_cost_usd", "cost_increase_percent", "wasted_resources_usd"], tags);
+        if seen != 0x7 { rt::require(members, w, &["additional_cost_usd", "cost_increase_percent", "wasted_resources_usd"]); }
+        if unknown { rt::closed(members, w, &["additional_cost_usd", "cost_increase_percent", "wasted_resources_usd"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -892,22 +912,24 @@ impl EventCorrelation {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "correlation_id" => w.at(key, |w| (CorrelationId::check)(member, w)),
-                "correlation_type" => w.at(key, |w| (CorrelationType::check)(member, w)),
-                "events" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelatedEvent::check))(member, w)),
-                "strength" => w.at(key, |w| (rt::check_number)(member, w)),
-                "confidence" => w.at(key, |w| (rt::check_number)(member, w)),
-                "time_window" => w.at(key, |w| (TimeWindow::check)(member, w)),
+                "correlation_id" => { seen |= 1 << 0; w.at(key, |w| (CorrelationId::check)(member, w)) },
+                "correlation_type" => { seen |= 1 << 1; w.at(key, |w| (CorrelationType::check)(member, w)) },
+                "events" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelatedEvent::check))(member, w)) },
+                "strength" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "confidence" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "time_window" => { seen |= 1 << 5; w.at(key, |w| (TimeWindow::check)(member, w)) },
                 "pattern" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, CorrelationPattern::check))(member, w)),
-                "detected_at" => w.at(key, |w| (rt::check_date_time)(member, w)),
+                "detected_at" => { seen |= 1 << 6; w.at(key, |w| (rt::check_date_time)(member, w)) },
                 "metadata" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["correlation_id", "correlation_type", "events", "strength", "confidence", "time_window", "detected_at"]);
-        rt::closed(members, w, &["correlation_id", "correlation_type", "events", "strength", "confidence", "time_window", "pattern", "detected_at", "metadata"], tags);
+        if seen != 0x7f { rt::require(members, w, &["correlation_id", "correlation_type", "events", "strength", "confidence", "time_window", "detected_at"]); }
+        if unknown { rt::closed(members, w, &["correlation_id", "correlation_type", "events", "strength", "confidence", "time_window", "pattern", "detected_at", "metadata"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -956,19 +978,21 @@ impl EventEdge {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "edge_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "from_node" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "to_node" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "relationship_type" => w.at(key, |w| (EdgeRelationship::check)(member, w)),
-                "weight" => w.at(key, |w| (rt::check_number)(member, w)),
-                "properties" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "edge_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "from_node" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "to_node" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "relationship_type" => { seen |= 1 << 3; w.at(key, |w| (EdgeRelationship::check)(member, w)) },
+                "weight" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "properties" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["edge_id", "from_node", "to_node", "relationship_type", "weight", "properties"]);
-        rt::closed(members, w, &["edge_id", "from_node", "to_node", "relationship_type", "weight", "properties"], tags);
+        if seen != 0x3f { rt::require(members, w, &["edge_id", "from_node", "to_node", "relationship_type", "weight", "properties"]); }
+        if unknown { rt::closed(members, w, &["edge_id", "from_node", "to_node", "relationship_type", "weight", "properties"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1015,18 +1039,20 @@ impl EventGraph {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "graph_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "time_range" => w.at(key, |w| (TimeWindow::check)(member, w)),
-                "nodes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventNode::check))(member, w)),
-                "edges" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventEdge::check))(member, w)),
-                "metadata" => w.at(key, |w| (GraphMetadata::check)(member, w)),
-                _ => {}
+                "graph_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeWindow::check)(member, w)) },
+                "nodes" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventNode::check))(member, w)) },
+                "edges" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventEdge::check))(member, w)) },
+                "metadata" => { seen |= 1 << 4; w.at(key, |w| (GraphMetadata::check)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["graph_id", "time_range", "nodes", "edges", "metadata"]);
-        rt::closed(members, w, &["graph_id", "time_range", "nodes", "edges", "metadata"], tags);
+        if seen != 0x1f { rt::require(members, w, &["graph_id", "time_range", "nodes", "edges", "metadata"]); }
+        if unknown { rt::closed(members, w, &["graph_id", "time_range", "nodes", "edges", "metadata"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1075,19 +1101,21 @@ impl EventNode {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "node_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "source_module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
-                "event_type" => w.at(key, |w| (super::events::EventType::check)(member, w)),
-                "timestamp" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "attributes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "node_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "event_id" => { seen |= 1 << 1; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "source_module" => { seen |= 1 << 2; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
+                "event_type" => { seen |= 1 << 3; w.at(key, |w| (super::events::EventType::check)(member, w)) },
+                "timestamp" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "attributes" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["node_id", "event_id", "source_module", "event_type", "timestamp", "attributes"]);
-        rt::closed(members, w, &["node_id", "event_id", "source_module", "event_type", "timestamp", "attributes"], tags);
+        if seen != 0x3f { rt::require(members, w, &["node_id", "event_id", "source_module", "event_type", "timestamp", "attributes"]); }
+        if unknown { rt::closed(members, w, &["node_id", "event_id", "source_module", "event_type", "timestamp", "attributes"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1172,18 +1200,20 @@ impl GraphMetadata {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "node_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "edge_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "connected_components" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "avg_degree" => w.at(key, |w| (rt::check_number)(member, w)),
-                "density" => w.at(key, |w| (rt::check_number)(member, w)),
-                _ => {}
+                "node_count" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "edge_count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "connected_components" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "avg_degree" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "density" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["node_count", "edge_count", "connected_components", "avg_degree", "density"]);
-        rt::closed(members, w, &["node_count", "edge_count", "connected_components", "avg_degree", "density"], tags);
+        if seen != 0x1f { rt::require(members, w, &["node_count", "edge_count", "connected_components", "avg_degree", "density"]); }
+        if unknown { rt::closed(members, w, &["node_count", "edge_count", "connected_components", "avg_degree", "density"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1236,19 +1266,21 @@ impl ImpactAssessment {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "severity" => w.at(key, |w| (ImpactSeverity::check)(member, w)),
-                "affected_modules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)),
+                "severity" => { seen |= 1 << 0; w.at(key, |w| (ImpactSeverity::check)(member, w)) },
+                "affected_modules" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)) },
                 "performance_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, PerformanceImpact::check))(member, w)),
                 "cost_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, CostImpact::check))(member, w)),
                 "security_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, SecurityImpact::check))(member, w)),
                 "business_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, BusinessImpact::check))(member, w)),
-                _ => {}
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["severity", "affected_modules"]);
-        rt::closed(members, w, &["severity", "affected_modules", "performance_impact", "cost_impact", "security_impact", "business_impact"], tags);
+        if seen != 0x3 { rt::require(members, w, &["severity", "affected_modules"]); }
+        if unknown { rt::closed(members, w, &["severity", "affected_modules", "performance_impact", "cost_impact", "security_impact", "business_impact"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1336,18 +1368,20 @@ impl PatternStep {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "step_number" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "module" => w.at(key, |w| (super::events::SourceModule::check)(member, w)),
-                "event_type" => w.at(key, |w| (super::events::EventType::check)(member, w)),
+                "step_number" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "module" => { seen |= 1 << 1; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| (super::events::EventType::check)(member, w)) },
                 "time_offset_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))))(member, w)),
-                "conditions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "conditions" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["step_number", "module", "event_type", "conditions"]);
-        rt::closed(members, w, &["step_number", "module", "event_type", "time_offset_ms", "conditions"], tags);
+        if seen != 0xf { rt::require(members, w, &["step_number", "module", "event_type", "conditions"]); }
+        if unknown { rt::closed(members, w, &["step_number", "module", "event_type", "time_offset_ms", "conditions"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1392,17 +1426,19 @@ impl PerformanceImpact {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "latency_increase_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "throughput_decrease_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "error_rate_increase_percent" => w.at(key, |w| (rt::check_number)(member, w)),
-                "affected_requests" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                _ => {}
+                "latency_increase_percent" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
+                "throughput_decrease_percent" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "error_rate_increase_percent" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "affected_requests" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["latency_increase_percent", "throughput_decrease_percent", "error_rate_increase_percent", "affected_requests"]);
-        rt::closed(members, w, &["latency_increase_percent", "throughput_decrease_percent", "error_rate_increase_percent", "affected_requests"], tags);
+        if seen != 0xf { rt::require(members, w, &["latency_increase_percent", "throughput_decrease_percent", "error_rate_increase_percent", "affected_requests"]); }
+        if unknown { rt::closed(members, w, &["latency_increase_percent", "throughput_decrease_percent", "error_rate_increase_percent", "affected_requests"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1489,18 +1525,20 @@ impl RootCauseAnalysis {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "root_event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "confidence" => w.at(key, |w| (rt::check_number)(member, w)),
-                "causal_chain" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CausalLink::check))(member, w)),
-                "contributing_factors" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "recommendations" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => {}
+                "root_event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
+                "confidence" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
+                "causal_chain" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CausalLink::check))(member, w)) },
+                "contributing_factors" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "recommendations" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["root_event_id", "confidence", "causal_chain", "contributing_factors", "recommendations"]);
-        rt::closed(members, w, &["root_event_id", "confidence", "causal_chain", "contributing_factors", "recommendations"], tags);
+        if seen != 0x1f { rt::require(members, w, &["root_event_id", "confidence", "causal_chain", "contributing_factors", "recommendations"]); }
+        if unknown { rt::closed(members, w, &["root_event_id", "confidence", "causal_chain", "contributing_factors", "recommendations"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1545,17 +1583,19 @@ impl SecurityImpact {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "threats_detected" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "vulnerabilities_exposed" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                "data_at_risk" => w.at(key, |w| (rt::check_bool)(member, w)),
-                "compliance_violations" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)),
-                _ => {}
+                "threats_detected" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "vulnerabilities_exposed" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "data_at_risk" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "compliance_violations" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["threats_detected", "vulnerabilities_exposed", "data_at_risk", "compliance_violations"]);
-        rt::closed(members, w, &["threats_detected", "vulnerabilities_exposed", "data_at_risk", "compliance_violations"], tags);
+        if seen != 0xf { rt::require(members, w, &["threats_detected", "vulnerabilities_exposed", "data_at_risk", "compliance_violations"]); }
+        if unknown { rt::closed(members, w, &["threats_detected", "vulnerabilities_exposed", "data_at_risk", "compliance_violations"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed
@@ -1596,15 +1636,17 @@ impl TimeWindow {
     #[doc(hidden)]
     pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
+        let mut seen: u64 = 0;
+        let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                "end" => w.at(key, |w| (rt::check_date_time)(member, w)),
-                _ => {}
+                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
-        rt::require(members, w, &["start", "end"]);
-        rt::closed(members, w, &["start", "end"], tags);
+        if seen != 0x3 { rt::require(members, w, &["start", "end"]); }
+        if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
     /// Read one JSON document of this type: the schema check first (all findings), then the typed

@@ -140,12 +140,18 @@ class Views:
         helpers: list[str] = []
         facets = self.facets.get(typedef.name, {})
         arms = []
+        # Required members are ticked off in the member dispatch (a bit each) and undeclared ones
+        # flagged there, so a valid object is not searched again; rt::require / rt::closed run only
+        # to word the findings. A bit, not a count: a hand-built Json::Obj may repeat a member.
+        ticks = [f for f in typedef.fields if f.required] if len(typedef.fields) <= 64 else []
         for member in typedef.fields:
             rust = names.unique(names.snake(member.wire, "member"), taken)
             body += self.field_lines(typedef, member, rust, helpers)
             expr: TypeExpr = Nullable(member.type) if member.nullable else member.type
-            arms.append(f"        {names.string(member.wire)} => w.at(key, |w| "
-                        f"({self.spell.checker(expr, facets.get(member.wire))})(member, w)),")
+            walk = f"w.at(key, |w| ({self.spell.checker(expr, facets.get(member.wire))})(member, w))"
+            if member in ticks:
+                walk = f"{{ seen |= 1 << {ticks.index(member)}; {walk} }}"
+            arms.append(f"        {names.string(member.wire)} => {walk},")
         attributes = [STRICT] if typedef.closed else []
         if not typedef.closed:
             extra = typedef.extra if typedef.extra is not None else Prim("any")
@@ -154,16 +160,25 @@ class Views:
                      f"    pub {rust}: BTreeMap<String, {self.spell.annotation(extra)}>,"]
             arms.append(f"        _ => w.at(key, |w| ({self.spell.checker(extra)})(member, w)),")
         elif arms:
-            arms.append("        _ => {}")
+            arms.append("        _ => unknown |= !tags.contains(&key.as_ref()),")
         body.append("}")
         wires = ", ".join(names.string(f.wire) for f in typedef.fields)
         required = ", ".join(names.string(f.wire) for f in typedef.fields if f.required)
         check = ["let Some(members) = rt::object(value, w) else { return };"]
+        if ticks:
+            check.append("let mut seen: u64 = 0;")
+        if typedef.closed and arms:
+            check.append("let mut unknown = false;")
         if arms:
             check += ["for (key, member) in members {", "    match key.as_ref() {", *arms, "    }", "}"]
-        if required:
+        if ticks:
+            full = (1 << len(ticks)) - 1
+            check.append(f"if seen != {full:#x} {{ rt::require(members, w, &[{required}]); }}")
+        elif required:
             check.append(f"rt::require(members, w, &[{required}]);")
-        if typedef.closed:
+        if typedef.closed and arms:
+            check.append(f"if unknown {{ rt::closed(members, w, &[{wires}], tags); }}")
+        elif typedef.closed:
             check.append(f"rt::closed(members, w, &[{wires}], tags);")
         else:
             check.append("let _ = tags;")
