@@ -21,7 +21,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Node {
     tag: Option<String>,
     content: Option<String>,
-    variants: HashMap<String, usize>,
+    variants: Vec<(String, usize)>, // a few per union: a scan beats hashing
     members: Vec<(String, usize)>,
 }
 
@@ -35,21 +35,28 @@ struct LabelPlan {
 }
 
 impl LabelPlan {
-    fn label(&self, document: &Json) -> String {
+    /// Writes the label of `document` into `out` (cleared first): no allocation once it has grown.
+    fn label(&self, document: &Json, out: &mut String) {
+        out.clear();
         let start = match (&self.union, &self.first_member) {
-            (None, None) => return self.name.clone(),
+            (None, None) => return out.push_str(&self.name),
             (Some(union), _) => (*union, document),
             (None, Some((name, node))) => match document.get(name) {
                 Some(inner @ Json::Obj(_)) => (*node, inner),
-                _ => return format!("(no {name})"),
+                _ => return out.push_str(&format!("(no {name})")),
             },
         };
         let mut tags = Vec::new();
         self.tag_values(start.0, Some(start.1), &mut tags);
         if tags.is_empty() {
-            return format!("(no {})", self.nodes[start.0].tag.as_deref().unwrap_or_default());
+            return out.push_str(&format!("(no {})", self.nodes[start.0].tag.as_deref().unwrap_or_default()));
         }
-        tags.join("/")
+        for (index, tag) in tags.iter().enumerate() {
+            if index > 0 {
+                out.push('/');
+            }
+            out.push_str(tag);
+        }
     }
 
     fn tag_values<'a>(&'a self, index: usize, document: Option<&'a Json>, out: &mut Vec<&'a str>) {
@@ -64,7 +71,8 @@ impl LabelPlan {
             _ => None,
         };
         if node.tag.is_some() {
-            if let Some(&variant) = value.and_then(|v| node.variants.get(v)) {
+            let variant = value.and_then(|v| node.variants.iter().find(|(tag, _)| tag == v));
+            if let Some(&(_, variant)) = variant {
                 let inner = match &node.content {
                     None => Some(document),
                     Some(content) => document.get(content),
@@ -97,16 +105,17 @@ fn is_blank(line: &[u8]) -> bool {
 }
 
 impl BlockChecker {
-    /// The label of `line` when the walk proves it valid; `Err(true)` when it is valid under a
-    /// version this checker has no label plan for (Python judges it, and may add the plan).
-    fn prove(&self, line: &[u8]) -> Result<String, bool> {
+    /// Writes the label of `line` into `label` when the walk proves it valid; `Err(true)` when it is
+    /// valid under a version this checker has no label plan for (Python judges it, and may add the plan).
+    fn prove(&self, line: &[u8], label: &mut String) -> Result<(), bool> {
         let text = std::str::from_utf8(line).map_err(|_| false)?;
         let document = parse_strict(text).map_err(|_| false)?; // duplicates, 1e309: invalid
         let (version, valid) = is_valid_document(self.version.as_deref(), &self.type_name, &document, self.lenient);
         if !valid {
             return Err(false);
         }
-        Ok(self.plans.get(&version).ok_or(true)?.label(&document))
+        self.plans.get(&version).ok_or(true)?.label(&document, label);
+        Ok(())
     }
 
     fn check_lines(&self, data: &[u8]) -> Outcome {
@@ -114,9 +123,10 @@ impl BlockChecker {
         let mut counts: HashMap<String, usize> = HashMap::new();
         let mut unproven = Vec::new();
         let (mut unplanned, mut start) = (0, 0);
+        let mut label = String::new();
         // Lines end after each "\n" (the last one may lack it), as Python's BytesIO iteration cuts them.
         while start < data.len() {
-            let end = data[start..].iter().position(|&b| b == b'\n').map_or(data.len(), |at| start + at + 1);
+            let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |at| start + at + 1);
             let line = &data[start..end];
             let index = lines;
             lines += 1;
@@ -126,8 +136,13 @@ impl BlockChecker {
             }
             documents += 1;
             let text = line.strip_suffix(b"\n").unwrap_or(line);
-            match self.prove(text) {
-                Ok(label) => *counts.entry(label).or_insert(0) += 1,
+            match self.prove(text, &mut label) {
+                Ok(()) => match counts.get_mut(label.as_str()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        counts.insert(label.clone(), 1);
+                    }
+                },
                 Err(valid) => {
                     unplanned += usize::from(valid);
                     unproven.push((index, end - line.len(), end - line.len() + text.len()));

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 import msgspec
 
@@ -80,6 +80,9 @@ class FastPath:
     label: Callable[[Any], str]
     canonical: msgspec.json.Decoder[Any] | None = None
     canonical_label: Callable[[Any], str] | None = None
+    # The parsed-document fast path (Validator.is_valid), reachable without importing msgspec there.
+    convert: ClassVar[Callable[..., Any]] = staticmethod(msgspec.convert)
+    refusals: ClassVar[tuple[type[Exception], ...]] = (msgspec.ValidationError, TypeError, ValueError)
 
     def accepts(self, raw: bytes) -> Any:
         """The decoded value if the document is certainly valid, else None."""

@@ -62,8 +62,8 @@ def label_plan(folder: SchemaSet, entry: TypeEntry) -> dict[str, Any]:
         nodes[index] = {
             "tag": union.tag if union is not None else None,
             "content": union.content if union is not None else None,
-            "variants": {} if union is None else {value: node(variant) for value, variant in union.variants.items()
-                                                 if isinstance(value, str) and variant is not None},
+            "variants": [] if union is None else [[value, node(variant)] for value, variant in union.variants.items()
+                                                 if isinstance(value, str) and variant is not None],
             "members": [] if union is not None else [[name, node(member)]
                                                      for name, member in union_members(folder, of)],
         }

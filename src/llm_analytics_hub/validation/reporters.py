@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from .chunks import BlockOutcome
 from .findings import DocumentResult, Finding
 from .inputs import InputError
+
+if TYPE_CHECKING:  # imported by the JUnit reporter when it writes: most runs report otherwise
+    import xml.etree.ElementTree as ET
 
 
 @dataclass
@@ -259,6 +261,8 @@ class JunitReporter(_Buffered):
     valid documents of each input."""
 
     def finish(self, tally: Tally) -> None:
+        import xml.etree.ElementTree as ET
+
         by_source: dict[str, list[_Shown]] = {}
         for shown in self.invalid:
             by_source.setdefault(shown.result.source, []).append(shown)
@@ -290,6 +294,8 @@ class JunitReporter(_Buffered):
 
     @staticmethod
     def _failure(suite: ET.Element, shown: _Shown) -> None:
+        import xml.etree.ElementTree as ET
+
         result = shown.result
         case = ET.SubElement(suite, "testcase", {
             "classname": xml_text(result.source), "name": xml_text(f"line {result.line}: {result.label}"),

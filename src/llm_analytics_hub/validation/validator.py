@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, Literal
-
-import msgspec
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import HubError
 from ..schema_store import load_version
 from ..schema_view.layout import label_of
 from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
-from .fastpath import FastPath, compile_fast_path
 from .findings import Finding
 from .native import BlockChecker, block_checker
-from .prover import Prover, prover
+
+if TYPE_CHECKING:  # msgspec and the fast paths are imported on first use: with the native checker
+    from .fastpath import FastPath  # a run that meets only valid documents never needs them
+    from .prover import Prover
 
 DEFAULT_TYPE = "AnalyticsEvent"
 Engine = Literal["fast", "reference"]
@@ -75,6 +75,8 @@ class Validator:
     def prover(self) -> Prover:
         """`fast_label` as one plain function, for loops over many documents."""
         if self._prover is None:
+            from .prover import prover
+
             self._prover = prover(self._fast_candidates())
         return self._prover
 
@@ -115,6 +117,8 @@ class Validator:
 
     def _fast_path(self, version: str) -> FastPath | None:
         if version not in self._fast_paths:
+            from .fastpath import compile_fast_path
+
             compiled = self._compile(version)
             self._fast_paths[version] = None if isinstance(compiled, Finding) else compile_fast_path(
                 compiled.schemas, compiled.entry, lenient=self.lenient)
@@ -174,8 +178,8 @@ class Validator:
         if fast is None:
             return False
         try:
-            msgspec.convert(document, fast.decoder.type)
-        except (msgspec.ValidationError, TypeError, ValueError):
+            fast.convert(document, fast.decoder.type)
+        except fast.refusals:
             return False
         return True
 
@@ -188,9 +192,9 @@ class Validator:
             fast = self._fast_paths.get(version) if version.__class__ is str else None
             if fast is not None:  # `_converts` written out: a loop over parsed documents runs this
                 try:
-                    msgspec.convert(document, fast.decoder.type)
+                    fast.convert(document, fast.decoder.type)
                     return True
-                except (msgspec.ValidationError, TypeError, ValueError):
+                except fast.refusals:
                     pass
                 compiled = self._compiled.get(version)
                 try:  # a verdict needs no findings: jsonschema-rs' yes/no pass
