@@ -89,7 +89,7 @@ def cases() -> tuple[Case, ...]:
 
 @cache
 def python_validator(type_name: str, version: str | None) -> Validator:
-    return Validator(type_name, version)
+    return Validator(type_name, version, native=False)  # the reference every other language matches: Python alone
 
 
 

@@ -1,5 +1,5 @@
-"""Each shortcut of the validator's fast path, fed exactly the inputs on which it and the schemas
-disagree (validation/fastpath.py, validation/core.py):
+"""Each shortcut of the msgspec fast path (the one that runs without the native checker), fed exactly
+the inputs on which it and the schemas disagree (validation/fastpath.py, validation/core.py):
 
 - the canonical decoder reads uuids natively, which also takes forms the schemas refuse;
 - "re-encoding gives the input back" stands in for a duplicate-member check;
@@ -47,7 +47,7 @@ EVENT_ID = BASE["event_id"].encode()
 
 def verdicts(raw: bytes, validator: Validator | None = None) -> tuple[bool, bool, bool]:
     """(fast path proves it, the stream's verdict, the reference's verdict)."""
-    checker = validator or Validator()
+    checker = validator or Validator(native=False)
     proven = checker.fast_label(raw) is not None
     (result,) = validate_stream([raw], checker)
     try:
@@ -135,7 +135,7 @@ def test_version_dispatch_from_the_bytes_decides_like_the_reference(text: str, w
 
 def test_interleaved_versions_are_each_proven_once() -> None:
     lines = [(json.dumps(as_1_1_0(e)) if i % 2 else json.dumps(e)).encode() for i, e in enumerate(EVENTS)]
-    validator = Validator()
+    validator = Validator(native=False)
     assert all(validator.fast_label(line) is not None for line in lines)
     outcome = check_lines(b"\n".join(lines), validator, "mixed")
     assert (outcome.documents, len(outcome.invalid)) == (len(EVENTS), 0)
@@ -144,7 +144,7 @@ def test_interleaved_versions_are_each_proven_once() -> None:
 def test_a_stream_in_another_form_pauses_the_canonical_try_without_changing_verdicts() -> None:
     """32 spaced-out documents (not canonical) make the prover skip the canonical decoder; the
     32-hex uuid that follows must still be refused, and canonical documents still proven."""
-    validator = Validator()
+    validator = Validator(native=False)
     spaced = [json.dumps(second_precision(e)).encode() for e in EVENTS] * 2
     bad = BASE_LINE.replace(EVENT_ID, EVENT_ID.replace(b"-", b""))
     stream = [*spaced, bad, BASE_LINE, bad, *spaced, BASE_LINE]
@@ -157,12 +157,12 @@ def test_a_stream_in_another_form_pauses_the_canonical_try_without_changing_verd
 def test_block_lines_keep_their_numbers_whatever_the_line_ends() -> None:
     valid, invalid = json.dumps(BASE).encode(), json.dumps({**BASE, "severity": "loud"}).encode()
     block = b"\n".join([valid, b"", b" \t", valid + b"\r", invalid, b"\x0b", b"\r", invalid + b" "]) + b"\n" + valid
-    outcome = check_lines(block, Validator(), "block")
+    outcome = check_lines(block, Validator(native=False), "block")
     assert outcome.lines == 9
     assert outcome.documents == 6  # the \x0b line is a document (not JSON), the \r and blank ones are not
     assert {(r.line, r.valid) for r in outcome.invalid} == {(5, False), (6, False), (8, False)}
     assert sum(outcome.valid_by_label.values()) == 3
-    kept = check_lines(block, Validator(), "block", keep=True)
+    kept = check_lines(block, Validator(native=False), "block", keep=True)
     assert kept.valid_lines == [valid, valid + b"\r", valid] and kept.invalid_lines[0] == invalid
 
 
@@ -191,11 +191,11 @@ ERROR_RATE = EVENTS[2]
 def test_parsed_documents_take_the_dict_fast_path_one_sidedly(document: dict[str, Any], what: str) -> None:
     """`Validator.check(dict)` converts with msgspec first; wherever msgspec reads a Python value
     otherwise than JSON Schema, the verdict must still be the reference's."""
-    fast = Validator().check(document)
+    fast = Validator(native=False).check(document)
     reference = Validator(engine="reference").check(document)
     assert {f.instance_path for f in fast} == {f.instance_path for f in reference}, what
     assert bool(fast) == bool(reference), what
-    assert Validator().is_valid(document) == (not reference), what
+    assert Validator(native=False).is_valid(document) == (not reference), what
 
 
 

@@ -144,3 +144,90 @@ def test_schemas_other_than_the_built_ones_are_never_judged_natively(monkeypatch
     assert checker is not None
     _, _, labels, unproven, unplanned = checker.check(LINE.encode() + b"\n")
     assert (labels, len(unproven), unplanned) == ([], 1, 1)
+
+
+def test_parsed_documents_get_the_python_paths_verdicts_and_findings() -> None:
+    """`Validator.is_valid` / `check` on dicts walk them natively (BlockChecker.proves): same answers."""
+    proven = valid = 0
+    validators: dict[tuple[str, str | None], tuple[Validator, Validator]] = {}
+    for case in cases():
+        key = (case.type_name, case.version)
+        if key not in validators:
+            validators[key] = Validator(*key), Validator(*key, native=False)
+        fast, python = validators[key]
+        findings = python.check(case.document)
+        assert fast.check(case.document) == findings, case.origin
+        assert fast.is_valid(case.document) == (not findings), case.origin
+        checker = fast.native_checker(all_versions=True)
+        assert checker is not None
+        proven += checker.proves(case.document)
+        valid += not findings and not beyond_64_bits(case.document)
+    assert proven == valid, "the native checker should prove every valid case without a huge integer"
+
+
+def beyond_64_bits(value: Any) -> bool:
+    """Holds an integer outside i64 and u64 (the native walk leaves those documents to Python)."""
+    if isinstance(value, dict):
+        return any(beyond_64_bits(v) for v in value.values())
+    if isinstance(value, list):
+        return any(beyond_64_bits(v) for v in value)
+    return type(value) is int and not -(2**63) <= value < 2**64
+
+
+class Text(str):
+    pass
+
+
+def python_values() -> list[Any]:
+    """Documents a JSON parser never gives (or gives only at the edges): the native walk must not
+    read them more loosely than the schemas, so it leaves them to Python."""
+    metrics = load_version("1.0.0").lookup("AnalyticsEvent").examples[2]
+    with_total = json.dumps(metrics)
+    assert '"total_requests": 12500' in with_total
+
+    def total(value: Any) -> Any:
+        document = json.loads(with_total)
+        document["payload"]["data"]["total_requests"] = value
+        return document
+
+    import enum
+
+    class Level(enum.IntEnum):
+        LOW = 1
+
+    deep: Any = 1
+    for _ in range(600):
+        deep = {"a": deep}
+    return [
+        *(total(value) for value in (2**64 - 1, 2**64, 2**63, -1, -(2**63) - 1, 12500.0, 12500.5, True,
+                                     float("nan"), float("inf"), Level.LOW, "12500", None, 10**40)),
+        {**EVENT, "severity": Text("info")},  # a str subclass
+        {**EVENT, "tags": {1: "x"}},  # a member name that is no string
+        {**EVENT, "tags": {"k": ("a",)}},  # a tuple is no JSON array
+        {**EVENT, "severity": "info\ud800"},  # a lone surrogate
+        {**EVENT, "event_id": EVENT_ID.upper()},
+        {**EVENT, "event_id": EVENT_ID.replace("-", "")},
+        {**EVENT, "timestamp": "2024-02-30T10:30:00Z"},
+        {**EVENT, "schema_version": "1.1.0"},
+        {**EVENT, "schema_version": "9.9.9"},
+        {**EVENT, "unknown": 1},
+        EVENT,
+        deep,
+    ]
+
+
+@pytest.mark.parametrize("lenient", [False, True])
+def test_python_values_a_parser_never_gives_get_the_python_paths_answers(lenient: bool) -> None:
+    fast = Validator(lenient=lenient)
+    python = Validator(lenient=lenient, native=False)
+    checker = fast.native_checker(all_versions=True)
+    assert checker is not None
+    proven = 0
+    for document in python_values():
+        findings = python.check(document)
+        assert fast.check(document) == findings, repr(document)[:200]
+        assert fast.is_valid(document) == (not findings)
+        if checker.proves(document):
+            assert not findings, repr(document)[:200]
+            proven += 1
+    assert proven >= 4  # EVENT, 2**64 - 1, 12500.0, ... are proven natively

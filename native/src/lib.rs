@@ -3,11 +3,13 @@
 //! counts them by label. One-sided like every fast path: a line it cannot prove is handed back, and
 //! Python judges it with the reference engine, so messages, hints and exit codes stay Python's.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use llm_analytics_hub_schemas::runtime::{parse_strict, Json};
 use llm_analytics_hub_schemas::{is_valid_document, SCHEMA_DIGESTS};
 use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde::Deserialize;
@@ -171,6 +173,100 @@ impl BlockChecker {
         let data = block.as_bytes();
         py.allow_threads(|| self.check_lines(data))
     }
+
+    /// The versions this checker has label plans for (those built from these very schemas), sorted.
+    fn planned(&self) -> Vec<String> {
+        let mut versions: Vec<String> = self.plans.keys().cloned().collect();
+        versions.sort();
+        versions
+    }
+
+    /// The label of one document's text (surrounding JSON whitespace allowed) when it is proven valid
+    /// under a planned version; None means "not proven" (`Validator.fast_label`).
+    fn label(&self, text: &[u8]) -> Option<String> {
+        let mut label = String::new();
+        self.prove(text, &mut label).ok().map(|()| label)
+    }
+
+    /// Whether a parsed document (dicts, lists, str, int, float, bool, None, as a JSON parser gives
+    /// them) is proven valid under a planned version. False means "not proven": anything beyond
+    /// those exact types, an int beyond 64 bits, a float that is not finite, a string with a lone
+    /// surrogate, nesting deeper than the reader's limit, or an invalid document.
+    fn proves(&self, document: &Bound<'_, PyAny>) -> bool {
+        // Safety: the GIL is held throughout and no Python code runs, so every object reached from
+        // `document` stays alive and unchanged while the borrowed tree exists (it is dropped here).
+        let Some(tree) = (unsafe { tree_of(document.as_ptr(), 0) }) else { return false };
+        let (version, valid) = is_valid_document(self.version.as_deref(), &self.type_name, &tree, self.lenient);
+        valid && self.plans.contains_key(&version)
+    }
+}
+
+/// Python's UTF-8 view of an exact `str`, borrowed for as long as the object lives; None (error
+/// cleared) for a string that has no UTF-8 form (a lone surrogate).
+unsafe fn text_of<'a>(text: *mut ffi::PyObject) -> Option<&'a str> {
+    let mut size: ffi::Py_ssize_t = 0;
+    let data = ffi::PyUnicode_AsUTF8AndSize(text, &mut size);
+    if data.is_null() {
+        ffi::PyErr_Clear();
+        return None;
+    }
+    Some(std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), size as usize)))
+}
+
+/// The validator's view of a parsed Python document, strings borrowed (see `BlockChecker::proves`).
+unsafe fn tree_of<'a>(value: *mut ffi::PyObject, depth: usize) -> Option<Json<'a>> {
+    if ffi::PyUnicode_CheckExact(value) != 0 {
+        return Some(Json::Str(Cow::Borrowed(text_of(value)?)));
+    }
+    if ffi::PyDict_CheckExact(value) != 0 {
+        if depth >= 512 {
+            return None; // as deep as the text reader goes
+        }
+        let mut members = Vec::with_capacity(ffi::PyDict_Size(value).max(0) as usize);
+        let (mut at, mut key, mut item) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+        while ffi::PyDict_Next(value, &mut at, &mut key, &mut item) != 0 {
+            if ffi::PyUnicode_CheckExact(key) == 0 {
+                return None; // JSON member names are strings
+            }
+            members.push((Cow::Borrowed(text_of(key)?), tree_of(item, depth + 1)?));
+        }
+        return Some(Json::Obj(members));
+    }
+    if ffi::PyList_CheckExact(value) != 0 {
+        if depth >= 512 {
+            return None;
+        }
+        let size = ffi::PyList_Size(value).max(0);
+        let mut items = Vec::with_capacity(size as usize);
+        for index in 0..size {
+            items.push(tree_of(ffi::PyList_GetItem(value, index), depth + 1)?);
+        }
+        return Some(Json::Arr(items));
+    }
+    if value == ffi::Py_None() {
+        return Some(Json::Null);
+    }
+    if ffi::PyBool_Check(value) != 0 {
+        return Some(Json::Bool(value == ffi::Py_True()));
+    }
+    if ffi::PyLong_CheckExact(value) != 0 {
+        let mut overflow = 0;
+        let small = ffi::PyLong_AsLongLongAndOverflow(value, &mut overflow);
+        if overflow == 0 {
+            return Some(Json::Int(i128::from(small)));
+        }
+        let large = ffi::PyLong_AsUnsignedLongLong(value);
+        if large == u64::MAX && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None; // beyond 64 bits: Python judges it
+        }
+        return Some(Json::Int(i128::from(large)));
+    }
+    if ffi::PyFloat_CheckExact(value) != 0 {
+        let number = ffi::PyFloat_AsDouble(value);
+        return number.is_finite().then_some(Json::Float(number));
+    }
+    None
 }
 
 /// {version: sha256 of the schema folder} the generated crate was built from.

@@ -43,6 +43,7 @@ class Validator:
         self._fast_paths: dict[str, FastPath | None] = {}
         self.use_native = native  # False: never the native block checker (the tests compare against it)
         self._native: tuple[tuple[str, ...], BlockChecker | None] | None = None  # (versions planned, checker)
+        self._for_objects: tuple[BlockChecker | None] | None = None  # the native checker of every version
         if version is not None:
             compiled = self._compile(version)
             if isinstance(compiled, Finding):
@@ -75,10 +76,23 @@ class Validator:
     def prover(self) -> Prover:
         """`fast_label` as one plain function, for loops over many documents."""
         if self._prover is None:
-            from .prover import prover
-
-            self._prover = prover(self._fast_candidates())
+            self._prover = self._make_prover()
         return self._prover
+
+    def _make_prover(self) -> Prover:
+        """The native checker's, when it covers every version this validator may meet; else msgspec's
+        (after the native one, for the versions that one covers)."""
+        native = self._object_checker()
+        wanted = (self.forced_version,) if self.forced_version is not None else self.known_versions
+        if native is not None and set(native.planned()) >= set(wanted):
+            return native.label
+        from .prover import prover
+
+        slow = prover(self._fast_candidates())
+        if native is None:
+            return slow
+        label = native.label
+        return lambda raw: label(raw) or slow(raw)
 
     def compiled(self, version: str) -> CompiledType | None:
         """The compiled schema of this type in `version`; None when the version or type is unknown."""
@@ -159,7 +173,7 @@ class Validator:
             return (compiled,)
         if self.engine == "reference":
             found = tidy(list(compiled.reference_errors(document)))
-        elif shortcuts and document.__class__ is dict and self._converts(document, version):
+        elif shortcuts and document.__class__ is dict and self._proven(document, version):
             found = ()
         else:
             found = tidy(compiled.fast_check(document, likely_invalid=not shortcuts))
@@ -169,11 +183,23 @@ class Validator:
             return tuple(semantic_findings(document, self.type_name, version))
         return found
 
+    def _proven(self, document: dict[str, Any], version: str) -> bool:
+        """The fast paths for parsed documents, one-sided like the bytes ones (False: "not proven"):
+        the native checker walks the dict itself when it is built, else msgspec converts it."""
+        native = self._object_checker()
+        if native is not None:
+            return native.proves(document)
+        return self._converts(document, version)
+
+    def _object_checker(self) -> BlockChecker | None:
+        if self._for_objects is None:
+            self._for_objects = (self.native_checker(all_versions=True),)
+        return self._for_objects[0]
+
     def _converts(self, document: dict[str, Any], version: str) -> bool:
-        """The fast path for parsed documents: msgspec converts the dict into the version's Structs
-        (every check in C, no JSON in between; a dict cannot hold a member twice). One-sided like the
-        bytes path: False means "not proven". Lenient validators skip it (their Structs ignore
-        undeclared members, which the bytes path catches by counting)."""
+        """msgspec converts the dict into the version's Structs (every check in C, no JSON in between;
+        a dict cannot hold a member twice). Lenient validators skip it (their Structs ignore undeclared
+        members, which the bytes path catches by counting)."""
         fast = None if self.lenient else self._fast_path(version)
         if fast is None:
             return False
@@ -183,26 +209,37 @@ class Validator:
             return False
         return True
 
+    def is_valid(self, document: Any) -> bool:
+        if document.__class__ is dict and self.engine == "fast" and not self.semantic:
+            native = self._for_objects[0] if self._for_objects is not None else self._object_checker()
+            if native is not None:
+                if native.proves(document):
+                    return True
+                return self._verdict(document)
+            if not self.lenient:
+                version = self.forced_version or document.get("schema_version", DEFAULT_VERSION)
+                fast = self._fast_paths.get(version) if version.__class__ is str else None
+                if fast is not None:  # `_converts` written out: a loop over parsed documents runs this
+                    try:
+                        fast.convert(document, fast.decoder.type)
+                        return True
+                    except fast.refusals:
+                        pass
+                    return self._verdict(document)
+        return not self.check(document)
+
+    def _verdict(self, document: dict[str, Any]) -> bool:
+        """Valid or not, for a document the fast paths did not prove: jsonschema-rs' yes/no pass."""
+        compiled = self._compiled.get(self.version_of(document))
+        try:
+            if isinstance(compiled, CompiledType):
+                return bool(compiled.fast.is_valid(document))
+        except ValueError:  # beyond what it converts (see CompiledType.fast_check)
+            pass
+        return not self.check(document)
+
     def iter_errors(self, document: Any) -> Iterator[Finding]:
         yield from self.check(document)
-
-    def is_valid(self, document: Any) -> bool:
-        if document.__class__ is dict and self.engine == "fast" and not self.semantic and not self.lenient:
-            version = self.forced_version or document.get("schema_version", DEFAULT_VERSION)
-            fast = self._fast_paths.get(version) if version.__class__ is str else None
-            if fast is not None:  # `_converts` written out: a loop over parsed documents runs this
-                try:
-                    fast.convert(document, fast.decoder.type)
-                    return True
-                except fast.refusals:
-                    pass
-                compiled = self._compiled.get(version)
-                try:  # a verdict needs no findings: jsonschema-rs' yes/no pass
-                    if isinstance(compiled, CompiledType):
-                        return bool(compiled.fast.is_valid(document))
-                except ValueError:  # beyond what it converts (see CompiledType.fast_check)
-                    pass
-        return not self.check(document)
 
 
 def validate(payload: Any, *, schema: str | None = None, version: str | None = None,
