@@ -7,6 +7,7 @@ in input order, so output and line numbers are the same as a single-process run.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -83,15 +84,21 @@ def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int,
     import multiprocessing  # only for inputs of more than one block: a short input starts faster
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs) as pool:
-        pending: deque[AsyncResult[BlockOutcome]] = deque()
-        for job in _chain(first, second, blocks):
-            pending.append(pool.apply_async(check_block, (job, None, keep)))
-            # hand on finished blocks at once (a slow stream shows progress), wait only when full
-            while pending and (len(pending) >= jobs * IN_FLIGHT_PER_WORKER or pending[0].ready()):
+    # Objects alive now (modules, schemas, compiled validators) are shared with the workers page by
+    # page; a collection in a worker would touch (and so copy) every page. Frozen, it skips them.
+    gc.freeze()
+    try:
+        with context.Pool(jobs) as pool:
+            pending: deque[AsyncResult[BlockOutcome]] = deque()
+            for job in _chain(first, second, blocks):
+                pending.append(pool.apply_async(check_block, (job, None, keep)))
+                # hand on finished blocks at once (a slow stream shows progress), wait only when full
+                while pending and (len(pending) >= jobs * IN_FLIGHT_PER_WORKER or pending[0].ready()):
+                    yield pending.popleft().get()
+            while pending:
                 yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    finally:
+        gc.unfreeze()
 
 
 def _chain(first: Block, second: Block,
