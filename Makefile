@@ -124,9 +124,10 @@ $(JRE_STAMP): $(STAMP)
 java-runtime: $(JRE_STAMP)
 
 # Validation rates against the orjson floor and Ajv, with the targets of issue 10 (bench/bench_validate.py;
-# ~15 min on 2 cores, +30 the first time). A quicker subset:
+# ~10 min on 2 cores, +30 the first time; five runs, because one run on a shared machine can be off by
+# a third). A quicker subset:
 #   make bench-validate BENCH_ARGS="--lines 20000 --only cli,ajv"
-BENCH_ARGS ?= --rss-mb 500
+BENCH_ARGS ?= --rss-mb 500 --repeat 5
 .PHONY: bench-validate
 bench-validate: $(STAMP) node-deps native
 	$(BIN)/python bench/bench_validate.py $(BENCH_ARGS)
