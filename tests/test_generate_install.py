@@ -33,6 +33,9 @@ index = json.loads((bundles / "index.json").read_text())
 assert sum(1 for row in index["types"] if row["version"] == "1.0.0") == 183
 assert (bundles / "1.1.0/events/CostBreakdown.json").is_file()
 assert (bundles / "1.0.0/events/AnalyticsEvent.json").is_file()
+from llm_analytics_hub.validation import Validator, native
+assert native.available() == (sys.argv[1] == "native"), "the wheel should carry the native checker if built"
+assert Validator().is_valid(event) and Validator().fast_label(json.dumps(event).encode()) == "custom"
 print(llm_analytics_hub.__file__, events.__file__, td.__file__, pyd.__file__)
 """
 
@@ -54,8 +57,10 @@ def test_wheel_install_ships_generated_code(tmp_path: Path) -> None:
     deps = sysconfig.get_paths()["purelib"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LLM_HUB"))}
     env["PYTHONPATH"] = deps
-    run = subprocess.run([str(python), "-c", CHECK], capture_output=True, text=True, cwd=tmp_path, env=env,
-                         timeout=120)
+    built = (REPO / "src" / "llm_analytics_hub" / "_native.abi3.so").is_file()  # make test builds it
+    assert ("-cp311-abi3-" if built else "-py3-none-any") in wheel.name, wheel.name
+    run = subprocess.run([str(python), "-c", CHECK, "native" if built else "pure"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert str(REPO) not in run.stdout
     assert str(env_dir) in run.stdout

@@ -275,8 +275,13 @@ fn schema_digests() -> HashMap<&'static str, &'static str> {
     SCHEMA_DIGESTS.iter().copied().collect()
 }
 
+/// The interface version Python expects (validation/native.py `API`): a module built from older
+/// sources, left behind in the package, is not used rather than failing on a missing method.
+const API: u32 = 2;
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("API", API)?;
     module.add_class::<BlockChecker>()?;
     module.add_function(wrap_pyfunction!(schema_digests, module)?)?;
     Ok(())

@@ -37,13 +37,19 @@ class BlockChecker(Protocol):
     def planned(self) -> list[str]: ...
 
 
+API = 2  # what native/src/lib.rs must say it implements (proves, label, planned since 2)
+
+
 def _load() -> Any:
     if os.environ.get("LLM_HUB_NATIVE", "1") == "0":
         return None
     try:  # by name: type checkers run before the module is built
-        return importlib.import_module("llm_analytics_hub._native")
+        module = importlib.import_module("llm_analytics_hub._native")
     except ImportError:
         return None
+    # A module built from older sources (left in the package since) is not used: `make native`
+    # rebuilds it; until then the msgspec path does the job.
+    return module if getattr(module, "API", None) == API else None
 
 
 _NATIVE = _load()
