@@ -45,6 +45,18 @@ Converter = Callable[[Any], Any]
 from_iso = datetime.fromisoformat
 
 
+# Setting a slot or `__dict__` through its descriptor skips object.__setattr__'s lookup (the classes
+# are frozen: their own __setattr__ refuses), a few percent of loading an event.
+SET_UUID_WIRE = WireUUID.__dict__["wire"].__set__  # the slot's member descriptor
+
+
+def dict_setter(cls: type) -> Callable[[Any, dict[str, Any]], None]:
+    """`object.__setattr__(made, "__dict__", d)` for instances of `cls`, as one descriptor call."""
+    owner = next(c for c in cls.__mro__ if "__dict__" in c.__dict__)
+    setter: Callable[[Any, dict[str, Any]], None] = owner.__dict__["__dict__"].__set__
+    return setter
+
+
 class NoMirror(Exception):
     """A kind msgspec cannot decide exactly: its values stay raw JSON for the dict loader."""
 
@@ -177,7 +189,8 @@ class Mirror:
         src = Source()
         src.namespace.update(UNSET=UNSET, raw_json=raw_json, checked_uuid=checked_uuid,
                              wire_datetime=wire_datetime, WireUUID=WireUUID, WireDateTime=WireDateTime,
-                             from_iso=from_iso, uuid_text=uuid_text, date_time_text=date_time_text)
+                             from_iso=from_iso, uuid_text=uuid_text, date_time_text=date_time_text,
+                             set_wire=SET_UUID_WIRE)
         fields: list[tuple[str, Any, Any]] = []
         src.add(0, "def convert(s):")
         src.add(1, "nulls = filled = None")
@@ -217,7 +230,7 @@ class Mirror:
                 if convert is not None:
                     convert_member(src, member.kind, value, convert, 1)
         src.add(1, f"made = new({src.const(cls)})")
-        src.add(1, f"setattr(made, '__dict__', {{{', '.join(f'{a!r}: {v}' for a, v in names)}}})")
+        src.add(1, f"{src.const(dict_setter(cls))}(made, {{{', '.join(f'{a!r}: {v}' for a, v in names)}}})")
         src.add(1, "if nulls is not None or filled is not None:")
         src.add(2, f"made.__dict__[{WIRE_MEMORY!r}] = (nulls or (), filled or ())")
         src.add(1, "return made")
@@ -317,7 +330,7 @@ def convert_member(src: Source, kind: k.Kind, value: str, convert: Callable[[str
         src.add(indent, f"if not uuid_text({value}):")
         src.add(indent + 1, "raise ModelError('', 'the careful path decides')")
         src.add(indent, "made = new(WireUUID)")
-        src.add(indent, f"setattr(made, 'wire', {value})")
+        src.add(indent, f"set_wire(made, {value})")
         src.add(indent, f"{value} = made")
     elif kind == k.DATETIME:
         src.add(indent, f"if date_time_text({value}) is None:")
