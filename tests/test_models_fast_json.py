@@ -234,3 +234,29 @@ def test_wrong_input_reports_the_pointer_through_the_fast_path() -> None:
     with pytest.raises(ModelError) as info:
         cls.from_json(json.dumps(document))
     assert info.value.path == "/payload/data/total_requests"
+
+
+def test_the_date_time_shape_check_equals_the_producer_form_pattern() -> None:
+    """`is_producer_date_time` (digits to 0, one of nine shapes) replaced this regex in the mirror:
+    it must accept exactly the same texts, whatever digit, letter or non-ASCII digit lands where."""
+    import random
+    import re
+
+    from llm_analytics_hub.text_checks import is_producer_date_time
+
+    pattern = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                         r"(?:\.[0-9]{3}|\.[0-9]{6})?(?:Z|[+-][0-9]{2}:[0-9]{2})")
+    rng = random.Random(11)
+    alphabet = "0123456789-+:.TtZz \n\u0660\u0669\u00e9x"
+    forms = ["2024-01-15T10:30:00Z", "2024-01-15T10:30:00.123Z", "2024-01-15T10:30:00.123456+02:00",
+             "2024-01-15T10:30:00-05:30", "2024-01-15T10:30:00.123-00:00", "2024-01-15T10:30:00.123456Z"]
+    cases = [*forms, "", "2024-01-15T10:30:00", "2024-01-15T10:30:00.1234Z", "2024-01-15 10:30:00Z"]
+    for _ in range(30_000):
+        text = list(rng.choice(forms))
+        for _ in range(rng.randint(1, 2)):
+            text[rng.randrange(len(text))] = rng.choice(alphabet)
+        cut = rng.choice([None, None, None, -1, 1])
+        cases.append("".join(text)[:cut] if cut != 1 else "".join(text) + rng.choice(alphabet))
+    assert sum(is_producer_date_time(c) for c in cases) > 3_000  # digits swapped for digits, mostly
+    for case in cases:
+        assert is_producer_date_time(case) == bool(pattern.fullmatch(case)), repr(case)

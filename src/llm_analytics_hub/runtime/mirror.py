@@ -16,7 +16,6 @@ becomes the same objects either way.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -26,7 +25,7 @@ import msgspec
 import orjson
 from msgspec import UNSET, Meta, Raw, UnsetType
 
-from ..text_checks import is_uuid_text
+from ..text_checks import is_producer_date_time, is_uuid_text
 from . import kinds as k
 from .compiler import WIRE_MEMORY, Source, kind_function, load_into
 from .errors import ModelError
@@ -37,9 +36,7 @@ JSON_INT = Annotated[int, Meta(ge=I64_MIN, le=I64_MAX)]  # orjson reads a larger
 # UUIDs and date-times are strings to msgspec and checked by the converters: a pattern in msgspec
 # costs a call into `re` from C, about twice a direct `fullmatch` in the compiled converter.
 uuid_text = is_uuid_text
-date_time_text = re.compile(  # the producers' forms, ASCII digits; any other form goes the careful way
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
-).fullmatch
+date_time_text = is_producer_date_time  # the producers' forms; any other form goes the careful way
 SENTINEL_TAG = "\x00no-such-tag"  # a second variant, so that msgspec requires the tag of a one-variant union
 Converter = Callable[[Any], Any]
 from_iso = datetime.fromisoformat
@@ -69,7 +66,7 @@ def checked_uuid(text: str) -> Any:
 
 def wire_datetime(text: str) -> Any:
     """A date-time in one of the producers' forms (the pattern above), read by the C parser."""
-    if date_time_text(text) is None:
+    if not date_time_text(text):
         raise ModelError("", "not a producer form of a date-time")
     made = WireDateTime(*from_iso(text).__reduce__()[1])  # as load_datetime builds it
     made.wire = text
@@ -333,7 +330,7 @@ def convert_member(src: Source, kind: k.Kind, value: str, convert: Callable[[str
         src.add(indent, f"set_wire(made, {value})")
         src.add(indent, f"{value} = made")
     elif kind == k.DATETIME:
-        src.add(indent, f"if date_time_text({value}) is None:")
+        src.add(indent, f"if not date_time_text({value}):")
         src.add(indent + 1, "raise ModelError('', 'the careful path decides')")
         src.add(indent, f"made = WireDateTime(*from_iso({value}).__reduce__()[1])")
         src.add(indent, f"made.wire = {value}")
