@@ -4,6 +4,7 @@ their wire shapes (compiled into loader and dumper functions on first use)."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Self
@@ -75,9 +76,23 @@ def parse_json(data: bytes | bytearray | memoryview | str) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         try:  # orjson stops at 64-bit integers; the model then names the member that is out of range
-            return json.loads(data.decode("utf-8") if isinstance(data, bytes | bytearray) else str(data))
+            text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else str(data)
+            return json.loads(text, parse_constant=_not_a_number, parse_float=_finite_float)
         except (ValueError, UnicodeDecodeError):
             raise ModelError("", f"not JSON: {exc}") from None
+
+
+def _not_a_number(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """A number within the f64 range: 1e400 is refused, as `llm-hub validate` refuses it, rather than
+    read as infinity (which no JSON writer can give back)."""
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"{text} is beyond the f64 range")
+    return value
 
 
 class Model:
@@ -103,7 +118,11 @@ class Model:
         return self._hub.dump(self)
 
     def to_json(self) -> bytes:
-        return orjson.dumps(self._hub.dump(self))
+        wire = self._hub.dump(self)
+        try:
+            return orjson.dumps(wire)
+        except TypeError:  # a lone surrogate, which from_json accepts in a \u escape: escaped back
+            return json.dumps(wire, separators=(",", ":"), allow_nan=False).encode()
 
 
 class DataEnum(Model):
