@@ -165,3 +165,15 @@ def test_the_fast_loader_decides_valid_documents_itself(monkeypatch: pytest.Monk
         assert deep(made) == deep(careful(cls, case.document))
         checked += 1
     assert checked > 3000 and not calls, (checked, calls[:5])
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_number_json_cannot_hold_is_refused(value: float) -> None:
+    """JSON has no NaN or infinity: loaded, such a value could only be written back as null."""
+    cls, example = event_examples()[0]
+    data = json.loads(json.dumps(example))
+    data["payload"]["data"]["total_latency_ms"] = value
+    with pytest.raises(ModelError) as info:
+        cls.from_dict(data)
+    assert info.value.path == "/payload/data/total_latency_ms"
+    assert "finite number" in str(info.value)

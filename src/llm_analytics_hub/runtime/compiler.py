@@ -12,6 +12,7 @@ written as null for a member whose `when_none` says so.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -33,6 +34,8 @@ def as_int(value: Any) -> int:
 
 
 def as_number(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):  # JSON has none; orjson would write null
+        raise ModelError("", f"expected a finite number, got {value!r}")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     raise expected("a number", value)
@@ -134,8 +137,8 @@ def load_into(src: Source, kind: k.Kind, var: str, target: str, indent: int) -> 
             src.add(indent + 1, f"raise expected('a boolean', {var})")
             src.add(indent, f"{target} = {var}")
         case k.Scalar("number"):
-            src.add(indent, f"{target} = {var} if {var}.__class__ is float or {var}.__class__ is int "
-                            f"else as_number({var})")
+            src.add(indent, f"{target} = {var} if {var}.__class__ is int or "
+                            f"({var}.__class__ is float and {var} - {var} == 0) else as_number({var})")
         case k.Scalar("any"):
             src.add(indent, f"{target} = {var}")
         case k.Scalar("uuid"):
