@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -141,12 +141,6 @@ def _folder_uri(folder: Path) -> str:
 
 def expected_id(version: str, relative: Path) -> str:
     return ID_BASE + f"{version}/{relative.as_posix()}"
-
-
-def iter_schema_files(folder: Path) -> Iterator[Path]:
-    """Every *.json file under `folder`, in path order (the order the digest is taken in)."""
-    for _, path in _schema_files(folder):
-        yield path
 
 
 def _schema_files(folder: Path) -> list[tuple[str, Path]]:

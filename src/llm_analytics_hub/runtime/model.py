@@ -121,7 +121,8 @@ class Model:
         wire = self._hub.dump(self)
         try:
             return orjson.dumps(wire)
-        except TypeError:  # a lone surrogate, which from_json accepts in a \u escape: escaped back
+        except TypeError:  # orjson refuses a lone surrogate (from_json takes one in a \u escape) and an
+            # integer beyond 64 bits; json writes the first as its escape and the second exactly
             return json.dumps(wire, separators=(",", ":"), allow_nan=False).encode()
 
 
