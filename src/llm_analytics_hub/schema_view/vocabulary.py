@@ -1,0 +1,108 @@
+"""The one keyword policy: which JSON Schema keywords the toolkit supports, and where.
+
+Every engine (the Python fast path, the native checker, the Rust crate, Go, Java, the npm package and
+the pydantic models) enforces exactly the assertions listed here, with python-jsonschema's meaning.
+A schema that uses any other keyword, or a supported one in a form an engine cannot enforce the same
+way everywhere, is a `llm-hub check` finding and `generate` refuses it: no engine ever skips a keyword.
+
+Widening the policy is one change here, then the type checker and the vocabulary test walk every
+engine that has to learn it (`FACETS` is what the IR's `Facets` carries, field for field).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# Text and bookkeeping that never asserts anything.
+ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated",
+                         "readOnly", "writeOnly", "$schema", "$id", "$defs", "$anchor"})
+
+# Value facets: checked on the value they stand beside, each only on instances of its JSON type
+# (a `maxLength` beside a number is never consulted), as JSON Schema says.
+NUMBER_FACETS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+STRING_FACETS = ("minLength", "maxLength", "pattern", "format")
+ARRAY_FACETS = ("minItems", "maxItems", "uniqueItems")
+OBJECT_FACETS = ("minProperties", "maxProperties")
+VALUE_FACETS = ("enum", "const")
+FACETS = NUMBER_FACETS + STRING_FACETS + ARRAY_FACETS + OBJECT_FACETS + VALUE_FACETS
+
+# Structure: how types, members, maps, lists and unions are spelt (schema_view.views reads them).
+# `oneOf` is not among them: its "exactly one" is not what the union engines check (they take the first
+# branch that fits), so an author writes `anyOf` of branches that exclude each other.
+STRUCTURE = ("type", "properties", "required", "additionalProperties", "unevaluatedProperties", "items",
+             "$ref", "allOf", "anyOf", "if", "then")
+
+SUPPORTED = frozenset(FACETS + STRUCTURE)
+FORMATS = ("uuid", "date-time")
+TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
+
+# Regex syntax whose meaning differs between the engines' dialects (Python `re`, Rust `regex`, Go RE2,
+# java.util.regex, ECMA-262 in Ajv) or that some cannot run at all. Patterns are written with explicit
+# classes instead (`[0-9]`, not `\d`: Python and Rust match any Unicode digit there, Go and Java only ASCII).
+PATTERN_HAZARDS = (
+    (re.compile(r"\(\?[=!]|\(\?<[=!]"), "lookaround (Go's RE2 and Rust's regex have none)"),
+    (re.compile(r"\\[1-9]|\\k<"), "a back-reference (Go's RE2 and Rust's regex have none)"),
+    (re.compile(r"\(\?P?<[A-Za-z]|\(\?P[=>]"), "a named group (spelt differently in each dialect)"),
+    (re.compile(r"\\[dDwWsSbB]"), "a shorthand class (\\d, \\w, \\s, \\b mean ASCII in some engines and "
+                                  "Unicode in others): write the class out, e.g. [0-9]"),
+    (re.compile(r"\\[pP]\{|\\[AZzGQE]|\\[uU][0-9A-Fa-f]|\\x\{|\\[0-7]{2}"), "an escape not every dialect reads"),
+    (re.compile(r"\[\[:|\(\?[a-zA-Z]|\*\+|\+\+|\?\+|\}\+"), "a flag, POSIX class or possessive quantifier"),
+    (re.compile(r"[^\x00-\x7f]"), "a non-ASCII character (escape-free patterns only: engines count them "
+                                  "differently)"),
+)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` would not mean the same in every engine, or None."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"is not a valid regular expression ({exc})"
+    for hazard, why in PATTERN_HAZARDS:
+        if hazard.search(pattern):
+            return f"uses {why}"
+    return None
+
+
+def _scalar_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return {str: "string", type(None): "null", list: "array", dict: "object"}.get(type(value), "?")
+
+
+def facet_problems(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(keyword, why) for each facet of one schema object whose value the engines cannot all enforce."""
+    for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        value = schema.get(keyword)
+        if keyword in schema and (isinstance(value, bool) or not isinstance(value, int | float)):
+            yield keyword, "must be a number"
+    if "multipleOf" in schema and isinstance(schema["multipleOf"], int | float) and schema["multipleOf"] <= 0:
+        yield "multipleOf", "must be greater than 0"
+    for keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
+        value = schema.get(keyword)
+        if keyword in schema and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            yield keyword, "must be a non-negative integer"
+    if "uniqueItems" in schema and not isinstance(schema["uniqueItems"], bool):
+        yield "uniqueItems", "must be true or false"
+    if "pattern" in schema:
+        pattern = schema["pattern"]
+        why = pattern_problem(pattern) if isinstance(pattern, str) else "must be a string"
+        if why is not None:
+            yield "pattern", f"{pattern!r} {why}" if isinstance(pattern, str) else why
+    if "format" in schema and schema["format"] not in FORMATS:
+        yield "format", f"format {schema['format']!r} is not supported (supported: {', '.join(FORMATS)})"
+    values = list(schema["enum"]) if isinstance(schema.get("enum"), list) else []
+    if "const" in schema:
+        values.append(schema["const"])
+    kinds = {_scalar_kind(v) for v in values}
+    if kinds - {"string", "integer", "boolean"}:
+        yield ("const" if "const" in schema else "enum"), \
+            "enum and const values must be strings, integers or booleans"
+    elif len(kinds) > 1:
+        yield ("const" if "const" in schema else "enum"), "enum and const values must all be of one JSON type"
