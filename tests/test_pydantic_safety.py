@@ -24,7 +24,7 @@ from llm_analytics_hub.schema_store import load_folder
 def test_hostile_schema_text_stays_data(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     schemas = schema_folder(tmp_path)
     schema_set = load_folder(schemas / "1.0.0", "1.0.0")
-    profiles = render_codegen_profiles([build_version(schema_set)], [schema_set])
+    profiles = render_codegen_profiles([build_version(schema_set)])
     weird_profile = json.loads(profiles["jsonschema-codegen/1.0.0/_all.json"])["$defs"]
     (weird,) = [d for k, d in weird_profile.items() if k.startswith("events.Weird")]
     assert weird["description"] == NASTY and list(weird["properties"]) == [*PROPS, "choice"]

@@ -25,6 +25,19 @@ pub fn check_uuid(value: &Json, w: &mut Walk) {
     }
 }
 
+/// `format` beside a value of any type: only a string is checked (as JSON Schema says).
+pub fn any_format(value: &Json, w: &mut Walk, format: &str) {
+    if let Json::Str(text) = value {
+        let ok = match format {
+            "uuid" => is_uuid(text),
+            _ => is_date_time(text),
+        };
+        if !ok {
+            w.fail("format", format!("{} is not a {format:?}", show(value)));
+        }
+    }
+}
+
 fn number(bytes: &[u8], from: usize, to: usize) -> Option<u32> {
     let part = bytes.get(from..to)?;
     // at most 4 digits here: no overflow

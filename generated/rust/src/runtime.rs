@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-pub use crate::formats::{check_date_time, check_uuid, is_date_time, is_uuid, Timestamp};
+pub use crate::formats::{any_format, check_date_time, check_uuid, is_date_time, is_uuid, Timestamp};
 pub use crate::json::Json;
 
 /// One reason a document is invalid, located like the Python validator locates it.
@@ -159,29 +159,6 @@ pub fn check_number(value: &Json, w: &mut Walk) {
     }
 }
 
-/// `type: number` with [minimum, maximum, exclusiveMinimum, exclusiveMaximum].
-pub fn check_number_range(value: &Json, w: &mut Walk, limits: [Option<f64>; 4]) {
-    let number = match value {
-        Json::Int(i) => *i as f64,
-        Json::BigInt(negative) => if *negative { f64::NEG_INFINITY } else { f64::INFINITY },
-        Json::Float(f) => *f,
-        _ => return type_error(w, value, "number"),
-    };
-    let [minimum, maximum, exclusive_minimum, exclusive_maximum] = limits;
-    if let Some(bound) = minimum.filter(|b| number < *b) {
-        w.fail("minimum", format!("{} is less than the minimum of {bound}", show(value)));
-    }
-    if let Some(bound) = maximum.filter(|b| number > *b) {
-        w.fail("maximum", format!("{} is greater than the maximum of {bound}", show(value)));
-    }
-    if let Some(bound) = exclusive_minimum.filter(|b| number <= *b) {
-        w.fail("exclusiveMinimum", format!("{} is not greater than {bound}", show(value)));
-    }
-    if let Some(bound) = exclusive_maximum.filter(|b| number >= *b) {
-        w.fail("exclusiveMaximum", format!("{} is not less than {bound}", show(value)));
-    }
-}
-
 /// `type: integer` with `minimum`/`maximum`; like JSON Schema, 5.0 counts as an integer.
 pub fn check_int(value: &Json, w: &mut Walk, minimum: Option<i128>, maximum: Option<i128>) {
     // (floor, ceil) of the value as exact integers; Err(negative) when beyond every bound we use.
@@ -234,6 +211,215 @@ pub fn check_text(value: &Json, w: &mut Walk, min_length: Option<usize>, max_len
     }
     if let Some(pattern) = pattern.filter(|p| !p.is_match(text)) {
         w.fail("pattern", format!("{} does not match {:?}", show(value), pattern.as_str()));
+    }
+}
+
+/// A bound, divisor or enum value as the schema writes it: an integer exactly, or a double.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    /// An integer literal.
+    Int(i128),
+    /// A literal with a fraction or an exponent.
+    Float(f64),
+}
+
+/// `value` against `bound`, exactly (an integer and a double compare by their real values, as in
+/// Python); None when `value` is not a number. An integer beyond i128 compares by its sign.
+fn compare(value: &Json, bound: Num) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    fn int_float(i: i128, f: f64) -> Ordering {
+        if f.is_nan() {
+            return Ordering::Equal;
+        }
+        if f >= 1.7e38 {
+            return Ordering::Less;
+        }
+        if f <= -1.7e38 {
+            return Ordering::Greater;
+        }
+        let floor = f.floor() as i128;
+        match i.cmp(&floor) {
+            Ordering::Equal if f.fract() != 0.0 => Ordering::Less,
+            other => other,
+        }
+    }
+    Some(match (value, bound) {
+        (Json::Int(i), Num::Int(b)) => i.cmp(&b),
+        (Json::Int(i), Num::Float(b)) => int_float(*i, b),
+        (Json::Float(f), Num::Int(b)) => int_float(b, *f).reverse(),
+        (Json::Float(f), Num::Float(b)) => f.partial_cmp(&b)?,
+        (Json::BigInt(negative), _) => if *negative { Ordering::Less } else { Ordering::Greater },
+        _ => return None,
+    })
+}
+
+fn show_num(n: Num) -> String {
+    match n {
+        Num::Int(i) => i.to_string(),
+        Num::Float(f) => f.to_string(),
+    }
+}
+
+/// The number facets of one value: [minimum, maximum, exclusiveMinimum, exclusiveMaximum] and
+/// multipleOf. Like JSON Schema, they say nothing about a value that is not a number.
+pub fn number_facets(value: &Json, w: &mut Walk, limits: [Option<Num>; 4], multiple_of: Option<Num>) {
+    use std::cmp::Ordering::{Greater, Less};
+    let [minimum, maximum, exclusive_minimum, exclusive_maximum] = limits;
+    if let Some(bound) = minimum.filter(|b| compare(value, *b) == Some(Less)) {
+        w.fail("minimum", format!("{} is less than the minimum of {}", show(value), show_num(bound)));
+    }
+    if let Some(bound) = maximum.filter(|b| compare(value, *b) == Some(Greater)) {
+        w.fail("maximum", format!("{} is greater than the maximum of {}", show(value), show_num(bound)));
+    }
+    if let Some(bound) = exclusive_minimum.filter(|b| matches!(compare(value, *b), Some(Less | std::cmp::Ordering::Equal))) {
+        w.fail("exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", show(value), show_num(bound)));
+    }
+    if let Some(bound) = exclusive_maximum.filter(|b| matches!(compare(value, *b), Some(Greater | std::cmp::Ordering::Equal))) {
+        w.fail("exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", show(value), show_num(bound)));
+    }
+    if let Some(divisor) = multiple_of {
+        if is_multiple(value, divisor) == Some(false) {
+            w.fail("multipleOf", format!("{} is not a multiple of {}", show(value), show_num(divisor)));
+        }
+    }
+}
+
+/// python-jsonschema's `multipleOf`: an integer divisor divides exactly (`%`); a fractional one by
+/// the double quotient being integral, or, when that overflows, by exact fractions. None: not a number.
+fn is_multiple(value: &Json, divisor: Num) -> Option<bool> {
+    match (value, divisor) {
+        (Json::Int(i), Num::Int(d)) => Some(i % d == 0),
+        (Json::Float(f), Num::Int(d)) => Some(f % (d as f64) == 0.0),
+        (Json::Int(i), Num::Float(d)) => Some(float_multiple(*i as f64, d)),
+        (Json::Float(f), Num::Float(d)) => Some(float_multiple(*f, d)),
+        // Beyond i128: an integer divisor up to 2^64 divides it or not, which the sign cannot tell;
+        // the validator reports it as not proven (see `is_multiple`'s callers).
+        (Json::BigInt(_), _) => Some(false),
+        _ => None,
+    }
+}
+
+fn float_multiple(value: f64, divisor: f64) -> bool {
+    let quotient = value / divisor;
+    if quotient.is_finite() {
+        return quotient.trunc() == quotient;
+    }
+    exact_multiple(value, divisor)
+}
+
+/// Whether `value / divisor` is an integer, computed on the exact binary fractions of both (the
+/// fallback python-jsonschema takes when the double quotient overflows).
+fn exact_multiple(value: f64, divisor: f64) -> bool {
+    fn parts(x: f64) -> (u64, i32) {
+        // x = mantissa * 2^exponent with an odd mantissa (x finite, non-zero)
+        let bits = x.abs().to_bits();
+        let exponent = ((bits >> 52) & 0x7ff) as i32;
+        let (mut mantissa, mut exp) = if exponent == 0 { (bits & ((1 << 52) - 1), -1074) }
+                                      else { ((bits & ((1 << 52) - 1)) | (1 << 52), exponent - 1075) };
+        let shift = mantissa.trailing_zeros();
+        mantissa >>= shift;
+        exp += shift as i32;
+        (mantissa, exp)
+    }
+    if value == 0.0 {
+        return true;
+    }
+    if !value.is_finite() || !divisor.is_finite() || divisor == 0.0 {
+        return false;
+    }
+    let (vm, ve) = parts(value);
+    let (dm, de) = parts(divisor);
+    // value/divisor = (vm/dm) * 2^(ve-de): an integer iff dm divides vm (both odd) and ve >= de.
+    vm % dm == 0 && ve >= de
+}
+
+/// `minLength`/`maxLength`/`pattern` of one value (lengths count Unicode code points); nothing for
+/// a value that is not a string.
+pub fn text_facets(value: &Json, w: &mut Walk, min_length: Option<usize>, max_length: Option<usize>,
+                   pattern: Option<&regex::Regex>) {
+    let Json::Str(text) = value else { return };
+    let length = if min_length.is_some() || max_length.is_some() { text.chars().count() } else { 0 };
+    if let Some(min) = min_length.filter(|min| length < *min) {
+        w.fail("minLength", format!("{} is shorter than {min} characters", show(value)));
+    }
+    if let Some(max) = max_length.filter(|max| length > *max) {
+        w.fail("maxLength", format!("{} is longer than {max} characters", show(value)));
+    }
+    if let Some(pattern) = pattern.filter(|p| !p.is_match(text)) {
+        w.fail("pattern", format!("{} does not match {:?}", show(value), pattern.as_str()));
+    }
+}
+
+/// `minItems`/`maxItems`/`uniqueItems` of one value; nothing for a value that is not an array.
+pub fn list_facets(value: &Json, w: &mut Walk, min_items: Option<usize>, max_items: Option<usize>, unique: bool) {
+    let Json::Arr(items) = value else { return };
+    if let Some(min) = min_items.filter(|min| items.len() < *min) {
+        w.fail("minItems", format!("{} has fewer than {min} items", show(value)));
+    }
+    if let Some(max) = max_items.filter(|max| items.len() > *max) {
+        w.fail("maxItems", format!("{} has more than {max} items", show(value)));
+    }
+    if unique && items.iter().enumerate().any(|(i, a)| items[..i].iter().any(|b| json_equal(a, b))) {
+        w.fail("uniqueItems", format!("{} has non-unique elements", show(value)));
+    }
+}
+
+/// `minProperties`/`maxProperties` of one value; nothing for a value that is not an object.
+pub fn object_facets(value: &Json, w: &mut Walk, min_properties: Option<usize>, max_properties: Option<usize>) {
+    let Json::Obj(members) = value else { return };
+    if let Some(min) = min_properties.filter(|min| members.len() < *min) {
+        w.fail("minProperties", format!("{} has fewer than {min} members", show(value)));
+    }
+    if let Some(max) = max_properties.filter(|max| members.len() > *max) {
+        w.fail("maxProperties", format!("{} has more than {max} members", show(value)));
+    }
+}
+
+/// An `enum` or `const` value of the schema (strings, integers or booleans: the keyword policy).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lit {
+    /// A string.
+    Str(&'static str),
+    /// An integer.
+    Int(i128),
+    /// `true` / `false`.
+    Bool(bool),
+}
+
+/// `enum` (or `const`, one value) with JSON equality: 1.0 equals 1, `true` never equals 1.
+pub fn check_literals(value: &Json, w: &mut Walk, allowed: &[Lit], keyword: &str) {
+    let found = allowed.iter().any(|lit| match (lit, value) {
+        (Lit::Str(a), Json::Str(b)) => *a == b.as_ref(),
+        (Lit::Bool(a), Json::Bool(b)) => a == b,
+        (Lit::Int(a), Json::Int(b)) => a == b,
+        (Lit::Int(a), Json::Float(b)) => b.fract() == 0.0 && b.abs() < 1.7e38 && *b as i128 == *a,
+        _ => false,
+    });
+    if !found {
+        w.fail(keyword, format!("{} is not one of {allowed:?}", show(value)));
+    }
+}
+
+/// JSON equality as python-jsonschema's `uniqueItems` sees it: numbers by value (1 == 1.0),
+/// booleans apart from numbers, objects by members in any order. Two integers beyond i128 of the
+/// same sign count as equal (the reader keeps only their sign): a document is then never proven
+/// valid by mistake.
+pub fn json_equal(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Null, Json::Null) => true,
+        (Json::Bool(x), Json::Bool(y)) => x == y,
+        (Json::Int(x), Json::Int(y)) => x == y,
+        (Json::Int(i), Json::Float(f)) | (Json::Float(f), Json::Int(i)) => {
+            f.fract() == 0.0 && f.abs() < 1.7e38 && *f as i128 == *i
+        }
+        (Json::Float(x), Json::Float(y)) => x == y,
+        (Json::BigInt(x), Json::BigInt(y)) => x == y,
+        (Json::Str(x), Json::Str(y)) => x == y,
+        (Json::Arr(x), Json::Arr(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q)),
+        (Json::Obj(x), Json::Obj(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && json_equal(v, v2)))
+        }
+        _ => false,
     }
 }
 

@@ -4,7 +4,7 @@ Modules: `ir` (typed read-only model of the schemas), `names` (safe identifiers)
 per output kind (`model_views`, `typeddict_views`, `docs`, `typescript`, `golang`) spelling types
 through one exhaustive dispatch per target (`python_spelling`, ...), `render` (pure render functions
 over the Jinja2 templates in `templates/`, loaded with `PackageLoader`), `formatting` (ruff format of
-the Python output), `bundle` (self-contained schemas), `profile` + `facets` (the codegen profile: the
+the Python output), `bundle` (self-contained schemas), `profile` (the codegen profile: the
 bundles in the subset third-party generators read), `pydantic_models` (pydantic v2 models:
 datamodel-code-generator run on the profile, output as is), `writer` (the only file I/O, and the
 --check diff), `command` (the click command). The generated dataclasses need only

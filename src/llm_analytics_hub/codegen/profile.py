@@ -23,12 +23,13 @@ import json
 import re
 from typing import Any, assert_never
 
-from ..schema_store import SchemaSet
 from .bundle import DRAFT
-from .facets import NONE, FacetIndex, Facets
+from .ir.facets import FIELD_OF
+from .ir.model import NO_FACETS
 from .ir import (
     DataEnumType,
     EnumType,
+    Facets,
     Field,
     ListOf,
     MapOf,
@@ -43,6 +44,7 @@ from .ir import (
     UnionVariant,
     UntaggedUnion,
     Version,
+    is_any,
     refs_in,
     type_refs,
 )
@@ -84,6 +86,12 @@ def def_key(area: str, name: str) -> str:
     return f"{area}.{name}"
 
 
+def facet_keywords(facets: Facets) -> Schema:
+    """The JSON Schema keywords of one value's facets (`schema_view.vocabulary`'s spelling)."""
+    return {keyword: getattr(facets, name) for keyword, name in FIELD_OF.items()
+            if getattr(facets, name) != getattr(NO_FACETS, name) and (keyword != "const" or facets.has_const)}
+
+
 def _pointer(key: str) -> str:
     return "#/$defs/" + key.replace("~", "~0").replace("/", "~1")
 
@@ -95,9 +103,8 @@ def _described(schema: Schema, description: str) -> Schema:
 class _Profile:
     """Profile definitions of one version, keyed by `$defs` key."""
 
-    def __init__(self, version: Version, schema_set: SchemaSet) -> None:
+    def __init__(self, version: Version) -> None:
         self.version = version
-        self.facets = FacetIndex(schema_set)
         self.inline_of: dict[Ref, tuple[str, int]] = {}  # synthetic object -> (its union, anyOf index)
         for area in version.areas:
             for typedef in area.types:
@@ -115,40 +122,27 @@ class _Profile:
 
     # -- type expressions
 
-    def expr(self, expr: TypeExpr, facets: Facets) -> Schema:
+    def expr(self, expr: TypeExpr) -> Schema:
         match expr:
             case Prim():
-                schema = dict(PRIMITIVES[expr.kind])
-                if expr.enum:
-                    schema["enum"] = list(expr.enum)
-                if expr.minimum is not None:
-                    schema["minimum"] = expr.minimum
-                if expr.maximum is not None:
-                    schema["maximum"] = expr.maximum
-                if expr.kind == "datetime" and facets.own.get("pattern") == DATE_TIME_SHAPE:
+                schema = {**PRIMITIVES[expr.kind], **facet_keywords(expr.facets)}
+                if expr.kind == "datetime" and schema.get("pattern") == DATE_TIME_SHAPE:
                     schema["pattern"] = DATE_TIME_CALENDAR
-                return {**schema, **{k: v for k, v in facets.own.items() if k not in schema}}
+                return schema
             case Ref():
                 return {"$ref": _pointer(def_key(expr.area, expr.name))}
             case ListOf():
-                return {"type": "array", "items": self.expr(expr.item, facets.items or NONE),
-                        **facets.own}
+                return {"type": "array", "items": self.expr(expr.item), **facet_keywords(expr.facets)}
             case MapOf():
-                return {"type": "object", "additionalProperties": self.expr(expr.value, facets.values or NONE),
-                        **facets.own}
+                return {"type": "object", "additionalProperties": self.expr(expr.value),
+                        **facet_keywords(expr.facets)}
             case Nullable():
-                return {"anyOf": [self.expr(expr.inner, facets), {"type": "null"}]}
+                return {"anyOf": [self.expr(expr.inner), {"type": "null"}]}
             case _:
                 assert_never(expr)
 
-    def field(self, owner: ObjectType, item: Field) -> Schema:
-        ref = Ref(owner.area, owner.name)
-        if ref in self.inline_of:
-            union, index = self.inline_of[ref]
-            facets = self.facets.any_of_option(owner.area, union, index, item.wire)
-        else:
-            facets = self.facets.field(owner.area, owner.name, item.wire)
-        spelled = self.expr(Nullable(item.type) if item.nullable else item.type, facets)
+    def field(self, item: Field) -> Schema:
+        spelled = self.expr(Nullable(item.type) if item.nullable else item.type)
         if item.has_default:
             spelled = {**spelled, "default": item.default}
         return _described(spelled, item.description)
@@ -163,7 +157,7 @@ class _Profile:
         for item in typedef.fields:
             if tag is not None and item.wire == tag[0]:
                 continue
-            properties[item.wire] = self.field(typedef, item)
+            properties[item.wire] = self.field(item)
             if item.required:
                 required.append(item.wire)
         schema: Schema = _described({"title": title} if title else {}, description)
@@ -173,11 +167,11 @@ class _Profile:
             schema["required"] = required
         if typedef.closed:
             schema["additionalProperties"] = False
-        elif typedef.extra is not None and typedef.extra != Prim("any"):
-            schema["additionalProperties"] = self.expr(typedef.extra, NONE)
+        elif typedef.extra is not None and not is_any(typedef.extra):
+            schema["additionalProperties"] = self.expr(typedef.extra)
         else:
             schema["additionalProperties"] = True
-        return schema
+        return {**schema, **facet_keywords(typedef.facets)}
 
     # -- type definitions
 
@@ -192,10 +186,9 @@ class _Profile:
             case DataEnumType():
                 options = [self.helper(typedef, typedef.unit_py, {
                     "type": "string", "enum": [u.wire for u in typedef.units]}, [])]
-                for index, data in enumerate(typedef.variants, start=1):
-                    facets = self.facets.any_of_option(typedef.area, typedef.name, index, data.key)
+                for data in typedef.variants:
                     options.append(self.helper(typedef, typedef.name + _camel(data.key), _described({
-                        "type": "object", "properties": {data.key: self.expr(data.type, facets)},
+                        "type": "object", "properties": {data.key: self.expr(data.type)},
                         "required": [data.key], "additionalProperties": False}, data.description),
                         refs_in(data.type)))
                 schema = {**described, "anyOf": options}
@@ -206,14 +199,13 @@ class _Profile:
                 for index, (option, text) in enumerate(zip(typedef.variants, typedef.variant_descriptions,
                                                            strict=True)):
                     if isinstance(option, Ref):
-                        spelled.append(_described(self.expr(option, NONE), text))
+                        spelled.append(_described(self.expr(option), text))
                         continue
-                    facets = self.facets.any_of_option(typedef.area, typedef.name, index)
                     spelled.append(self.helper(typedef, f"{typedef.name}Variant{index + 1}",
-                                               _described(self.expr(option, facets), text), refs_in(option)))
+                                               _described(self.expr(option), text), refs_in(option)))
                 schema = {**described, "anyOf": spelled}
             case NewType():
-                schema = {**described, **self.expr(typedef.inner, self.facets.whole(typedef.area, typedef.name))}
+                schema = {**described, **self.expr(typedef.inner)}
             case _:
                 assert_never(typedef)
         refs = [def_key(r.area, r.name) for r in type_refs(typedef)] + self.helpers.pop(key, [])
@@ -247,7 +239,7 @@ class _Profile:
         description = variant.description or f'{union.name} with {union.tag} "{variant.tag}".'
         if union.style == "adjacent":
             assert union.content is not None
-            content = _described(self.expr(variant.type, NONE), variant.description)
+            content = _described(self.expr(variant.type), variant.description)
             return {"description": description, "type": "object",
                     "properties": {union.tag: {"const": variant.tag}, union.content: content},
                     "required": [union.tag, union.content], "additionalProperties": False}, refs
@@ -259,7 +251,7 @@ class _Profile:
         if isinstance(variant.type, MapOf):
             return {"description": description, "type": "object",
                     "properties": {union.tag: {"const": variant.tag}}, "required": [union.tag],
-                    "additionalProperties": self.expr(variant.type.value, NONE)}, refs
+                    "additionalProperties": self.expr(variant.type.value)}, refs
         raise AssertionError(f"{union.name}: variant {variant.tag!r} is neither an object nor a map")
 
     # -- documents
@@ -295,12 +287,12 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_codegen_profiles(versions: list[Version], sets: list[SchemaSet]) -> Files:
+def render_codegen_profiles(versions: list[Version]) -> Files:
     """Every profile bundle, the per-version `_all.json` and the manifest, as {relative path: text}."""
     files: Files = {}
     rows: list[dict[str, str]] = []
-    for version, schema_set in zip(versions, sets, strict=True):
-        profile = _Profile(version, schema_set)
+    for version in versions:
+        profile = _Profile(version)
         for area in version.areas:
             for typedef in area.types:
                 if typedef.synthetic:

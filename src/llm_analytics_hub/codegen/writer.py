@@ -66,10 +66,10 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_typescript(irs, sets, bundles, manifest, __version__, settings.get("typescript", "package")))
     files.update(render_go(irs, bundles, manifest))
     files.update(render_java(irs, bundles, manifest, __version__, DEFAULT_VERSION))
-    files.update(render_rust(irs, bundles, __version__))
+    files.update(render_rust(irs, __version__))
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     files.update(format_python(python, settings.get("python", "line_length")))
-    profiles = render_codegen_profiles(irs, sets)
+    profiles = render_codegen_profiles(irs)
     files.update(profiles)
     # datamodel-code-generator's output stays as it wrote it (formatted by its own pinned black/isort)
     files.update(render_pydantic(profiles, [v.version for v in irs], [v.module for v in irs]))

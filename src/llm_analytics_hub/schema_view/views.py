@@ -129,7 +129,7 @@ class View:
     has_const: bool = False
     const: Any = None
     bounds: dict[str, tuple[float, At]] = field(default_factory=dict)
-    strings: dict[str, tuple[Any, At]] = field(default_factory=dict)  # pattern, format, uniqueItems
+    strings: dict[str, tuple[Any, At]] = field(default_factory=dict)  # pattern, format, uniqueItems, multipleOf
     properties: dict[str, At] = field(default_factory=dict)
     required: dict[str, At] = field(default_factory=dict)
     closure: str = "open"  # open | closed | map
@@ -268,7 +268,10 @@ def absorb(view: View, at: At, seen: set[str]) -> None:
             old = view.bounds.get(keyword)
             tighter = max if keyword in LOWER_BOUNDS else min
             view.bounds[keyword] = (tighter(old[0], value), at) if old else (value, at)
-        elif keyword in ("pattern", "format", "uniqueItems"):
+        elif keyword in ("pattern", "format", "uniqueItems", "multipleOf"):
+            known = view.strings.get(keyword)
+            if known is not None and known[0] != value:  # both hold in a conjunction: no one value says so
+                view.other[f"{keyword} (two different values)"] = (value, at)
             view.strings[keyword] = (value, at)
         elif keyword == "properties":
             for name in value:

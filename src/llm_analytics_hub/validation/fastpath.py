@@ -28,6 +28,7 @@ from ..schema_store import SchemaSet, TypeEntry
 from ..schema_view.layout import Union as TaggedLayout
 from ..schema_view.layout import node_of, tagged_union, union_members
 from ..schema_view.views import At, View, follow, merged, view_of
+from ..schema_view.vocabulary import FORMAT_PATTERNS
 from ..text_checks import is_uuid_text
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
@@ -53,10 +54,8 @@ DATE_TIME_FAST = (f"^{_DATE}[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.
 # only where a schema has exactly this pattern (which its canonical text always matches).
 # Date-times stay checked strings: the encoder's canonical text (6 fraction digits or none, `Z`)
 # is not what producers write (milli- or nanoseconds), so a native reading would rarely count.
-UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-DATE_TIME_PATTERN = ("^(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(?:0[1-9]|1[0-2])"
-                     "-(?:0[1-9]|[12][0-9]|3[01])[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?"
-                     "(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$")
+UUID_PATTERN = FORMAT_PATTERNS["uuid"]
+DATE_TIME_PATTERN = FORMAT_PATTERNS["date-time"]
 _NATIVE: dict[tuple[Any, Any], Any] = {("uuid", UUID_PATTERN): uuid.UUID}
 
 

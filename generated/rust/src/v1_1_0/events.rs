@@ -64,7 +64,7 @@ use crate::runtime::{self as rt, Error, Finding, Json, Timestamp, Walk};
 
 /// Compiled `pattern`s of this module's string members, built on first use.
 #[allow(dead_code)]
-static PATTERNS: [std::sync::OnceLock<regex::Regex>; 4] = [std::sync::OnceLock::new(), std::sync::OnceLock::new(), std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+static PATTERNS: [std::sync::OnceLock<regex::Regex>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
 
 /// A complete analytics event, the top-level document. The ten CommonEventFields envelope members sit directly at the top level (flattened, no `common` key), followed by `payload`, the adjacently tagged EventPayload with the module-specific content. Closed: a document that puts payload\_type/data at the top level instead of under `payload` is invalid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -559,8 +559,8 @@ impl CommonEventFields {
                 "severity" => { seen |= 1 << 3; w.at(key, |w| (Severity::check)(member, w)) },
                 "environment" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
                 "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "trace_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, None, None, Some(PATTERNS[2].get_or_init(|| regex::Regex::new("^[0-9a-f]{32}$").expect("schema pattern")))))(member, w)),
-                "span_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, None, None, Some(PATTERNS[3].get_or_init(|| regex::Regex::new("^[0-9a-f]{16}$").expect("schema pattern")))))(member, w)),
+                "trace_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, None, None, Some(PATTERNS[0].get_or_init(|| regex::Regex::new("^[0-9a-f]{32}$").expect("schema pattern")))))(member, w)),
+                "span_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, None, None, Some(PATTERNS[1].get_or_init(|| regex::Regex::new("^[0-9a-f]{16}$").expect("schema pattern")))))(member, w)),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -848,13 +848,13 @@ impl CostBreakdown {
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "uncached_input_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
-                "cache_read_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
-                "cache_write_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
-                "output_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
-                "reasoning_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
-                "tools_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
-                "request_fees_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "uncached_input_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
+                "cache_read_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
+                "cache_write_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
+                "output_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
+                "reasoning_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
+                "tools_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
+                "request_fees_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1448,7 +1448,7 @@ impl LatencyMetrics {
                 "ttft_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "tokens_per_second" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
                 "breakdown" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, LatencyBreakdown::check))(member, w)),
-                "time_per_output_token_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_number_range(v, w, [Some(0.0_f64), None, None, None]))(member, w)),
+                "time_per_output_token_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_number(v, w); rt::number_facets(v, w, [Some(rt::Num::Int(0)), None, None, None], None); })(member, w)),
                 "provider" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, Some(1), None, None))(member, w)),
                 "operation" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_text(v, w, Some(1), None, None))(member, w)),
                 "response_model" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),

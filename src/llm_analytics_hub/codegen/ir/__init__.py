@@ -6,11 +6,13 @@ from .model import (
     ANY,
     JSON,
     MISSING,
+    NO_FACETS,
     Area,
     DataEnumType,
     DataVariant,
     EnumMember,
     EnumType,
+    Facets,
     Field,
     GeneratorError,
     ListOf,
@@ -28,14 +30,15 @@ from .model import (
     UnionVariant,
     UntaggedUnion,
     Version,
+    is_any,
     module_name,
     refs_in,
     type_refs,
 )
 
 __all__ = [
-    "ANY", "JSON", "MISSING", "Area", "DataEnumType", "DataVariant", "EnumMember", "EnumType", "Field",
+    "ANY", "JSON", "MISSING", "NO_FACETS", "Area", "DataEnumType", "DataVariant", "EnumMember", "EnumType", "Facets", "Field",
     "GeneratorError", "ListOf", "MapOf", "NewType", "Nullable", "ObjectType", "Prim", "Ref", "Source",
     "TaggedUnion", "TypeBase", "TypeDef", "TypeExpr", "UnionVariant", "UntaggedUnion", "Version", "build_version",
-    "module_name", "refs_in", "type_refs",
+    "is_any", "module_name", "refs_in", "type_refs",
 ]

@@ -4,6 +4,7 @@ and map is read through `llm_analytics_hub.schema_view`, never from the raw file
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from ...schema_view.layout import catalogue_type, node_of
 from ...schema_view.output_form import when_none
 from ...schema_view.views import At, View, follow, view_of
 from .. import names
+from .facets import ARRAY, NUMBER, OBJECT, STRING, VALUES, facets_of, only, refuse_facets, refuse_unplaced
 from .model import (
     ANY,
     MISSING,
@@ -77,35 +79,35 @@ class _Builder:
         where = view.at.display
         if view.union_kind is not None or view.tag is not None:
             raise GeneratorError(f"{where}: an inline union must be a catalogue type of its own")
+        refuse_unplaced(view)
         kinds = view.types
         if kinds is not None and len(kinds) != 1:
             raise GeneratorError(f"{where}: unsupported type list {sorted(kinds)}")
         kind = next(iter(kinds)) if kinds else None
-        strings = {key: value for key, (value, _) in view.strings.items()}
-        bounds = {key: int(value) for key, (value, _) in view.bounds.items() if key in ("minimum", "maximum")}
+        facets = facets_of(view)
         if kind == "string":
-            if strings.get("format") == "uuid":
-                return Prim("uuid")
-            if strings.get("format") == "date-time":
-                return Prim("datetime")
-            return Prim("str", enum=tuple(str(v) for v in view.enum or ()))
+            fmt = facets.format
+            clean = replace(facets, format=None)
+            return Prim("uuid" if fmt == "uuid" else "datetime" if fmt == "date-time" else "str", only(clean, STRING))
         if kind == "integer":
-            return Prim("int", bounds.get("minimum"), bounds.get("maximum"))
+            return Prim("int", only(facets, NUMBER))
         if kind == "number":
-            return Prim("float")
+            return Prim("float", only(facets, NUMBER))
         if kind == "boolean":
-            return Prim("bool")
+            return Prim("bool", only(facets, VALUES))
         if kind == "array":
-            return ListOf(self.expr(view.items) if view.items is not None else ANY)
+            return ListOf(self.expr(view.items) if view.items is not None else ANY, only(facets, ARRAY))
         if kind == "object":
-            if view.properties:
+            if view.properties or view.required or view.closure == "closed":
                 raise GeneratorError(f"{where}: an inline object must be a catalogue type of its own")
-            return MapOf(self.expr(view.extra)) if view.extra is not None else MapOf(ANY)
-        if view.enum is not None and all(isinstance(v, str) for v in view.enum):
-            return Prim("str", enum=tuple(view.enum))
-        if kind is None and not (view.properties or view.bounds or view.strings or view.items or view.other):
-            return ANY
-        raise GeneratorError(f"{where}: unsupported schema")
+            value = self.expr(view.extra) if view.extra is not None else ANY
+            return MapOf(value, only(facets, OBJECT))
+        if kind is None and not (view.properties or view.required or view.items or view.closure != "open"):
+            if view.enum is not None and view.enum and all(isinstance(v, str) for v in view.enum) \
+                    and not view.has_const:
+                return Prim("str", only(facets, STRING))  # an enum of strings is a string
+            return Prim("any", facets)
+        raise GeneratorError(f"{where}: unsupported schema (declare its `type`, or make it a catalogue type)")
 
     # -- catalogue types
 
@@ -124,11 +126,18 @@ class _Builder:
         target = follow(view)
         if view.ref is not None and not target.is_object:
             return NewType(**common, inner=self.plain_expr(view))
+        refuse_unplaced(target)
         if target.tag is not None:
+            refuse_facets(target, "a tagged union")
             return self.tagged(target, common)
         if target.union_kind is not None:
+            if target.union_kind != "anyOf":
+                raise GeneratorError(f"{target.where(target.union_kind)}: {target.union_kind!r} is not supported "
+                                     "(write anyOf of branches that exclude each other)")
+            refuse_facets(target, "a union")
             return self.any_of(entry, target, common)
         if target.enum is not None and not target.is_object:
+            refuse_facets(target, "an enum type", frozenset({"enum"}))
             return EnumType(**common, members=self.enum_members(target.enum))
         if target.is_object or target.types == frozenset({"object"}):
             return self.object_type(target, common, Ref(entry.area, entry.name))
@@ -159,7 +168,7 @@ class _Builder:
             extra = ANY
         extra_py = names.member_name("extra", {f.py for f in fields})
         return ObjectType(**common, fields=fields, closed=view.closure == "closed", extra=extra, extra_py=extra_py,
-                          flattened=tuple(flattened))
+                          flattened=tuple(flattened), facets=only(facets_of(view), OBJECT))
 
     def fields(self, view: View) -> tuple[Field, ...]:
         taken: set[str] = set()
@@ -216,6 +225,7 @@ class _Builder:
         synthetic_common = dict(common, name=py, py=py, description=str(option.annotations.get("description", "")),
                                 examples=(), synthetic=True)
         ref = Ref(entry.area, py)
+        refuse_unplaced(option)
         self.synthetic[entry.area].append(self.object_type(option, synthetic_common, ref))
         return ref
 
@@ -225,6 +235,7 @@ class _Builder:
         content = others[0] if len(others) == 1 else None
         variants = []
         for value, then in view.variants.items():
+            refuse_unplaced(view_of(then))
             branch = then.schema if isinstance(then.schema, dict) else {}
             if content is not None:
                 sub = then.child("properties", content)

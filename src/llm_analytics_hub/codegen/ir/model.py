@@ -7,6 +7,7 @@ and version. `build.build_version` fills them from the schema view; emitters nev
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
@@ -20,14 +21,97 @@ class GeneratorError(HubError):
     """A schema construct the generator cannot map (named with file and pointer)."""
 
 
+# --- value facets ------------------------------------------------------------------------------
+
+Number = int | float
+Scalar = str | int | bool
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Every value assertion of `schema_view.vocabulary.FACETS` that applies to one value, field for
+    field (the vocabulary test keeps the two lists equal). A value of `any` type keeps all of them,
+    each checked only on instances of its JSON type; a typed value keeps those of its type."""
+
+    minimum: Number | None = None
+    maximum: Number | None = None
+    exclusive_minimum: Number | None = None
+    exclusive_maximum: Number | None = None
+    multiple_of: Number | None = None
+    min_length: int | None = None  # in code points
+    max_length: int | None = None
+    pattern: str | None = None  # searched, not anchored (JSON Schema's `pattern`)
+    format: str | None = None  # only on `any` values: a string value's format (uuid, date-time)
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    min_properties: int | None = None
+    max_properties: int | None = None
+    enum: tuple[Scalar, ...] | None = None
+    has_const: bool = False
+    const: Scalar | None = None
+
+    def __bool__(self) -> bool:
+        return self != NO_FACETS
+
+    @property
+    def number(self) -> bool:
+        return any(v is not None for v in (self.minimum, self.maximum, self.exclusive_minimum,
+                                           self.exclusive_maximum, self.multiple_of))
+
+    @property
+    def string(self) -> bool:
+        return self.min_length is not None or self.max_length is not None or self.pattern is not None
+
+    @property
+    def array(self) -> bool:
+        return self.min_items is not None or self.max_items is not None or self.unique_items
+
+    @property
+    def object(self) -> bool:
+        return self.min_properties is not None or self.max_properties is not None
+
+    @property
+    def values(self) -> bool:
+        return self.enum is not None or self.has_const
+
+
+NO_FACETS = Facets()
+
+
 # --- type expressions -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Prim:
     kind: Literal["str", "int", "float", "bool", "any", "uuid", "datetime"]
-    minimum: int | None = None
-    maximum: int | None = None
-    enum: tuple[str, ...] = ()
+    facets: Facets = NO_FACETS
+
+    @property
+    def minimum(self) -> int | None:
+        """The inclusive lower bound of an integer (what the narrowest integer type is chosen by)."""
+        return _integer_bound(self.facets.minimum, self.facets.exclusive_minimum, +1)
+
+    @property
+    def maximum(self) -> int | None:
+        return _integer_bound(self.facets.maximum, self.facets.exclusive_maximum, -1)
+
+    @property
+    def enum(self) -> tuple[str, ...]:
+        """The allowed strings of a string-valued enum (or const); () when any string goes."""
+        values = (self.facets.const,) if self.facets.has_const else self.facets.enum or ()
+        return tuple(v for v in values if isinstance(v, str)) if self.kind == "str" else ()
+
+
+def _integer_bound(inclusive: Number | None, exclusive: Number | None, step: int) -> int | None:
+    candidates = []
+    if inclusive is not None:
+        candidates.append(math.ceil(inclusive) if step > 0 else math.floor(inclusive))
+    if exclusive is not None:
+        edge = math.floor(exclusive) + 1 if step > 0 else math.ceil(exclusive) - 1
+        candidates.append(edge)
+    if not candidates:
+        return None
+    return max(candidates) if step > 0 else min(candidates)
 
 
 @dataclass(frozen=True)
@@ -39,11 +123,13 @@ class Ref:
 @dataclass(frozen=True)
 class ListOf:
     item: TypeExpr
+    facets: Facets = NO_FACETS  # minItems, maxItems, uniqueItems
 
 
 @dataclass(frozen=True)
 class MapOf:
     value: TypeExpr
+    facets: Facets = NO_FACETS  # minProperties, maxProperties
 
 
 @dataclass(frozen=True)
@@ -53,6 +139,11 @@ class Nullable:
 
 TypeExpr = Prim | Ref | ListOf | MapOf | Nullable
 ANY = Prim("any")
+
+
+def is_any(expr: TypeExpr) -> bool:
+    """An unconstrained `any` value (an `any` with facets still asserts something)."""
+    return expr == ANY
 
 
 # --- members and type definitions -------------------------------------------------------------
@@ -106,6 +197,7 @@ class ObjectType(TypeBase):
     extra: TypeExpr | None  # value type of undeclared members of an open object
     extra_py: str
     flattened: tuple[Ref, ...]  # types whose members are merged into this one
+    facets: Facets = NO_FACETS  # minProperties, maxProperties of the whole object
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _component(field: Field, names: Names, here: str, taken: set[str]) -> dict[s
     if field.nullable and field.required:
         annotations.append("@JsonInclude(JsonInclude.Include.ALWAYS)")
     # Not on an optional member (Jackson would fail its absence too), nor on any JSON (null is a value).
-    if field.required and not field.nullable and field.type != Prim("any"):
+    if field.required and not field.nullable and not (isinstance(field.type, Prim) and field.type.kind == "any"):
         annotations.append("@JsonSetter(nulls = Nulls.FAIL)")
     return {"doc": _doc(field.description), "annotations": annotations, "type": java,
             "name": unique(camel(field.py), taken)}

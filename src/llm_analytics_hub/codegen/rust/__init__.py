@@ -19,10 +19,9 @@ from __future__ import annotations
 import json
 
 from ...versions import DEFAULT_VERSION
-from ..ir import ObjectType, Version
+from ..ir import Version
 from ..render import render_template
 from . import names
-from .facets import Facets, member_facets
 from .spelling import Spelling
 from .views import Views
 
@@ -38,21 +37,6 @@ def _type_names(versions: list[Version]) -> dict[tuple[str, str, str], str]:
             taken: set[str] = set()
             for typedef in area.types:
                 found[(version.version, area.name, typedef.name)] = names.type_name(typedef.name, taken)
-    return found
-
-
-def _area_facets(version: Version, area_types: tuple[object, ...], bundles: Files) -> dict[str, dict[str, Facets]]:
-    """Facets per type and member, each pattern numbered within the area module."""
-    found: dict[str, dict[str, Facets]] = {}
-    count = 0
-    for typedef in area_types:
-        if isinstance(typedef, ObjectType):
-            facets = member_facets(version, typedef, bundles)
-            for item in facets.values():
-                for level in (item, item.items):
-                    if level is not None and level.pattern is not None:
-                        level.pattern_index, count = count, count + 1
-            found[typedef.name] = facets
     return found
 
 
@@ -79,17 +63,16 @@ def _has_example_types(version: Version) -> bool:
     return version.version == "1.0.0"
 
 
-def render_rust(versions: list[Version], bundles: Files, project_version: str) -> Files:
+def render_rust(versions: list[Version], project_version: str) -> Files:
     files: Files = {}
     type_names = _type_names(versions)
     for version in versions:
         folder = f"{ROOT}/src/{version.module}"
         for area in version.areas:
-            facets = _area_facets(version, area.types, bundles)
-            pattern_count = sum(1 for f in facets.values() for item in f.values()
-                                for level in (item, item.items) if level is not None and level.pattern is not None)
-            views = Views(Spelling(version, area.name, type_names), facets)
+            spelling = Spelling(version, area.name, type_names)
+            views = Views(spelling)
             types = [views.type_view(t, type_names[(version.version, area.name, t.name)]) for t in area.types]
+            pattern_count = len(spelling.patterns)
             sources = sorted({t.source for t in area.types} | {s for s in version.sources
                                                                if s.path.endswith("/common.json")},
                              key=lambda s: s.path)

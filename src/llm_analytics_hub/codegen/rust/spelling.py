@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import assert_never
 
-from ..ir import GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
+from ..ir import Facets, GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
+from ...schema_view.vocabulary import FORMAT_PATTERNS
 from . import names
-from .facets import BOUNDS, Facets
 
 # Integer ranges of the producers' fixed-width types, narrowest first.
 INTEGERS = (("u8", 0, 2**8 - 1), ("u16", 0, 2**16 - 1), ("u32", 0, 2**32 - 1), ("i64", -(2**63), 2**63 - 1),
@@ -40,6 +40,7 @@ class Spelling:
     version: Version
     area: str
     type_names: dict[tuple[str, str, str], str]  # (version, area, title) -> Rust type name
+    patterns: list[str] = field(default_factory=list)  # this area module's PATTERNS, in order
 
     def ref(self, ref: Ref) -> str:
         name = self.type_names[(self.version.version, ref.area, ref.name)]
@@ -60,56 +61,127 @@ class Spelling:
             case _:
                 assert_never(expr)
 
-    def checker(self, expr: TypeExpr, facets: Facets | None = None) -> str:
+    def checker(self, expr: TypeExpr) -> str:
         """A Rust expression usable as `Fn(&Json, &mut Walk)` that validates one value of `expr`."""
         match expr:
             case Prim():
-                return self.prim_checker(expr, facets)
+                return self.prim_checker(expr)
             case Ref():
                 return f"{self.ref(expr)}::check"
             case ListOf():
-                item = self.checker(expr.item, facets.items if facets else None)
-                return f"{CLOSURE} rt::check_list(v, w, {item})"
+                item = self.checker(expr.item)
+                facets = expr.facets
+                if not facets.array:
+                    return f"{CLOSURE} rt::check_list(v, w, {item})"
+                return (f"{CLOSURE} {{ rt::check_list(v, w, {item}); rt::list_facets(v, w, {_opt(facets.min_items)}, "
+                        f"{_opt(facets.max_items)}, {str(facets.unique_items).lower()}); }}")
             case MapOf():
-                return f"{CLOSURE} rt::check_map(v, w, {self.checker(expr.value)})"
+                check = f"rt::check_map(v, w, {self.checker(expr.value)})"
+                if expr.facets.object:
+                    check = f"{{ {check}; {object_facets(expr.facets)}; }}"
+                return f"{CLOSURE} {check}"
             case Nullable():
-                return f"{CLOSURE} rt::check_nullable(v, w, {self.checker(expr.inner, facets)})"
+                return f"{CLOSURE} rt::check_nullable(v, w, {self.checker(expr.inner)})"
             case _:
                 assert_never(expr)
 
-    @staticmethod
-    def prim_checker(prim: Prim, facets: Facets | None) -> str:
-        if prim.enum:
+    def pattern(self, pattern: str | None) -> str:
+        """A compiled pattern of this area module (`PATTERNS`, built on first use), or None."""
+        if pattern is None:
+            return "None"
+        if pattern not in self.patterns:
+            self.patterns.append(pattern)
+        index = self.patterns.index(pattern)
+        return (f"Some(PATTERNS[{index}].get_or_init(|| regex::Regex::new({names.string(pattern)})"
+                ".expect(\"schema pattern\")))")
+
+    def prim_checker(self, prim: Prim) -> str:
+        facets = prim.facets
+        if prim.kind in ("uuid", "datetime") and facets.pattern == FORMAT_PATTERNS["date-time" if prim.kind == "datetime" else prim.kind]:
+            facets = replace(facets, pattern=None)  # rt::check_uuid / check_date_time check this very shape
+        if prim.kind == "str" and prim.enum and not facets.has_const and not facets.string:
             values = ", ".join(names.string(v) for v in prim.enum)
             return f"{CLOSURE} rt::check_enum(v, w, &[{values}])"
-        if prim.kind == "str" and facets and facets.constrained:
-            pattern = "None"
-            if facets.pattern is not None:
-                pattern = (f"Some(PATTERNS[{facets.pattern_index}].get_or_init(|| "
-                           f"regex::Regex::new({names.string(facets.pattern)}).expect(\"schema pattern\")))")
+        if prim.kind == "str" and facets.string and not facets.values:  # type and text facets in one pass
             return (f"{CLOSURE} rt::check_text(v, w, {_opt(facets.min_length)}, {_opt(facets.max_length)}, "
-                    f"{pattern})")
+                    f"{self.pattern(facets.pattern)})")
+        checks = [] if prim.kind == "any" else [self.type_check(prim)]
+        if facets.values:
+            checks.append(literals(facets))
+        # An integer's inclusive bounds are checked with its type (they chose its width).
+        bounds = (None, None, None, None) if prim.kind == "int" else \
+            (facets.minimum, facets.maximum, facets.exclusive_minimum, facets.exclusive_maximum)
+        if facets.multiple_of is not None or any(b is not None for b in bounds):
+            checks.append(f"rt::number_facets(v, w, [{', '.join(map(_num, bounds))}], {_num(facets.multiple_of)})")
+        if facets.string:
+            checks.append(f"rt::text_facets(v, w, {_opt(facets.min_length)}, {_opt(facets.max_length)}, "
+                          f"{self.pattern(facets.pattern)})")
+        if facets.format is not None:
+            checks.append(f"rt::any_format(v, w, {names.string(facets.format)})")
+        if facets.array:
+            checks.append(f"rt::list_facets(v, w, {_opt(facets.min_items)}, {_opt(facets.max_items)}, "
+                          f"{str(facets.unique_items).lower()})")
+        if facets.object:
+            checks.append(object_facets(facets))
+        if not checks:
+            return f"{CLOSURE} {{ let _ = (v, w); }}"
+        if len(checks) == 1 and "(" not in checks[0]:
+            return checks[0]  # a function of (v, w) itself
+        if len(checks) == 1 and prim.kind == "int":
+            return f"{CLOSURE} {checks[0]}"
+        return f"{CLOSURE} {{ {'; '.join(map(_call, checks))}; }}"
+
+    @staticmethod
+    def type_check(prim: Prim) -> str:
+        """The type's own check: a function of (v, w), or a call."""
         match prim.kind:
             case "str":
-                return f"{CLOSURE} {{ rt::check_str(v, w); }}"
+                return "rt::check_str(v, w)"
             case "int":
-                return f"{CLOSURE} rt::check_int(v, w, {_bound(prim.minimum)}, {_bound(prim.maximum)})"
-            case "float" if facets and facets.bounds:
-                limits = ", ".join(f"Some({facets.bounds[k]!r}_f64)" if k in facets.bounds else "None"
-                                   for k in BOUNDS)
-                return f"{CLOSURE} rt::check_number_range(v, w, [{limits}])"
+                return f"rt::check_int(v, w, {_bound(prim.minimum)}, {_bound(prim.maximum)})"
             case "float":
                 return "rt::check_number"
             case "bool":
                 return "rt::check_bool"
-            case "any":
-                return f"{CLOSURE} {{ let _ = (v, w); }}"
             case "uuid":
                 return "rt::check_uuid"
             case "datetime":
                 return "rt::check_date_time"
             case _:
                 raise GeneratorError(f"no Rust check for primitive {prim.kind!r}")
+
+
+def _call(check: str) -> str:
+    """A check as a statement: a bare function name is called on (v, w)."""
+    return check if "(" in check else f"{check}(v, w)"
+
+
+def literals(facets: Facets) -> str:
+    values = (facets.const,) if facets.has_const else facets.enum or ()
+    keyword = "const" if facets.has_const else "enum"
+    return f"rt::check_literals(v, w, &[{', '.join(_lit(v) for v in values)}], {names.string(keyword)})"
+
+
+def _lit(value: object) -> str:
+    if isinstance(value, bool):
+        return f"rt::Lit::Bool({str(value).lower()})"
+    if isinstance(value, int):
+        _bound(value)
+        return f"rt::Lit::Int({value})"
+    return f"rt::Lit::Str({names.string(str(value))})"
+
+
+def object_facets(facets: Facets, value: str = "v") -> str:
+    return f"rt::object_facets({value}, w, {_opt(facets.min_properties)}, {_opt(facets.max_properties)})"
+
+
+def _num(value: int | float | None) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, int):
+        _bound(value)
+        return f"Some(rt::Num::Int({value}))"
+    return f"Some(rt::Num::Float({value!r}_f64))"
 
 
 def _opt(value: int | None) -> str:

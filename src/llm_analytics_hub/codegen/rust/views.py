@@ -24,8 +24,7 @@ from ..ir import (
     UntaggedUnion,
 )
 from . import names
-from .facets import Facets
-from .spelling import Spelling
+from .spelling import Spelling, object_facets
 
 STRICT = '#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]'
 DYN = "&dyn Fn(&Json, &mut Walk)"
@@ -80,9 +79,8 @@ def _variant_attrs(pairs: list[tuple[str, str]]) -> tuple[list[str], bool]:
 
 
 class Views:
-    def __init__(self, spell: Spelling, facets: dict[str, dict[str, Facets]]) -> None:
+    def __init__(self, spell: Spelling) -> None:
         self.spell = spell
-        self.facets = facets  # type title -> wire -> facets
 
     def type_view(self, typedef: TypeDef, name: str) -> TypeView:
         doc = _doc(typedef.description) or [f"/// {name}"]
@@ -138,7 +136,6 @@ class Views:
         taken: set[str] = set()
         body: list[str] = []
         helpers: list[str] = []
-        facets = self.facets.get(typedef.name, {})
         arms = []
         # Required members are ticked off in the member dispatch (a bit each) and undeclared ones
         # flagged there, so a valid object is not searched again; rt::require / rt::closed run only
@@ -148,7 +145,7 @@ class Views:
             rust = names.unique(names.snake(member.wire, "member"), taken)
             body += self.field_lines(typedef, member, rust, helpers)
             expr: TypeExpr = Nullable(member.type) if member.nullable else member.type
-            walk = f"w.at(key, |w| ({self.spell.checker(expr, facets.get(member.wire))})(member, w))"
+            walk = f"w.at(key, |w| ({self.spell.checker(expr)})(member, w))"
             if member in ticks:
                 walk = f"{{ seen |= 1 << {ticks.index(member)}; {walk} }}"
             arms.append(f"        {names.string(member.wire)} => {walk},")
@@ -165,6 +162,8 @@ class Views:
         wires = ", ".join(names.string(f.wire) for f in typedef.fields)
         required = ", ".join(names.string(f.wire) for f in typedef.fields if f.required)
         check = ["let Some(members) = rt::object(value, w) else { return };"]
+        if typedef.facets.object:
+            check.append(f"{object_facets(typedef.facets, 'value')};")
         if ticks:
             check.append("let mut seen: u64 = 0;")
         if typedef.closed and arms:
