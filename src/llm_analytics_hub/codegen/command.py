@@ -11,7 +11,7 @@ import click
 from ..cli_support import guarded, with_schemas
 from ..errors import HubError
 from ..versions import schemas_root
-from .writer import FIX_COMMAND, generate
+from .writer import FIX_COMMAND, RefusedSchema, generate
 
 MAX_DIFF_LINES = 3000
 
@@ -34,7 +34,12 @@ def generate_command(check: bool, output_dir: Path | None, quiet: bool) -> None:
     root = schemas_root()
     output = output_dir or default_output(root)
     started = time.perf_counter()
-    outcome = generate(root, output, check=check)
+    try:
+        outcome = generate(root, output, check=check)
+    except RefusedSchema as refused:
+        for line in refused.lines:
+            click.echo(f"llm-hub: generate refused: {line}", err=True)
+        sys.exit(1)
     elapsed = time.perf_counter() - started
     if check:
         if not outcome.stale:

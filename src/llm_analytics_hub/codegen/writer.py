@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..errors import HubError
 from ..schema_store import load_folder
+from ..schema_view import vocabulary
 from ..versions import DEFAULT_VERSION, available_versions
 from .changelog import render_changelogs, render_rules_page
 from .formatting import format_python
 from .golang import render_go
-from .ir import build_version
+from .ir import GeneratorError, build_version
 from .java import render_java
 from .profile import render_codegen_profiles
 from .pydantic_models import render_pydantic
@@ -42,6 +44,14 @@ SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
+class RefusedSchema(HubError):
+    """Schemas outside the keyword policy: `generate` writes nothing (the same lines as `llm-hub check`)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 def render_all(schemas_root: Path) -> Files:
     """Every generated file, as {path relative to the output folder: text}."""
     settings = load_settings(schemas_root)
@@ -50,8 +60,16 @@ def render_all(schemas_root: Path) -> Files:
     files: Files = {}
     irs = []
     bundles: Files = {}
+    refused = [f"{path.relative_to(schemas_root.parent)}#{pointer}: [vocabulary] {message}"
+               for schema_set in sets for path, document in schema_set.documents.items()
+               for pointer, message in vocabulary.lint(document)]
+    if refused:
+        raise RefusedSchema(refused)
     for schema_set in sets:
-        version = build_version(schema_set)
+        try:
+            version = build_version(schema_set)
+        except GeneratorError as exc:
+            raise RefusedSchema([f"{schemas_root.name}/{schema_set.folder.name}/{exc}"]) from None
         irs.append(version)
         files.update(render_models(version))
         files.update(render_typeddicts(version))

@@ -75,6 +75,11 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
+def _integral(value: Any) -> bool:
+    """An integer as JSON Schema counts them (2.0 is one)."""
+    return not isinstance(value, bool) and (isinstance(value, int) or (isinstance(value, float) and value.is_integer()))
+
+
 def _scalar_kind(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -91,11 +96,13 @@ def facet_problems(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
         value = schema.get(keyword)
         if keyword in schema and (isinstance(value, bool) or not isinstance(value, int | float)):
             yield keyword, "must be a number"
-    if "multipleOf" in schema and isinstance(schema["multipleOf"], int | float) and schema["multipleOf"] <= 0:
-        yield "multipleOf", "must be greater than 0"
+    if "multipleOf" in schema and not (_integral(schema["multipleOf"]) and schema["multipleOf"] > 0):
+        yield "multipleOf", ("must be a positive integer: a fractional divisor is judged in binary floating point, "
+                             "differently by each engine (0.07 is no multiple of 0.01 for python-jsonschema, "
+                             "it is for others); count cents or basis points in an integer member instead")
     for keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
         value = schema.get(keyword)
-        if keyword in schema and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        if keyword in schema and not (_integral(value) and value >= 0):
             yield keyword, "must be a non-negative integer"
     if "uniqueItems" in schema and not isinstance(schema["uniqueItems"], bool):
         yield "uniqueItems", "must be true or false"
@@ -117,3 +124,24 @@ def facet_problems(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
             "enum and const values must be strings, integers or booleans"
     elif len(kinds) > 1:
         yield ("const" if "const" in schema else "enum"), "enum and const values must all be of one JSON type"
+
+
+def lint(document: Any) -> Iterator[tuple[str, str]]:
+    """(JSON pointer, message) for every keyword of a schema document outside the policy."""
+    from .views import tag_of
+    from .walk import iter_subschemas
+
+    for pointer, schema in iter_subschemas(document):
+        for keyword in sorted(set(schema) - SUPPORTED - ANNOTATIONS):
+            yield f"{pointer}/{keyword}", f"keyword {keyword!r} is not supported: no engine would check it " \
+                                          "(see docs/architecture.md, 'supported keywords')"
+        for keyword, why in facet_problems(schema):
+            yield f"{pointer}/{keyword}", f"{keyword}: {why}"
+        if ("if" in schema or "then" in schema) and not (_in_all_of(pointer) and tag_of(schema) is not None):
+            yield f"{pointer}/{'if' if 'if' in schema else 'then'}", \
+                "if/then is supported only as a tagged-union branch (allOf of if {tag: const} / then)"
+
+
+def _in_all_of(pointer: str) -> bool:
+    parts = pointer.rsplit("/", 2)
+    return len(parts) == 3 and parts[1] == "allOf" and parts[2].isdigit()

@@ -14,6 +14,7 @@ schema tree, or a crate built from other schemas, is never judged natively. With
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,13 +44,24 @@ API = 2  # what native/src/lib.rs must say it implements (proves, label, planned
 def _load() -> Any:
     if os.environ.get("LLM_HUB_NATIVE", "1") == "0":
         return None
-    try:  # by name: type checkers run before the module is built
-        module = importlib.import_module("llm_analytics_hub._native")
+    try:
+        module = _from_file(library) if (library := os.environ.get("LLM_HUB_NATIVE_LIBRARY")) else \
+            importlib.import_module("llm_analytics_hub._native")  # by name: type checkers run before it is built
     except ImportError:
         return None
     # A module built from older sources (left in the package since) is not used: `make native`
     # rebuilds it; until then the msgspec path does the job.
     return module if getattr(module, "API", None) == API else None
+
+
+def _from_file(path: str) -> Any:
+    """A checker built elsewhere, e.g. for a scratch schema tree (its digests say which folders it judges)."""
+    spec = importlib.util.spec_from_file_location("_native", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"LLM_HUB_NATIVE_LIBRARY={path}: not a Python extension module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 _NATIVE = _load()

@@ -17,6 +17,7 @@ STRING = VALUES | {"min_length", "max_length", "pattern"}
 ARRAY = frozenset({"min_items", "max_items", "unique_items"})
 OBJECT = frozenset({"min_properties", "max_properties"})
 
+COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "multipleOf")
 # JSON Schema keyword -> Facets field
 FIELD_OF = {"minimum": "minimum", "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum",
             "exclusiveMaximum": "exclusive_maximum", "multipleOf": "multiple_of", "minLength": "min_length",
@@ -28,6 +29,8 @@ FIELD_OF = {"minimum": "minimum", "maximum": "maximum", "exclusiveMinimum": "exc
 def facets_of(view: View) -> Facets:
     values: dict[str, Any] = {}
     for keyword, (value, _) in [*view.bounds.items(), *view.strings.items()]:
+        if keyword in COUNTS and isinstance(value, float):
+            value = int(value)  # 2.0 is an integer in JSON Schema; the engines count with integers
         values[FIELD_OF[keyword]] = value
     if values.get("format") not in (None, *FORMATS):
         raise GeneratorError(f"{view.where('format')}: format {values['format']!r} is not supported")

@@ -112,7 +112,8 @@ class Spelling:
         bounds = (None, None, None, None) if prim.kind == "int" else \
             (facets.minimum, facets.maximum, facets.exclusive_minimum, facets.exclusive_maximum)
         if facets.multiple_of is not None or any(b is not None for b in bounds):
-            checks.append(f"rt::number_facets(v, w, [{', '.join(map(_num, bounds))}], {_num(facets.multiple_of)})")
+            divisor = None if facets.multiple_of is None else int(facets.multiple_of)
+            checks.append(f"rt::number_facets(v, w, [{', '.join(map(_num, bounds))}], {_bound(divisor)})")
         if facets.string:
             checks.append(f"rt::text_facets(v, w, {_opt(facets.min_length)}, {_opt(facets.max_length)}, "
                           f"{self.pattern(facets.pattern)})")
