@@ -201,6 +201,25 @@ func CheckDocument(version, typeName string, document any, options Options) []Fi
 	return tidy((&checker{options: options}).eval(schema, document, ""))
 }
 
+// CheckBundle validates a document against a self-contained schema bundle given as JSON text, like
+// the catalogue's own (local $refs only); the document's schema_version plays no part. An error
+// when the bundle does not compile, e.g. it uses a keyword outside the project's keyword policy.
+func CheckBundle(bundle, document []byte, options Options) ([]Finding, error) {
+	parsed, err := Parse(bundle)
+	var schema *Schema
+	if err == nil {
+		schema, err = compileBundle(parsed)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %v", err)
+	}
+	value, err := Parse(document)
+	if err != nil {
+		return Problem("parse", err.Error()), nil
+	}
+	return tidy((&checker{options: options}).eval(schema, value, "")), nil
+}
+
 // Problem is a single finding about the whole document (parse, decode, unknown type).
 func Problem(keyword, message string) []Finding {
 	return []Finding{{Keyword: keyword, Message: message}}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // checker evaluates one document against one compiled bundle.
@@ -54,11 +53,15 @@ func (c *checker) eval(s *Schema, instance any, path string) []Finding {
 	case Object:
 		found = append(found, c.object(s, value, path)...)
 	case []any:
-		if s.items != nil {
+		// `items: false` is one finding at the array, as python-jsonschema reports it.
+		if s.items != nil && s.items.never && len(value) > 0 {
+			found = append(found, c.finding(s, path, "items", fmt.Sprintf("no items are allowed (%d found)", len(value))))
+		} else if s.items != nil {
 			for i, item := range value {
 				found = append(found, c.eval(s.items, item, fmt.Sprintf("%s/%d", path, i))...)
 			}
 		}
+		found = append(found, c.array(s, value, path)...)
 	case string:
 		found = append(found, c.text(s, value, path)...)
 	case json.Number:
@@ -116,7 +119,7 @@ func (c *checker) closed(s *Schema, closure *Schema) bool {
 }
 
 func (c *checker) object(s *Schema, object Object, path string) []Finding {
-	var found []Finding
+	found := c.sized(s, path, len(object), "minProperties", "maxProperties", "members")
 	names := sortedNames(object)
 	for _, name := range names {
 		if property, declared := s.properties[name]; declared {
@@ -159,6 +162,20 @@ func (c *checker) rest(s, closure *Schema, keyword string, object Object, extra 
 	if closure.never {
 		return []Finding{c.finding(s, path, keyword, fmt.Sprintf("undeclared members are not allowed (%s)", strings.Join(quoteAll(extra), ", ")))}
 	}
+	if keyword == "unevaluatedProperties" {
+		// One finding at the object naming the members that fail, as python-jsonschema and
+		// jsonschema-rs report an unevaluatedProperties schema.
+		var failing []string
+		for _, name := range extra {
+			if !c.valid(closure, object[name]) {
+				failing = append(failing, name)
+			}
+		}
+		if failing == nil {
+			return nil
+		}
+		return []Finding{c.finding(s, path, keyword, fmt.Sprintf("undeclared members are not valid here (%s)", strings.Join(quoteAll(failing), ", ")))}
+	}
 	var found []Finding
 	for _, name := range extra {
 		found = append(found, c.eval(closure, object[name], path+"/"+escapeToken(name))...)
@@ -166,9 +183,10 @@ func (c *checker) rest(s, closure *Schema, keyword string, object Object, extra 
 	return found
 }
 
-// evaluated collects the member names a schema node evaluates (for unevaluatedProperties): named
-// in `properties` (valid or not, as jsonschema-rs counts them), covered by additionalProperties or
-// a nested unevaluatedProperties, or by a $ref, allOf, a valid anyOf branch, or if/then/else.
+// evaluated collects the member names a schema node evaluates (for unevaluatedProperties), as
+// python-jsonschema and jsonschema-rs count them: named in `properties` (valid or not), valid under
+// additionalProperties or a nested unevaluatedProperties, or evaluated by a $ref, a valid allOf or
+// anyOf branch, or if/then/else.
 func (c *checker) evaluated(s *Schema, object Object, into map[string]bool, nested bool) {
 	if s.target != nil {
 		c.evaluated(s.target, object, into, true)
@@ -178,17 +196,22 @@ func (c *checker) evaluated(s *Schema, object Object, into map[string]bool, nest
 			into[name] = true
 		}
 	}
-	if s.additional != nil || (nested && s.unevaluated != nil) {
-		for name := range object {
-			into[name] = true
+	closures := []*Schema{s.additional}
+	if nested { // the node's own unevaluatedProperties is what the caller computes
+		closures = append(closures, s.unevaluated)
+	}
+	for _, closure := range closures {
+		for name, value := range object {
+			if closure != nil && c.valid(closure, value) {
+				into[name] = true
+			}
 		}
 	}
-	for _, branch := range s.allOf {
-		c.evaluated(branch, object, into, true)
-	}
-	for _, branch := range s.anyOf {
-		if c.valid(branch, object) {
-			c.evaluated(branch, object, into, true)
+	for _, branches := range [][]*Schema{s.allOf, s.anyOf} {
+		for _, branch := range branches {
+			if c.valid(branch, object) {
+				c.evaluated(branch, object, into, true)
+			}
 		}
 	}
 	if s.ifSchema != nil {
@@ -201,38 +224,6 @@ func (c *checker) evaluated(s *Schema, object Object, into map[string]bool, nest
 			c.evaluated(s.elseSchema, object, into, true)
 		}
 	}
-}
-
-func (c *checker) text(s *Schema, value, path string) []Finding {
-	var found []Finding
-	if s.hasMinLength && utf8.RuneCountInString(value) < s.minLength {
-		found = append(found, c.finding(s, path, "minLength", fmt.Sprintf("%s is shorter than %d characters", short(value), s.minLength)))
-	}
-	if s.format != "" && !formatHolds(s.format, value) {
-		found = append(found, c.finding(s, path, "format", fmt.Sprintf("%s is not a %q", short(value), s.format)))
-	}
-	if s.pattern != nil && !s.pattern.MatchString(value) {
-		found = append(found, c.finding(s, path, "pattern", fmt.Sprintf("%s does not match %q", short(value), s.patternSource)))
-	}
-	return found
-}
-
-func (c *checker) number(s *Schema, value json.Number, path string) []Finding {
-	if s.minimum == nil && s.maximum == nil {
-		return nil
-	}
-	exact, ok := rat(value)
-	if !ok {
-		return nil
-	}
-	var found []Finding
-	if s.minimum != nil && exact.Cmp(s.minimum) < 0 {
-		found = append(found, c.finding(s, path, "minimum", fmt.Sprintf("%s is less than the minimum of %s", value, s.minimum.RatString())))
-	}
-	if s.maximum != nil && exact.Cmp(s.maximum) > 0 {
-		found = append(found, c.finding(s, path, "maximum", fmt.Sprintf("%s is greater than the maximum of %s", value, s.maximum.RatString())))
-	}
-	return found
 }
 
 func hasType(instance any, types []string) bool {

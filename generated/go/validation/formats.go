@@ -5,25 +5,67 @@ package validation
 import (
 	"regexp"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-var (
-	uuidShape     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	dateTimeShape = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|[+-]([0-9]{2}):([0-9]{2}))$`)
-)
+var dateTimeShape = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|[+-]([0-9]{2}):([0-9]{2}))$`)
 
-// formatHolds checks the two formats the schemas use; others are annotations only.
-func formatHolds(format, value string) bool {
-	switch format {
-	case "uuid":
-		return uuidShape.MatchString(value)
-	case "date-time":
-		return dateTimeHolds(value)
-	}
-	return true
+// formatCheckers are the formats this validator asserts (vocabulary.FORMATS), each as the reference
+// (python-jsonschema with llm_analytics_hub.formats.format_checker) checks it. A schema naming any
+// other format does not compile, so no format is ever skipped as a mere annotation.
+var formatCheckers = map[string]func(string) bool{
+	"uuid":      uuidHolds,
+	"date-time": dateTimeHolds,
 }
 
-// dateTimeHolds is RFC 3339 date-time: the shape, field ranges and the calendar (no 2023-02-29).
+// uuidHolds is python-jsonschema's uuid: Python's uuid.UUID reads the text without "urn:", "uuid:",
+// hyphens and braces at either end, as any 32 characters int(text, 16) accepts, and hyphens must
+// stand at 8, 13, 18 and 23. That is looser than RFC 4122 (a trailing hyphen, "0x", "_" or a Bengali
+// digit pass); the canonical schemas pair format uuid with the strict 8-4-4-4-12 pattern.
+func uuidHolds(value string) bool {
+	text := strings.ReplaceAll(strings.ReplaceAll(value, "urn:", ""), "uuid:", "")
+	text = strings.ReplaceAll(strings.Trim(text, "{}"), "-", "")
+	if utf8.RuneCountInString(text) != 32 || !pythonReadsHex(text) {
+		return false
+	}
+	runes := []rune(value) // at least 32
+	return runes[8] == '-' && runes[13] == '-' && runes[18] == '-' && runes[23] == '-'
+}
+
+// pythonReadsHex reports whether Python's int(text, 16) accepts text: white space around, a "+",
+// an optional "0x" (and one "_" after it), then hex digits with single underscores between them.
+// Python first turns non-ASCII white space into " " and any Unicode decimal digit into its ASCII digit.
+func pythonReadsHex(text string) bool {
+	ascii := make([]byte, 0, len(text))
+	for _, r := range text {
+		switch {
+		case r < 127:
+			ascii = append(ascii, byte(r))
+		case unicode.IsSpace(r):
+			ascii = append(ascii, ' ')
+		case unicode.Is(unicode.Nd, r):
+			ascii = append(ascii, '0') // its value does not matter: every decimal digit is a hex digit
+		default:
+			return false
+		}
+	}
+	digits := strings.TrimPrefix(strings.Trim(string(ascii), " \t\n\v\f\r"), "+")
+	if len(digits) >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') {
+		digits = strings.TrimPrefix(digits[2:], "_")
+	}
+	for i := 0; i < len(digits); i++ {
+		between := i > 0 && i < len(digits)-1 && digits[i-1] != '_'
+		if !(strings.IndexByte("0123456789abcdefABCDEF", digits[i]) >= 0 || (digits[i] == '_' && between)) {
+			return false
+		}
+	}
+	return digits != ""
+}
+
+// dateTimeHolds is RFC 3339 date-time as rfc3339-validator (python-jsonschema's) reads it: the shape,
+// field ranges and the calendar (no 2023-02-29), no year 0000 and no leap second (:60).
 func dateTimeHolds(value string) bool {
 	parts := dateTimeShape.FindStringSubmatch(value)
 	if parts == nil {
@@ -34,10 +76,10 @@ func dateTimeHolds(value string) bool {
 		return n
 	}
 	year, month, day := number(1), number(2), number(3)
-	if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+	if year == 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
 		return false
 	}
-	if number(4) > 23 || number(5) > 59 || number(6) > 60 {
+	if number(4) > 23 || number(5) > 59 || number(6) > 59 {
 		return false
 	}
 	if parts[9] != "" && (number(9) > 23 || number(10) > 59) {

@@ -5,6 +5,7 @@ package validation
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"sort"
@@ -12,7 +13,7 @@ import (
 )
 
 // Schema is one compiled node of a self-contained JSON Schema bundle (draft 2020-12), limited to
-// the keywords the canonical schemas use. An unknown keyword is a compile error, never ignored.
+// the project's keyword policy (policyKeywords). Any other keyword is a compile error, never ignored.
 type Schema struct {
 	location string // JSON pointer of the node inside its bundle, for findings' schema paths
 
@@ -33,10 +34,10 @@ type Schema struct {
 	elseSchema    *Schema
 	ref           string
 	target        *Schema
-	minimum       *big.Rat
-	maximum       *big.Rat
-	minLength     int
-	hasMinLength  bool
+	bounds        map[string]bound // minimum, maximum, exclusiveMinimum, exclusiveMaximum
+	multipleOf    json.Number      // "" when absent; its spelling decides the arithmetic (multipleOfHolds)
+	counts        map[string]int   // minLength, maxLength, minItems, maxItems, minProperties, maxProperties
+	uniqueItems   bool
 	pattern       *regexp.Regexp
 	patternSource string
 	format        string
@@ -51,9 +52,79 @@ type Schema struct {
 	unitBranch  *Schema
 }
 
-var annotations = map[string]bool{
-	"$schema": true, "$id": true, "$defs": true, "$comment": true, "title": true, "description": true,
-	"examples": true, "default": true, "deprecated": true, "readOnly": true, "writeOnly": true,
+// bound is a number limit: its text for messages, its exact value for comparisons.
+type bound struct {
+	text  json.Number
+	value *big.Rat
+}
+
+// policyKeywords is the project's keyword policy (llm_analytics_hub.schema_view.vocabulary:
+// SUPPORTED and ANNOTATIONS), rendered from the Python lists so that widening them is one change.
+// A keyword outside it is a compile error here, as it is a finding of `llm-hub check`.
+var policyKeywords = setOf(
+	"$anchor",
+	"$comment",
+	"$defs",
+	"$id",
+	"$ref",
+	"$schema",
+	"additionalProperties",
+	"allOf",
+	"anyOf",
+	"const",
+	"default",
+	"deprecated",
+	"description",
+	"enum",
+	"examples",
+	"exclusiveMaximum",
+	"exclusiveMinimum",
+	"format",
+	"if",
+	"items",
+	"maxItems",
+	"maxLength",
+	"maxProperties",
+	"maximum",
+	"minItems",
+	"minLength",
+	"minProperties",
+	"minimum",
+	"multipleOf",
+	"pattern",
+	"properties",
+	"readOnly",
+	"required",
+	"then",
+	"title",
+	"type",
+	"unevaluatedProperties",
+	"uniqueItems",
+	"writeOnly",
+)
+
+// annotationKeywords are the policy's keywords that assert nothing (vocabulary.ANNOTATIONS).
+var annotationKeywords = setOf(
+	"$anchor",
+	"$comment",
+	"$defs",
+	"$id",
+	"$schema",
+	"default",
+	"deprecated",
+	"description",
+	"examples",
+	"readOnly",
+	"title",
+	"writeOnly",
+)
+
+func setOf(names ...string) map[string]bool {
+	set := make(map[string]bool, len(names))
+	for _, name := range names {
+		set[name] = true
+	}
+	return set
 }
 
 type compiler struct {
@@ -88,11 +159,12 @@ func compileBundle(root any) (*Schema, error) {
 }
 
 func (c *compiler) resolve(ref, at string) (*Schema, error) {
-	if !strings.HasPrefix(ref, "#") {
-		return nil, fmt.Errorf("%s: $ref %q is not local to the bundle", at, ref)
+	pointer := strings.TrimPrefix(ref, "#")
+	// Only JSON pointers: a "#name" anchor would otherwise read as the empty pointer (the root).
+	if !strings.HasPrefix(ref, "#") || (pointer != "" && !strings.HasPrefix(pointer, "/")) {
+		return nil, fmt.Errorf("%s: $ref %q is not a JSON pointer into the bundle", at, ref)
 	}
 	var current any = c.root
-	pointer := strings.TrimPrefix(ref, "#")
 	for _, token := range strings.Split(pointer, "/")[1:] {
 		token = strings.ReplaceAll(strings.ReplaceAll(token, "~1", "/"), "~0", "~")
 		object, ok := current.(Object)
@@ -127,6 +199,9 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 	sort.Strings(keys)
 	sub := func(key string, value any) (*Schema, error) { return c.compile(value, location+"/"+key) }
 	for _, key := range keys {
+		if !policyKeywords[key] {
+			return nil, fmt.Errorf("%s: keyword %q is outside the project's keyword policy", location, key)
+		}
 		value := object[key]
 		var err error
 		switch key {
@@ -152,14 +227,6 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 			node.unevaluated, err = sub(key, value)
 		case "items":
 			node.items, err = sub(key, value)
-		case "const":
-			node.constValue, node.hasConst = value, true
-		case "enum":
-			values, ok := value.([]any)
-			if !ok {
-				return nil, fmt.Errorf("%s/enum: not an array", location)
-			}
-			node.enum = values
 		case "anyOf", "allOf":
 			branches, ok := value.([]any)
 			if !ok {
@@ -180,7 +247,7 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 			node.ifSchema, err = sub(key, value)
 		case "then":
 			node.thenSchema, err = sub(key, value)
-		case "else":
+		case "else": // evaluated, but refused above while the policy does not list it
 			node.elseSchema, err = sub(key, value)
 		case "$ref":
 			ref, ok := value.(string)
@@ -188,39 +255,8 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 				return nil, fmt.Errorf("%s/$ref: not a string", location)
 			}
 			node.ref = ref
-		case "minimum", "maximum":
-			number, ok := value.(json.Number)
-			limit, exact := rat(number)
-			if !ok || !exact {
-				return nil, fmt.Errorf("%s/%s: not a number", location, key)
-			}
-			if key == "minimum" {
-				node.minimum = limit
-			} else {
-				node.maximum = limit
-			}
-		case "minLength":
-			number, ok := value.(json.Number)
-			length, convErr := number.Int64()
-			if !ok || convErr != nil {
-				return nil, fmt.Errorf("%s/minLength: not an integer", location)
-			}
-			node.minLength, node.hasMinLength = int(length), true
-		case "pattern":
-			source, ok := value.(string)
-			if !ok {
-				return nil, fmt.Errorf("%s/pattern: not a string", location)
-			}
-			node.patternSource = source
-			if node.pattern, err = regexp.Compile(source); err != nil {
-				return nil, fmt.Errorf("%s/pattern: %v", location, err)
-			}
-		case "format":
-			node.format, _ = value.(string)
 		default:
-			if !annotations[key] {
-				return nil, fmt.Errorf("%s: keyword %q is not supported by this validator", location, key)
-			}
+			err = node.facet(key, value)
 		}
 		if err != nil {
 			return nil, err
@@ -228,6 +264,90 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 	}
 	node.classifyUnion()
 	return node, nil
+}
+
+// facet compiles one value keyword (vocabulary.FACETS) or accepts an annotation.
+func (s *Schema) facet(key string, value any) error {
+	at := s.location + "/" + key
+	switch key {
+	case "const":
+		s.constValue, s.hasConst = value, true
+	case "enum":
+		values, ok := value.([]any)
+		if !ok {
+			return fmt.Errorf("%s: not an array", at)
+		}
+		s.enum = values
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		number, ok := value.(json.Number)
+		limit, exact := rat(number)
+		if !ok || !exact {
+			return fmt.Errorf("%s: not a number", at)
+		}
+		if s.bounds == nil {
+			s.bounds = map[string]bound{}
+		}
+		s.bounds[key] = bound{text: number, value: limit}
+	case "multipleOf":
+		number, ok := value.(json.Number)
+		divisor, exact := rat(number)
+		// A float divisor is used as a double (multipleOfHolds): that double must be finite and above 0.
+		asDouble := double(number)
+		if !ok || !exact || divisor.Sign() <= 0 || (isFloatText(number) && (asDouble == 0 || math.IsInf(asDouble, 0))) {
+			return fmt.Errorf("%s: not a number greater than 0", at)
+		}
+		s.multipleOf = number
+	case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
+		count, ok := countValue(value)
+		if !ok {
+			return fmt.Errorf("%s: not a non-negative integer", at)
+		}
+		if s.counts == nil {
+			s.counts = map[string]int{}
+		}
+		s.counts[key] = count
+	case "uniqueItems":
+		unique, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("%s: not a boolean", at)
+		}
+		s.uniqueItems = unique
+	case "pattern":
+		source, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("%s: not a string", at)
+		}
+		compiled, err := regexp.Compile(source)
+		if err != nil {
+			return fmt.Errorf("%s: %v", at, err)
+		}
+		s.pattern, s.patternSource = compiled, source
+	case "format":
+		name, _ := value.(string)
+		if formatCheckers[name] == nil {
+			return fmt.Errorf("%s: %s is not a format this validator checks", at, short(value))
+		}
+		s.format = name
+	default:
+		if !annotationKeywords[key] {
+			return fmt.Errorf("%s: keyword %q is in the keyword policy but this validator does not implement it", s.location, key)
+		}
+	}
+	return nil
+}
+
+// countValue reads a length or size limit: an integer (no fraction, no exponent, as Python's int)
+// of at least 0. Limits beyond int range are capped: no string, array or object is that large.
+func countValue(value any) (int, bool) {
+	number, ok := value.(json.Number)
+	count, exact := new(big.Int).SetString(string(number), 10)
+	if !ok || !exact || count.Sign() < 0 {
+		return 0, false
+	}
+	if !count.IsInt64() || count.Int64() > math.MaxInt {
+		return math.MaxInt, true
+	}
+	return int(count.Int64()), true
 }
 
 // classifyUnion records the two anyOf shapes whose failures are reported inside the branch the

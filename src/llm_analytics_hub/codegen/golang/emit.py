@@ -9,6 +9,7 @@ construction (tests/test_go.py runs gofmt -l to prove it).
 
 from __future__ import annotations
 
+from ...schema_view.vocabulary import ANNOTATIONS, SUPPORTED
 from ...versions import DEFAULT_VERSION
 from ..ir import Version
 from ..render import Files, render_template
@@ -18,7 +19,7 @@ from .views import AreaViews, go_names
 ROOT = "go"
 MODULE = "github.com/llm-analytics-hub/schemas-go"
 GO_VERSION = "1.24"  # generics, and the `omitzero` tag option of encoding/json
-RUNTIME = ("api", "eval", "formats", "json", "schema", "typed")
+RUNTIME = ("api", "eval", "facets", "formats", "json", "typed")
 
 
 def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files:
@@ -30,6 +31,10 @@ def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files
     }
     for name in RUNTIME:
         files[f"{ROOT}/validation/{name}.go"] = render_template(f"go/validation/{name}.go.jinja2")
+    # The compiler accepts exactly the keyword policy's keywords, spelt from the one Python list.
+    files[f"{ROOT}/validation/schema.go"] = render_template(
+        "go/validation/schema.go.jinja2", policy_keywords=[go_string(k) for k in sorted(SUPPORTED | ANNOTATIONS)],
+        annotation_keywords=[go_string(k) for k in sorted(ANNOTATIONS)])
     files[f"{ROOT}/validation/versions.go"] = render_template(
         "go/validation/versions.go.jinja2", default_version=go_string(DEFAULT_VERSION))
     for path, text in {**bundles, **manifest}.items():

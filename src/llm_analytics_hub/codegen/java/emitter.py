@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, assert_never
 
+from ...schema_view.vocabulary import ANNOTATIONS, FORMATS, SUPPORTED
 from ..ir import (
     DataEnumType,
     EnumMember,
@@ -173,6 +174,26 @@ def render_version(version: Version) -> Files:
     return files
 
 
+def _literal_lines(texts: list[str], width: int = 96) -> list[str]:
+    """Java string literals for `texts`, comma-separated and wrapped into lines of at most `width`."""
+    lines: list[str] = []
+    line = ""
+    for literal in map(java_string, texts):
+        if line and len(line) + len(literal) + 2 > width:
+            lines.append(line + ",")
+            line = ""
+        line = f"{line}, {literal}" if line else literal
+    return [*lines, line] if line else lines
+
+
+def _runtime_context(name: str) -> dict[str, Any]:
+    """What a runtime template places besides the header. The engine's keyword and format policy is
+    schema_view.vocabulary's, rendered in, so that widening it is one change there."""
+    if name == "SchemaEngine":
+        return {"keywords": _literal_lines(sorted(SUPPORTED | ANNOTATIONS)), "formats": _literal_lines(sorted(FORMATS))}
+    return {}
+
+
 def _catalogue(versions: list[Version], manifest: dict[str, Any], default_version: str) -> str:
     classes = {}
     for version in versions:
@@ -199,7 +220,8 @@ def render_java(versions: list[Version], bundles: Files, manifest: Files, packag
         files.update(render_version(version))
     runtime = f"{SOURCES}/{BASE_PACKAGE.replace('.', '/')}"
     for name in RUNTIME:
-        files[f"{runtime}/{name}.java"] = render_template(f"java/runtime/{name}.java.jinja2", header=HEADER)
+        files[f"{runtime}/{name}.java"] = render_template(f"java/runtime/{name}.java.jinja2", header=HEADER,
+                                                         **_runtime_context(name))
     rows = json.loads(manifest["jsonschema/index.json"])
     files[f"{runtime}/Catalogue.java"] = _catalogue(versions, rows, default_version)
     for path, text in bundles.items():

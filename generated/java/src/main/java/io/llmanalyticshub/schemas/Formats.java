@@ -14,16 +14,19 @@ final class Formats {
     private Formats() {
     }
 
-    /** True when `text` is a `format` value; formats other than uuid and date-time are annotations. */
+    /** True when `text` is a `format` value (SchemaEngine refuses a bundle asserting any other format). */
     static boolean check(String format, String text) {
         return switch (format) {
             case "uuid" -> UUID.matcher(text).matches();
             case "date-time" -> dateTime(text);
-            default -> true;
+            default -> throw new IllegalStateException("unsupported format " + format);
         };
     }
 
-    /** RFC 3339 date-time: the shape, field ranges and calendar (2024-02-30 is not a date). */
+    /**
+     * RFC 3339 date-time as python-jsonschema's checker (rfc3339-validator) reads it: the shape, field
+     * ranges and calendar (2024-02-30 is not a date), no year 0000 and no leap second.
+     */
     static boolean dateTime(String text) {
         var m = DATE_TIME.matcher(text);
         if (!m.matches()) {
@@ -35,19 +38,14 @@ final class Formats {
         int hour = Integer.parseInt(m.group(4));
         int minute = Integer.parseInt(m.group(5));
         int second = Integer.parseInt(m.group(6));
-        if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59
-                || second > 60) {
+        if (year == 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23
+                || minute > 59 || second > 59) {
             return false;
         }
         if (m.group(9) != null && (Integer.parseInt(m.group(9)) > 23 || Integer.parseInt(m.group(10)) > 59)) {
             return false;
         }
         return true;
-    }
-
-    /** The contract's date-time (common.json): the format, without year 0000 and without a leap second. */
-    static boolean contractDateTime(String text) {
-        return dateTime(text) && !text.startsWith("0000") && text.charAt(17) != '6';
     }
 
     static int daysIn(int year, int month) {

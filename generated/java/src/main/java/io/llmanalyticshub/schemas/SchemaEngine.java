@@ -13,22 +13,78 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates one self-contained JSON Schema bundle (draft 2020-12, the keywords the catalogue uses)
- * against a parsed document, reporting every error the way the Python validator (jsonschema-rs)
- * does: the same instance locations, one error per failed keyword.
+ * Evaluates one self-contained JSON Schema bundle (draft 2020-12, the toolkit's keyword policy)
+ * against a parsed document, reporting every error the way the Python validator does: the same
+ * verdicts as python-jsonschema, the same instance locations, one error per failed keyword.
  *
  * <p>Why an evaluator of the bundles and not code per type: the bundles are the contract; the
  * string patterns, lengths and bounds they hold would otherwise be restated by hand.
  */
 final class SchemaEngine {
+    /** Every keyword a bundle may hold (llm_analytics_hub.schema_view.vocabulary: SUPPORTED | ANNOTATIONS). */
+    static final Set<String> KEYWORDS = Set.of(
+            "$anchor", "$comment", "$defs", "$id", "$ref", "$schema", "additionalProperties", "allOf",
+            "anyOf", "const", "default", "deprecated", "description", "enum", "examples", "exclusiveMaximum",
+            "exclusiveMinimum", "format", "if", "items", "maxItems", "maxLength", "maxProperties", "maximum",
+            "minItems", "minLength", "minProperties", "minimum", "multipleOf", "pattern", "properties",
+            "readOnly", "required", "then", "title", "type", "unevaluatedProperties", "uniqueItems",
+            "writeOnly"
+    );
+    /** The formats a bundle may assert (vocabulary.FORMATS). */
+    static final Set<String> FORMATS = Set.of(
+            "date-time", "uuid"
+    );
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
     private final JsonNode bundle;
     private final boolean refineUnions;
 
+    /** @throws IllegalStateException when the bundle uses a keyword or format outside the policy */
     SchemaEngine(JsonNode bundle, boolean refineUnions) {
+        checkPolicy(bundle, "");
         this.bundle = bundle;
         this.refineUnions = refineUnions;
+    }
+
+    /**
+     * Refuses a keyword this engine would otherwise skip in silence. Walks the members that hold
+     * subschemas; annotation, enum and const values are data and are not looked into.
+     */
+    private static void checkPolicy(JsonNode schema, String at) {
+        if (!schema.isObject()) {
+            return;  // true or false
+        }
+        for (Map.Entry<String, JsonNode> member : schema.properties()) {
+            String keyword = member.getKey();
+            JsonNode value = member.getValue();
+            String here = at + "/" + Json.escape(keyword);
+            if (!KEYWORDS.contains(keyword)) {
+                throw new IllegalStateException("bundle uses keyword " + Json.quote(keyword) + " at " + here
+                        + ", which is outside the keyword policy");
+            }
+            switch (keyword) {
+                case "properties", "$defs" -> {
+                    for (Map.Entry<String, JsonNode> sub : value.properties()) {
+                        checkPolicy(sub.getValue(), here + "/" + Json.escape(sub.getKey()));
+                    }
+                }
+                case "allOf", "anyOf" -> {
+                    for (int i = 0; i < value.size(); i++) {
+                        checkPolicy(value.get(i), here + "/" + i);
+                    }
+                }
+                case "items", "additionalProperties", "unevaluatedProperties", "if", "then" ->
+                        checkPolicy(value, here);
+                case "format" -> {
+                    if (!FORMATS.contains(value.textValue())) {
+                        throw new IllegalStateException("bundle asserts format " + value + " at " + here
+                                + ", which is outside the keyword policy");
+                    }
+                }
+                default -> {
+                }
+            }
+        }
     }
 
     List<Finding> validate(JsonNode instance) {
@@ -85,16 +141,13 @@ final class SchemaEngine {
             strings(schema, inst.textValue(), path, out);
         }
         if (inst.isNumber()) {
-            numbers(schema, inst.decimalValue(), path, out);
+            numbers(schema, inst, path, out);
         }
         if (inst.isObject()) {
             objects(schema, inst, path, out);
         }
-        JsonNode items = schema.get("items");
-        if (items != null && inst.isArray()) {
-            for (int i = 0; i < inst.size(); i++) {
-                eval(items, inst.get(i), path + "/" + i, out);
-            }
+        if (inst.isArray()) {
+            arrays(schema, inst, path, out);
         }
         JsonNode allOf = schema.get("allOf");
         if (allOf != null) {
@@ -107,11 +160,9 @@ final class SchemaEngine {
             anyOf(anyOf, inst, path, out);
         }
         JsonNode condition = schema.get("if");
-        if (condition != null) {
-            JsonNode branch = schema.get(isValid(condition, inst) ? "then" : "else");
-            if (branch != null) {
-                eval(branch, inst, path, out);
-            }
+        JsonNode then = schema.get("then");
+        if (condition != null && then != null && isValid(condition, inst)) {
+            eval(then, inst, path, out);
         }
     }
 
@@ -161,7 +212,9 @@ final class SchemaEngine {
         });
     }
 
-    private static void numbers(JsonNode schema, BigDecimal value, String path, List<Finding> out) {
+    /** Bounds compare exactly, the JSON number as written (a BigDecimal). */
+    private static void numbers(JsonNode schema, JsonNode number, String path, List<Finding> out) {
+        BigDecimal value = number.decimalValue();
         JsonNode minimum = schema.get("minimum");
         if (minimum != null && value.compareTo(minimum.decimalValue()) < 0) {
             fail(out, path, "minimum", value.toPlainString() + " is less than the minimum of " + minimum);
@@ -178,9 +231,82 @@ final class SchemaEngine {
         if (exclusiveMaximum != null && value.compareTo(exclusiveMaximum.decimalValue()) >= 0) {
             fail(out, path, "exclusiveMaximum", value.toPlainString() + " is not below " + exclusiveMaximum);
         }
+        JsonNode multipleOf = schema.get("multipleOf");
+        if (multipleOf != null && !isMultiple(number, multipleOf)) {
+            fail(out, path, "multipleOf", Json.describe(number) + " is not a multiple of " + multipleOf);
+        }
+    }
+
+    /**
+     * python-jsonschema's multipleOf, which decides by the kind of the divisor as written. A fraction
+     * (0.01, 1e-8) divides in doubles and wants an integral quotient, so 0.07 is no multiple of 0.01
+     * there; a quotient beyond the doubles is settled exactly (Python's int(inf) fails, and it falls
+     * back to fractions). An integer divides an integer exactly, and a fraction by Python's float %.
+     */
+    static boolean isMultiple(JsonNode value, JsonNode divisor) {
+        if (divisor.isIntegralNumber()) {
+            if (value.isIntegralNumber()) {
+                return value.bigIntegerValue().remainder(divisor.bigIntegerValue()).signum() == 0;
+            }
+            return value.doubleValue() % divisor.doubleValue() == 0;  // Java's % on doubles is C's fmod, as Python's
+        }
+        double quotient = value.doubleValue() / divisor.doubleValue();
+        if (Double.isInfinite(quotient)) {
+            return pythonValue(value).remainder(pythonValue(divisor)).signum() == 0;
+        }
+        return quotient == Math.floor(quotient);
+    }
+
+    /** The number Python holds for a JSON number: an integer exactly, a fraction as its double. */
+    private static BigDecimal pythonValue(JsonNode number) {
+        double fraction = number.doubleValue();
+        // Beyond the doubles (1e400) Python has no finite value; the text is the best there is.
+        return number.isIntegralNumber() || Double.isInfinite(fraction)
+                ? number.decimalValue() : new BigDecimal(fraction);
+    }
+
+    private void arrays(JsonNode schema, JsonNode inst, String path, List<Finding> out) {
+        JsonNode minItems = schema.get("minItems");
+        if (minItems != null && inst.size() < minItems.asLong()) {
+            fail(out, path, "minItems", Json.describe(inst) + " has fewer than " + minItems + " items");
+        }
+        JsonNode maxItems = schema.get("maxItems");
+        if (maxItems != null && inst.size() > maxItems.asLong()) {
+            fail(out, path, "maxItems", Json.describe(inst) + " has more than " + maxItems + " items");
+        }
+        JsonNode uniqueItems = schema.get("uniqueItems");
+        if (uniqueItems != null && uniqueItems.booleanValue() && !unique(inst)) {
+            fail(out, path, "uniqueItems", Json.describe(inst) + " has non-unique elements");
+        }
+        JsonNode items = schema.get("items");
+        if (items != null) {
+            for (int i = 0; i < inst.size(); i++) {
+                eval(items, inst.get(i), path + "/" + i, out);
+            }
+        }
+    }
+
+    /** No two items are the same JSON value (Json.same: 1 and 1.0 are, true and 1 are not). */
+    private static boolean unique(JsonNode array) {
+        for (int i = 1; i < array.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (Json.same(array.get(i), array.get(j))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void objects(JsonNode schema, JsonNode inst, String path, List<Finding> out) {
+        JsonNode minProperties = schema.get("minProperties");
+        if (minProperties != null && inst.size() < minProperties.asLong()) {
+            fail(out, path, "minProperties", Json.describe(inst) + " has fewer than " + minProperties + " members");
+        }
+        JsonNode maxProperties = schema.get("maxProperties");
+        if (maxProperties != null && inst.size() > maxProperties.asLong()) {
+            fail(out, path, "maxProperties", Json.describe(inst) + " has more than " + maxProperties + " members");
+        }
         JsonNode required = schema.get("required");
         if (required != null) {
             for (JsonNode name : required) {
@@ -237,7 +363,7 @@ final class SchemaEngine {
     /**
      * The members a schema evaluates, as jsonschema-rs counts them: every member `properties` names
      * (valid or not), all members when `additionalProperties` is present, those of a `$ref` target,
-     * of `then` when `if` holds, and of the `allOf`/`anyOf` subschemas the instance satisfies.
+     * of `if` and `then` when `if` holds, and of the `allOf`/`anyOf` subschemas the instance satisfies.
      */
     private void mark(JsonNode schema, JsonNode inst, Set<String> evaluated, boolean withUnevaluated) {
         if (!schema.isObject()) {
@@ -267,14 +393,10 @@ final class SchemaEngine {
             }
         }
         JsonNode condition = schema.get("if");
-        if (condition != null) {
-            if (isValid(condition, inst)) {
-                mark(condition, inst, evaluated, true);
-                if (schema.has("then")) {
-                    mark(schema.get("then"), inst, evaluated, true);
-                }
-            } else if (schema.has("else")) {
-                mark(schema.get("else"), inst, evaluated, true);
+        if (condition != null && isValid(condition, inst)) {
+            mark(condition, inst, evaluated, true);
+            if (schema.has("then")) {
+                mark(schema.get("then"), inst, evaluated, true);
             }
         }
         for (String applicator : new String[] {"allOf", "anyOf"}) {

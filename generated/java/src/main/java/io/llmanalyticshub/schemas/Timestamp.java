@@ -23,7 +23,7 @@ public record Timestamp(@JsonValue String text) {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public Timestamp {
-        if (text == null || !Formats.contractDateTime(text)) {
+        if (text == null || !Formats.dateTime(text)) {
             throw new IllegalArgumentException("not an RFC 3339 date-time with an offset: " + text);
         }
     }

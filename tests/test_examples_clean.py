@@ -1,0 +1,57 @@
+"""The bundled samples meant to be clean pass the tool's own strictest reading (`validate --semantic`),
+and the clean event sample still covers every payload variant of AnalyticsEvent."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from llm_analytics_hub.schema_store import SchemaSet, TypeEntry, load_version
+from llm_analytics_hub.schema_view.layout import tagged_union, union_members
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SUFFIXES = (".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", ".jsonl.gz")
+# Samples with planted mistakes, there to show what a finding looks like: not meant to be clean.
+WITH_MISTAKES = "with-mistakes"
+CLEAN = sorted(p for p in EXAMPLES.rglob("*") if p.name.endswith(SUFFIXES) and WITH_MISTAKES not in p.name)
+
+
+def test_the_clean_samples_are_found() -> None:
+    assert EXAMPLES / "sample-events.ndjson" in CLEAN
+
+
+@pytest.mark.parametrize("sample", CLEAN, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_a_clean_sample_passes_the_semantic_lint(sample: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "validate", "--semantic", "--format", "json",
+                           str(sample)], capture_output=True, text=True, timeout=300, check=False)
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout
+    summary = json.loads(done.stdout.splitlines()[-1])["summary"]
+    assert summary["documents"] == summary["valid"] > 0
+
+
+def _labels(folder: SchemaSet, entry: TypeEntry, prefix: tuple[str, ...] = ()) -> set[str]:
+    """Every label a document of `entry` can have: the chain of tags down its tagged unions."""
+    union = tagged_union(folder, entry)
+    if union is None:
+        members = union_members(folder, entry)
+        return _labels(folder, members[0][1], prefix) if members else {"/".join(prefix)}
+    found: set[str] = set()
+    for tag, variant in union.variants.items():
+        chain = (*prefix, str(tag))
+        found |= _labels(folder, variant, chain) if variant is not None else {"/".join(chain)}
+    return found
+
+
+def test_the_clean_event_sample_covers_every_payload_variant() -> None:
+    folder = load_version("1.0.0")
+    expected = _labels(folder, folder.lookup("AnalyticsEvent"))
+    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "validate",
+                           str(EXAMPLES / "sample-events.ndjson")], capture_output=True, text=True, timeout=300,
+                          check=False)
+    by_type = next(line for line in done.stdout.splitlines() if line.startswith("by type: "))
+    seen = {item.rsplit(" ", 1)[0] for item in by_type.removeprefix("by type: ").split(", ")}
+    assert len(expected) >= 19 and seen == expected
