@@ -262,7 +262,7 @@ fn show_num(n: Num) -> String {
 
 /// The number facets of one value: [minimum, maximum, exclusiveMinimum, exclusiveMaximum] and
 /// multipleOf. Like JSON Schema, they say nothing about a value that is not a number.
-pub fn number_facets(value: &Json, w: &mut Walk, limits: [Option<Num>; 4], multiple_of: Option<Num>) {
+pub fn number_facets(value: &Json, w: &mut Walk, limits: [Option<Num>; 4], multiple_of: Option<i128>) {
     use std::cmp::Ordering::{Greater, Less};
     let [minimum, maximum, exclusive_minimum, exclusive_maximum] = limits;
     if let Some(bound) = minimum.filter(|b| compare(value, *b) == Some(Less)) {
@@ -279,58 +279,22 @@ pub fn number_facets(value: &Json, w: &mut Walk, limits: [Option<Num>; 4], multi
     }
     if let Some(divisor) = multiple_of {
         if is_multiple(value, divisor) == Some(false) {
-            w.fail("multipleOf", format!("{} is not a multiple of {}", show(value), show_num(divisor)));
+            w.fail("multipleOf", format!("{} is not a multiple of {divisor}", show(value)));
         }
     }
 }
 
-/// python-jsonschema's `multipleOf`: an integer divisor divides exactly (`%`); a fractional one by
-/// the double quotient being integral, or, when that overflows, by exact fractions. None: not a number.
-fn is_multiple(value: &Json, divisor: Num) -> Option<bool> {
-    match (value, divisor) {
-        (Json::Int(i), Num::Int(d)) => Some(i % d == 0),
-        (Json::Float(f), Num::Int(d)) => Some(f % (d as f64) == 0.0),
-        (Json::Int(i), Num::Float(d)) => Some(float_multiple(*i as f64, d)),
-        (Json::Float(f), Num::Float(d)) => Some(float_multiple(*f, d)),
-        // Beyond i128: an integer divisor up to 2^64 divides it or not, which the sign cannot tell;
-        // the validator reports it as not proven (see `is_multiple`'s callers).
-        (Json::BigInt(_), _) => Some(false),
+/// `multipleOf` (a positive integer: the keyword policy) as python-jsonschema computes it: an
+/// integer exactly, a double by its remainder. None: not a number.
+fn is_multiple(value: &Json, divisor: i128) -> Option<bool> {
+    match value {
+        Json::Int(i) => Some(i % divisor == 0),
+        Json::Float(f) => Some(f % (divisor as f64) == 0.0),
+        // Beyond i128 the reader kept only the sign: never proven a multiple (the Python validator,
+        // given the document the native checker did not prove, decides).
+        Json::BigInt(_) => Some(false),
         _ => None,
     }
-}
-
-fn float_multiple(value: f64, divisor: f64) -> bool {
-    let quotient = value / divisor;
-    if quotient.is_finite() {
-        return quotient.trunc() == quotient;
-    }
-    exact_multiple(value, divisor)
-}
-
-/// Whether `value / divisor` is an integer, computed on the exact binary fractions of both (the
-/// fallback python-jsonschema takes when the double quotient overflows).
-fn exact_multiple(value: f64, divisor: f64) -> bool {
-    fn parts(x: f64) -> (u64, i32) {
-        // x = mantissa * 2^exponent with an odd mantissa (x finite, non-zero)
-        let bits = x.abs().to_bits();
-        let exponent = ((bits >> 52) & 0x7ff) as i32;
-        let (mut mantissa, mut exp) = if exponent == 0 { (bits & ((1 << 52) - 1), -1074) }
-                                      else { ((bits & ((1 << 52) - 1)) | (1 << 52), exponent - 1075) };
-        let shift = mantissa.trailing_zeros();
-        mantissa >>= shift;
-        exp += shift as i32;
-        (mantissa, exp)
-    }
-    if value == 0.0 {
-        return true;
-    }
-    if !value.is_finite() || !divisor.is_finite() || divisor == 0.0 {
-        return false;
-    }
-    let (vm, ve) = parts(value);
-    let (dm, de) = parts(divisor);
-    // value/divisor = (vm/dm) * 2^(ve-de): an integer iff dm divides vm (both odd) and ve >= de.
-    vm % dm == 0 && ve >= de
 }
 
 /// `minLength`/`maxLength`/`pattern` of one value (lengths count Unicode code points); nothing for
