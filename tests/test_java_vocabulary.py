@@ -34,24 +34,9 @@ SUITE = ROOT / "tests" / "data" / "json-schema-test-suite"
 HARNESS = ROOT / "tests" / "java" / "VocabularyHarness.java"
 POLICY = vocabulary.SUPPORTED | vocabulary.ANNOTATIONS
 
-_UUID_WHY = ("python-jsonschema's uuid check is uuid.UUID(), which drops every hyphen and reads the digits with "
-             "int(), so '_' between digits and any Unicode decimal digit pass. The suite, jsonschema-rs (the "
-             "Python validator's fast engine) and the contract's uuid pattern refuse it: the suite's verdict stands")
-_LEAP_WHY = ("python-jsonschema's date-time checker (rfc3339-validator) takes no leap second, nor does the "
-             "contract's date-time: python-jsonschema's verdict stands")
 # (file, group, test) -> (the verdict that stands, why), for each case where the suite and python-jsonschema
 # differ. Exactly these do (test_suite_and_python_differ_only_where_listed).
 SUITE_VS_PYTHON: dict[tuple[str, str, str], tuple[bool, str]] = {
-    ("optional/format/date-time.json", "validation of date-time strings",
-     "a valid date-time with a leap second, UTC"): (False, _LEAP_WHY),
-    ("optional/format/date-time.json", "validation of date-time strings",
-     "a valid date-time with a leap second, with minus offset"): (False, _LEAP_WHY),
-    ("optional/format/uuid.json", "uuid format",
-     "trailing hyphen after a complete UUID is invalid"): (False, _UUID_WHY),
-    ("optional/format/uuid.json", "uuid format",
-     "non-ASCII digit '২' (a Bengali 2) is invalid"): (False, _UUID_WHY),
-    ("optional/format/uuid.json", "uuid format",
-     "an underscore in place of a hex digit is invalid"): (False, _UUID_WHY),
 }
 
 _FALSE_WHY = ("a false subschema: the engine reports one `false` finding at each value it refuses, as jsonschema-rs "

@@ -45,7 +45,10 @@ function engine() {
       validateFormats: true,
       verbose: true, // errors carry their schema node and value: errors.js refines unions and hints from them
     });
-    addFormats(ajv);
+    // date-time from ajv-formats (the schemas pair it with the contract's RFC 3339 pattern); uuid as the
+    // hyphenated 8-4-4-4-12 form only (ajv-formats also takes a "urn:uuid:" prefix, the reference does not).
+    addFormats(ajv, ["date-time"]);
+    ajv.addFormat("uuid", new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
   }
   return ajv;
 }

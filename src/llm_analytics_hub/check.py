@@ -14,9 +14,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
+from .codegen.ir import GeneratorError, build_version
 from .errors import HubError
 from .schema_store import SchemaSet, TypeEntry, expected_id, file_uri, load_folder
-from .codegen.ir import GeneratorError, build_version
 from .schema_view import output_form, vocabulary
 from .schema_view.walk import iter_subschemas
 from .versions import available_versions, schemas_root

@@ -340,10 +340,11 @@ func (s *Schema) facet(key string, value any) error {
 // of at least 0. Limits beyond int range are capped: no string, array or object is that large.
 func countValue(value any) (int, bool) {
 	number, ok := value.(json.Number)
-	count, exact := new(big.Int).SetString(string(number), 10)
-	if !ok || !exact || count.Sign() < 0 {
-		return 0, false
+	exact, isNumber := new(big.Rat).SetString(string(number))
+	if !ok || !isNumber || !exact.IsInt() || exact.Sign() < 0 {
+		return 0, false // 2.0 is an integer in JSON Schema: only its value counts
 	}
+	count := exact.Num()
 	if !count.IsInt64() || count.Int64() > math.MaxInt {
 		return math.MaxInt, true
 	}

@@ -25,6 +25,7 @@ from .ir import (
     UntaggedUnion,
     Version,
 )
+from .ir.describe import constraints
 
 NONE = "\u2013"  # an en dash for empty table cells
 
@@ -94,33 +95,8 @@ PRIMITIVES = {"str": "string", "int": "integer", "float": "number", "bool": "boo
               "uuid": "string (uuid)", "datetime": "string (date-time)"}
 
 
-def constraints(expr: TypeExpr) -> list[str]:
-    match expr:
-        case Prim():
-            out = []
-            if expr.kind == "int" and expr.minimum is not None:
-                out.append(f"≥ {expr.minimum}")
-            if expr.kind == "int" and expr.maximum is not None:
-                out.append(f"≤ {expr.maximum}")
-            if expr.kind == "uuid":
-                out.append("format uuid (8-4-4-4-12 hex)")
-            if expr.kind == "datetime":
-                out.append("format date-time (RFC 3339, with offset)")
-            if expr.enum:
-                out.append("one of " + ", ".join(code(json.dumps(v, ensure_ascii=False)) for v in expr.enum))
-            return out
-        case ListOf(item=inner) | MapOf(value=inner):
-            return [f"items: {c}" for c in constraints(inner)]
-        case Nullable(inner=inner):
-            return constraints(inner)
-        case Ref():
-            return []
-        case _:
-            assert_never(expr)
-
-
 def field_row(field: Field, namer: DocNamer) -> dict[str, str]:
-    notes = [cell(c) for c in constraints(field.type)]
+    notes = [cell(c) for c in constraints(field.type, lambda v: code(json.dumps(v, ensure_ascii=False)))]
     if field.has_default:
         notes.append("default " + code(json.dumps(field.default, ensure_ascii=False)))
     return {

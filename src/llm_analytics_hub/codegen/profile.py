@@ -23,9 +23,8 @@ import json
 import re
 from typing import Any, assert_never
 
+from ..schema_view.vocabulary import FORMAT_PATTERNS
 from .bundle import DRAFT
-from .ir.facets import FIELD_OF
-from .ir.model import NO_FACETS
 from .ir import (
     DataEnumType,
     EnumType,
@@ -48,6 +47,8 @@ from .ir import (
     refs_in,
     type_refs,
 )
+from .ir.facets import FIELD_OF
+from .ir.model import NO_FACETS
 from .names import class_name
 
 Files = dict[str, str]
@@ -128,6 +129,8 @@ class _Profile:
                 schema = {**PRIMITIVES[expr.kind], **facet_keywords(expr.facets)}
                 if expr.kind == "datetime" and schema.get("pattern") == DATE_TIME_SHAPE:
                     schema["pattern"] = DATE_TIME_CALENDAR
+                if expr.kind == "uuid":  # generators keep patterns, not formats: the uuid shape as one
+                    schema.setdefault("pattern", FORMAT_PATTERNS["uuid"])
                 return schema
             case Ref():
                 return {"$ref": _pointer(def_key(expr.area, expr.name))}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from ..schema_store import SchemaSet
+from ..schema_view.vocabulary import FORMAT_PATTERNS
 from ..versions import DEFAULT_VERSION
 from .ir import (
     DataEnumType,
@@ -275,7 +276,7 @@ def render_typescript(versions: list[Version], sets: list[SchemaSet], bundles: F
         version_union=" | ".join(ts_string(v) for v in version_names))
     files[f"{ROOT}/index.js"] = render_template(
         "typescript/index.js.jinja2", default_version=ts_string(DEFAULT_VERSION),
-        exact_limits=[ts_string(v) for v in _exact_limits(sets)])
+        exact_limits=[ts_string(v) for v in _exact_limits(sets)], uuid_pattern=ts_string(FORMAT_PATTERNS["uuid"]))
     files[f"{ROOT}/errors.js"] = render_template("typescript/errors.js.jinja2")
     files[f"{ROOT}/hints.js"] = render_template("typescript/hints.js.jinja2")
     files[f"{ROOT}/README.md"] = render_template(

@@ -102,7 +102,7 @@ def facet_problems(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
                              "it is for others); count cents or basis points in an integer member instead")
     for keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
         value = schema.get(keyword)
-        if keyword in schema and not (_integral(value) and value >= 0):
+        if keyword in schema and not (_integral(value) and value is not None and value >= 0):
             yield keyword, "must be a non-negative integer"
     if "uniqueItems" in schema and not isinstance(schema["uniqueItems"], bool):
         yield "uniqueItems", "must be true or false"
@@ -114,7 +114,10 @@ def facet_problems(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if "format" in schema and schema["format"] not in FORMATS:
         yield "format", f"format {schema['format']!r} is not supported (supported: {', '.join(FORMATS)})"
     elif schema.get("format") == "date-time" and schema.get("pattern") != FORMAT_PATTERNS["date-time"]:
-        yield "format", "date-time is supported with the contract's RFC 3339 pattern beside it ($ref common.json's Timestamp)"
+        yield "format", ("date-time is supported with the contract's RFC 3339 pattern beside it "
+                         "($ref common.json's date_time)")
+    if schema.get("enum") == []:
+        yield "enum", "must list at least one value (an empty enum admits nothing)"
     values = list(schema["enum"]) if isinstance(schema.get("enum"), list) else []
     if "const" in schema:
         values.append(schema["const"])

@@ -158,7 +158,8 @@ class AreaViews:
         base = self.spell.expr(member.type)
         if member.required:
             go_type, put, option = ("*" + base, "Put", "") if member.nullable else (base, "Put", "")
-        elif member.nullable or (isinstance(member.type, Prim) and member.type.kind == "any"):  # absent, null and a value all differ
+        elif member.nullable or (isinstance(member.type, Prim) and member.type.kind == "any"):
+            # absent, null and a value all differ
             go_type, put, option = f"validation.Optional[{base}]", "PutOptional", "omitzero"
         else:
             go_type, put, option = "*" + base, "PutPointer", "omitempty"

@@ -47,7 +47,7 @@ def only(facets: Facets, kept: frozenset[str]) -> Facets:
     """`facets` without those that never apply to the value's type."""
     if not facets:
         return facets
-    dropped = {f.name: f.default for f in fields(Facets) if f.name not in kept}
+    dropped: dict[str, Any] = {f.name: getattr(NO_FACETS, f.name) for f in fields(Facets) if f.name not in kept}
     return replace(facets, **dropped)
 
 

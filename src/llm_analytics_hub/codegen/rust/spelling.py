@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import assert_never
 
-from ..ir import Facets, GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
 from ...schema_view.vocabulary import FORMAT_PATTERNS
+from ..ir import Facets, GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
 from . import names
 
 # Integer ranges of the producers' fixed-width types, narrowest first.
@@ -97,7 +97,8 @@ class Spelling:
 
     def prim_checker(self, prim: Prim) -> str:
         facets = prim.facets
-        if prim.kind in ("uuid", "datetime") and facets.pattern == FORMAT_PATTERNS["date-time" if prim.kind == "datetime" else prim.kind]:
+        implied = FORMAT_PATTERNS.get({"uuid": "uuid", "datetime": "date-time"}.get(prim.kind, ""))
+        if facets.pattern is not None and facets.pattern == implied:
             facets = replace(facets, pattern=None)  # rt::check_uuid / check_date_time check this very shape
         if prim.kind == "str" and prim.enum and not facets.has_const and not facets.string:
             values = ", ".join(names.string(v) for v in prim.enum)

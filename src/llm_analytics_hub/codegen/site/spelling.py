@@ -12,6 +12,7 @@ from typing import assert_never
 from markupsafe import Markup
 
 from ..ir import ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
+from ..ir.describe import constraints as ir_constraints
 from . import paths
 
 PRIMITIVE_TEXT = {
@@ -76,28 +77,5 @@ class Linker:
 
 
 def constraints(expr: TypeExpr) -> list[str]:
-    """What a value must satisfy beyond its JSON type, as plain text."""
-    match expr:
-        case Prim():
-            found = []
-            if expr.minimum is not None:
-                found.append(f"\u2265 {expr.minimum}")
-            if expr.maximum is not None:
-                found.append(f"\u2264 {expr.maximum}")
-            if expr.kind == "uuid":
-                found.append("format uuid")
-            if expr.kind == "datetime":
-                found.append("format date-time (RFC 3339)")
-            if expr.enum:
-                found.append("one of " + ", ".join(show(v) for v in expr.enum))
-            return found
-        case Ref():
-            return []
-        case ListOf():
-            return [f"items: {c}" for c in constraints(expr.item)]
-        case MapOf():
-            return [f"values: {c}" for c in constraints(expr.value)]
-        case Nullable():
-            return constraints(expr.inner)
-        case _:
-            assert_never(expr)
+    """What a value must satisfy beyond its JSON type, as plain text (escaped by the templates)."""
+    return ir_constraints(expr, show)
