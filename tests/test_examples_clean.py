@@ -3,12 +3,10 @@ and the clean event sample still covers every payload variant of AnalyticsEvent.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from hub_runner import Hub
 
 from llm_analytics_hub.schema_store import SchemaSet, TypeEntry, load_version
 from llm_analytics_hub.schema_view.layout import tagged_union, union_members
@@ -25,11 +23,9 @@ def test_the_clean_samples_are_found() -> None:
 
 
 @pytest.mark.parametrize("sample", CLEAN, ids=lambda p: str(p.relative_to(EXAMPLES)))
-def test_a_clean_sample_passes_the_semantic_lint(sample: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "validate", "--semantic", "--format", "json",
-                           str(sample)], capture_output=True, text=True, timeout=300, check=False)
-    assert (done.returncode, done.stderr) == (0, ""), done.stdout
-    summary = json.loads(done.stdout.splitlines()[-1])["summary"]
+def test_a_clean_sample_passes_the_semantic_lint(hub: Hub, sample: Path) -> None:
+    code, invalid, summary, stderr = hub.validate_json("--semantic", sample)
+    assert (code, invalid, stderr) == (0, [], "")
     assert summary["documents"] == summary["valid"] > 0
 
 
@@ -46,12 +42,10 @@ def _labels(folder: SchemaSet, entry: TypeEntry, prefix: tuple[str, ...] = ()) -
     return found
 
 
-def test_the_clean_event_sample_covers_every_payload_variant() -> None:
+def test_the_clean_event_sample_covers_every_payload_variant(hub: Hub) -> None:
     folder = load_version("1.0.0")
     expected = _labels(folder, folder.lookup("AnalyticsEvent"))
-    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "validate",
-                           str(EXAMPLES / "sample-events.ndjson")], capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = hub.validate(EXAMPLES / "sample-events.ndjson")
     by_type = next(line for line in done.stdout.splitlines() if line.startswith("by type: "))
     seen = {item.rsplit(" ", 1)[0] for item in by_type.removeprefix("by type: ").split(", ")}
     assert len(expected) >= 19 and seen == expected

@@ -15,10 +15,11 @@ from typing import Any
 
 from ..errors import HubError
 from ..validation.core import BlockOutcome, ValidatorSpec
-from ..validation.inputs import BLOCK_BYTES, InputError, InputSource
+from ..validation.inputs import BLOCK_BYTES, InputError, InputSource, is_url
 from ..validation.quarantine import OutputNames
 from ..validation.remote import StorageOptions
 from .parts import Part, check_part, plan
+from .paths import check_visible, local_folder, localize, make_folder, remove_if_empty
 
 TASKS_PER_THREAD = 8  # in flight per worker thread: enough to hide scheduling latency, bounded memory
 
@@ -55,7 +56,13 @@ def run_on_cluster(sources: Sequence[InputSource | InputError], cluster: Any, sp
                    block_bytes: int = BLOCK_BYTES) -> Iterator[BlockOutcome | InputError]:
     """Outcomes (line numbers of the input) and unreadable inputs, in input order."""
     client, owned = connect(cluster)
+    created = None
     try:
+        sources = localize(sources)  # relative paths mean the client's folder, not the workers'
+        valid_out = local_folder(valid_out)
+        if valid_out is not None and not is_url(valid_out):
+            created = make_folder(valid_out)
+        sources = check_visible(client, sources, valid_out)
         window = max(1, TASKS_PER_THREAD * sum(client.nthreads().values()))
         pending: deque[tuple[Part | InputError, Any]] = deque()
         numbering = _Numbering()
@@ -72,6 +79,8 @@ def run_on_cluster(sources: Sequence[InputSource | InputError], cluster: Any, sp
         while pending:
             yield from numbering.take(*pending.popleft())
     finally:
+        if created is not None and valid_out is not None:
+            remove_if_empty(valid_out, created)
         if owned:
             client.close()
 

@@ -10,8 +10,9 @@ or `python -m llm_analytics_hub.spark PATH ...` with a local master. Exit codes 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llm_analytics_hub.cli_support import guarded
@@ -45,8 +46,27 @@ def _session(master: str | None) -> Any:
     if master:
         builder = builder.master(master)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    context = spark.sparkContext
+    context.setLogLevel("ERROR")
+    python = worker_python(context.master or "", context.getConf().get("spark.pyspark.python"), os.environ)
+    if python is not None:
+        context.pythonExec = python  # read when each Python function is shipped to the workers
     return spark
+
+
+def worker_python(master: str, configured: str | None, environ: Mapping[str, str]) -> str | None:
+    """The Python the workers should run, where this command must say it (None: PySpark's own choice stands).
+
+    PySpark starts its workers with $PYSPARK_PYTHON, else the `python3` first on PATH; a virtualenv called
+    by its path (as cron jobs and services do) is not on PATH, so a local run would fail in its workers with
+    "No module named 'llm_analytics_hub'". PYSPARK_PYTHON wins; then spark.pyspark.python (which PySpark
+    reads only under spark-submit); then, for a local master, this very interpreter. A cluster's executors
+    need a Python of their own with the package (README: "Validating a data lake")."""
+    if environ.get("PYSPARK_PYTHON"):
+        return None
+    if configured:
+        return configured
+    return sys.executable if master.startswith("local") else None
 
 
 @guarded
