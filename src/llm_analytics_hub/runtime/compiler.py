@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from . import kinds as k
+from .binding import binding_of
 from .errors import ModelError
 from .wire import dump_datetime, dump_uuid, expected, load_datetime, load_uuid
 
@@ -273,9 +274,3 @@ def kind_function(kind: k.Kind, direction: str) -> Callable[[Any], Any]:
     else:
         src.add(1, f"return {dump_expr(src, kind, 'value')}")
     return src.function("convert")
-
-
-def binding_of(owner: Any) -> Any:
-    from .model import binding_of as find
-
-    return find(owner)

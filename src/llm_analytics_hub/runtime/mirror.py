@@ -27,6 +27,7 @@ from msgspec import UNSET, Meta, Raw, UnsetType
 
 from ..text_checks import is_producer_date_time, is_uuid_text
 from . import kinds as k
+from .binding import binding_of
 from .compiler import WIRE_MEMORY, Source, kind_function, load_into
 from .errors import ModelError
 from .wire import WireDateTime, WireUUID, wire_uuid
@@ -163,8 +164,6 @@ class Mirror:
             return self.objects[cls]
         if cls in self.building:
             raise NoMirror(f"{cls.__name__} is recursive")
-        from .model import binding_of
-
         shape = binding_of(cls).shape
         self.building.add(cls)
         try:
@@ -259,8 +258,6 @@ class Mirror:
         return Union[unit, one], src.function("convert")  # noqa: UP007  # built at run time
 
     def tagged(self, src: Source, alias: Any) -> tuple[Any, Callable[[str], str]]:
-        from .model import binding_of
-
         shape = binding_of(alias).shape
         if not isinstance(shape, k.TaggedShape):
             raise NoMirror(f"{alias!r} is not a tagged union")

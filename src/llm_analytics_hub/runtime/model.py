@@ -13,7 +13,8 @@ from uuid import UUID
 import orjson
 
 from . import kinds as k
-from .compiler import bad_enum, object_dumper
+from .binding import Binding, Dumper, Loader, bind_alias, binding_of
+from .compiler import bad_enum, dump_any, object_dumper
 from .errors import ModelError
 from .mirror import json_loader
 from .objects import object_loader
@@ -21,54 +22,24 @@ from .unions import check_data_enum, data_enum_functions, tagged_functions, unta
 from .wire import dump_datetime, dump_uuid, load_datetime, load_uuid
 
 
-class Binding:
-    """The wire shape of one class or union alias, and its load/dump functions once compiled."""
-
-    __slots__ = ("dump", "load", "load_json", "owner", "shape")
-
-    def __init__(self, owner: Any, shape: k.Shape) -> None:
-        self.owner = owner
-        self.shape = shape
-        self.load: Any = self._compile_then_load
-        self.dump: Any = self._compile_then_dump
-        self.load_json: Any = self._compile_then_load_json
-
-    def compile(self) -> None:
-        shape = self.shape
-        if isinstance(shape, k.ObjectShape):
-            self.load, self.dump = object_loader(self.owner, shape), object_dumper(shape)
-        elif isinstance(shape, k.TaggedShape):
-            self.load, self.dump = tagged_functions(shape)
-        elif isinstance(shape, k.UntaggedShape):
-            self.load, self.dump = untagged_functions(shape)
-        else:
-            self.load, self.dump = data_enum_functions(self.owner, shape)
-
-    def _compile_then_load(self, *args: Any) -> Any:
-        self.compile()
-        return self.load(*args)
-
-    def _compile_then_load_json(self, data: Any) -> Any:
-        """`from_json`: msgspec into mirror Structs, the dict loader for whatever the mirror doubts."""
-        def careful(text: Any) -> Any:
-            return self.load(parse_json(text))
-
-        self.load_json = json_loader(self.owner, careful) if isinstance(self.owner, type) else careful
-        return self.load_json(data)
-
-    def _compile_then_dump(self, value: Any) -> Any:
-        self.compile()
-        return self.dump(value)
+def _functions(binding: Binding) -> tuple[Loader, Dumper]:
+    """Compile the load and dump functions of a binding from its shape."""
+    shape = binding.shape
+    if isinstance(shape, k.ObjectShape):
+        return object_loader(binding.owner, shape), object_dumper(shape)
+    if isinstance(shape, k.TaggedShape):
+        return tagged_functions(shape)
+    if isinstance(shape, k.UntaggedShape):
+        return untagged_functions(shape)
+    return data_enum_functions(binding.owner, shape)
 
 
-_ALIASES: dict[int, Binding] = {}  # id(alias) -> binding; the binding keeps the alias alive
+def _json_loader(binding: Binding) -> Loader:
+    """`from_json`: msgspec into mirror Structs, the dict loader for whatever the mirror doubts."""
+    def careful(text: Any) -> Any:
+        return binding.load(parse_json(text))
 
-
-def binding_of(owner: Any) -> Binding:
-    binding = owner.__dict__.get("_hub") if isinstance(owner, type) else _ALIASES.get(id(owner))
-    if binding is None:
-        raise TypeError(f"{owner!r} is not a generated model type")
-    return binding
+    return json_loader(binding.owner, careful) if isinstance(binding.owner, type) else careful
 
 
 def parse_json(data: bytes | bytearray | memoryview | str) -> Any:
@@ -139,11 +110,11 @@ class DataEnum(Model):
 
 def bind(owner: Any, shape: k.Shape) -> None:
     """Attach a wire shape to a generated class or union alias."""
-    binding = Binding(owner, shape)
+    binding = Binding(owner, shape, _functions, _json_loader)
     if isinstance(owner, type) and issubclass(owner, Model):
         owner._hub = binding
     else:
-        _ALIASES[id(owner)] = binding
+        bind_alias(owner, binding)
 
 
 def from_dict(model_type: Any, data: Any) -> Any:
@@ -163,8 +134,6 @@ def from_dict(model_type: Any, data: Any) -> Any:
 def to_dict(value: Any, model_type: Any = None) -> Any:
     """The wire form of any value a generated type holds. A union variant is written with its tags
     when `model_type` names the union (`to_dict(event.payload, EventPayload)`)."""
-    from .compiler import dump_any
-
     if model_type is not None and not isinstance(model_type, type):
         return binding_of(model_type).dump(value)
     if isinstance(value, UUID):

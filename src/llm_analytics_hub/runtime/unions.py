@@ -7,17 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from . import kinds as k
+from .binding import Dumper, Loader, binding_of
 from .compiler import MISSING, as_object, bad_enum, dump_any, kind_function
 from .errors import ModelError
-
-Loader = Callable[[Any], Any]
-Dumper = Callable[[Any], Any]
 
 
 def leaf_classes(kind: k.Kind) -> list[type]:
     """The runtime classes a variant's values can have (nested unions flattened)."""
-    from .model import binding_of
-
     match kind:
         case k.ModelOf(cls):
             return [cls]
@@ -33,21 +29,19 @@ def leaf_classes(kind: k.Kind) -> list[type]:
 
 
 def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
-    from .model import binding_of
-
     loaders: dict[str, Callable[..., Any]] = {}  # internally tagged: called with (data, tag to skip)
     dumpers: dict[type, Dumper] = {}
     for variant in shape.variants:
         tag = variant.tag
         match variant.kind:
             case k.ModelOf(cls) if shape.content is None:
-                loaders[tag] = _compiled(binding_of(cls)).load  # called with the tag to skip
+                loaders[tag] = binding_of(cls).compiled().load  # called with the tag to skip
             case k.MapOf() if shape.content is None:
                 loaders[tag] = (lambda data, skip: {key: value for key, value in data.items() if key != skip})
             case _ if shape.content is None:
                 raise ValueError(f"{shape.name}: variant {tag!r} of an internally tagged union must be an object")
             case k.ModelOf(cls) | k.UnionOf(cls):  # the variant's own loader, no wrapper call in between
-                loaders[tag] = _compiled(binding_of(cls)).load
+                loaders[tag] = binding_of(cls).compiled().load
             case _:
                 loaders[tag] = kind_function(variant.kind, "load")
         dump_inner = kind_function(variant.kind, "dump") if not isinstance(variant.kind, k.MapOf) else dict
@@ -91,13 +85,6 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
         return dumper(value)
 
     return load, dump
-
-
-def _compiled(binding: Any) -> Any:
-    """The binding with its functions compiled now, so that no trampoline stays in the way."""
-    if binding.load == binding._compile_then_load:
-        binding.compile()
-    return binding
 
 
 def _variant_dumper(shape: k.TaggedShape, tag: str, inner: Dumper) -> Dumper:
