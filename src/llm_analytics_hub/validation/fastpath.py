@@ -8,8 +8,9 @@ errors. So this path may only ever say "valid": whatever it accepts the referenc
 (proven by the differential tests). A schema construct the compiler does not know makes it
 refuse the whole type (`compile_fast_path` returns None) rather than guess.
 
-Duplicate member names need care (a decoder keeps the last one): validation/prover.py, which runs
-the compiled decoders, proves a document only when no member can have been dropped.
+Duplicate member names need care (a decoder keeps the last one): a decoded document counts only
+when no member can have been dropped (validation/members.py); validation/prover.py runs the
+compiled decoders over a stream.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..schema_view.layout import node_of, tagged_union, union_members
 from ..schema_view.views import At, View, follow, merged, view_of
 from ..schema_view.vocabulary import FORMAT_PATTERNS
 from ..text_checks import is_uuid_text
+from .members import members_kept
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _LENGTHS = {"minLength": "min_length", "maxLength": "max_length"}
@@ -85,8 +87,6 @@ class FastPath:
 
     def accepts(self, raw: bytes) -> Any:
         """The decoded value if the document is certainly valid, else None."""
-        from .prover import members_kept
-
         try:
             value = self.decoder.decode(raw)
         except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):

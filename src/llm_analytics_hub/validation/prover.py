@@ -2,11 +2,8 @@
 
 The prover reads the schema_version a document declares from its bytes and tries that version's
 decoders first: the canonical one (uuids read natively) when re-encoding the value gives the input
-back byte for byte, else the exact one. A decoder keeps the last of two members of the same name,
-so a document is only proven when nothing can have been dropped: the re-encoding is the input
-itself (the encoder never writes a member twice), or, for other spacing and member order, both
-texts have as many colons (each member has one outside strings; strings keep theirs) and the input
-has no `\\u` escape (an escaped colon would count on one side only).
+back byte for byte, else the exact one. A document is only proven when the decoder kept every
+member (validation/members.py).
 """
 
 from __future__ import annotations
@@ -18,30 +15,17 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from ..versions import DEFAULT_VERSION
+from .members import ENCODER, members_kept
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the candidates compile their fast paths on first need; this module needs only the type
     from .fastpath import FastPath
 
-_ENCODER = msgspec.json.Encoder()
-_ENCODE = _ENCODER.encode
 _DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
 _DECLARED = b'"schema_version":"'
 # After this many documents in a row that decode but are not in canonical form, skip the canonical
 # attempt for the next _PAUSE documents (then try it again: streams mix producers).
 _MISSES_BEFORE_PAUSE = 16
 _PAUSE = 1024
-
-
-def members_kept(raw: bytes, value: Any) -> bool:
-    """Whether decoding `raw` into `value` kept every member (False: one may have been a duplicate)."""
-    again = _ENCODE(value)
-    # The input is the encoding itself, or it plus the line's final newline (the decoder accepted
-    # the input, so a byte after the JSON text is whitespace).
-    if len(raw) - len(again) <= 1 and raw.startswith(again):
-        return True
-    if b"\\" in raw and b"\\u" in raw:
-        return False
-    return raw.count(b":") == again.count(b":")
 
 
 Prover = Callable[[bytes], "str | None"]
@@ -99,7 +83,7 @@ def prover(candidates: Sequence[tuple[str | None, Callable[[], FastPath | None]]
     widths = {len(key) for key in first}
     width = widths.pop() if len(widths) == 1 else 0  # one slice when every version has one length
     default = first.get(DEFAULT_VERSION.encode() + b'"', 0)
-    marker, skip, encode_into = _DECLARED, len(_DECLARED), _ENCODER.encode_into
+    marker, skip, encode_into = _DECLARED, len(_DECLARED), ENCODER.encode_into
     scratch = threading.local()  # one re-encoding buffer per thread (Dask workers may run threads)
     misses = pause = 0  # canonical re-encodings missed in a row; documents left to skip the canonical try
 
