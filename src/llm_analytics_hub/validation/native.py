@@ -17,13 +17,11 @@ import importlib
 import importlib.util
 import json
 import os
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
+from ..schema_store import SchemaSet, TypeEntry
 from ..schema_view.layout import tagged_union, union_members
-
-if TYPE_CHECKING:
-    from ..schema_store import SchemaSet, TypeEntry
-    from .validator import Validator
 
 NativeOutcome = tuple[int, int, list[tuple[str, int]], list[tuple[int, int, int]], int]
 
@@ -100,21 +98,20 @@ def label_plan(folder: SchemaSet, entry: TypeEntry) -> dict[str, Any]:
     return {"name": entry.name, "union": root, "first_member": first, "nodes": nodes}
 
 
-def block_checker(validator: Validator, versions: tuple[str, ...]) -> BlockChecker | None:
-    """A native checker for `validator` over the given versions (those built from these very schemas),
-    or None when there is no module or the validator asks for what it does not do."""
-    if _NATIVE is None or validator.engine != "fast" or validator.semantic:
+def block_checker(types: Mapping[str, tuple[SchemaSet, TypeEntry]], forced_version: str | None,
+                  lenient: bool) -> BlockChecker | None:
+    """A native checker of one catalogue type over the given versions ({version: (its schemas, the type)}),
+    for those built from these very schemas; None when there is no module or no version qualifies."""
+    if _NATIVE is None:
         return None
     built_from: dict[str, str] = _NATIVE.schema_digests()
     plans, type_name = {}, None
-    for version in versions:
-        found = validator.compiled(version)
-        if found is None or built_from.get(version) != found.schemas.digest:
+    for version, (schemas, entry) in types.items():
+        if built_from.get(version) != schemas.digest:
             continue
-        plans[version] = label_plan(found.schemas, found.entry)
-        type_name = found.entry.qualified
+        plans[version] = label_plan(schemas, entry)
+        type_name = entry.qualified
     if type_name is None:
         return None
-    checker: BlockChecker = _NATIVE.BlockChecker(validator.forced_version, type_name, validator.lenient,
-                                                 json.dumps(plans))
+    checker: BlockChecker = _NATIVE.BlockChecker(forced_version, type_name, lenient, json.dumps(plans))
     return checker

@@ -13,6 +13,7 @@ from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
 from .findings import Finding
 from .native import BlockChecker, block_checker
+from .native import available as native_available
 
 if TYPE_CHECKING:  # msgspec and the fast paths are imported on first use: with the native checker
     from .fastpath import FastPath  # a run that meets only valid documents never needs them
@@ -108,8 +109,16 @@ class Validator:
                     else self.known_versions if all_versions
                     else tuple(v for v in self.known_versions if isinstance(self._compiled.get(v), CompiledType)))
         if self._native is None or (all_versions and self._native[0] != versions):
-            self._native = (versions, block_checker(self, versions))
+            self._native = (versions, self._block_checker(versions))
         return self._native[1]
+
+    def _block_checker(self, versions: tuple[str, ...]) -> BlockChecker | None:
+        """The native checker does the fast engine's job only (no semantic lint)."""
+        if self.engine != "fast" or self.semantic or not native_available():
+            return None
+        types = {version: (found.schemas, found.entry) for version in versions
+                 if (found := self.compiled(version)) is not None}
+        return block_checker(types, self.forced_version, self.lenient)
 
     def prepare(self) -> None:
         """Compile every fast path now (before worker processes fork, so that they inherit them);
