@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llm_analytics_hub.errors import InputError
 from llm_analytics_hub.schema_store import load_version
-from llm_analytics_hub.validation.command import collect_sources, local_runner
 from llm_analytics_hub.validation.core import BlockOutcome, ValidatorSpec
 from llm_analytics_hub.validation.findings import DocumentResult
-from llm_analytics_hub.validation.inputs import InputError
+from llm_analytics_hub.validation.inputs import collect_sources
 from llm_analytics_hub.validation.reporters import Tally
+from llm_analytics_hub.validation.run import local_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "schemas" / "corpus"

@@ -18,7 +18,8 @@ import pytest
 from lake_inputs import ROOT, documents_in
 
 from llm_analytics_hub.dask.paths import ADVICE, check_visible, localize
-from llm_analytics_hub.validation.inputs import InputError, input_source
+from llm_analytics_hub.errors import InputError
+from llm_analytics_hub.validation.inputs import input_source
 
 BIN = Path(sys.executable).parent
 MISTAKES = ROOT / "examples" / "sample-events-with-mistakes.ndjson"

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import HubError
+from ..errors import HubError, InputError
 from ..validation.chunks import default_jobs
-from ..validation.command import report_sources
-from ..validation.inputs import InputError, InputSource, input_source
+from ..validation.inputs import InputSource, input_source
 from ..validation.reporters import GithubReporter, Tally, escape_data, escape_property
+from ..validation.run import report_sources
 from ..validation.validator import Validator
 from .collect import Tee, Worst, WorstFindings
 from .compat_base import BaseComparison, compare_with_revision, render_comparison_text

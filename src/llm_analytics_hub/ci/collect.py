@@ -6,8 +6,8 @@ import heapq
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..errors import InputError
 from ..validation.findings import DocumentResult
-from ..validation.inputs import InputError
 from ..validation.reporters import Reporter, Tally
 
 # Worst first: an input nobody could read, then a document that is not JSON, then one of an unknown

@@ -11,8 +11,8 @@ import click
 import orjson
 
 from ..cli_support import guarded, with_schemas
-from ..errors import HubError
-from ..validation.inputs import InputError, input_source, read_documents
+from ..errors import HubError, InputError
+from ..validation.inputs import input_source, read_documents
 from ..validation.parsing import ParseError, parse_document
 from .core import Converter
 

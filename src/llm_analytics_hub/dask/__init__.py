@@ -17,10 +17,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..validation.command import collect_sources
+from ..errors import InputError
 from ..validation.core import BlockOutcome, ValidatorSpec
 from ..validation.findings import DocumentResult
-from ..validation.inputs import BLOCK_BYTES, InputError, InputSource
+from ..validation.inputs import BLOCK_BYTES, InputSource, collect_sources
 from ..validation.quarantine import QuarantineWriter, output_names
 from ..validation.remote import StorageOptions
 from ..validation.reporters import Tally

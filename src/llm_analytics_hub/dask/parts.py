@@ -13,8 +13,9 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..errors import InputError
 from ..validation.core import BlockOutcome, ValidatorSpec, check_lines, check_whole_document, validator_for
-from ..validation.inputs import BLOCK_BYTES, BOM, InputError, InputSource, read_blocks, read_error
+from ..validation.inputs import BLOCK_BYTES, BOM, InputSource, read_blocks, read_error
 from ..validation.quarantine import join, part_name, valid_bytes, write_error
 from ..validation.remote import StorageOptions, read_url, size_of, write_url
 

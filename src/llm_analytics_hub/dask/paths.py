@@ -17,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import HubError
-from ..validation.inputs import InputError, InputSource, is_url
+from ..errors import HubError, InputError
+from ..validation.inputs import InputSource, is_url
 
 ADVICE = "use a shared path or an object-store URL"
 Seen = int | str  # a file's size, or why it cannot be read

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..errors import HubError
+from ..errors import HubError, InputError
 from ..validation.core import BlockOutcome, ValidatorSpec
-from ..validation.inputs import BLOCK_BYTES, InputError, InputSource, is_url
+from ..validation.inputs import BLOCK_BYTES, InputSource, is_url
 from ..validation.quarantine import OutputNames
 from ..validation.remote import StorageOptions
 from .parts import Part, check_part, plan
@@ -115,7 +115,7 @@ class _Numbering:
 
 def dask_runner(cluster: Any, spec: ValidatorSpec, *, valid_out: str | None, names: dict[str, OutputNames],
                 storage_options: StorageOptions | None = None, keep_invalid: bool = False) -> Any:
-    """A `Runner` for `run_validation`: the CLI's --cluster."""
+    """A `Runner` for `validation.run.run_validation`: the CLI's --cluster."""
 
     def run(sources: Sequence[InputSource | InputError]) -> Iterator[BlockOutcome | InputError]:
         return run_on_cluster(sources, cluster, spec, valid_out=valid_out, keep_invalid=keep_invalid, names=names,

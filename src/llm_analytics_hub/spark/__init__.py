@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from ..validation.command import collect_sources
+from ..errors import InputError
 from ..validation.core import ValidatorSpec
-from ..validation.inputs import InputError, InputSource
+from ..validation.inputs import InputSource, collect_sources
 from ..validation.quarantine import output_names
 from ..validation.remote import StorageOptions
 from ..validation.reporters import Tally

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 
+from ..errors import InputError
 from ..validation.core import BlockOutcome, ValidatorSpec, check_whole_document, validator_for
 from ..validation.findings import Finding
 from ..validation.inputs import (
     JSON_WHITESPACE,
-    InputError,
     InputSource,
     input_source,
     is_url,

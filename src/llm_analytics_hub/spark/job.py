@@ -16,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llm_analytics_hub.cli_support import guarded
-from llm_analytics_hub.errors import HubError
+from llm_analytics_hub.errors import HubError, InputError
 from llm_analytics_hub.validation.findings import DocumentResult, Finding
-from llm_analytics_hub.validation.inputs import InputError
 from llm_analytics_hub.validation.reporters import REPORTERS
 
 

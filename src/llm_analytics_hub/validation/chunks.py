@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..errors import InputError
 from .core import BlockOutcome, check_lines
-from .inputs import Block, InputError, read_span
+from .inputs import Block, read_span
 from .validator import Validator
 
 if TYPE_CHECKING:

@@ -8,10 +8,13 @@ import select
 import sys
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
+
+from ..errors import InputError
+from .remote import StorageOptions, expand_url, open_url
 
 BOM = b"\xef\xbb\xbf"
 JSON_WHITESPACE = b" \t\r\n"  # a line of only these is blank; anything else is a document
@@ -20,15 +23,6 @@ BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block
 STREAM_PAUSE = 0.2  # seconds without input after which a stream's lines so far are checked
 READ_ERRORS = (OSError, EOFError, zlib.error)
 SUFFIX_KINDS: dict[str, Kind] = {".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson"}
-
-
-class InputError(Exception):
-    """An input that cannot be read (missing, a directory, unreadable, corrupt compression)."""
-
-    def __init__(self, source: str, line: int, reason: str) -> None:
-        super().__init__(f"{source}:{line}: cannot read: {reason}" if line else f"{source}: cannot read: {reason}")
-        self.source = source
-        self.line = line
 
 
 @dataclass(frozen=True)
@@ -82,8 +76,6 @@ def _is_read_error(source: InputSource, exc: Exception) -> bool:
 
 def open_source(source: InputSource) -> BinaryIO:
     if source.url is not None:
-        from .remote import open_url
-
         try:
             remote = open_url(source.url)
         except Exception as exc:
@@ -255,3 +247,26 @@ def read_blocks(source: InputSource) -> Iterator[Block]:
     finally:
         if not source.is_stdin:
             handle.close()
+
+
+def collect_sources(paths: Sequence[str], stdin_format: Kind = "ndjson",
+                    storage_options: StorageOptions | None = None) -> list[InputSource | InputError]:
+    """Classify every argument; URL globs (`s3://bucket/dt=*/*.ndjson.gz`) expand to the objects they match."""
+    sources: list[InputSource | InputError] = []
+    for path in paths:
+        names = [path]
+        if is_url(path):
+            try:
+                names = expand_url(path, storage_options)
+            except Exception as exc:
+                sources.append(InputError(path, 0, read_error(InputSource(path, None, "ndjson", False, path), exc)))
+                continue
+            if not names:
+                sources.append(InputError(path, 0, "no object matches"))
+                continue
+        for name in names:
+            try:
+                sources.append(input_source(name, stdin_format))
+            except InputError as exc:
+                sources.append(exc)
+    return sources

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from .inputs import InputError
+from ..errors import InputError
 
 GLOB_CHARACTERS = frozenset("*?[")
 StorageOptions = dict[str, Any]

@@ -12,9 +12,9 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
+from ..errors import InputError
 from .chunks import BlockOutcome
 from .findings import DocumentResult, Finding
-from .inputs import InputError
 
 if TYPE_CHECKING:  # imported by the JUnit reporter when it writes: most runs report otherwise
     import xml.etree.ElementTree as ET
