@@ -27,7 +27,7 @@ assert not {"jinja2", "llm_analytics_hub.codegen", "jsonschema"} & set(sys.modul
 loaded = pyd.AnalyticsEvent.model_validate_json(json.dumps(event))
 assert json.loads(loaded.model_dump_json(exclude_unset=True)) == event
 from llm_analytics_hub.codegen.render import environment
-assert environment().get_template("models_area.py.jinja2")  # templates ship inside the package
+assert environment().get_template("python/models_area.py.jinja2")  # templates ship inside the package
 bundles = resources.files("llm_analytics_hub") / "bundles"
 index = json.loads((bundles / "index.json").read_text())
 assert sum(1 for row in index["types"] if row["version"] == "1.0.0") == 183

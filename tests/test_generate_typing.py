@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from llm_analytics_hub import runtime
-from llm_analytics_hub.codegen.pytext import literal
+from llm_analytics_hub.codegen.python.text import literal
 from llm_analytics_hub.runtime.model import binding_of
 from llm_analytics_hub.schema_store import load_version
 

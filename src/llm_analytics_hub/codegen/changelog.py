@@ -11,7 +11,8 @@ from ..compat.rules import EMPIRICAL_ONLY_RULES, KIND_ORDER, RULES, RULES_BY_ID
 from ..release import folder_hash
 from ..schema_store import SchemaSet
 from ..versions import parse_version
-from .render import Files, render_template
+from .render import render_template
+from .target import Files
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def render_changelogs(sets: list[SchemaSet]) -> Files:
     for index, current in enumerate(sets):
         previous = sets[index - 1] if index else None
         files[f"docs/{current.version}/changelog.md"] = render_template(
-            "docs_changelog.md.jinja2", doc=changelog_doc(previous, current))
+            "docs/changelog.md.jinja2", doc=changelog_doc(previous, current))
     return files
 
 
@@ -67,4 +68,4 @@ def render_rules_page() -> Files:
     """docs/compat-rules.md: every rule id of `llm-hub compat`, its kind and meaning."""
     rows = [(r.id, r.kind, r.summary) for r in RULES]
     empirical = [(r.id, r.kind, r.summary) for r in EMPIRICAL_ONLY_RULES]
-    return {"docs/compat-rules.md": render_template("docs_compat_rules.md.jinja2", rows=rows, empirical=empirical)}
+    return {"docs/compat-rules.md": render_template("docs/compat_rules.md.jinja2", rows=rows, empirical=empirical)}

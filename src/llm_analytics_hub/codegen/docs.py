@@ -1,4 +1,6 @@
-"""Markdown views of the IR: escaped table cells, type links and examples, ready for the templates."""
+"""The Markdown docs target (generated/docs/): per version an index and a page per area, made from
+views of the IR (escaped table cells, type links and examples, ready for the templates), and the
+changelog and compat-rules pages of `changelog`."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import json
 import re
 from typing import Any, assert_never
 
+from .changelog import render_changelogs, render_rules_page
 from .ir import (
     Area,
     DataEnumType,
@@ -26,7 +29,10 @@ from .ir import (
     Version,
 )
 from .ir.describe import constraints
+from .render import render_template
+from .target import Context, Files, Target
 
+ROOT = "docs"
 NONE = "\u2013"  # an en dash for empty table cells
 
 KIND_LABELS = {
@@ -182,3 +188,27 @@ def index_doc(version: Version) -> dict[str, Any]:
                        "types": [{"name": cell(t.name), "anchor": anchor(t), "summary": cell(summary(t.description))}
                                  for t in a.types if not t.synthetic]}
                       for a in version.areas]}
+
+
+def render_version_docs(version: Version) -> Files:
+    files: Files = {}
+    folder = f"{ROOT}/{version.version}"
+    for area in version.areas:
+        files[f"{folder}/{area.name}.md"] = render_template(
+            "docs/area.md.jinja2", version=version.version, sources=version.area_sources(area.name),
+            doc=area_doc(version, area))
+    files[f"{folder}/index.md"] = render_template(
+        "docs/index.md.jinja2", version=version.version, sources=version.sources, doc=index_doc(version))
+    return files
+
+
+def render_docs(context: Context) -> Files:
+    files: Files = {}
+    for version in context.versions:
+        files.update(render_version_docs(version))
+    files.update(render_changelogs(list(context.schema_sets)))
+    files.update(render_rules_page())
+    return files
+
+
+TARGET = Target("docs", ROOT, render_docs)

@@ -24,7 +24,7 @@ import re
 from typing import Any, assert_never
 
 from ..schema_view.vocabulary import FORMAT_PATTERNS
-from .bundle import DRAFT
+from .bundle import DRAFT, bundle_path
 from .ir import (
     DataEnumType,
     EnumType,
@@ -48,10 +48,10 @@ from .ir import (
     type_refs,
 )
 from .ir.facets import FIELD_OF
+from .ir.identifiers import class_name
 from .ir.model import NO_FACETS
-from .names import class_name
+from .target import Files, Target
 
-Files = dict[str, str]
 Schema = dict[str, Any]
 
 ROOT = "jsonschema-codegen"
@@ -300,7 +300,7 @@ def render_codegen_profiles(versions: list[Version]) -> Files:
             for typedef in area.types:
                 if typedef.synthetic:
                     continue
-                path = f"{version.version}/{area.name}/{typedef.name}.json"
+                path = bundle_path(version.version, area.name, typedef.name)
                 text = _dump(profile.bundle(typedef))
                 files[f"{ROOT}/{path}"] = text
                 rows.append({"type": typedef.name, "qualified": f"{area.name}.{typedef.name}", "area": area.name,
@@ -317,3 +317,6 @@ def render_codegen_profiles(versions: list[Version]) -> Files:
     }
     files[f"{ROOT}/index.json"] = _dump(manifest)
     return files
+
+
+TARGET = Target("codegen-profile", ROOT, lambda context: render_codegen_profiles(list(context.versions)))

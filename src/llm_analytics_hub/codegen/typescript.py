@@ -25,6 +25,7 @@ from typing import Any, assert_never
 from ..schema_store import SchemaSet
 from ..schema_view.vocabulary import FORMAT_PATTERNS
 from ..versions import DEFAULT_VERSION
+from .bundle import rebased
 from .ir import (
     DataEnumType,
     EnumType,
@@ -37,7 +38,6 @@ from .ir import (
     ObjectType,
     Prim,
     Ref,
-    Source,
     TaggedUnion,
     TypeDef,
     TypeExpr,
@@ -45,6 +45,7 @@ from .ir import (
     Version,
 )
 from .render import render_template
+from .target import Context, Files, Target
 
 ROOT = "typescript"
 AJV_RANGE = "^8.17.1"
@@ -63,8 +64,6 @@ TS_RESERVED = frozenset({
     "from", "of", "unknown", "never", "object", "bigint", "undefined", "readonly", "keyof", "infer", "is", "asserts",
     "JsonValue",
 })
-
-Files = dict[str, str]
 
 
 def ts_string(text: str) -> str:
@@ -194,12 +193,6 @@ def _type_view(typedef: TypeDef, spell: _Spelling) -> TypeView:
     return TypeView("alias", name, doc, [], "", alias)
 
 
-def _area_sources(version: Version, area_name: str) -> list[Source]:
-    mine = {t.source for t in version.area(area_name).types}
-    mine |= {s for s in version.sources if s.path.endswith("/common.json")}
-    return sorted(mine, key=lambda s: s.path)
-
-
 def _exact_limits(sets: list[SchemaSet]) -> list[str]:
     """Integer bounds beyond 2^53 anywhere in the schemas, exactly (JavaScript numbers cannot hold them)."""
     found: set[int] = set()
@@ -249,12 +242,11 @@ def _package_json(project_version: str, versions: list[Version], package: str) -
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_typescript(versions: list[Version], sets: list[SchemaSet], bundles: Files, manifest: Files,
-                      project_version: str, package: str) -> Files:
+def render_typescript(context: Context) -> Files:
     """The whole npm package, as {path under generated/: text}; bundles and manifest are copied verbatim."""
-    files: Files = {}
-    for path, text in {**bundles, **manifest}.items():
-        files[f"{ROOT}/schemas/{path.removeprefix('jsonschema/')}"] = text
+    versions, sets = list(context.versions), list(context.schema_sets)
+    project_version, package = context.project_version, context.settings.get("typescript", "package")
+    files = rebased({**context.bundles, **context.manifest}, f"{ROOT}/schemas")
     for version in versions:
         folder = f"{ROOT}/types/{version.version}"
         for area in version.areas:
@@ -265,7 +257,7 @@ def render_typescript(versions: list[Version], sets: list[SchemaSet], bundles: F
                 raise GeneratorError(f"{version.version}/{area.name}: two types share a TypeScript name")
             files[f"{folder}/{area.name}.d.ts"] = render_template(
                 "typescript/area.d.ts.jinja2", version=version.version, area=area.name,
-                sources=_area_sources(version, area.name), imports=sorted(spell.used_areas), types=views)
+                sources=version.area_sources(area.name), imports=sorted(spell.used_areas), types=views)
         files[f"{folder}/index.d.ts"] = render_template(
             "typescript/version_index.d.ts.jinja2", version=version.version, sources=version.sources,
             areas=[a.name for a in version.areas])
@@ -284,3 +276,6 @@ def render_typescript(versions: list[Version], sets: list[SchemaSet], bundles: F
         latest=version_names[-1], latest_module=versions[-1].module)
     files[f"{ROOT}/package.json"] = _package_json(project_version, versions, package)
     return files
+
+
+TARGET = Target("typescript", ROOT, render_typescript)

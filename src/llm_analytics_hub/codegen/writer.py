@@ -1,10 +1,9 @@
 """The only file I/O of the generator: build every output in memory, then write it or diff it.
 
-`generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
-to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
-python/llm_analytics_hub/pydantic, jsonschema, jsonschema-codegen, typescript (the npm package; its
-node_modules/, if someone installs there, is skipped), go (the Go module), java (the Maven project;
-its target/, if someone builds there, is skipped), rust (the crate; a cargo target/ folder is skipped).
+`generate()` owns the folders of generated/ that the targets of `registry.TARGETS` name as their
+roots, and nothing else there (anything else belongs to other tools); tool folders inside them
+(`SKIPPED`: a node_modules/ someone installed into the npm package, a cargo or Maven target/) are
+left alone.
 """
 
 from __future__ import annotations
@@ -17,29 +16,14 @@ from .. import __version__
 from ..errors import HubError
 from ..schema_store import load_folder
 from ..schema_view import vocabulary
-from ..versions import DEFAULT_VERSION, available_versions
-from .changelog import render_changelogs, render_rules_page
-from .formatting import format_python
-from .golang import render_go
+from ..versions import available_versions
+from .bundle import render_bundles, render_manifest
 from .ir import GeneratorError, build_version
-from .java import render_java
-from .profile import render_codegen_profiles
-from .pydantic_models import render_pydantic
-from .render import (
-    Files,
-    render_bundles,
-    render_docs,
-    render_manifest,
-    render_models,
-    render_packages,
-    render_typeddicts,
-)
-from .rust import render_rust
+from .registry import TARGETS
 from .settings import load_settings
-from .typescript import render_typescript
+from .target import Context, Files
 
-OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java", "rust")
+OWNED = tuple(target.root for target in TARGETS)
 SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned subtrees
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
@@ -52,45 +36,36 @@ class RefusedSchema(HubError):
         self.lines = lines
 
 
-def render_all(schemas_root: Path) -> Files:
-    """Every generated file, as {path relative to the output folder: text}."""
+def build_context(schemas_root: Path) -> Context:
+    """Load every version, apply the keyword policy, build the IR and the bundles: what targets render from."""
     settings = load_settings(schemas_root)
-    versions = available_versions(schemas_root)
-    sets = [load_folder(schemas_root / v, v) for v in versions]
-    files: Files = {}
-    irs = []
-    bundles: Files = {}
+    sets = [load_folder(schemas_root / v, v) for v in available_versions(schemas_root)]
     refused = [f"{path.relative_to(schemas_root.parent)}#{pointer}: [vocabulary] {message}"
                for schema_set in sets for path, document in schema_set.documents.items()
                for pointer, message in vocabulary.lint(document)]
     if refused:
         raise RefusedSchema(refused)
+    versions = []
+    bundles: Files = {}
     for schema_set in sets:
         try:
-            version = build_version(schema_set)
+            versions.append(build_version(schema_set))
         except GeneratorError as exc:
             raise RefusedSchema([f"{schemas_root.name}/{schema_set.folder.name}/{exc}"]) from None
-        irs.append(version)
-        files.update(render_models(version))
-        files.update(render_typeddicts(version))
-        files.update(render_docs(version))
         bundles.update(render_bundles(schema_set))
-    files.update(bundles)
-    manifest = render_manifest(bundles, sets, irs)
-    files.update(manifest)
-    files.update(render_packages(irs))
-    files.update(render_changelogs(sets))
-    files.update(render_rules_page())
-    files.update(render_typescript(irs, sets, bundles, manifest, __version__, settings.get("typescript", "package")))
-    files.update(render_go(irs, bundles, manifest))
-    files.update(render_java(irs, bundles, manifest, __version__, DEFAULT_VERSION))
-    files.update(render_rust(irs, __version__))
-    python = {path: text for path, text in files.items() if path.endswith(".py")}
-    files.update(format_python(python, settings.get("python", "line_length")))
-    profiles = render_codegen_profiles(irs)
-    files.update(profiles)
-    # datamodel-code-generator's output stays as it wrote it (formatted by its own pinned black/isort)
-    files.update(render_pydantic(profiles, [v.version for v in irs], [v.module for v in irs]))
+    manifest = render_manifest(bundles, sets, versions)
+    return Context(tuple(versions), tuple(sets), bundles, manifest, __version__, settings)
+
+
+def render_all(schemas_root: Path) -> Files:
+    """Every generated file, as {path relative to the output folder: text}."""
+    context = build_context(schemas_root)
+    files: Files = {}
+    for target in TARGETS:
+        for path, text in target.render(context).items():
+            if not path.startswith(target.root + "/"):
+                raise GeneratorError(f"target {target.name} rendered {path}, outside its folder {target.root}/")
+            files[path] = text
     return dict(sorted(files.items()))
 
 

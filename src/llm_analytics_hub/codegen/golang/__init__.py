@@ -1,5 +1,5 @@
 """The Go module `github.com/llm-analytics-hub/schemas-go` under generated/go/ (see emit.py)."""
 
-from .emit import render_go
+from .emit import TARGET, render_go
 
-__all__ = ["render_go"]
+__all__ = ["TARGET", "render_go"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from ...schema_view.vocabulary import ANNOTATIONS, SUPPORTED
 from ...versions import DEFAULT_VERSION
-from ..ir import Version
-from ..render import Files, render_template
+from ..bundle import rebased
+from ..render import render_template
+from ..target import Context, Files, Target
 from .naming import go_string
 from .views import AreaViews, go_names
 
@@ -22,7 +23,8 @@ GO_VERSION = "1.24"  # generics, and the `omitzero` tag option of encoding/json
 RUNTIME = ("api", "eval", "facets", "formats", "json", "typed")
 
 
-def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files:
+def render_go(context: Context) -> Files:
+    versions = list(context.versions)
     files: Files = {
         f"{ROOT}/go.mod": render_template("go/go.mod.jinja2", module=MODULE, go_version=GO_VERSION),
         f"{ROOT}/README.md": render_template("go/README.md.jinja2", module=MODULE, go_version=GO_VERSION,
@@ -37,8 +39,7 @@ def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files
         annotation_keywords=[go_string(k) for k in sorted(ANNOTATIONS)])
     files[f"{ROOT}/validation/versions.go"] = render_template(
         "go/validation/versions.go.jinja2", default_version=go_string(DEFAULT_VERSION))
-    for path, text in {**bundles, **manifest}.items():
-        files[f"{ROOT}/validation/schemas/{path.removeprefix('jsonschema/')}"] = text
+    files.update(rebased({**context.bundles, **context.manifest}, f"{ROOT}/validation/schemas"))
     registry = []
     packages = []
     for version in versions:
@@ -50,12 +51,9 @@ def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files
             std = sorted("encoding/json" for used in imports if used == "json")
             module = sorted([f"{MODULE}/validation"] + [f"{MODULE}/{version.module}/{a}" for a in imports
                                                         if a not in ("json", "validation")])
-            sources = sorted({t.source for t in area.types} | {s for s in version.sources
-                                                               if s.path.endswith("/common.json")},
-                             key=lambda s: s.path)
             files[f"{ROOT}/{version.module}/{area.name}/{area.name}.go"] = render_template(
-                "go/area.go.jinja2", version=version.version, sources=sources, package=area.name,
-                area=area.name, std_imports=std, module_imports=module, types=views)
+                "go/area.go.jinja2", version=version.version, sources=version.area_sources(area.name),
+                package=area.name, area=area.name, std_imports=std, module_imports=module, types=views)
             alias = f"{version.module}{area.name}"
             packages.append((alias, f"{MODULE}/{version.module}/{area.name}"))
             registry += [(go_string(f"{version.version}|{v.catalogue}"), f"{alias}.{v.name}")
@@ -65,3 +63,6 @@ def render_go(versions: list[Version], bundles: Files, manifest: Files) -> Files
                                                   packages=sorted(packages, key=lambda p: p[1]), registry=registry)
     files[f"{ROOT}/internal/agreement/main.go"] = render_template("go/agreement.go.jinja2", module=MODULE)
     return files
+
+
+TARGET = Target("go", ROOT, render_go)

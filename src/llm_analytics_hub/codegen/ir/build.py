@@ -12,7 +12,7 @@ from ...schema_store import AREAS, SchemaSet, TypeEntry
 from ...schema_view.layout import catalogue_type, node_of
 from ...schema_view.output_form import when_none
 from ...schema_view.views import At, View, follow, view_of
-from .. import names
+from . import identifiers
 from .facets import ARRAY, NUMBER, OBJECT, STRING, VALUES, facets_of, only, refuse_facets, refuse_unplaced
 from .model import (
     ANY,
@@ -51,7 +51,7 @@ class _Builder:
         self.py_names: dict[tuple[str, str], str] = {}
         for entry in schema_set.types:
             taken = self.taken[entry.area]
-            py = names.class_name(entry.name, taken)
+            py = identifiers.class_name(entry.name, taken)
             taken.add(py)
             self.py_names[(entry.area, entry.name)] = py
 
@@ -149,7 +149,7 @@ class _Builder:
         for value in values:
             if not isinstance(value, str):
                 raise GeneratorError(f"enum value {value!r} is not a string")
-            py = names.enum_member_name(value, taken)
+            py = identifiers.enum_member_name(value, taken)
             taken.add(py)
             members.append(EnumMember(value, py))
         return tuple(members)
@@ -166,7 +166,7 @@ class _Builder:
             extra = self.expr(view.extra) if view.extra is not None else ANY
         elif view.closure == "open":
             extra = ANY
-        extra_py = names.member_name("extra", {f.py for f in fields})
+        extra_py = identifiers.member_name("extra", {f.py for f in fields})
         return ObjectType(**common, fields=fields, closed=view.closure == "closed", extra=extra, extra_py=extra_py,
                           flattened=tuple(flattened), facets=only(facets_of(view), OBJECT))
 
@@ -178,7 +178,7 @@ class _Builder:
             nullable = isinstance(expr, Nullable)
             if isinstance(expr, Nullable):
                 expr = expr.inner
-            py = names.member_name(wire, taken)
+            py = identifiers.member_name(wire, taken)
             taken.add(py)
             schema = at.schema if isinstance(at.schema, dict) else {}
             required = wire in view.required
@@ -197,13 +197,13 @@ class _Builder:
 
         if first.types == frozenset({"string"}) and first.enum is not None and rest and all(map(single_member, rest)):
             taken = self.taken[entry.area]
-            unit_py = names.class_name(common["py"] + "Unit", taken)
+            unit_py = identifiers.class_name(common["py"] + "Unit", taken)
             taken.add(unit_py)
             variants = []
             attr_taken = {"unit"}
             for at, option in zip(view.union[1:], rest, strict=True):
                 ((key, member),) = option.properties.items()
-                py = names.member_name(key, attr_taken)
+                py = identifiers.member_name(key, attr_taken)
                 attr_taken.add(py)
                 variants.append(DataVariant(key, py, self.expr(member), _description(at)))
             return DataEnumType(**common, unit_py=unit_py, units=self.enum_members(first.enum),
@@ -220,7 +220,7 @@ class _Builder:
     def inline_variant(self, entry: TypeEntry, option: View, common: dict[str, Any], index: int) -> Ref:
         title = option.annotations.get("title") or f"{entry.name}Variant{index + 1}"
         taken = self.taken[entry.area]
-        py = names.class_name(str(title), taken)
+        py = identifiers.class_name(str(title), taken)
         taken.add(py)
         synthetic_common = dict(common, name=py, py=py, description=str(option.annotations.get("description", "")),
                                 examples=(), synthetic=True)

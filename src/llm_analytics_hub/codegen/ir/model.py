@@ -279,6 +279,13 @@ class Version:
     def lookup(self, ref: Ref) -> TypeDef:
         return self.area(ref.area).get(ref.name)
 
+    def area_sources(self, name: str) -> list[Source]:
+        """The schema files one area's output is made from (its types' files and common.json), by path:
+        what the header digest of a per-area generated file covers."""
+        mine = {t.source for t in self.area(name).types}
+        mine |= {s for s in self.sources if s.path.endswith("/common.json")}
+        return sorted(mine, key=lambda s: s.path)
+
 
 def module_name(version: str) -> str:
     return "v" + version.replace(".", "_").replace("-", "_")

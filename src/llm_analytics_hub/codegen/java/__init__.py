@@ -1,5 +1,5 @@
 """The generated Java package (generated/java): see emitter.py."""
 
-from .emitter import render_java
+from .emitter import TARGET, render_java
 
-__all__ = ["render_java"]
+__all__ = ["TARGET", "render_java"]

@@ -14,6 +14,9 @@ import json
 from typing import Any, assert_never
 
 from ...schema_view.vocabulary import ANNOTATIONS, FORMATS, SUPPORTED
+from ...versions import DEFAULT_VERSION
+from ..bundle import MANIFEST
+from ..bundle import ROOT as BUNDLES
 from ..ir import (
     DataEnumType,
     EnumMember,
@@ -30,10 +33,10 @@ from ..ir import (
     Version,
 )
 from ..render import render_template
+from ..target import Context, Files, Target
 from .spelling import BASE_PACKAGE, Names, java_type, kind, package, type_literal
 from .text import camel, java_string, javadoc_lines, unique, upper_camel
 
-Files = dict[str, str]
 ROOT = "java"
 GROUP_ID = "io.llmanalyticshub"
 ARTIFACT_ID = "llm-analytics-hub-schemas"
@@ -204,7 +207,7 @@ def _catalogue(versions: list[Version], manifest: dict[str, Any], default_versio
                     classes[(version.version, f"{area.name}.{typedef.name}")] = \
                         f"{package(version, area.name)}.{names.cls(typedef)}.class"
     entries = [{"version": java_string(row["version"]), "qualified": java_string(row["qualified"]),
-                "resource": java_string("jsonschema/" + row["path"]),
+                "resource": java_string(f"{BUNDLES}/{row['path']}"),
                 "cls": classes[(row["version"], row["qualified"])]}
                for row in manifest["types"]]
     return render_template("java/Catalogue.java.jinja2", header=HEADER, package=BASE_PACKAGE,
@@ -212,9 +215,9 @@ def _catalogue(versions: list[Version], manifest: dict[str, Any], default_versio
                            default_version=java_string(default_version), entries=entries)
 
 
-def render_java(versions: list[Version], bundles: Files, manifest: Files, package_version: str,
-                default_version: str) -> Files:
+def render_java(context: Context) -> Files:
     """Every file of generated/java/: pom.xml, sources, and the bundles as class-path resources."""
+    versions, package_version = list(context.versions), context.project_version
     files: Files = {}
     for version in versions:
         files.update(render_version(version))
@@ -222,9 +225,9 @@ def render_java(versions: list[Version], bundles: Files, manifest: Files, packag
     for name in RUNTIME:
         files[f"{runtime}/{name}.java"] = render_template(f"java/runtime/{name}.java.jinja2", header=HEADER,
                                                          **_runtime_context(name))
-    rows = json.loads(manifest["jsonschema/index.json"])
-    files[f"{runtime}/Catalogue.java"] = _catalogue(versions, rows, default_version)
-    for path, text in bundles.items():
+    rows = json.loads(context.manifest[MANIFEST])
+    files[f"{runtime}/Catalogue.java"] = _catalogue(versions, rows, DEFAULT_VERSION)
+    for path, text in context.bundles.items():
         files[f"{RESOURCES}/{path}"] = text
     files[f"{ROOT}/pom.xml"] = render_template(
         "java/pom.xml.jinja2", group_id=GROUP_ID, artifact_id=ARTIFACT_ID, version=package_version,
@@ -232,3 +235,5 @@ def render_java(versions: list[Version], bundles: Files, manifest: Files, packag
         compiler_plugin=COMPILER_PLUGIN, resources_plugin=RESOURCES_PLUGIN)
     return files
 
+
+TARGET = Target("java", ROOT, render_java)

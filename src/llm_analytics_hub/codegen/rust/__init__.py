@@ -21,13 +21,13 @@ import json
 from ...versions import DEFAULT_VERSION
 from ..ir import Version
 from ..render import render_template
+from ..target import Context, Files, Target
 from . import names
 from .spelling import Spelling
 from .views import Views
 
 CRATE = "llm-analytics-hub-schemas"
 ROOT = "rust"
-Files = dict[str, str]
 
 
 def _type_names(versions: list[Version]) -> dict[tuple[str, str, str], str]:
@@ -63,7 +63,8 @@ def _has_example_types(version: Version) -> bool:
     return version.version == "1.0.0"
 
 
-def render_rust(versions: list[Version], project_version: str) -> Files:
+def render_rust(context: Context) -> Files:
+    versions, project_version = list(context.versions), context.project_version
     files: Files = {}
     type_names = _type_names(versions)
     for version in versions:
@@ -73,11 +74,9 @@ def render_rust(versions: list[Version], project_version: str) -> Files:
             views = Views(spelling)
             types = [views.type_view(t, type_names[(version.version, area.name, t.name)]) for t in area.types]
             pattern_count = len(spelling.patterns)
-            sources = sorted({t.source for t in area.types} | {s for s in version.sources
-                                                               if s.path.endswith("/common.json")},
-                             key=lambda s: s.path)
             files[f"{folder}/{area.name}.rs"] = render_template(
-                "rust/area.rs.jinja2", version=version.version, area=area.name, sources=sources, types=types,
+                "rust/area.rs.jinja2", version=version.version, area=area.name,
+                sources=version.area_sources(area.name), types=types,
                 pattern_count=pattern_count,
                 pattern_slots=", ".join(["std::sync::OnceLock::new()"] * pattern_count))
         files[f"{folder}/mod.rs"] = render_template(
@@ -99,3 +98,6 @@ def render_rust(versions: list[Version], project_version: str) -> Files:
         "rust/README.md.jinja2" if _has_example_types(versions[0]) else "rust/README_plain.md.jinja2",
         crate=CRATE, versions=version_names)
     return files
+
+
+TARGET = Target("rust", ROOT, render_rust)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from ..render import Files, render_template
+from ..render import render_template
+from ..target import Files
 from . import paths
 from .catalog import Catalog, load_catalog
 from .history import changelog_page, diff_pages

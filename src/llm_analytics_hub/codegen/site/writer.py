@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from ...errors import HubError
-from ..render import Files
+from ..target import Files
 
 MARKER = ".llm-hub-site"
 

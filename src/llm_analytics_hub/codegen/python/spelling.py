@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from .ir import (
+from ..ir import (
     Area,
     DataEnumType,
     EnumType,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import assert_never
 
-from .ir import (
+from ..ir import (
     ANY,
     Area,
     DataEnumType,
@@ -32,8 +32,8 @@ from .ir import (
     Version,
     refs_in,
 )
-from .pytext import docstring, literal
-from .python_spelling import Spelling
+from .spelling import Spelling
+from .text import docstring, literal
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from .ir import (
+from ..ir import (
     Area,
     DataEnumType,
     EnumType,
@@ -21,9 +21,9 @@ from .ir import (
     UnionVariant,
     UntaggedUnion,
 )
-from .names import identifier
-from .pytext import docstring, literal
-from .python_spelling import Spelling, literal_type
+from ..ir.identifiers import identifier
+from .spelling import Spelling, literal_type
+from .text import docstring, literal
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .ir import GeneratorError
+from ..ir import GeneratorError
 
 
 def _ruff() -> list[str]:
