@@ -25,7 +25,7 @@ from typing import Any, assert_never
 from ..schema_store import SchemaSet
 from ..schema_view.vocabulary import FORMAT_PATTERNS
 from ..versions import DEFAULT_VERSION
-from .bundle import rebased
+from .bundle import dump_json, rebased
 from .ir import (
     DataEnumType,
     EnumType,
@@ -239,7 +239,7 @@ def _package_json(project_version: str, versions: list[Version], package: str) -
         "dependencies": {"ajv": AJV_RANGE, "ajv-formats": AJV_FORMATS_RANGE},
         "keywords": ["json-schema", "llm", "analytics", "ajv", "typescript"],
     }
-    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(manifest)
 
 
 def render_typescript(context: Context) -> Files:

@@ -11,17 +11,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..naming import capitalized, unique, words
+
 # Methods the generated types define; a struct field may not share a name with them.
 METHOD_NAMES = frozenset({"SchemaType", "Validate", "MarshalJSON", "UnmarshalJSON"})
 # encoding/json reads a tag name made of these characters; other names get no tag (the generated
 # MarshalJSON/UnmarshalJSON use the exact wire name either way).
 _TAG_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
-
-
-def _words(text: str) -> list[str]:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return [w for w in re.split(r"[^0-9A-Za-z]+", ascii_text) if w]
 
 
 # Go spells these words in one case (EventID, not EventId).
@@ -31,18 +28,9 @@ INITIALISMS = {"id": "ID", "ids": "IDs", "url": "URL", "uri": "URI", "ip": "IP",
 
 def camel(text: str, fallback: str) -> str:
     """An exported Go identifier for `text`: ASCII words joined in CamelCase, never starting with a digit."""
-    name = "".join(INITIALISMS.get(word.lower(), word[0].upper() + word[1:]) for word in _words(text)) or fallback
+    spelt = [INITIALISMS.get(word.lower(), word) for word in words(text, fold=True)]
+    name = capitalized(spelt) or fallback
     return name if name[0].isalpha() else fallback + name
-
-
-def unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name` with the first free numeric suffix; recorded in `taken`."""
-    candidate, counter = name, 2
-    while candidate in taken:
-        candidate = f"{name}{counter}"
-        counter += 1
-    taken.add(candidate)
-    return candidate
 
 
 def type_name(py: str) -> str:

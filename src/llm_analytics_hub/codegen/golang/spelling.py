@@ -36,12 +36,7 @@ UNBOUNDED_INTEGER = "json.Number"
 
 
 def integer_type(prim: Prim) -> str:
-    if prim.minimum is None or prim.maximum is None:
-        return UNBOUNDED_INTEGER
-    for go, low, high in INTEGERS:
-        if low <= prim.minimum and prim.maximum <= high:
-            return go
-    return UNBOUNDED_INTEGER
+    return prim.narrowest(INTEGERS) or UNBOUNDED_INTEGER
 
 
 @dataclass

@@ -37,7 +37,8 @@ from ..ir import (
     UntaggedUnion,
     Version,
 )
-from .naming import camel, doc_lines, field_names, go_string, json_tag, type_name, unique
+from ..naming import unique
+from .naming import camel, doc_lines, field_names, go_string, json_tag, type_name
 from .spelling import Spelling
 
 
@@ -91,12 +92,7 @@ class TypeView:
 
 def go_names(version: Version) -> dict[tuple[str, str], str]:
     """Go type name of every type of a version, unique in its area package."""
-    names: dict[tuple[str, str], str] = {}
-    for area in version.areas:
-        taken: set[str] = set()
-        for typedef in area.types:
-            names[(area.name, typedef.name)] = unique(type_name(typedef.py), taken)
-    return names
+    return version.type_names(lambda typedef, taken: unique(type_name(typedef.py), taken))
 
 
 class AreaViews:

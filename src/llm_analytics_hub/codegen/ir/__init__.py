@@ -4,6 +4,7 @@
 from .build import build_version
 from .model import (
     ANY,
+    I64,
     JSON,
     MISSING,
     NO_FACETS,
@@ -37,9 +38,8 @@ from .model import (
 )
 
 __all__ = [
-    "ANY", "JSON", "MISSING", "NO_FACETS", "Area", "DataEnumType", "DataVariant", "EnumMember", "EnumType", "Facets",
-    "Field",
-    "GeneratorError", "ListOf", "MapOf", "NewType", "Nullable", "ObjectType", "Prim", "Ref", "Source",
-    "TaggedUnion", "TypeBase", "TypeDef", "TypeExpr", "UnionVariant", "UntaggedUnion", "Version", "build_version",
-    "is_any", "module_name", "refs_in", "type_refs",
+    "ANY", "I64", "JSON", "MISSING", "NO_FACETS", "Area", "DataEnumType", "DataVariant", "EnumMember", "EnumType",
+    "Facets", "Field", "GeneratorError", "ListOf", "MapOf", "NewType", "Nullable", "ObjectType", "Prim", "Ref",
+    "Source", "TaggedUnion", "TypeBase", "TypeDef", "TypeExpr", "UnionVariant", "UntaggedUnion", "Version",
+    "build_version", "is_any", "module_name", "refs_in", "type_refs",
 ]

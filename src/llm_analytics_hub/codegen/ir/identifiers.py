@@ -1,14 +1,17 @@
 """Python identifiers for schema names: safe, unique, and never a keyword or a shadowed builtin.
 
-Wire names are never changed; only the Python side gets a sanitised spelling.
+The IR records them (`py` of every type, member and variant): the Python targets use them as they
+are, and the other languages start from them (Go and Java type names, the TypeScript fallback, the
+site's page names). Wire names are never changed; only the Python side gets a sanitised spelling.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from ..naming import ascii_fold, free_name
 
 # Names the generated modules use in annotations and class bodies; a member may not shadow them.
 RESERVED = frozenset(
@@ -19,23 +22,17 @@ RESERVED = frozenset(
 
 
 def _ascii_word(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^0-9A-Za-z_]+", "_", text).strip("_")
+    return re.sub(r"[^0-9A-Za-z_]+", "_", ascii_fold(text)).strip("_")
 
 
 def identifier(text: str, *, fallback: str, taken: Iterable[str] = ()) -> str:
-    """A valid, non-keyword, non-reserved identifier for `text`, unique among `taken`."""
+    """A valid, non-keyword, non-reserved identifier for `text`, unique among `taken` (not recorded)."""
     base = _ascii_word(text) or fallback
     if base[0].isdigit():
         base = f"{fallback}_{base}"
     if keyword.iskeyword(base) or keyword.issoftkeyword(base) or base in RESERVED:
         base += "_"
-    used = set(taken)
-    name, counter = base, 2
-    while name in used:
-        name = f"{base}_{counter}"
-        counter += 1
-    return name
+    return free_name(base, set(taken), "_")
 
 
 def member_name(wire: str, taken: Iterable[str]) -> str:

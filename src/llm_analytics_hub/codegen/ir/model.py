@@ -8,12 +8,15 @@ and version. `build.build_version` fills them from the schema view; emitters nev
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, assert_never
+from typing import Any, Literal, TypeVar, assert_never
 
 from ...errors import HubError
 
 JSON = Any
+T = TypeVar("T")
+I64 = (-(2**63), 2**63 - 1)  # the range of a signed 64-bit integer
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 
@@ -94,6 +97,18 @@ class Prim:
     @property
     def maximum(self) -> int | None:
         return _integer_bound(self.facets.maximum, self.facets.exclusive_maximum, -1)
+
+    def narrowest(self, widths: Sequence[tuple[T, int, int]], *, unbounded: tuple[int, int] | None = None) -> T | None:
+        """The first of a language's integer types `widths` ((spelling, smallest, largest), narrowest
+        first) that holds this integer's whole range. None when none does, or when a bound is missing
+        and `unbounded` (the range a missing bound stands for) is not given."""
+        low, high = self.minimum, self.maximum
+        if unbounded is not None:
+            low = unbounded[0] if low is None else low
+            high = unbounded[1] if high is None else high
+        if low is None or high is None:
+            return None
+        return next((spelling for spelling, smallest, largest in widths if smallest <= low and high <= largest), None)
 
     @property
     def enum(self) -> tuple[str, ...]:
@@ -278,6 +293,16 @@ class Version:
 
     def lookup(self, ref: Ref) -> TypeDef:
         return self.area(ref.area).get(ref.name)
+
+    def type_names(self, name: Callable[[TypeDef, set[str]], str]) -> dict[tuple[str, str], str]:
+        """{(area, title): name} for every type; `name` spells one type given the names its area (one
+        module, package or namespace per area in every language) has taken so far, and records its own."""
+        found: dict[tuple[str, str], str] = {}
+        for area in self.areas:
+            taken: set[str] = set()
+            for typedef in area.types:
+                found[(area.name, typedef.name)] = name(typedef, taken)
+        return found
 
     def area_sources(self, name: str) -> list[Source]:
         """The schema files one area's output is made from (its types' files and common.json), by path:

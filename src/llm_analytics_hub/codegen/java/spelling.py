@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from ..ir import (
+    I64,
     DataEnumType,
     EnumType,
     ListOf,
@@ -35,8 +36,11 @@ from ..ir import (
 from .text import unique
 
 BASE_PACKAGE = "io.llmanalyticshub.schemas"
-I32 = (-(2**31), 2**31 - 1)
-I64 = (-(2**63), 2**63 - 1)
+# (boxed spelling, primitive spelling) of the integer types, narrowest first, with their ranges
+INTEGERS: tuple[tuple[tuple[str, str | None], int, int], ...] = (
+    (("Integer", "int"), -(2**31), 2**31 - 1),
+    (("Long", "long"), *I64),
+)
 
 # Prim kind -> (boxed spelling, primitive spelling or None)
 PRIMS: dict[str, tuple[str, str | None]] = {
@@ -62,12 +66,7 @@ class Names:
 
     @classmethod
     def of(cls, version: Version) -> Names:
-        classes: dict[tuple[str, str], str] = {}
-        for area in version.areas:
-            taken: set[str] = set()
-            for typedef in area.types:
-                classes[(area.name, typedef.name)] = unique(typedef.py, taken)
-        return cls(version, classes)
+        return cls(version, version.type_names(lambda typedef, taken: unique(typedef.py, taken)))
 
     def cls(self, typedef: TypeDef) -> str:
         return self.classes[(typedef.area, typedef.name)]
@@ -78,13 +77,7 @@ class Names:
 
 
 def integer(prim: Prim) -> tuple[str, str | None]:
-    low, high = prim.minimum, prim.maximum
-    if low is not None and high is not None:
-        if I32[0] <= low and high <= I32[1]:
-            return "Integer", "int"
-        if I64[0] <= low and high <= I64[1]:
-            return "Long", "long"
-    return "BigInteger", None
+    return prim.narrowest(INTEGERS) or ("BigInteger", None)
 
 
 def java_type(expr: TypeExpr, names: Names, here: str, *, primitive: bool = False) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from .. import naming
+from ..naming import capitalized, words
+
 # Java keywords, literals and the restricted identifiers; plus names a record component may not
 # take because they are methods of java.lang.Object / Record.
 JAVA_RESERVED = frozenset({
@@ -44,19 +47,13 @@ def camel(snake: str) -> str:
 
 
 def upper_camel(text: str) -> str:
-    words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
-    name = "".join(w[0].upper() + w[1:] for w in words) or "Variant"
+    name = capitalized(words(text)) or "Variant"
     return name if not name[0].isdigit() else "V" + name
 
 
 def unique(base: str, taken: set[str]) -> str:
-    name = base + "_" if base in JAVA_RESERVED or base in JAVA_TAKEN_TYPES else base
-    candidate, counter = name, 2
-    while candidate in taken:
-        candidate = f"{name}{counter}"
-        counter += 1
-    taken.add(candidate)
-    return candidate
+    """A Java name for `base`, never a reserved word or a used type name, unique in `taken` (recorded)."""
+    return naming.unique(base + "_" if base in JAVA_RESERVED or base in JAVA_TAKEN_TYPES else base, taken)
 
 
 def java_string(text: str) -> str:

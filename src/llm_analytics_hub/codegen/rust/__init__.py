@@ -31,13 +31,8 @@ ROOT = "rust"
 
 
 def _type_names(versions: list[Version]) -> dict[tuple[str, str, str], str]:
-    found = {}
-    for version in versions:
-        for area in version.areas:
-            taken: set[str] = set()
-            for typedef in area.types:
-                found[(version.version, area.name, typedef.name)] = names.type_name(typedef.name, taken)
-    return found
+    return {(version.version, area, title): name for version in versions
+            for (area, title), name in version.type_names(lambda t, taken: names.type_name(t.name, taken)).items()}
 
 
 def _rows(version: Version, type_names: dict[tuple[str, str, str], str]) -> list[dict[str, str]]:

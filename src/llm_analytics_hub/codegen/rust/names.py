@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..naming import capitalized, unique, words
+
 KEYWORDS = frozenset({
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
     "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
@@ -22,29 +24,15 @@ TAKEN_TYPE_NAMES = frozenset({"Option", "Some", "None", "String", "Vec", "Box", 
 RENAME_RULES = ("lowercase", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case", "camelCase", "PascalCase")
 
 
-def words(text: str) -> list[str]:
-    """ASCII alphanumeric words of `text`, split at separators and lower-to-upper case changes."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
-
-
 def pascal(text: str, fallback: str) -> str:
-    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
+    name = capitalized(words(text, split_case=True)) or fallback
     return "V" + name if name[0].isdigit() else name
 
 
 def snake(text: str, fallback: str) -> str:
-    name = "_".join(w.lower() for w in words(text)) or fallback
+    name = "_".join(w.lower() for w in words(text, split_case=True)) or fallback
     name = "m_" + name if name[0].isdigit() else name
     return name + "_" if name in KEYWORDS else name
-
-
-def unique(name: str, taken: set[str]) -> str:
-    candidate, index = name, 2
-    while candidate in taken:
-        candidate, index = f"{name}{index}", index + 1
-    taken.add(candidate)
-    return candidate
 
 
 def type_name(title: str, taken: set[str]) -> str:

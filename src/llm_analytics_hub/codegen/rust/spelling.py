@@ -7,24 +7,22 @@ from dataclasses import dataclass, field, replace
 from typing import assert_never
 
 from ...schema_view.vocabulary import FORMAT_PATTERNS
-from ..ir import Facets, GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
+from ..ir import I64, Facets, GeneratorError, ListOf, MapOf, Nullable, Prim, Ref, TypeExpr, Version
 from . import names
 
 # Integer ranges of the producers' fixed-width types, narrowest first.
-INTEGERS = (("u8", 0, 2**8 - 1), ("u16", 0, 2**16 - 1), ("u32", 0, 2**32 - 1), ("i64", -(2**63), 2**63 - 1),
-            ("u64", 0, 2**64 - 1))
+INTEGERS = (("u8", 0, 2**8 - 1), ("u16", 0, 2**16 - 1), ("u32", 0, 2**32 - 1), ("i64", *I64), ("u64", 0, 2**64 - 1))
 PRIMITIVES = {"str": "String", "float": "f64", "bool": "bool", "any": "Value", "uuid": "Uuid",
               "datetime": "Timestamp"}
 CLOSURE = "|v: &Json, w: &mut Walk|"
 
 
 def integer_type(prim: Prim) -> str:
-    low = prim.minimum if prim.minimum is not None else -(2**63)
-    high = prim.maximum if prim.maximum is not None else 2**63 - 1
-    for name, minimum, maximum in INTEGERS:
-        if minimum <= low and high <= maximum:
-            return name
-    raise GeneratorError(f"no Rust integer type holds {low}..={high}")
+    """The narrowest Rust integer of the schema range; a missing bound is i64's."""
+    found = prim.narrowest(INTEGERS, unbounded=I64)
+    if found is None:
+        raise GeneratorError(f"no Rust integer type holds minimum {prim.minimum}, maximum {prim.maximum}")
+    return found
 
 
 def _bound(value: int | None) -> str:

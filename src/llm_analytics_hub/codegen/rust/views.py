@@ -23,6 +23,7 @@ from ..ir import (
     TypeExpr,
     UntaggedUnion,
 )
+from ..naming import unique
 from . import names
 from .spelling import Spelling, object_facets
 
@@ -142,7 +143,7 @@ class Views:
         # to word the findings. A bit, not a count: a hand-built Json::Obj may repeat a member.
         ticks = [f for f in typedef.fields if f.required] if len(typedef.fields) <= 64 else []
         for member in typedef.fields:
-            rust = names.unique(names.snake(member.wire, "member"), taken)
+            rust = unique(names.snake(member.wire, "member"), taken)
             body += self.field_lines(typedef, member, rust, helpers)
             expr: TypeExpr = Nullable(member.type) if member.nullable else member.type
             walk = f"w.at(key, |w| ({self.spell.checker(expr)})(member, w))"
@@ -152,7 +153,7 @@ class Views:
         attributes = [STRICT] if typedef.closed else []
         if not typedef.closed:
             extra = typedef.extra if typedef.extra is not None else Prim("any")
-            rust = names.unique(names.snake(typedef.extra_py, "extra"), taken)
+            rust = unique(names.snake(typedef.extra_py, "extra"), taken)
             body += ["    /// Members the schema does not declare (this object is open).", "    #[serde(flatten)]",
                      f"    pub {rust}: BTreeMap<String, {self.spell.annotation(extra)}>,"]
             arms.append(f"        _ => w.at(key, |w| ({self.spell.checker(extra)})(member, w)),")
@@ -188,7 +189,7 @@ class Views:
 
     def enum_view(self, typedef: EnumType, name: str, doc: list[str]) -> TypeView:
         taken: set[str] = set()
-        variants = [(names.unique(names.pascal(m.wire, "Empty"), taken), m.wire) for m in typedef.members]
+        variants = [(unique(names.pascal(m.wire, "Empty"), taken), m.wire) for m in typedef.members]
         attributes, each = _variant_attrs(variants)
         body = [line for variant, wire in variants
                 for line in _variant_doc("", f"`{wire}` on the wire.")
@@ -199,8 +200,8 @@ class Views:
 
     def data_enum_view(self, typedef: DataEnumType, name: str, doc: list[str]) -> TypeView:
         taken: set[str] = set()
-        units = [(names.unique(names.pascal(u.wire, "Empty"), taken), u.wire) for u in typedef.units]
-        data = [(names.unique(names.pascal(v.key, "Data"), taken), v.key, v) for v in typedef.variants]
+        units = [(unique(names.pascal(u.wire, "Empty"), taken), u.wire) for u in typedef.units]
+        data = [(unique(names.pascal(v.key, "Data"), taken), v.key, v) for v in typedef.variants]
         attributes, each = _variant_attrs(units + [(rust, key) for rust, key, _ in data])
         body = []
         for variant, wire in units:
@@ -219,7 +220,7 @@ class Views:
 
     def tagged_view(self, typedef: TaggedUnion, name: str, doc: list[str]) -> TypeView:
         taken: set[str] = set()
-        variants = [(names.unique(names.pascal(v.tag, "Variant"), taken), v) for v in typedef.variants]
+        variants = [(unique(names.pascal(v.tag, "Variant"), taken), v) for v in typedef.variants]
         tagging = f"#[serde(tag = {names.string(typedef.tag)}"
         if typedef.style == "adjacent":
             assert typedef.content is not None
@@ -279,7 +280,7 @@ class Views:
         for index in order:
             expr = typedef.variants[index]
             body += _variant_doc(typedef.variant_descriptions[index], f"A {self.variant_label(expr)} value.")
-            variant = names.unique(names.pascal(self.variant_label(expr), "Variant"), taken)
+            variant = unique(names.pascal(self.variant_label(expr), "Variant"), taken)
             body.append(f"    {variant}({self.spell.annotation(expr)}),")
         branches = ", ".join(f"&({self.spell.checker(v)})" for v in typedef.variants)
         check = [f"let branches: [{DYN}; {len(typedef.variants)}] = [{branches}];",

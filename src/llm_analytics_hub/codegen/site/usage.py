@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..bundle import ROOT as BUNDLES
+from ..bundle import bundle_path
 from ..ir import TypeDef, Version
 from ..typescript import ts_name
 
@@ -36,5 +38,5 @@ def usages(version: Version, typedef: TypeDef, qualified: str) -> list[Usage]:
         Usage("Go", f'import {area} "{GO_MODULE}/{module}/{area}"\n\nvar value {area}.{py}'),
         Usage("Java", f"import {JAVA_PACKAGE}.{module}.{area}.{py};"),
         Usage("CLI", f"llm-hub validate --schema {qualified} --schema-version {version.version} payload.json"),
-        Usage("JSON Schema bundle", f"generated/jsonschema/{version.version}/{area}/{typedef.name}.json"),
+        Usage("JSON Schema bundle", f"generated/{BUNDLES}/{bundle_path(version.version, area, typedef.name)}"),
     ]
