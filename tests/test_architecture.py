@@ -206,3 +206,16 @@ def test_hand_written_modules_stay_small() -> None:
     long = {str(path.relative_to(ROOT)): count for path in GRAPH.modules.values()
             if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"modules past {MAX_LINES} lines (split them along a real seam): {long}"
+
+
+def test_each_generated_folder_has_one_target() -> None:
+    """The writer owns exactly the targets' folders; no folder lies inside another's (each file has one owner)."""
+    from llm_analytics_hub.codegen.registry import TARGETS
+
+    roots = [target.root for target in TARGETS]
+    names = [target.name for target in TARGETS]
+    assert len(set(names)) == len(names), names
+    assert len(set(roots)) == len(roots), roots
+    for root in roots:
+        others = [other for other in roots if other != root]
+        assert not [other for other in others if f"{root}/".startswith(f"{other}/")], f"{root} overlaps {others}"
