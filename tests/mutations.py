@@ -7,7 +7,8 @@ data of two union variants swapped. Some aim at a keyword family each: strings f
 longer (minLength/maxLength), arrays and objects emptied or grown (minItems/maxItems/
 minProperties/maxProperties), duplicated items (uniqueItems), numbers stepped by one or a half
 (exclusive bounds, multipleOf, integer enums), values of the wrong type (type, const, enum).
-Everything is driven by a `random.Random` seeded with a string, so the same inputs always give the same documents (independent of PYTHONHASHSEED).
+Everything is driven by a `random.Random` seeded with a string, so the same inputs always give the
+same documents (independent of PYTHONHASHSEED).
 """
 
 from __future__ import annotations
