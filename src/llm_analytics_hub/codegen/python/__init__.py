@@ -48,7 +48,7 @@ MODELS = f"{PACKAGE}/models"
 TYPEDDICTS = f"{PACKAGE}/typeddicts"
 
 
-def render_models(version: Version) -> Files:
+def _models(version: Version) -> Files:
     files: Files = {}
     package = f"{MODELS}/{version.module}"
     for area in version.areas:
@@ -66,7 +66,7 @@ def render_models(version: Version) -> Files:
     return files
 
 
-def render_typeddicts(version: Version) -> Files:
+def _typeddicts(version: Version) -> Files:
     files: Files = {}
     package = f"{TYPEDDICTS}/{version.module}"
     for area in version.areas:
@@ -101,18 +101,20 @@ def _formatted(files: Files, context: Context) -> Files:
 
 
 def render_dataclasses(context: Context) -> Files:
+    """generated/python/llm_analytics_hub/models: a subpackage per version, a module per area."""
     files = _package_root(MODELS, "Dataclasses", context.versions)
     for version in context.versions:
-        files.update(render_models(version))
+        files.update(_models(version))
     return _formatted(files, context)
 
 
-def render_typeddict_package(context: Context) -> Files:
+def render_typeddicts(context: Context) -> Files:
+    """generated/python/llm_analytics_hub/typeddicts: a subpackage per version, a module per area."""
     files = _package_root(TYPEDDICTS, "TypedDicts", context.versions)
     for version in context.versions:
-        files.update(render_typeddicts(version))
+        files.update(_typeddicts(version))
     return _formatted(files, context)
 
 
 DATACLASSES = Target("python-dataclasses", MODELS, render_dataclasses)
-TYPED_DICTS = Target("python-typeddicts", TYPEDDICTS, render_typeddict_package)
+TYPED_DICTS = Target("python-typeddicts", TYPEDDICTS, render_typeddicts)
