@@ -62,6 +62,7 @@ class Source:
     keep_others: bool = True  # a value not in `values` passes through (False: it is no value)
     wrap: bool = False  # a single string fills a list member
     scale: float | None = None  # multiply (seconds -> milliseconds)
+    round: int | None = None  # then round to this many decimals (6: nanoseconds in milliseconds)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def build(path: Path, document: dict[str, Any]) -> Mapping:
     facts = {}
     for name, spec in document["facts"].items():
         sources = tuple(Source(s["attribute"], s.get("values"), s.get("others", "keep") == "keep", bool(s.get("wrap")),
-                               s.get("scale")) for s in spec.get("from", ()))
+                               s.get("scale"), s.get("round")) for s in spec.get("from", ()))
         facts[name] = Fact(name, spec["type"], sources, spec.get("derive"), spec.get("default"), spec.get("unit"),
                            tuple(spec.get("includes", ())), spec.get("part_of"), spec.get("note"))
     events = tuple(EventSpec(e["kind"], e["type"], (e["variant"][0], e["variant"][1]), tuple(e["when"]), e["event_id"],
@@ -245,7 +246,7 @@ SHAPE: dict[str, Any] = {
                     "properties": {"attribute": {"type": "string"},
                                    "values": {"type": "object", "additionalProperties": {"type": "string"}},
                                    "others": {"enum": ["keep", "ignore"]}, "wrap": {"type": "boolean"},
-                                   "scale": {"type": "number"}}}},
+                                   "scale": {"type": "number"}, "round": {"type": "integer", "minimum": 0}}}},
                 "derive": {"type": "string"}, "default": {"type": "string"}, "unit": {"type": "string"},
                 "includes": _STRINGS, "part_of": {"type": "string"}, "note": {"type": "string"}}}},
         "envelope": _RULES,

@@ -1,0 +1,89 @@
+"""`llm-hub otel import|serve|check|export`: option parsing only; the work lives in the modules beside."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..cli_support import guarded
+from ..errors import HubError
+from ..versions import available_versions, parse_version
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
+FORMATS = click.Choice(["text", "json"])
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _version(value: str | None) -> str:
+    known = available_versions()
+    if value is None:
+        return known[-1]
+    parse_version(value)
+    if value not in known:
+        raise HubError(f"unknown schema version {value!r}; known versions: {', '.join(known)}")
+    return value
+
+
+def _pipeline(schema_version: str | None, source_module: str | None, environment: str | None) -> Pipeline:
+    from .pipeline import Pipeline
+
+    return Pipeline(_version(schema_version), source_module=source_module, environment=environment)
+
+
+def _shared(func: F) -> F:
+    """Options of every command that maps telemetry into events."""
+    func = click.option("--schema-version", metavar="X.Y.Z",
+                        help="Schema version of the events (default: the newest).")(func)
+    func = click.option("--source-module", metavar="NAME",
+                        help="source_module of the events (default llm-analytics-hub; a span's llm_hub.source_module "
+                             "resource attribute wins).")(func)
+    func = click.option("--environment", metavar="NAME",
+                        help="environment of the events without a deployment.environment.name resource attribute "
+                             "(default: unknown).")(func)
+    return func
+
+
+@click.group("otel")
+def otel_group() -> None:
+    """OpenTelemetry in and out: OTLP GenAI spans and metrics become validated hub events, and back."""
+
+
+@otel_group.command("import")
+@click.argument("paths", nargs=-1, metavar="FILE...")
+@click.option("--out", "-o", "out", default="-", show_default=True, metavar="PATH",
+              help="AnalyticsEvent NDJSON (- for stdout).")
+@click.option("--metrics-out", metavar="PATH", help="MetricType NDJSON of the GenAI metrics.")
+@click.option("--invalid-out", metavar="DIR",
+              help="Write the rejected spans and data points with their reasons, as NDJSON, to DIR.")
+@click.option("--into", metavar="URL", help="Store the events (the storage loader of `llm-hub load`).")
+@click.option("--signal", type=click.Choice(["traces", "metrics"]),
+              help="What protobuf files hold (default: from the file name, then the content).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+              help="Rejections and summary on stderr: text, or NDJSON.")
+@_shared
+@guarded
+def import_command(paths: tuple[str, ...], out: str, metrics_out: str | None, invalid_out: str | None,
+                   into: str | None, signal: str | None, fmt: str, schema_version: str | None,
+                   source_module: str | None, environment: str | None) -> None:
+    """Import OTLP exports (OTLP/JSON, JSON lines as the collector's file exporter writes, or protobuf; .gz too):
+    one TokenUsageMetrics and one LatencyMetrics event per GenAI model-call span, an ErrorRateMetrics event
+    when error.type is set, and the GenAI metrics as the hub's metric types. Every event is validated.
+
+    Exit codes: 0 everything mapped, 1 some span or data point rejected, 2 usage error or unreadable input.
+    """
+    from .importer import run_import
+    from .sinks import InvalidOut, StreamSink, open_store
+
+    if not paths:
+        raise HubError("no input: give one or more OTLP export files (see llm-hub otel import --help)")
+    pipeline = _pipeline(schema_version, source_module, environment)
+    sink = open_store(into) if into else StreamSink(out, metrics_out)
+    invalid = InvalidOut(invalid_out) if invalid_out else None
+    code = run_import(paths, pipeline, sink, sys.stderr, fmt=fmt, signal=signal,  # type: ignore[arg-type]
+                      invalid_out=invalid)
+    sys.exit(code)
