@@ -87,3 +87,60 @@ def import_command(paths: tuple[str, ...], out: str, metrics_out: str | None, in
     code = run_import(paths, pipeline, sink, sys.stderr, fmt=fmt, signal=signal,  # type: ignore[arg-type]
                       invalid_out=invalid)
     sys.exit(code)
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise HubError(f"--listen {value}: expected HOST:PORT, e.g. 127.0.0.1:4318")
+    return host.strip("[]"), int(port)
+
+
+def _size(value: str) -> int:
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    text = value.strip().lower().removesuffix("b") or "0"
+    factor = units.get(text[-1], 1)
+    number = text[:-1] if text[-1] in units else text
+    if not number.isdigit() or int(number) <= 0:
+        raise HubError(f"{value!r} is not a size (e.g. 16M, 512k, 1048576)")
+    return int(number) * factor
+
+
+@otel_group.command("serve")
+@click.option("--listen", default="127.0.0.1:4318", show_default=True, metavar="HOST:PORT",
+              help="Address of the OTLP/HTTP receiver (port 0: any free port, printed on stderr).")
+@click.option("--out-dir", default="otel-events", show_default=True, metavar="DIR",
+              help="Folder of the rotating events-*.ndjson and metrics-*.ndjson files.")
+@click.option("--rotate-size", default="64M", show_default=True, metavar="SIZE",
+              help="Start a new file past this size.")
+@click.option("--rotate-seconds", type=click.FloatRange(min=1), metavar="S", help="Start a new file after S seconds.")
+@click.option("--max-body", default="16M", show_default=True, metavar="SIZE",
+              help="Largest request body, compressed or inflated (413 beyond).")
+@click.option("--invalid-out", metavar="DIR",
+              help="Write the rejected spans and data points with their reasons to DIR.")
+@click.option("--into", metavar="URL", help="Store the events (the storage loader of `llm-hub load`).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+              help="Rejections and the final summary on stderr: text, or NDJSON.")
+@_shared
+@guarded
+def serve_command(listen: str, out_dir: str, rotate_size: str, rotate_seconds: float | None, max_body: str,
+                  invalid_out: str | None, into: str | None, fmt: str, schema_version: str | None,
+                  source_module: str | None, environment: str | None) -> None:
+    """Receive OTLP/HTTP (POST /v1/traces and /v1/metrics; protobuf or JSON; gzip): every GenAI model-call
+    span becomes validated events written to rotating NDJSON files before the request is acknowledged; a span
+    that cannot be mapped is rejected alone in partial_success. SIGTERM or Ctrl-C: finish the requests in
+    progress, then stop; nothing acknowledged is lost.
+    """
+    from .serve import Service, run_serve
+    from .sinks import InvalidOut, RotatingSink, open_store
+
+    host, port = _listen(listen)
+    pipeline = _pipeline(schema_version, source_module, environment)
+    sink = open_store(into) if into else RotatingSink(out_dir, max_bytes=_size(rotate_size),
+                                                      max_seconds=rotate_seconds)
+    invalid = InvalidOut(invalid_out, rotating=True) if invalid_out else None
+    try:
+        service = Service(pipeline, sink, sys.stderr, fmt=fmt, invalid_out=invalid)
+        sys.exit(run_serve(host, port, service, max_body=_size(max_body)))
+    except OSError as exc:
+        raise HubError(f"--listen {listen}: {exc.strerror or exc}") from None

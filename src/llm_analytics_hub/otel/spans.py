@@ -47,6 +47,10 @@ class Skipped:
     reason: str
 
 
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def otlp_type(value: Any) -> str:
     return OTLP_TYPE_NAMES.get(type(value), type(value).__name__)
 
@@ -120,7 +124,8 @@ class SpanMapper:
             return ABSENT
         wanted = self.attribute_types.get(name)
         if wanted is not None and not TYPE_CHECKS[wanted](value):
-            raise Rejected(f"{name}: a {otlp_type(value)} value {value!r} where a {wanted} belongs", name)
+            raise Rejected(f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted)} belongs",
+                           name)
         return value
 
     def fact(self, span: Span, name: str, cache: dict[str, Any]) -> Any:
