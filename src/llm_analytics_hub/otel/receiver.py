@@ -200,7 +200,8 @@ class OtlpHandler(BaseHTTPRequestHandler):
         return self.rfile.read(int(length))
 
     def _chunked(self, limit: int) -> bytes:
-        parts, size = [], 0
+        parts: list[bytes] = []
+        size = 0
         while True:
             line = self.rfile.readline(1024)
             chunk = int(line.split(b";", 1)[0].strip() or b"0", 16)
