@@ -144,3 +144,70 @@ def serve_command(listen: str, out_dir: str, rotate_size: str, rotate_seconds: f
         sys.exit(run_serve(host, port, service, max_body=_size(max_body)))
     except OSError as exc:
         raise HubError(f"--listen {listen}: {exc.strerror or exc}") from None
+
+
+@otel_group.command("export")
+@click.argument("paths", nargs=-1, metavar="FILE...")
+@click.option("--out", "-o", "out", default="-", show_default=True, metavar="PATH",
+              help="OTLP/JSON trace requests, one per line (- for stdout).")
+@click.option("--metrics-out", metavar="PATH", help="OTLP/JSON metrics requests of the MetricType documents.")
+@click.option("--batch", default=512, show_default=True, type=click.IntRange(min=1), help="Spans per request.")
+@click.option("--schema-version", metavar="X.Y.Z",
+              help="Schema version of the metric documents (default: the newest); events carry their own.")
+@guarded
+def export_command(paths: tuple[str, ...], out: str, metrics_out: str | None, batch: int,
+                   schema_version: str | None) -> None:
+    """Export hub events (AnalyticsEvent NDJSON: token usage, latency, single-request error rate) as OTLP/JSON
+    spans, and MetricType documents as OTLP/JSON metrics, one request per line (what the collector's file
+    exporter writes and `otel import` reads back to the same events).
+
+    Exit codes: 0 exported (events without an OpenTelemetry form are counted as skipped), 1 some input invalid,
+    2 usage error or unreadable input.
+    """
+    from .exporting import run_export
+    from .sinks import open_output
+
+    if not paths:
+        raise HubError("no input: give one or more NDJSON files of hub events, or - for stdin")
+    events = open_output(out)
+    metrics = open_output(metrics_out) if metrics_out else None
+    try:
+        code = run_export(paths, events, metrics, sys.stderr, metrics_version=_version(schema_version), batch=batch)
+    finally:
+        for handle in (events, metrics):
+            if handle is not None and handle is not sys.stdout.buffer:
+                handle.close()
+    sys.exit(code)
+
+
+@otel_group.command("check")
+@click.argument("paths", nargs=-1, metavar="[FILE...]")
+@click.option("--listen", metavar="HOST:PORT", help="Receive OTLP/HTTP like `serve` and check what arrives "
+                                                    "(until SIGTERM or Ctrl-C) instead of reading files.")
+@click.option("--signal", type=click.Choice(["traces", "metrics"]), help="What protobuf files hold.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--max-body", default="16M", show_default=True, metavar="SIZE",
+              help="Largest request body when listening.")
+@click.option("--schema-version", metavar="X.Y.Z", help="Mapping of this schema version (default: the newest).")
+@guarded
+def check_command(paths: tuple[str, ...], listen: str | None, signal: str | None, fmt: str, max_body: str,
+                  schema_version: str | None) -> None:
+    """Check telemetry against the GenAI conventions the mapping knows: missing required or recommended
+    attributes, wrong types, deprecated names, sub-counts above their totals, spans import would reject; with
+    the coverage of every attribute and mapped member. Findings and coverage go to stdout.
+
+    Exit codes: 0 no error or warning, 1 findings, 2 usage error or unreadable input.
+    """
+    from .checker import Checker
+    from .checking import CheckRun, check_files, check_listening
+
+    if bool(paths) == bool(listen):
+        raise HubError("give either FILE... or --listen HOST:PORT (see llm-hub otel check --help)")
+    run = CheckRun(Checker(_pipeline(schema_version, None, None)), sys.stdout, fmt)
+    if listen:
+        host, port = _listen(listen)
+        try:
+            sys.exit(check_listening(host, port, run, max_body=_size(max_body)))
+        except OSError as exc:
+            raise HubError(f"--listen {listen}: {exc.strerror or exc}") from None
+    sys.exit(check_files(paths, run, sys.stderr, signal))  # type: ignore[arg-type]

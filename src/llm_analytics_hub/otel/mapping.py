@@ -36,7 +36,7 @@ REQUIREMENTS = ("required", "conditionally_required", "recommended", "opt_in")
 DERIVATIONS = frozenset({
     "span_duration_ms", "span_duration_seconds_ceil", "span_start", "span_id", "trace_id", "trace_uuid",
     "parent_span_event_uuid", "event_uuid", "input_plus_output", "one_per_error_type", "tags",
-    "unknown_environment", "hub_source_module", "error_if_error_type",
+    "unknown_environment", "hub_source_module", "error_if_error_type", "zero_for_embeddings",
 })
 
 

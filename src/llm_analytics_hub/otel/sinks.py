@@ -40,8 +40,8 @@ class StreamSink:
     """`otel import`: events to one NDJSON file or stdout, metric documents to another file (or nowhere)."""
 
     def __init__(self, events_out: str, metrics_out: str | None) -> None:
-        self._events = _open(events_out)
-        self._metrics = _open(metrics_out) if metrics_out else None
+        self._events = open_output(events_out)
+        self._metrics = open_output(metrics_out) if metrics_out else None
         self.takes_metrics = self._metrics is not None
 
     def write(self, events: list[bytes], metrics: list[bytes]) -> None:
@@ -58,7 +58,7 @@ class StreamSink:
                 handle.close()
 
 
-def _open(location: str) -> IO[bytes]:
+def open_output(location: str) -> IO[bytes]:
     if location == "-":
         return sys.stdout.buffer
     try:

@@ -196,6 +196,8 @@ class SpanMapper:
             counts = [self.fact(span, n, cache) for n in ("input_tokens", "output_tokens")]
             present = [c for c in counts if c is not ABSENT]
             return sum(present) if present else ABSENT
+        if rule == "zero_for_embeddings":
+            return 0 if self.fact(span, "operation", cache) == "embeddings" else ABSENT
         if rule == "one_per_error_type":
             error = self.fact(span, "error_type", cache)
             return {error: 1} if error is not ABSENT else ABSENT
