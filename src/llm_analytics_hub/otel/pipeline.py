@@ -101,8 +101,8 @@ class Pipeline:
                 tally.rejected_spans += 1
                 tally.rejections[exc.reason.split(": ")[0]] += 1
                 where = span.where + (f"/attributes/{exc.attribute}" if exc.attribute else "")
-                batch.rejections.append(Rejection(source, line, where, f"span {span.name!r}", exc.reason,
-                                                  _span_json(span)))
+                label = f"span {span.name!r} (trace {span.trace_id or '?'}, span {span.span_id or '?'})"
+                batch.rejections.append(Rejection(source, line, where, label, exc.reason, _span_json(span)))
                 continue
             tally.mapped_spans += 1
             for spec, _ in produced:
