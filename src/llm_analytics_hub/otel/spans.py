@@ -8,6 +8,7 @@ twice). Everything else is skipped, and counted, with its reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Callable
@@ -33,6 +34,11 @@ OTLP_TYPE_NAMES = {str: "string", int: "int", float: "double", bool: "boolean", 
                    bytes: "bytes"}
 
 
+# the facts a derivation reads (they are evaluated before it)
+DEPENDS = {"input_plus_output": ("input_tokens", "output_tokens"), "zero_for_embeddings": ("operation",),
+           "one_per_error_type": ("error_type",), "error_if_error_type": ("error_type",)}
+
+
 class Rejected(Exception):
     """A span that cannot be mapped: the reason and where in the span it lies."""
 
@@ -47,6 +53,10 @@ class Skipped:
     reason: str
 
 
+def _wrong_type(name: str, value: Any, wanted: str | None) -> str:
+    return f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted or '?')} belongs"
+
+
 def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
@@ -55,12 +65,17 @@ def otlp_type(value: Any) -> str:
     return OTLP_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+_SECONDS: dict[int, str] = {}
+
+
 def rfc3339(ns: int) -> str:
     """A Unix time in nanoseconds as the producers write it: UTC, Z, 3/6/9 fraction digits when non-zero."""
-    import datetime as _dt
-
     seconds, fraction = divmod(ns, 1_000_000_000)
-    text = _dt.datetime.fromtimestamp(seconds, _dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    text = _SECONDS.get(seconds)
+    if text is None:
+        if len(_SECONDS) > 4096:
+            _SECONDS.clear()
+        text = _SECONDS[seconds] = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     if fraction == 0:
         return text + "Z"
     if fraction % 1_000_000 == 0:
@@ -93,6 +108,10 @@ class SpanMapper:
         self.model_operations = frozenset(mapping.model_operations)
         self.span_kinds = frozenset(mapping.span_kinds)
         self.attribute_types = {name: spec.type for name, spec in mapping.attributes.items() if not spec.prefix}
+        self._compile()
+        self._envelope = tuple((tuple(path.split(".")), rule) for path, rule in mapping.envelope)
+        self._members_of = {spec.kind: tuple((tuple(path.split(".")), rule) for path, rule in spec.members)
+                            for spec in mapping.events}
 
     # --- selection -----------------------------------------------------------------------------
 
@@ -116,66 +135,102 @@ class SpanMapper:
 
     # --- facts ---------------------------------------------------------------------------------
 
+    def _compile(self) -> None:
+        """The mapping as a plan: per fact its sources, ready to run (a span is mapped in one pass)."""
+        self._plans: dict[str, tuple[Any, ...]] = {}
+        for name, fact in self.mapping.facts.items():
+            sources = []
+            for source in fact.sources:
+                spec = self.mapping.attributes.get(source.attribute)
+                wanted = spec.type if spec is not None and not spec.prefix else None
+                sources.append((source.attribute, spec is not None and spec.where == "resource",
+                                TYPE_CHECKS[wanted] if wanted else None, wanted, source.values, source.keep_others,
+                                source.wrap, source.scale, source.round))
+            self._plans[name] = (name, tuple(sources), fact.type == "double", fact.type == "uuid", fact.derive,
+                                 fact.default, frozenset(s[0] for s in sources))
+        # a fact whose rule reads other facts comes after them
+        order: list[str] = []
+
+        def place(name: str) -> None:
+            if name not in order:
+                fact = self.mapping.facts[name]
+                for rule in (fact.derive, fact.default):
+                    for needed in DEPENDS.get(rule or "", ()):
+                        place(needed)
+                order.append(name)
+
+        for name in self.mapping.facts:
+            place(name)
+        self._order = tuple(self._plans[name] for name in order if self._plans[name][1] or self.mapping.facts[
+            name].derive or self.mapping.facts[name].default)
+        self._span_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if not s[1])
+        self._resource_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if s[1])
+        self._totals = tuple(fact for fact in self.mapping.facts.values() if fact.includes)
+
     def _attribute(self, span: Span, name: str) -> Any:
         spec = self.mapping.attributes.get(name)
         holder = span.resource if spec is not None and spec.where == "resource" else span.attributes
-        value = holder.get(name, ABSENT)
-        if value is ABSENT or value is None:
+        value = holder.get(name)
+        if value is None:
             return ABSENT
         wanted = self.attribute_types.get(name)
         if wanted is not None and not TYPE_CHECKS[wanted](value):
-            raise Rejected(f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted)} belongs",
-                           name)
+            raise Rejected(_wrong_type(name, value, wanted), name)
         return value
 
-    def fact(self, span: Span, name: str, cache: dict[str, Any]) -> Any:
-        if name in cache:
-            return cache[name]
-        fact = self.mapping.facts[name]
-        value = self._from_sources(span, fact)
-        if value == "" and fact.type == "uuid":  # export's "no such id" (llm_hub.correlation_id, ...)
-            cache[name] = ABSENT
-            return ABSENT
-        if value is ABSENT and fact.derive is not None:
-            value = self._derive(fact.derive, span, cache)
-        if value is ABSENT and fact.default is not None:
-            value = self._derive(fact.default, span, cache)
-        cache[name] = value
-        if value is not ABSENT and fact.includes:
-            self._check_inclusion(span, fact, value, cache)
-        return value
-
-    def _from_sources(self, span: Span, fact: Fact) -> Any:
-        for source in fact.sources:
-            value = self._attribute(span, source.attribute)
-            if value is ABSENT:
-                continue
-            if source.values is not None and isinstance(value, str):
-                if value in source.values:
-                    value = source.values[value]
-                elif not source.keep_others:
+    def evaluate(self, span: Span) -> dict[str, Any]:
+        """Every fact of the span, in one pass (absent facts are left out); raises Rejected."""
+        values: dict[str, Any] = {}
+        attributes, resource = span.attributes, span.resource
+        present = self._span_sources.intersection(attributes)
+        if resource:
+            present = present | self._resource_sources.intersection(resource)
+        for name, sources, to_float, is_uuid, derive, default, reads in self._order:
+            value = ABSENT
+            if reads.isdisjoint(present):
+                sources = ()
+            for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
+                found: Any = (resource if on_resource else attributes).get(attribute)
+                if found is None:
                     continue
-            if source.wrap and isinstance(value, str):
-                value = [value]
-            if source.scale is not None:
-                value = value * source.scale
-                if source.round is not None:
-                    value = round(value, source.round)
-            if fact.type == "double":
-                value = float(value)
-            return value
-        return ABSENT
+                if check is not None and not check(found):
+                    raise Rejected(_wrong_type(attribute, found, wanted), attribute)
+                if spellings is not None and found.__class__ is str:
+                    if found in spellings:
+                        found = spellings[found]
+                    elif not keep_others:
+                        continue
+                if wrap and found.__class__ is str:
+                    found = [found]
+                if scale is not None:
+                    found = found * scale
+                    if digits is not None:
+                        found = round(found, digits)
+                value = float(found) if to_float else found
+                break
+            if is_uuid and value == "":  # export's "no such id" (llm_hub.correlation_id, ...)
+                continue
+            if value is ABSENT and derive is not None:
+                value = self._derive(derive, span, values)
+            if value is ABSENT and default is not None:
+                value = self._derive(default, span, values)
+            if value is not ABSENT:
+                values[name] = value
+        for fact in self._totals:
+            if fact.name in values:
+                self._check_inclusion(fact, values)
+        return values
 
-    def _check_inclusion(self, span: Span, fact: Fact, total: Any, cache: dict[str, Any]) -> None:
-        parts = [(name, self.fact(span, name, cache)) for name in fact.includes]
-        present = [(name, value) for name, value in parts if isinstance(value, int | float)]
+    def _check_inclusion(self, fact: Fact, values: dict[str, Any]) -> None:
+        total = values[fact.name]
+        present = [(name, values[name]) for name in fact.includes if isinstance(values.get(name), int | float)]
         if present and isinstance(total, int | float) and sum(v for _, v in present) > total:
             named = " + ".join(f"{name} ({value})" for name, value in present)
             raise Rejected(f"{named} exceed {fact.name} ({total}): the span breaks the inclusion rule "
                            f"({fact.name} includes {', '.join(fact.includes)}), so mapping it would count "
                            "them twice or not at all")
 
-    def _derive(self, rule: str, span: Span, cache: dict[str, Any]) -> Any:
+    def _derive(self, rule: str, span: Span, values: dict[str, Any]) -> Any:
         if rule == "span_duration_ms":
             return self._duration_ns(span) / 1e6
         if rule == "span_duration_seconds_ceil":
@@ -193,14 +248,13 @@ class SpanMapper:
         if rule == "parent_span_event_uuid":
             return ids.parent_event_id(span.trace_id, span.parent_span_id) or ABSENT
         if rule == "input_plus_output":
-            counts = [self.fact(span, n, cache) for n in ("input_tokens", "output_tokens")]
-            present = [c for c in counts if c is not ABSENT]
+            present = [values[n] for n in ("input_tokens", "output_tokens") if n in values]
             return sum(present) if present else ABSENT
         if rule == "zero_for_embeddings":
-            return 0 if self.fact(span, "operation", cache) == "embeddings" else ABSENT
+            return 0 if values.get("operation") == "embeddings" else ABSENT
         if rule == "one_per_error_type":
-            error = self.fact(span, "error_type", cache)
-            return {error: 1} if error is not ABSENT else ABSENT
+            error = values.get("error_type")
+            return {error: 1} if error is not None else ABSENT
         if rule == "tags":
             return self._tags(span)
         if rule == "unknown_environment":
@@ -208,9 +262,10 @@ class SpanMapper:
         if rule == "hub_source_module":
             return self.source_module
         if rule == "error_if_error_type":
-            return "error" if self.fact(span, "error_type", cache) is not ABSENT else "info"
-        # event_uuid is applied by `events` (it needs the event's kind); mapping_check refuses unknown names
-        raise AssertionError(f"derivation {rule!r}")
+            return "error" if "error_type" in values else "info"
+        if rule == "event_uuid":
+            return ABSENT  # `events` applies the id rule: it needs the event's kind
+        raise AssertionError(f"derivation {rule!r} (mapping_check refuses unknown names)")
 
     def _duration_ns(self, span: Span) -> int:
         if span.start_ns <= 0 or span.end_ns <= 0:
@@ -235,55 +290,59 @@ class SpanMapper:
 
     # --- events --------------------------------------------------------------------------------
 
-    def kinds(self, span: Span, cache: dict[str, Any]) -> list[EventSpec]:
+    def kinds(self, span: Span, values: dict[str, Any]) -> list[EventSpec]:
         """The events the span stands for: `llm_hub.events` when export recorded them, else each event whose
         `when` facts are present (one of them)."""
         recorded = self._attribute(span, "llm_hub.events") if "llm_hub.events" in self.mapping.attributes else ABSENT
         if recorded is not ABSENT:
             return [e for e in self.mapping.events if e.kind in recorded]
         return [e for e in self.mapping.events
-                if not e.when or any(self.fact(span, name, cache) is not ABSENT for name in e.when)]
+                if not e.when or any(name in values for name in e.when)]
 
     def events(self, span: Span) -> list[tuple[EventSpec, dict[str, Any]]]:
         """The span's AnalyticsEvent documents, each with its event spec; raises Rejected."""
         if span.problem is not None:
             raise Rejected(span.problem)
-        cache: dict[str, Any] = {}
-        if self.fact(span, "model_id", cache) is ABSENT:
+        values = self.evaluate(span)
+        if "model_id" not in values:
             names = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
             raise Rejected(f"no model: none of {names} is set")
-        envelope = self._members(span, self.mapping.envelope, cache)
+        envelope = _members(self._envelope, values)
+        head = {key: envelope[key] for key in _HEAD if key in envelope}
+        tail = {key: value for key, value in envelope.items() if key not in head}
         found = []
-        for spec in self.kinds(span, cache):
-            event_id = self._from_sources(span, self.mapping.facts[spec.event_id])  # default: the id rule
-            if event_id is ABSENT:
+        for spec in self.kinds(span, values):
+            event_id = values.get(spec.event_id)  # llm_hub.<kind>.event_id, else the id rule
+            if event_id is None:
                 event_id = ids.event_id(span.trace_id, span.span_id, spec.kind)
-            payload = {"payload_type": spec.variant[0],
-                       "data": {_TAG_OF[spec.variant[0]]: spec.variant[1], **self._members(span, spec.members, cache)}}
-            document = {"event_id": event_id, **envelope, "schema_version": self.version, "payload": payload}
-            found.append((spec, _ordered(document)))
+            data = {_TAG_OF[spec.variant[0]]: spec.variant[1]}
+            data.update(_members(self._members_of[spec.kind], values))
+            document = {"event_id": event_id, **head, "schema_version": self.version, **tail,
+                        "payload": {"payload_type": spec.variant[0], "data": data}}
+            found.append((spec, document))
         return found
 
-    def _members(self, span: Span, entries: tuple[tuple[str, Rule], ...], cache: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for path, rule in entries:
-            value = rule.value if isinstance(rule, Constant) else self.fact(span, rule, cache)
-            if value is ABSENT:
-                continue
-            target = out
-            *parents, leaf = path.split(".")
-            for part in parents:
-                target = target.setdefault(part, {})
-            target[leaf] = value
-        return out
+
+def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, rule in entries:
+        if rule.__class__ is Constant:
+            value = rule.value
+        elif rule in values:
+            value = values[rule]
+        else:
+            continue
+        if len(path) == 1:
+            out[path[0]] = value
+            continue
+        target = out
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = value
+    return out
 
 
 _TAG_OF = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
            "governance": "governance_type"}
-_ENVELOPE_ORDER = ("event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id",
-                   "schema_version", "severity", "environment", "tags", "trace_id", "span_id", "payload")
-
-
-def _ordered(document: dict[str, Any]) -> dict[str, Any]:
-    """The envelope in the producers' wire order."""
-    return {key: document[key] for key in _ENVELOPE_ORDER if key in document}
+# The producers' wire order: these envelope members come before schema_version, the others after it.
+_HEAD = ("timestamp", "source_module", "event_type", "correlation_id", "parent_event_id")
