@@ -185,6 +185,17 @@ def rule_producer_output(schemas: SchemaSet) -> Iterator[Finding]:
         yield Finding(path, pointer, "producer-output", message)
 
 
+def rule_otel_mapping(schemas: SchemaSet) -> Iterator[Finding]:
+    """schemas/otel-mapping/<version>.json: every target member exists (read through the IR), every member
+    whose description names an OpenTelemetry attribute is mapped from it (see `otel.mapping_check`)."""
+    if schemas.problems:
+        return
+    from .otel.mapping_check import problems
+
+    for path, pointer, message in problems(schemas):
+        yield Finding(path, pointer, "otel-mapping", message)
+
+
 def rule_vocabulary(schemas: SchemaSet) -> Iterator[Finding]:
     """Only keywords every engine enforces (schema_view.vocabulary), in forms the IR can carry."""
     for path, document in schemas.documents.items():
@@ -214,7 +225,7 @@ def _text(value: Any) -> bool:
 
 RULES: tuple[Rule, ...] = (
     rule_parse, rule_metaschema, rule_ids, rule_refs, rule_titles, rule_descriptions,
-    rule_closed_objects, rule_examples, rule_producer_output, rule_vocabulary,
+    rule_closed_objects, rule_examples, rule_producer_output, rule_vocabulary, rule_otel_mapping,
 )
 
 
@@ -232,9 +243,9 @@ def check_all(root: Path | None = None) -> dict[str, list[Finding]]:
     # Cross-version rules: released folders unchanged, each minor backward compatible with its predecessor.
     from .check_versions import compat_findings, release_findings
 
-    # Compat needs readable schemas; a producer-output finding leaves them readable.
+    # Compat needs readable schemas; a producer-output or otel-mapping finding leaves them readable.
     broken = frozenset(version for version, findings in results.items()
-                       if any(f.rule != "producer-output" for f in findings))
+                       if any(f.rule not in ("producer-output", "otel-mapping") for f in findings))
     for source in (release_findings(base), compat_findings(base, broken)):
         for version, path, pointer, rule, message in source:
             results.setdefault(version, []).append(Finding(path, pointer, rule, message))

@@ -28,6 +28,7 @@ LAZY_COMMANDS = {
     "release": "llm_analytics_hub.compat.command:release_command",
     "convert": "llm_analytics_hub.conversion.command:convert_command",
     "docs": "llm_analytics_hub.codegen.site.command:docs_group",
+    "otel": "llm_analytics_hub.otel.command:otel_group",
 }
 
 

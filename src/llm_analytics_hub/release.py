@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HubError
+from .otel.mapping import FOLDER as OTEL_MAPPING_FOLDER
 from .schema_store import ID_BASE
 from .schema_view.output_form import FOLDER as OUTPUT_FOLDER
 from .versions import available_versions, parse_version, schemas_root
@@ -144,13 +145,15 @@ def new_version(version: str, root: Path | None = None, source: str | None = Non
         text = path.read_text(encoding="utf-8")
         if old_prefix in text:
             path.write_text(text.replace(old_prefix, new_prefix), encoding="utf-8")
-    _copy_producer_output(base, origin, version)
+    for folder in (OUTPUT_FOLDER, OTEL_MAPPING_FOLDER):
+        _copy_producer_output(base, origin, version, folder)
     return target
 
 
-def _copy_producer_output(base: Path, origin: str, version: str) -> None:
-    """The new version starts with its origin's producer output forms (keys name no version)."""
-    source = base / OUTPUT_FOLDER / f"{origin}.json"
+def _copy_producer_output(base: Path, origin: str, version: str, folder: str = OUTPUT_FOLDER) -> None:
+    """The new version starts with its origin's facts kept beside the folders (producer output forms, the
+    OpenTelemetry mapping; their keys name no version)."""
+    source = base / folder / f"{origin}.json"
     if not source.is_file():
         return
     try:
@@ -161,4 +164,4 @@ def _copy_producer_output(base: Path, origin: str, version: str) -> None:
         document["version"] = version
         if isinstance(document.get("$comment"), str):
             document["$comment"] = document["$comment"].replace(f"version {origin}", f"version {version}")
-    (base / OUTPUT_FOLDER / f"{version}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    (base / folder / f"{version}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

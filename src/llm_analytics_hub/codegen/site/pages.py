@@ -21,6 +21,7 @@ from ..ir import (
 )
 from . import paths
 from .catalog import Catalog
+from .otel_rows import OtelRow, otel_rows
 from .spelling import Linker, constraints, prose, show
 from .usage import Usage, usages
 
@@ -98,6 +99,7 @@ class TypePage:
     examples: tuple[Example, ...]
     usage: tuple[Usage, ...]
     diffs: tuple[Link, ...]
+    otel: tuple[OtelRow, ...] = ()  # the OpenTelemetry attributes that fill its members
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ def type_page(catalog: Catalog, version: str, typedef: TypeDef) -> TypePage:
         usage=() if typedef.synthetic else tuple(usages(catalog.version(version), typedef,
                                                         catalog.schema_name(typedef))),
         diffs=tuple(diffs),
+        otel=otel_rows(catalog.sets[catalog.names.index(version)].folder.parent, version, typedef),
     )
 
 

@@ -1,0 +1,233 @@
+"""Spans per second through `otel import` and `otel serve`, next to decoding the same requests with
+opentelemetry-proto alone, in the same run (the machine is shared and noisy: read the ratios).
+
+    PYTHONPATH=src:generated/python python bench/bench_otel.py [--requests 200] [--spans 50]
+
+Recorded requests: protobuf ExportTraceServiceRequests of GenAI chat spans as an instrumented client sends
+them (a dozen gen_ai.* attributes each, a parent agent span every ten). Floors, one core:
+- parse: ExportTraceServiceRequest.ParseFromString alone;
+- decode: parse, then read every span's ids, times and attributes into Python values (the least a consumer
+  of the data does).
+- MessageToDict: parse, then json_format.MessageToDict (the usual way to get the data as Python objects).
+Ours: the import pipeline in this process (decode, map, validate every event, serialize NDJSON); the
+`otel import` command on the same requests as one JSON-lines file (OTLP/JSON; CPU and wall time, start-up
+included); and `otel serve` on 127.0.0.1 fed by two keep-alive clients (protobuf; the receiver's CPU time,
+and the wall time until the last 200). In-process figures are CPU time (time.process_time), which the load
+of a shared machine moves much less than wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from opentelemetry.proto.common.v1 import common_pb2
+from opentelemetry.proto.trace.v1 import trace_pb2
+
+from llm_analytics_hub.otel.otlp_proto import parse_traces, spans_from_proto
+from llm_analytics_hub.otel.pipeline import Pipeline
+
+
+def _kv(key: str, value: Any) -> common_pb2.KeyValue:
+    item = common_pb2.KeyValue(key=key)
+    if isinstance(value, bool):
+        item.value.bool_value = value
+    elif isinstance(value, int):
+        item.value.int_value = value
+    elif isinstance(value, float):
+        item.value.double_value = value
+    elif isinstance(value, list):
+        item.value.array_value.values.extend(common_pb2.AnyValue(string_value=v) for v in value)
+    else:
+        item.value.string_value = value
+    return item
+
+
+def recorded_requests(count: int, spans: int, seed: int = 7) -> list[bytes]:
+    rng = random.Random(seed)
+    found = []
+    for _ in range(count):
+        request = trace_service_pb2.ExportTraceServiceRequest()
+        block = request.resource_spans.add()
+        block.resource.attributes.extend([_kv("service.name", "support-bot"),
+                                          _kv("deployment.environment.name", "production")])
+        scope = block.scope_spans.add()
+        scope.scope.name = "opentelemetry.instrumentation.openai_v2"
+        trace_id = rng.randbytes(16)
+        parent = rng.randbytes(8)
+        for index in range(spans):
+            span = scope.spans.add()
+            span.trace_id, span.span_id = trace_id, rng.randbytes(8)
+            start = 1_767_225_600_000_000_000 + rng.randrange(10**12)
+            span.start_time_unix_nano, span.end_time_unix_nano = start, start + rng.randrange(10**9, 10**10)
+            if index % 10 == 0:
+                span.name, span.kind, parent = "invoke_agent planner", trace_pb2.Span.SPAN_KIND_INTERNAL, span.span_id
+                span.attributes.extend([_kv("gen_ai.operation.name", "invoke_agent")])
+                continue
+            span.name, span.kind, span.parent_span_id = "chat gpt-4o", trace_pb2.Span.SPAN_KIND_CLIENT, parent
+            prompt = rng.randrange(100, 20000)
+            span.attributes.extend([
+                _kv("gen_ai.operation.name", "chat"), _kv("gen_ai.provider.name", "openai"),
+                _kv("gen_ai.request.model", "gpt-4o"), _kv("gen_ai.response.model", "gpt-4o-2024-08-06"),
+                _kv("gen_ai.response.id", f"chatcmpl-{rng.randrange(10**12):x}"),
+                _kv("gen_ai.response.finish_reasons", ["stop"]), _kv("gen_ai.usage.input_tokens", prompt),
+                _kv("gen_ai.usage.output_tokens", rng.randrange(1, 2000)),
+                _kv("gen_ai.usage.cache_read.input_tokens", prompt // 2), _kv("gen_ai.request.stream", True),
+                _kv("gen_ai.response.time_to_first_chunk", rng.random() / 2), _kv("server.address", "api.openai.com"),
+                _kv("server.port", 443)])
+        found.append(request.SerializeToString())
+    return found
+
+
+def rate(spans: int, seconds: float) -> float:
+    return spans / seconds if seconds else float("inf")
+
+
+def floor_parse(requests: list[bytes]) -> float:
+    start = time.process_time()
+    for data in requests:
+        trace_service_pb2.ExportTraceServiceRequest().ParseFromString(data)
+    return time.process_time() - start
+
+
+def message_to_dict(requests: list[bytes]) -> float:
+    start = time.process_time()
+    for data in requests:
+        request = trace_service_pb2.ExportTraceServiceRequest()
+        request.ParseFromString(data)
+        json_format.MessageToDict(request)
+    return time.process_time() - start
+
+
+def _value(v: Any) -> Any:
+    which = v.WhichOneof("value")
+    if which == "array_value":
+        return [_value(x) for x in v.array_value.values]
+    return getattr(v, which) if which else None
+
+
+def floor_decode(requests: list[bytes]) -> float:
+    start = time.process_time()
+    for data in requests:
+        request = trace_service_pb2.ExportTraceServiceRequest()
+        request.ParseFromString(data)
+        for block in request.resource_spans:
+            resource = {kv.key: _value(kv.value) for kv in block.resource.attributes}
+            for scope in block.scope_spans:
+                for span in scope.spans:
+                    (span.trace_id.hex(), span.span_id.hex(), span.parent_span_id.hex(), span.name, span.kind,
+                     span.start_time_unix_nano, span.end_time_unix_nano, resource,
+                     {kv.key: _value(kv.value) for kv in span.attributes})
+    return time.process_time() - start
+
+
+def pipeline_seconds(requests: list[bytes]) -> tuple[float, int]:
+    pipeline = Pipeline("1.1.0")
+    pipeline.spans(spans_from_proto(parse_traces(requests[0])), "warm-up", 1)
+    start = time.process_time()
+    events = 0
+    for data in requests:
+        batch = pipeline.spans(spans_from_proto(parse_traces(data)), "bench", 1)
+        events += len(batch.events)
+    return time.process_time() - start, events
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def command_seconds(requests: list[bytes], folder: Path) -> tuple[float, float]:
+    path = folder / "recorded.jsonl"
+    with path.open("w") as out:
+        for data in requests:
+            request = trace_service_pb2.ExportTraceServiceRequest()
+            request.ParseFromString(data)
+            document = json_format.MessageToDict(request)
+            for block in document["resourceSpans"]:  # proto3 JSON writes ids as base64; OTLP/JSON as hex
+                for scope in block["scopeSpans"]:
+                    for span in scope["spans"]:
+                        for key in ("traceId", "spanId", "parentSpanId"):
+                            if key in span:
+                                span[key] = base64.b64decode(span[key]).hex()
+            out.write(json.dumps(document) + "\n")
+    start, cpu = time.perf_counter(), children_cpu()
+    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "otel", "import", str(path), "-o",
+                           os.devnull], check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+def serve_seconds(requests: list[bytes], folder: Path, clients: int = 2) -> tuple[float, float]:
+    cpu = children_cpu()
+    process = subprocess.Popen([sys.executable, "-m", "llm_analytics_hub.cli", "otel", "serve", "--listen",
+                                "127.0.0.1:0", "--out-dir", str(folder / "served")], stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    line = process.stderr.readline().decode()
+    host, port = line.split("http://")[1].split()[0].split(":")
+    shares = [requests[i::clients] for i in range(clients)]
+
+    def send(share: list[bytes]) -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        for data in share:
+            connection.request("POST", "/v1/traces", data, {"Content-Type": "application/x-protobuf"})
+            reply = connection.getresponse()
+            reply.read()
+            assert reply.status == 200, reply.status
+        connection.close()
+
+    threads = [threading.Thread(target=send, args=(share,)) for share in shares]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    return seconds, children_cpu() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--spans", type=int, default=50)
+    args = parser.parse_args()
+    requests = recorded_requests(args.requests, args.spans)
+    spans = args.requests * args.spans
+    parse, decode, to_dict = floor_parse(requests), floor_decode(requests), message_to_dict(requests)
+    ours, events = pipeline_seconds(requests)
+    with tempfile.TemporaryDirectory() as folder:
+        command_wall, command_cpu = command_seconds(requests, Path(folder))
+        served_wall, served_cpu = serve_seconds(requests, Path(folder))
+    print(f"{args.requests} requests, {spans} spans ({events} events from the model-call spans); CPU seconds of "
+          "one process unless said (the machine is shared: wall time moves with its load)")
+    print(f"  opentelemetry-proto parse alone        {rate(spans, parse):>10,.0f} spans/s")
+    print(f"  opentelemetry-proto decode (floor)     {rate(spans, decode):>10,.0f} spans/s")
+    print(f"  opentelemetry-proto + MessageToDict    {rate(spans, to_dict):>10,.0f} spans/s")
+    for label, seconds in (("import pipeline (protobuf, in process)", ours),
+                           ("otel import command (JSON lines), CPU", command_cpu),
+                           ("otel import command, wall", command_wall),
+                           ("otel serve, 2 clients (protobuf), CPU", served_cpu),
+                           ("otel serve, wall until the last 200", served_wall)):
+        print(f"  {label:<38} {rate(spans, seconds):>10,.0f} spans/s  {decode / seconds:.2f}x the decode floor, "
+              f"{to_dict / seconds:.2f}x MessageToDict, {parse / seconds:.3f}x parse alone")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Decoded OTLP -> validated hub documents -> a sink: the core that `otel import` and `otel serve` share.
+
+Every document produced is validated with the project's Validator (AnalyticsEvent or MetricType, of the
+chosen version) and the semantic lint's rules for its type; a span or data point whose documents fail is
+rejected whole, with the finding as its reason. Nothing is dropped in silence: skipped spans and points
+are counted by reason, rejected ones are returned with their reason for the reporter and --invalid-out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from ..validation import Validator
+from ..validation.semantic import LEAF_RULES, envelope_rules
+from . import metrics as metric_mapping
+from .mapping import Mapping, load_mapping
+from .otlp import Metric, Span
+from .spans import Rejected, Skipped, SpanMapper
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One span or data point that could not become hub documents."""
+
+    source: str  # input file, or the receiver's request ("POST /v1/traces")
+    line: int  # the request's line in a JSON-lines file (1 otherwise)
+    where: str  # JSON pointer of the span / metric in the request (and of the attribute at fault)
+    label: str  # "span 'chat gpt-4o'", "metric gen_ai.client.token.usage"
+    reason: str
+    document: dict[str, Any] | None = None  # the span or data point, in OTLP/JSON form (for --invalid-out)
+
+
+@dataclass
+class Tally:
+    spans: int = 0
+    mapped_spans: int = 0
+    events: Counter[str] = field(default_factory=Counter)  # by event kind
+    skipped_spans: Counter[str] = field(default_factory=Counter)  # by reason
+    rejected_spans: int = 0
+    points: int = 0
+    mapped_points: int = 0
+    metric_documents: Counter[str] = field(default_factory=Counter)  # by metric_type
+    skipped_points: Counter[str] = field(default_factory=Counter)
+    rejected_points: int = 0
+    unwritten_points: int = 0  # mapped, but the sink takes no metrics
+    bad_requests: int = 0  # requests that could not be read at all
+    rejections: Counter[str] = field(default_factory=Counter)  # by reason, first line of it
+
+    def add(self, other: Tally) -> None:
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            if isinstance(mine, Counter):
+                mine.update(value)
+            else:
+                setattr(self, name, mine + value)
+
+    @property
+    def rejected(self) -> int:
+        return self.rejected_spans + self.rejected_points + self.bad_requests
+
+
+@dataclass
+class Batch:
+    """What one request (or one input document) gave: lines to write, rejections, counts."""
+
+    events: list[bytes] = field(default_factory=list)
+    metrics: list[bytes] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+
+class Pipeline:
+    """Maps and validates spans and metrics for one schema version."""
+
+    def __init__(self, version: str, *, source_module: str | None = None, environment: str | None = None,
+                 mapping: Mapping | None = None) -> None:
+        self.mapping = mapping or load_mapping(version)
+        options = {k: v for k, v in (("source_module", source_module), ("environment", environment)) if v}
+        self.mapper = SpanMapper(self.mapping, **options)
+        self.events_validator = Validator(schema="AnalyticsEvent", version=self.mapping.version)
+        self.metrics_validator = Validator(schema="MetricType", version=self.mapping.version)
+
+    def spans(self, spans: Iterable[Span], source: str, line: int, batch: Batch | None = None) -> Batch:
+        batch = batch or Batch()
+        tally = batch.tally
+        for span in spans:
+            tally.spans += 1
+            skipped = self.mapper.select(span) if span.problem is None else None
+            if isinstance(skipped, Skipped):
+                tally.skipped_spans[skipped.reason] += 1
+                continue
+            try:
+                produced = self.mapper.events(span)
+                lines = [self._checked_event(spec.type, spec.kind, document) for spec, document in produced]
+            except Rejected as exc:
+                tally.rejected_spans += 1
+                tally.rejections[exc.reason.split(": ")[0]] += 1
+                where = span.where + (f"/attributes/{exc.attribute}" if exc.attribute else "")
+                label = f"span {span.name!r} (trace {span.trace_id or '?'}, span {span.span_id or '?'})"
+                batch.rejections.append(Rejection(source, line, where, label, exc.reason, _span_json(span)))
+                continue
+            tally.mapped_spans += 1
+            for spec, _ in produced:
+                tally.events[spec.kind] += 1
+            batch.events.extend(lines)
+        return batch
+
+    def _checked_event(self, type_name: str, kind: str, document: dict[str, Any]) -> bytes:
+        findings = self.events_validator.check(document)
+        if not findings:
+            data = document["payload"]["data"]
+            rule = LEAF_RULES.get(type_name.partition(".")[2])
+            findings = (*envelope_rules(document, ()), *(rule(data, ("payload", "data")) if rule else ()))
+        if findings:
+            first = findings[0]
+            raise Rejected(f"its {kind} event would be invalid: {first.instance_path or '(root)'}: {first.message} "
+                           f"[{first.keyword}]")
+        return orjson.dumps(document) + b"\n"
+
+    def metrics(self, metrics: Iterable[Metric], source: str, line: int, batch: Batch | None = None) -> Batch:
+        batch = batch or Batch()
+        tally = batch.tally
+        for metric in metrics:
+            skipped = metric_mapping.select(self.mapping, metric)
+            if isinstance(skipped, Skipped):
+                tally.points += len(metric.points)
+                tally.skipped_points[skipped.reason] += len(metric.points)
+                continue
+            for point, result in metric_mapping.documents(self.mapping, metric):
+                tally.points += 1
+                if not isinstance(result, Rejected):
+                    findings = self.metrics_validator.check(result)
+                    if not findings:
+                        tally.mapped_points += 1
+                        tally.metric_documents[result["metric_type"]] += 1
+                        batch.metrics.append(orjson.dumps(result) + b"\n")
+                        continue
+                    first = findings[0]
+                    result = Rejected(f"its {result['metric_type']} document would be invalid: "
+                                      f"{first.instance_path or '(root)'}: {first.message} [{first.keyword}]")
+                tally.rejected_points += 1
+                tally.rejections[result.reason.split(": ")[0]] += 1
+                batch.rejections.append(Rejection(source, line, metric.where, f"metric {metric.name}", result.reason,
+                                                  {"name": metric.name, "unit": metric.unit,
+                                                   "attributes": point.attributes, "timeUnixNano": str(point.time_ns)}))
+        return batch
+
+
+def _span_json(span: Span) -> dict[str, Any]:
+    from .otlp_write import span_json
+
+    return span_json(span)

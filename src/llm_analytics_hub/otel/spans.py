@@ -1,0 +1,348 @@
+"""One span -> its hub events, by the mapping (`mapping.Mapping`): the facts a span yields, the events it
+stands for, the envelope, the id rule (`ids`). A span is mapped whole or rejected whole with a reason.
+
+Selection: a span with a GenAI marker attribute, of a client-side kind, whose operation is a model call
+(agent, tool and workflow spans carry usage summed over their children: mapping them would count it
+twice). Everything else is skipped, and counted, with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import ids
+from .mapping import Constant, EventSpec, Fact, Mapping, Rule
+from .otlp import Span
+
+DEFAULT_SOURCE_MODULE = "llm-analytics-hub"
+DEFAULT_ENVIRONMENT = "unknown"
+ABSENT: Any = object()
+
+TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "double": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "string[]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+}
+OTLP_TYPE_NAMES = {str: "string", int: "int", float: "double", bool: "boolean", list: "array", dict: "kvlist",
+                   bytes: "bytes"}
+
+
+# the facts a derivation reads (they are evaluated before it)
+DEPENDS = {"input_plus_output": ("input_tokens", "output_tokens"), "zero_for_embeddings": ("operation",),
+           "one_per_error_type": ("error_type",), "error_if_error_type": ("error_type",)}
+
+
+class Rejected(Exception):
+    """A span that cannot be mapped: the reason and where in the span it lies."""
+
+    def __init__(self, reason: str, attribute: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.attribute = attribute
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reason: str
+
+
+def _wrong_type(name: str, value: Any, wanted: str | None) -> str:
+    return f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted or '?')} belongs"
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def otlp_type(value: Any) -> str:
+    return OTLP_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+_SECONDS: dict[int, str] = {}
+
+
+def rfc3339(ns: int) -> str:
+    """A Unix time in nanoseconds as the producers write it: UTC, Z, 3/6/9 fraction digits when non-zero."""
+    seconds, fraction = divmod(ns, 1_000_000_000)
+    text = _SECONDS.get(seconds)
+    if text is None:
+        if len(_SECONDS) > 4096:
+            _SECONDS.clear()
+        text = _SECONDS[seconds] = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction == 0:
+        return text + "Z"
+    if fraction % 1_000_000 == 0:
+        return f"{text}.{fraction // 1_000_000:03d}Z"
+    if fraction % 1_000 == 0:
+        return f"{text}.{fraction // 1_000:06d}Z"
+    return f"{text}.{fraction:09d}Z"
+
+
+def tag_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class SpanMapper:
+    """Maps spans to AnalyticsEvent documents of one schema version (not validated here: see `pipeline`)."""
+
+    def __init__(self, mapping: Mapping, *, source_module: str = DEFAULT_SOURCE_MODULE,
+                 environment: str = DEFAULT_ENVIRONMENT) -> None:
+        self.mapping = mapping
+        self.version = mapping.version
+        self.source_module = source_module
+        self.environment = environment
+        self.markers = mapping.markers
+        self.model_operations = frozenset(mapping.model_operations)
+        self.span_kinds = frozenset(mapping.span_kinds)
+        self.attribute_types = {name: spec.type for name, spec in mapping.attributes.items() if not spec.prefix}
+        self._compile()
+        self._envelope = tuple((tuple(path.split(".")), rule) for path, rule in mapping.envelope)
+        self._members_of = {spec.kind: tuple((tuple(path.split(".")), rule) for path, rule in spec.members)
+                            for spec in mapping.events}
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def select(self, span: Span) -> Skipped | None:
+        """None when the span is a model call to map; else why it is skipped."""
+        attributes = span.attributes
+        if not any(m in attributes for m in self.markers):
+            return Skipped("not a GenAI span (no gen_ai.*, llm.request.type or openinference.span.kind marker)")
+        if span.kind not in self.span_kinds:
+            return Skipped(f"a {span.kind} span (a model call is mapped where its client sees it)")
+        kind = attributes.get("openinference.span.kind")
+        if isinstance(kind, str) and kind not in self.mapping.openinference_kinds:
+            return Skipped(f"openinference.span.kind={kind} is not a model call")
+        operation = attributes.get("gen_ai.operation.name")
+        if isinstance(operation, str) and operation not in self.model_operations:
+            return Skipped(f"gen_ai.operation.name={operation} is not a model call (its usage sums its children's)")
+        request_type = attributes.get("llm.request.type")
+        if operation is None and isinstance(request_type, str) and request_type == "unknown":
+            return Skipped("llm.request.type=unknown is not a model call")
+        return None
+
+    # --- facts ---------------------------------------------------------------------------------
+
+    def _compile(self) -> None:
+        """The mapping as a plan: per fact its sources, ready to run (a span is mapped in one pass)."""
+        self._plans: dict[str, tuple[Any, ...]] = {}
+        for name, fact in self.mapping.facts.items():
+            sources = []
+            for source in fact.sources:
+                spec = self.mapping.attributes.get(source.attribute)
+                wanted = spec.type if spec is not None and not spec.prefix else None
+                sources.append((source.attribute, spec is not None and spec.where == "resource",
+                                TYPE_CHECKS[wanted] if wanted else None, wanted, source.values, source.keep_others,
+                                source.wrap, source.scale, source.round))
+            self._plans[name] = (name, tuple(sources), fact.type == "double", fact.type == "uuid", fact.derive,
+                                 fact.default, frozenset(s[0] for s in sources))
+        # a fact whose rule reads other facts comes after them
+        order: list[str] = []
+
+        def place(name: str) -> None:
+            if name not in order:
+                fact = self.mapping.facts[name]
+                for rule in (fact.derive, fact.default):
+                    for needed in DEPENDS.get(rule or "", ()):
+                        place(needed)
+                order.append(name)
+
+        for name in self.mapping.facts:
+            place(name)
+        self._order = tuple(self._plans[name] for name in order if self._plans[name][1] or self.mapping.facts[
+            name].derive or self.mapping.facts[name].default)
+        self._span_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if not s[1])
+        self._resource_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if s[1])
+        self._totals = tuple(fact for fact in self.mapping.facts.values() if fact.includes)
+
+    def _attribute(self, span: Span, name: str) -> Any:
+        spec = self.mapping.attributes.get(name)
+        holder = span.resource if spec is not None and spec.where == "resource" else span.attributes
+        value = holder.get(name)
+        if value is None:
+            return ABSENT
+        wanted = self.attribute_types.get(name)
+        if wanted is not None and not TYPE_CHECKS[wanted](value):
+            raise Rejected(_wrong_type(name, value, wanted), name)
+        return value
+
+    def evaluate(self, span: Span) -> dict[str, Any]:
+        """Every fact of the span, in one pass (absent facts are left out); raises Rejected."""
+        values: dict[str, Any] = {}
+        attributes, resource = span.attributes, span.resource
+        present = self._span_sources.intersection(attributes)
+        if resource:
+            present = present | self._resource_sources.intersection(resource)
+        for name, sources, to_float, is_uuid, derive, default, reads in self._order:
+            value = ABSENT
+            if reads.isdisjoint(present):
+                sources = ()
+            for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
+                found: Any = (resource if on_resource else attributes).get(attribute)
+                if found is None:
+                    continue
+                if check is not None and not check(found):
+                    raise Rejected(_wrong_type(attribute, found, wanted), attribute)
+                if spellings is not None and found.__class__ is str:
+                    if found in spellings:
+                        found = spellings[found]
+                    elif not keep_others:
+                        continue
+                if wrap and found.__class__ is str:
+                    found = [found]
+                if scale is not None:
+                    found = found * scale
+                    if digits is not None:
+                        found = round(found, digits)
+                value = float(found) if to_float else found
+                break
+            if is_uuid and value == "":  # export's "no such id" (llm_hub.correlation_id, ...)
+                continue
+            if value is ABSENT and derive is not None:
+                value = self._derive(derive, span, values)
+            if value is ABSENT and default is not None:
+                value = self._derive(default, span, values)
+            if value is not ABSENT:
+                values[name] = value
+        for fact in self._totals:
+            if fact.name in values:
+                self._check_inclusion(fact, values)
+        return values
+
+    def _check_inclusion(self, fact: Fact, values: dict[str, Any]) -> None:
+        total = values[fact.name]
+        present = [(name, values[name]) for name in fact.includes if isinstance(values.get(name), int | float)]
+        if present and isinstance(total, int | float) and sum(v for _, v in present) > total:
+            named = " + ".join(f"{name} ({value})" for name, value in present)
+            raise Rejected(f"{named} exceed {fact.name} ({total}): the span breaks the inclusion rule "
+                           f"({fact.name} includes {', '.join(fact.includes)}), so mapping it would count "
+                           "them twice or not at all")
+
+    def _derive(self, rule: str, span: Span, values: dict[str, Any]) -> Any:
+        if rule == "span_duration_ms":
+            return self._duration_ns(span) / 1e6
+        if rule == "span_duration_seconds_ceil":
+            return max(1, math.ceil(self._duration_ns(span) / 1e9))
+        if rule == "span_start":
+            if span.start_ns <= 0:
+                raise Rejected("the span has no startTimeUnixNano")
+            return rfc3339(span.start_ns)
+        if rule == "span_id":
+            return span.span_id
+        if rule == "trace_id":
+            return span.trace_id
+        if rule == "trace_uuid":
+            return ids.correlation_id(span.trace_id)
+        if rule == "parent_span_event_uuid":
+            return ids.parent_event_id(span.trace_id, span.parent_span_id) or ABSENT
+        if rule == "input_plus_output":
+            present = [values[n] for n in ("input_tokens", "output_tokens") if n in values]
+            return sum(present) if present else ABSENT
+        if rule == "zero_for_embeddings":
+            return 0 if values.get("operation") == "embeddings" else ABSENT
+        if rule == "one_per_error_type":
+            error = values.get("error_type")
+            return {error: 1} if error is not None else ABSENT
+        if rule == "tags":
+            return self._tags(span)
+        if rule == "unknown_environment":
+            return self.environment
+        if rule == "hub_source_module":
+            return self.source_module
+        if rule == "error_if_error_type":
+            return "error" if "error_type" in values else "info"
+        if rule == "event_uuid":
+            return ABSENT  # `events` applies the id rule: it needs the event's kind
+        raise AssertionError(f"derivation {rule!r} (mapping_check refuses unknown names)")
+
+    def _duration_ns(self, span: Span) -> int:
+        if span.start_ns <= 0 or span.end_ns <= 0:
+            raise Rejected("the span has no startTimeUnixNano or endTimeUnixNano")
+        if span.end_ns < span.start_ns:
+            raise Rejected("the span ends before it starts")
+        return span.end_ns - span.start_ns
+
+    def _tags(self, span: Span) -> dict[str, str]:
+        tags = {}
+        for name in self.mapping.tag_resource:
+            if name in span.resource:
+                tags[name] = tag_text(span.resource[name])
+        for name in self.mapping.tag_span:
+            if name in span.attributes:
+                tags[name] = tag_text(span.attributes[name])
+        prefix = self.mapping.tag_prefix
+        for name, value in span.attributes.items():
+            if name.startswith(prefix):
+                tags[name[len(prefix):]] = tag_text(value)
+        return tags
+
+    # --- events --------------------------------------------------------------------------------
+
+    def kinds(self, span: Span, values: dict[str, Any]) -> list[EventSpec]:
+        """The events the span stands for: `llm_hub.events` when export recorded them, else each event whose
+        `when` facts are present (one of them)."""
+        recorded = self._attribute(span, "llm_hub.events") if "llm_hub.events" in self.mapping.attributes else ABSENT
+        if recorded is not ABSENT:
+            return [e for e in self.mapping.events if e.kind in recorded]
+        return [e for e in self.mapping.events
+                if not e.when or any(name in values for name in e.when)]
+
+    def events(self, span: Span) -> list[tuple[EventSpec, dict[str, Any]]]:
+        """The span's AnalyticsEvent documents, each with its event spec; raises Rejected."""
+        if span.problem is not None:
+            raise Rejected(span.problem)
+        values = self.evaluate(span)
+        if "model_id" not in values:
+            names = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
+            raise Rejected(f"no model: none of {names} is set")
+        envelope = _members(self._envelope, values)
+        head = {key: envelope[key] for key in _HEAD if key in envelope}
+        tail = {key: value for key, value in envelope.items() if key not in head}
+        found = []
+        for spec in self.kinds(span, values):
+            event_id = values.get(spec.event_id)  # llm_hub.<kind>.event_id, else the id rule
+            if event_id is None:
+                event_id = ids.event_id(span.trace_id, span.span_id, spec.kind)
+            data = {_TAG_OF[spec.variant[0]]: spec.variant[1]}
+            data.update(_members(self._members_of[spec.kind], values))
+            document = {"event_id": event_id, **head, "schema_version": self.version, **tail,
+                        "payload": {"payload_type": spec.variant[0], "data": data}}
+            found.append((spec, document))
+        return found
+
+
+def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, rule in entries:
+        if rule.__class__ is Constant:
+            value = rule.value
+        elif rule in values:
+            value = values[rule]
+        else:
+            continue
+        if len(path) == 1:
+            out[path[0]] = value
+            continue
+        target = out
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = value
+    return out
+
+
+_TAG_OF = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
+           "governance": "governance_type"}
+# The producers' wire order: these envelope members come before schema_version, the others after it.
+_HEAD = ("timestamp", "source_module", "event_type", "correlation_id", "parent_event_id")
