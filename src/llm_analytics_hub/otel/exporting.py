@@ -7,8 +7,9 @@ from typing import IO, Any, TextIO
 
 import orjson
 
+from ..errors import InputError
 from ..validation import Validator
-from ..validation.inputs import InputError, input_source, read_documents
+from ..validation.inputs import input_source, read_documents
 from .export import Exporter
 from .export_metrics import MetricExporter
 from .mapping import load_mapping
