@@ -28,6 +28,7 @@ def base_documents() -> Docs:
             "$defs": {"fields": {"type": "object", "properties": {
                 "count": {"description": "c", "$ref": "../common.json#/$defs/u32"},
                 "ratio": {"description": "r", "type": "number"},
+                "step": {"description": "s", "type": "integer", "multipleOf": 10},
                 "name": {"description": "n", "type": "string", "minLength": 1},
                 "maybe": {"description": "m", "anyOf": [{"type": "string"}, {"type": "null"}]},
                 "level": {"description": "l", "enum": ["low", "high"]},

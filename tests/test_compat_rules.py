@@ -112,7 +112,11 @@ CASES: list[tuple[str, Callable[[Docs], None]]] = [
     ("ref-retargeted", lambda d: (d["common.json"]["$defs"].__setitem__(
         "u32b", {"description": "copy", "type": "integer", "minimum": 0, "maximum": 4294967295}),
         props(d)["count"].update({"$ref": "../common.json#/$defs/u32b"}))),
-    ("keyword-changed", upd("ratio", multipleOf=0.5)),
+    ("multiple-of-added", upd("ratio", multipleOf=5)),
+    ("multiple-of-removed", drop("step", "multipleOf")),
+    ("multiple-of-tightened", upd("step", multipleOf=4)),
+    ("multiple-of-loosened", upd("step", multipleOf=5)),
+    ("keyword-changed", upd("ratio", **{"not": {"const": 1}})),
     ("description-changed", upd("ratio", description="another text")),
     ("title-changed", upd("ratio", title="Ratio")),
     ("examples-changed", lambda d: d["events/Leaf.json"].update(examples=[{"count": 2, "name": "b"}])),

@@ -97,9 +97,25 @@ def string_changes(old: View, new: View, add: Adder) -> None:
             add(f"{slug}-added", f"{keyword} {show(after[0])} added", old_where, new_where)
         elif before and not after:
             add(f"{slug}-removed", f"{keyword} {show(before[0])} removed", old_where, new_where)
+    _multiple_of_changes(old, new, add)
     unique_before = bool(old.strings.get("uniqueItems", (False,))[0])
     unique_after = bool(new.strings.get("uniqueItems", (False,))[0])
     if unique_after and not unique_before:
         add("unique-items-added", "array items must now be unique")
     elif unique_before and not unique_after:
         add("unique-items-removed", "array items may now repeat")
+
+
+def _multiple_of_changes(old: View, new: View, add: Adder) -> None:
+    before, after = old.strings.get("multipleOf"), new.strings.get("multipleOf")
+    old_where = f"{before[1].display}/multipleOf" if before else None
+    new_where = f"{after[1].display}/multipleOf" if after else None
+    if before and after and before[0] != after[0]:
+        # every old multiple stays one exactly when the new divisor divides the old one
+        loosened = float(before[0]) % float(after[0]) == 0
+        add(f"multiple-of-{'loosened' if loosened else 'tightened'}",
+            f"multipleOf {show(before[0])} -> {show(after[0])}", old_where, new_where)
+    elif after and not before:
+        add("multiple-of-added", f"multipleOf {show(after[0])} added", old_where, new_where)
+    elif before and not after:
+        add("multiple-of-removed", f"multipleOf {show(before[0])} removed", old_where, new_where)

@@ -67,6 +67,12 @@ RULES: tuple[Rule, ...] = (
     Rule("format-added", "breaking", "A `format` (asserted in this project) now restricts a string."),
     Rule("format-removed", "compatible", "A `format` no longer restricts a string."),
     Rule("format-changed", "breaking", "A `format` changed."),
+    Rule("multiple-of-added", "breaking", "A `multipleOf` now restricts a number."),
+    Rule("multiple-of-removed", "compatible", "A `multipleOf` no longer restricts a number."),
+    Rule("multiple-of-tightened", "breaking", "`multipleOf` changed to a divisor that some old multiples are "
+                                              "not multiples of (10 -> 4)."),
+    Rule("multiple-of-loosened", "compatible", "`multipleOf` changed to a divisor of the old one (10 -> 5): "
+                                               "every old multiple is still one."),
     Rule("unique-items-added", "breaking", "Array items must now be unique."),
     Rule("unique-items-removed", "compatible", "Array items may now repeat."),
     Rule("items-added", "breaking", "An array's items are now constrained by a schema."),
@@ -88,7 +94,7 @@ RULES: tuple[Rule, ...] = (
     Rule("ref-retargeted", "cosmetic", "A `$ref` now points at another schema; the two targets are "
                                        "compared structurally and their differences reported by rule."),
     Rule("keyword-changed", "breaking", "A keyword the static rules do not model (e.g. `not`, "
-                                        "`multipleOf`, `dependentRequired`) changed; treated as breaking."),
+                                        "`dependentRequired`) changed; treated as breaking."),
     Rule("description-changed", "cosmetic", "A description changed."),
     Rule("title-changed", "cosmetic", "A title changed (catalogue titles are type names: renaming a type "
                                       "shows as type-removed + type-added)."),
@@ -122,6 +128,7 @@ EMPIRICAL_RULE_OF_KEYWORD: dict[str, str] = {
     "pattern": "pattern-changed",
     "format": "format-changed",
     "uniqueItems": "unique-items-added",
+    "multipleOf": "multiple-of-tightened",
     "anyOf": "union-variant-removed",
     "oneOf": "union-variants-overlap",
 }
