@@ -12,16 +12,37 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native native-if-possible clean
+.PHONY: setup lock dist demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native native-if-possible clean
 JRE_STAMP := $(VENV)/.java-runtime-stamp
 
 
-$(STAMP): pyproject.toml
+# The dev environment comes from the lock (requirements/dev.txt, every package pinned with its hashes), so
+# nothing is resolved here; then the project itself, editable, without dependencies or build isolation
+# (its build backend, hatchling, is in the lock). A lock older than pyproject.toml stops here: make lock.
+LOCK := requirements/dev.txt
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) tools/lock.py --check
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Refresh the lock after editing the dependencies in pyproject.toml (e.g. after a merge): pins already in
+# requirements/*.txt are kept, only what is new is resolved; `make lock UPGRADE=1` moves every pin to the
+# newest allowed release. uv, pinned here, resolves for Linux, macOS and Windows and Python 3.11+.
+UV_VERSION := 0.13.8
+UV := build/lock-tool/bin/uv
+UV_STAMP := build/lock-tool/.uv-$(UV_VERSION)
+$(UV_STAMP):
+	$(PYTHON) -m venv build/lock-tool
+	build/lock-tool/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $(UV_STAMP)
+
+lock: $(UV_STAMP)
+	$(PYTHON) tools/lock.py --uv $(UV) $(if $(UPGRADE),--upgrade)
 
 demo: $(STAMP) native-if-possible
 	@echo "== a clean sample of events (every payload variant) =="
@@ -40,7 +61,7 @@ docs: $(STAMP)
 test: lint typecheck check gen-check pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff check src tests bench examples tools hatch_build.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
