@@ -122,12 +122,14 @@ rust-deps: $(RUST_STAMP)
 
 # The native validator (native/: the generated crate's schema walk over blocks of NDJSON lines, for
 # `llm-hub validate`), built into the package as src/llm_analytics_hub/_native.abi3.so (git-ignored).
+# PYO3_NO_PYTHON: abi3 needs no interpreter, and the wheel build (hatch_build.py) compiles the same way
+# into the same folder, so `pip install .` after `make native` compiles nothing.
 # Without it (no cargo) everything works on the msgspec fast path, slower: `make demo` goes on.
 NATIVE_LIB := src/llm_analytics_hub/_native.abi3.so
 NATIVE_SOURCES := $(wildcard native/src/*.rs generated/rust/src/*.rs generated/rust/src/*/*.rs) \
 	native/Cargo.toml generated/rust/Cargo.toml Cargo.lock
 $(NATIVE_LIB): $(NATIVE_SOURCES) | $(RUST_STAMP) $(STAMP)
-	CARGO_TARGET_DIR=build/rust-target PYO3_PYTHON=$(CURDIR)/$(BIN)/python $(CARGO) build --release --locked --offline -p llm-hub-native
+	CARGO_TARGET_DIR=build/rust-target PYO3_NO_PYTHON=1 $(CARGO) build --release --locked --offline -p llm-hub-native
 	cp build/rust-target/release/lib_native.so $@
 
 native: $(NATIVE_LIB)
