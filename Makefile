@@ -88,10 +88,16 @@ go-toolchain:
 	@test -x /usr/local/go/bin/go || command -v go >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq golang-go)
 
-# Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py.
+# Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py and the
+# Java package of `make dist`: `mvn install` of a one-class project with that pom fetches every plugin up
+# to install (jar, sources and javadoc jars included); its throw-away artifact is removed again.
+JAVA_FETCH := build/java-deps/src/main/java/fetch
 $(JAVA_STAMP): generated/java/pom.xml
-	rm -rf build/java-deps && mkdir -p build/java-deps && cp generated/java/pom.xml build/java-deps/
-	cd build/java-deps && mvn -q -B -Dmaven.repo.local=$(CURDIR)/build/m2 compile $(JAVA_CLASSPATH_GOAL)
+	rm -rf build/java-deps && mkdir -p $(JAVA_FETCH) && cp generated/java/pom.xml build/java-deps/
+	printf 'package fetch;\n\n/** Fetches the plugins. */\npublic final class Fetch {\n    private Fetch() {}\n}\n' \
+		> $(JAVA_FETCH)/Fetch.java
+	cd build/java-deps && mvn -q -B -Dmaven.repo.local=$(CURDIR)/build/m2 install $(JAVA_CLASSPATH_GOAL)
+	rm -rf build/m2/io/llmanalyticshub
 	touch $(JAVA_STAMP)
 
 java-deps: $(JAVA_STAMP)
@@ -154,6 +160,12 @@ BENCH_ARGS ?= --rss-mb 500 --repeat 5
 .PHONY: bench-validate
 bench-validate: $(STAMP) node-deps native
 	$(BIN)/python bench/bench_validate.py $(BENCH_ARGS)
+
+# Release artifacts of every language, one project version, into dist/ (tools/dist.py: the sdist, the
+# manylinux abi3 wheel and the pure wheel, the .crate, the Go module by its generated/go/vX.Y.Z tag, the
+# Maven jars, the npm tarball; SHA256SUMS in each folder). Offline but for `cargo publish --dry-run`.
+dist: $(STAMP) rust-deps java-deps node-deps go-toolchain
+	$(BIN)/python tools/dist.py
 
 pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native
 	$(BIN)/pytest

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+from hatchling.metadata.plugin.interface import MetadataHookInterface
 
 SHIPPED = {
     "schemas": "llm_analytics_hub/_schemas",
@@ -117,3 +119,12 @@ class ShipGeneratedFiles(BuildHookInterface):  # type: ignore[type-arg]
         library = self._scratch / module_name
         shutil.copyfile(target / "release" / built_name, library)
         return library
+
+
+class SchemaVersionsInMetadata(MetadataHookInterface):
+    """The description names the schema versions the package carries (the version folders of schemas/)."""
+
+    def update(self, metadata: dict[str, Any]) -> None:
+        folders = [p.name for p in (Path(self.root) / "schemas").iterdir() if re.fullmatch(r"\d+\.\d+\.\d+", p.name)]
+        versions = sorted(folders, key=lambda name: tuple(int(part) for part in name.split(".")))
+        metadata["description"] = str(self.config["description"]).format(versions=", ".join(versions))
