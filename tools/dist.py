@@ -8,7 +8,8 @@
            repository laid out like this one (GOPROXY=file://.../dist/go/proxy serves it)
   java/    jar, sources jar, javadoc jar and pom (`mvn install`: also installed into build/m2)
   npm/     the `npm pack` tarball (types and `exports` checked)
-and a SHA256SUMS in each folder. One version, `__version__` of src/llm_analytics_hub/__init__.py, is in
+and a SHA256SUMS in each folder; first, CHANGELOG.md must have the entry of the version (`llm-hub changelog`
+writes it). One version, `__version__` of src/llm_analytics_hub/__init__.py, is in
 every package's metadata; each lists the schema versions it carries. Tools run offline where they can:
 build and hatchling from the venv (no isolation), cargo from its cache, Maven from build/m2 (make
 java-deps); `cargo publish --dry-run` asks crates.io's index.
@@ -202,6 +203,8 @@ def main() -> None:
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
     version = project_version()
     out = args.out.resolve()
+    # a release has its CHANGELOG.md entry, written from the compatibility verdicts (llm-hub changelog)
+    print(run([tool("llm-hub"), "changelog", "--check"]).strip())
     for name in (n for n in STEPS if n in chosen):
         started = time.perf_counter()
         STEPS[name](out, version)

@@ -22,6 +22,7 @@ __all__ = ["fail", "guarded", "main"]
 LAZY_COMMANDS = {
     "validate": "llm_analytics_hub.validation.command:validate_command",
     "doctor": "llm_analytics_hub.doctor.command:doctor_command",
+    "changelog": "llm_analytics_hub.release_notes.command:changelog_command",
     "generate": "llm_analytics_hub.codegen.command:generate_command",
     "compat": "llm_analytics_hub.compat.command:compat_command",
     "compat-base": "llm_analytics_hub.ci.command:compat_base_command",
