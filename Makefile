@@ -167,6 +167,21 @@ bench-validate: $(STAMP) node-deps native
 dist: $(STAMP) rust-deps java-deps node-deps go-toolchain
 	$(BIN)/python tools/dist.py
 
+# Issue 23's rows: `pip install .` from this checkout (pip builds the wheel, cargo compiling the native
+# checker) next to the release wheel of `make dist`, each in a fresh virtualenv, timed in one run with the
+# floor and the development CLI on the three inputs of bench_validate.py (BENCH_INSTALL_ARGS to change it).
+BENCH_VENVS := build/bench-venvs
+BENCH_INSTALL_ARGS ?= --lines 200000 --repeat 3 --only cli
+.PHONY: bench-install
+bench-install: $(STAMP) native dist
+	rm -rf $(BENCH_VENVS)
+	$(PYTHON) -m venv $(BENCH_VENVS)/source
+	$(BENCH_VENVS)/source/bin/python -m pip install --quiet --disable-pip-version-check .
+	$(PYTHON) -m venv $(BENCH_VENVS)/wheel
+	$(BENCH_VENVS)/wheel/bin/python -m pip install --quiet --disable-pip-version-check dist/python/*-manylinux_*.whl
+	$(BIN)/python bench/bench_validate.py $(BENCH_INSTALL_ARGS) \
+		--venv 'pip install .=$(BENCH_VENVS)/source' --venv 'release wheel=$(BENCH_VENVS)/wheel'
+
 pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native
 	$(BIN)/pytest
 
