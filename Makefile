@@ -136,7 +136,7 @@ NATIVE_SOURCES := $(wildcard native/src/*.rs generated/rust/src/*.rs generated/r
 	native/Cargo.toml generated/rust/Cargo.toml Cargo.lock
 $(NATIVE_LIB): $(NATIVE_SOURCES) | $(RUST_STAMP) $(STAMP)
 	CARGO_TARGET_DIR=build/rust-target PYO3_NO_PYTHON=1 $(CARGO) build --release --locked --offline -p llm-hub-native
-	cp build/rust-target/release/lib_native.so $@
+	cp build/rust-target/release/lib_native.so $@.tmp && mv $@.tmp $@  # a rename: a running llm-hub keeps the old one
 
 native: $(NATIVE_LIB)
 
