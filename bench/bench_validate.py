@@ -309,7 +309,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    selected = set(args.only.split(",")) | {"floor"} | {add_venv(*v.split("=", 1)) for v in args.venv}
+    venvs = {add_venv(name, Path(folder)) for name, _, folder in (v.partition("=") for v in args.venv)}
+    selected = set(args.only.split(",")) | {"floor"} | venvs
     inputs = build_inputs(args.lines, args.seed)
     print(f"{os.cpu_count()} cores, load average {load_average()} at the start; "
           f"events/s are medians of {args.repeat} runs (range: slowest-fastest run), "
