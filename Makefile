@@ -12,16 +12,37 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native native-if-possible clean
+.PHONY: setup lock dist demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native native-if-possible clean
 JRE_STAMP := $(VENV)/.java-runtime-stamp
 
 
-$(STAMP): pyproject.toml
+# The dev environment comes from the lock (requirements/dev.txt, every package pinned with its hashes), so
+# nothing is resolved here; then the project itself, editable, without dependencies or build isolation
+# (its build backend, hatchling, is in the lock). A lock older than pyproject.toml stops here: make lock.
+LOCK := requirements/dev.txt
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) tools/lock.py --check
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Refresh the lock after editing the dependencies in pyproject.toml (e.g. after a merge): pins already in
+# requirements/*.txt are kept, only what is new is resolved; `make lock UPGRADE=1` moves every pin to the
+# newest allowed release. uv, pinned here, resolves for Linux, macOS and Windows and Python 3.11+.
+UV_VERSION := 0.13.8
+UV := build/lock-tool/bin/uv
+UV_STAMP := build/lock-tool/.uv-$(UV_VERSION)
+$(UV_STAMP):
+	$(PYTHON) -m venv build/lock-tool
+	build/lock-tool/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $(UV_STAMP)
+
+lock: $(UV_STAMP)
+	$(PYTHON) tools/lock.py --uv $(UV) $(if $(UPGRADE),--upgrade)
 
 demo: $(STAMP) native-if-possible
 	@echo "== a clean sample of events (every payload variant) =="
@@ -40,7 +61,7 @@ docs: $(STAMP)
 test: lint typecheck check gen-check pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff check src tests bench examples tools hatch_build.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -67,10 +88,16 @@ go-toolchain:
 	@test -x /usr/local/go/bin/go || command -v go >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq golang-go)
 
-# Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py.
+# Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py and the
+# Java package of `make dist`: `mvn install` of a one-class project with that pom fetches every plugin up
+# to install (jar, sources and javadoc jars included); its throw-away artifact is removed again.
+JAVA_FETCH := build/java-deps/src/main/java/fetch
 $(JAVA_STAMP): generated/java/pom.xml
-	rm -rf build/java-deps && mkdir -p build/java-deps && cp generated/java/pom.xml build/java-deps/
-	cd build/java-deps && mvn -q -B -Dmaven.repo.local=$(CURDIR)/build/m2 compile $(JAVA_CLASSPATH_GOAL)
+	rm -rf build/java-deps && mkdir -p $(JAVA_FETCH) && cp generated/java/pom.xml build/java-deps/
+	printf 'package fetch;\n\n/** Fetches the plugins. */\npublic final class Fetch {\n    private Fetch() {}\n}\n' \
+		> $(JAVA_FETCH)/Fetch.java
+	cd build/java-deps && mvn -q -B -Dmaven.repo.local=$(CURDIR)/build/m2 install $(JAVA_CLASSPATH_GOAL)
+	rm -rf build/m2/io/llmanalyticshub
 	touch $(JAVA_STAMP)
 
 java-deps: $(JAVA_STAMP)
@@ -101,13 +128,15 @@ rust-deps: $(RUST_STAMP)
 
 # The native validator (native/: the generated crate's schema walk over blocks of NDJSON lines, for
 # `llm-hub validate`), built into the package as src/llm_analytics_hub/_native.abi3.so (git-ignored).
+# PYO3_NO_PYTHON: abi3 needs no interpreter, and the wheel build (hatch_build.py) compiles the same way
+# into the same folder, so `pip install .` after `make native` compiles nothing.
 # Without it (no cargo) everything works on the msgspec fast path, slower: `make demo` goes on.
 NATIVE_LIB := src/llm_analytics_hub/_native.abi3.so
 NATIVE_SOURCES := $(wildcard native/src/*.rs generated/rust/src/*.rs generated/rust/src/*/*.rs) \
 	native/Cargo.toml generated/rust/Cargo.toml Cargo.lock
 $(NATIVE_LIB): $(NATIVE_SOURCES) | $(RUST_STAMP) $(STAMP)
-	CARGO_TARGET_DIR=build/rust-target PYO3_PYTHON=$(CURDIR)/$(BIN)/python $(CARGO) build --release --locked --offline -p llm-hub-native
-	cp build/rust-target/release/lib_native.so $@
+	CARGO_TARGET_DIR=build/rust-target PYO3_NO_PYTHON=1 $(CARGO) build --release --locked --offline -p llm-hub-native
+	cp build/rust-target/release/lib_native.so $@.tmp && mv $@.tmp $@  # a rename: a running llm-hub keeps the old one
 
 native: $(NATIVE_LIB)
 
@@ -131,6 +160,27 @@ BENCH_ARGS ?= --rss-mb 500 --repeat 5
 .PHONY: bench-validate
 bench-validate: $(STAMP) node-deps native
 	$(BIN)/python bench/bench_validate.py $(BENCH_ARGS)
+
+# Release artifacts of every language, one project version, into dist/ (tools/dist.py: the sdist, the
+# manylinux abi3 wheel and the pure wheel, the .crate, the Go module by its generated/go/vX.Y.Z tag, the
+# Maven jars, the npm tarball; SHA256SUMS in each folder). Offline but for `cargo publish --dry-run`.
+dist: $(STAMP) rust-deps java-deps node-deps go-toolchain
+	$(BIN)/python tools/dist.py
+
+# Issue 23's rows: `pip install .` from this checkout (pip builds the wheel, cargo compiling the native
+# checker) next to the release wheel of `make dist`, each in a fresh virtualenv, timed in one run with the
+# floor and the development CLI on the three inputs of bench_validate.py (BENCH_INSTALL_ARGS to change it).
+BENCH_VENVS := build/bench-venvs
+BENCH_INSTALL_ARGS ?= --lines 200000 --repeat 3 --only cli
+.PHONY: bench-install
+bench-install: $(STAMP) native dist
+	rm -rf $(BENCH_VENVS)
+	$(PYTHON) -m venv $(BENCH_VENVS)/source
+	$(BENCH_VENVS)/source/bin/python -m pip install --quiet --disable-pip-version-check .
+	$(PYTHON) -m venv $(BENCH_VENVS)/wheel
+	$(BENCH_VENVS)/wheel/bin/python -m pip install --quiet --disable-pip-version-check dist/python/*-manylinux_*.whl
+	$(BIN)/python bench/bench_validate.py $(BENCH_INSTALL_ARGS) \
+		--venv 'pip install .=$(BENCH_VENVS)/source' --venv 'release wheel=$(BENCH_VENVS)/wheel'
 
 pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native
 	$(BIN)/pytest

@@ -13,6 +13,8 @@ On each it prints events/s (medians of --repeat runs, measures interleaved run b
   stream             the library's validate_stream over the open file, one process
   is_valid           the library's Validator.is_valid on the parsed documents
   cli, cli-j1        `llm-hub validate --format json` end to end (process start included), default jobs / -j 1
+  venv:NAME          the same with the llm-hub of another virtualenv (--venv NAME=DIR, repeatable): how an
+                     install validates, e.g. `pip install .` next to the release wheel (make bench-install)
 and, once:
   exactness          the CLI's counts and error locations equal python-jsonschema's on every line
   startup            `llm-hub validate` on a one-line file (median of max(5, --repeat) runs)
@@ -22,6 +24,7 @@ minutes apart, so that a change of the machine's load cancels out), not a ratio 
 Then a "targets" block: each requirement of issue 10 with its measured ratio, PASS or FAIL.
 
     .venv/bin/python bench/bench_validate.py [--lines 200000] [--repeat 3] [--rss-mb 500] [--only cli,ajv]
+        [--venv 'pip install .=build/bench-venvs/source' --venv 'release wheel=build/bench-venvs/wheel']
 """
 
 from __future__ import annotations
@@ -62,6 +65,16 @@ ONCE = ("exactness", "startup", "rss")
 CLI_OPTIONS = {"cli": (), "cli-j1": ("-j", "1"), "cli-msgspec": ()}
 # The CLI rows without the native checker (LLM_HUB_NATIVE=0: the msgspec fast path), to show what it buys.
 CLI_ENV = {"cli-msgspec": {"LLM_HUB_NATIVE": "0"}}
+VENVS: dict[str, Path] = {}  # venv:NAME -> the llm-hub it runs (--venv)
+
+
+def add_venv(name: str, folder: Path) -> str:
+    """A CLI row for the llm-hub of the virtualenv `folder`; its measure name."""
+    measure = f"venv:{name}"
+    LABELS[measure] = f"llm-hub validate, {name}"
+    CLI_OPTIONS[measure] = ()
+    VENVS[measure] = folder / "bin" / "llm-hub"
+    return measure
 
 
 @dataclass
@@ -115,6 +128,13 @@ def build_inputs(lines: int, seed: int) -> list[Input]:
     return found
 
 
+def venv_native_line(cli: Path) -> str:
+    """The native checker's line of `llm-hub --version` of another install."""
+    done = subprocess.run([str(cli), "--version"], capture_output=True, text=True, env=rates.installed_env(),
+                          check=False)
+    return done.stdout.strip().splitlines()[-1] if done.returncode == 0 and done.stdout.strip() else done.stderr.strip()
+
+
 def load_average() -> str:
     """The 1, 5 and 15 minute load averages: above the core count, the machine was busy with other work."""
     return "/".join(f"{load:.1f}" for load in os.getloadavg())
@@ -128,7 +148,8 @@ def measure(name: str, source: Input, results: Results, subset: int) -> None:
     """One run of one measure on one input, its rate appended to `results`."""
     key = (source.label, name)
     if name in CLI_OPTIONS:
-        seconds, results.records[key] = rates.run_cli(source.path, *CLI_OPTIONS[name], env=CLI_ENV.get(name))
+        seconds, results.records[key] = rates.run_cli(source.path, *CLI_OPTIONS[name], env=CLI_ENV.get(name),
+                                                      cli=VENVS.get(name, CLI))
         results.rates[key].append(rate(source.lines, seconds))
     elif name == "ajv":
         found = results.ajv[source.label] = rates.run_ajv(source.path)
@@ -174,7 +195,7 @@ def print_input(source: Input, results: Results, subset: int, expected: Expected
     print(f"\n== {source.label}: {source.path.relative_to(HERE.parent)} ({source.lines:,} lines, {size_mb:.0f} MB"
           f"{invalid}) ==")
     print(f"{'':44s} {'events/s':>10s} {'x floor':>8s}  {'range of the runs':>17s}")
-    for name in MEASURES:
+    for name in LABELS:
         values = results.rates.get((source.label, name))
         if not values:
             continue
@@ -224,6 +245,9 @@ def ratio_targets(inputs: list[Input], results: Results) -> list[Target]:
     found += [_target(f"cli >= 2x Ajv, {s.label}", of(s.label, "cli", "ajv"), 2.0) for s in inputs]
     found += [_target(f"Validator.is_valid >= 1x jsonschema-rs, {s.label}", of(s.label, "is_valid", "jsonschema-rs"),
                       1.0) for s in inputs]
+    # issue 23: every install validates at least at the floor
+    found += [_target(f"{LABELS[v].removeprefix('llm-hub validate, ')} >= 1.0x floor, {s.label}",
+                      of(s.label, v, "floor"), 1.0) for v in VENVS for s in inputs]
     return found
 
 
@@ -268,29 +292,38 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reference-subset", type=int, default=2_000)
     parser.add_argument("--rss-mb", type=int, default=0, help="also measure peak memory on an input of about N MB")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--venv", action="append", default=[], metavar="NAME=DIR",
+                        help="also time the llm-hub of the virtualenv DIR, in a row named NAME (repeatable)")
     parser.add_argument("--only", default=",".join(MEASURES + ONCE),
                         help=f"comma-separated subset of {','.join(MEASURES + ONCE)} (floor is always measured)")
     args = parser.parse_args()
     unknown = set(args.only.split(",")) - set(MEASURES + ONCE)
     if unknown:
         parser.error(f"unknown measures: {', '.join(sorted(unknown))}")
+    for given in args.venv:
+        name, _, folder = given.partition("=")
+        if not name or not (Path(folder) / "bin" / "llm-hub").is_file():
+            parser.error(f"--venv {given}: expected NAME=DIR of a virtualenv with llm-hub installed")
     return args
 
 
 def main() -> None:
     args = parse_args()
-    selected = set(args.only.split(",")) | {"floor"}
+    venvs = {add_venv(name, Path(folder)) for name, _, folder in (v.partition("=") for v in args.venv)}
+    selected = set(args.only.split(",")) | {"floor"} | venvs
     inputs = build_inputs(args.lines, args.seed)
     print(f"{os.cpu_count()} cores, load average {load_average()} at the start; "
           f"events/s are medians of {args.repeat} runs (range: slowest-fastest run), "
           "ratios medians of the per-run ratios")
     print("native checker (make native): " + ("built, used by the cli rows" if native.available() else
                                                "NOT BUILT: the cli rows run the msgspec fast path"))
+    for measure, cli in VENVS.items():
+        print(f"{LABELS[measure]} ({cli}): " + venv_native_line(cli))
     results = Results()
     for run in range(1, args.repeat + 1):
         for source in inputs:
             print(f"run {run}/{args.repeat}: {source.label}", file=sys.stderr, flush=True)
-            for name in (m for m in MEASURES if m in selected):
+            for name in (m for m in LABELS if m in selected):
                 measure(name, source, results, args.reference_subset)
     check = "exactness" in selected and not CLI_OPTIONS.keys().isdisjoint(selected)
     expected = {s.label: reference_verdicts(s.path, os.cpu_count() or 1) for s in inputs} if check else {}

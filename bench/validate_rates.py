@@ -167,11 +167,19 @@ def time_library_is_valid(path: Path) -> Timing:
     return time_on_parsed(path, ready_validator().is_valid)
 
 
-def run_cli(path: Path, *options: str, env: dict[str, str] | None = None) -> tuple[float, list[dict[str, Any]]]:
-    """`llm-hub validate --format json` end to end: (seconds, the NDJSON records it printed)."""
+def installed_env() -> dict[str, str]:
+    """The environment for an llm-hub installed in another virtualenv: nothing pointing into the checkout."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LLM_HUB", "VIRTUAL_ENV"))}
+
+
+def run_cli(path: Path, *options: str, env: dict[str, str] | None = None,
+            cli: Path = CLI) -> tuple[float, list[dict[str, Any]]]:
+    """`llm-hub validate --format json` end to end: (seconds, the NDJSON records it printed); `cli` is the
+    llm-hub of another virtualenv for the rows of `--venv` (then run without this checkout's variables)."""
+    base = dict(os.environ) if cli == CLI else installed_env()
     start = time.perf_counter()
-    done = subprocess.run([str(CLI), "validate", "--format", "json", *options, str(path)],
-                          capture_output=True, check=False, env={**os.environ, **(env or {})})
+    done = subprocess.run([str(cli), "validate", "--format", "json", *options, str(path)],
+                          capture_output=True, check=False, env={**base, **(env or {})})
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"llm-hub validate failed ({done.returncode}): {done.stderr.decode()[:500]}")

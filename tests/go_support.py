@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_DIR = ROOT / "generated" / "go"
-MODULE = "github.com/llm-analytics-hub/schemas-go"
+MODULE = "github.com/llm-analytics-hub/llm-analytics-hub/generated/go"
 BUILD = ROOT / "build" / "go"
 
 

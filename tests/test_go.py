@@ -252,7 +252,7 @@ import (
 	"fmt"
 	"os"
 
-	schemas "github.com/llm-analytics-hub/schemas-go"
+	schemas "github.com/llm-analytics-hub/llm-analytics-hub/generated/go"
 )
 
 func main() {

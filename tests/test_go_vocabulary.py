@@ -218,7 +218,7 @@ import (
 \t"encoding/json"
 \t"os"
 
-\t"github.com/llm-analytics-hub/schemas-go/validation"
+\t"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // Reads {"bundle", "document"} lines; writes {"error", "findings"} per line, in order. Unions report

@@ -247,7 +247,8 @@ def test_copy_buttons_hold_exactly_what_they_show(driver: WebDriver, base_url: s
     assert usage["Python dataclass"] == "from llm_analytics_hub.models.v1_1_0.events import TokenUsageMetrics"
     assert usage["Rust"] == "use llm_analytics_hub_schemas::v1_1_0::events::TokenUsageMetrics;"
     assert usage["Java"] == "import io.llmanalyticshub.schemas.v1_1_0.events.TokenUsageMetrics;"
-    assert usage["Go"].startswith('import events "github.com/llm-analytics-hub/schemas-go/v1_1_0/events"')
+    go_module = "github.com/llm-analytics-hub/llm-analytics-hub/generated/go"
+    assert usage["Go"].startswith(f'import events "{go_module}/v1_1_0/events"')
     assert 'from "@llm-analytics-hub/schemas"' in usage["TypeScript (npm)"]
     for language in ("Python dataclass", "Python TypedDict"):  # the Python lines really import the type
         namespace: dict[str, Any] = {}

@@ -1,3 +1,3 @@
-module github.com/llm-analytics-hub/schemas-go
+module github.com/llm-analytics-hub/llm-analytics-hub/generated/go
 
 go 1.24

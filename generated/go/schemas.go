@@ -2,23 +2,23 @@
 
 // Package schemas is the entry point of the LLM Analytics Hub schemas for Go: ValidateJSON gives
 // the Python validator's verdict on a document, Decode validates and decodes it into the generated
-// type of its version. The types live in one package per version and area (github.com/llm-analytics-hub/schemas-go/v1_0_0/events, ...).
+// type of its version. The types live in one package per version and area (github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/events, ...).
 package schemas
 
 import (
-	v1_0_0api "github.com/llm-analytics-hub/schemas-go/v1_0_0/api"
-	v1_0_0correlation "github.com/llm-analytics-hub/schemas-go/v1_0_0/correlation"
-	v1_0_0events "github.com/llm-analytics-hub/schemas-go/v1_0_0/events"
-	v1_0_0metadata "github.com/llm-analytics-hub/schemas-go/v1_0_0/metadata"
-	v1_0_0metrics "github.com/llm-analytics-hub/schemas-go/v1_0_0/metrics"
-	v1_0_0timeseries "github.com/llm-analytics-hub/schemas-go/v1_0_0/timeseries"
-	v1_1_0api "github.com/llm-analytics-hub/schemas-go/v1_1_0/api"
-	v1_1_0correlation "github.com/llm-analytics-hub/schemas-go/v1_1_0/correlation"
-	v1_1_0events "github.com/llm-analytics-hub/schemas-go/v1_1_0/events"
-	v1_1_0metadata "github.com/llm-analytics-hub/schemas-go/v1_1_0/metadata"
-	v1_1_0metrics "github.com/llm-analytics-hub/schemas-go/v1_1_0/metrics"
-	v1_1_0timeseries "github.com/llm-analytics-hub/schemas-go/v1_1_0/timeseries"
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	v1_0_0api "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/api"
+	v1_0_0correlation "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/correlation"
+	v1_0_0events "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/events"
+	v1_0_0metadata "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/metadata"
+	v1_0_0metrics "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/metrics"
+	v1_0_0timeseries "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/timeseries"
+	v1_1_0api "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/api"
+	v1_1_0correlation "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/correlation"
+	v1_1_0events "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/events"
+	v1_1_0metadata "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/metadata"
+	v1_1_0metrics "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/metrics"
+	v1_1_0timeseries "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/timeseries"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // Finding is one error in one document (instance path, schema path, keyword, message).

@@ -21,6 +21,8 @@ __all__ = ["fail", "guarded", "main"]
 # does not pay for the generator's or the compatibility checker's imports.
 LAZY_COMMANDS = {
     "validate": "llm_analytics_hub.validation.command:validate_command",
+    "doctor": "llm_analytics_hub.doctor.command:doctor_command",
+    "changelog": "llm_analytics_hub.release_notes.command:changelog_command",
     "generate": "llm_analytics_hub.codegen.command:generate_command",
     "compat": "llm_analytics_hub.compat.command:compat_command",
     "compat-base": "llm_analytics_hub.ci.command:compat_base_command",
@@ -46,13 +48,20 @@ class LazyGroup(click.Group):
         return command
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from .doctor.command import print_version  # only when asked: it reads the schema folders
+
+    print_version(ctx, param, value)
+
+
 def _show_tracebacks(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         os.environ["LLM_HUB_DEBUG"] = "1"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="llm-analytics-hub", prog_name="llm-hub")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and whether the native checker is in use, and exit.")
 @click.option("--traceback", is_flag=True, expose_value=False, is_eager=True, callback=_show_tracebacks,
               help="Show the traceback of an unexpected internal error (also LLM_HUB_DEBUG=1).")
 def main() -> None:

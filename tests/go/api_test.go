@@ -1,5 +1,5 @@
 // The public API of the generated Go module, used the way a Go service would use it. Run by
-// tests/test_go.py in a throw-away module that requires github.com/llm-analytics-hub/schemas-go
+// tests/test_go.py in a throw-away module that requires github.com/llm-analytics-hub/llm-analytics-hub/generated/go
 // through a local replace directive.
 package consumer
 
@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	schemas "github.com/llm-analytics-hub/schemas-go"
-	"github.com/llm-analytics-hub/schemas-go/v1_1_0/events"
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	schemas "github.com/llm-analytics-hub/llm-analytics-hub/generated/go"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_1_0/events"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 const event = `{"event_id": "c954d3c8-4e25-466f-a5ff-1cdb8fc5b912", "timestamp": "2024-01-15T10:30:00.412Z",

@@ -230,6 +230,9 @@ def _package_json(project_version: str, versions: list[Version], package: str) -
         "description": "JSON Schema bundles, TypeScript types and an Ajv validator for LLM Analytics Hub payloads "
                        "(schema versions " + ", ".join(v.version for v in versions) + ").",
         "license": "Apache-2.0",
+        "repository": {"type": "git", "url": "git+https://github.com/llm-analytics-hub/llm-analytics-hub.git",
+                       "directory": "generated/typescript"},
+        "llmAnalyticsHub": {"schemaVersions": [v.version for v in versions]},
         "main": "index.js",
         "types": "index.d.ts",
         "exports": exports,

@@ -39,17 +39,26 @@ class BlockChecker(Protocol):
 API = 2  # what native/src/lib.rs must say it implements (proves, label, planned since 2)
 
 
-def _load() -> Any:
+def _load() -> tuple[Any, int | None, str | None]:
+    """(the module, its interface version, None) when it is usable, else (None, the interface version of a
+    module that loaded, why not: the words `llm-hub doctor` prints)."""
     if os.environ.get("LLM_HUB_NATIVE", "1") == "0":
-        return None
+        return None, None, "disabled by LLM_HUB_NATIVE=0"
     try:
         module = _from_file(library) if (library := os.environ.get("LLM_HUB_NATIVE_LIBRARY")) else \
             importlib.import_module("llm_analytics_hub._native")  # by name: type checkers run before it is built
-    except ImportError:
-        return None
+    except ModuleNotFoundError as exc:
+        if exc.name != "llm_analytics_hub._native":
+            return None, None, f"it does not load: {exc}"
+        return None, None, "not built"
+    except ImportError as exc:  # e.g. built for another platform, or a glibc older than it needs
+        return None, None, f"it does not load: {exc}"
     # A module built from older sources (left in the package since) is not used: `make native`
     # rebuilds it; until then the msgspec path does the job.
-    return module if getattr(module, "API", None) == API else None
+    found = getattr(module, "API", None)
+    if found != API:
+        return None, found, f"interface {found} where this llm-hub needs {API} (built from other sources)"
+    return module, found, None
 
 
 def _from_file(path: str) -> Any:
@@ -62,12 +71,28 @@ def _from_file(path: str) -> Any:
     return module
 
 
-_NATIVE = _load()
+_NATIVE, _BUILT_API, _WHY_NOT = _load()
 
 
 def available() -> bool:
     """Whether the native module is built and enabled."""
     return _NATIVE is not None
+
+
+def why_not() -> str | None:
+    """Why the native module is not used (None when it is): not built, LLM_HUB_NATIVE=0, an interface
+    other than API, or the import error."""
+    return _WHY_NOT
+
+
+def built_api() -> int | None:
+    """The interface version of the module that loaded, used or not (None when none loaded)."""
+    return _BUILT_API
+
+
+def compiled_digests() -> dict[str, str]:
+    """{schema version: folder digest} the loaded module was compiled from (empty when none is loaded)."""
+    return {} if _NATIVE is None else dict(_NATIVE.schema_digests())
 
 
 def label_plan(folder: SchemaSet, entry: TypeEntry) -> dict[str, Any]:

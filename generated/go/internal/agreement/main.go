@@ -14,8 +14,8 @@ import (
 	"fmt"
 	"os"
 
-	schemas "github.com/llm-analytics-hub/schemas-go"
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	schemas "github.com/llm-analytics-hub/llm-analytics-hub/generated/go"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 type request struct {

@@ -34,7 +34,7 @@
 package api
 
 import (
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // Summary statistics of one metric for one time bucket: average, minimum, maximum, three percentiles and the sample count. Closed object: serde ignores unknown members, this schema rejects them. The usual ordering min <= p50 <= p95 <= p99 <= max is not checked. Used by MetricsQueryResult.values.

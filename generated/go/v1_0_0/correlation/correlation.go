@@ -38,8 +38,8 @@
 package correlation
 
 import (
-	"github.com/llm-analytics-hub/schemas-go/v1_0_0/events"
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/events"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // Levels at which detected correlations and anomalies raise alerts. Closed object: serde ignores unknown members, this schema rejects them. All three members are required. Used by CorrelationConfig.alert_thresholds.

@@ -51,7 +51,7 @@
 package events
 
 import (
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // A complete analytics event, the top-level document. The ten CommonEventFields envelope members sit directly at the top level (flattened, no `common` key), followed by `payload`, the adjacently tagged EventPayload with the module-specific content. Closed: a document that puts payload_type/data at the top level instead of under `payload` is invalid.

@@ -56,7 +56,7 @@
 package metadata
 
 import (
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // Details of an application asset: its URL, technology stack, dependencies and current deployment. Used as the `application` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "application"; on its own the object carries no tag. Closed object.

@@ -27,7 +27,7 @@
 package metrics
 
 import (
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // A metric aggregated over one fixed window (a metrics.TimeWindow) between window_start and window_end. Its values member is the untagged MetricValues union, so the shape of values (full statistics, counter or gauge) tells what kind of aggregate it is. Closed object.

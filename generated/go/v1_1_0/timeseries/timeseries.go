@@ -31,7 +31,7 @@
 package timeseries
 
 import (
-	"github.com/llm-analytics-hub/schemas-go/validation"
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // An aggregation applied by a TimeSeriesQuery: a timeseries.AggregationFunction applied to the listed fields over consecutive windows. Closed object; window is a free-form duration string such as "5m" or "1h", not a metrics.TimeWindow name.

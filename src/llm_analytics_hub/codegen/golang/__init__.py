@@ -1,4 +1,4 @@
-"""The Go module `github.com/llm-analytics-hub/schemas-go` under generated/go/ (see emit.py)."""
+"""The Go module `github.com/llm-analytics-hub/llm-analytics-hub/generated/go` under generated/go/ (see emit.py)."""
 
 from .emit import TARGET, render_go
 

@@ -9,6 +9,7 @@ construction (tests/test_go.py runs gofmt -l to prove it).
 
 from __future__ import annotations
 
+from ... import __version__
 from ...schema_view.vocabulary import ANNOTATIONS, SUPPORTED
 from ...versions import DEFAULT_VERSION
 from ..bundle import rebased
@@ -18,7 +19,19 @@ from .naming import go_string
 from .views import AreaViews, go_names
 
 ROOT = "go"
-MODULE = "github.com/llm-analytics-hub/schemas-go"
+# The module lies in the FOLDER of the repository, so its path is the repository's plus the folder, and
+# its versions are tags named FOLDER/vX.Y.Z (Go's rule for a module in a sub-folder); from 2.0 on the
+# path ends in /vN, as Go's major version rule requires.
+REPOSITORY = "github.com/llm-analytics-hub/llm-analytics-hub"
+FOLDER = "generated/go"
+
+
+def module_path(project_version: str) -> str:
+    major = int(project_version.split(".")[0])
+    return f"{REPOSITORY}/{FOLDER}" + (f"/v{major}" if major >= 2 else "")
+
+
+MODULE = module_path(__version__)
 GO_VERSION = "1.24"  # generics, and the `omitzero` tag option of encoding/json
 RUNTIME = ("api", "eval", "facets", "formats", "json", "typed")
 
@@ -29,7 +42,8 @@ def render_go(context: Context) -> Files:
         f"{ROOT}/go.mod": render_template("go/go.mod.jinja2", module=MODULE, go_version=GO_VERSION),
         f"{ROOT}/README.md": render_template("go/README.md.jinja2", module=MODULE, go_version=GO_VERSION,
                                              versions=", ".join(v.version for v in versions),
-                                             default_version=DEFAULT_VERSION),
+                                             default_version=DEFAULT_VERSION, release=__version__,
+                                             tag=f"{FOLDER}/v{__version__}"),
     }
     for name in RUNTIME:
         files[f"{ROOT}/validation/{name}.go"] = render_template(f"go/validation/{name}.go.jinja2")

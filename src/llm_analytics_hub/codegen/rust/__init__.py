@@ -88,10 +88,11 @@ def render_rust(context: Context) -> Files:
     files[f"{ROOT}/src/formats.rs"] = render_template("rust/formats.rs.jinja2")
     files[f"{ROOT}/Cargo.toml"] = render_template(
         "rust/Cargo.toml.jinja2", crate=json.dumps(CRATE), version=json.dumps(project_version),
-        versions=", ".join(version_names))
+        versions=", ".join(version_names), crate_name=CRATE,
+        schema_versions=", ".join(json.dumps(v) for v in version_names))
     files[f"{ROOT}/README.md"] = render_template(
         "rust/README.md.jinja2" if _has_example_types(versions[0]) else "rust/README_plain.md.jinja2",
-        crate=CRATE, versions=version_names)
+        crate=CRATE, versions=version_names, release=project_version)
     return files
 
 

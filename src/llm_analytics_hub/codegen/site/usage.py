@@ -2,7 +2,7 @@
 
 Coordinates are fixed project-wide (DESIGN.md and the language issues): the Python packages, npm
 `@llm-analytics-hub/schemas`, the Rust crate `llm-analytics-hub-schemas`, the Go module
-`github.com/llm-analytics-hub/schemas-go` and the Java packages `io.llmanalyticshub.schemas`.
+`github.com/llm-analytics-hub/llm-analytics-hub/generated/go` and the Java packages `io.llmanalyticshub.schemas`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..bundle import bundle_path
 from ..ir import TypeDef, Version
 from ..typescript import ts_name
 
-GO_MODULE = "github.com/llm-analytics-hub/schemas-go"
+GO_MODULE = "github.com/llm-analytics-hub/llm-analytics-hub/generated/go"
 RUST_CRATE = "llm_analytics_hub_schemas"
 JAVA_PACKAGE = "io.llmanalyticshub.schemas"
 NPM_PACKAGE = "@llm-analytics-hub/schemas"
