@@ -3,8 +3,12 @@
 `mutants(document, seed)` derives variants of one valid document: members deleted or added,
 leaves set to wrong types and out-of-range numbers, strings replaced by near misses (uuid and
 RFC 3339 edge cases), tags changed, data-carrying enum variants wrapped and unwrapped, and the
-data of two union variants swapped. Everything is driven by a `random.Random` seeded with a
-string, so the same inputs always give the same documents (independent of PYTHONHASHSEED).
+data of two union variants swapped. Some aim at a keyword family each: strings far shorter or
+longer (minLength/maxLength), arrays and objects emptied or grown (minItems/maxItems/
+minProperties/maxProperties), duplicated items (uniqueItems), numbers stepped by one or a half
+(exclusive bounds, multipleOf, integer enums), values of the wrong type (type, const, enum).
+Everything is driven by a `random.Random` seeded with a string, so the same inputs always give the
+same documents (independent of PYTHONHASHSEED).
 """
 
 from __future__ import annotations
@@ -137,7 +141,7 @@ def _one_mutation(document: Any, rng: random.Random, others: list[Any]) -> Mutan
     numbers = [(p, v) for p, v in leaves if isinstance(v, int | float) and not isinstance(v, bool)]
     tags = [(p, v) for p, v in members if p[-1] in TAG_MEMBERS and isinstance(v, str)]
     kind = rng.choice(("delete", "add", "wrong_type", "number", "string", "string", "tag", "wrap", "swap",
-                       "array_item"))
+                       "array_item", "length", "count", "step"))
     if kind == "delete" and members:
         path, _ = rng.choice(members)
         return Mutant(f"delete {pointer(path)}", _deleted(document, path))
@@ -176,6 +180,22 @@ def _one_mutation(document: Any, rng: random.Random, others: list[Any]) -> Mutan
             return Mutant(f"wrap/unwrap {pointer(path)} as {value!r}", _replaced(document, path, value))
     if kind == "swap":
         return _swap(document, rng, others)
+    if kind == "length" and strings:  # minLength / maxLength: the same text far shorter or longer
+        path, old = rng.choice(strings)
+        value = rng.choice((old[:1], old * 40, old + "\U0001f600" * 100))
+        return Mutant(f"resize string {pointer(path)} to {len(value)} characters", _replaced(document, path, value))
+    if kind == "count":  # minItems / maxItems / minProperties / maxProperties: emptied or grown
+        containers = [(p, v) for p, v in nodes if isinstance(v, list | dict) and p]
+        if containers:
+            path, old = rng.choice(containers)
+            grown = old * 12 if isinstance(old, list) else {**old, **{f"k{i}": old[k] for i, k in
+                                                                     enumerate(list(old) * 4)}}
+            value = rng.choice((type(old)(), grown))
+            return Mutant(f"resize {pointer(path)} to {len(value)} entries", _replaced(document, path, value))
+    if kind == "step" and numbers:  # exclusive bounds, multipleOf, integer enums: the next value either way
+        path, old = rng.choice(numbers)
+        value = rng.choice((old + 1, old - 1, old * 3, old + 0.5))
+        return Mutant(f"step {pointer(path)} from {old!r} to {value!r}", _replaced(document, path, value))
     if kind == "array_item":
         arrays = [(p, v) for p, v in nodes if isinstance(v, list) and v]
         if arrays:

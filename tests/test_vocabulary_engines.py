@@ -360,5 +360,5 @@ def test_a_keyword_outside_the_policy_is_refused(tmp_path: Path) -> None:
     assert made.returncode == 1 and "Traceback" not in made.stderr
     refused = [line for line in made.stderr.splitlines() if line.startswith("llm-hub: generate refused")]
     assert refused == [f"llm-hub: generate refused: {where}: [vocabulary] keyword 'contains' is not supported: "
-                       "no engine would check it (see docs/architecture.md, 'supported keywords')"], made.stderr
+                       "no engine would check it (docs/keywords.md)"], made.stderr
     assert not (tmp_path / "generated").exists()

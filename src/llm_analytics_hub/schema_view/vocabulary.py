@@ -137,7 +137,7 @@ def lint(document: Any) -> Iterator[tuple[str, str]]:
     for pointer, schema in iter_subschemas(document):
         for keyword in sorted(set(schema) - SUPPORTED - ANNOTATIONS):
             yield f"{pointer}/{keyword}", f"keyword {keyword!r} is not supported: no engine would check it " \
-                                          "(see docs/architecture.md, 'supported keywords')"
+                                          "(docs/keywords.md)"
         for keyword, why in facet_problems(schema):
             yield f"{pointer}/{keyword}", f"{keyword}: {why}"
         if ("if" in schema or "then" in schema) and not (_in_all_of(pointer) and tag_of(schema) is not None):
