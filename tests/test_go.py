@@ -340,7 +340,11 @@ def test_readme_go_program_runs_and_agrees_with_llm_hub_validate(tmp_path: Path)
         assert done.returncode == 0, done.stderr
         printed: dict[int, set[str]] = {}
         latencies = 0
-        for line in done.stdout.splitlines():
+        *reading, written, refused = done.stdout.splitlines()
+        assert written.startswith("written {") and written.endswith("} <nil>"), written
+        assert python_locations(written[len("written "):-len(" <nil>")]) == set(), written
+        assert refused == "refused /severity enum", refused
+        for line in reading:
             match = re.match(r"line (\d+): (latency )?(\S*)", line)
             assert match, line
             if match.group(2):
