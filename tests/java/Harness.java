@@ -1,8 +1,8 @@
 // Agreement harness of tests/test_java.py (protocol: tests/agreement_cases.py). Reads NDJSON lines
 // {"version", "type", "text"} on stdin and writes one line per input line:
 // {"valid", "errors": [{"instance_path", "keyword", "message"}], "reserialized", "decode_error"}.
-// "reserialized" is the document read into its generated record with Mappers.strict() and written
-// back (null when it does not decode: then "decode_error" says why). Argument "whole" reports every
+// "reserialized" is the document read into its generated record with Hub.decode and written back
+// with Hub.encode, which checks it (null when either refuses: then "decode_error" says why). Argument "whole" reports every
 // failed union as one anyOf finding (the Python validator before error-location refinement).
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmanalyticshub.schemas.Finding;
-import io.llmanalyticshub.schemas.Mappers;
+import io.llmanalyticshub.schemas.Hub;
 import io.llmanalyticshub.schemas.Validator;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -48,8 +48,8 @@ public final class Harness {
                 try {
                     String chosen = Validator.versionOf(version, Validator.parse(text));
                     Class<?> model = Validator.modelClass(chosen, type);
-                    Object value = Mappers.strict().readValue(text, model);
-                    answer.put("reserialized", Mappers.strict().writerFor(model).writeValueAsString(value));
+                    Object value = Hub.decode(text, model);
+                    answer.put("reserialized", Hub.encode(value, model));
                 } catch (Exception e) {
                     answer.put("decode_error", e.getClass().getSimpleName() + ": "
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));

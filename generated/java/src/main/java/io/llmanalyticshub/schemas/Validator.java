@@ -39,7 +39,10 @@ public final class Validator {
      * @param version a schema version, or null to use the document's {@code schema_version}
      *     (absent: the default version; unknown: one finding with keyword {@code schema_version})
      * @param typeName a catalogue type, qualified ({@code events.AnalyticsEvent}) or not when unambiguous
-     * @param text the document; text that is not one JSON value gives one finding with keyword {@code parse}
+     * @param text the document, judged as the command judges a file holding it: text that is not one
+     *     JSON value, a member name twice in one object, a number beyond the range of a double, nesting
+     *     deeper than 1024 levels or a lone surrogate gives one finding with keyword {@code parse};
+     *     one leading byte order mark is skipped
      * @throws IllegalArgumentException for an unknown forced version or type name
      */
     public static List<Finding> validateJson(String version, String typeName, String text) {
@@ -56,6 +59,18 @@ public final class Validator {
             return List.of(new Finding("", "parse", e.getMessage()));
         }
         return validate(version, qualified, document, refineUnions);
+    }
+
+    /**
+     * All findings for a value built in code, a generated record (or enum, or union variant), empty when
+     * it holds: what {@link Hub#encode} would refuse, each at the JSON pointer of the member. The text
+     * it would be written as is checked as {@code llm-hub validate} reads it: by the version its
+     * {@code schema_version} names, else the record's own; NaN and the infinities are findings too.
+     *
+     * @throws IllegalArgumentException when the value is not of a generated catalogue type
+     */
+    public static List<Finding> validate(Object record) {
+        return Hub.findings(record, Catalogue.of(record.getClass()).model());
     }
 
     /** All findings for one parsed document (parse it with {@link #parse} to keep every number exact). */
@@ -92,7 +107,7 @@ public final class Validator {
         return declared != null && declared.isTextual() ? declared.textValue() : Catalogue.DEFAULT_VERSION;
     }
 
-    /** The generated class of a catalogue type at a version, for typed decoding with {@link Mappers}. */
+    /** The generated class of a catalogue type at a version, for typed decoding with {@link Hub#decode}. */
     public static Class<?> modelClass(String version, String typeName) {
         Catalogue.Entry entry = Catalogue.find(version, Catalogue.qualified(version, typeName));
         if (entry == null) {
