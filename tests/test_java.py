@@ -212,3 +212,19 @@ def test_readme_java_example_runs(java_build: JavaBuild, tmp_path: Path) -> None
         done = run(["java", "-cp", f"{tmp_path}:{java_build.classpath}", "ReadmeExample", json.dumps(document)],
                    timeout=120)
         assert expected in done.stdout, done.stdout + done.stderr
+
+
+def test_member_docs_show_in_javadoc(java_build: JavaBuild, tmp_path: Path) -> None:
+    """The javadoc tool shows each member's description with its record component (the record's `@param`
+    tags; the accessor links there): javadoc ignores comments placed inside a record header."""
+    jars = java_build.classpath.split(":", 2)[2]
+    done = run(["javadoc", "-quiet", "-Xdoclint:none", "-d", str(tmp_path), "-sourcepath",
+                str(ROOT / "generated" / "java" / "src" / "main" / "java"), "-cp", jars,
+                "io.llmanalyticshub.schemas.v1_0_0.events", "io.llmanalyticshub.schemas"], timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (tmp_path / "io" / "llmanalyticshub" / "schemas" / "v1_0_0" / "events" / "AnalyticsEvent.html").read_text(
+        encoding="utf-8")
+    component = re.sub(r"<[^>]+>", "", page[page.index('id="param-tags"'):][:600])
+    assert "Free-form labels attached to the event" in component and "When absent: the schema default" in component
+    accessor = page[page.index('id="tags()"'):][:1200]
+    assert 'href="#param-tags"' in accessor
