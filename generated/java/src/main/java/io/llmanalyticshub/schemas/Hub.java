@@ -49,6 +49,18 @@ public final class Hub {
      * @throws IllegalArgumentException when {@code type} is not a generated catalogue class
      */
     public static <T> T decode(String text, Class<T> type) {
+        return decode(text, type, false);
+    }
+
+    /**
+     * {@link #decode}, but undeclared members of closed objects are accepted and dropped, as the
+     * producers' deserializer reads them (see {@link Validator#validateJsonLenient}).
+     */
+    public static <T> T decodeLenient(String text, Class<T> type) {
+        return decode(text, type, true);
+    }
+
+    private static <T> T decode(String text, Class<T> type, boolean lenient) {
         Catalogue.Entry entry = Catalogue.exactly(type);
         JsonNode tree;
         try {
@@ -56,12 +68,12 @@ public final class Hub {
         } catch (Json.ParseFailure e) {
             throw new InvalidDocumentException(List.of(new Finding("", "parse", e.getMessage())));
         }
-        List<Finding> found = Validator.validate(entry.version(), entry.qualified(), tree, true);
+        List<Finding> found = Validator.validate(entry.version(), entry.qualified(), tree, true, lenient);
         if (!found.isEmpty()) {
             throw new InvalidDocumentException(found);
         }
         try {
-            return Mappers.strict().treeToValue(tree, type);
+            return (lenient ? Mappers.lenient() : Mappers.strict()).treeToValue(tree, type);
         } catch (JsonProcessingException e) {
             throw new InvalidDocumentException(List.of(new Finding(pointer(e), "decode",
                     e.getOriginalMessage().lines().findFirst().orElse(""))));

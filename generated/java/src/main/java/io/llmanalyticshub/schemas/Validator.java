@@ -51,6 +51,20 @@ public final class Validator {
 
     /** As {@link #validateJson(String, String, String)}; {@code refineUnions} false reports every failed union as one finding. */
     public static List<Finding> validateJson(String version, String typeName, String text, boolean refineUnions) {
+        return validateJson(version, typeName, text, refineUnions, false);
+    }
+
+    /**
+     * As {@link #validateJson(String, String, String)}, but undeclared members of closed objects are
+     * accepted, as the producers' deserializer ignores them ({@code llm-hub validate --lenient}); the
+     * one-member objects of data-carrying enums stay closed.
+     */
+    public static List<Finding> validateJsonLenient(String version, String typeName, String text) {
+        return validateJson(version, typeName, text, true, true);
+    }
+
+    static List<Finding> validateJson(String version, String typeName, String text, boolean refineUnions,
+            boolean lenient) {
         String qualified = Catalogue.qualified(version, typeName);
         JsonNode document;
         try {
@@ -58,7 +72,7 @@ public final class Validator {
         } catch (Json.ParseFailure e) {
             return List.of(new Finding("", "parse", e.getMessage()));
         }
-        return validate(version, qualified, document, refineUnions);
+        return validate(version, qualified, document, refineUnions, lenient);
     }
 
     /**
@@ -75,6 +89,11 @@ public final class Validator {
 
     /** All findings for one parsed document (parse it with {@link #parse} to keep every number exact). */
     public static List<Finding> validate(String version, String typeName, JsonNode document, boolean refineUnions) {
+        return validate(version, typeName, document, refineUnions, false);
+    }
+
+    static List<Finding> validate(String version, String typeName, JsonNode document, boolean refineUnions,
+            boolean lenient) {
         String qualified = Catalogue.qualified(version, typeName);
         String chosen = versionOf(version, document);
         if (!Catalogue.VERSIONS.contains(chosen)) {
@@ -86,7 +105,7 @@ public final class Validator {
             return List.of(new Finding("/schema_version", "schema_version",
                     "type " + qualified + " does not exist in schema version " + chosen));
         }
-        return engine(entry, refineUnions).validate(document);
+        return engine(entry, refineUnions, lenient).validate(document);
     }
 
     /** The document as a tree, every number exact and duplicate members refused. */
@@ -116,13 +135,14 @@ public final class Validator {
         return entry.model();
     }
 
-    private static SchemaEngine engine(Catalogue.Entry entry, boolean refineUnions) {
-        return ENGINES.computeIfAbsent(entry.version() + " " + entry.qualified() + " " + refineUnions, key -> {
+    private static SchemaEngine engine(Catalogue.Entry entry, boolean refineUnions, boolean lenient) {
+        String key = entry.version() + " " + entry.qualified() + " " + refineUnions + " " + lenient;
+        return ENGINES.computeIfAbsent(key, k -> {
             try (InputStream in = Validator.class.getResourceAsStream(entry.resource())) {
                 if (in == null) {
                     throw new IllegalStateException("missing schema resource " + entry.resource());
                 }
-                return new SchemaEngine(Json.TREE.readTree(in), refineUnions);
+                return new SchemaEngine(Json.TREE.readTree(in), refineUnions, lenient);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
