@@ -147,6 +147,12 @@ func lookup(version, typeName string) (string, string, error) {
 }
 
 func schemaFor(version, typeName string) (*Schema, error) {
+	asked := version + "|" + typeName // a bare name resolves to the same entry once it compiled
+	if found, ok := compiled.Load(asked); ok {
+		if schema, ok := found.(*Schema); ok {
+			return schema, nil
+		}
+	}
 	qualified, path, err := lookup(version, typeName)
 	if err != nil {
 		return nil, err
@@ -154,6 +160,7 @@ func schemaFor(version, typeName string) (*Schema, error) {
 	key := version + "|" + qualified
 	if found, ok := compiled.Load(key); ok {
 		if schema, ok := found.(*Schema); ok {
+			compiled.Store(asked, schema)
 			return schema, nil
 		}
 		return nil, found.(error)
@@ -172,6 +179,7 @@ func schemaFor(version, typeName string) (*Schema, error) {
 		return nil, err
 	}
 	compiled.Store(key, schema)
+	compiled.Store(asked, schema)
 	return schema, nil
 }
 
