@@ -2,7 +2,8 @@
 
 // Package validation checks JSON documents against the embedded schema bundles exactly like the
 // Python validator of the LLM Analytics Hub (`llm-hub validate`): same verdict, same instance
-// locations. It also holds the wire helpers the generated types share.
+// locations. It also reads and writes the generated types with those checks (Decode, Unmarshal,
+// Marshal, Encoder; errors are Findings) and holds their wire text types, UUID and DateTime.
 package validation
 
 import (
@@ -86,7 +87,7 @@ var (
 	loadOnce  sync.Once
 	catalogue manifest
 	loadErr   error
-	compiled  sync.Map // "version|qualified" -> *Schema or error
+	compiled  sync.Map // "version|qualified" -> *schemaNode or error
 )
 
 func loadManifest() {
@@ -146,10 +147,10 @@ func lookup(version, typeName string) (string, string, error) {
 	return matches[0], path, nil
 }
 
-func schemaFor(version, typeName string) (*Schema, error) {
+func schemaFor(version, typeName string) (*schemaNode, error) {
 	asked := version + "|" + typeName // a bare name resolves to the same entry once it compiled
 	if found, ok := compiled.Load(asked); ok {
-		if schema, ok := found.(*Schema); ok {
+		if schema, ok := found.(*schemaNode); ok {
 			return schema, nil
 		}
 	}
@@ -159,14 +160,14 @@ func schemaFor(version, typeName string) (*Schema, error) {
 	}
 	key := version + "|" + qualified
 	if found, ok := compiled.Load(key); ok {
-		if schema, ok := found.(*Schema); ok {
+		if schema, ok := found.(*schemaNode); ok {
 			compiled.Store(asked, schema)
 			return schema, nil
 		}
 		return nil, found.(error)
 	}
 	data, err := bundles.ReadFile("schemas/" + path)
-	var schema *Schema
+	var schema *schemaNode
 	if err == nil {
 		var document any
 		if document, err = Parse(data); err == nil {
@@ -246,7 +247,7 @@ func CheckDocument(version, typeName string, document any, options Options) Find
 // when the bundle does not compile, e.g. it uses a keyword outside the project's keyword policy.
 func CheckBundle(bundle, document []byte, options Options) (Findings, error) {
 	parsed, err := Parse(bundle)
-	var schema *Schema
+	var schema *schemaNode
 	if err == nil {
 		schema, err = compileBundle(parsed)
 	}
