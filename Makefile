@@ -12,7 +12,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup lock dist demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native native-if-possible clean
+.PHONY: setup lock dist demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain go-tools java-deps browser-deps rust-deps java-runtime native native-if-possible clean
 JRE_STAMP := $(VENV)/.java-runtime-stamp
 
 
@@ -87,6 +87,18 @@ node-deps: $(NODE_STAMP)
 go-toolchain:
 	@test -x /usr/local/go/bin/go || command -v go >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq golang-go)
+
+# staticcheck for tests/test_go_consumer.py, pinned, from the Go module proxy (checksums verified by the
+# checksum database) into build/go-tools; module and build caches in build/ as for the tests.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := build/go-tools/staticcheck
+GO := $(shell test -x /usr/local/go/bin/go && echo /usr/local/go/bin/go || echo go)
+$(STATICCHECK): | go-toolchain
+	GOFLAGS= GOBIN=$(CURDIR)/build/go-tools GOPATH=$(CURDIR)/build/go-path \
+		GOCACHE=$(CURDIR)/build/go-cache GOTOOLCHAIN=local GOTELEMETRY=off CGO_ENABLED=0 \
+		$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+go-tools: $(STATICCHECK)
 
 # Jackson and the Maven plugins of generated/java/pom.xml (pinned there), for tests/test_java.py and the
 # Java package of `make dist`: `mvn install` of a one-class project with that pom fetches every plugin up
@@ -182,7 +194,7 @@ bench-install: $(STAMP) native dist
 	$(BIN)/python bench/bench_validate.py $(BENCH_INSTALL_ARGS) \
 		--venv 'pip install .=$(BENCH_VENVS)/source' --venv 'release wheel=$(BENCH_VENVS)/wheel'
 
-pytest: $(STAMP) node-deps go-toolchain java-deps browser-deps rust-deps java-runtime native
+pytest: $(STAMP) node-deps go-toolchain go-tools java-deps browser-deps rust-deps java-runtime native
 	$(BIN)/pytest
 
 clean:

@@ -104,7 +104,8 @@ HAND_WRITTEN: tuple[tuple[str, dict[str, Any], str, bool], ...] = (
     ("an escaped surrogate pair is one code point", {"maxLength": 1}, '"\\ud83d\\ude00"', True),
     ("two non-BMP characters are two code points", {"minLength": 3}, '"\U0001f600\U0001f601"', False),
     ("e and a combining accent are two code points", {"maxLength": 1}, '"e\u0301"', False),
-    ("a lone surrogate is one code point", {"maxLength": 0}, '"\\ud800"', False),
+    # No lone surrogate here: its escape is a parse error of the text (issue 27, tests/test_go_texts.py),
+    # so no length is ever counted for one.
     ("2**64 - 1 is not below an exclusive maximum of itself", {"exclusiveMaximum": 2**64 - 1}, str(2**64 - 1),
      False),
     ("2**64 - 2 is below an exclusive maximum of 2**64 - 1", {"exclusiveMaximum": 2**64 - 1}, str(2**64 - 2),

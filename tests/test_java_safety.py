@@ -40,13 +40,15 @@ def test_hostile_schema_text_compiles_to_inert_java(tmp_path: Path) -> None:
     classpath = f"{tmp_path / 'classes'}:{out / 'java' / 'src' / 'main' / 'resources'}:{jars}"
     probe = tmp_path / "Probe.java"
     probe.write_text("""
-import io.llmanalyticshub.schemas.Mappers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalyticshub.schemas.Hub;
 import io.llmanalyticshub.schemas.v1_0_0.events.Choice;
 public class Probe {
     public static void main(String[] args) throws Exception {
         StringBuilder out = new StringBuilder("[");
+        ObjectMapper mapper = Hub.newObjectMapper();
         for (Choice c : Choice.values()) {
-            out.append(out.length() > 1 ? "," : "").append(Mappers.strict().writeValueAsString(c));
+            out.append(out.length() > 1 ? "," : "").append(mapper.writeValueAsString(c));
         }
         System.out.println(out.append("]"));
     }

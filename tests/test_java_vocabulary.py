@@ -82,7 +82,8 @@ HAND_WRITTEN: list[tuple[str, dict[str, Any], Any, bool]] = [
     ("one non-BMP character is one", {"maxLength": 1}, "\U0001f4a9", True),
     ("two non-BMP characters are two", {"maxLength": 1}, "\U0001f4a9\U0001f4a9", False),
     ("one non-BMP character is not two", {"minLength": 2}, "\U0001f4a9", False),
-    ("a lone surrogate is one", {"minLength": 1, "maxLength": 1}, "\ud800", True),
+    # No lone surrogate here: it is a parse error of the text (issue 27, tests/test_java_texts.py), so no
+    # length is ever counted for one.
     ("a nested minItems", {"properties": {"xs": {"minItems": 2}}}, {"xs": [1]}, False),
     ("a nested uniqueItems", {"properties": {"xs": {"uniqueItems": True}}}, {"xs": [1, 1]}, False),
     ("maxProperties in items", {"items": {"maxProperties": 1}}, [{}, {"a": 1, "b": 2}], False),

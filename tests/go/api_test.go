@@ -5,6 +5,8 @@ package consumer
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -39,13 +41,23 @@ func expect(t *testing.T, found []validation.Finding, path, keyword string) {
 	}
 }
 
+// expectError checks that err is a validation.Findings (also through %w) with keyword at path.
+func expectError(t *testing.T, err error, path, keyword string) {
+	t.Helper()
+	var found validation.Findings
+	if !errors.As(fmt.Errorf("wrapped: %w", err), &found) {
+		t.Fatalf("expected Findings, got %T %v", err, err)
+	}
+	expect(t, found, path, keyword)
+}
+
 func TestValidDocumentDecodesIntoTypes(t *testing.T) {
 	if found := schemas.ValidateJSON("", "events.AnalyticsEvent", []byte(event)); len(found) != 0 {
 		t.Fatalf("valid event rejected: %v", found)
 	}
-	var decoded events.AnalyticsEvent
-	if found := validation.Unmarshal([]byte(event), &decoded, validation.Options{}); found != nil {
-		t.Fatal(found)
+	decoded, err := schemas.Decode[events.AnalyticsEvent]([]byte(event))
+	if err != nil {
+		t.Fatal(err)
 	}
 	telemetry, ok := decoded.Payload.Value.(*events.TelemetryPayload)
 	if !ok {
@@ -58,15 +70,18 @@ func TestValidDocumentDecodesIntoTypes(t *testing.T) {
 	if rate.TotalRequests != math.MaxUint64 {
 		t.Fatalf("u64 not exact: %d", rate.TotalRequests)
 	}
-	if !decoded.CorrelationID.Present || decoded.CorrelationID.Value != nil || decoded.ParentEventID.Present {
-		t.Fatal("null and absent are not told apart")
+	if decoded.CorrelationID != nil || decoded.ParentEventID != nil {
+		t.Fatal("null and absent are not both nil")
 	}
 	when, err := decoded.Timestamp.Time()
 	if err != nil || when.Nanosecond() != 412000000 {
 		t.Fatalf("timestamp %v %v", when, err)
 	}
-	written, err := json.Marshal(decoded)
-	if err != nil || !validation.SameJSON(written, []byte(event)) {
+	written, err := validation.Marshal(decoded)
+	// correlation_id: null is left out (the producers skip it); tags: absent is written as its default {}
+	want := strings.Replace(strings.Replace(event, `"correlation_id": null,`, "", 1), `"environment": "production",`,
+		`"environment": "production", "tags": {},`, 1)
+	if err != nil || !validation.SameJSON(written, []byte(want)) {
 		t.Fatalf("round trip changed the document: %s %v", written, err)
 	}
 }
@@ -86,24 +101,24 @@ func TestStrictDecodingRejectsWhatEncodingJSONWouldAccept(t *testing.T) {
 		"member of wrong tag": {with(`"telemetry_type": "error_rate"`, `"telemetry_type": "latency"`), "/payload/data", "unevaluatedProperties"},
 	}
 	for name, c := range cases {
-		found := validation.Unmarshal(c.data, &decoded, validation.Options{})
-		if found == nil {
+		err := validation.Unmarshal(c.data, &decoded)
+		if err == nil {
 			t.Fatalf("%s: accepted", name)
 		}
-		expect(t, found, c.path, c.keyword)
+		expectError(t, err, c.path, c.keyword)
 	}
 }
 
 func TestLenientReadingIgnoresUndeclaredMembers(t *testing.T) {
 	data := with(`"environment"`, `"region": "eu", "environment"`)
 	var decoded events.AnalyticsEvent
-	if found := validation.Unmarshal(data, &decoded, validation.Options{Lenient: true}); found != nil {
-		t.Fatalf("lenient reading rejected an undeclared member: %v", found)
+	if err := validation.Unmarshal(data, &decoded, validation.Options{Lenient: true}); err != nil {
+		t.Fatalf("lenient reading rejected an undeclared member: %v", err)
 	}
 	if decoded.Environment != "production" {
 		t.Fatal("lenient reading lost a declared member")
 	}
-	if found := validation.Unmarshal(with(`"severity": "info"`, `"severity": 1`), &decoded, validation.Options{Lenient: true}); found == nil {
+	if err := validation.Unmarshal(with(`"severity": "info"`, `"severity": 1`), &decoded, validation.Options{Lenient: true}); err == nil {
 		t.Fatal("lenient reading accepted a wrong type")
 	}
 }
@@ -119,37 +134,92 @@ func TestVersionDispatch(t *testing.T) {
 	for _, broken := range []string{`{"a": 1} {}`, `{"a": }`, `[1, 2`, ``, "\xff"} {
 		expect(t, schemas.ValidateJSON("", "events.AnalyticsEvent", []byte(broken)), "", "parse")
 	}
-	value, found := schemas.Decode("", "events.AnalyticsEvent", []byte(event), schemas.Options{})
-	if _, ok := value.(*events.AnalyticsEvent); !ok || found != nil {
-		t.Fatalf("dispatch decoded %T %v", value, found)
+	value, err := schemas.DecodeType("", "events.AnalyticsEvent", []byte(event))
+	if _, ok := value.(*events.AnalyticsEvent); !ok || err != nil {
+		t.Fatalf("dispatch decoded %T %v", value, err)
 	}
+	_, err = schemas.DecodeType("", "events.AnalyticsEvent", with(`"1.1.0"`, `"9.9.9"`))
+	expectError(t, err, "/schema_version", "schema_version")
 }
 
 func TestValuesBuiltInCodeAreWrittenAndValidated(t *testing.T) {
-	latency := &events.LatencyMetrics{ModelID: "gpt-4o", RequestID: "r-1", TotalLatencyMs: 12.5,
-		TtftMs: validation.Null[float64]()}
+	latency := &events.LatencyMetrics{ModelID: "gpt-4o", RequestID: "r-1", TotalLatencyMs: 12.5}
 	minus := -1.0
 	latency.TimePerOutputTokenMs = &minus
-	expect(t, latency.Validate(), "/time_per_output_token_ms", "minimum")
+	expectError(t, latency.Validate(), "/time_per_output_token_ms", "minimum")
 	latency.TimePerOutputTokenMs = nil
 	built := events.AnalyticsEvent{
 		Timestamp:    validation.NewDateTime(time.Date(2024, 1, 15, 10, 30, 0, 500_000_000, time.UTC)),
-		SourceModule: events.SourceModuleLlmObservatory, EventType: events.EventTypeTelemetry,
+		SourceModule: events.SourceModuleLLMObservatory, EventType: events.EventTypeTelemetry,
 		Severity: events.SeverityInfo, Environment: "production",
 		Payload: events.EventPayload{Value: &events.TelemetryPayload{Value: latency}},
 	}
-	if found := built.Validate(); len(found) != 0 {
-		t.Fatalf("built event invalid: %v", found)
+	if err := built.Validate(); err != nil {
+		t.Fatalf("built event invalid: %v", err)
 	}
-	written, _ := json.Marshal(built)
+	written, err := validation.Marshal(built)
 	want := `{"timestamp":"2024-01-15T10:30:00.500Z","source_module":"llm-observatory","event_type":"telemetry",` +
-		`"severity":"info","environment":"production","payload":{"data":{"telemetry_type":"latency","model_id":"gpt-4o",` +
-		`"request_id":"r-1","total_latency_ms":12.5,"ttft_ms":null},"payload_type":"telemetry"}}`
-	if !validation.SameJSON(written, []byte(want)) {
-		t.Fatalf("written %s", written)
+		`"schema_version":"1.0.0","severity":"info","environment":"production","tags":{},"payload":{"data":{` +
+		`"telemetry_type":"latency","model_id":"gpt-4o","request_id":"r-1","total_latency_ms":12.5},"payload_type":"telemetry"}}`
+	if err != nil || !validation.SameJSON(written, []byte(want)) {
+		t.Fatalf("written %s %v", written, err)
+	}
+	// a 1.1.0 member needs schema_version 1.1.0: nil is written as the schema default, 1.0.0
+	trace := "4bf92f3577b34da6a3ce929d0e0e4736"
+	built.TraceID = &trace
+	expectError(t, built.Validate(), "", "unevaluatedProperties")
+	version := "1.1.0"
+	built.SchemaVersion = &version
+	if err := built.Validate(); err != nil {
+		t.Fatalf("built 1.1.0 event invalid: %v", err)
 	}
 	built.Severity = "loud"
-	expect(t, built.Validate(), "/severity", "enum")
+	expectError(t, built.Validate(), "/severity", "enum")
+	_, err = validation.Marshal(built)
+	expectError(t, err, "/severity", "enum")
+	built.Severity = events.SeverityInfo
+	latency.TotalLatencyMs = math.NaN()
+	_, err = validation.Marshal(built)
+	expectError(t, err, "/payload/data/total_latency_ms", "encode")
+	if _, err := json.Marshal(built); err == nil || !strings.Contains(err.Error(), "/payload/data/total_latency_ms") {
+		t.Fatalf("json.Marshal of NaN: %v", err)
+	}
+	built.Payload = events.EventPayload{}
+	_, err = validation.Marshal(built)
+	expectError(t, err, "/payload", "encode")
+}
+
+func TestDateTimeReadsEveryFormTheSchemaAccepts(t *testing.T) {
+	for _, text := range []string{"2024-01-15t10:30:00z", "2024-01-15T10:30:00.1234567891234Z", "2024-01-15T12:30:00+02:00"} {
+		when, err := validation.DateTime(text).Time()
+		if err != nil || when.UTC().Format(time.RFC3339) != "2024-01-15T10:30:00Z" {
+			t.Fatalf("%s: %v %v", text, when, err)
+		}
+	}
+}
+
+func TestEveryTextGetsTheCommandsVerdict(t *testing.T) {
+	for name, text := range map[string][]byte{
+		"invalid UTF-8":         []byte("{\"a\": \"\xff\"}"),
+		"encoded surrogate":     []byte("{\"a\": \"\xed\xa0\x80\"}"),
+		"lone surrogate":        []byte(`{"a": "\ud800"}`),
+		"reversed pair":         []byte(`{"a": "\udc00\ud800"}`),
+		"byte order mark twice": []byte("\xef\xbb\xbf\xef\xbb\xbf{}"),
+		"number overflow":       []byte(`{"a": [1e400]}`),
+		"long integer":          []byte(`{"a": 1` + strings.Repeat("0", 400) + `}`),
+	} {
+		found := schemas.ValidateJSON("1.1.0", "events.AnalyticsEvent", text)
+		if len(found) != 1 || found[0].Keyword != "parse" || found[0].InstancePath != "" {
+			t.Fatalf("%s: %v", name, found)
+		}
+	}
+	bom := append([]byte("\xef\xbb\xbf"), event...)
+	if found := schemas.ValidateJSON("", "events.AnalyticsEvent", bom); len(found) != 0 {
+		t.Fatalf("a leading byte order mark: %v", found)
+	}
+	if _, err := schemas.Decode[events.AnalyticsEvent](bom); err != nil {
+		t.Fatalf("a leading byte order mark: %v", err)
+	}
 }
 
 func TestDataCarryingEnum(t *testing.T) {

@@ -2,7 +2,8 @@
 
 // Package validation checks JSON documents against the embedded schema bundles exactly like the
 // Python validator of the LLM Analytics Hub (`llm-hub validate`): same verdict, same instance
-// locations. It also holds the wire helpers the generated types share.
+// locations. It also reads and writes the generated types with those checks (Decode, Unmarshal,
+// Marshal, Encoder; errors are Findings) and holds their wire text types, UUID and DateTime.
 package validation
 
 import (
@@ -33,6 +34,35 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s [%s]", where, f.Message, f.Keyword)
 }
 
+// Findings are every error of one document or value, in order; empty means valid. As an error
+// (what Unmarshal, Decode, Marshal and Validate return) it is found with errors.As, also when
+// wrapped with %w:
+//
+//	var found validation.Findings
+//	if errors.As(err, &found) {
+//		for _, f := range found { ... }
+//	}
+type Findings []Finding
+
+// Error is the first finding, and how many more there are.
+func (f Findings) Error() string {
+	switch len(f) {
+	case 0:
+		return "no findings"
+	case 1:
+		return f[0].String()
+	}
+	return fmt.Sprintf("%s (and %d more)", f[0], len(f)-1)
+}
+
+// err is f as an error: nil (not a nil Findings in an interface) when there are none.
+func (f Findings) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
 // Options change how a document is read. The zero value is the strict default.
 type Options struct {
 	// Lenient accepts undeclared members in closed objects, as the producers' deserializer
@@ -57,7 +87,7 @@ var (
 	loadOnce  sync.Once
 	catalogue manifest
 	loadErr   error
-	compiled  sync.Map // "version|qualified" -> *Schema or error
+	compiled  sync.Map // "version|qualified" -> *schemaNode or error
 )
 
 func loadManifest() {
@@ -117,20 +147,27 @@ func lookup(version, typeName string) (string, string, error) {
 	return matches[0], path, nil
 }
 
-func schemaFor(version, typeName string) (*Schema, error) {
+func schemaFor(version, typeName string) (*schemaNode, error) {
+	asked := version + "|" + typeName // a bare name resolves to the same entry once it compiled
+	if found, ok := compiled.Load(asked); ok {
+		if schema, ok := found.(*schemaNode); ok {
+			return schema, nil
+		}
+	}
 	qualified, path, err := lookup(version, typeName)
 	if err != nil {
 		return nil, err
 	}
 	key := version + "|" + qualified
 	if found, ok := compiled.Load(key); ok {
-		if schema, ok := found.(*Schema); ok {
+		if schema, ok := found.(*schemaNode); ok {
+			compiled.Store(asked, schema)
 			return schema, nil
 		}
 		return nil, found.(error)
 	}
 	data, err := bundles.ReadFile("schemas/" + path)
-	var schema *Schema
+	var schema *schemaNode
 	if err == nil {
 		var document any
 		if document, err = Parse(data); err == nil {
@@ -143,21 +180,25 @@ func schemaFor(version, typeName string) (*Schema, error) {
 		return nil, err
 	}
 	compiled.Store(key, schema)
+	compiled.Store(asked, schema)
 	return schema, nil
 }
 
 // ValidateJSON validates one JSON document as the given catalogue type ("events.AnalyticsEvent",
 // or the bare name when unique). An empty version dispatches on the document's schema_version
 // (absent or not a string: DefaultVersion), as `llm-hub validate` does. No findings: valid.
-func ValidateJSON(version, typeName string, data []byte) []Finding {
+// The text is judged as the command judges a file holding it (see Parse): a duplicate member name,
+// a number beyond the float64 range, nesting beyond MaxDepth or a lone surrogate is one finding
+// with keyword "parse" at the document ("").
+func ValidateJSON(version, typeName string, data []byte) Findings {
 	return Check(version, typeName, data, Options{})
 }
 
 // Check is ValidateJSON with options.
-func Check(version, typeName string, data []byte, options Options) []Finding {
+func Check(version, typeName string, data []byte, options Options) Findings {
 	document, err := Parse(data)
 	if err != nil {
-		return []Finding{{Keyword: "parse", Message: err.Error()}}
+		return problem("parse", err.Error())
 	}
 	return CheckDocument(version, typeName, document, options)
 }
@@ -186,7 +227,7 @@ func documentVersion(document any) string {
 }
 
 // CheckDocument validates a document already read by Parse.
-func CheckDocument(version, typeName string, document any, options Options) []Finding {
+func CheckDocument(version, typeName string, document any, options Options) Findings {
 	forced := version != ""
 	if !forced {
 		version = documentVersion(document)
@@ -194,9 +235,9 @@ func CheckDocument(version, typeName string, document any, options Options) []Fi
 	schema, err := schemaFor(version, typeName)
 	if err != nil {
 		if forced {
-			return []Finding{{Keyword: "type_name", Message: err.Error()}}
+			return problem("type_name", err.Error())
 		}
-		return []Finding{{InstancePath: "/schema_version", Keyword: "schema_version", Message: err.Error()}}
+		return Findings{{InstancePath: "/schema_version", Keyword: "schema_version", Message: err.Error()}}
 	}
 	return tidy((&checker{options: options}).eval(schema, document, ""))
 }
@@ -204,9 +245,9 @@ func CheckDocument(version, typeName string, document any, options Options) []Fi
 // CheckBundle validates a document against a self-contained schema bundle given as JSON text, like
 // the catalogue's own (local $refs only); the document's schema_version plays no part. An error
 // when the bundle does not compile, e.g. it uses a keyword outside the project's keyword policy.
-func CheckBundle(bundle, document []byte, options Options) ([]Finding, error) {
+func CheckBundle(bundle, document []byte, options Options) (Findings, error) {
 	parsed, err := Parse(bundle)
-	var schema *Schema
+	var schema *schemaNode
 	if err == nil {
 		schema, err = compileBundle(parsed)
 	}
@@ -215,18 +256,18 @@ func CheckBundle(bundle, document []byte, options Options) ([]Finding, error) {
 	}
 	value, err := Parse(document)
 	if err != nil {
-		return Problem("parse", err.Error()), nil
+		return problem("parse", err.Error()), nil
 	}
 	return tidy((&checker{options: options}).eval(schema, value, "")), nil
 }
 
-// Problem is a single finding about the whole document (parse, decode, unknown type).
-func Problem(keyword, message string) []Finding {
-	return []Finding{{Keyword: keyword, Message: message}}
+// problem is a single finding about the whole document (parse, decode, unknown type).
+func problem(keyword, message string) Findings {
+	return Findings{{Keyword: keyword, Message: message}}
 }
 
 // tidy drops a pattern error where the same value also failed its format (one defect, one line).
-func tidy(found []Finding) []Finding {
+func tidy(found []Finding) Findings {
 	formats := map[string]bool{}
 	for _, f := range found {
 		if f.Keyword == "format" {

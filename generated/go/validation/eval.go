@@ -18,17 +18,17 @@ func escapeToken(token string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(token, "~", "~0"), "/", "~1")
 }
 
-func (c *checker) finding(s *Schema, path, keyword, message string) Finding {
+func (c *checker) finding(s *schemaNode, path, keyword, message string) Finding {
 	return Finding{InstancePath: path, SchemaPath: s.location + "/" + keyword, Keyword: keyword, Message: message}
 }
 
-func (c *checker) valid(s *Schema, instance any) bool {
+func (c *checker) valid(s *schemaNode, instance any) bool {
 	return len(c.eval(s, instance, "")) == 0
 }
 
 // eval returns every finding of the instance against the schema; the keywords of one node are
 // independent, as in JSON Schema (a type-specific keyword ignores other types).
-func (c *checker) eval(s *Schema, instance any, path string) []Finding {
+func (c *checker) eval(s *schemaNode, instance any, path string) []Finding {
 	if s.always {
 		return nil
 	}
@@ -88,7 +88,7 @@ func (c *checker) eval(s *Schema, instance any, path string) []Finding {
 // anyOf reports one error at the union, unless the instance indicates one branch: then that
 // branch's own errors, at their own locations (the rule of the Python validator, issue 15):
 // a non-null value of a nullable form, a string or a one-member object of a data-carrying enum.
-func (c *checker) anyOf(s *Schema, instance any, path string) []Finding {
+func (c *checker) anyOf(s *schemaNode, instance any, path string) []Finding {
 	for _, branch := range s.anyOf {
 		if c.valid(branch, instance) {
 			return nil
@@ -114,11 +114,11 @@ func (c *checker) anyOf(s *Schema, instance any, path string) []Finding {
 	return []Finding{c.finding(s, path, "anyOf", fmt.Sprintf("%s is not valid under any of the allowed forms", short(instance)))}
 }
 
-func (c *checker) closed(s *Schema, closure *Schema) bool {
+func (c *checker) closed(s *schemaNode, closure *schemaNode) bool {
 	return closure.never && (!c.options.Lenient || s.dataVariant)
 }
 
-func (c *checker) object(s *Schema, object Object, path string) []Finding {
+func (c *checker) object(s *schemaNode, object Object, path string) []Finding {
 	found := c.sized(s, path, len(object), "minProperties", "maxProperties", "members")
 	names := sortedNames(object)
 	for _, name := range names {
@@ -155,7 +155,7 @@ func (c *checker) object(s *Schema, object Object, path string) []Finding {
 }
 
 // rest applies additionalProperties or unevaluatedProperties to the members it covers.
-func (c *checker) rest(s, closure *Schema, keyword string, object Object, extra []string, path string) []Finding {
+func (c *checker) rest(s, closure *schemaNode, keyword string, object Object, extra []string, path string) []Finding {
 	if len(extra) == 0 || (closure.never && !c.closed(s, closure)) {
 		return nil
 	}
@@ -187,7 +187,7 @@ func (c *checker) rest(s, closure *Schema, keyword string, object Object, extra 
 // python-jsonschema and jsonschema-rs count them: named in `properties` (valid or not), valid under
 // additionalProperties or a nested unevaluatedProperties, or evaluated by a $ref, a valid allOf or
 // anyOf branch, or if/then/else.
-func (c *checker) evaluated(s *Schema, object Object, into map[string]bool, nested bool) {
+func (c *checker) evaluated(s *schemaNode, object Object, into map[string]bool, nested bool) {
 	if s.target != nil {
 		c.evaluated(s.target, object, into, true)
 	}
@@ -196,7 +196,7 @@ func (c *checker) evaluated(s *Schema, object Object, into map[string]bool, nest
 			into[name] = true
 		}
 	}
-	closures := []*Schema{s.additional}
+	closures := []*schemaNode{s.additional}
 	if nested { // the node's own unevaluatedProperties is what the caller computes
 		closures = append(closures, s.unevaluated)
 	}
@@ -207,7 +207,7 @@ func (c *checker) evaluated(s *Schema, object Object, into map[string]bool, nest
 			}
 		}
 	}
-	for _, branches := range [][]*Schema{s.allOf, s.anyOf} {
+	for _, branches := range [][]*schemaNode{s.allOf, s.anyOf} {
 		for _, branch := range branches {
 			if c.valid(branch, object) {
 				c.evaluated(branch, object, into, true)

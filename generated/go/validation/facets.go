@@ -15,7 +15,7 @@ import (
 // The value facets (vocabulary.FACETS but enum and const), each checked only on instances of its
 // own JSON type, with python-jsonschema's meaning. Findings sit at the value that breaks them.
 
-func (c *checker) text(s *Schema, value, path string) []Finding {
+func (c *checker) text(s *schemaNode, value, path string) []Finding {
 	// Python's len(str): code points, not bytes and not UTF-16 units.
 	found := c.sized(s, path, utf8.RuneCountInString(value), "minLength", "maxLength", "characters")
 	if s.format != "" && !formatCheckers[s.format](value) {
@@ -27,7 +27,7 @@ func (c *checker) text(s *Schema, value, path string) []Finding {
 	return found
 }
 
-func (c *checker) array(s *Schema, items []any, path string) []Finding {
+func (c *checker) array(s *schemaNode, items []any, path string) []Finding {
 	found := c.sized(s, path, len(items), "minItems", "maxItems", "items")
 	if !s.uniqueItems {
 		return found
@@ -43,7 +43,7 @@ func (c *checker) array(s *Schema, items []any, path string) []Finding {
 }
 
 // sized checks a size against a minX/maxX pair (lengths, item and member counts).
-func (c *checker) sized(s *Schema, path string, size int, least, most, unit string) []Finding {
+func (c *checker) sized(s *schemaNode, path string, size int, least, most, unit string) []Finding {
 	var found []Finding
 	if limit, set := s.counts[least]; set && size < limit {
 		found = append(found, c.finding(s, path, least, fmt.Sprintf("has %d %s, fewer than %d", size, unit, limit)))
@@ -66,7 +66,7 @@ var numberBounds = [...]struct {
 	{"exclusiveMaximum", func(order int) bool { return order >= 0 }, "greater than or equal to the maximum of"},
 }
 
-func (c *checker) number(s *Schema, value json.Number, path string) []Finding {
+func (c *checker) number(s *schemaNode, value json.Number, path string) []Finding {
 	if s.bounds == nil && s.multipleOf == "" {
 		return nil
 	}

@@ -8,23 +8,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
-// MaxDepth is the nesting limit of a document, as in the Python validator (orjson's limit).
+// MaxDepth is the nesting limit of a document, as in the Python validator (orjson's limit):
+// 1024 nested arrays and objects are read, a 1025th is a parse error.
 const MaxDepth = 1024
 
 // Object is a parsed JSON object: members by name (Parse rejects duplicate names).
 type Object = map[string]any
 
-// Parse reads one JSON document into nil, bool, string, json.Number, []any and Object.
-// Numbers stay exact text (json.Number): u64 values and integers beyond 64 bits are compared
-// exactly. A duplicate member name is an error, as in the Python validator and the producers'
-// deserializer: a parser that kept one of the two silently would hide data.
+var byteOrderMark = []byte("\xef\xbb\xbf")
+
+// Parse reads one JSON document text into nil, bool, string, json.Number, []any and Object, with
+// the rules of `llm-hub validate` for a text (docs/errors.md), each a parse error:
+//   - a member name twice in one object, at any depth (a parser that kept one of the two silently
+//     would hide data; the producers' deserializer refuses it too);
+//   - a number beyond the range of a float64 (1e400): every consumer reads the numbers of untyped
+//     values as doubles, so such a text cannot mean the same thing everywhere;
+//   - nesting deeper than MaxDepth;
+//   - text that is not UTF-8, and \u escapes of a lone surrogate (no character is written so).
+//
+// One byte order mark at the very start is skipped, as the command does for a file. Numbers stay
+// exact text (json.Number): u64 values and integers beyond 64 bits are compared exactly.
 func Parse(data []byte) (any, error) {
+	data = bytes.TrimPrefix(data, byteOrderMark)
 	if !utf8.Valid(data) {
 		return nil, errors.New("not valid JSON: the text is not valid UTF-8")
+	}
+	if err := loneSurrogate(data); err != nil {
+		return nil, err
 	}
 	decoder := json.NewDecoder(bytes.NewReader(data))
 	decoder.UseNumber()
@@ -78,9 +95,64 @@ func readValue(decoder *json.Decoder, depth int) (any, error) {
 		}
 		_, err := decoder.Token()
 		return members, describe(err)
+	case json.Number:
+		return token, finite(token)
 	default:
 		return token, nil
 	}
+}
+
+// finite refuses a number whose float64 value is infinite. Only a long number or one with an
+// exponent can be (a float64 holds every integer of up to 308 digits).
+func finite(number json.Number) error {
+	text := string(number)
+	if len(text) < 300 && !strings.ContainsAny(text, "eE") {
+		return nil
+	}
+	if value, _ := strconv.ParseFloat(text, 64); math.IsInf(value, 0) {
+		return errors.New("not valid JSON: number is infinity when parsed as double")
+	}
+	return nil
+}
+
+// loneSurrogate finds a \u escape of a UTF-16 surrogate that is not half of a pair (encoding/json
+// would read it as U+FFFD). Outside strings a backslash is a syntax error anyway.
+func loneSurrogate(data []byte) error {
+	if !bytes.Contains(data, []byte(`\u`)) {
+		return nil
+	}
+	for i := 0; i+1 < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		code, ok := escapedUnit(data[i:])
+		if !ok {
+			i++ // \\, \" and the like: the escaped character cannot start another escape
+			continue
+		}
+		switch {
+		case code >= 0xDC00 && code <= 0xDFFF:
+			return fmt.Errorf("not valid JSON: lone surrogate \\u%04x in a string", code)
+		case code >= 0xD800 && code <= 0xDBFF:
+			low, ok := escapedUnit(data[i+6:])
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return fmt.Errorf("not valid JSON: lone surrogate \\u%04x in a string", code)
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return nil
+}
+
+// escapedUnit reads a \uXXXX escape at the start of data.
+func escapedUnit(data []byte) (uint64, bool) {
+	if len(data) < 6 || data[0] != '\\' || data[1] != 'u' {
+		return 0, false
+	}
+	code, err := strconv.ParseUint(string(data[2:6]), 16, 16)
+	return code, err == nil
 }
 
 func describe(err error) error {

@@ -12,28 +12,28 @@ import (
 	"strings"
 )
 
-// Schema is one compiled node of a self-contained JSON Schema bundle (draft 2020-12), limited to
+// schemaNode is one compiled node of a self-contained JSON Schema bundle (draft 2020-12), limited to
 // the project's keyword policy (policyKeywords). Any other keyword is a compile error, never ignored.
-type Schema struct {
+type schemaNode struct {
 	location string // JSON pointer of the node inside its bundle, for findings' schema paths
 
 	always, never bool // the boolean schemas true and false
 
 	types         []string
-	properties    map[string]*Schema
+	properties    map[string]*schemaNode
 	required      []string
-	additional    *Schema
-	unevaluated   *Schema
-	items         *Schema
+	additional    *schemaNode
+	unevaluated   *schemaNode
+	items         *schemaNode
 	constValue    any
 	hasConst      bool
 	enum          []any
-	anyOf, allOf  []*Schema
-	ifSchema      *Schema
-	thenSchema    *Schema
-	elseSchema    *Schema
+	anyOf, allOf  []*schemaNode
+	ifSchema      *schemaNode
+	thenSchema    *schemaNode
+	elseSchema    *schemaNode
 	ref           string
-	target        *Schema
+	target        *schemaNode
 	bounds        map[string]bound // minimum, maximum, exclusiveMinimum, exclusiveMaximum
 	multipleOf    json.Number      // "" when absent; its spelling decides the arithmetic (multipleOfHolds)
 	counts        map[string]int   // minLength, maxLength, minItems, maxItems, minProperties, maxProperties
@@ -46,10 +46,10 @@ type Schema struct {
 	// string enum): they stay closed in lenient mode, as in the Python validator.
 	dataVariant bool
 	// nullableOf is the non-null branch of a nullable form anyOf [X, {"type": "null"}].
-	nullableOf *Schema
+	nullableOf *schemaNode
 	// variantKeys names the single member of each data variant (data-carrying enums only).
-	variantKeys map[string]*Schema
-	unitBranch  *Schema
+	variantKeys map[string]*schemaNode
+	unitBranch  *schemaNode
 }
 
 // bound is a number limit: its text for messages, its exact value for comparisons.
@@ -129,16 +129,16 @@ func setOf(names ...string) map[string]bool {
 
 type compiler struct {
 	root  Object
-	nodes map[string]*Schema
+	nodes map[string]*schemaNode
 }
 
 // compileBundle compiles a parsed bundle; every $ref is a local JSON pointer ("#/$defs/...").
-func compileBundle(root any) (*Schema, error) {
+func compileBundle(root any) (*schemaNode, error) {
 	document, ok := root.(Object)
 	if !ok {
 		return nil, fmt.Errorf("a bundle must be a JSON object")
 	}
-	c := &compiler{root: document, nodes: map[string]*Schema{}}
+	c := &compiler{root: document, nodes: map[string]*schemaNode{}}
 	top, err := c.compile(document, "")
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func compileBundle(root any) (*Schema, error) {
 	return top, nil
 }
 
-func (c *compiler) resolve(ref, at string) (*Schema, error) {
+func (c *compiler) resolve(ref, at string) (*schemaNode, error) {
 	pointer := strings.TrimPrefix(ref, "#")
 	// Only JSON pointers: a "#name" anchor would otherwise read as the empty pointer (the root).
 	if !strings.HasPrefix(ref, "#") || (pointer != "" && !strings.HasPrefix(pointer, "/")) {
@@ -178,11 +178,11 @@ func (c *compiler) resolve(ref, at string) (*Schema, error) {
 	return c.compile(current, pointer)
 }
 
-func (c *compiler) compile(raw any, location string) (*Schema, error) {
+func (c *compiler) compile(raw any, location string) (*schemaNode, error) {
 	if node, done := c.nodes[location]; done {
 		return node, nil
 	}
-	node := &Schema{location: location}
+	node := &schemaNode{location: location}
 	c.nodes[location] = node
 	if flag, ok := raw.(bool); ok {
 		node.always, node.never = flag, !flag
@@ -197,7 +197,7 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 		keys = append(keys, key)
 	}
 	sort.Strings(keys)
-	sub := func(key string, value any) (*Schema, error) { return c.compile(value, location+"/"+key) }
+	sub := func(key string, value any) (*schemaNode, error) { return c.compile(value, location+"/"+key) }
 	for _, key := range keys {
 		if !policyKeywords[key] {
 			return nil, fmt.Errorf("%s: keyword %q is outside the project's keyword policy", location, key)
@@ -212,7 +212,7 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s/properties: not an object", location)
 			}
-			node.properties = map[string]*Schema{}
+			node.properties = map[string]*schemaNode{}
 			for name, schema := range members {
 				escaped := strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
 				if node.properties[name], err = c.compile(schema, location+"/properties/"+escaped); err != nil {
@@ -232,7 +232,7 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s/%s: not an array", location, key)
 			}
-			compiled := make([]*Schema, len(branches))
+			compiled := make([]*schemaNode, len(branches))
 			for i, branch := range branches {
 				if compiled[i], err = c.compile(branch, fmt.Sprintf("%s/%s/%d", location, key, i)); err != nil {
 					return nil, err
@@ -267,7 +267,7 @@ func (c *compiler) compile(raw any, location string) (*Schema, error) {
 }
 
 // facet compiles one value keyword (vocabulary.FACETS) or accepts an annotation.
-func (s *Schema) facet(key string, value any) error {
+func (s *schemaNode) facet(key string, value any) error {
 	at := s.location + "/" + key
 	switch key {
 	case "const":
@@ -353,7 +353,7 @@ func countValue(value any) (int, bool) {
 
 // classifyUnion records the two anyOf shapes whose failures are reported inside the branch the
 // instance indicates (see refine in eval.go).
-func (s *Schema) classifyUnion() {
+func (s *schemaNode) classifyUnion() {
 	if len(s.anyOf) == 2 && isNullSchema(s.anyOf[1]) && !isNullSchema(s.anyOf[0]) {
 		s.nullableOf = s.anyOf[0]
 		return
@@ -361,7 +361,7 @@ func (s *Schema) classifyUnion() {
 	if len(s.anyOf) < 2 || s.anyOf[0].enum == nil || !sameStrings(s.anyOf[0].types, []string{"string"}) {
 		return
 	}
-	keys := map[string]*Schema{}
+	keys := map[string]*schemaNode{}
 	for _, branch := range s.anyOf[1:] {
 		if len(branch.required) != 1 || !sameStrings(branch.types, []string{"object"}) {
 			return
@@ -374,7 +374,7 @@ func (s *Schema) classifyUnion() {
 	s.unitBranch, s.variantKeys = s.anyOf[0], keys
 }
 
-func isNullSchema(s *Schema) bool {
+func isNullSchema(s *schemaNode) bool {
 	return sameStrings(s.types, []string{"null"}) && s.ref == "" && s.enum == nil && !s.hasConst &&
 		s.anyOf == nil && s.allOf == nil && s.properties == nil
 }

@@ -5,8 +5,9 @@ package validation
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"sort"
+	"errors"
+	"io"
+	"strings"
 	"time"
 )
 
@@ -15,104 +16,111 @@ type Typed interface {
 	SchemaType() (version, typeName string)
 }
 
-// Unmarshal validates data as v's type (strict unless options say lenient) and, when valid,
-// decodes it into v. Findings come back in place of a decoding error: encoding/json alone would
-// accept unknown members, missing required members and wrong enum values.
-func Unmarshal(data []byte, v Typed, options Options) []Finding {
+// Unmarshal validates data as v's type (strict unless an Options says lenient) and, when valid,
+// decodes it into v. The error is a Findings: encoding/json alone would accept unknown members,
+// missing required members and wrong enum values.
+func Unmarshal(data []byte, v Typed, options ...Options) error {
 	version, typeName := v.SchemaType()
-	if found := Check(version, typeName, data, options); len(found) > 0 {
+	if found := Check(version, typeName, data, pick(options)); len(found) > 0 {
 		return found
 	}
-	if err := DecodeExact(data, v); err != nil {
-		return []Finding{{Keyword: "decode", Message: err.Error()}}
+	if err := decodeExact(bytes.TrimPrefix(data, byteOrderMark), v); err != nil {
+		return problem("decode", err.Error())
 	}
 	return nil
 }
 
-// Validate checks a value built in code against its schema (what the Go types cannot express:
-// ranges, patterns, formats, enum values, required members left empty).
-func Validate(v Typed) []Finding {
-	version, typeName := v.SchemaType()
-	data, err := json.Marshal(v)
-	if err != nil {
-		return []Finding{{Keyword: "encode", Message: err.Error()}}
-	}
-	return Check(version, typeName, data, Options{})
+// Decode validates data as T (strict unless an Options says lenient) and decodes it:
+//
+//	event, err := validation.Decode[events.AnalyticsEvent](line)
+//
+// The error is a Findings (see Unmarshal).
+func Decode[T any, P interface {
+	*T
+	Typed
+}](data []byte, options ...Options) (T, error) {
+	var value T
+	err := Unmarshal(data, P(&value), options...)
+	return value, err
 }
 
-// DecodeExact decodes JSON into v keeping numbers of `any` values exact (json.Number).
-func DecodeExact(data []byte, v any) error {
+// Validate checks a value built in code against its schema: what the Go types cannot express
+// (ranges, patterns, formats, enum values, a union with no variant set, NaN). The error is a
+// Findings naming each offending member by its JSON pointer.
+func Validate(v Typed) error {
+	_, err := Marshal(v)
+	return err
+}
+
+// Marshal writes v as JSON once it holds: a value that its reader would refuse is a Findings error
+// naming the member, never written. The text is checked as `llm-hub validate` reads it: by the
+// version its schema_version member names (nil: the schema default, 1.0.0), else by v's own
+// version. json.Marshal writes the same text unchecked.
+func Marshal(v Typed) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, encodeFinding(err)
+	}
+	document, err := Parse(data)
+	if err != nil {
+		return nil, problem("encode", err.Error())
+	}
+	version, typeName := v.SchemaType()
+	if object, ok := document.(Object); ok && object["schema_version"] != nil {
+		version = "" // dispatch, as the command does
+	}
+	if found := CheckDocument(version, typeName, document, Options{}); len(found) > 0 {
+		return nil, found
+	}
+	return data, nil
+}
+
+// Encoder writes checked values as NDJSON, one line each (see Marshal).
+type Encoder struct {
+	w io.Writer
+}
+
+// NewEncoder returns an Encoder writing to w.
+func NewEncoder(w io.Writer) *Encoder { return &Encoder{w: w} }
+
+// Encode writes v and a line break, or nothing and the Findings of v.
+func (e *Encoder) Encode(v Typed) error {
+	data, err := Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = e.w.Write(append(data, '\n'))
+	return err
+}
+
+// located is the error of a member that cannot be written (NaN, a union with no variant set):
+// the generated MarshalJSON methods name it by its JSON pointer.
+type located interface {
+	error
+	Location() (pointer, message string)
+}
+
+func encodeFinding(err error) Findings {
+	var at located
+	if errors.As(err, &at) {
+		pointer, message := at.Location()
+		return Findings{{InstancePath: pointer, Keyword: "encode", Message: message}}
+	}
+	return problem("encode", err.Error())
+}
+
+func pick(options []Options) Options {
+	if len(options) > 0 {
+		return options[0]
+	}
+	return Options{}
+}
+
+// decodeExact decodes JSON into v keeping numbers of `any` values exact (json.Number).
+func decodeExact(data []byte, v any) error {
 	decoder := json.NewDecoder(bytes.NewReader(data))
 	decoder.UseNumber()
 	return decoder.Decode(v)
-}
-
-// Members splits a JSON object into its members, by exact name (encoding/json would match
-// struct fields case-insensitively).
-func Members(data []byte) (map[string]json.RawMessage, error) {
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(data, &members); err != nil {
-		return nil, err
-	}
-	if members == nil {
-		return nil, fmt.Errorf("expected a JSON object, got %s", short(string(data)))
-	}
-	return members, nil
-}
-
-// Member decodes the named member into target when present.
-func Member(members map[string]json.RawMessage, name string, target any) error {
-	raw, present := members[name]
-	if !present {
-		return nil
-	}
-	delete(members, name)
-	if unmarshaler, ok := target.(json.Unmarshaler); ok {
-		if err := unmarshaler.UnmarshalJSON(raw); err != nil {
-			return fmt.Errorf("member %q: %w", name, err)
-		}
-		return nil
-	}
-	if err := DecodeExact(raw, target); err != nil {
-		return fmt.Errorf("member %q: %w", name, err)
-	}
-	return nil
-}
-
-// Optional is a member that may be absent, null or a value; encoding/json writes it only when
-// Present (the `omitzero` tag).
-type Optional[T any] struct {
-	Present bool
-	Value   *T // nil with Present: the member is null
-}
-
-// Some is a present, non-null Optional.
-func Some[T any](value T) Optional[T] { return Optional[T]{Present: true, Value: &value} }
-
-// Null is a present null Optional.
-func Null[T any]() Optional[T] { return Optional[T]{Present: true} }
-
-func (o Optional[T]) IsZero() bool { return !o.Present }
-
-func (o Optional[T]) MarshalJSON() ([]byte, error) {
-	if o.Value == nil {
-		return []byte("null"), nil
-	}
-	return json.Marshal(*o.Value)
-}
-
-func (o *Optional[T]) UnmarshalJSON(data []byte) error {
-	o.Present = true
-	if string(bytes.TrimSpace(data)) == "null" {
-		o.Value = nil
-		return nil
-	}
-	var value T
-	if err := DecodeExact(data, &value); err != nil {
-		return err
-	}
-	o.Value = &value
-	return nil
 }
 
 // UUID is a UUID in its wire text (8-4-4-4-12 hex); the text is kept as read.
@@ -122,8 +130,11 @@ type UUID string
 // exactly as read (offset, fraction digits, t/z case); Time parses it.
 type DateTime string
 
-// Time parses the date-time (any offset; the result keeps it).
-func (d DateTime) Time() (time.Time, error) { return time.Parse(time.RFC3339Nano, string(d)) }
+// Time parses the date-time: any offset (the result keeps it), lower-case t and z, any number of
+// fraction digits (those beyond nanoseconds are dropped).
+func (d DateTime) Time() (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, strings.ToUpper(string(d)))
+}
 
 // NewDateTime writes a time in the producers' form: UTC, "Z", 0/3/6/9 fraction digits.
 func NewDateTime(t time.Time) DateTime {
@@ -139,232 +150,4 @@ func NewDateTime(t time.Time) DateTime {
 		layout = "2006-01-02T15:04:05.000000000Z"
 	}
 	return DateTime(t.Format(layout))
-}
-
-// TaggedObject writes an internally tagged variant: the tag member first, then the variant's members.
-func TaggedObject(tag, value string, variant any) ([]byte, error) {
-	body, err := json.Marshal(variant)
-	if err != nil {
-		return nil, err
-	}
-	body = bytes.TrimSpace(body)
-	if len(body) < 2 || body[0] != '{' {
-		return nil, fmt.Errorf("variant %q of %q is not written as an object", value, tag)
-	}
-	head, err := json.Marshal(map[string]string{tag: value})
-	if err != nil {
-		return nil, err
-	}
-	if string(body) == "{}" {
-		return head, nil
-	}
-	return append(append(head[:len(head)-1], ','), body[1:]...), nil
-}
-
-// AdjacentObject writes an adjacently tagged variant: {"<tag>": value, "<content>": variant}.
-func AdjacentObject(tag, value, content string, variant any) ([]byte, error) {
-	var w ObjectWriter
-	w.put(tag, value)
-	w.put(content, variant)
-	return w.Bytes()
-}
-
-// ReadTag returns the tag member of an object and the object without it.
-func ReadTag(data []byte, tag string) (string, map[string]json.RawMessage, error) {
-	members, err := Members(data)
-	if err != nil {
-		return "", nil, err
-	}
-	var value string
-	if err := Member(members, tag, &value); err != nil {
-		return "", nil, err
-	}
-	return value, members, nil
-}
-
-// RestInto decodes the members left after the declared ones into an extra-members map.
-func RestInto[V any](members map[string]json.RawMessage, extra *map[string]V) error {
-	if len(members) == 0 {
-		*extra = nil
-		return nil
-	}
-	*extra = make(map[string]V, len(members))
-	for name, raw := range members {
-		var value V
-		if err := DecodeExact(raw, &value); err != nil {
-			return fmt.Errorf("member %q: %w", name, err)
-		}
-		(*extra)[name] = value
-	}
-	return nil
-}
-
-// FirstExact picks the variant of an untagged union that reads data: the first whose type holds it
-// without loss (decoding succeeds and writing it back gives the same JSON value), else the first
-// that holds it up to float64 rounding (an integer beyond 2^53 in a float64 member).
-func FirstExact(data []byte, candidates ...func([]byte) (any, error)) (int, error) {
-	rounded := -1
-	for index, candidate := range candidates {
-		value, err := candidate(data)
-		if err != nil {
-			continue
-		}
-		written, err := json.Marshal(value)
-		if err != nil {
-			continue
-		}
-		if SameJSON(data, written) {
-			return index, nil
-		}
-		if rounded < 0 && sameRounded(data, written) {
-			rounded = index
-		}
-	}
-	if rounded >= 0 {
-		_, err := candidates[rounded](data)
-		return rounded, err
-	}
-	return -1, fmt.Errorf("no variant holds %s", short(string(data)))
-}
-
-// sameRounded is SameJSON with numbers compared as float64.
-func sameRounded(a, b []byte) bool {
-	x, errA := Parse(a)
-	y, errB := Parse(b)
-	return errA == nil && errB == nil && equalRounded(x, y)
-}
-
-func equalRounded(a, b any) bool {
-	switch a := a.(type) {
-	case json.Number:
-		b, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		x, errA := a.Float64()
-		y, errB := b.Float64()
-		return errA == nil && errB == nil && x == y
-	case []any:
-		b, ok := b.([]any)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if !equalRounded(a[i], b[i]) {
-				return false
-			}
-		}
-		return true
-	case Object:
-		b, ok := b.(Object)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for key, value := range a {
-			if other, found := b[key]; !found || !equalRounded(value, other) {
-				return false
-			}
-		}
-		return true
-	default:
-		return a == b
-	}
-}
-
-// ObjectWriter writes a JSON object member by member, in declaration order, by exact wire name.
-type ObjectWriter struct {
-	buffer bytes.Buffer
-	err    error
-}
-
-func (w *ObjectWriter) put(name string, value any) {
-	if w.err != nil {
-		return
-	}
-	key, err := json.Marshal(name)
-	if err == nil {
-		var data []byte
-		if data, err = json.Marshal(value); err == nil {
-			if w.buffer.Len() == 0 {
-				w.buffer.WriteByte('{')
-			} else {
-				w.buffer.WriteByte(',')
-			}
-			w.buffer.Write(key)
-			w.buffer.WriteByte(':')
-			w.buffer.Write(data)
-		}
-	}
-	if err != nil {
-		w.err = fmt.Errorf("member %q: %w", name, err)
-	}
-}
-
-// Bytes ends the object.
-func (w *ObjectWriter) Bytes() ([]byte, error) {
-	if w.err != nil {
-		return nil, w.err
-	}
-	if w.buffer.Len() == 0 {
-		return []byte("{}"), nil
-	}
-	w.buffer.WriteByte('}')
-	return w.buffer.Bytes(), nil
-}
-
-// Put writes a member that is always present.
-func Put[T any](w *ObjectWriter, name string, value T) { w.put(name, value) }
-
-// PutPointer writes a member that is absent when nil.
-func PutPointer[T any](w *ObjectWriter, name string, value *T) {
-	if value != nil {
-		w.put(name, *value)
-	}
-}
-
-// PutOptional writes a member that is absent unless Present (null when its Value is nil).
-func PutOptional[T any](w *ObjectWriter, name string, value Optional[T]) {
-	if value.Present {
-		w.put(name, value)
-	}
-}
-
-// PutExtra writes the undeclared members of an open object, sorted by name.
-func PutExtra[V any](w *ObjectWriter, extra map[string]V) {
-	names := make([]string, 0, len(extra))
-	for name := range extra {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		w.put(name, extra[name])
-	}
-}
-
-// MarshalValue is json.Marshal (generated code needs no encoding/json import of its own).
-func MarshalValue(value any) ([]byte, error) { return json.Marshal(value) }
-
-// IsString reports whether a JSON text is a string.
-func IsString(data []byte) bool {
-	data = bytes.TrimSpace(data)
-	return len(data) > 0 && data[0] == '"'
-}
-
-// DecodeMembers decodes an object given as its members (what ReadTag leaves) into target.
-func DecodeMembers(members map[string]json.RawMessage, target any) error {
-	data, err := json.Marshal(members)
-	if err != nil {
-		return err
-	}
-	return DecodeExact(data, target)
-}
-
-// NoVariant is the error of writing a union value that has no variant set.
-func NoVariant(typeName string) error {
-	return fmt.Errorf("%s: no variant is set", typeName)
-}
-
-// UnknownTag is the error of reading a tag value no variant has.
-func UnknownTag(tag, value string) error {
-	return fmt.Errorf("unknown %s %q", tag, value)
 }

@@ -25,10 +25,10 @@ type request struct {
 }
 
 type result struct {
-	Valid        bool                 `json:"valid"`
-	Errors       []validation.Finding `json:"errors"`
-	Reserialized *string              `json:"reserialized"`
-	DecodeError  string               `json:"decode_error,omitempty"`
+	Valid        bool                `json:"valid"`
+	Errors       validation.Findings `json:"errors"`
+	Reserialized *string             `json:"reserialized"`
+	DecodeError  string              `json:"decode_error,omitempty"`
 }
 
 func main() {
@@ -55,7 +55,7 @@ func main() {
 		found := validation.Check(version, req.Type, data, options)
 		answer := result{Valid: len(found) == 0, Errors: found}
 		if answer.Errors == nil {
-			answer.Errors = []validation.Finding{}
+			answer.Errors = validation.Findings{}
 		}
 		if answer.Valid {
 			answer.Reserialized, answer.DecodeError = roundTrip(version, req.Type, data, options)
@@ -71,15 +71,16 @@ func main() {
 	}
 }
 
-// roundTrip decodes a valid document into its generated type and writes it back.
+// roundTrip decodes a valid document into its generated type and writes it back (checked: a value
+// read from a valid document must be writable).
 func roundTrip(version, typeName string, data []byte, options validation.Options) (*string, string) {
-	value, problems := schemas.Decode(version, typeName, data, options)
-	if len(problems) > 0 {
-		return nil, fmt.Sprint(problems)
-	}
-	written, err := json.Marshal(value)
+	value, err := schemas.DecodeType(version, typeName, data, options)
 	if err != nil {
 		return nil, err.Error()
+	}
+	written, err := validation.Marshal(value)
+	if err != nil {
+		return nil, "written value refused: " + err.Error()
 	}
 	text := string(written)
 	return &text, ""

@@ -29,11 +29,13 @@
 //   1.0.0/common.json  91ad97b7af89d6ff20d067a58ec69376c7c4527891a1505bb1c9c6f0989965d8
 
 // Package api holds the Go types of the api area of schema version 1.0.0.
-// Decode with validation.Unmarshal (strict unless lenient) and check values built in code with
-// their Validate method: the types alone cannot express ranges, patterns, formats or enum values.
+// Read them with validation.Decode or validation.Unmarshal (strict unless lenient) and write them
+// with validation.Marshal or a validation.Encoder, which check what the types alone cannot express
+// (ranges, patterns, formats, enum values); Validate checks a value built in code.
 package api
 
 import (
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/internal/wire"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
@@ -66,47 +68,47 @@ type AggregatedValue struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AggregatedValue) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "avg", v.Avg)
-	validation.Put(&w, "min", v.Min)
-	validation.Put(&w, "max", v.Max)
-	validation.Put(&w, "p50", v.P50)
-	validation.Put(&w, "p95", v.P95)
-	validation.Put(&w, "p99", v.P99)
-	validation.Put(&w, "count", v.Count)
+	var w wire.ObjectWriter
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "avg", v.Avg)
+	wire.Put(&w, "min", v.Min)
+	wire.Put(&w, "max", v.Max)
+	wire.Put(&w, "p50", v.P50)
+	wire.Put(&w, "p95", v.P95)
+	wire.Put(&w, "p99", v.P99)
+	wire.Put(&w, "count", v.Count)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AggregatedValue) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AggregatedValue{}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "avg", &v.Avg); err != nil {
+	if err := wire.Member(members, "avg", &v.Avg); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "min", &v.Min); err != nil {
+	if err := wire.Member(members, "min", &v.Min); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "max", &v.Max); err != nil {
+	if err := wire.Member(members, "max", &v.Max); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "p50", &v.P50); err != nil {
+	if err := wire.Member(members, "p50", &v.P50); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "p95", &v.P95); err != nil {
+	if err := wire.Member(members, "p95", &v.P95); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "p99", &v.P99); err != nil {
+	if err := wire.Member(members, "p99", &v.P99); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "count", &v.Count); err != nil {
+	if err := wire.Member(members, "count", &v.Count); err != nil {
 		return err
 	}
 	return nil
@@ -117,11 +119,12 @@ func (AggregatedValue) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.AggregatedValue"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AggregatedValue) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AggregatedValue) Validate() error { return validation.Validate(v) }
 
 // Body describing why a request failed: a machine-readable code, a message, the HTTP status code, optional diagnostics and optional per-field validation messages. Closed object: serde ignores unknown members, this schema rejects them. Used by ApiResponse, PaginatedResponse and BatchItemResult.
-type ApiError struct {
+type APIError struct {
 	// Machine-readable error code, such as "not_found" or "validation_error". A free string, not an enumeration.
 	Code string `json:"code"`
 
@@ -132,117 +135,123 @@ type ApiError struct {
 	StatusCode uint16 `json:"status_code"`
 
 	// Further diagnostics. Omitted when there are none (the producer skips it); null is also accepted and means the same.
-	Details validation.Optional[ErrorDetails] `json:"details,omitzero"`
+	// nil: absent or null; left out when written.
+	Details *ErrorDetails `json:"details,omitempty"`
 
 	// Validation messages per request field: each key names a field and maps to a list of messages. Omitted when there are none (the producer skips it); null is also accepted and means the same.
-	FieldErrors validation.Optional[map[string][]string] `json:"field_errors,omitzero"`
+	// nil: absent or null; left out when written.
+	FieldErrors map[string][]string `json:"field_errors,omitempty"`
 
 	// When the error occurred. RFC 3339 timestamp, written in UTC with Z.
 	Timestamp validation.DateTime `json:"timestamp"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
-func (v ApiError) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "code", v.Code)
-	validation.Put(&w, "message", v.Message)
-	validation.Put(&w, "status_code", v.StatusCode)
-	validation.PutOptional(&w, "details", v.Details)
-	validation.PutOptional(&w, "field_errors", v.FieldErrors)
-	validation.Put(&w, "timestamp", v.Timestamp)
+func (v APIError) MarshalJSON() ([]byte, error) {
+	var w wire.ObjectWriter
+	wire.Put(&w, "code", v.Code)
+	wire.Put(&w, "message", v.Message)
+	wire.Put(&w, "status_code", v.StatusCode)
+	wire.PutOmit(&w, "details", v.Details, v.Details == nil)
+	wire.PutOmit(&w, "field_errors", v.FieldErrors, v.FieldErrors == nil)
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
-func (v *ApiError) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
+func (v *APIError) UnmarshalJSON(data []byte) error {
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	*v = ApiError{}
-	if err := validation.Member(members, "code", &v.Code); err != nil {
+	*v = APIError{}
+	if err := wire.Member(members, "code", &v.Code); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "message", &v.Message); err != nil {
+	if err := wire.Member(members, "message", &v.Message); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status_code", &v.StatusCode); err != nil {
+	if err := wire.Member(members, "status_code", &v.StatusCode); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "details", &v.Details); err != nil {
+	if err := wire.Member(members, "details", &v.Details); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "field_errors", &v.FieldErrors); err != nil {
+	if err := wire.Member(members, "field_errors", &v.FieldErrors); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
 }
 
-// SchemaType names the schema ApiError is generated from.
-func (ApiError) SchemaType() (version, typeName string) {
+// SchemaType names the schema APIError is generated from.
+func (APIError) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.ApiError"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ApiError) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v APIError) Validate() error { return validation.Validate(v) }
 
 // Standard envelope of an API reply: an outcome status, an optional payload of any JSON type (the generic T), an optional error and response metadata. Closed object: serde ignores unknown members, this schema rejects them. Nothing ties `status` to which of `data` and `error` is present; a success reply normally carries only `data` and an error reply only `error`.
-type ApiResponse struct {
+type APIResponse struct {
 	// Outcome of the call.
 	Status ResponseStatus `json:"status"`
 
 	// The reply's payload. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
-	Data validation.Optional[any] `json:"data,omitzero"`
+	// nil: absent or null; left out when written.
+	Data any `json:"data,omitempty"`
 
 	// What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
-	Error validation.Optional[ApiError] `json:"error,omitzero"`
+	// nil: absent or null; left out when written.
+	Error *APIError `json:"error,omitempty"`
 
 	// Facts about this reply, such as request id and API version.
 	Meta ResponseMetadata `json:"meta"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
-func (v ApiResponse) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "status", v.Status)
-	validation.PutOptional(&w, "data", v.Data)
-	validation.PutOptional(&w, "error", v.Error)
-	validation.Put(&w, "meta", v.Meta)
+func (v APIResponse) MarshalJSON() ([]byte, error) {
+	var w wire.ObjectWriter
+	wire.Put(&w, "status", v.Status)
+	wire.PutOmit(&w, "data", v.Data, v.Data == nil)
+	wire.PutOmit(&w, "error", v.Error, v.Error == nil)
+	wire.Put(&w, "meta", v.Meta)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
-func (v *ApiResponse) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
+func (v *APIResponse) UnmarshalJSON(data []byte) error {
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	*v = ApiResponse{}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	*v = APIResponse{}
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data", &v.Data); err != nil {
+	if err := wire.Member(members, "data", &v.Data); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error", &v.Error); err != nil {
+	if err := wire.Member(members, "error", &v.Error); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "meta", &v.Meta); err != nil {
+	if err := wire.Member(members, "meta", &v.Meta); err != nil {
 		return err
 	}
 	return nil
 }
 
-// SchemaType names the schema ApiResponse is generated from.
-func (ApiResponse) SchemaType() (version, typeName string) {
+// SchemaType names the schema APIResponse is generated from.
+func (APIResponse) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.ApiResponse"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ApiResponse) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v APIResponse) Validate() error { return validation.Validate(v) }
 
 // Outcome for one item of a bulk operation: its position, an optional id, its status and either result data of any JSON type (the generic T) or an error. Closed object: serde ignores unknown members, this schema rejects them. `item_id` is always written (null when unset), while `data` and `error` are left out when unset.
 type BatchItemResult struct {
@@ -250,49 +259,52 @@ type BatchItemResult struct {
 	Index uint64 `json:"index"`
 
 	// Caller's identifier for the item (a free string). Written as null when unset; the member is always present in producer output.
-	ItemID validation.Optional[string] `json:"item_id,omitzero"`
+	// nil: null or absent; written as null.
+	ItemID *string `json:"item_id,omitempty"`
 
 	// Outcome for this item.
 	Status ItemStatus `json:"status"`
 
 	// The result for this item. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
-	Data validation.Optional[any] `json:"data,omitzero"`
+	// nil: absent or null; left out when written.
+	Data any `json:"data,omitempty"`
 
 	// Why the item failed. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
-	Error validation.Optional[ApiError] `json:"error,omitzero"`
+	// nil: absent or null; left out when written.
+	Error *APIError `json:"error,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v BatchItemResult) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "index", v.Index)
-	validation.PutOptional(&w, "item_id", v.ItemID)
-	validation.Put(&w, "status", v.Status)
-	validation.PutOptional(&w, "data", v.Data)
-	validation.PutOptional(&w, "error", v.Error)
+	var w wire.ObjectWriter
+	wire.Put(&w, "index", v.Index)
+	wire.Put(&w, "item_id", v.ItemID)
+	wire.Put(&w, "status", v.Status)
+	wire.PutOmit(&w, "data", v.Data, v.Data == nil)
+	wire.PutOmit(&w, "error", v.Error, v.Error == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *BatchItemResult) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = BatchItemResult{}
-	if err := validation.Member(members, "index", &v.Index); err != nil {
+	if err := wire.Member(members, "index", &v.Index); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "item_id", &v.ItemID); err != nil {
+	if err := wire.Member(members, "item_id", &v.ItemID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data", &v.Data); err != nil {
+	if err := wire.Member(members, "data", &v.Data); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error", &v.Error); err != nil {
+	if err := wire.Member(members, "error", &v.Error); err != nil {
 		return err
 	}
 	return nil
@@ -303,8 +315,9 @@ func (BatchItemResult) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.BatchItemResult"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v BatchItemResult) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v BatchItemResult) Validate() error { return validation.Validate(v) }
 
 // Outcome of a bulk operation: a batch id, item counts, one result per item and an overall status; each item's `data` holds any JSON value (the generic T). Closed object: serde ignores unknown members, this schema rejects them. The counts and status are not checked against the results.
 type BatchResponse struct {
@@ -329,39 +342,39 @@ type BatchResponse struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v BatchResponse) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "batch_id", v.BatchID)
-	validation.Put(&w, "total_items", v.TotalItems)
-	validation.Put(&w, "success_count", v.SuccessCount)
-	validation.Put(&w, "failure_count", v.FailureCount)
-	validation.Put(&w, "results", v.Results)
-	validation.Put(&w, "status", v.Status)
+	var w wire.ObjectWriter
+	wire.Put(&w, "batch_id", v.BatchID)
+	wire.Put(&w, "total_items", v.TotalItems)
+	wire.Put(&w, "success_count", v.SuccessCount)
+	wire.Put(&w, "failure_count", v.FailureCount)
+	wire.PutDefault(&w, "results", v.Results, v.Results == nil, "[]")
+	wire.Put(&w, "status", v.Status)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *BatchResponse) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = BatchResponse{}
-	if err := validation.Member(members, "batch_id", &v.BatchID); err != nil {
+	if err := wire.Member(members, "batch_id", &v.BatchID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_items", &v.TotalItems); err != nil {
+	if err := wire.Member(members, "total_items", &v.TotalItems); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "success_count", &v.SuccessCount); err != nil {
+	if err := wire.Member(members, "success_count", &v.SuccessCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "failure_count", &v.FailureCount); err != nil {
+	if err := wire.Member(members, "failure_count", &v.FailureCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "results", &v.Results); err != nil {
+	if err := wire.Member(members, "results", &v.Results); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
 	return nil
@@ -372,8 +385,9 @@ func (BatchResponse) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.BatchResponse"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v BatchResponse) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v BatchResponse) Validate() error { return validation.Validate(v) }
 
 // Overall outcome of a batch: "all_success", "partial_success" or "all_failed" (snake_case strings). Used by BatchResponse.status.
 type BatchStatus string
@@ -392,8 +406,9 @@ func (BatchStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.BatchStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v BatchStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v BatchStatus) Validate() error { return validation.Validate(v) }
 
 // One point of an API result series: a timestamp and a numeric value, plus any number of extra members. Open object: every member besides timestamp and value is kept as an extra entry holding any JSON value and written back beside them; there is no `fields` member, and an extra entry cannot be named timestamp or value. Not to be confused with timeseries.DataPoint.
 type DataPoint struct {
@@ -409,27 +424,27 @@ type DataPoint struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DataPoint) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "value", v.Value)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "value", v.Value)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DataPoint) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DataPoint{}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema DataPoint is generated from.
@@ -437,51 +452,56 @@ func (DataPoint) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.DataPoint"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataPoint) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataPoint) Validate() error { return validation.Validate(v) }
 
 // Optional diagnostics attached to an ApiError: a trace, arbitrary context, suggestions and a documentation link. Closed object: serde ignores unknown members, this schema rejects them. Every member is optional and left out when unset, so {} is valid.
 type ErrorDetails struct {
 	// Debugging trace for the failure, such as a trace id or stack trace (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-	Trace validation.Optional[string] `json:"trace,omitzero"`
+	// nil: absent or null; left out when written.
+	Trace *string `json:"trace,omitempty"`
 
 	// Extra facts about the failure, keyed by name; each entry holds any JSON value. Omitted when not set (the producer skips it); null is also accepted and means the same.
-	Context validation.Optional[map[string]any] `json:"context,omitzero"`
+	// nil: absent or null; left out when written.
+	Context map[string]any `json:"context,omitempty"`
 
 	// Hints on how to fix the problem. Omitted when not set (the producer skips it); null is also accepted and means the same.
-	Suggestions validation.Optional[[]string] `json:"suggestions,omitzero"`
+	// nil: absent or null; left out when written.
+	Suggestions []string `json:"suggestions,omitempty"`
 
 	// Link to documentation about the error (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-	DocumentationURL validation.Optional[string] `json:"documentation_url,omitzero"`
+	// nil: absent or null; left out when written.
+	DocumentationURL *string `json:"documentation_url,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ErrorDetails) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "trace", v.Trace)
-	validation.PutOptional(&w, "context", v.Context)
-	validation.PutOptional(&w, "suggestions", v.Suggestions)
-	validation.PutOptional(&w, "documentation_url", v.DocumentationURL)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "trace", v.Trace, v.Trace == nil)
+	wire.PutOmit(&w, "context", v.Context, v.Context == nil)
+	wire.PutOmit(&w, "suggestions", v.Suggestions, v.Suggestions == nil)
+	wire.PutOmit(&w, "documentation_url", v.DocumentationURL, v.DocumentationURL == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ErrorDetails) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ErrorDetails{}
-	if err := validation.Member(members, "trace", &v.Trace); err != nil {
+	if err := wire.Member(members, "trace", &v.Trace); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "context", &v.Context); err != nil {
+	if err := wire.Member(members, "context", &v.Context); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "suggestions", &v.Suggestions); err != nil {
+	if err := wire.Member(members, "suggestions", &v.Suggestions); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "documentation_url", &v.DocumentationURL); err != nil {
+	if err := wire.Member(members, "documentation_url", &v.DocumentationURL); err != nil {
 		return err
 	}
 	return nil
@@ -492,8 +512,9 @@ func (ErrorDetails) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.ErrorDetails"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ErrorDetails) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ErrorDetails) Validate() error { return validation.Validate(v) }
 
 // Outcome of one batch item: "success", "failed" or "skipped" (lowercase strings). Used by BatchItemResult.status.
 type ItemStatus string
@@ -512,8 +533,9 @@ func (ItemStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.ItemStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ItemStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ItemStatus) Validate() error { return validation.Validate(v) }
 
 // API form of an aggregated-metrics query result: the metric, the window label, the aggregates for each time bucket and execution statistics. Closed object: serde ignores unknown members, this schema rejects them.
 type MetricsQueryResult struct {
@@ -532,31 +554,31 @@ type MetricsQueryResult struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v MetricsQueryResult) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "metric", v.Metric)
-	validation.Put(&w, "window", v.Window)
-	validation.Put(&w, "values", v.Values)
-	validation.Put(&w, "metrics", v.Metrics)
+	var w wire.ObjectWriter
+	wire.Put(&w, "metric", v.Metric)
+	wire.Put(&w, "window", v.Window)
+	wire.PutDefault(&w, "values", v.Values, v.Values == nil, "[]")
+	wire.Put(&w, "metrics", v.Metrics)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *MetricsQueryResult) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = MetricsQueryResult{}
-	if err := validation.Member(members, "metric", &v.Metric); err != nil {
+	if err := wire.Member(members, "metric", &v.Metric); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window", &v.Window); err != nil {
+	if err := wire.Member(members, "window", &v.Window); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "values", &v.Values); err != nil {
+	if err := wire.Member(members, "values", &v.Values); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metrics", &v.Metrics); err != nil {
+	if err := wire.Member(members, "metrics", &v.Metrics); err != nil {
 		return err
 	}
 	return nil
@@ -567,8 +589,9 @@ func (MetricsQueryResult) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.MetricsQueryResult"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v MetricsQueryResult) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v MetricsQueryResult) Validate() error { return validation.Validate(v) }
 
 // Envelope for one page of a listing: the same shape as ApiResponse plus `pagination`, with `data` holding the page's items, each of any JSON type (the generic T). Closed object: serde ignores unknown members, this schema rejects them. Nothing ties `status` to which of `data` and `error` is present.
 type PaginatedResponse struct {
@@ -576,13 +599,15 @@ type PaginatedResponse struct {
 	Status ResponseStatus `json:"status"`
 
 	// The items on this page, as an array whose elements each hold any JSON value (the generic parameter T). Omitted when there is no data (the producer skips it); null is also accepted and means the same. When present it must be an array.
-	Data validation.Optional[[]any] `json:"data,omitzero"`
+	// nil: absent or null; left out when written.
+	Data []any `json:"data,omitempty"`
 
 	// Page counters and navigation links.
 	Pagination PaginationMetadata `json:"pagination"`
 
 	// What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
-	Error validation.Optional[ApiError] `json:"error,omitzero"`
+	// nil: absent or null; left out when written.
+	Error *APIError `json:"error,omitempty"`
 
 	// Facts about this reply, such as request id and API version.
 	Meta ResponseMetadata `json:"meta"`
@@ -590,35 +615,35 @@ type PaginatedResponse struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PaginatedResponse) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "status", v.Status)
-	validation.PutOptional(&w, "data", v.Data)
-	validation.Put(&w, "pagination", v.Pagination)
-	validation.PutOptional(&w, "error", v.Error)
-	validation.Put(&w, "meta", v.Meta)
+	var w wire.ObjectWriter
+	wire.Put(&w, "status", v.Status)
+	wire.PutOmit(&w, "data", v.Data, v.Data == nil)
+	wire.Put(&w, "pagination", v.Pagination)
+	wire.PutOmit(&w, "error", v.Error, v.Error == nil)
+	wire.Put(&w, "meta", v.Meta)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PaginatedResponse) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PaginatedResponse{}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data", &v.Data); err != nil {
+	if err := wire.Member(members, "data", &v.Data); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "pagination", &v.Pagination); err != nil {
+	if err := wire.Member(members, "pagination", &v.Pagination); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error", &v.Error); err != nil {
+	if err := wire.Member(members, "error", &v.Error); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "meta", &v.Meta); err != nil {
+	if err := wire.Member(members, "meta", &v.Meta); err != nil {
 		return err
 	}
 	return nil
@@ -629,8 +654,9 @@ func (PaginatedResponse) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.PaginatedResponse"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PaginatedResponse) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PaginatedResponse) Validate() error { return validation.Validate(v) }
 
 // URLs for moving through a paged listing. Closed object: serde ignores unknown members, this schema rejects them. The link to the current page is the member `self_link` (not `self`); `next` and `prev` are optional and left out when unset. All links are free strings, relative paths included.
 type PaginationLinks struct {
@@ -641,10 +667,12 @@ type PaginationLinks struct {
 	Last string `json:"last"`
 
 	// URL of the following page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
-	Next validation.Optional[string] `json:"next,omitzero"`
+	// nil: absent or null; left out when written.
+	Next *string `json:"next,omitempty"`
 
 	// URL of the preceding page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
-	Prev validation.Optional[string] `json:"prev,omitzero"`
+	// nil: absent or null; left out when written.
+	Prev *string `json:"prev,omitempty"`
 
 	// URL of the current page.
 	SelfLink string `json:"self_link"`
@@ -652,35 +680,35 @@ type PaginationLinks struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PaginationLinks) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "first", v.First)
-	validation.Put(&w, "last", v.Last)
-	validation.PutOptional(&w, "next", v.Next)
-	validation.PutOptional(&w, "prev", v.Prev)
-	validation.Put(&w, "self_link", v.SelfLink)
+	var w wire.ObjectWriter
+	wire.Put(&w, "first", v.First)
+	wire.Put(&w, "last", v.Last)
+	wire.PutOmit(&w, "next", v.Next, v.Next == nil)
+	wire.PutOmit(&w, "prev", v.Prev, v.Prev == nil)
+	wire.Put(&w, "self_link", v.SelfLink)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PaginationLinks) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PaginationLinks{}
-	if err := validation.Member(members, "first", &v.First); err != nil {
+	if err := wire.Member(members, "first", &v.First); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "last", &v.Last); err != nil {
+	if err := wire.Member(members, "last", &v.Last); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "next", &v.Next); err != nil {
+	if err := wire.Member(members, "next", &v.Next); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "prev", &v.Prev); err != nil {
+	if err := wire.Member(members, "prev", &v.Prev); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "self_link", &v.SelfLink); err != nil {
+	if err := wire.Member(members, "self_link", &v.SelfLink); err != nil {
 		return err
 	}
 	return nil
@@ -691,8 +719,9 @@ func (PaginationLinks) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.PaginationLinks"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PaginationLinks) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PaginationLinks) Validate() error { return validation.Validate(v) }
 
 // Where a page sits in a paged listing: page number, page size, totals, whether neighbouring pages exist and optional navigation links. Closed object: serde ignores unknown members, this schema rejects them. Producers compute total_pages as ceil(total_items / per_page), has_next as page < total_pages and has_previous as page > 1, but the schema does not check these relations.
 type PaginationMetadata struct {
@@ -715,48 +744,49 @@ type PaginationMetadata struct {
 	HasPrevious bool `json:"has_previous"`
 
 	// Navigation links. Omitted when not provided (the producer skips it); null is also accepted and means the same.
-	Links validation.Optional[PaginationLinks] `json:"links,omitzero"`
+	// nil: absent or null; left out when written.
+	Links *PaginationLinks `json:"links,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PaginationMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "page", v.Page)
-	validation.Put(&w, "per_page", v.PerPage)
-	validation.Put(&w, "total_items", v.TotalItems)
-	validation.Put(&w, "total_pages", v.TotalPages)
-	validation.Put(&w, "has_next", v.HasNext)
-	validation.Put(&w, "has_previous", v.HasPrevious)
-	validation.PutOptional(&w, "links", v.Links)
+	var w wire.ObjectWriter
+	wire.Put(&w, "page", v.Page)
+	wire.Put(&w, "per_page", v.PerPage)
+	wire.Put(&w, "total_items", v.TotalItems)
+	wire.Put(&w, "total_pages", v.TotalPages)
+	wire.Put(&w, "has_next", v.HasNext)
+	wire.Put(&w, "has_previous", v.HasPrevious)
+	wire.PutOmit(&w, "links", v.Links, v.Links == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PaginationMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PaginationMetadata{}
-	if err := validation.Member(members, "page", &v.Page); err != nil {
+	if err := wire.Member(members, "page", &v.Page); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "per_page", &v.PerPage); err != nil {
+	if err := wire.Member(members, "per_page", &v.PerPage); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_items", &v.TotalItems); err != nil {
+	if err := wire.Member(members, "total_items", &v.TotalItems); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_pages", &v.TotalPages); err != nil {
+	if err := wire.Member(members, "total_pages", &v.TotalPages); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "has_next", &v.HasNext); err != nil {
+	if err := wire.Member(members, "has_next", &v.HasNext); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "has_previous", &v.HasPrevious); err != nil {
+	if err := wire.Member(members, "has_previous", &v.HasPrevious); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "links", &v.Links); err != nil {
+	if err := wire.Member(members, "links", &v.Links); err != nil {
 		return err
 	}
 	return nil
@@ -767,53 +797,56 @@ func (PaginationMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.PaginationMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PaginationMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PaginationMetadata) Validate() error { return validation.Validate(v) }
 
 // Paging parameters a client sends with a list request. Closed object: serde ignores unknown members, this schema rejects them. Every member is optional: page and per_page default to 1 and 50 (so {} is valid input), and the producer always writes them.
 type PaginationParams struct {
 	// Requested page number (unsigned 32-bit integer). Defaults to 1 when absent.
-	// Absent means the schema default 1.
+	// nil: absent, which means the schema default 1; written as 1.
 	Page *uint32 `json:"page,omitempty"`
 
 	// Requested number of items per page (unsigned 32-bit integer). Defaults to 50 when absent; no maximum is enforced.
-	// Absent means the schema default 50.
+	// nil: absent, which means the schema default 50; written as 50.
 	PerPage *uint32 `json:"per_page,omitempty"`
 
 	// Name of the field to sort by (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-	SortBy validation.Optional[string] `json:"sort_by,omitzero"`
+	// nil: absent or null; left out when written.
+	SortBy *string `json:"sort_by,omitempty"`
 
 	// Sort direction. Omitted when not set (the producer skips it); null is also accepted and means the same.
-	SortOrder validation.Optional[SortOrder] `json:"sort_order,omitzero"`
+	// nil: absent or null; left out when written.
+	SortOrder *SortOrder `json:"sort_order,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PaginationParams) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutPointer(&w, "page", v.Page)
-	validation.PutPointer(&w, "per_page", v.PerPage)
-	validation.PutOptional(&w, "sort_by", v.SortBy)
-	validation.PutOptional(&w, "sort_order", v.SortOrder)
+	var w wire.ObjectWriter
+	wire.PutDefault(&w, "page", v.Page, v.Page == nil, "1")
+	wire.PutDefault(&w, "per_page", v.PerPage, v.PerPage == nil, "50")
+	wire.PutOmit(&w, "sort_by", v.SortBy, v.SortBy == nil)
+	wire.PutOmit(&w, "sort_order", v.SortOrder, v.SortOrder == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PaginationParams) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PaginationParams{}
-	if err := validation.Member(members, "page", &v.Page); err != nil {
+	if err := wire.Member(members, "page", &v.Page); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "per_page", &v.PerPage); err != nil {
+	if err := wire.Member(members, "per_page", &v.PerPage); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sort_by", &v.SortBy); err != nil {
+	if err := wire.Member(members, "sort_by", &v.SortBy); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sort_order", &v.SortOrder); err != nil {
+	if err := wire.Member(members, "sort_order", &v.SortOrder); err != nil {
 		return err
 	}
 	return nil
@@ -824,8 +857,9 @@ func (PaginationParams) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.PaginationParams"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PaginationParams) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PaginationParams) Validate() error { return validation.Validate(v) }
 
 // Execution statistics of a query: time taken, records scanned and returned, bytes processed and cache use. Closed object: serde ignores unknown members, this schema rejects them. Used by QueryResult, TimeSeriesQueryResult and MetricsQueryResult.
 type QueryMetrics struct {
@@ -845,44 +879,45 @@ type QueryMetrics struct {
 	FromCache bool `json:"from_cache"`
 
 	// Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
-	CacheTTL validation.Optional[uint32] `json:"cache_ttl,omitzero"`
+	// nil: absent or null; left out when written.
+	CacheTTL *uint32 `json:"cache_ttl,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v QueryMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "execution_time_ms", v.ExecutionTimeMs)
-	validation.Put(&w, "records_scanned", v.RecordsScanned)
-	validation.Put(&w, "records_returned", v.RecordsReturned)
-	validation.Put(&w, "bytes_processed", v.BytesProcessed)
-	validation.Put(&w, "from_cache", v.FromCache)
-	validation.PutOptional(&w, "cache_ttl", v.CacheTTL)
+	var w wire.ObjectWriter
+	wire.Put(&w, "execution_time_ms", v.ExecutionTimeMs)
+	wire.Put(&w, "records_scanned", v.RecordsScanned)
+	wire.Put(&w, "records_returned", v.RecordsReturned)
+	wire.Put(&w, "bytes_processed", v.BytesProcessed)
+	wire.Put(&w, "from_cache", v.FromCache)
+	wire.PutOmit(&w, "cache_ttl", v.CacheTTL, v.CacheTTL == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *QueryMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = QueryMetrics{}
-	if err := validation.Member(members, "execution_time_ms", &v.ExecutionTimeMs); err != nil {
+	if err := wire.Member(members, "execution_time_ms", &v.ExecutionTimeMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "records_scanned", &v.RecordsScanned); err != nil {
+	if err := wire.Member(members, "records_scanned", &v.RecordsScanned); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "records_returned", &v.RecordsReturned); err != nil {
+	if err := wire.Member(members, "records_returned", &v.RecordsReturned); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "bytes_processed", &v.BytesProcessed); err != nil {
+	if err := wire.Member(members, "bytes_processed", &v.BytesProcessed); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "from_cache", &v.FromCache); err != nil {
+	if err := wire.Member(members, "from_cache", &v.FromCache); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cache_ttl", &v.CacheTTL); err != nil {
+	if err := wire.Member(members, "cache_ttl", &v.CacheTTL); err != nil {
 		return err
 	}
 	return nil
@@ -893,8 +928,9 @@ func (QueryMetrics) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.QueryMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v QueryMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v QueryMetrics) Validate() error { return validation.Validate(v) }
 
 // Envelope around the result of a query: a query id, an outcome status, the result of any JSON type (the generic T), execution statistics and warnings. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `warnings` (possibly []).
 type QueryResult struct {
@@ -905,47 +941,48 @@ type QueryResult struct {
 	Status QueryStatus `json:"status"`
 
 	// The query's result. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
-	Data validation.Optional[any] `json:"data,omitzero"`
+	// nil: absent or null; left out when written.
+	Data any `json:"data,omitempty"`
 
 	// Execution statistics of the query.
 	Metrics QueryMetrics `json:"metrics"`
 
 	// Non-fatal warnings raised while running the query. Defaults to [] when absent; the producer always writes it.
-	// Absent means the schema default [].
-	Warnings *[]string `json:"warnings,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v QueryResult) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "query_id", v.QueryID)
-	validation.Put(&w, "status", v.Status)
-	validation.PutOptional(&w, "data", v.Data)
-	validation.Put(&w, "metrics", v.Metrics)
-	validation.PutPointer(&w, "warnings", v.Warnings)
+	var w wire.ObjectWriter
+	wire.Put(&w, "query_id", v.QueryID)
+	wire.Put(&w, "status", v.Status)
+	wire.PutOmit(&w, "data", v.Data, v.Data == nil)
+	wire.Put(&w, "metrics", v.Metrics)
+	wire.PutDefault(&w, "warnings", v.Warnings, v.Warnings == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *QueryResult) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = QueryResult{}
-	if err := validation.Member(members, "query_id", &v.QueryID); err != nil {
+	if err := wire.Member(members, "query_id", &v.QueryID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data", &v.Data); err != nil {
+	if err := wire.Member(members, "data", &v.Data); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metrics", &v.Metrics); err != nil {
+	if err := wire.Member(members, "metrics", &v.Metrics); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "warnings", &v.Warnings); err != nil {
+	if err := wire.Member(members, "warnings", &v.Warnings); err != nil {
 		return err
 	}
 	return nil
@@ -956,8 +993,9 @@ func (QueryResult) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.QueryResult"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v QueryResult) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v QueryResult) Validate() error { return validation.Validate(v) }
 
 // Outcome of a query: "success", "partial_success", "failed" or "timeout" (snake_case strings). Used by QueryResult.status; note the value set differs from ResponseStatus and BatchStatus.
 type QueryStatus string
@@ -979,8 +1017,9 @@ func (QueryStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.QueryStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v QueryStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v QueryStatus) Validate() error { return validation.Validate(v) }
 
 // Facts about one API reply (request id, time, API version, optional server time) plus any number of extra members. Open object: every member not declared here is kept as an extra entry holding any JSON value and is written back at the same level; there is no `extra` member, and an extra entry cannot reuse a declared member's name.
 type ResponseMetadata struct {
@@ -994,7 +1033,8 @@ type ResponseMetadata struct {
 	APIVersion string `json:"api_version"`
 
 	// Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
-	ResponseTimeMs validation.Optional[uint64] `json:"response_time_ms,omitzero"`
+	// nil: absent or null; left out when written.
+	ResponseTimeMs *uint64 `json:"response_time_ms,omitempty"`
 
 	// Extra holds the members the schema does not declare (this object is open).
 	Extra map[string]any `json:"-"`
@@ -1002,35 +1042,35 @@ type ResponseMetadata struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ResponseMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "request_id", v.RequestID)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "api_version", v.APIVersion)
-	validation.PutOptional(&w, "response_time_ms", v.ResponseTimeMs)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.Put(&w, "request_id", v.RequestID)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "api_version", v.APIVersion)
+	wire.PutOmit(&w, "response_time_ms", v.ResponseTimeMs, v.ResponseTimeMs == nil)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ResponseMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ResponseMetadata{}
-	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
+	if err := wire.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "api_version", &v.APIVersion); err != nil {
+	if err := wire.Member(members, "api_version", &v.APIVersion); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "response_time_ms", &v.ResponseTimeMs); err != nil {
+	if err := wire.Member(members, "response_time_ms", &v.ResponseTimeMs); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema ResponseMetadata is generated from.
@@ -1038,8 +1078,9 @@ func (ResponseMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.ResponseMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ResponseMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ResponseMetadata) Validate() error { return validation.Validate(v) }
 
 // Outcome of an API call: "success", "error" or "partial" (lowercase strings). Used by ApiResponse.status and PaginatedResponse.status; "partial" exists only here, not in QueryStatus or BatchStatus.
 type ResponseStatus string
@@ -1058,8 +1099,9 @@ func (ResponseStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.ResponseStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ResponseStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ResponseStatus) Validate() error { return validation.Validate(v) }
 
 // One named series in a TimeSeriesQueryResult, with the tags that identify it and its data points. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `tags` (possibly {}).
 type SeriesData struct {
@@ -1067,8 +1109,8 @@ type SeriesData struct {
 	Name string `json:"name"`
 
 	// Tag keys and string values that identify the series, such as model_id or region. Defaults to {} when absent; the producer always writes it.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// The series' data points. Required; may be empty.
 	Points []DataPoint `json:"points"`
@@ -1076,27 +1118,27 @@ type SeriesData struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SeriesData) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "points", v.Points)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.PutDefault(&w, "points", v.Points, v.Points == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *SeriesData) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = SeriesData{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "points", &v.Points); err != nil {
+	if err := wire.Member(members, "points", &v.Points); err != nil {
 		return err
 	}
 	return nil
@@ -1107,8 +1149,9 @@ func (SeriesData) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.SeriesData"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SeriesData) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SeriesData) Validate() error { return validation.Validate(v) }
 
 // Sort direction: "asc" for ascending or "desc" for descending (lowercase strings). Used by PaginationParams.sort_order.
 type SortOrder string
@@ -1124,8 +1167,9 @@ func (SortOrder) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.SortOrder"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SortOrder) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SortOrder) Validate() error { return validation.Validate(v) }
 
 // One message of a server stream: an id, the kind of message, a payload of any JSON type (the generic T), a sequence number and a time. Closed object: serde ignores unknown members, this schema rejects them. Unlike the other wrappers, `data` is required: it must always be present, and null is a legal value.
 type StreamEvent struct {
@@ -1147,35 +1191,35 @@ type StreamEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v StreamEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "event_id", v.EventID)
-	validation.Put(&w, "event_type", v.EventType)
-	validation.Put(&w, "data", v.Data)
-	validation.Put(&w, "sequence", v.Sequence)
-	validation.Put(&w, "timestamp", v.Timestamp)
+	var w wire.ObjectWriter
+	wire.Put(&w, "event_id", v.EventID)
+	wire.Put(&w, "event_type", v.EventType)
+	wire.Put(&w, "data", v.Data)
+	wire.Put(&w, "sequence", v.Sequence)
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *StreamEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = StreamEvent{}
-	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
+	if err := wire.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
+	if err := wire.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data", &v.Data); err != nil {
+	if err := wire.Member(members, "data", &v.Data); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sequence", &v.Sequence); err != nil {
+	if err := wire.Member(members, "sequence", &v.Sequence); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
@@ -1186,8 +1230,9 @@ func (StreamEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.StreamEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v StreamEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v StreamEvent) Validate() error { return validation.Validate(v) }
 
 // Kind of stream message: "data", "heartbeat", "error" or "complete" (snake_case strings). Used by StreamEvent.event_type.
 type StreamEventType string
@@ -1209,8 +1254,9 @@ func (StreamEventType) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.StreamEventType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v StreamEventType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v StreamEventType) Validate() error { return validation.Validate(v) }
 
 // Interval between two instants, used by TimeSeriesQueryResult.time_range. Closed object: serde ignores unknown members, this schema rejects them. It has the same start/end shape as metrics.TimeRange, timeseries.TimeRange and correlation.TimeWindow but is a separate type.
 type TimeRange struct {
@@ -1223,23 +1269,23 @@ type TimeRange struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeRange) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "start", v.Start)
-	validation.Put(&w, "end", v.End)
+	var w wire.ObjectWriter
+	wire.Put(&w, "start", v.Start)
+	wire.Put(&w, "end", v.End)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeRange) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeRange{}
-	if err := validation.Member(members, "start", &v.Start); err != nil {
+	if err := wire.Member(members, "start", &v.Start); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "end", &v.End); err != nil {
+	if err := wire.Member(members, "end", &v.End); err != nil {
 		return err
 	}
 	return nil
@@ -1250,8 +1296,9 @@ func (TimeRange) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.TimeRange"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeRange) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeRange) Validate() error { return validation.Validate(v) }
 
 // API form of a time-series query result: the query text, the interval covered, the resulting series and execution statistics. Closed object: serde ignores unknown members, this schema rejects them. Not to be confused with timeseries.TimeSeriesResult.
 type TimeSeriesQueryResult struct {
@@ -1270,31 +1317,31 @@ type TimeSeriesQueryResult struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeriesQueryResult) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "query", v.Query)
-	validation.Put(&w, "time_range", v.TimeRange)
-	validation.Put(&w, "series", v.Series)
-	validation.Put(&w, "metrics", v.Metrics)
+	var w wire.ObjectWriter
+	wire.Put(&w, "query", v.Query)
+	wire.Put(&w, "time_range", v.TimeRange)
+	wire.PutDefault(&w, "series", v.Series, v.Series == nil, "[]")
+	wire.Put(&w, "metrics", v.Metrics)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeSeriesQueryResult) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeSeriesQueryResult{}
-	if err := validation.Member(members, "query", &v.Query); err != nil {
+	if err := wire.Member(members, "query", &v.Query); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_range", &v.TimeRange); err != nil {
+	if err := wire.Member(members, "time_range", &v.TimeRange); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "series", &v.Series); err != nil {
+	if err := wire.Member(members, "series", &v.Series); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metrics", &v.Metrics); err != nil {
+	if err := wire.Member(members, "metrics", &v.Metrics); err != nil {
 		return err
 	}
 	return nil
@@ -1305,5 +1352,6 @@ func (TimeSeriesQueryResult) SchemaType() (version, typeName string) {
 	return "1.0.0", "api.TimeSeriesQueryResult"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeSeriesQueryResult) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeSeriesQueryResult) Validate() error { return validation.Validate(v) }

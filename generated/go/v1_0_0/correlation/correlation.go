@@ -33,11 +33,13 @@
 //   1.0.0/correlation/TimeWindow.json  6bb799df7a6fdc3521cb41a1a16072e3da24468e75c681408b4a22cbf867faa0
 
 // Package correlation holds the Go types of the correlation area of schema version 1.0.0.
-// Decode with validation.Unmarshal (strict unless lenient) and check values built in code with
-// their Validate method: the types alone cannot express ranges, patterns, formats or enum values.
+// Read them with validation.Decode or validation.Unmarshal (strict unless lenient) and write them
+// with validation.Marshal or a validation.Encoder, which check what the types alone cannot express
+// (ranges, patterns, formats, enum values); Validate checks a value built in code.
 package correlation
 
 import (
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/internal/wire"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/events"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
@@ -56,27 +58,27 @@ type AlertThresholds struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AlertThresholds) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "min_correlation_strength", v.MinCorrelationStrength)
-	validation.Put(&w, "min_anomaly_score", v.MinAnomalyScore)
-	validation.Put(&w, "critical_impact_threshold", v.CriticalImpactThreshold)
+	var w wire.ObjectWriter
+	wire.Put(&w, "min_correlation_strength", v.MinCorrelationStrength)
+	wire.Put(&w, "min_anomaly_score", v.MinAnomalyScore)
+	wire.Put(&w, "critical_impact_threshold", v.CriticalImpactThreshold)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AlertThresholds) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AlertThresholds{}
-	if err := validation.Member(members, "min_correlation_strength", &v.MinCorrelationStrength); err != nil {
+	if err := wire.Member(members, "min_correlation_strength", &v.MinCorrelationStrength); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "min_anomaly_score", &v.MinAnomalyScore); err != nil {
+	if err := wire.Member(members, "min_anomaly_score", &v.MinAnomalyScore); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "critical_impact_threshold", &v.CriticalImpactThreshold); err != nil {
+	if err := wire.Member(members, "critical_impact_threshold", &v.CriticalImpactThreshold); err != nil {
 		return err
 	}
 	return nil
@@ -87,13 +89,14 @@ func (AlertThresholds) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.AlertThresholds"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AlertThresholds) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AlertThresholds) Validate() error { return validation.Validate(v) }
 
 // A group of anomalies detected together, with how strongly they are related, an assessment of their impact and, when one was made, a root-cause analysis. Closed object: serde ignores unknown members, this schema rejects them. `root_cause` is left out when no analysis is attached.
 type AnomalyCorrelation struct {
 	// Unique identifier of this anomaly correlation, written as a bare UUID string.
-	CorrelationID CorrelationId `json:"correlation_id"`
+	CorrelationID CorrelationID `json:"correlation_id"`
 
 	// The anomalies grouped by this correlation.
 	Anomalies []AnomalyEvent `json:"anomalies"`
@@ -102,7 +105,8 @@ type AnomalyCorrelation struct {
 	Strength float64 `json:"strength"`
 
 	// Root-cause analysis of the anomalies. Omitted when no analysis is available (the producer skips it); null is also accepted and means the same.
-	RootCause validation.Optional[RootCauseAnalysis] `json:"root_cause,omitzero"`
+	// nil: absent or null; left out when written.
+	RootCause *RootCauseAnalysis `json:"root_cause,omitempty"`
 
 	// Assessed impact of the anomalies.
 	Impact ImpactAssessment `json:"impact"`
@@ -113,39 +117,39 @@ type AnomalyCorrelation struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AnomalyCorrelation) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "correlation_id", v.CorrelationID)
-	validation.Put(&w, "anomalies", v.Anomalies)
-	validation.Put(&w, "strength", v.Strength)
-	validation.PutOptional(&w, "root_cause", v.RootCause)
-	validation.Put(&w, "impact", v.Impact)
-	validation.Put(&w, "detected_at", v.DetectedAt)
+	var w wire.ObjectWriter
+	wire.Put(&w, "correlation_id", v.CorrelationID)
+	wire.PutDefault(&w, "anomalies", v.Anomalies, v.Anomalies == nil, "[]")
+	wire.Put(&w, "strength", v.Strength)
+	wire.PutOmit(&w, "root_cause", v.RootCause, v.RootCause == nil)
+	wire.Put(&w, "impact", v.Impact)
+	wire.Put(&w, "detected_at", v.DetectedAt)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AnomalyCorrelation) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AnomalyCorrelation{}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
+	if err := wire.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "anomalies", &v.Anomalies); err != nil {
+	if err := wire.Member(members, "anomalies", &v.Anomalies); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "strength", &v.Strength); err != nil {
+	if err := wire.Member(members, "strength", &v.Strength); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "root_cause", &v.RootCause); err != nil {
+	if err := wire.Member(members, "root_cause", &v.RootCause); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "impact", &v.Impact); err != nil {
+	if err := wire.Member(members, "impact", &v.Impact); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "detected_at", &v.DetectedAt); err != nil {
+	if err := wire.Member(members, "detected_at", &v.DetectedAt); err != nil {
 		return err
 	}
 	return nil
@@ -156,8 +160,9 @@ func (AnomalyCorrelation) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.AnomalyCorrelation"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AnomalyCorrelation) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AnomalyCorrelation) Validate() error { return validation.Validate(v) }
 
 // One anomaly found in a metric: the metric name, its expected and observed values, the deviation and the detector's score. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.anomalies.
 type AnomalyEvent struct {
@@ -191,51 +196,51 @@ type AnomalyEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AnomalyEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "event_id", v.EventID)
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "anomaly_type", v.AnomalyType)
-	validation.Put(&w, "anomaly_score", v.AnomalyScore)
-	validation.Put(&w, "baseline", v.Baseline)
-	validation.Put(&w, "observed", v.Observed)
-	validation.Put(&w, "deviation", v.Deviation)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "metric", v.Metric)
+	var w wire.ObjectWriter
+	wire.Put(&w, "event_id", v.EventID)
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "anomaly_type", v.AnomalyType)
+	wire.Put(&w, "anomaly_score", v.AnomalyScore)
+	wire.Put(&w, "baseline", v.Baseline)
+	wire.Put(&w, "observed", v.Observed)
+	wire.Put(&w, "deviation", v.Deviation)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "metric", v.Metric)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AnomalyEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AnomalyEvent{}
-	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
+	if err := wire.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "anomaly_type", &v.AnomalyType); err != nil {
+	if err := wire.Member(members, "anomaly_type", &v.AnomalyType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "anomaly_score", &v.AnomalyScore); err != nil {
+	if err := wire.Member(members, "anomaly_score", &v.AnomalyScore); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "baseline", &v.Baseline); err != nil {
+	if err := wire.Member(members, "baseline", &v.Baseline); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "observed", &v.Observed); err != nil {
+	if err := wire.Member(members, "observed", &v.Observed); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "deviation", &v.Deviation); err != nil {
+	if err := wire.Member(members, "deviation", &v.Deviation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metric", &v.Metric); err != nil {
+	if err := wire.Member(members, "metric", &v.Metric); err != nil {
 		return err
 	}
 	return nil
@@ -246,8 +251,9 @@ func (AnomalyEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.AnomalyEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AnomalyEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AnomalyEvent) Validate() error { return validation.Validate(v) }
 
 // The kind of anomaly seen in a metric: a sudden "spike" or "drop", a "pattern_deviation", a "frequency_anomaly" or a "distribution_shift" (snake_case strings). Used by AnomalyEvent.anomaly_type.
 type AnomalyType string
@@ -272,8 +278,9 @@ func (AnomalyType) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.AnomalyType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AnomalyType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AnomalyType) Validate() error { return validation.Validate(v) }
 
 // Business consequences of an incident: users affected, SLA breaches, revenue effect and reputation risk. Closed object: serde ignores unknown members, this schema rejects them. `revenue_impact_usd` is always written and is null when unknown; `reputation_risk` must be one of its strings, where "none" is a string and JSON null is rejected.
 type BusinessImpact struct {
@@ -281,10 +288,11 @@ type BusinessImpact struct {
 	UsersAffected uint64 `json:"users_affected"`
 
 	// Number of SLA violations (unsigned 64-bit integer).
-	SlaViolations uint64 `json:"sla_violations"`
+	SLAViolations uint64 `json:"sla_violations"`
 
 	// Estimated effect on revenue, in US dollars. Written as null when unknown; the member is always present in producer output.
-	RevenueImpactUSD validation.Optional[float64] `json:"revenue_impact_usd,omitzero"`
+	// nil: null or absent; written as null.
+	RevenueImpactUSD *float64 `json:"revenue_impact_usd,omitempty"`
 
 	// Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here.
 	ReputationRisk ReputationRisk `json:"reputation_risk"`
@@ -292,31 +300,31 @@ type BusinessImpact struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v BusinessImpact) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "users_affected", v.UsersAffected)
-	validation.Put(&w, "sla_violations", v.SlaViolations)
-	validation.PutOptional(&w, "revenue_impact_usd", v.RevenueImpactUSD)
-	validation.Put(&w, "reputation_risk", v.ReputationRisk)
+	var w wire.ObjectWriter
+	wire.Put(&w, "users_affected", v.UsersAffected)
+	wire.Put(&w, "sla_violations", v.SLAViolations)
+	wire.Put(&w, "revenue_impact_usd", v.RevenueImpactUSD)
+	wire.Put(&w, "reputation_risk", v.ReputationRisk)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *BusinessImpact) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = BusinessImpact{}
-	if err := validation.Member(members, "users_affected", &v.UsersAffected); err != nil {
+	if err := wire.Member(members, "users_affected", &v.UsersAffected); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sla_violations", &v.SlaViolations); err != nil {
+	if err := wire.Member(members, "sla_violations", &v.SLAViolations); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "revenue_impact_usd", &v.RevenueImpactUSD); err != nil {
+	if err := wire.Member(members, "revenue_impact_usd", &v.RevenueImpactUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "reputation_risk", &v.ReputationRisk); err != nil {
+	if err := wire.Member(members, "reputation_risk", &v.ReputationRisk); err != nil {
 		return err
 	}
 	return nil
@@ -327,8 +335,9 @@ func (BusinessImpact) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.BusinessImpact"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v BusinessImpact) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v BusinessImpact) Validate() error { return validation.Validate(v) }
 
 // A directed link stating that one event caused, amplified or is correlated with another, with the link's strength and the time between the two events. Closed object: serde ignores unknown members, this schema rejects them. Used by RootCauseAnalysis.causal_chain.
 type CausalLink struct {
@@ -350,35 +359,35 @@ type CausalLink struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CausalLink) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "from_event_id", v.FromEventID)
-	validation.Put(&w, "to_event_id", v.ToEventID)
-	validation.Put(&w, "relationship", v.Relationship)
-	validation.Put(&w, "strength", v.Strength)
-	validation.Put(&w, "time_delta_ms", v.TimeDeltaMs)
+	var w wire.ObjectWriter
+	wire.Put(&w, "from_event_id", v.FromEventID)
+	wire.Put(&w, "to_event_id", v.ToEventID)
+	wire.Put(&w, "relationship", v.Relationship)
+	wire.Put(&w, "strength", v.Strength)
+	wire.Put(&w, "time_delta_ms", v.TimeDeltaMs)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CausalLink) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CausalLink{}
-	if err := validation.Member(members, "from_event_id", &v.FromEventID); err != nil {
+	if err := wire.Member(members, "from_event_id", &v.FromEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "to_event_id", &v.ToEventID); err != nil {
+	if err := wire.Member(members, "to_event_id", &v.ToEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "relationship", &v.Relationship); err != nil {
+	if err := wire.Member(members, "relationship", &v.Relationship); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "strength", &v.Strength); err != nil {
+	if err := wire.Member(members, "strength", &v.Strength); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_delta_ms", &v.TimeDeltaMs); err != nil {
+	if err := wire.Member(members, "time_delta_ms", &v.TimeDeltaMs); err != nil {
 		return err
 	}
 	return nil
@@ -389,8 +398,9 @@ func (CausalLink) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CausalLink"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CausalLink) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CausalLink) Validate() error { return validation.Validate(v) }
 
 // The nature of a causal link: "direct_cause", "indirect_cause", "correlation" (related without proven causation) or "amplification" (snake_case strings). Used by CausalLink.relationship.
 type CausalRelationship string
@@ -412,8 +422,9 @@ func (CausalRelationship) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CausalRelationship"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CausalRelationship) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CausalRelationship) Validate() error { return validation.Validate(v) }
 
 // Digest of one event taking part in an EventCorrelation: which module emitted it, when, how severe it was, a short summary and the role it plays in the correlation. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metrics` (possibly {}).
 type CorrelatedEvent struct {
@@ -439,53 +450,53 @@ type CorrelatedEvent struct {
 	Summary string `json:"summary"`
 
 	// Key numeric measurements of the event, keyed by metric name; every value is a float. Defaults to {} when absent; the producer always writes it.
-	// Absent means the schema default {}.
-	Metrics *map[string]float64 `json:"metrics,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Metrics map[string]float64 `json:"metrics,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelatedEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "event_id", v.EventID)
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "event_type", v.EventType)
-	validation.Put(&w, "severity", v.Severity)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "role", v.Role)
-	validation.Put(&w, "summary", v.Summary)
-	validation.PutPointer(&w, "metrics", v.Metrics)
+	var w wire.ObjectWriter
+	wire.Put(&w, "event_id", v.EventID)
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "event_type", v.EventType)
+	wire.Put(&w, "severity", v.Severity)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "role", v.Role)
+	wire.Put(&w, "summary", v.Summary)
+	wire.PutDefault(&w, "metrics", v.Metrics, v.Metrics == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CorrelatedEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CorrelatedEvent{}
-	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
+	if err := wire.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
+	if err := wire.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity", &v.Severity); err != nil {
+	if err := wire.Member(members, "severity", &v.Severity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "role", &v.Role); err != nil {
+	if err := wire.Member(members, "role", &v.Role); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "summary", &v.Summary); err != nil {
+	if err := wire.Member(members, "summary", &v.Summary); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metrics", &v.Metrics); err != nil {
+	if err := wire.Member(members, "metrics", &v.Metrics); err != nil {
 		return err
 	}
 	return nil
@@ -496,8 +507,9 @@ func (CorrelatedEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CorrelatedEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CorrelatedEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CorrelatedEvent) Validate() error { return validation.Validate(v) }
 
 // Settings for automatic correlation detection: whether it runs, which patterns it looks for, the correlation window, the minimum number of events and the alert thresholds. Closed object: serde ignores unknown members, this schema rejects them. Every member is required on input; the Rust defaults (on, no patterns, 60 minutes, 2 events, thresholds 0.8/0.7/0.9) are not filled in by serde.
 type CorrelationConfig struct {
@@ -519,35 +531,35 @@ type CorrelationConfig struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelationConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "auto_detect", v.AutoDetect)
-	validation.Put(&w, "patterns", v.Patterns)
-	validation.Put(&w, "correlation_window_minutes", v.CorrelationWindowMinutes)
-	validation.Put(&w, "min_events", v.MinEvents)
-	validation.Put(&w, "alert_thresholds", v.AlertThresholds)
+	var w wire.ObjectWriter
+	wire.Put(&w, "auto_detect", v.AutoDetect)
+	wire.PutDefault(&w, "patterns", v.Patterns, v.Patterns == nil, "[]")
+	wire.Put(&w, "correlation_window_minutes", v.CorrelationWindowMinutes)
+	wire.Put(&w, "min_events", v.MinEvents)
+	wire.Put(&w, "alert_thresholds", v.AlertThresholds)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CorrelationConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CorrelationConfig{}
-	if err := validation.Member(members, "auto_detect", &v.AutoDetect); err != nil {
+	if err := wire.Member(members, "auto_detect", &v.AutoDetect); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "patterns", &v.Patterns); err != nil {
+	if err := wire.Member(members, "patterns", &v.Patterns); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_window_minutes", &v.CorrelationWindowMinutes); err != nil {
+	if err := wire.Member(members, "correlation_window_minutes", &v.CorrelationWindowMinutes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "min_events", &v.MinEvents); err != nil {
+	if err := wire.Member(members, "min_events", &v.MinEvents); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "alert_thresholds", &v.AlertThresholds); err != nil {
+	if err := wire.Member(members, "alert_thresholds", &v.AlertThresholds); err != nil {
 		return err
 	}
 	return nil
@@ -558,19 +570,21 @@ func (CorrelationConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CorrelationConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CorrelationConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CorrelationConfig) Validate() error { return validation.Validate(v) }
 
 // Identifier of a correlation. It is a transparent newtype, so on the wire it is just the hyphenated UUID string; wrapping it in an object is invalid. Used by EventCorrelation and AnomalyCorrelation.
-type CorrelationId validation.UUID
+type CorrelationID validation.UUID
 
-// SchemaType names the schema CorrelationId is generated from.
-func (CorrelationId) SchemaType() (version, typeName string) {
+// SchemaType names the schema CorrelationID is generated from.
+func (CorrelationID) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CorrelationId"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CorrelationId) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CorrelationID) Validate() error { return validation.Validate(v) }
 
 // A named, known sequence of events across modules that correlation detection looks for, such as a latency spike followed by a retry-driven cost surge. Closed object: serde ignores unknown members, this schema rejects them. Used by EventCorrelation.pattern and CorrelationConfig.patterns.
 type CorrelationPattern struct {
@@ -592,35 +606,35 @@ type CorrelationPattern struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelationPattern) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "pattern_id", v.PatternID)
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "description", v.Description)
-	validation.Put(&w, "modules", v.Modules)
-	validation.Put(&w, "sequence", v.Sequence)
+	var w wire.ObjectWriter
+	wire.Put(&w, "pattern_id", v.PatternID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.PutDefault(&w, "modules", v.Modules, v.Modules == nil, "[]")
+	wire.PutDefault(&w, "sequence", v.Sequence, v.Sequence == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CorrelationPattern) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CorrelationPattern{}
-	if err := validation.Member(members, "pattern_id", &v.PatternID); err != nil {
+	if err := wire.Member(members, "pattern_id", &v.PatternID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "modules", &v.Modules); err != nil {
+	if err := wire.Member(members, "modules", &v.Modules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sequence", &v.Sequence); err != nil {
+	if err := wire.Member(members, "sequence", &v.Sequence); err != nil {
 		return err
 	}
 	return nil
@@ -631,8 +645,9 @@ func (CorrelationPattern) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CorrelationPattern"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CorrelationPattern) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CorrelationPattern) Validate() error { return validation.Validate(v) }
 
 // Request to look for correlations around a seed event, within a time window and optionally narrowed by minimum strength, correlation kinds, modules and search depth. Closed object: serde ignores unknown members, this schema rejects them. Only seed_event_id and time_window_minutes are required; the other members have serde defaults and the producer always writes them.
 type CorrelationQuery struct {
@@ -643,57 +658,57 @@ type CorrelationQuery struct {
 	TimeWindowMinutes int64 `json:"time_window_minutes"`
 
 	// Minimum strength a correlation must have to be returned. Defaults to 0.7 when absent; no range is enforced.
-	// Absent means the schema default 0.7.
+	// nil: absent, which means the schema default 0.7; written as 0.7.
 	MinStrength *float64 `json:"min_strength,omitempty"`
 
 	// Kinds of correlation to look for. Defaults to [] when absent.
-	// Absent means the schema default [].
-	CorrelationTypes *[]CorrelationType `json:"correlation_types,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	CorrelationTypes []CorrelationType `json:"correlation_types,omitempty"`
 
 	// Modules whose events are taken into account, as kebab-case names. Defaults to [] when absent.
-	// Absent means the schema default [].
-	IncludeModules *[]events.SourceModule `json:"include_modules,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	IncludeModules []events.SourceModule `json:"include_modules,omitempty"`
 
 	// Maximum depth of the search (unsigned 32-bit integer). Defaults to 5 when absent.
-	// Absent means the schema default 5.
+	// nil: absent, which means the schema default 5; written as 5.
 	MaxDepth *uint32 `json:"max_depth,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CorrelationQuery) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "seed_event_id", v.SeedEventID)
-	validation.Put(&w, "time_window_minutes", v.TimeWindowMinutes)
-	validation.PutPointer(&w, "min_strength", v.MinStrength)
-	validation.PutPointer(&w, "correlation_types", v.CorrelationTypes)
-	validation.PutPointer(&w, "include_modules", v.IncludeModules)
-	validation.PutPointer(&w, "max_depth", v.MaxDepth)
+	var w wire.ObjectWriter
+	wire.Put(&w, "seed_event_id", v.SeedEventID)
+	wire.Put(&w, "time_window_minutes", v.TimeWindowMinutes)
+	wire.PutDefault(&w, "min_strength", v.MinStrength, v.MinStrength == nil, "0.7")
+	wire.PutDefault(&w, "correlation_types", v.CorrelationTypes, v.CorrelationTypes == nil, "[]")
+	wire.PutDefault(&w, "include_modules", v.IncludeModules, v.IncludeModules == nil, "[]")
+	wire.PutDefault(&w, "max_depth", v.MaxDepth, v.MaxDepth == nil, "5")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CorrelationQuery) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CorrelationQuery{}
-	if err := validation.Member(members, "seed_event_id", &v.SeedEventID); err != nil {
+	if err := wire.Member(members, "seed_event_id", &v.SeedEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_window_minutes", &v.TimeWindowMinutes); err != nil {
+	if err := wire.Member(members, "time_window_minutes", &v.TimeWindowMinutes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "min_strength", &v.MinStrength); err != nil {
+	if err := wire.Member(members, "min_strength", &v.MinStrength); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_types", &v.CorrelationTypes); err != nil {
+	if err := wire.Member(members, "correlation_types", &v.CorrelationTypes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "include_modules", &v.IncludeModules); err != nil {
+	if err := wire.Member(members, "include_modules", &v.IncludeModules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "max_depth", &v.MaxDepth); err != nil {
+	if err := wire.Member(members, "max_depth", &v.MaxDepth); err != nil {
 		return err
 	}
 	return nil
@@ -704,8 +719,9 @@ func (CorrelationQuery) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CorrelationQuery"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CorrelationQuery) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CorrelationQuery) Validate() error { return validation.Validate(v) }
 
 // The kind of relationship a correlation describes, written as a snake_case string such as "causal_chain", "cost_impact" or "compliance_cascade". Used by EventCorrelation.correlation_type and CorrelationQuery.correlation_types.
 type CorrelationType string
@@ -739,8 +755,9 @@ func (CorrelationType) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CorrelationType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CorrelationType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CorrelationType) Validate() error { return validation.Validate(v) }
 
 // Cost consequences of an incident in US dollars and as a relative increase. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.cost_impact.
 type CostImpact struct {
@@ -756,27 +773,27 @@ type CostImpact struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CostImpact) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "additional_cost_usd", v.AdditionalCostUSD)
-	validation.Put(&w, "cost_increase_percent", v.CostIncreasePercent)
-	validation.Put(&w, "wasted_resources_usd", v.WastedResourcesUSD)
+	var w wire.ObjectWriter
+	wire.Put(&w, "additional_cost_usd", v.AdditionalCostUSD)
+	wire.Put(&w, "cost_increase_percent", v.CostIncreasePercent)
+	wire.Put(&w, "wasted_resources_usd", v.WastedResourcesUSD)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CostImpact) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CostImpact{}
-	if err := validation.Member(members, "additional_cost_usd", &v.AdditionalCostUSD); err != nil {
+	if err := wire.Member(members, "additional_cost_usd", &v.AdditionalCostUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_increase_percent", &v.CostIncreasePercent); err != nil {
+	if err := wire.Member(members, "cost_increase_percent", &v.CostIncreasePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "wasted_resources_usd", &v.WastedResourcesUSD); err != nil {
+	if err := wire.Member(members, "wasted_resources_usd", &v.WastedResourcesUSD); err != nil {
 		return err
 	}
 	return nil
@@ -787,8 +804,9 @@ func (CostImpact) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.CostImpact"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CostImpact) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CostImpact) Validate() error { return validation.Validate(v) }
 
 // Meaning of an EventGraph edge, read from the source node to the target node: "causes", "triggered_by", "related_to", "precedes", "follows", "correlates_with", "amplifies" or "mitigates" (snake_case strings). Used by EventEdge.relationship_type.
 type EdgeRelationship string
@@ -822,13 +840,14 @@ func (EdgeRelationship) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.EdgeRelationship"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EdgeRelationship) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EdgeRelationship) Validate() error { return validation.Validate(v) }
 
 // A group of events, usually from several modules, that a detector found to be related, together with the kind of relationship, its strength and confidence, and the interval the events span. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metadata` (possibly {}) and leaves `pattern` out when no known pattern matched.
 type EventCorrelation struct {
 	// Unique identifier of this correlation, written as a bare UUID string.
-	CorrelationID CorrelationId `json:"correlation_id"`
+	CorrelationID CorrelationID `json:"correlation_id"`
 
 	// The kind of relationship that links the events.
 	CorrelationType CorrelationType `json:"correlation_type"`
@@ -846,63 +865,64 @@ type EventCorrelation struct {
 	TimeWindow TimeWindow `json:"time_window"`
 
 	// The known multi-module pattern this correlation matched. Omitted when no pattern matched (the producer skips it); null is also accepted and means the same.
-	Pattern validation.Optional[CorrelationPattern] `json:"pattern,omitzero"`
+	// nil: absent or null; left out when written.
+	Pattern *CorrelationPattern `json:"pattern,omitempty"`
 
 	// When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
 	DetectedAt validation.DateTime `json:"detected_at"`
 
 	// Free-form string annotations, such as the detector name. Defaults to {} when absent; the producer always writes it.
-	// Absent means the schema default {}.
-	Metadata *map[string]string `json:"metadata,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventCorrelation) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "correlation_id", v.CorrelationID)
-	validation.Put(&w, "correlation_type", v.CorrelationType)
-	validation.Put(&w, "events", v.Events)
-	validation.Put(&w, "strength", v.Strength)
-	validation.Put(&w, "confidence", v.Confidence)
-	validation.Put(&w, "time_window", v.TimeWindow)
-	validation.PutOptional(&w, "pattern", v.Pattern)
-	validation.Put(&w, "detected_at", v.DetectedAt)
-	validation.PutPointer(&w, "metadata", v.Metadata)
+	var w wire.ObjectWriter
+	wire.Put(&w, "correlation_id", v.CorrelationID)
+	wire.Put(&w, "correlation_type", v.CorrelationType)
+	wire.PutDefault(&w, "events", v.Events, v.Events == nil, "[]")
+	wire.Put(&w, "strength", v.Strength)
+	wire.Put(&w, "confidence", v.Confidence)
+	wire.Put(&w, "time_window", v.TimeWindow)
+	wire.PutOmit(&w, "pattern", v.Pattern, v.Pattern == nil)
+	wire.Put(&w, "detected_at", v.DetectedAt)
+	wire.PutDefault(&w, "metadata", v.Metadata, v.Metadata == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *EventCorrelation) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = EventCorrelation{}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
+	if err := wire.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_type", &v.CorrelationType); err != nil {
+	if err := wire.Member(members, "correlation_type", &v.CorrelationType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "events", &v.Events); err != nil {
+	if err := wire.Member(members, "events", &v.Events); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "strength", &v.Strength); err != nil {
+	if err := wire.Member(members, "strength", &v.Strength); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "confidence", &v.Confidence); err != nil {
+	if err := wire.Member(members, "confidence", &v.Confidence); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_window", &v.TimeWindow); err != nil {
+	if err := wire.Member(members, "time_window", &v.TimeWindow); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "pattern", &v.Pattern); err != nil {
+	if err := wire.Member(members, "pattern", &v.Pattern); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "detected_at", &v.DetectedAt); err != nil {
+	if err := wire.Member(members, "detected_at", &v.DetectedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metadata", &v.Metadata); err != nil {
+	if err := wire.Member(members, "metadata", &v.Metadata); err != nil {
 		return err
 	}
 	return nil
@@ -913,8 +933,9 @@ func (EventCorrelation) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.EventCorrelation"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventCorrelation) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventCorrelation) Validate() error { return validation.Validate(v) }
 
 // A directed, weighted edge of an EventGraph from one node to another, labelled with the kind of relationship. Closed object: serde ignores unknown members, this schema rejects them. The node references are plain strings and are not checked against the graph's nodes.
 type EventEdge struct {
@@ -939,39 +960,39 @@ type EventEdge struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventEdge) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "edge_id", v.EdgeID)
-	validation.Put(&w, "from_node", v.FromNode)
-	validation.Put(&w, "to_node", v.ToNode)
-	validation.Put(&w, "relationship_type", v.RelationshipType)
-	validation.Put(&w, "weight", v.Weight)
-	validation.Put(&w, "properties", v.Properties)
+	var w wire.ObjectWriter
+	wire.Put(&w, "edge_id", v.EdgeID)
+	wire.Put(&w, "from_node", v.FromNode)
+	wire.Put(&w, "to_node", v.ToNode)
+	wire.Put(&w, "relationship_type", v.RelationshipType)
+	wire.Put(&w, "weight", v.Weight)
+	wire.PutDefault(&w, "properties", v.Properties, v.Properties == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *EventEdge) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = EventEdge{}
-	if err := validation.Member(members, "edge_id", &v.EdgeID); err != nil {
+	if err := wire.Member(members, "edge_id", &v.EdgeID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "from_node", &v.FromNode); err != nil {
+	if err := wire.Member(members, "from_node", &v.FromNode); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "to_node", &v.ToNode); err != nil {
+	if err := wire.Member(members, "to_node", &v.ToNode); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "relationship_type", &v.RelationshipType); err != nil {
+	if err := wire.Member(members, "relationship_type", &v.RelationshipType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "weight", &v.Weight); err != nil {
+	if err := wire.Member(members, "weight", &v.Weight); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "properties", &v.Properties); err != nil {
+	if err := wire.Member(members, "properties", &v.Properties); err != nil {
 		return err
 	}
 	return nil
@@ -982,8 +1003,9 @@ func (EventEdge) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.EventEdge"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventEdge) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventEdge) Validate() error { return validation.Validate(v) }
 
 // A graph view of the events in a time range: nodes stand for events, directed weighted edges for relationships between them, and metadata summarises the graph's shape. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to nodes by node_id, but the schema does not check that those nodes exist.
 type EventGraph struct {
@@ -1005,35 +1027,35 @@ type EventGraph struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventGraph) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "graph_id", v.GraphID)
-	validation.Put(&w, "time_range", v.TimeRange)
-	validation.Put(&w, "nodes", v.Nodes)
-	validation.Put(&w, "edges", v.Edges)
-	validation.Put(&w, "metadata", v.Metadata)
+	var w wire.ObjectWriter
+	wire.Put(&w, "graph_id", v.GraphID)
+	wire.Put(&w, "time_range", v.TimeRange)
+	wire.PutDefault(&w, "nodes", v.Nodes, v.Nodes == nil, "[]")
+	wire.PutDefault(&w, "edges", v.Edges, v.Edges == nil, "[]")
+	wire.Put(&w, "metadata", v.Metadata)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *EventGraph) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = EventGraph{}
-	if err := validation.Member(members, "graph_id", &v.GraphID); err != nil {
+	if err := wire.Member(members, "graph_id", &v.GraphID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_range", &v.TimeRange); err != nil {
+	if err := wire.Member(members, "time_range", &v.TimeRange); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "nodes", &v.Nodes); err != nil {
+	if err := wire.Member(members, "nodes", &v.Nodes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "edges", &v.Edges); err != nil {
+	if err := wire.Member(members, "edges", &v.Edges); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metadata", &v.Metadata); err != nil {
+	if err := wire.Member(members, "metadata", &v.Metadata); err != nil {
 		return err
 	}
 	return nil
@@ -1044,8 +1066,9 @@ func (EventGraph) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.EventGraph"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventGraph) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventGraph) Validate() error { return validation.Validate(v) }
 
 // A node of an EventGraph standing for one event, with the event's origin, type and time plus free-form string attributes. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to the node through its node_id.
 type EventNode struct {
@@ -1070,39 +1093,39 @@ type EventNode struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EventNode) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "node_id", v.NodeID)
-	validation.Put(&w, "event_id", v.EventID)
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "event_type", v.EventType)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "attributes", v.Attributes)
+	var w wire.ObjectWriter
+	wire.Put(&w, "node_id", v.NodeID)
+	wire.Put(&w, "event_id", v.EventID)
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "event_type", v.EventType)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.PutDefault(&w, "attributes", v.Attributes, v.Attributes == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *EventNode) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = EventNode{}
-	if err := validation.Member(members, "node_id", &v.NodeID); err != nil {
+	if err := wire.Member(members, "node_id", &v.NodeID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
+	if err := wire.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
+	if err := wire.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "attributes", &v.Attributes); err != nil {
+	if err := wire.Member(members, "attributes", &v.Attributes); err != nil {
 		return err
 	}
 	return nil
@@ -1113,8 +1136,9 @@ func (EventNode) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.EventNode"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventNode) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventNode) Validate() error { return validation.Validate(v) }
 
 // The part an event plays within a correlation: "root_cause", "contributor", "effect" or "related" (snake_case strings). Used by CorrelatedEvent.role.
 type EventRole string
@@ -1136,8 +1160,9 @@ func (EventRole) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.EventRole"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventRole) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventRole) Validate() error { return validation.Validate(v) }
 
 // Summary statistics of an EventGraph: node and edge counts, number of connected components, average degree and density. Closed object: serde ignores unknown members, this schema rejects them. The counts are not checked against the graph's node and edge lists.
 type GraphMetadata struct {
@@ -1159,35 +1184,35 @@ type GraphMetadata struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v GraphMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "node_count", v.NodeCount)
-	validation.Put(&w, "edge_count", v.EdgeCount)
-	validation.Put(&w, "connected_components", v.ConnectedComponents)
-	validation.Put(&w, "avg_degree", v.AvgDegree)
-	validation.Put(&w, "density", v.Density)
+	var w wire.ObjectWriter
+	wire.Put(&w, "node_count", v.NodeCount)
+	wire.Put(&w, "edge_count", v.EdgeCount)
+	wire.Put(&w, "connected_components", v.ConnectedComponents)
+	wire.Put(&w, "avg_degree", v.AvgDegree)
+	wire.Put(&w, "density", v.Density)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *GraphMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = GraphMetadata{}
-	if err := validation.Member(members, "node_count", &v.NodeCount); err != nil {
+	if err := wire.Member(members, "node_count", &v.NodeCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "edge_count", &v.EdgeCount); err != nil {
+	if err := wire.Member(members, "edge_count", &v.EdgeCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "connected_components", &v.ConnectedComponents); err != nil {
+	if err := wire.Member(members, "connected_components", &v.ConnectedComponents); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "avg_degree", &v.AvgDegree); err != nil {
+	if err := wire.Member(members, "avg_degree", &v.AvgDegree); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "density", &v.Density); err != nil {
+	if err := wire.Member(members, "density", &v.Density); err != nil {
 		return err
 	}
 	return nil
@@ -1198,8 +1223,9 @@ func (GraphMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.GraphMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v GraphMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v GraphMetadata) Validate() error { return validation.Validate(v) }
 
 // Estimated consequences of an incident: an overall severity, the modules affected and optional performance, cost, security and business breakdowns. Closed object: serde ignores unknown members, this schema rejects them. Each breakdown is left out when it was not assessed. Used by AnomalyCorrelation.impact.
 type ImpactAssessment struct {
@@ -1210,53 +1236,57 @@ type ImpactAssessment struct {
 	AffectedModules []events.SourceModule `json:"affected_modules"`
 
 	// Performance breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-	PerformanceImpact validation.Optional[PerformanceImpact] `json:"performance_impact,omitzero"`
+	// nil: absent or null; left out when written.
+	PerformanceImpact *PerformanceImpact `json:"performance_impact,omitempty"`
 
 	// Cost breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-	CostImpact validation.Optional[CostImpact] `json:"cost_impact,omitzero"`
+	// nil: absent or null; left out when written.
+	CostImpact *CostImpact `json:"cost_impact,omitempty"`
 
 	// Security breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-	SecurityImpact validation.Optional[SecurityImpact] `json:"security_impact,omitzero"`
+	// nil: absent or null; left out when written.
+	SecurityImpact *SecurityImpact `json:"security_impact,omitempty"`
 
 	// Business breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-	BusinessImpact validation.Optional[BusinessImpact] `json:"business_impact,omitzero"`
+	// nil: absent or null; left out when written.
+	BusinessImpact *BusinessImpact `json:"business_impact,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ImpactAssessment) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "severity", v.Severity)
-	validation.Put(&w, "affected_modules", v.AffectedModules)
-	validation.PutOptional(&w, "performance_impact", v.PerformanceImpact)
-	validation.PutOptional(&w, "cost_impact", v.CostImpact)
-	validation.PutOptional(&w, "security_impact", v.SecurityImpact)
-	validation.PutOptional(&w, "business_impact", v.BusinessImpact)
+	var w wire.ObjectWriter
+	wire.Put(&w, "severity", v.Severity)
+	wire.PutDefault(&w, "affected_modules", v.AffectedModules, v.AffectedModules == nil, "[]")
+	wire.PutOmit(&w, "performance_impact", v.PerformanceImpact, v.PerformanceImpact == nil)
+	wire.PutOmit(&w, "cost_impact", v.CostImpact, v.CostImpact == nil)
+	wire.PutOmit(&w, "security_impact", v.SecurityImpact, v.SecurityImpact == nil)
+	wire.PutOmit(&w, "business_impact", v.BusinessImpact, v.BusinessImpact == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ImpactAssessment) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ImpactAssessment{}
-	if err := validation.Member(members, "severity", &v.Severity); err != nil {
+	if err := wire.Member(members, "severity", &v.Severity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "affected_modules", &v.AffectedModules); err != nil {
+	if err := wire.Member(members, "affected_modules", &v.AffectedModules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "performance_impact", &v.PerformanceImpact); err != nil {
+	if err := wire.Member(members, "performance_impact", &v.PerformanceImpact); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_impact", &v.CostImpact); err != nil {
+	if err := wire.Member(members, "cost_impact", &v.CostImpact); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "security_impact", &v.SecurityImpact); err != nil {
+	if err := wire.Member(members, "security_impact", &v.SecurityImpact); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "business_impact", &v.BusinessImpact); err != nil {
+	if err := wire.Member(members, "business_impact", &v.BusinessImpact); err != nil {
 		return err
 	}
 	return nil
@@ -1267,8 +1297,9 @@ func (ImpactAssessment) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.ImpactAssessment"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ImpactAssessment) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ImpactAssessment) Validate() error { return validation.Validate(v) }
 
 // Overall level of impact, from least to most serious: "negligible", "low", "medium", "high", "critical" (lowercase strings; the ordering is not visible on the wire). Note that "negligible" exists here but not in the event Severity. Used by ImpactAssessment.severity.
 type ImpactSeverity string
@@ -1293,8 +1324,9 @@ func (ImpactSeverity) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.ImpactSeverity"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ImpactSeverity) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ImpactSeverity) Validate() error { return validation.Validate(v) }
 
 // One expected event within a CorrelationPattern: which module emits which event type, at what offset, and which conditions it must meet. Closed object: serde ignores unknown members, this schema rejects them. `time_offset_ms` is always written and is null when no offset is set.
 type PatternStep struct {
@@ -1308,7 +1340,8 @@ type PatternStep struct {
 	EventType events.EventType `json:"event_type"`
 
 	// Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
-	TimeOffsetMs validation.Optional[int64] `json:"time_offset_ms,omitzero"`
+	// nil: null or absent; written as null.
+	TimeOffsetMs *int64 `json:"time_offset_ms,omitempty"`
 
 	// Conditions the event must satisfy to match this step, as string keys and string values. Required (no default) but may be empty.
 	Conditions map[string]string `json:"conditions"`
@@ -1316,35 +1349,35 @@ type PatternStep struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PatternStep) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "step_number", v.StepNumber)
-	validation.Put(&w, "module", v.Module)
-	validation.Put(&w, "event_type", v.EventType)
-	validation.PutOptional(&w, "time_offset_ms", v.TimeOffsetMs)
-	validation.Put(&w, "conditions", v.Conditions)
+	var w wire.ObjectWriter
+	wire.Put(&w, "step_number", v.StepNumber)
+	wire.Put(&w, "module", v.Module)
+	wire.Put(&w, "event_type", v.EventType)
+	wire.Put(&w, "time_offset_ms", v.TimeOffsetMs)
+	wire.PutDefault(&w, "conditions", v.Conditions, v.Conditions == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PatternStep) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PatternStep{}
-	if err := validation.Member(members, "step_number", &v.StepNumber); err != nil {
+	if err := wire.Member(members, "step_number", &v.StepNumber); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "module", &v.Module); err != nil {
+	if err := wire.Member(members, "module", &v.Module); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
+	if err := wire.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_offset_ms", &v.TimeOffsetMs); err != nil {
+	if err := wire.Member(members, "time_offset_ms", &v.TimeOffsetMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "conditions", &v.Conditions); err != nil {
+	if err := wire.Member(members, "conditions", &v.Conditions); err != nil {
 		return err
 	}
 	return nil
@@ -1355,8 +1388,9 @@ func (PatternStep) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.PatternStep"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PatternStep) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PatternStep) Validate() error { return validation.Validate(v) }
 
 // Performance consequences of an incident, given as percentage changes plus the number of requests affected. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.performance_impact.
 type PerformanceImpact struct {
@@ -1375,31 +1409,31 @@ type PerformanceImpact struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PerformanceImpact) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "latency_increase_percent", v.LatencyIncreasePercent)
-	validation.Put(&w, "throughput_decrease_percent", v.ThroughputDecreasePercent)
-	validation.Put(&w, "error_rate_increase_percent", v.ErrorRateIncreasePercent)
-	validation.Put(&w, "affected_requests", v.AffectedRequests)
+	var w wire.ObjectWriter
+	wire.Put(&w, "latency_increase_percent", v.LatencyIncreasePercent)
+	wire.Put(&w, "throughput_decrease_percent", v.ThroughputDecreasePercent)
+	wire.Put(&w, "error_rate_increase_percent", v.ErrorRateIncreasePercent)
+	wire.Put(&w, "affected_requests", v.AffectedRequests)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PerformanceImpact) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PerformanceImpact{}
-	if err := validation.Member(members, "latency_increase_percent", &v.LatencyIncreasePercent); err != nil {
+	if err := wire.Member(members, "latency_increase_percent", &v.LatencyIncreasePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "throughput_decrease_percent", &v.ThroughputDecreasePercent); err != nil {
+	if err := wire.Member(members, "throughput_decrease_percent", &v.ThroughputDecreasePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error_rate_increase_percent", &v.ErrorRateIncreasePercent); err != nil {
+	if err := wire.Member(members, "error_rate_increase_percent", &v.ErrorRateIncreasePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "affected_requests", &v.AffectedRequests); err != nil {
+	if err := wire.Member(members, "affected_requests", &v.AffectedRequests); err != nil {
 		return err
 	}
 	return nil
@@ -1410,8 +1444,9 @@ func (PerformanceImpact) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.PerformanceImpact"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PerformanceImpact) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PerformanceImpact) Validate() error { return validation.Validate(v) }
 
 // Level of risk to the operator's reputation, from "none" through "low", "medium" and "high" to "severe" (lowercase strings). The lowest level is the string "none", not JSON null, and null is rejected. Used by BusinessImpact.reputation_risk.
 type ReputationRisk string
@@ -1436,8 +1471,9 @@ func (ReputationRisk) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.ReputationRisk"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ReputationRisk) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ReputationRisk) Validate() error { return validation.Validate(v) }
 
 // Result of tracing an incident back to its origin: the event judged to be the root cause, the chain of cause/effect links from it, contributing factors and recommended actions. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.root_cause; all five members are required, lists may be empty.
 type RootCauseAnalysis struct {
@@ -1459,35 +1495,35 @@ type RootCauseAnalysis struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v RootCauseAnalysis) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "root_event_id", v.RootEventID)
-	validation.Put(&w, "confidence", v.Confidence)
-	validation.Put(&w, "causal_chain", v.CausalChain)
-	validation.Put(&w, "contributing_factors", v.ContributingFactors)
-	validation.Put(&w, "recommendations", v.Recommendations)
+	var w wire.ObjectWriter
+	wire.Put(&w, "root_event_id", v.RootEventID)
+	wire.Put(&w, "confidence", v.Confidence)
+	wire.PutDefault(&w, "causal_chain", v.CausalChain, v.CausalChain == nil, "[]")
+	wire.PutDefault(&w, "contributing_factors", v.ContributingFactors, v.ContributingFactors == nil, "[]")
+	wire.PutDefault(&w, "recommendations", v.Recommendations, v.Recommendations == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *RootCauseAnalysis) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = RootCauseAnalysis{}
-	if err := validation.Member(members, "root_event_id", &v.RootEventID); err != nil {
+	if err := wire.Member(members, "root_event_id", &v.RootEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "confidence", &v.Confidence); err != nil {
+	if err := wire.Member(members, "confidence", &v.Confidence); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "causal_chain", &v.CausalChain); err != nil {
+	if err := wire.Member(members, "causal_chain", &v.CausalChain); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "contributing_factors", &v.ContributingFactors); err != nil {
+	if err := wire.Member(members, "contributing_factors", &v.ContributingFactors); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "recommendations", &v.Recommendations); err != nil {
+	if err := wire.Member(members, "recommendations", &v.Recommendations); err != nil {
 		return err
 	}
 	return nil
@@ -1498,8 +1534,9 @@ func (RootCauseAnalysis) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.RootCauseAnalysis"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v RootCauseAnalysis) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v RootCauseAnalysis) Validate() error { return validation.Validate(v) }
 
 // Security consequences of an incident: counts of threats, exposed vulnerabilities and compliance violations, and whether data was put at risk. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.security_impact.
 type SecurityImpact struct {
@@ -1518,31 +1555,31 @@ type SecurityImpact struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SecurityImpact) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "threats_detected", v.ThreatsDetected)
-	validation.Put(&w, "vulnerabilities_exposed", v.VulnerabilitiesExposed)
-	validation.Put(&w, "data_at_risk", v.DataAtRisk)
-	validation.Put(&w, "compliance_violations", v.ComplianceViolations)
+	var w wire.ObjectWriter
+	wire.Put(&w, "threats_detected", v.ThreatsDetected)
+	wire.Put(&w, "vulnerabilities_exposed", v.VulnerabilitiesExposed)
+	wire.Put(&w, "data_at_risk", v.DataAtRisk)
+	wire.Put(&w, "compliance_violations", v.ComplianceViolations)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *SecurityImpact) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = SecurityImpact{}
-	if err := validation.Member(members, "threats_detected", &v.ThreatsDetected); err != nil {
+	if err := wire.Member(members, "threats_detected", &v.ThreatsDetected); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "vulnerabilities_exposed", &v.VulnerabilitiesExposed); err != nil {
+	if err := wire.Member(members, "vulnerabilities_exposed", &v.VulnerabilitiesExposed); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data_at_risk", &v.DataAtRisk); err != nil {
+	if err := wire.Member(members, "data_at_risk", &v.DataAtRisk); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "compliance_violations", &v.ComplianceViolations); err != nil {
+	if err := wire.Member(members, "compliance_violations", &v.ComplianceViolations); err != nil {
 		return err
 	}
 	return nil
@@ -1553,8 +1590,9 @@ func (SecurityImpact) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.SecurityImpact"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SecurityImpact) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SecurityImpact) Validate() error { return validation.Validate(v) }
 
 // A closed interval between two instants, used for EventCorrelation.time_window and EventGraph.time_range. Despite the shared name it is an object with `start` and `end`, not the string enum metrics.TimeWindow; a label such as "one_hour" is invalid here. Closed object: serde ignores unknown members, this schema rejects them.
 type TimeWindow struct {
@@ -1567,23 +1605,23 @@ type TimeWindow struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeWindow) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "start", v.Start)
-	validation.Put(&w, "end", v.End)
+	var w wire.ObjectWriter
+	wire.Put(&w, "start", v.Start)
+	wire.Put(&w, "end", v.End)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeWindow) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeWindow{}
-	if err := validation.Member(members, "start", &v.Start); err != nil {
+	if err := wire.Member(members, "start", &v.Start); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "end", &v.End); err != nil {
+	if err := wire.Member(members, "end", &v.End); err != nil {
 		return err
 	}
 	return nil
@@ -1594,5 +1632,6 @@ func (TimeWindow) SchemaType() (version, typeName string) {
 	return "1.0.0", "correlation.TimeWindow"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeWindow) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeWindow) Validate() error { return validation.Validate(v) }

@@ -46,17 +46,20 @@
 //   1.0.0/events/VulnerabilityEvent.json  e7f656331dcadd368cf765cbd3bf0fef922616aa4ed13125b679d50de9928ffb
 
 // Package events holds the Go types of the events area of schema version 1.0.0.
-// Decode with validation.Unmarshal (strict unless lenient) and check values built in code with
-// their Validate method: the types alone cannot express ranges, patterns, formats or enum values.
+// Read them with validation.Decode or validation.Unmarshal (strict unless lenient) and write them
+// with validation.Marshal or a validation.Encoder, which check what the types alone cannot express
+// (ranges, patterns, formats, enum values); Validate checks a value built in code.
 package events
 
 import (
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/internal/wire"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // A complete analytics event, the top-level document. The ten CommonEventFields envelope members sit directly at the top level (flattened, no `common` key), followed by `payload`, the adjacently tagged EventPayload with the module-specific content. Closed: a document that puts payload_type/data at the top level instead of under `payload` is invalid.
 type AnalyticsEvent struct {
 	// Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
+	// nil: absent or null; left out when written.
 	EventID *validation.UUID `json:"event_id,omitempty"`
 
 	// When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
@@ -69,13 +72,15 @@ type AnalyticsEvent struct {
 	EventType EventType `json:"event_type"`
 
 	// UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
-	CorrelationID validation.Optional[validation.UUID] `json:"correlation_id,omitzero"`
+	// nil: absent or null; left out when written.
+	CorrelationID *validation.UUID `json:"correlation_id,omitempty"`
 
 	// event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
-	ParentEventID validation.Optional[validation.UUID] `json:"parent_event_id,omitzero"`
+	// nil: absent or null; left out when written.
+	ParentEventID *validation.UUID `json:"parent_event_id,omitempty"`
 
 	// Version of the event schema the document follows, as a free-form string. Defaults to "1.0.0" when absent; producers always write it.
-	// Absent means the schema default "1.0.0".
+	// nil: absent, which means the schema default "1.0.0"; written as "1.0.0".
 	SchemaVersion *string `json:"schema_version,omitempty"`
 
 	// How serious the event is, from debug to critical.
@@ -85,8 +90,8 @@ type AnalyticsEvent struct {
 	Environment string `json:"environment"`
 
 	// Free-form labels attached to the event, string keys to string values. Defaults to {} when absent; producers always write it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// Module-specific content of the event: an object whose `payload_type` names the producing module and whose `data` holds that module's payload. Required; it is not merged into the envelope.
 	Payload EventPayload `json:"payload"`
@@ -94,59 +99,59 @@ type AnalyticsEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AnalyticsEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutPointer(&w, "event_id", v.EventID)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "event_type", v.EventType)
-	validation.PutOptional(&w, "correlation_id", v.CorrelationID)
-	validation.PutOptional(&w, "parent_event_id", v.ParentEventID)
-	validation.PutPointer(&w, "schema_version", v.SchemaVersion)
-	validation.Put(&w, "severity", v.Severity)
-	validation.Put(&w, "environment", v.Environment)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "payload", v.Payload)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "event_id", v.EventID, v.EventID == nil)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "event_type", v.EventType)
+	wire.PutOmit(&w, "correlation_id", v.CorrelationID, v.CorrelationID == nil)
+	wire.PutOmit(&w, "parent_event_id", v.ParentEventID, v.ParentEventID == nil)
+	wire.PutDefault(&w, "schema_version", v.SchemaVersion, v.SchemaVersion == nil, "\"1.0.0\"")
+	wire.Put(&w, "severity", v.Severity)
+	wire.Put(&w, "environment", v.Environment)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.Put(&w, "payload", v.Payload)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AnalyticsEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AnalyticsEvent{}
-	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
+	if err := wire.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
+	if err := wire.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
+	if err := wire.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parent_event_id", &v.ParentEventID); err != nil {
+	if err := wire.Member(members, "parent_event_id", &v.ParentEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "schema_version", &v.SchemaVersion); err != nil {
+	if err := wire.Member(members, "schema_version", &v.SchemaVersion); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity", &v.Severity); err != nil {
+	if err := wire.Member(members, "severity", &v.Severity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "environment", &v.Environment); err != nil {
+	if err := wire.Member(members, "environment", &v.Environment); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "payload", &v.Payload); err != nil {
+	if err := wire.Member(members, "payload", &v.Payload); err != nil {
 		return err
 	}
 	return nil
@@ -157,11 +162,12 @@ func (AnalyticsEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.AnalyticsEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AnalyticsEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AnalyticsEvent) Validate() error { return validation.Validate(v) }
 
 // API charges for one provider endpoint over a billing period: request count, price per request and total. Closed object; the "api_cost" variant of CostPayload.
-type ApiCostEvent struct {
+type APICostEvent struct {
 	// API provider, as a free-form string (e.g. "openai", "anthropic").
 	Provider string `json:"provider"`
 
@@ -182,54 +188,55 @@ type ApiCostEvent struct {
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
-func (v ApiCostEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "provider", v.Provider)
-	validation.Put(&w, "api_endpoint", v.APIEndpoint)
-	validation.Put(&w, "request_count", v.RequestCount)
-	validation.Put(&w, "cost_per_request", v.CostPerRequest)
-	validation.Put(&w, "total_cost_usd", v.TotalCostUSD)
-	validation.Put(&w, "billing_period", v.BillingPeriod)
+func (v APICostEvent) MarshalJSON() ([]byte, error) {
+	var w wire.ObjectWriter
+	wire.Put(&w, "provider", v.Provider)
+	wire.Put(&w, "api_endpoint", v.APIEndpoint)
+	wire.Put(&w, "request_count", v.RequestCount)
+	wire.Put(&w, "cost_per_request", v.CostPerRequest)
+	wire.Put(&w, "total_cost_usd", v.TotalCostUSD)
+	wire.Put(&w, "billing_period", v.BillingPeriod)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
-func (v *ApiCostEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
+func (v *APICostEvent) UnmarshalJSON(data []byte) error {
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	*v = ApiCostEvent{}
-	if err := validation.Member(members, "provider", &v.Provider); err != nil {
+	*v = APICostEvent{}
+	if err := wire.Member(members, "provider", &v.Provider); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "api_endpoint", &v.APIEndpoint); err != nil {
+	if err := wire.Member(members, "api_endpoint", &v.APIEndpoint); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_count", &v.RequestCount); err != nil {
+	if err := wire.Member(members, "request_count", &v.RequestCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_per_request", &v.CostPerRequest); err != nil {
+	if err := wire.Member(members, "cost_per_request", &v.CostPerRequest); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_cost_usd", &v.TotalCostUSD); err != nil {
+	if err := wire.Member(members, "total_cost_usd", &v.TotalCostUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "billing_period", &v.BillingPeriod); err != nil {
+	if err := wire.Member(members, "billing_period", &v.BillingPeriod); err != nil {
 		return err
 	}
 	return nil
 }
 
-func (*ApiCostEvent) isCostPayloadVariant() {}
+func (*APICostEvent) isCostPayloadVariant() {}
 
-// SchemaType names the schema ApiCostEvent is generated from.
-func (ApiCostEvent) SchemaType() (version, typeName string) {
+// SchemaType names the schema APICostEvent is generated from.
+func (APICostEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ApiCostEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ApiCostEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v APICostEvent) Validate() error { return validation.Validate(v) }
 
 // Audit record of an action an actor performed on a resource, with the changes made. Closed object; the "audit_trail" variant of GovernancePayload.
 type AuditTrailEvent struct {
@@ -249,51 +256,53 @@ type AuditTrailEvent struct {
 	Changes map[string]any `json:"changes"`
 
 	// IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
-	IPAddress validation.Optional[string] `json:"ip_address,omitzero"`
+	// nil: null or absent; written as null.
+	IPAddress *string `json:"ip_address,omitempty"`
 
 	// User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
-	UserAgent validation.Optional[string] `json:"user_agent,omitzero"`
+	// nil: null or absent; written as null.
+	UserAgent *string `json:"user_agent,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AuditTrailEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "action", v.Action)
-	validation.Put(&w, "actor", v.Actor)
-	validation.Put(&w, "resource_type", v.ResourceType)
-	validation.Put(&w, "resource_id", v.ResourceID)
-	validation.Put(&w, "changes", v.Changes)
-	validation.PutOptional(&w, "ip_address", v.IPAddress)
-	validation.PutOptional(&w, "user_agent", v.UserAgent)
+	var w wire.ObjectWriter
+	wire.Put(&w, "action", v.Action)
+	wire.Put(&w, "actor", v.Actor)
+	wire.Put(&w, "resource_type", v.ResourceType)
+	wire.Put(&w, "resource_id", v.ResourceID)
+	wire.PutDefault(&w, "changes", v.Changes, v.Changes == nil, "{}")
+	wire.Put(&w, "ip_address", v.IPAddress)
+	wire.Put(&w, "user_agent", v.UserAgent)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AuditTrailEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AuditTrailEvent{}
-	if err := validation.Member(members, "action", &v.Action); err != nil {
+	if err := wire.Member(members, "action", &v.Action); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "actor", &v.Actor); err != nil {
+	if err := wire.Member(members, "actor", &v.Actor); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_type", &v.ResourceType); err != nil {
+	if err := wire.Member(members, "resource_type", &v.ResourceType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_id", &v.ResourceID); err != nil {
+	if err := wire.Member(members, "resource_id", &v.ResourceID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "changes", &v.Changes); err != nil {
+	if err := wire.Member(members, "changes", &v.Changes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "ip_address", &v.IPAddress); err != nil {
+	if err := wire.Member(members, "ip_address", &v.IPAddress); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "user_agent", &v.UserAgent); err != nil {
+	if err := wire.Member(members, "user_agent", &v.UserAgent); err != nil {
 		return err
 	}
 	return nil
@@ -306,8 +315,9 @@ func (AuditTrailEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.AuditTrailEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AuditTrailEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AuditTrailEvent) Validate() error { return validation.Validate(v) }
 
 // Kind of authentication or authorization action, written in snake_case. Used by AuthEvent.action.
 type AuthAction string
@@ -335,8 +345,9 @@ func (AuthAction) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.AuthAction"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AuthAction) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AuthAction) Validate() error { return validation.Validate(v) }
 
 // An authentication or authorization action by a user or service account, and its outcome. Closed object; the "auth" variant of SecurityPayload.
 type AuthEvent struct {
@@ -353,40 +364,41 @@ type AuthEvent struct {
 	Success bool `json:"success"`
 
 	// Why the action failed. Written as null when there is no reason to report, e.g. on success (the member is always present on output).
-	FailureReason validation.Optional[string] `json:"failure_reason,omitzero"`
+	// nil: null or absent; written as null.
+	FailureReason *string `json:"failure_reason,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AuthEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "user_id", v.UserID)
-	validation.Put(&w, "action", v.Action)
-	validation.Put(&w, "resource", v.Resource)
-	validation.Put(&w, "success", v.Success)
-	validation.PutOptional(&w, "failure_reason", v.FailureReason)
+	var w wire.ObjectWriter
+	wire.Put(&w, "user_id", v.UserID)
+	wire.Put(&w, "action", v.Action)
+	wire.Put(&w, "resource", v.Resource)
+	wire.Put(&w, "success", v.Success)
+	wire.Put(&w, "failure_reason", v.FailureReason)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AuthEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AuthEvent{}
-	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
+	if err := wire.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "action", &v.Action); err != nil {
+	if err := wire.Member(members, "action", &v.Action); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource", &v.Resource); err != nil {
+	if err := wire.Member(members, "resource", &v.Resource); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "success", &v.Success); err != nil {
+	if err := wire.Member(members, "success", &v.Success); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "failure_reason", &v.FailureReason); err != nil {
+	if err := wire.Member(members, "failure_reason", &v.FailureReason); err != nil {
 		return err
 	}
 	return nil
@@ -399,8 +411,9 @@ func (AuthEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.AuthEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AuthEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AuthEvent) Validate() error { return validation.Validate(v) }
 
 // Alert raised when spending against a budget crosses a configured threshold. Closed object; the "budget_alert" variant of CostPayload, often sent with event_type "alert".
 type BudgetAlertEvent struct {
@@ -425,39 +438,39 @@ type BudgetAlertEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v BudgetAlertEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "budget_id", v.BudgetID)
-	validation.Put(&w, "budget_name", v.BudgetName)
-	validation.Put(&w, "budget_limit_usd", v.BudgetLimitUSD)
-	validation.Put(&w, "current_spend_usd", v.CurrentSpendUSD)
-	validation.Put(&w, "threshold_percent", v.ThresholdPercent)
-	validation.Put(&w, "alert_type", v.AlertType)
+	var w wire.ObjectWriter
+	wire.Put(&w, "budget_id", v.BudgetID)
+	wire.Put(&w, "budget_name", v.BudgetName)
+	wire.Put(&w, "budget_limit_usd", v.BudgetLimitUSD)
+	wire.Put(&w, "current_spend_usd", v.CurrentSpendUSD)
+	wire.Put(&w, "threshold_percent", v.ThresholdPercent)
+	wire.Put(&w, "alert_type", v.AlertType)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *BudgetAlertEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = BudgetAlertEvent{}
-	if err := validation.Member(members, "budget_id", &v.BudgetID); err != nil {
+	if err := wire.Member(members, "budget_id", &v.BudgetID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "budget_name", &v.BudgetName); err != nil {
+	if err := wire.Member(members, "budget_name", &v.BudgetName); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "budget_limit_usd", &v.BudgetLimitUSD); err != nil {
+	if err := wire.Member(members, "budget_limit_usd", &v.BudgetLimitUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "current_spend_usd", &v.CurrentSpendUSD); err != nil {
+	if err := wire.Member(members, "current_spend_usd", &v.CurrentSpendUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "threshold_percent", &v.ThresholdPercent); err != nil {
+	if err := wire.Member(members, "threshold_percent", &v.ThresholdPercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "alert_type", &v.AlertType); err != nil {
+	if err := wire.Member(members, "alert_type", &v.AlertType); err != nil {
 		return err
 	}
 	return nil
@@ -470,8 +483,9 @@ func (BudgetAlertEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.BudgetAlertEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v BudgetAlertEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v BudgetAlertEvent) Validate() error { return validation.Validate(v) }
 
 // How far spending has gone relative to a budget, written in snake_case: warning, critical or exceeded. Used by BudgetAlertEvent.alert_type; unrelated to the event-level Severity despite the shared words.
 type BudgetAlertType string
@@ -490,12 +504,14 @@ func (BudgetAlertType) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.BudgetAlertType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v BudgetAlertType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v BudgetAlertType) Validate() error { return validation.Validate(v) }
 
 // The envelope members shared by every analytics event. On the wire they never form a nested object: AnalyticsEvent flattens them into its own top level ahead of `payload` (there is no `common` member). Standalone it is a closed object; AnalyticsEvent reuses its `fields` definition.
 type CommonEventFields struct {
 	// Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
+	// nil: absent or null; left out when written.
 	EventID *validation.UUID `json:"event_id,omitempty"`
 
 	// When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
@@ -508,13 +524,15 @@ type CommonEventFields struct {
 	EventType EventType `json:"event_type"`
 
 	// UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
-	CorrelationID validation.Optional[validation.UUID] `json:"correlation_id,omitzero"`
+	// nil: absent or null; left out when written.
+	CorrelationID *validation.UUID `json:"correlation_id,omitempty"`
 
 	// event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
-	ParentEventID validation.Optional[validation.UUID] `json:"parent_event_id,omitzero"`
+	// nil: absent or null; left out when written.
+	ParentEventID *validation.UUID `json:"parent_event_id,omitempty"`
 
 	// Version of the event schema the document follows, as a free-form string. Defaults to "1.0.0" when absent; producers always write it.
-	// Absent means the schema default "1.0.0".
+	// nil: absent, which means the schema default "1.0.0"; written as "1.0.0".
 	SchemaVersion *string `json:"schema_version,omitempty"`
 
 	// How serious the event is, from debug to critical.
@@ -524,61 +542,61 @@ type CommonEventFields struct {
 	Environment string `json:"environment"`
 
 	// Free-form labels attached to the event, string keys to string values. Defaults to {} when absent; producers always write it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CommonEventFields) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutPointer(&w, "event_id", v.EventID)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "event_type", v.EventType)
-	validation.PutOptional(&w, "correlation_id", v.CorrelationID)
-	validation.PutOptional(&w, "parent_event_id", v.ParentEventID)
-	validation.PutPointer(&w, "schema_version", v.SchemaVersion)
-	validation.Put(&w, "severity", v.Severity)
-	validation.Put(&w, "environment", v.Environment)
-	validation.PutPointer(&w, "tags", v.Tags)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "event_id", v.EventID, v.EventID == nil)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "event_type", v.EventType)
+	wire.PutOmit(&w, "correlation_id", v.CorrelationID, v.CorrelationID == nil)
+	wire.PutOmit(&w, "parent_event_id", v.ParentEventID, v.ParentEventID == nil)
+	wire.PutDefault(&w, "schema_version", v.SchemaVersion, v.SchemaVersion == nil, "\"1.0.0\"")
+	wire.Put(&w, "severity", v.Severity)
+	wire.Put(&w, "environment", v.Environment)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CommonEventFields) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CommonEventFields{}
-	if err := validation.Member(members, "event_id", &v.EventID); err != nil {
+	if err := wire.Member(members, "event_id", &v.EventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_type", &v.EventType); err != nil {
+	if err := wire.Member(members, "event_type", &v.EventType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "correlation_id", &v.CorrelationID); err != nil {
+	if err := wire.Member(members, "correlation_id", &v.CorrelationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parent_event_id", &v.ParentEventID); err != nil {
+	if err := wire.Member(members, "parent_event_id", &v.ParentEventID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "schema_version", &v.SchemaVersion); err != nil {
+	if err := wire.Member(members, "schema_version", &v.SchemaVersion); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity", &v.Severity); err != nil {
+	if err := wire.Member(members, "severity", &v.Severity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "environment", &v.Environment); err != nil {
+	if err := wire.Member(members, "environment", &v.Environment); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
 	return nil
@@ -589,8 +607,9 @@ func (CommonEventFields) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.CommonEventFields"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CommonEventFields) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CommonEventFields) Validate() error { return validation.Validate(v) }
 
 // Result of evaluating a set of controls from a compliance framework, with per-control findings and an overall score. Closed object; the "compliance_check" variant of GovernancePayload.
 type ComplianceCheckEvent struct {
@@ -615,39 +634,39 @@ type ComplianceCheckEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComplianceCheckEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "check_id", v.CheckID)
-	validation.Put(&w, "framework", v.Framework)
-	validation.Put(&w, "controls_checked", v.ControlsChecked)
-	validation.Put(&w, "passed", v.Passed)
-	validation.Put(&w, "findings", v.Findings)
-	validation.Put(&w, "score", v.Score)
+	var w wire.ObjectWriter
+	wire.Put(&w, "check_id", v.CheckID)
+	wire.Put(&w, "framework", v.Framework)
+	wire.PutDefault(&w, "controls_checked", v.ControlsChecked, v.ControlsChecked == nil, "[]")
+	wire.Put(&w, "passed", v.Passed)
+	wire.PutDefault(&w, "findings", v.Findings, v.Findings == nil, "[]")
+	wire.Put(&w, "score", v.Score)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ComplianceCheckEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ComplianceCheckEvent{}
-	if err := validation.Member(members, "check_id", &v.CheckID); err != nil {
+	if err := wire.Member(members, "check_id", &v.CheckID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "framework", &v.Framework); err != nil {
+	if err := wire.Member(members, "framework", &v.Framework); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "controls_checked", &v.ControlsChecked); err != nil {
+	if err := wire.Member(members, "controls_checked", &v.ControlsChecked); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "passed", &v.Passed); err != nil {
+	if err := wire.Member(members, "passed", &v.Passed); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "findings", &v.Findings); err != nil {
+	if err := wire.Member(members, "findings", &v.Findings); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "score", &v.Score); err != nil {
+	if err := wire.Member(members, "score", &v.Score); err != nil {
 		return err
 	}
 	return nil
@@ -660,8 +679,9 @@ func (ComplianceCheckEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ComplianceCheckEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ComplianceCheckEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ComplianceCheckEvent) Validate() error { return validation.Validate(v) }
 
 // Outcome for one control within a compliance check, with optional supporting evidence. Closed object; the item type of ComplianceCheckEvent.findings.
 type ComplianceFinding struct {
@@ -675,36 +695,37 @@ type ComplianceFinding struct {
 	Description string `json:"description"`
 
 	// Reference to or summary of the supporting evidence. Written as null when there is none (the member is always present on output).
-	Evidence validation.Optional[string] `json:"evidence,omitzero"`
+	// nil: null or absent; written as null.
+	Evidence *string `json:"evidence,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComplianceFinding) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "control_id", v.ControlID)
-	validation.Put(&w, "status", v.Status)
-	validation.Put(&w, "description", v.Description)
-	validation.PutOptional(&w, "evidence", v.Evidence)
+	var w wire.ObjectWriter
+	wire.Put(&w, "control_id", v.ControlID)
+	wire.Put(&w, "status", v.Status)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "evidence", v.Evidence)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ComplianceFinding) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ComplianceFinding{}
-	if err := validation.Member(members, "control_id", &v.ControlID); err != nil {
+	if err := wire.Member(members, "control_id", &v.ControlID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "evidence", &v.Evidence); err != nil {
+	if err := wire.Member(members, "evidence", &v.Evidence); err != nil {
 		return err
 	}
 	return nil
@@ -715,8 +736,9 @@ func (ComplianceFinding) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ComplianceFinding"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ComplianceFinding) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ComplianceFinding) Validate() error { return validation.Validate(v) }
 
 // Result of checking a single control, written in snake_case: pass, fail, not_applicable, or manual (needs manual review). Used by ComplianceFinding.status.
 type ComplianceStatus string
@@ -738,8 +760,9 @@ func (ComplianceStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ComplianceStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ComplianceStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ComplianceStatus) Validate() error { return validation.Validate(v) }
 
 // A breach of a regulatory requirement (for example under GDPR or HIPAA) detected by LLM Sentinel. Closed object; the "compliance_violation" variant of SecurityPayload.
 type ComplianceViolationEvent struct {
@@ -764,39 +787,39 @@ type ComplianceViolationEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComplianceViolationEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "violation_id", v.ViolationID)
-	validation.Put(&w, "regulation", v.Regulation)
-	validation.Put(&w, "requirement", v.Requirement)
-	validation.Put(&w, "violation_description", v.ViolationDescription)
-	validation.Put(&w, "affected_data_types", v.AffectedDataTypes)
-	validation.Put(&w, "remediation_required", v.RemediationRequired)
+	var w wire.ObjectWriter
+	wire.Put(&w, "violation_id", v.ViolationID)
+	wire.Put(&w, "regulation", v.Regulation)
+	wire.Put(&w, "requirement", v.Requirement)
+	wire.Put(&w, "violation_description", v.ViolationDescription)
+	wire.PutDefault(&w, "affected_data_types", v.AffectedDataTypes, v.AffectedDataTypes == nil, "[]")
+	wire.Put(&w, "remediation_required", v.RemediationRequired)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ComplianceViolationEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ComplianceViolationEvent{}
-	if err := validation.Member(members, "violation_id", &v.ViolationID); err != nil {
+	if err := wire.Member(members, "violation_id", &v.ViolationID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "regulation", &v.Regulation); err != nil {
+	if err := wire.Member(members, "regulation", &v.Regulation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "requirement", &v.Requirement); err != nil {
+	if err := wire.Member(members, "requirement", &v.Requirement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "violation_description", &v.ViolationDescription); err != nil {
+	if err := wire.Member(members, "violation_description", &v.ViolationDescription); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "affected_data_types", &v.AffectedDataTypes); err != nil {
+	if err := wire.Member(members, "affected_data_types", &v.AffectedDataTypes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "remediation_required", &v.RemediationRequired); err != nil {
+	if err := wire.Member(members, "remediation_required", &v.RemediationRequired); err != nil {
 		return err
 	}
 	return nil
@@ -809,8 +832,9 @@ func (ComplianceViolationEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ComplianceViolationEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ComplianceViolationEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ComplianceViolationEvent) Validate() error { return validation.Validate(v) }
 
 // Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "cost".
 type CostPayload struct {
@@ -827,20 +851,20 @@ type CostPayloadVariant interface {
 func (u CostPayload) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *TokenCostEvent:
-		return validation.TaggedObject("cost_type", "token_cost", value)
-	case *ApiCostEvent:
-		return validation.TaggedObject("cost_type", "api_cost", value)
+		return wire.TaggedObject("cost_type", "token_cost", value)
+	case *APICostEvent:
+		return wire.TaggedObject("cost_type", "api_cost", value)
 	case *ResourceConsumptionEvent:
-		return validation.TaggedObject("cost_type", "resource_consumption", value)
+		return wire.TaggedObject("cost_type", "resource_consumption", value)
 	case *BudgetAlertEvent:
-		return validation.TaggedObject("cost_type", "budget_alert", value)
+		return wire.TaggedObject("cost_type", "budget_alert", value)
 	}
-	return nil, validation.NoVariant("CostPayload")
+	return nil, wire.NoVariant("CostPayload")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *CostPayload) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "cost_type")
+	tag, members, err := wire.ReadTag(data, "cost_type")
 	if err != nil {
 		return err
 	}
@@ -848,21 +872,21 @@ func (u *CostPayload) UnmarshalJSON(data []byte) error {
 	case "token_cost":
 		value := new(TokenCostEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "api_cost":
-		value := new(ApiCostEvent)
+		value := new(APICostEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "resource_consumption":
 		value := new(ResourceConsumptionEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "budget_alert":
 		value := new(BudgetAlertEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	}
-	return validation.UnknownTag("cost_type", tag)
+	return wire.UnknownTag("cost_type", tag)
 }
 
 func (*CostPayload) isEventPayloadVariant() {}
@@ -872,8 +896,9 @@ func (CostPayload) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.CostPayload"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CostPayload) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CostPayload) Validate() error { return validation.Validate(v) }
 
 // Escape hatch for payloads without a dedicated type: a producer-defined type label plus arbitrary JSON content. Closed object; used as EventPayload.data when payload_type is "custom", so inside an event the content sits at payload.data.data.
 type CustomPayload struct {
@@ -886,23 +911,23 @@ type CustomPayload struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CustomPayload) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "custom_type", v.CustomType)
-	validation.Put(&w, "data", v.Data)
+	var w wire.ObjectWriter
+	wire.Put(&w, "custom_type", v.CustomType)
+	wire.Put(&w, "data", v.Data)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CustomPayload) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CustomPayload{}
-	if err := validation.Member(members, "custom_type", &v.CustomType); err != nil {
+	if err := wire.Member(members, "custom_type", &v.CustomType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data", &v.Data); err != nil {
+	if err := wire.Member(members, "data", &v.Data); err != nil {
 		return err
 	}
 	return nil
@@ -915,8 +940,9 @@ func (CustomPayload) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.CustomPayload"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CustomPayload) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CustomPayload) Validate() error { return validation.Validate(v) }
 
 // One step in the lineage of a data asset: the operation performed, where the data came from and went to, and the chain of assets so far. Closed object; the "data_lineage" variant of GovernancePayload.
 type DataLineageEvent struct {
@@ -927,13 +953,16 @@ type DataLineageEvent struct {
 	Operation DataOperation `json:"operation"`
 
 	// Where the data came from, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-	Source validation.Optional[string] `json:"source,omitzero"`
+	// nil: null or absent; written as null.
+	Source *string `json:"source,omitempty"`
 
 	// Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-	Destination validation.Optional[string] `json:"destination,omitzero"`
+	// nil: null or absent; written as null.
+	Destination *string `json:"destination,omitempty"`
 
 	// Description of the transformation applied. Written as null when none was applied (the member is always present on output).
-	Transformation validation.Optional[string] `json:"transformation,omitzero"`
+	// nil: null or absent; written as null.
+	Transformation *string `json:"transformation,omitempty"`
 
 	// Identifiers of the assets along the lineage, in order. Required; may be empty.
 	LineagePath []string `json:"lineage_path"`
@@ -941,39 +970,39 @@ type DataLineageEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DataLineageEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "data_asset_id", v.DataAssetID)
-	validation.Put(&w, "operation", v.Operation)
-	validation.PutOptional(&w, "source", v.Source)
-	validation.PutOptional(&w, "destination", v.Destination)
-	validation.PutOptional(&w, "transformation", v.Transformation)
-	validation.Put(&w, "lineage_path", v.LineagePath)
+	var w wire.ObjectWriter
+	wire.Put(&w, "data_asset_id", v.DataAssetID)
+	wire.Put(&w, "operation", v.Operation)
+	wire.Put(&w, "source", v.Source)
+	wire.Put(&w, "destination", v.Destination)
+	wire.Put(&w, "transformation", v.Transformation)
+	wire.PutDefault(&w, "lineage_path", v.LineagePath, v.LineagePath == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DataLineageEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DataLineageEvent{}
-	if err := validation.Member(members, "data_asset_id", &v.DataAssetID); err != nil {
+	if err := wire.Member(members, "data_asset_id", &v.DataAssetID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "operation", &v.Operation); err != nil {
+	if err := wire.Member(members, "operation", &v.Operation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source", &v.Source); err != nil {
+	if err := wire.Member(members, "source", &v.Source); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "destination", &v.Destination); err != nil {
+	if err := wire.Member(members, "destination", &v.Destination); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "transformation", &v.Transformation); err != nil {
+	if err := wire.Member(members, "transformation", &v.Transformation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "lineage_path", &v.LineagePath); err != nil {
+	if err := wire.Member(members, "lineage_path", &v.LineagePath); err != nil {
 		return err
 	}
 	return nil
@@ -986,8 +1015,9 @@ func (DataLineageEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.DataLineageEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataLineageEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataLineageEvent) Validate() error { return validation.Validate(v) }
 
 // Kind of operation a lineage step performs on data, written in snake_case. Used by DataLineageEvent.operation.
 type DataOperation string
@@ -1015,8 +1045,9 @@ func (DataOperation) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.DataOperation"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataOperation) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataOperation) Validate() error { return validation.Validate(v) }
 
 // Failed-request counts and error rate of one model over a time window, with a count per error category. Closed object; the "error_rate" variant of TelemetryPayload.
 type ErrorRateMetrics struct {
@@ -1041,39 +1072,39 @@ type ErrorRateMetrics struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ErrorRateMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelID)
-	validation.Put(&w, "total_requests", v.TotalRequests)
-	validation.Put(&w, "failed_requests", v.FailedRequests)
-	validation.Put(&w, "error_rate_percent", v.ErrorRatePercent)
-	validation.Put(&w, "error_breakdown", v.ErrorBreakdown)
-	validation.Put(&w, "window_duration_seconds", v.WindowDurationSeconds)
+	var w wire.ObjectWriter
+	wire.Put(&w, "model_id", v.ModelID)
+	wire.Put(&w, "total_requests", v.TotalRequests)
+	wire.Put(&w, "failed_requests", v.FailedRequests)
+	wire.Put(&w, "error_rate_percent", v.ErrorRatePercent)
+	wire.PutDefault(&w, "error_breakdown", v.ErrorBreakdown, v.ErrorBreakdown == nil, "{}")
+	wire.Put(&w, "window_duration_seconds", v.WindowDurationSeconds)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ErrorRateMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ErrorRateMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_requests", &v.TotalRequests); err != nil {
+	if err := wire.Member(members, "total_requests", &v.TotalRequests); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "failed_requests", &v.FailedRequests); err != nil {
+	if err := wire.Member(members, "failed_requests", &v.FailedRequests); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error_rate_percent", &v.ErrorRatePercent); err != nil {
+	if err := wire.Member(members, "error_rate_percent", &v.ErrorRatePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error_breakdown", &v.ErrorBreakdown); err != nil {
+	if err := wire.Member(members, "error_breakdown", &v.ErrorBreakdown); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window_duration_seconds", &v.WindowDurationSeconds); err != nil {
+	if err := wire.Member(members, "window_duration_seconds", &v.WindowDurationSeconds); err != nil {
 		return err
 	}
 	return nil
@@ -1086,8 +1117,9 @@ func (ErrorRateMetrics) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ErrorRateMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ErrorRateMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ErrorRateMetrics) Validate() error { return validation.Validate(v) }
 
 // Adjacently tagged union that selects the producing module: `payload_type` names the module and `data` holds that module's payload (itself internally tagged for telemetry, security, cost and governance). Exactly these two members, both required; it is the value of AnalyticsEvent.payload.
 type EventPayload struct {
@@ -1104,22 +1136,22 @@ type EventPayloadVariant interface {
 func (u EventPayload) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *TelemetryPayload:
-		return validation.AdjacentObject("payload_type", "telemetry", "data", value)
+		return wire.AdjacentObject("payload_type", "telemetry", "data", value)
 	case *SecurityPayload:
-		return validation.AdjacentObject("payload_type", "security", "data", value)
+		return wire.AdjacentObject("payload_type", "security", "data", value)
 	case *CostPayload:
-		return validation.AdjacentObject("payload_type", "cost", "data", value)
+		return wire.AdjacentObject("payload_type", "cost", "data", value)
 	case *GovernancePayload:
-		return validation.AdjacentObject("payload_type", "governance", "data", value)
+		return wire.AdjacentObject("payload_type", "governance", "data", value)
 	case *CustomPayload:
-		return validation.AdjacentObject("payload_type", "custom", "data", value)
+		return wire.AdjacentObject("payload_type", "custom", "data", value)
 	}
-	return nil, validation.NoVariant("EventPayload")
+	return nil, wire.NoVariant("EventPayload")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *EventPayload) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "payload_type")
+	tag, members, err := wire.ReadTag(data, "payload_type")
 	if err != nil {
 		return err
 	}
@@ -1127,25 +1159,25 @@ func (u *EventPayload) UnmarshalJSON(data []byte) error {
 	case "telemetry":
 		value := new(TelemetryPayload)
 		u.Value = value
-		return validation.Member(members, "data", value)
+		return wire.Member(members, "data", value)
 	case "security":
 		value := new(SecurityPayload)
 		u.Value = value
-		return validation.Member(members, "data", value)
+		return wire.Member(members, "data", value)
 	case "cost":
 		value := new(CostPayload)
 		u.Value = value
-		return validation.Member(members, "data", value)
+		return wire.Member(members, "data", value)
 	case "governance":
 		value := new(GovernancePayload)
 		u.Value = value
-		return validation.Member(members, "data", value)
+		return wire.Member(members, "data", value)
 	case "custom":
 		value := new(CustomPayload)
 		u.Value = value
-		return validation.Member(members, "data", value)
+		return wire.Member(members, "data", value)
 	}
-	return validation.UnknownTag("payload_type", tag)
+	return wire.UnknownTag("payload_type", tag)
 }
 
 // SchemaType names the schema EventPayload is generated from.
@@ -1153,8 +1185,9 @@ func (EventPayload) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.EventPayload"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventPayload) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventPayload) Validate() error { return validation.Validate(v) }
 
 // Coarse category of an analytics event, written in snake_case. It is a label chosen by the producer and need not match the payload module.
 type EventType string
@@ -1185,8 +1218,9 @@ func (EventType) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.EventType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EventType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EventType) Validate() error { return validation.Validate(v) }
 
 // Internally tagged union of governance records (policy violations, audit trail, compliance checks, data lineage): `governance_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "governance".
 type GovernancePayload struct {
@@ -1203,20 +1237,20 @@ type GovernancePayloadVariant interface {
 func (u GovernancePayload) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *PolicyViolationEvent:
-		return validation.TaggedObject("governance_type", "policy_violation", value)
+		return wire.TaggedObject("governance_type", "policy_violation", value)
 	case *AuditTrailEvent:
-		return validation.TaggedObject("governance_type", "audit_trail", value)
+		return wire.TaggedObject("governance_type", "audit_trail", value)
 	case *ComplianceCheckEvent:
-		return validation.TaggedObject("governance_type", "compliance_check", value)
+		return wire.TaggedObject("governance_type", "compliance_check", value)
 	case *DataLineageEvent:
-		return validation.TaggedObject("governance_type", "data_lineage", value)
+		return wire.TaggedObject("governance_type", "data_lineage", value)
 	}
-	return nil, validation.NoVariant("GovernancePayload")
+	return nil, wire.NoVariant("GovernancePayload")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *GovernancePayload) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "governance_type")
+	tag, members, err := wire.ReadTag(data, "governance_type")
 	if err != nil {
 		return err
 	}
@@ -1224,21 +1258,21 @@ func (u *GovernancePayload) UnmarshalJSON(data []byte) error {
 	case "policy_violation":
 		value := new(PolicyViolationEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "audit_trail":
 		value := new(AuditTrailEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "compliance_check":
 		value := new(ComplianceCheckEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "data_lineage":
 		value := new(DataLineageEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	}
-	return validation.UnknownTag("governance_type", tag)
+	return wire.UnknownTag("governance_type", tag)
 }
 
 func (*GovernancePayload) isEventPayloadVariant() {}
@@ -1248,8 +1282,9 @@ func (GovernancePayload) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.GovernancePayload"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v GovernancePayload) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v GovernancePayload) Validate() error { return validation.Validate(v) }
 
 // Split of one request's latency into queueing, processing, network and remaining time, all in milliseconds. Closed object used by LatencyMetrics.breakdown; the schema does not check that the parts add up to the total.
 type LatencyBreakdown struct {
@@ -1268,31 +1303,31 @@ type LatencyBreakdown struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v LatencyBreakdown) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "queue_time_ms", v.QueueTimeMs)
-	validation.Put(&w, "processing_time_ms", v.ProcessingTimeMs)
-	validation.Put(&w, "network_time_ms", v.NetworkTimeMs)
-	validation.Put(&w, "other_ms", v.OtherMs)
+	var w wire.ObjectWriter
+	wire.Put(&w, "queue_time_ms", v.QueueTimeMs)
+	wire.Put(&w, "processing_time_ms", v.ProcessingTimeMs)
+	wire.Put(&w, "network_time_ms", v.NetworkTimeMs)
+	wire.Put(&w, "other_ms", v.OtherMs)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *LatencyBreakdown) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = LatencyBreakdown{}
-	if err := validation.Member(members, "queue_time_ms", &v.QueueTimeMs); err != nil {
+	if err := wire.Member(members, "queue_time_ms", &v.QueueTimeMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "processing_time_ms", &v.ProcessingTimeMs); err != nil {
+	if err := wire.Member(members, "processing_time_ms", &v.ProcessingTimeMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "network_time_ms", &v.NetworkTimeMs); err != nil {
+	if err := wire.Member(members, "network_time_ms", &v.NetworkTimeMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "other_ms", &v.OtherMs); err != nil {
+	if err := wire.Member(members, "other_ms", &v.OtherMs); err != nil {
 		return err
 	}
 	return nil
@@ -1303,8 +1338,9 @@ func (LatencyBreakdown) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.LatencyBreakdown"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v LatencyBreakdown) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v LatencyBreakdown) Validate() error { return validation.Validate(v) }
 
 // Latency of a single model request, with optional time to first token, generation speed and component breakdown. Closed object; the "latency" variant of TelemetryPayload.
 type LatencyMetrics struct {
@@ -1318,50 +1354,53 @@ type LatencyMetrics struct {
 	TotalLatencyMs float64 `json:"total_latency_ms"`
 
 	// Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
-	TtftMs validation.Optional[float64] `json:"ttft_ms,omitzero"`
+	// nil: absent or null; left out when written.
+	TTFTMs *float64 `json:"ttft_ms,omitempty"`
 
 	// Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
-	TokensPerSecond validation.Optional[float64] `json:"tokens_per_second,omitzero"`
+	// nil: absent or null; left out when written.
+	TokensPerSecond *float64 `json:"tokens_per_second,omitempty"`
 
 	// How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
-	Breakdown validation.Optional[LatencyBreakdown] `json:"breakdown,omitzero"`
+	// nil: absent or null; left out when written.
+	Breakdown *LatencyBreakdown `json:"breakdown,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v LatencyMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelID)
-	validation.Put(&w, "request_id", v.RequestID)
-	validation.Put(&w, "total_latency_ms", v.TotalLatencyMs)
-	validation.PutOptional(&w, "ttft_ms", v.TtftMs)
-	validation.PutOptional(&w, "tokens_per_second", v.TokensPerSecond)
-	validation.PutOptional(&w, "breakdown", v.Breakdown)
+	var w wire.ObjectWriter
+	wire.Put(&w, "model_id", v.ModelID)
+	wire.Put(&w, "request_id", v.RequestID)
+	wire.Put(&w, "total_latency_ms", v.TotalLatencyMs)
+	wire.PutOmit(&w, "ttft_ms", v.TTFTMs, v.TTFTMs == nil)
+	wire.PutOmit(&w, "tokens_per_second", v.TokensPerSecond, v.TokensPerSecond == nil)
+	wire.PutOmit(&w, "breakdown", v.Breakdown, v.Breakdown == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *LatencyMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = LatencyMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
+	if err := wire.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_latency_ms", &v.TotalLatencyMs); err != nil {
+	if err := wire.Member(members, "total_latency_ms", &v.TotalLatencyMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "ttft_ms", &v.TtftMs); err != nil {
+	if err := wire.Member(members, "ttft_ms", &v.TTFTMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tokens_per_second", &v.TokensPerSecond); err != nil {
+	if err := wire.Member(members, "tokens_per_second", &v.TokensPerSecond); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "breakdown", &v.Breakdown); err != nil {
+	if err := wire.Member(members, "breakdown", &v.Breakdown); err != nil {
 		return err
 	}
 	return nil
@@ -1374,8 +1413,9 @@ func (LatencyMetrics) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.LatencyMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v LatencyMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v LatencyMetrics) Validate() error { return validation.Validate(v) }
 
 // How far the response to a detected threat has progressed, written in snake_case: detected, blocked, mitigated, investigating or resolved. Used by ThreatEvent.mitigation_status.
 type MitigationStatus string
@@ -1400,8 +1440,9 @@ func (MitigationStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.MitigationStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v MitigationStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v MitigationStatus) Validate() error { return validation.Validate(v) }
 
 // Quality indicators for a model: optional accuracy, quality and user-satisfaction scores plus any number of named custom metrics. Closed object; the "model_performance" variant of TelemetryPayload. No ranges are imposed on the scores.
 type ModelPerformanceMetrics struct {
@@ -1409,13 +1450,16 @@ type ModelPerformanceMetrics struct {
 	ModelID string `json:"model_id"`
 
 	// Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
-	Accuracy validation.Optional[float64] `json:"accuracy,omitzero"`
+	// nil: null or absent; written as null.
+	Accuracy *float64 `json:"accuracy,omitempty"`
 
 	// Overall quality score, on the producer's own scale. Written as null when unknown (the member is always present on output).
-	QualityScore validation.Optional[float64] `json:"quality_score,omitzero"`
+	// nil: null or absent; written as null.
+	QualityScore *float64 `json:"quality_score,omitempty"`
 
 	// User satisfaction score, e.g. an average rating. Written as null when unknown (the member is always present on output).
-	UserSatisfaction validation.Optional[float64] `json:"user_satisfaction,omitzero"`
+	// nil: null or absent; written as null.
+	UserSatisfaction *float64 `json:"user_satisfaction,omitempty"`
 
 	// Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate"). Required; may be {}.
 	CustomMetrics map[string]float64 `json:"custom_metrics"`
@@ -1423,35 +1467,35 @@ type ModelPerformanceMetrics struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ModelPerformanceMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelID)
-	validation.PutOptional(&w, "accuracy", v.Accuracy)
-	validation.PutOptional(&w, "quality_score", v.QualityScore)
-	validation.PutOptional(&w, "user_satisfaction", v.UserSatisfaction)
-	validation.Put(&w, "custom_metrics", v.CustomMetrics)
+	var w wire.ObjectWriter
+	wire.Put(&w, "model_id", v.ModelID)
+	wire.Put(&w, "accuracy", v.Accuracy)
+	wire.Put(&w, "quality_score", v.QualityScore)
+	wire.Put(&w, "user_satisfaction", v.UserSatisfaction)
+	wire.PutDefault(&w, "custom_metrics", v.CustomMetrics, v.CustomMetrics == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ModelPerformanceMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ModelPerformanceMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "accuracy", &v.Accuracy); err != nil {
+	if err := wire.Member(members, "accuracy", &v.Accuracy); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "quality_score", &v.QualityScore); err != nil {
+	if err := wire.Member(members, "quality_score", &v.QualityScore); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "user_satisfaction", &v.UserSatisfaction); err != nil {
+	if err := wire.Member(members, "user_satisfaction", &v.UserSatisfaction); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "custom_metrics", &v.CustomMetrics); err != nil {
+	if err := wire.Member(members, "custom_metrics", &v.CustomMetrics); err != nil {
 		return err
 	}
 	return nil
@@ -1464,8 +1508,9 @@ func (ModelPerformanceMetrics) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ModelPerformanceMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ModelPerformanceMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ModelPerformanceMetrics) Validate() error { return validation.Validate(v) }
 
 // A breach of a governance policy's rules on a resource, optionally attributed to a user. Closed object; the "policy_violation" variant of GovernancePayload.
 type PolicyViolationEvent struct {
@@ -1485,7 +1530,8 @@ type PolicyViolationEvent struct {
 	ResourceID string `json:"resource_id"`
 
 	// User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
-	UserID validation.Optional[string] `json:"user_id,omitzero"`
+	// nil: null or absent; written as null.
+	UserID *string `json:"user_id,omitempty"`
 
 	// Severity of the violation on the policy scale low to critical (not the event-level Severity).
 	Severity PolicyViolationSeverity `json:"severity"`
@@ -1496,47 +1542,47 @@ type PolicyViolationEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyViolationEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "policy_id", v.PolicyID)
-	validation.Put(&w, "policy_name", v.PolicyName)
-	validation.Put(&w, "violation_description", v.ViolationDescription)
-	validation.Put(&w, "violated_rules", v.ViolatedRules)
-	validation.Put(&w, "resource_id", v.ResourceID)
-	validation.PutOptional(&w, "user_id", v.UserID)
-	validation.Put(&w, "severity", v.Severity)
-	validation.Put(&w, "auto_remediated", v.AutoRemediated)
+	var w wire.ObjectWriter
+	wire.Put(&w, "policy_id", v.PolicyID)
+	wire.Put(&w, "policy_name", v.PolicyName)
+	wire.Put(&w, "violation_description", v.ViolationDescription)
+	wire.PutDefault(&w, "violated_rules", v.ViolatedRules, v.ViolatedRules == nil, "[]")
+	wire.Put(&w, "resource_id", v.ResourceID)
+	wire.Put(&w, "user_id", v.UserID)
+	wire.Put(&w, "severity", v.Severity)
+	wire.Put(&w, "auto_remediated", v.AutoRemediated)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PolicyViolationEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PolicyViolationEvent{}
-	if err := validation.Member(members, "policy_id", &v.PolicyID); err != nil {
+	if err := wire.Member(members, "policy_id", &v.PolicyID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "policy_name", &v.PolicyName); err != nil {
+	if err := wire.Member(members, "policy_name", &v.PolicyName); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "violation_description", &v.ViolationDescription); err != nil {
+	if err := wire.Member(members, "violation_description", &v.ViolationDescription); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "violated_rules", &v.ViolatedRules); err != nil {
+	if err := wire.Member(members, "violated_rules", &v.ViolatedRules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_id", &v.ResourceID); err != nil {
+	if err := wire.Member(members, "resource_id", &v.ResourceID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
+	if err := wire.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity", &v.Severity); err != nil {
+	if err := wire.Member(members, "severity", &v.Severity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "auto_remediated", &v.AutoRemediated); err != nil {
+	if err := wire.Member(members, "auto_remediated", &v.AutoRemediated); err != nil {
 		return err
 	}
 	return nil
@@ -1549,8 +1595,9 @@ func (PolicyViolationEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.PolicyViolationEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyViolationEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyViolationEvent) Validate() error { return validation.Validate(v) }
 
 // Severity of a policy violation, written in lowercase. Ordered low < medium < high < critical, though the order is not visible on the wire. Distinct from the event-level Severity; used by PolicyViolationEvent.severity.
 type PolicyViolationSeverity string
@@ -1572,8 +1619,9 @@ func (PolicyViolationSeverity) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.PolicyViolationSeverity"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyViolationSeverity) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyViolationSeverity) Validate() error { return validation.Validate(v) }
 
 // An operation on personal data, with its consent state, the affected data subjects and the purpose. Closed object; the "privacy" variant of SecurityPayload.
 type PrivacyEvent struct {
@@ -1595,35 +1643,35 @@ type PrivacyEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PrivacyEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "data_type", v.DataType)
-	validation.Put(&w, "operation", v.Operation)
-	validation.Put(&w, "user_consent", v.UserConsent)
-	validation.Put(&w, "data_subjects", v.DataSubjects)
-	validation.Put(&w, "purpose", v.Purpose)
+	var w wire.ObjectWriter
+	wire.Put(&w, "data_type", v.DataType)
+	wire.Put(&w, "operation", v.Operation)
+	wire.Put(&w, "user_consent", v.UserConsent)
+	wire.PutDefault(&w, "data_subjects", v.DataSubjects, v.DataSubjects == nil, "[]")
+	wire.Put(&w, "purpose", v.Purpose)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PrivacyEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PrivacyEvent{}
-	if err := validation.Member(members, "data_type", &v.DataType); err != nil {
+	if err := wire.Member(members, "data_type", &v.DataType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "operation", &v.Operation); err != nil {
+	if err := wire.Member(members, "operation", &v.Operation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "user_consent", &v.UserConsent); err != nil {
+	if err := wire.Member(members, "user_consent", &v.UserConsent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data_subjects", &v.DataSubjects); err != nil {
+	if err := wire.Member(members, "data_subjects", &v.DataSubjects); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "purpose", &v.Purpose); err != nil {
+	if err := wire.Member(members, "purpose", &v.Purpose); err != nil {
 		return err
 	}
 	return nil
@@ -1636,8 +1684,9 @@ func (PrivacyEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.PrivacyEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PrivacyEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PrivacyEvent) Validate() error { return validation.Validate(v) }
 
 // Kind of operation on personal data, written in snake_case. Used by PrivacyEvent.operation.
 type PrivacyOperation string
@@ -1662,8 +1711,9 @@ func (PrivacyOperation) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.PrivacyOperation"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PrivacyOperation) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PrivacyOperation) Validate() error { return validation.Validate(v) }
 
 // How far fixing a vulnerability has progressed, written in snake_case: identified, patch_available, patching, patched, or accepted (the risk is accepted without a fix). Used by VulnerabilityEvent.remediation_status.
 type RemediationStatus string
@@ -1688,8 +1738,9 @@ func (RemediationStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.RemediationStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v RemediationStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v RemediationStatus) Validate() error { return validation.Validate(v) }
 
 // Usage and cost of one infrastructure resource such as a GPU node, storage bucket or network link. Closed object; the "resource_consumption" variant of CostPayload.
 type ResourceConsumptionEvent struct {
@@ -1714,39 +1765,39 @@ type ResourceConsumptionEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ResourceConsumptionEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "resource_type", v.ResourceType)
-	validation.Put(&w, "resource_id", v.ResourceID)
-	validation.Put(&w, "quantity", v.Quantity)
-	validation.Put(&w, "unit", v.Unit)
-	validation.Put(&w, "cost_usd", v.CostUSD)
-	validation.Put(&w, "utilization_percent", v.UtilizationPercent)
+	var w wire.ObjectWriter
+	wire.Put(&w, "resource_type", v.ResourceType)
+	wire.Put(&w, "resource_id", v.ResourceID)
+	wire.Put(&w, "quantity", v.Quantity)
+	wire.Put(&w, "unit", v.Unit)
+	wire.Put(&w, "cost_usd", v.CostUSD)
+	wire.Put(&w, "utilization_percent", v.UtilizationPercent)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ResourceConsumptionEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ResourceConsumptionEvent{}
-	if err := validation.Member(members, "resource_type", &v.ResourceType); err != nil {
+	if err := wire.Member(members, "resource_type", &v.ResourceType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resource_id", &v.ResourceID); err != nil {
+	if err := wire.Member(members, "resource_id", &v.ResourceID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "quantity", &v.Quantity); err != nil {
+	if err := wire.Member(members, "quantity", &v.Quantity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "unit", &v.Unit); err != nil {
+	if err := wire.Member(members, "unit", &v.Unit); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_usd", &v.CostUSD); err != nil {
+	if err := wire.Member(members, "cost_usd", &v.CostUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "utilization_percent", &v.UtilizationPercent); err != nil {
+	if err := wire.Member(members, "utilization_percent", &v.UtilizationPercent); err != nil {
 		return err
 	}
 	return nil
@@ -1759,8 +1810,9 @@ func (ResourceConsumptionEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ResourceConsumptionEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ResourceConsumptionEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ResourceConsumptionEvent) Validate() error { return validation.Validate(v) }
 
 // Kind of infrastructure resource. Known kinds are snake_case strings; any other kind uses the data-carrying variant {"other": "<name>"}, an object with exactly one member (the bare string "other" is rejected). Used by ResourceConsumptionEvent.resource_type.
 //
@@ -1776,27 +1828,25 @@ type ResourceType struct {
 // MarshalJSON writes the unit string or the one-member object of the set variant.
 func (v ResourceType) MarshalJSON() ([]byte, error) {
 	if v.Unit != "" {
-		return validation.MarshalValue(string(v.Unit))
+		return wire.Value(string(v.Unit))
 	}
 	if v.Other != nil {
-		var w validation.ObjectWriter
-		validation.Put(&w, "other", *v.Other)
-		return w.Bytes()
+		return wire.Variant("other", *v.Other)
 	}
-	return nil, validation.NoVariant("ResourceType")
+	return nil, wire.NoVariant("ResourceType")
 }
 
 // UnmarshalJSON reads a unit string or a one-member variant object.
 func (v *ResourceType) UnmarshalJSON(data []byte) error {
 	*v = ResourceType{}
-	if validation.IsString(data) {
-		return validation.DecodeExact(data, &v.Unit)
+	if wire.IsString(data) {
+		return wire.DecodeExact(data, &v.Unit)
 	}
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	if err := validation.Member(members, "other", &v.Other); err != nil {
+	if err := wire.Member(members, "other", &v.Other); err != nil {
 		return err
 	}
 	return nil
@@ -1807,8 +1857,9 @@ func (ResourceType) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ResourceType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ResourceType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ResourceType) Validate() error { return validation.Validate(v) }
 
 // Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "security".
 type SecurityPayload struct {
@@ -1825,22 +1876,22 @@ type SecurityPayloadVariant interface {
 func (u SecurityPayload) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *ThreatEvent:
-		return validation.TaggedObject("security_type", "threat", value)
+		return wire.TaggedObject("security_type", "threat", value)
 	case *VulnerabilityEvent:
-		return validation.TaggedObject("security_type", "vulnerability", value)
+		return wire.TaggedObject("security_type", "vulnerability", value)
 	case *ComplianceViolationEvent:
-		return validation.TaggedObject("security_type", "compliance_violation", value)
+		return wire.TaggedObject("security_type", "compliance_violation", value)
 	case *AuthEvent:
-		return validation.TaggedObject("security_type", "auth", value)
+		return wire.TaggedObject("security_type", "auth", value)
 	case *PrivacyEvent:
-		return validation.TaggedObject("security_type", "privacy", value)
+		return wire.TaggedObject("security_type", "privacy", value)
 	}
-	return nil, validation.NoVariant("SecurityPayload")
+	return nil, wire.NoVariant("SecurityPayload")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *SecurityPayload) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "security_type")
+	tag, members, err := wire.ReadTag(data, "security_type")
 	if err != nil {
 		return err
 	}
@@ -1848,25 +1899,25 @@ func (u *SecurityPayload) UnmarshalJSON(data []byte) error {
 	case "threat":
 		value := new(ThreatEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "vulnerability":
 		value := new(VulnerabilityEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "compliance_violation":
 		value := new(ComplianceViolationEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "auth":
 		value := new(AuthEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "privacy":
 		value := new(PrivacyEvent)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	}
-	return validation.UnknownTag("security_type", tag)
+	return wire.UnknownTag("security_type", tag)
 }
 
 func (*SecurityPayload) isEventPayloadVariant() {}
@@ -1876,8 +1927,9 @@ func (SecurityPayload) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.SecurityPayload"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SecurityPayload) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SecurityPayload) Validate() error { return validation.Validate(v) }
 
 // How serious an event is, written in lowercase. The levels are ordered debug < info < warning < error < critical, but only the string is on the wire (numeric levels are rejected).
 type Severity string
@@ -1902,40 +1954,42 @@ func (Severity) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.Severity"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v Severity) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v Severity) Validate() error { return validation.Validate(v) }
 
 // The LLM ecosystem component that produced a record, written in kebab-case. Used by AnalyticsEvent and by the correlation area; the CostOps module is spelled "llm-cost-ops" (the "llm-costops" spelling seen in older documentation is rejected).
 type SourceModule string
 
 // SourceModule value "llm-observatory".
-const SourceModuleLlmObservatory SourceModule = "llm-observatory"
+const SourceModuleLLMObservatory SourceModule = "llm-observatory"
 
 // SourceModule value "llm-sentinel".
-const SourceModuleLlmSentinel SourceModule = "llm-sentinel"
+const SourceModuleLLMSentinel SourceModule = "llm-sentinel"
 
 // SourceModule value "llm-cost-ops".
-const SourceModuleLlmCostOps SourceModule = "llm-cost-ops"
+const SourceModuleLLMCostOps SourceModule = "llm-cost-ops"
 
 // SourceModule value "llm-governance-dashboard".
-const SourceModuleLlmGovernanceDashboard SourceModule = "llm-governance-dashboard"
+const SourceModuleLLMGovernanceDashboard SourceModule = "llm-governance-dashboard"
 
 // SourceModule value "llm-registry".
-const SourceModuleLlmRegistry SourceModule = "llm-registry"
+const SourceModuleLLMRegistry SourceModule = "llm-registry"
 
 // SourceModule value "llm-policy-engine".
-const SourceModuleLlmPolicyEngine SourceModule = "llm-policy-engine"
+const SourceModuleLLMPolicyEngine SourceModule = "llm-policy-engine"
 
 // SourceModule value "llm-analytics-hub".
-const SourceModuleLlmAnalyticsHub SourceModule = "llm-analytics-hub"
+const SourceModuleLLMAnalyticsHub SourceModule = "llm-analytics-hub"
 
 // SchemaType names the schema SourceModule is generated from.
 func (SourceModule) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.SourceModule"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SourceModule) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SourceModule) Validate() error { return validation.Validate(v) }
 
 // Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "telemetry".
 type TelemetryPayload struct {
@@ -1952,22 +2006,22 @@ type TelemetryPayloadVariant interface {
 func (u TelemetryPayload) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *LatencyMetrics:
-		return validation.TaggedObject("telemetry_type", "latency", value)
+		return wire.TaggedObject("telemetry_type", "latency", value)
 	case *ThroughputMetrics:
-		return validation.TaggedObject("telemetry_type", "throughput", value)
+		return wire.TaggedObject("telemetry_type", "throughput", value)
 	case *ErrorRateMetrics:
-		return validation.TaggedObject("telemetry_type", "error_rate", value)
+		return wire.TaggedObject("telemetry_type", "error_rate", value)
 	case *TokenUsageMetrics:
-		return validation.TaggedObject("telemetry_type", "token_usage", value)
+		return wire.TaggedObject("telemetry_type", "token_usage", value)
 	case *ModelPerformanceMetrics:
-		return validation.TaggedObject("telemetry_type", "model_performance", value)
+		return wire.TaggedObject("telemetry_type", "model_performance", value)
 	}
-	return nil, validation.NoVariant("TelemetryPayload")
+	return nil, wire.NoVariant("TelemetryPayload")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *TelemetryPayload) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "telemetry_type")
+	tag, members, err := wire.ReadTag(data, "telemetry_type")
 	if err != nil {
 		return err
 	}
@@ -1975,25 +2029,25 @@ func (u *TelemetryPayload) UnmarshalJSON(data []byte) error {
 	case "latency":
 		value := new(LatencyMetrics)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "throughput":
 		value := new(ThroughputMetrics)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "error_rate":
 		value := new(ErrorRateMetrics)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "token_usage":
 		value := new(TokenUsageMetrics)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "model_performance":
 		value := new(ModelPerformanceMetrics)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	}
-	return validation.UnknownTag("telemetry_type", tag)
+	return wire.UnknownTag("telemetry_type", tag)
 }
 
 func (*TelemetryPayload) isEventPayloadVariant() {}
@@ -2003,8 +2057,9 @@ func (TelemetryPayload) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.TelemetryPayload"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TelemetryPayload) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TelemetryPayload) Validate() error { return validation.Validate(v) }
 
 // A threat that LLM Sentinel detected against a resource, with its category, level, mitigation state and indicators of compromise. Closed object; the "threat" variant of SecurityPayload.
 type ThreatEvent struct {
@@ -2018,7 +2073,8 @@ type ThreatEvent struct {
 	ThreatLevel ThreatLevel `json:"threat_level"`
 
 	// IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
-	SourceIP validation.Optional[string] `json:"source_ip,omitzero"`
+	// nil: null or absent; written as null.
+	SourceIP *string `json:"source_ip,omitempty"`
 
 	// Resource that was targeted, such as an endpoint, model or application.
 	TargetResource string `json:"target_resource"`
@@ -2035,47 +2091,47 @@ type ThreatEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ThreatEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "threat_id", v.ThreatID)
-	validation.Put(&w, "threat_type", v.ThreatType)
-	validation.Put(&w, "threat_level", v.ThreatLevel)
-	validation.PutOptional(&w, "source_ip", v.SourceIP)
-	validation.Put(&w, "target_resource", v.TargetResource)
-	validation.Put(&w, "attack_vector", v.AttackVector)
-	validation.Put(&w, "mitigation_status", v.MitigationStatus)
-	validation.Put(&w, "indicators_of_compromise", v.IndicatorsOfCompromise)
+	var w wire.ObjectWriter
+	wire.Put(&w, "threat_id", v.ThreatID)
+	wire.Put(&w, "threat_type", v.ThreatType)
+	wire.Put(&w, "threat_level", v.ThreatLevel)
+	wire.Put(&w, "source_ip", v.SourceIP)
+	wire.Put(&w, "target_resource", v.TargetResource)
+	wire.Put(&w, "attack_vector", v.AttackVector)
+	wire.Put(&w, "mitigation_status", v.MitigationStatus)
+	wire.PutDefault(&w, "indicators_of_compromise", v.IndicatorsOfCompromise, v.IndicatorsOfCompromise == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ThreatEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ThreatEvent{}
-	if err := validation.Member(members, "threat_id", &v.ThreatID); err != nil {
+	if err := wire.Member(members, "threat_id", &v.ThreatID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "threat_type", &v.ThreatType); err != nil {
+	if err := wire.Member(members, "threat_type", &v.ThreatType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "threat_level", &v.ThreatLevel); err != nil {
+	if err := wire.Member(members, "threat_level", &v.ThreatLevel); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_ip", &v.SourceIP); err != nil {
+	if err := wire.Member(members, "source_ip", &v.SourceIP); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "target_resource", &v.TargetResource); err != nil {
+	if err := wire.Member(members, "target_resource", &v.TargetResource); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "attack_vector", &v.AttackVector); err != nil {
+	if err := wire.Member(members, "attack_vector", &v.AttackVector); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "mitigation_status", &v.MitigationStatus); err != nil {
+	if err := wire.Member(members, "mitigation_status", &v.MitigationStatus); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "indicators_of_compromise", &v.IndicatorsOfCompromise); err != nil {
+	if err := wire.Member(members, "indicators_of_compromise", &v.IndicatorsOfCompromise); err != nil {
 		return err
 	}
 	return nil
@@ -2088,8 +2144,9 @@ func (ThreatEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ThreatEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ThreatEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ThreatEvent) Validate() error { return validation.Validate(v) }
 
 // Assessed level of a threat, written in lowercase. Ordered low < medium < high < critical, though the order is not visible on the wire. Used by ThreatEvent.threat_level.
 type ThreatLevel string
@@ -2111,8 +2168,9 @@ func (ThreatLevel) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ThreatLevel"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ThreatLevel) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ThreatLevel) Validate() error { return validation.Validate(v) }
 
 // Category of a security threat. Known categories are snake_case strings; any other category uses the data-carrying variant {"other": "<name>"}, an object with exactly one member (the bare string "other" is rejected). Used by ThreatEvent.threat_type.
 //
@@ -2128,27 +2186,25 @@ type ThreatType struct {
 // MarshalJSON writes the unit string or the one-member object of the set variant.
 func (v ThreatType) MarshalJSON() ([]byte, error) {
 	if v.Unit != "" {
-		return validation.MarshalValue(string(v.Unit))
+		return wire.Value(string(v.Unit))
 	}
 	if v.Other != nil {
-		var w validation.ObjectWriter
-		validation.Put(&w, "other", *v.Other)
-		return w.Bytes()
+		return wire.Variant("other", *v.Other)
 	}
-	return nil, validation.NoVariant("ThreatType")
+	return nil, wire.NoVariant("ThreatType")
 }
 
 // UnmarshalJSON reads a unit string or a one-member variant object.
 func (v *ThreatType) UnmarshalJSON(data []byte) error {
 	*v = ThreatType{}
-	if validation.IsString(data) {
-		return validation.DecodeExact(data, &v.Unit)
+	if wire.IsString(data) {
+		return wire.DecodeExact(data, &v.Unit)
 	}
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	if err := validation.Member(members, "other", &v.Other); err != nil {
+	if err := wire.Member(members, "other", &v.Other); err != nil {
 		return err
 	}
 	return nil
@@ -2159,8 +2215,9 @@ func (ThreatType) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ThreatType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ThreatType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ThreatType) Validate() error { return validation.Validate(v) }
 
 // Request and token throughput of one model measured over a time window. Closed object; the "throughput" variant of TelemetryPayload.
 type ThroughputMetrics struct {
@@ -2182,35 +2239,35 @@ type ThroughputMetrics struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ThroughputMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelID)
-	validation.Put(&w, "requests_per_second", v.RequestsPerSecond)
-	validation.Put(&w, "tokens_per_second", v.TokensPerSecond)
-	validation.Put(&w, "concurrent_requests", v.ConcurrentRequests)
-	validation.Put(&w, "window_duration_seconds", v.WindowDurationSeconds)
+	var w wire.ObjectWriter
+	wire.Put(&w, "model_id", v.ModelID)
+	wire.Put(&w, "requests_per_second", v.RequestsPerSecond)
+	wire.Put(&w, "tokens_per_second", v.TokensPerSecond)
+	wire.Put(&w, "concurrent_requests", v.ConcurrentRequests)
+	wire.Put(&w, "window_duration_seconds", v.WindowDurationSeconds)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ThroughputMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ThroughputMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "requests_per_second", &v.RequestsPerSecond); err != nil {
+	if err := wire.Member(members, "requests_per_second", &v.RequestsPerSecond); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tokens_per_second", &v.TokensPerSecond); err != nil {
+	if err := wire.Member(members, "tokens_per_second", &v.TokensPerSecond); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "concurrent_requests", &v.ConcurrentRequests); err != nil {
+	if err := wire.Member(members, "concurrent_requests", &v.ConcurrentRequests); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window_duration_seconds", &v.WindowDurationSeconds); err != nil {
+	if err := wire.Member(members, "window_duration_seconds", &v.WindowDurationSeconds); err != nil {
 		return err
 	}
 	return nil
@@ -2223,8 +2280,9 @@ func (ThroughputMetrics) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.ThroughputMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ThroughputMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ThroughputMetrics) Validate() error { return validation.Validate(v) }
 
 // Cost of a single request priced per token, with the token counts and unit prices used. Closed object; the "token_cost" variant of CostPayload.
 type TokenCostEvent struct {
@@ -2258,51 +2316,51 @@ type TokenCostEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TokenCostEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelID)
-	validation.Put(&w, "request_id", v.RequestID)
-	validation.Put(&w, "prompt_tokens", v.PromptTokens)
-	validation.Put(&w, "completion_tokens", v.CompletionTokens)
-	validation.Put(&w, "total_tokens", v.TotalTokens)
-	validation.Put(&w, "cost_per_prompt_token", v.CostPerPromptToken)
-	validation.Put(&w, "cost_per_completion_token", v.CostPerCompletionToken)
-	validation.Put(&w, "total_cost_usd", v.TotalCostUSD)
-	validation.Put(&w, "currency", v.Currency)
+	var w wire.ObjectWriter
+	wire.Put(&w, "model_id", v.ModelID)
+	wire.Put(&w, "request_id", v.RequestID)
+	wire.Put(&w, "prompt_tokens", v.PromptTokens)
+	wire.Put(&w, "completion_tokens", v.CompletionTokens)
+	wire.Put(&w, "total_tokens", v.TotalTokens)
+	wire.Put(&w, "cost_per_prompt_token", v.CostPerPromptToken)
+	wire.Put(&w, "cost_per_completion_token", v.CostPerCompletionToken)
+	wire.Put(&w, "total_cost_usd", v.TotalCostUSD)
+	wire.Put(&w, "currency", v.Currency)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TokenCostEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TokenCostEvent{}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
+	if err := wire.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "prompt_tokens", &v.PromptTokens); err != nil {
+	if err := wire.Member(members, "prompt_tokens", &v.PromptTokens); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "completion_tokens", &v.CompletionTokens); err != nil {
+	if err := wire.Member(members, "completion_tokens", &v.CompletionTokens); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_tokens", &v.TotalTokens); err != nil {
+	if err := wire.Member(members, "total_tokens", &v.TotalTokens); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_per_prompt_token", &v.CostPerPromptToken); err != nil {
+	if err := wire.Member(members, "cost_per_prompt_token", &v.CostPerPromptToken); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_per_completion_token", &v.CostPerCompletionToken); err != nil {
+	if err := wire.Member(members, "cost_per_completion_token", &v.CostPerCompletionToken); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_cost_usd", &v.TotalCostUSD); err != nil {
+	if err := wire.Member(members, "total_cost_usd", &v.TotalCostUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "currency", &v.Currency); err != nil {
+	if err := wire.Member(members, "currency", &v.Currency); err != nil {
 		return err
 	}
 	return nil
@@ -2315,8 +2373,9 @@ func (TokenCostEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.TokenCostEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TokenCostEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TokenCostEvent) Validate() error { return validation.Validate(v) }
 
 // Prompt and completion token counts of a single request. Closed object; the "token_usage" variant of TelemetryPayload.
 type TokenUsageMetrics struct {
@@ -2338,35 +2397,35 @@ type TokenUsageMetrics struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TokenUsageMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "model_id", v.ModelID)
-	validation.Put(&w, "request_id", v.RequestID)
-	validation.Put(&w, "prompt_tokens", v.PromptTokens)
-	validation.Put(&w, "completion_tokens", v.CompletionTokens)
-	validation.Put(&w, "total_tokens", v.TotalTokens)
+	var w wire.ObjectWriter
+	wire.Put(&w, "model_id", v.ModelID)
+	wire.Put(&w, "request_id", v.RequestID)
+	wire.Put(&w, "prompt_tokens", v.PromptTokens)
+	wire.Put(&w, "completion_tokens", v.CompletionTokens)
+	wire.Put(&w, "total_tokens", v.TotalTokens)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TokenUsageMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TokenUsageMetrics{}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "request_id", &v.RequestID); err != nil {
+	if err := wire.Member(members, "request_id", &v.RequestID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "prompt_tokens", &v.PromptTokens); err != nil {
+	if err := wire.Member(members, "prompt_tokens", &v.PromptTokens); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "completion_tokens", &v.CompletionTokens); err != nil {
+	if err := wire.Member(members, "completion_tokens", &v.CompletionTokens); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "total_tokens", &v.TotalTokens); err != nil {
+	if err := wire.Member(members, "total_tokens", &v.TotalTokens); err != nil {
 		return err
 	}
 	return nil
@@ -2379,8 +2438,9 @@ func (TokenUsageMetrics) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.TokenUsageMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TokenUsageMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TokenUsageMetrics) Validate() error { return validation.Validate(v) }
 
 // A vulnerability found in a component of the LLM stack, with an optional CVE reference, a severity score and its remediation state. Closed object; the "vulnerability" variant of SecurityPayload.
 type VulnerabilityEvent struct {
@@ -2388,7 +2448,8 @@ type VulnerabilityEvent struct {
 	VulnerabilityID string `json:"vulnerability_id"`
 
 	// CVE identifier such as "CVE-2023-29374", as a free-form string. Written as null when there is none (the member is always present on output).
-	CveID validation.Optional[string] `json:"cve_id,omitzero"`
+	// nil: null or absent; written as null.
+	CVEID *string `json:"cve_id,omitempty"`
 
 	// Severity score of the vulnerability, commonly a CVSS base score; any number is accepted (no range is enforced).
 	SeverityScore float64 `json:"severity_score"`
@@ -2405,39 +2466,39 @@ type VulnerabilityEvent struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v VulnerabilityEvent) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "vulnerability_id", v.VulnerabilityID)
-	validation.PutOptional(&w, "cve_id", v.CveID)
-	validation.Put(&w, "severity_score", v.SeverityScore)
-	validation.Put(&w, "affected_component", v.AffectedComponent)
-	validation.Put(&w, "description", v.Description)
-	validation.Put(&w, "remediation_status", v.RemediationStatus)
+	var w wire.ObjectWriter
+	wire.Put(&w, "vulnerability_id", v.VulnerabilityID)
+	wire.Put(&w, "cve_id", v.CVEID)
+	wire.Put(&w, "severity_score", v.SeverityScore)
+	wire.Put(&w, "affected_component", v.AffectedComponent)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "remediation_status", v.RemediationStatus)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *VulnerabilityEvent) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = VulnerabilityEvent{}
-	if err := validation.Member(members, "vulnerability_id", &v.VulnerabilityID); err != nil {
+	if err := wire.Member(members, "vulnerability_id", &v.VulnerabilityID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cve_id", &v.CveID); err != nil {
+	if err := wire.Member(members, "cve_id", &v.CVEID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity_score", &v.SeverityScore); err != nil {
+	if err := wire.Member(members, "severity_score", &v.SeverityScore); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "affected_component", &v.AffectedComponent); err != nil {
+	if err := wire.Member(members, "affected_component", &v.AffectedComponent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "remediation_status", &v.RemediationStatus); err != nil {
+	if err := wire.Member(members, "remediation_status", &v.RemediationStatus); err != nil {
 		return err
 	}
 	return nil
@@ -2450,8 +2511,9 @@ func (VulnerabilityEvent) SchemaType() (version, typeName string) {
 	return "1.0.0", "events.VulnerabilityEvent"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v VulnerabilityEvent) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v VulnerabilityEvent) Validate() error { return validation.Validate(v) }
 
 // The unit (string) values of ResourceType.
 type ResourceTypeUnit string

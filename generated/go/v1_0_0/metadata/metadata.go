@@ -51,18 +51,21 @@
 //   1.0.0/metadata/WidgetType.json  947aa6c4148783ff2569f9b5b4ed46d50240f4ab327b99f2f5a171364ea4d61d
 
 // Package metadata holds the Go types of the metadata area of schema version 1.0.0.
-// Decode with validation.Unmarshal (strict unless lenient) and check values built in code with
-// their Validate method: the types alone cannot express ranges, patterns, formats or enum values.
+// Read them with validation.Decode or validation.Unmarshal (strict unless lenient) and write them
+// with validation.Marshal or a validation.Encoder, which check what the types alone cannot express
+// (ranges, patterns, formats, enum values); Validate checks a value built in code.
 package metadata
 
 import (
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/internal/wire"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
 // Details of an application asset: its URL, technology stack, dependencies and current deployment. Used as the `application` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "application"; on its own the object carries no tag. Closed object.
 type ApplicationMetadata struct {
 	// Address where the application is reachable; a plain string. Written as null when it has none.
-	URL validation.Optional[string] `json:"url,omitzero"`
+	// nil: null or absent; written as null.
+	URL *string `json:"url,omitempty"`
 
 	// Languages, frameworks and stores the application is built on. Required; may be empty.
 	TechStack []string `json:"tech_stack"`
@@ -71,36 +74,37 @@ type ApplicationMetadata struct {
 	Dependencies []Dependency `json:"dependencies"`
 
 	// Current deployment of the application. Written as null when it is not deployed or unknown.
-	Deployment validation.Optional[DeploymentInfo] `json:"deployment,omitzero"`
+	// nil: null or absent; written as null.
+	Deployment *DeploymentInfo `json:"deployment,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ApplicationMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "url", v.URL)
-	validation.Put(&w, "tech_stack", v.TechStack)
-	validation.Put(&w, "dependencies", v.Dependencies)
-	validation.PutOptional(&w, "deployment", v.Deployment)
+	var w wire.ObjectWriter
+	wire.Put(&w, "url", v.URL)
+	wire.PutDefault(&w, "tech_stack", v.TechStack, v.TechStack == nil, "[]")
+	wire.PutDefault(&w, "dependencies", v.Dependencies, v.Dependencies == nil, "[]")
+	wire.Put(&w, "deployment", v.Deployment)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ApplicationMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ApplicationMetadata{}
-	if err := validation.Member(members, "url", &v.URL); err != nil {
+	if err := wire.Member(members, "url", &v.URL); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tech_stack", &v.TechStack); err != nil {
+	if err := wire.Member(members, "tech_stack", &v.TechStack); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "dependencies", &v.Dependencies); err != nil {
+	if err := wire.Member(members, "dependencies", &v.Dependencies); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "deployment", &v.Deployment); err != nil {
+	if err := wire.Member(members, "deployment", &v.Deployment); err != nil {
 		return err
 	}
 	return nil
@@ -113,8 +117,9 @@ func (ApplicationMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.ApplicationMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ApplicationMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ApplicationMetadata) Validate() error { return validation.Validate(v) }
 
 // Registry record for one asset (a model, fine-tuned model, prompt template, dataset, endpoint, application or custom kind): identity, version, owner, lifecycle status and kind-specific details. Closed object: undeclared members are rejected. `asset_type` and the `metadata_type` tag inside `metadata` are independent members; no rule ties one to the other.
 type AssetMetadata struct {
@@ -137,8 +142,8 @@ type AssetMetadata struct {
 	Owner OwnerInfo `json:"owner"`
 
 	// Free-form string labels used for search and grouping. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// When the asset was first registered. RFC 3339 timestamp; producers write UTC with Z.
 	CreatedAt validation.DateTime `json:"created_at"`
@@ -155,59 +160,59 @@ type AssetMetadata struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AssetMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "asset_id", v.AssetID)
-	validation.Put(&w, "asset_type", v.AssetType)
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "description", v.Description)
-	validation.Put(&w, "version", v.Version)
-	validation.Put(&w, "owner", v.Owner)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "created_at", v.CreatedAt)
-	validation.Put(&w, "updated_at", v.UpdatedAt)
-	validation.Put(&w, "status", v.Status)
-	validation.Put(&w, "metadata", v.Metadata)
+	var w wire.ObjectWriter
+	wire.Put(&w, "asset_id", v.AssetID)
+	wire.Put(&w, "asset_type", v.AssetType)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "version", v.Version)
+	wire.Put(&w, "owner", v.Owner)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.Put(&w, "created_at", v.CreatedAt)
+	wire.Put(&w, "updated_at", v.UpdatedAt)
+	wire.Put(&w, "status", v.Status)
+	wire.Put(&w, "metadata", v.Metadata)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AssetMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AssetMetadata{}
-	if err := validation.Member(members, "asset_id", &v.AssetID); err != nil {
+	if err := wire.Member(members, "asset_id", &v.AssetID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "asset_type", &v.AssetType); err != nil {
+	if err := wire.Member(members, "asset_type", &v.AssetType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "version", &v.Version); err != nil {
+	if err := wire.Member(members, "version", &v.Version); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "owner", &v.Owner); err != nil {
+	if err := wire.Member(members, "owner", &v.Owner); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "created_at", &v.CreatedAt); err != nil {
+	if err := wire.Member(members, "created_at", &v.CreatedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "updated_at", &v.UpdatedAt); err != nil {
+	if err := wire.Member(members, "updated_at", &v.UpdatedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metadata", &v.Metadata); err != nil {
+	if err := wire.Member(members, "metadata", &v.Metadata); err != nil {
 		return err
 	}
 	return nil
@@ -218,8 +223,9 @@ func (AssetMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.AssetMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AssetMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AssetMetadata) Validate() error { return validation.Validate(v) }
 
 // Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged union: the tag `metadata_type` sits in the same object as the members of the chosen variant. The model, prompt_template, dataset, endpoint and application variants are closed (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata, ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON value.
 type AssetSpecificMetadata struct {
@@ -236,24 +242,24 @@ type AssetSpecificMetadataVariant interface {
 func (u AssetSpecificMetadata) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *ModelMetadata:
-		return validation.TaggedObject("metadata_type", "model", value)
+		return wire.TaggedObject("metadata_type", "model", value)
 	case *PromptTemplateMetadata:
-		return validation.TaggedObject("metadata_type", "prompt_template", value)
+		return wire.TaggedObject("metadata_type", "prompt_template", value)
 	case *DatasetMetadata:
-		return validation.TaggedObject("metadata_type", "dataset", value)
+		return wire.TaggedObject("metadata_type", "dataset", value)
 	case *EndpointMetadata:
-		return validation.TaggedObject("metadata_type", "endpoint", value)
+		return wire.TaggedObject("metadata_type", "endpoint", value)
 	case *ApplicationMetadata:
-		return validation.TaggedObject("metadata_type", "application", value)
+		return wire.TaggedObject("metadata_type", "application", value)
 	case *AssetSpecificMetadataCustom:
-		return validation.TaggedObject("metadata_type", "custom", value)
+		return wire.TaggedObject("metadata_type", "custom", value)
 	}
-	return nil, validation.NoVariant("AssetSpecificMetadata")
+	return nil, wire.NoVariant("AssetSpecificMetadata")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *AssetSpecificMetadata) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "metadata_type")
+	tag, members, err := wire.ReadTag(data, "metadata_type")
 	if err != nil {
 		return err
 	}
@@ -261,29 +267,29 @@ func (u *AssetSpecificMetadata) UnmarshalJSON(data []byte) error {
 	case "model":
 		value := new(ModelMetadata)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "prompt_template":
 		value := new(PromptTemplateMetadata)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "dataset":
 		value := new(DatasetMetadata)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "endpoint":
 		value := new(EndpointMetadata)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "application":
 		value := new(ApplicationMetadata)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "custom":
 		value := new(AssetSpecificMetadataCustom)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	}
-	return validation.UnknownTag("metadata_type", tag)
+	return wire.UnknownTag("metadata_type", tag)
 }
 
 // SchemaType names the schema AssetSpecificMetadata is generated from.
@@ -291,8 +297,9 @@ func (AssetSpecificMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.AssetSpecificMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AssetSpecificMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AssetSpecificMetadata) Validate() error { return validation.Validate(v) }
 
 // Lifecycle state of a registry asset (AssetMetadata.status), written as a snake_case string: draft, active, deprecated, archived or deleted.
 type AssetStatus string
@@ -317,8 +324,9 @@ func (AssetStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.AssetStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AssetStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AssetStatus) Validate() error { return validation.Validate(v) }
 
 // Kind of a registry asset (AssetMetadata.asset_type). Built-in kinds are snake_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
 //
@@ -334,27 +342,25 @@ type AssetType struct {
 // MarshalJSON writes the unit string or the one-member object of the set variant.
 func (v AssetType) MarshalJSON() ([]byte, error) {
 	if v.Unit != "" {
-		return validation.MarshalValue(string(v.Unit))
+		return wire.Value(string(v.Unit))
 	}
 	if v.Custom != nil {
-		var w validation.ObjectWriter
-		validation.Put(&w, "custom", *v.Custom)
-		return w.Bytes()
+		return wire.Variant("custom", *v.Custom)
 	}
-	return nil, validation.NoVariant("AssetType")
+	return nil, wire.NoVariant("AssetType")
 }
 
 // UnmarshalJSON reads a unit string or a one-member variant object.
 func (v *AssetType) UnmarshalJSON(data []byte) error {
 	*v = AssetType{}
-	if validation.IsString(data) {
-		return validation.DecodeExact(data, &v.Unit)
+	if wire.IsString(data) {
+		return wire.DecodeExact(data, &v.Unit)
 	}
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	if err := validation.Member(members, "custom", &v.Custom); err != nil {
+	if err := wire.Member(members, "custom", &v.Custom); err != nil {
 		return err
 	}
 	return nil
@@ -365,8 +371,9 @@ func (AssetType) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.AssetType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AssetType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AssetType) Validate() error { return validation.Validate(v) }
 
 // The two axes of a chart (VisualizationConfig.axes). Closed object; both members are required.
 type AxesConfig struct {
@@ -379,23 +386,23 @@ type AxesConfig struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AxesConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "x_axis", v.XAxis)
-	validation.Put(&w, "y_axis", v.YAxis)
+	var w wire.ObjectWriter
+	wire.Put(&w, "x_axis", v.XAxis)
+	wire.Put(&w, "y_axis", v.YAxis)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AxesConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AxesConfig{}
-	if err := validation.Member(members, "x_axis", &v.XAxis); err != nil {
+	if err := wire.Member(members, "x_axis", &v.XAxis); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "y_axis", &v.YAxis); err != nil {
+	if err := wire.Member(members, "y_axis", &v.YAxis); err != nil {
 		return err
 	}
 	return nil
@@ -406,8 +413,9 @@ func (AxesConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.AxesConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AxesConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AxesConfig) Validate() error { return validation.Validate(v) }
 
 // One chart axis: label, scale and optional bounds. Closed object; `min` and `max` are always written, as null when unset.
 type AxisConfig struct {
@@ -418,39 +426,41 @@ type AxisConfig struct {
 	Scale string `json:"scale"`
 
 	// Lower bound of the axis. Written as null when not set.
-	Min validation.Optional[float64] `json:"min,omitzero"`
+	// nil: null or absent; written as null.
+	Min *float64 `json:"min,omitempty"`
 
 	// Upper bound of the axis. Written as null when not set.
-	Max validation.Optional[float64] `json:"max,omitzero"`
+	// nil: null or absent; written as null.
+	Max *float64 `json:"max,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AxisConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "label", v.Label)
-	validation.Put(&w, "scale", v.Scale)
-	validation.PutOptional(&w, "min", v.Min)
-	validation.PutOptional(&w, "max", v.Max)
+	var w wire.ObjectWriter
+	wire.Put(&w, "label", v.Label)
+	wire.Put(&w, "scale", v.Scale)
+	wire.Put(&w, "min", v.Min)
+	wire.Put(&w, "max", v.Max)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AxisConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AxisConfig{}
-	if err := validation.Member(members, "label", &v.Label); err != nil {
+	if err := wire.Member(members, "label", &v.Label); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "scale", &v.Scale); err != nil {
+	if err := wire.Member(members, "scale", &v.Scale); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "min", &v.Min); err != nil {
+	if err := wire.Member(members, "min", &v.Min); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "max", &v.Max); err != nil {
+	if err := wire.Member(members, "max", &v.Max); err != nil {
 		return err
 	}
 	return nil
@@ -461,8 +471,9 @@ func (AxisConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.AxisConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AxisConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AxisConfig) Validate() error { return validation.Validate(v) }
 
 // Token pricing of a model (ModelMetadata.cost_info): an input price and an output price in one currency, per billing unit. Closed object; all members are required.
 type CostInfo struct {
@@ -481,31 +492,31 @@ type CostInfo struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CostInfo) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "cost_per_input_token", v.CostPerInputToken)
-	validation.Put(&w, "cost_per_output_token", v.CostPerOutputToken)
-	validation.Put(&w, "currency", v.Currency)
-	validation.Put(&w, "billing_unit", v.BillingUnit)
+	var w wire.ObjectWriter
+	wire.Put(&w, "cost_per_input_token", v.CostPerInputToken)
+	wire.Put(&w, "cost_per_output_token", v.CostPerOutputToken)
+	wire.Put(&w, "currency", v.Currency)
+	wire.Put(&w, "billing_unit", v.BillingUnit)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CostInfo) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CostInfo{}
-	if err := validation.Member(members, "cost_per_input_token", &v.CostPerInputToken); err != nil {
+	if err := wire.Member(members, "cost_per_input_token", &v.CostPerInputToken); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_per_output_token", &v.CostPerOutputToken); err != nil {
+	if err := wire.Member(members, "cost_per_output_token", &v.CostPerOutputToken); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "currency", &v.Currency); err != nil {
+	if err := wire.Member(members, "currency", &v.Currency); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "billing_unit", &v.BillingUnit); err != nil {
+	if err := wire.Member(members, "billing_unit", &v.BillingUnit); err != nil {
 		return err
 	}
 	return nil
@@ -516,8 +527,9 @@ func (CostInfo) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.CostInfo"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CostInfo) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CostInfo) Validate() error { return validation.Validate(v) }
 
 // A saved dashboard: layout, widgets, refresh period, default time range, owner and visibility. Closed object; `description` is always written, as null when unset.
 type DashboardConfig struct {
@@ -528,7 +540,8 @@ type DashboardConfig struct {
 	Name string `json:"name"`
 
 	// Free-text description of the dashboard. Written as null when not set.
-	Description validation.Optional[string] `json:"description,omitzero"`
+	// nil: null or absent; written as null.
+	Description *string `json:"description,omitempty"`
 
 	// Layout engine and grid dimensions.
 	Layout DashboardLayout `json:"layout"`
@@ -557,59 +570,59 @@ type DashboardConfig struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DashboardConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "dashboard_id", v.DashboardID)
-	validation.Put(&w, "name", v.Name)
-	validation.PutOptional(&w, "description", v.Description)
-	validation.Put(&w, "layout", v.Layout)
-	validation.Put(&w, "widgets", v.Widgets)
-	validation.Put(&w, "refresh_interval", v.RefreshInterval)
-	validation.Put(&w, "default_time_range", v.DefaultTimeRange)
-	validation.Put(&w, "owner", v.Owner)
-	validation.Put(&w, "visibility", v.Visibility)
-	validation.Put(&w, "created_at", v.CreatedAt)
-	validation.Put(&w, "updated_at", v.UpdatedAt)
+	var w wire.ObjectWriter
+	wire.Put(&w, "dashboard_id", v.DashboardID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "layout", v.Layout)
+	wire.PutDefault(&w, "widgets", v.Widgets, v.Widgets == nil, "[]")
+	wire.Put(&w, "refresh_interval", v.RefreshInterval)
+	wire.Put(&w, "default_time_range", v.DefaultTimeRange)
+	wire.Put(&w, "owner", v.Owner)
+	wire.Put(&w, "visibility", v.Visibility)
+	wire.Put(&w, "created_at", v.CreatedAt)
+	wire.Put(&w, "updated_at", v.UpdatedAt)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DashboardConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DashboardConfig{}
-	if err := validation.Member(members, "dashboard_id", &v.DashboardID); err != nil {
+	if err := wire.Member(members, "dashboard_id", &v.DashboardID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "layout", &v.Layout); err != nil {
+	if err := wire.Member(members, "layout", &v.Layout); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "widgets", &v.Widgets); err != nil {
+	if err := wire.Member(members, "widgets", &v.Widgets); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "refresh_interval", &v.RefreshInterval); err != nil {
+	if err := wire.Member(members, "refresh_interval", &v.RefreshInterval); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "default_time_range", &v.DefaultTimeRange); err != nil {
+	if err := wire.Member(members, "default_time_range", &v.DefaultTimeRange); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "owner", &v.Owner); err != nil {
+	if err := wire.Member(members, "owner", &v.Owner); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "visibility", &v.Visibility); err != nil {
+	if err := wire.Member(members, "visibility", &v.Visibility); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "created_at", &v.CreatedAt); err != nil {
+	if err := wire.Member(members, "created_at", &v.CreatedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "updated_at", &v.UpdatedAt); err != nil {
+	if err := wire.Member(members, "updated_at", &v.UpdatedAt); err != nil {
 		return err
 	}
 	return nil
@@ -620,8 +633,9 @@ func (DashboardConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DashboardConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DashboardConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DashboardConfig) Validate() error { return validation.Validate(v) }
 
 // Layout of a dashboard (DashboardConfig.layout): the layout engine and its grid dimensions. Closed object; all members are required.
 type DashboardLayout struct {
@@ -637,27 +651,27 @@ type DashboardLayout struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DashboardLayout) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "layout_type", v.LayoutType)
-	validation.Put(&w, "columns", v.Columns)
-	validation.Put(&w, "row_height", v.RowHeight)
+	var w wire.ObjectWriter
+	wire.Put(&w, "layout_type", v.LayoutType)
+	wire.Put(&w, "columns", v.Columns)
+	wire.Put(&w, "row_height", v.RowHeight)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DashboardLayout) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DashboardLayout{}
-	if err := validation.Member(members, "layout_type", &v.LayoutType); err != nil {
+	if err := wire.Member(members, "layout_type", &v.LayoutType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "columns", &v.Columns); err != nil {
+	if err := wire.Member(members, "columns", &v.Columns); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "row_height", &v.RowHeight); err != nil {
+	if err := wire.Member(members, "row_height", &v.RowHeight); err != nil {
 		return err
 	}
 	return nil
@@ -668,8 +682,9 @@ func (DashboardLayout) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DashboardLayout"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DashboardLayout) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DashboardLayout) Validate() error { return validation.Validate(v) }
 
 // Column layout of a dataset (DatasetMetadata.schema). Closed object holding a single list of fields.
 type DataSchema struct {
@@ -679,19 +694,19 @@ type DataSchema struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DataSchema) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "fields", v.Fields)
+	var w wire.ObjectWriter
+	wire.PutDefault(&w, "fields", v.Fields, v.Fields == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DataSchema) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DataSchema{}
-	if err := validation.Member(members, "fields", &v.Fields); err != nil {
+	if err := wire.Member(members, "fields", &v.Fields); err != nil {
 		return err
 	}
 	return nil
@@ -702,8 +717,9 @@ func (DataSchema) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DataSchema"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataSchema) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataSchema) Validate() error { return validation.Validate(v) }
 
 // Where a widget gets its data (Widget.data_source): the kind of source, a query, an optional refresh period and query parameters. Closed object; `refresh_interval` is always written (null when unset) and `parameters` is always written ({} when empty).
 type DataSourceConfig struct {
@@ -714,40 +730,41 @@ type DataSourceConfig struct {
 	Query string `json:"query"`
 
 	// Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
-	RefreshInterval validation.Optional[uint32] `json:"refresh_interval,omitzero"`
+	// nil: null or absent; written as null.
+	RefreshInterval *uint32 `json:"refresh_interval,omitempty"`
 
 	// Named string parameters for the query. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	Parameters *map[string]string `json:"parameters,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Parameters map[string]string `json:"parameters,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DataSourceConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "source_type", v.SourceType)
-	validation.Put(&w, "query", v.Query)
-	validation.PutOptional(&w, "refresh_interval", v.RefreshInterval)
-	validation.PutPointer(&w, "parameters", v.Parameters)
+	var w wire.ObjectWriter
+	wire.Put(&w, "source_type", v.SourceType)
+	wire.Put(&w, "query", v.Query)
+	wire.Put(&w, "refresh_interval", v.RefreshInterval)
+	wire.PutDefault(&w, "parameters", v.Parameters, v.Parameters == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DataSourceConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DataSourceConfig{}
-	if err := validation.Member(members, "source_type", &v.SourceType); err != nil {
+	if err := wire.Member(members, "source_type", &v.SourceType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "query", &v.Query); err != nil {
+	if err := wire.Member(members, "query", &v.Query); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "refresh_interval", &v.RefreshInterval); err != nil {
+	if err := wire.Member(members, "refresh_interval", &v.RefreshInterval); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parameters", &v.Parameters); err != nil {
+	if err := wire.Member(members, "parameters", &v.Parameters); err != nil {
 		return err
 	}
 	return nil
@@ -758,8 +775,9 @@ func (DataSourceConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DataSourceConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataSourceConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataSourceConfig) Validate() error { return validation.Validate(v) }
 
 // Kind of store a widget queries (DataSourceConfig.source_type), written as a snake_case string. Here "custom" is a plain string value, unlike the {"custom": ...} object form of WidgetType and AssetType.
 type DataSourceType string
@@ -781,8 +799,9 @@ func (DataSourceType) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DataSourceType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataSourceType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataSourceType) Validate() error { return validation.Validate(v) }
 
 // Details of a dataset asset: size, record count, optional column schema, data sources and quality scores. Used as the `dataset` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "dataset"; on its own the object carries no tag. Closed object.
 type DatasetMetadata struct {
@@ -793,47 +812,48 @@ type DatasetMetadata struct {
 	RecordCount uint64 `json:"record_count"`
 
 	// Column layout of the dataset. Written as null when unknown.
-	Schema validation.Optional[DataSchema] `json:"schema,omitzero"`
+	// nil: null or absent; written as null.
+	Schema *DataSchema `json:"schema,omitempty"`
 
 	// Where the data came from, as free-form strings such as URIs or system names. Required; may be empty.
 	Sources []string `json:"sources"`
 
 	// Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	QualityMetrics *map[string]float64 `json:"quality_metrics,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	QualityMetrics map[string]float64 `json:"quality_metrics,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DatasetMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "size_bytes", v.SizeBytes)
-	validation.Put(&w, "record_count", v.RecordCount)
-	validation.PutOptional(&w, "schema", v.Schema)
-	validation.Put(&w, "sources", v.Sources)
-	validation.PutPointer(&w, "quality_metrics", v.QualityMetrics)
+	var w wire.ObjectWriter
+	wire.Put(&w, "size_bytes", v.SizeBytes)
+	wire.Put(&w, "record_count", v.RecordCount)
+	wire.Put(&w, "schema", v.Schema)
+	wire.PutDefault(&w, "sources", v.Sources, v.Sources == nil, "[]")
+	wire.PutDefault(&w, "quality_metrics", v.QualityMetrics, v.QualityMetrics == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DatasetMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DatasetMetadata{}
-	if err := validation.Member(members, "size_bytes", &v.SizeBytes); err != nil {
+	if err := wire.Member(members, "size_bytes", &v.SizeBytes); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "record_count", &v.RecordCount); err != nil {
+	if err := wire.Member(members, "record_count", &v.RecordCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "schema", &v.Schema); err != nil {
+	if err := wire.Member(members, "schema", &v.Schema); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sources", &v.Sources); err != nil {
+	if err := wire.Member(members, "sources", &v.Sources); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "quality_metrics", &v.QualityMetrics); err != nil {
+	if err := wire.Member(members, "quality_metrics", &v.QualityMetrics); err != nil {
 		return err
 	}
 	return nil
@@ -846,8 +866,9 @@ func (DatasetMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DatasetMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DatasetMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DatasetMetadata) Validate() error { return validation.Validate(v) }
 
 // One thing an application relies on (ApplicationMetadata.dependencies). Closed object; all three members are required free strings.
 type Dependency struct {
@@ -863,27 +884,27 @@ type Dependency struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v Dependency) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "version", v.Version)
-	validation.Put(&w, "dependency_type", v.DependencyType)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "version", v.Version)
+	wire.Put(&w, "dependency_type", v.DependencyType)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *Dependency) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = Dependency{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "version", &v.Version); err != nil {
+	if err := wire.Member(members, "version", &v.Version); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "dependency_type", &v.DependencyType); err != nil {
+	if err := wire.Member(members, "dependency_type", &v.DependencyType); err != nil {
 		return err
 	}
 	return nil
@@ -894,8 +915,9 @@ func (Dependency) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.Dependency"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v Dependency) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v Dependency) Validate() error { return validation.Validate(v) }
 
 // Where, when and by whom an application was deployed (ApplicationMetadata.deployment). Closed object; all members are required.
 type DeploymentInfo struct {
@@ -914,31 +936,31 @@ type DeploymentInfo struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DeploymentInfo) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "environment", v.Environment)
-	validation.Put(&w, "region", v.Region)
-	validation.Put(&w, "deployed_at", v.DeployedAt)
-	validation.Put(&w, "deployed_by", v.DeployedBy)
+	var w wire.ObjectWriter
+	wire.Put(&w, "environment", v.Environment)
+	wire.Put(&w, "region", v.Region)
+	wire.Put(&w, "deployed_at", v.DeployedAt)
+	wire.Put(&w, "deployed_by", v.DeployedBy)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DeploymentInfo) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DeploymentInfo{}
-	if err := validation.Member(members, "environment", &v.Environment); err != nil {
+	if err := wire.Member(members, "environment", &v.Environment); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "region", &v.Region); err != nil {
+	if err := wire.Member(members, "region", &v.Region); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "deployed_at", &v.DeployedAt); err != nil {
+	if err := wire.Member(members, "deployed_at", &v.DeployedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "deployed_by", &v.DeployedBy); err != nil {
+	if err := wire.Member(members, "deployed_by", &v.DeployedBy); err != nil {
 		return err
 	}
 	return nil
@@ -949,8 +971,9 @@ func (DeploymentInfo) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DeploymentInfo"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DeploymentInfo) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DeploymentInfo) Validate() error { return validation.Validate(v) }
 
 // How the UI presents data to a user (UserPreferences.display). Closed object; all members are required free-form strings, none is validated against a vocabulary.
 type DisplayPreferences struct {
@@ -972,35 +995,35 @@ type DisplayPreferences struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DisplayPreferences) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "theme", v.Theme)
-	validation.Put(&w, "timezone", v.Timezone)
-	validation.Put(&w, "date_format", v.DateFormat)
-	validation.Put(&w, "number_format", v.NumberFormat)
-	validation.Put(&w, "language", v.Language)
+	var w wire.ObjectWriter
+	wire.Put(&w, "theme", v.Theme)
+	wire.Put(&w, "timezone", v.Timezone)
+	wire.Put(&w, "date_format", v.DateFormat)
+	wire.Put(&w, "number_format", v.NumberFormat)
+	wire.Put(&w, "language", v.Language)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DisplayPreferences) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DisplayPreferences{}
-	if err := validation.Member(members, "theme", &v.Theme); err != nil {
+	if err := wire.Member(members, "theme", &v.Theme); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timezone", &v.Timezone); err != nil {
+	if err := wire.Member(members, "timezone", &v.Timezone); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "date_format", &v.DateFormat); err != nil {
+	if err := wire.Member(members, "date_format", &v.DateFormat); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "number_format", &v.NumberFormat); err != nil {
+	if err := wire.Member(members, "number_format", &v.NumberFormat); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "language", &v.Language); err != nil {
+	if err := wire.Member(members, "language", &v.Language); err != nil {
 		return err
 	}
 	return nil
@@ -1011,8 +1034,9 @@ func (DisplayPreferences) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.DisplayPreferences"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DisplayPreferences) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DisplayPreferences) Validate() error { return validation.Validate(v) }
 
 // Details of an API endpoint asset: URL, HTTP method, authentication scheme, and optional rate limit and SLA. Used as the `endpoint` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "endpoint"; on its own the object carries no tag. Closed object.
 type EndpointMetadata struct {
@@ -1026,43 +1050,45 @@ type EndpointMetadata struct {
 	AuthType string `json:"auth_type"`
 
 	// Request and token limits of the endpoint. Written as null when not set.
-	RateLimit validation.Optional[RateLimit] `json:"rate_limit,omitzero"`
+	// nil: null or absent; written as null.
+	RateLimit *RateLimit `json:"rate_limit,omitempty"`
 
 	// Service-level commitments of the endpoint. Written as null when there is no SLA.
-	Sla validation.Optional[SlaInfo] `json:"sla,omitzero"`
+	// nil: null or absent; written as null.
+	SLA *SLAInfo `json:"sla,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v EndpointMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "url", v.URL)
-	validation.Put(&w, "method", v.Method)
-	validation.Put(&w, "auth_type", v.AuthType)
-	validation.PutOptional(&w, "rate_limit", v.RateLimit)
-	validation.PutOptional(&w, "sla", v.Sla)
+	var w wire.ObjectWriter
+	wire.Put(&w, "url", v.URL)
+	wire.Put(&w, "method", v.Method)
+	wire.Put(&w, "auth_type", v.AuthType)
+	wire.Put(&w, "rate_limit", v.RateLimit)
+	wire.Put(&w, "sla", v.SLA)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *EndpointMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = EndpointMetadata{}
-	if err := validation.Member(members, "url", &v.URL); err != nil {
+	if err := wire.Member(members, "url", &v.URL); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "method", &v.Method); err != nil {
+	if err := wire.Member(members, "method", &v.Method); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "auth_type", &v.AuthType); err != nil {
+	if err := wire.Member(members, "auth_type", &v.AuthType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "rate_limit", &v.RateLimit); err != nil {
+	if err := wire.Member(members, "rate_limit", &v.RateLimit); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sla", &v.Sla); err != nil {
+	if err := wire.Member(members, "sla", &v.SLA); err != nil {
 		return err
 	}
 	return nil
@@ -1075,8 +1101,9 @@ func (EndpointMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.EndpointMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EndpointMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EndpointMetadata) Validate() error { return validation.Validate(v) }
 
 // How a policy is enforced (PolicyDefinition.enforcement), written as a snake_case string: active (rule actions are applied), monitor (matches are only observed) or disabled (the policy is off).
 type EnforcementMode string
@@ -1095,8 +1122,9 @@ func (EnforcementMode) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.EnforcementMode"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v EnforcementMode) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v EnforcementMode) Validate() error { return validation.Validate(v) }
 
 // Layout engine of a dashboard (DashboardLayout.layout_type), written as a snake_case string: grid, flex or fixed.
 type LayoutType string
@@ -1115,8 +1143,9 @@ func (LayoutType) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.LayoutType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v LayoutType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v LayoutType) Validate() error { return validation.Validate(v) }
 
 // Details of a model asset: provider, family, size, context window, capabilities, pricing and benchmark scores. Used as the `model` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "model"; on its own the object carries no tag. Closed object.
 type ModelMetadata struct {
@@ -1127,61 +1156,64 @@ type ModelMetadata struct {
 	Family string `json:"family"`
 
 	// Parameter count as display text, e.g. "70B". Written as null when not disclosed.
-	Parameters validation.Optional[string] `json:"parameters,omitzero"`
+	// nil: null or absent; written as null.
+	Parameters *string `json:"parameters,omitempty"`
 
 	// Maximum context length, in tokens. Written as null when unknown.
-	ContextWindow validation.Optional[uint32] `json:"context_window,omitzero"`
+	// nil: null or absent; written as null.
+	ContextWindow *uint32 `json:"context_window,omitempty"`
 
 	// Free-form capability labels such as "chat", "function_calling" or "vision". Required; may be empty.
 	Capabilities []string `json:"capabilities"`
 
 	// Token pricing of the model. Written as null when unknown.
-	CostInfo validation.Optional[CostInfo] `json:"cost_info,omitzero"`
+	// nil: null or absent; written as null.
+	CostInfo *CostInfo `json:"cost_info,omitempty"`
 
 	// Benchmark name to score, on whatever scale each benchmark uses; no range is enforced. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	Benchmarks *map[string]float64 `json:"benchmarks,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Benchmarks map[string]float64 `json:"benchmarks,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ModelMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "provider", v.Provider)
-	validation.Put(&w, "family", v.Family)
-	validation.PutOptional(&w, "parameters", v.Parameters)
-	validation.PutOptional(&w, "context_window", v.ContextWindow)
-	validation.Put(&w, "capabilities", v.Capabilities)
-	validation.PutOptional(&w, "cost_info", v.CostInfo)
-	validation.PutPointer(&w, "benchmarks", v.Benchmarks)
+	var w wire.ObjectWriter
+	wire.Put(&w, "provider", v.Provider)
+	wire.Put(&w, "family", v.Family)
+	wire.Put(&w, "parameters", v.Parameters)
+	wire.Put(&w, "context_window", v.ContextWindow)
+	wire.PutDefault(&w, "capabilities", v.Capabilities, v.Capabilities == nil, "[]")
+	wire.Put(&w, "cost_info", v.CostInfo)
+	wire.PutDefault(&w, "benchmarks", v.Benchmarks, v.Benchmarks == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ModelMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ModelMetadata{}
-	if err := validation.Member(members, "provider", &v.Provider); err != nil {
+	if err := wire.Member(members, "provider", &v.Provider); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "family", &v.Family); err != nil {
+	if err := wire.Member(members, "family", &v.Family); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parameters", &v.Parameters); err != nil {
+	if err := wire.Member(members, "parameters", &v.Parameters); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "context_window", &v.ContextWindow); err != nil {
+	if err := wire.Member(members, "context_window", &v.ContextWindow); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "capabilities", &v.Capabilities); err != nil {
+	if err := wire.Member(members, "capabilities", &v.Capabilities); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "cost_info", &v.CostInfo); err != nil {
+	if err := wire.Member(members, "cost_info", &v.CostInfo); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "benchmarks", &v.Benchmarks); err != nil {
+	if err := wire.Member(members, "benchmarks", &v.Benchmarks); err != nil {
 		return err
 	}
 	return nil
@@ -1194,8 +1226,9 @@ func (ModelMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.ModelMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ModelMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ModelMetadata) Validate() error { return validation.Validate(v) }
 
 // One delivery channel for a user's notifications (NotificationPreferences.channels). Closed object; all members are required.
 type NotificationChannel struct {
@@ -1214,31 +1247,31 @@ type NotificationChannel struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v NotificationChannel) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "channel_type", v.ChannelType)
-	validation.Put(&w, "destination", v.Destination)
-	validation.Put(&w, "enabled", v.Enabled)
-	validation.Put(&w, "event_types", v.EventTypes)
+	var w wire.ObjectWriter
+	wire.Put(&w, "channel_type", v.ChannelType)
+	wire.Put(&w, "destination", v.Destination)
+	wire.Put(&w, "enabled", v.Enabled)
+	wire.PutDefault(&w, "event_types", v.EventTypes, v.EventTypes == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *NotificationChannel) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = NotificationChannel{}
-	if err := validation.Member(members, "channel_type", &v.ChannelType); err != nil {
+	if err := wire.Member(members, "channel_type", &v.ChannelType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "destination", &v.Destination); err != nil {
+	if err := wire.Member(members, "destination", &v.Destination); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "enabled", &v.Enabled); err != nil {
+	if err := wire.Member(members, "enabled", &v.Enabled); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "event_types", &v.EventTypes); err != nil {
+	if err := wire.Member(members, "event_types", &v.EventTypes); err != nil {
 		return err
 	}
 	return nil
@@ -1249,8 +1282,9 @@ func (NotificationChannel) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.NotificationChannel"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v NotificationChannel) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v NotificationChannel) Validate() error { return validation.Validate(v) }
 
 // How and when a user is notified (UserPreferences.notifications). Closed object; `alert_thresholds` is always written ({} when empty).
 type NotificationPreferences struct {
@@ -1264,37 +1298,37 @@ type NotificationPreferences struct {
 	Channels []NotificationChannel `json:"channels"`
 
 	// Metric name to the value at which the user wants to be alerted; no range is enforced. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	AlertThresholds *map[string]float64 `json:"alert_thresholds,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	AlertThresholds map[string]float64 `json:"alert_thresholds,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v NotificationPreferences) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "email_enabled", v.EmailEnabled)
-	validation.Put(&w, "in_app_enabled", v.InAppEnabled)
-	validation.Put(&w, "channels", v.Channels)
-	validation.PutPointer(&w, "alert_thresholds", v.AlertThresholds)
+	var w wire.ObjectWriter
+	wire.Put(&w, "email_enabled", v.EmailEnabled)
+	wire.Put(&w, "in_app_enabled", v.InAppEnabled)
+	wire.PutDefault(&w, "channels", v.Channels, v.Channels == nil, "[]")
+	wire.PutDefault(&w, "alert_thresholds", v.AlertThresholds, v.AlertThresholds == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *NotificationPreferences) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = NotificationPreferences{}
-	if err := validation.Member(members, "email_enabled", &v.EmailEnabled); err != nil {
+	if err := wire.Member(members, "email_enabled", &v.EmailEnabled); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "in_app_enabled", &v.InAppEnabled); err != nil {
+	if err := wire.Member(members, "in_app_enabled", &v.InAppEnabled); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "channels", &v.Channels); err != nil {
+	if err := wire.Member(members, "channels", &v.Channels); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "alert_thresholds", &v.AlertThresholds); err != nil {
+	if err := wire.Member(members, "alert_thresholds", &v.AlertThresholds); err != nil {
 		return err
 	}
 	return nil
@@ -1305,8 +1339,9 @@ func (NotificationPreferences) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.NotificationPreferences"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v NotificationPreferences) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v NotificationPreferences) Validate() error { return validation.Validate(v) }
 
 // The user, and optionally team and department, that own an item. Shared by AssetMetadata.owner, PolicyDefinition.owner and DashboardConfig.owner. Closed object; the optional members are always written, as null when unknown.
 type OwnerInfo struct {
@@ -1317,46 +1352,49 @@ type OwnerInfo struct {
 	Username string `json:"username"`
 
 	// Contact email of the owner, a plain string (no email format is asserted). Written as null when unknown.
-	Email validation.Optional[string] `json:"email,omitzero"`
+	// nil: null or absent; written as null.
+	Email *string `json:"email,omitempty"`
 
 	// Team the owner belongs to. Written as null when unknown.
-	Team validation.Optional[string] `json:"team,omitzero"`
+	// nil: null or absent; written as null.
+	Team *string `json:"team,omitempty"`
 
 	// Department or organisational unit of the owner. Written as null when unknown.
-	Department validation.Optional[string] `json:"department,omitzero"`
+	// nil: null or absent; written as null.
+	Department *string `json:"department,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v OwnerInfo) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "user_id", v.UserID)
-	validation.Put(&w, "username", v.Username)
-	validation.PutOptional(&w, "email", v.Email)
-	validation.PutOptional(&w, "team", v.Team)
-	validation.PutOptional(&w, "department", v.Department)
+	var w wire.ObjectWriter
+	wire.Put(&w, "user_id", v.UserID)
+	wire.Put(&w, "username", v.Username)
+	wire.Put(&w, "email", v.Email)
+	wire.Put(&w, "team", v.Team)
+	wire.Put(&w, "department", v.Department)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *OwnerInfo) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = OwnerInfo{}
-	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
+	if err := wire.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "username", &v.Username); err != nil {
+	if err := wire.Member(members, "username", &v.Username); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "email", &v.Email); err != nil {
+	if err := wire.Member(members, "email", &v.Email); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "team", &v.Team); err != nil {
+	if err := wire.Member(members, "team", &v.Team); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "department", &v.Department); err != nil {
+	if err := wire.Member(members, "department", &v.Department); err != nil {
 		return err
 	}
 	return nil
@@ -1367,8 +1405,9 @@ func (OwnerInfo) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.OwnerInfo"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v OwnerInfo) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v OwnerInfo) Validate() error { return validation.Validate(v) }
 
 // Action taken when a policy rule matches (PolicyRule.action), written as a snake_case string.
 type PolicyAction string
@@ -1393,8 +1432,9 @@ func (PolicyAction) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PolicyAction"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyAction) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyAction) Validate() error { return validation.Validate(v) }
 
 // A versioned policy held by the policy engine: what it governs, its rules, how it is enforced, what it applies to, who owns it and its lifecycle state. Closed object; `metadata` is a string-to-string map that is always written ({} when empty).
 type PolicyDefinition struct {
@@ -1435,73 +1475,73 @@ type PolicyDefinition struct {
 	Status PolicyStatus `json:"status"`
 
 	// Free-form string annotations, e.g. the regulation the policy implements. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	Metadata *map[string]string `json:"metadata,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyDefinition) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "policy_id", v.PolicyID)
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "description", v.Description)
-	validation.Put(&w, "version", v.Version)
-	validation.Put(&w, "policy_type", v.PolicyType)
-	validation.Put(&w, "rules", v.Rules)
-	validation.Put(&w, "enforcement", v.Enforcement)
-	validation.Put(&w, "scope", v.Scope)
-	validation.Put(&w, "owner", v.Owner)
-	validation.Put(&w, "created_at", v.CreatedAt)
-	validation.Put(&w, "updated_at", v.UpdatedAt)
-	validation.Put(&w, "status", v.Status)
-	validation.PutPointer(&w, "metadata", v.Metadata)
+	var w wire.ObjectWriter
+	wire.Put(&w, "policy_id", v.PolicyID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "version", v.Version)
+	wire.Put(&w, "policy_type", v.PolicyType)
+	wire.PutDefault(&w, "rules", v.Rules, v.Rules == nil, "[]")
+	wire.Put(&w, "enforcement", v.Enforcement)
+	wire.Put(&w, "scope", v.Scope)
+	wire.Put(&w, "owner", v.Owner)
+	wire.Put(&w, "created_at", v.CreatedAt)
+	wire.Put(&w, "updated_at", v.UpdatedAt)
+	wire.Put(&w, "status", v.Status)
+	wire.PutDefault(&w, "metadata", v.Metadata, v.Metadata == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PolicyDefinition) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PolicyDefinition{}
-	if err := validation.Member(members, "policy_id", &v.PolicyID); err != nil {
+	if err := wire.Member(members, "policy_id", &v.PolicyID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "version", &v.Version); err != nil {
+	if err := wire.Member(members, "version", &v.Version); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "policy_type", &v.PolicyType); err != nil {
+	if err := wire.Member(members, "policy_type", &v.PolicyType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "rules", &v.Rules); err != nil {
+	if err := wire.Member(members, "rules", &v.Rules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "enforcement", &v.Enforcement); err != nil {
+	if err := wire.Member(members, "enforcement", &v.Enforcement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "scope", &v.Scope); err != nil {
+	if err := wire.Member(members, "scope", &v.Scope); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "owner", &v.Owner); err != nil {
+	if err := wire.Member(members, "owner", &v.Owner); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "created_at", &v.CreatedAt); err != nil {
+	if err := wire.Member(members, "created_at", &v.CreatedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "updated_at", &v.UpdatedAt); err != nil {
+	if err := wire.Member(members, "updated_at", &v.UpdatedAt); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "status", &v.Status); err != nil {
+	if err := wire.Member(members, "status", &v.Status); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metadata", &v.Metadata); err != nil {
+	if err := wire.Member(members, "metadata", &v.Metadata); err != nil {
 		return err
 	}
 	return nil
@@ -1512,8 +1552,9 @@ func (PolicyDefinition) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PolicyDefinition"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyDefinition) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyDefinition) Validate() error { return validation.Validate(v) }
 
 // One rule of a policy (PolicyDefinition.rules): a condition, the action taken when it matches, a severity and an on/off switch. Closed object; all members are required.
 type PolicyRule struct {
@@ -1538,39 +1579,39 @@ type PolicyRule struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyRule) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "rule_id", v.RuleID)
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "condition", v.Condition)
-	validation.Put(&w, "action", v.Action)
-	validation.Put(&w, "severity", v.Severity)
-	validation.Put(&w, "enabled", v.Enabled)
+	var w wire.ObjectWriter
+	wire.Put(&w, "rule_id", v.RuleID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "condition", v.Condition)
+	wire.Put(&w, "action", v.Action)
+	wire.Put(&w, "severity", v.Severity)
+	wire.Put(&w, "enabled", v.Enabled)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PolicyRule) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PolicyRule{}
-	if err := validation.Member(members, "rule_id", &v.RuleID); err != nil {
+	if err := wire.Member(members, "rule_id", &v.RuleID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "condition", &v.Condition); err != nil {
+	if err := wire.Member(members, "condition", &v.Condition); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "action", &v.Action); err != nil {
+	if err := wire.Member(members, "action", &v.Action); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity", &v.Severity); err != nil {
+	if err := wire.Member(members, "severity", &v.Severity); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "enabled", &v.Enabled); err != nil {
+	if err := wire.Member(members, "enabled", &v.Enabled); err != nil {
 		return err
 	}
 	return nil
@@ -1581,8 +1622,9 @@ func (PolicyRule) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PolicyRule"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyRule) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyRule) Validate() error { return validation.Validate(v) }
 
 // What a policy applies to (PolicyDefinition.scope): a granularity, the targets at that granularity and optional exclusions. Closed object; `exclusions` is always written ([] when empty).
 type PolicyScope struct {
@@ -1593,33 +1635,33 @@ type PolicyScope struct {
 	Targets []string `json:"targets"`
 
 	// Identifiers exempt from the policy. Defaults to [] when absent; producers always write it.
-	// Absent means the schema default [].
-	Exclusions *[]string `json:"exclusions,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	Exclusions []string `json:"exclusions,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PolicyScope) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "scope_type", v.ScopeType)
-	validation.Put(&w, "targets", v.Targets)
-	validation.PutPointer(&w, "exclusions", v.Exclusions)
+	var w wire.ObjectWriter
+	wire.Put(&w, "scope_type", v.ScopeType)
+	wire.PutDefault(&w, "targets", v.Targets, v.Targets == nil, "[]")
+	wire.PutDefault(&w, "exclusions", v.Exclusions, v.Exclusions == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PolicyScope) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PolicyScope{}
-	if err := validation.Member(members, "scope_type", &v.ScopeType); err != nil {
+	if err := wire.Member(members, "scope_type", &v.ScopeType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "targets", &v.Targets); err != nil {
+	if err := wire.Member(members, "targets", &v.Targets); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "exclusions", &v.Exclusions); err != nil {
+	if err := wire.Member(members, "exclusions", &v.Exclusions); err != nil {
 		return err
 	}
 	return nil
@@ -1630,8 +1672,9 @@ func (PolicyScope) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PolicyScope"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyScope) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyScope) Validate() error { return validation.Validate(v) }
 
 // Lifecycle state of a policy definition (PolicyDefinition.status), written as a snake_case string. Separate from EnforcementMode, which says how an active policy is applied.
 type PolicyStatus string
@@ -1653,8 +1696,9 @@ func (PolicyStatus) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PolicyStatus"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyStatus) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyStatus) Validate() error { return validation.Validate(v) }
 
 // Area a policy governs (PolicyDefinition.policy_type), written as a snake_case string.
 type PolicyType string
@@ -1682,8 +1726,9 @@ func (PolicyType) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PolicyType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PolicyType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PolicyType) Validate() error { return validation.Validate(v) }
 
 // A worked example of a prompt template (PromptTemplateMetadata.examples): values for its variables and the output they should produce. Closed object; both members are required.
 type PromptExample struct {
@@ -1696,23 +1741,23 @@ type PromptExample struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PromptExample) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "input", v.Input)
-	validation.Put(&w, "output", v.Output)
+	var w wire.ObjectWriter
+	wire.PutDefault(&w, "input", v.Input, v.Input == nil, "{}")
+	wire.Put(&w, "output", v.Output)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PromptExample) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PromptExample{}
-	if err := validation.Member(members, "input", &v.Input); err != nil {
+	if err := wire.Member(members, "input", &v.Input); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "output", &v.Output); err != nil {
+	if err := wire.Member(members, "output", &v.Output); err != nil {
 		return err
 	}
 	return nil
@@ -1723,8 +1768,9 @@ func (PromptExample) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PromptExample"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PromptExample) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PromptExample) Validate() error { return validation.Validate(v) }
 
 // Details of a prompt template asset: template text, placeholders, category, expected output format and worked examples. Used as the `prompt_template` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "prompt_template"; on its own the object carries no tag. Closed object.
 type PromptTemplateMetadata struct {
@@ -1738,44 +1784,45 @@ type PromptTemplateMetadata struct {
 	Category string `json:"category"`
 
 	// Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null when unspecified.
-	OutputFormat validation.Optional[string] `json:"output_format,omitzero"`
+	// nil: null or absent; written as null.
+	OutputFormat *string `json:"output_format,omitempty"`
 
 	// Sample variable values with the output they should produce. Defaults to [] when absent; producers always write it.
-	// Absent means the schema default [].
-	Examples *[]PromptExample `json:"examples,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	Examples []PromptExample `json:"examples,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PromptTemplateMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "template", v.Template)
-	validation.Put(&w, "variables", v.Variables)
-	validation.Put(&w, "category", v.Category)
-	validation.PutOptional(&w, "output_format", v.OutputFormat)
-	validation.PutPointer(&w, "examples", v.Examples)
+	var w wire.ObjectWriter
+	wire.Put(&w, "template", v.Template)
+	wire.PutDefault(&w, "variables", v.Variables, v.Variables == nil, "[]")
+	wire.Put(&w, "category", v.Category)
+	wire.Put(&w, "output_format", v.OutputFormat)
+	wire.PutDefault(&w, "examples", v.Examples, v.Examples == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PromptTemplateMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PromptTemplateMetadata{}
-	if err := validation.Member(members, "template", &v.Template); err != nil {
+	if err := wire.Member(members, "template", &v.Template); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "variables", &v.Variables); err != nil {
+	if err := wire.Member(members, "variables", &v.Variables); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "category", &v.Category); err != nil {
+	if err := wire.Member(members, "category", &v.Category); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "output_format", &v.OutputFormat); err != nil {
+	if err := wire.Member(members, "output_format", &v.OutputFormat); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "examples", &v.Examples); err != nil {
+	if err := wire.Member(members, "examples", &v.Examples); err != nil {
 		return err
 	}
 	return nil
@@ -1788,8 +1835,9 @@ func (PromptTemplateMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.PromptTemplateMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PromptTemplateMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PromptTemplateMetadata) Validate() error { return validation.Validate(v) }
 
 // Throughput limits of an endpoint (EndpointMetadata.rate_limit). Closed object; `tokens_per_minute` is always written, as null when tokens are not limited.
 type RateLimit struct {
@@ -1797,28 +1845,29 @@ type RateLimit struct {
 	RequestsPerMinute uint32 `json:"requests_per_minute"`
 
 	// Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens are not limited.
-	TokensPerMinute validation.Optional[uint32] `json:"tokens_per_minute,omitzero"`
+	// nil: null or absent; written as null.
+	TokensPerMinute *uint32 `json:"tokens_per_minute,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v RateLimit) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "requests_per_minute", v.RequestsPerMinute)
-	validation.PutOptional(&w, "tokens_per_minute", v.TokensPerMinute)
+	var w wire.ObjectWriter
+	wire.Put(&w, "requests_per_minute", v.RequestsPerMinute)
+	wire.Put(&w, "tokens_per_minute", v.TokensPerMinute)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *RateLimit) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = RateLimit{}
-	if err := validation.Member(members, "requests_per_minute", &v.RequestsPerMinute); err != nil {
+	if err := wire.Member(members, "requests_per_minute", &v.RequestsPerMinute); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tokens_per_minute", &v.TokensPerMinute); err != nil {
+	if err := wire.Member(members, "tokens_per_minute", &v.TokensPerMinute); err != nil {
 		return err
 	}
 	return nil
@@ -1829,8 +1878,9 @@ func (RateLimit) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.RateLimit"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v RateLimit) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v RateLimit) Validate() error { return validation.Validate(v) }
 
 // Severity of a policy-rule match (PolicyRule.severity), written as a lowercase string. The levels rank low < medium < high < critical; the wire carries only the string.
 type RuleSeverity string
@@ -1852,8 +1902,9 @@ func (RuleSeverity) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.RuleSeverity"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v RuleSeverity) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v RuleSeverity) Validate() error { return validation.Validate(v) }
 
 // A query a user saved for reuse (UserPreferences.saved_queries). Closed object. Unlike DataSourceConfig.parameters, `parameters` here has no default and must always be present.
 type SavedQuery struct {
@@ -1864,7 +1915,8 @@ type SavedQuery struct {
 	Name string `json:"name"`
 
 	// What the query is for. Written as null when not set.
-	Description validation.Optional[string] `json:"description,omitzero"`
+	// nil: null or absent; written as null.
+	Description *string `json:"description,omitempty"`
 
 	// Query text; its language is not fixed by the wire format.
 	Query string `json:"query"`
@@ -1878,39 +1930,39 @@ type SavedQuery struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SavedQuery) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "query_id", v.QueryID)
-	validation.Put(&w, "name", v.Name)
-	validation.PutOptional(&w, "description", v.Description)
-	validation.Put(&w, "query", v.Query)
-	validation.Put(&w, "parameters", v.Parameters)
-	validation.Put(&w, "created_at", v.CreatedAt)
+	var w wire.ObjectWriter
+	wire.Put(&w, "query_id", v.QueryID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "query", v.Query)
+	wire.PutDefault(&w, "parameters", v.Parameters, v.Parameters == nil, "{}")
+	wire.Put(&w, "created_at", v.CreatedAt)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *SavedQuery) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = SavedQuery{}
-	if err := validation.Member(members, "query_id", &v.QueryID); err != nil {
+	if err := wire.Member(members, "query_id", &v.QueryID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "query", &v.Query); err != nil {
+	if err := wire.Member(members, "query", &v.Query); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "parameters", &v.Parameters); err != nil {
+	if err := wire.Member(members, "parameters", &v.Parameters); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "created_at", &v.CreatedAt); err != nil {
+	if err := wire.Member(members, "created_at", &v.CreatedAt); err != nil {
 		return err
 	}
 	return nil
@@ -1921,8 +1973,9 @@ func (SavedQuery) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.SavedQuery"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SavedQuery) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SavedQuery) Validate() error { return validation.Validate(v) }
 
 // One column of a dataset schema (DataSchema.fields). Closed object; `description` is always written, as null when undocumented.
 type SchemaField struct {
@@ -1936,36 +1989,37 @@ type SchemaField struct {
 	Required bool `json:"required"`
 
 	// What the column holds. Written as null when not documented.
-	Description validation.Optional[string] `json:"description,omitzero"`
+	// nil: null or absent; written as null.
+	Description *string `json:"description,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SchemaField) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "field_type", v.FieldType)
-	validation.Put(&w, "required", v.Required)
-	validation.PutOptional(&w, "description", v.Description)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "field_type", v.FieldType)
+	wire.Put(&w, "required", v.Required)
+	wire.Put(&w, "description", v.Description)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *SchemaField) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = SchemaField{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "field_type", &v.FieldType); err != nil {
+	if err := wire.Member(members, "field_type", &v.FieldType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "required", &v.Required); err != nil {
+	if err := wire.Member(members, "required", &v.Required); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
 	return nil
@@ -1976,8 +2030,9 @@ func (SchemaField) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.SchemaField"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SchemaField) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SchemaField) Validate() error { return validation.Validate(v) }
 
 // Granularity of a policy scope (PolicyScope.scope_type), written as a snake_case string.
 type ScopeType string
@@ -2005,11 +2060,12 @@ func (ScopeType) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.ScopeType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ScopeType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ScopeType) Validate() error { return validation.Validate(v) }
 
 // Service-level commitments of an endpoint (EndpointMetadata.sla). Closed object; all members are required.
-type SlaInfo struct {
+type SLAInfo struct {
 	// Committed availability as a percentage on a 0-100 scale, e.g. 99.9. Any number; the range is not enforced.
 	UptimePercent float64 `json:"uptime_percent"`
 
@@ -2021,40 +2077,41 @@ type SlaInfo struct {
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
-func (v SlaInfo) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "uptime_percent", v.UptimePercent)
-	validation.Put(&w, "max_latency_ms", v.MaxLatencyMs)
-	validation.Put(&w, "support_level", v.SupportLevel)
+func (v SLAInfo) MarshalJSON() ([]byte, error) {
+	var w wire.ObjectWriter
+	wire.Put(&w, "uptime_percent", v.UptimePercent)
+	wire.Put(&w, "max_latency_ms", v.MaxLatencyMs)
+	wire.Put(&w, "support_level", v.SupportLevel)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
-func (v *SlaInfo) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
+func (v *SLAInfo) UnmarshalJSON(data []byte) error {
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	*v = SlaInfo{}
-	if err := validation.Member(members, "uptime_percent", &v.UptimePercent); err != nil {
+	*v = SLAInfo{}
+	if err := wire.Member(members, "uptime_percent", &v.UptimePercent); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "max_latency_ms", &v.MaxLatencyMs); err != nil {
+	if err := wire.Member(members, "max_latency_ms", &v.MaxLatencyMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "support_level", &v.SupportLevel); err != nil {
+	if err := wire.Member(members, "support_level", &v.SupportLevel); err != nil {
 		return err
 	}
 	return nil
 }
 
-// SchemaType names the schema SlaInfo is generated from.
-func (SlaInfo) SchemaType() (version, typeName string) {
+// SchemaType names the schema SLAInfo is generated from.
+func (SLAInfo) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.SlaInfo"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SlaInfo) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SLAInfo) Validate() error { return validation.Validate(v) }
 
 // One placeholder of a prompt template (PromptTemplateMetadata.variables). Closed object; `default_value` is always written, as null when there is no default.
 type TemplateVariable struct {
@@ -2068,36 +2125,37 @@ type TemplateVariable struct {
 	Required bool `json:"required"`
 
 	// Value used when the caller supplies none. Written as null when there is no default.
-	DefaultValue validation.Optional[string] `json:"default_value,omitzero"`
+	// nil: null or absent; written as null.
+	DefaultValue *string `json:"default_value,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TemplateVariable) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "description", v.Description)
-	validation.Put(&w, "required", v.Required)
-	validation.PutOptional(&w, "default_value", v.DefaultValue)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.Put(&w, "required", v.Required)
+	wire.Put(&w, "default_value", v.DefaultValue)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TemplateVariable) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TemplateVariable{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "required", &v.Required); err != nil {
+	if err := wire.Member(members, "required", &v.Required); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "default_value", &v.DefaultValue); err != nil {
+	if err := wire.Member(members, "default_value", &v.DefaultValue); err != nil {
 		return err
 	}
 	return nil
@@ -2108,8 +2166,9 @@ func (TemplateVariable) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.TemplateVariable"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TemplateVariable) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TemplateVariable) Validate() error { return validation.Validate(v) }
 
 // Per-user settings: display and notification preferences, default filters, favourite dashboards and saved queries. Closed object; the map and list members are always written (empty when unset).
 type UserPreferences struct {
@@ -2123,16 +2182,16 @@ type UserPreferences struct {
 	Notifications NotificationPreferences `json:"notifications"`
 
 	// Filter name to value applied by default. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	DefaultFilters *map[string]string `json:"default_filters,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	DefaultFilters map[string]string `json:"default_filters,omitempty"`
 
 	// Identifiers (dashboard_id) of the user's favourite dashboards. Defaults to [] when absent; producers always write it.
-	// Absent means the schema default [].
-	FavoriteDashboards *[]string `json:"favorite_dashboards,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	FavoriteDashboards []string `json:"favorite_dashboards,omitempty"`
 
 	// Queries the user stored for reuse. Defaults to [] when absent; producers always write it.
-	// Absent means the schema default [].
-	SavedQueries *[]SavedQuery `json:"saved_queries,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	SavedQueries []SavedQuery `json:"saved_queries,omitempty"`
 
 	// When the preferences were last changed. RFC 3339 timestamp; producers write UTC with Z.
 	UpdatedAt validation.DateTime `json:"updated_at"`
@@ -2140,43 +2199,43 @@ type UserPreferences struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v UserPreferences) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "user_id", v.UserID)
-	validation.Put(&w, "display", v.Display)
-	validation.Put(&w, "notifications", v.Notifications)
-	validation.PutPointer(&w, "default_filters", v.DefaultFilters)
-	validation.PutPointer(&w, "favorite_dashboards", v.FavoriteDashboards)
-	validation.PutPointer(&w, "saved_queries", v.SavedQueries)
-	validation.Put(&w, "updated_at", v.UpdatedAt)
+	var w wire.ObjectWriter
+	wire.Put(&w, "user_id", v.UserID)
+	wire.Put(&w, "display", v.Display)
+	wire.Put(&w, "notifications", v.Notifications)
+	wire.PutDefault(&w, "default_filters", v.DefaultFilters, v.DefaultFilters == nil, "{}")
+	wire.PutDefault(&w, "favorite_dashboards", v.FavoriteDashboards, v.FavoriteDashboards == nil, "[]")
+	wire.PutDefault(&w, "saved_queries", v.SavedQueries, v.SavedQueries == nil, "[]")
+	wire.Put(&w, "updated_at", v.UpdatedAt)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *UserPreferences) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = UserPreferences{}
-	if err := validation.Member(members, "user_id", &v.UserID); err != nil {
+	if err := wire.Member(members, "user_id", &v.UserID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "display", &v.Display); err != nil {
+	if err := wire.Member(members, "display", &v.Display); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "notifications", &v.Notifications); err != nil {
+	if err := wire.Member(members, "notifications", &v.Notifications); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "default_filters", &v.DefaultFilters); err != nil {
+	if err := wire.Member(members, "default_filters", &v.DefaultFilters); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "favorite_dashboards", &v.FavoriteDashboards); err != nil {
+	if err := wire.Member(members, "favorite_dashboards", &v.FavoriteDashboards); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "saved_queries", &v.SavedQueries); err != nil {
+	if err := wire.Member(members, "saved_queries", &v.SavedQueries); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "updated_at", &v.UpdatedAt); err != nil {
+	if err := wire.Member(members, "updated_at", &v.UpdatedAt); err != nil {
 		return err
 	}
 	return nil
@@ -2187,8 +2246,9 @@ func (UserPreferences) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.UserPreferences"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v UserPreferences) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v UserPreferences) Validate() error { return validation.Validate(v) }
 
 // Version label of an asset together with optional history text (AssetMetadata.version). Closed object; the three optional members are always written, as null when unset.
 type VersionInfo struct {
@@ -2196,42 +2256,45 @@ type VersionInfo struct {
 	Version string `json:"version"`
 
 	// Version label this one replaced. Written as null when there is none.
-	PreviousVersion validation.Optional[string] `json:"previous_version,omitzero"`
+	// nil: null or absent; written as null.
+	PreviousVersion *string `json:"previous_version,omitempty"`
 
 	// Short summary of what changed since the previous version. Written as null when not provided.
-	Changelog validation.Optional[string] `json:"changelog,omitzero"`
+	// nil: null or absent; written as null.
+	Changelog *string `json:"changelog,omitempty"`
 
 	// Longer notes for users of the asset. Written as null when not provided.
-	ReleaseNotes validation.Optional[string] `json:"release_notes,omitzero"`
+	// nil: null or absent; written as null.
+	ReleaseNotes *string `json:"release_notes,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v VersionInfo) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "version", v.Version)
-	validation.PutOptional(&w, "previous_version", v.PreviousVersion)
-	validation.PutOptional(&w, "changelog", v.Changelog)
-	validation.PutOptional(&w, "release_notes", v.ReleaseNotes)
+	var w wire.ObjectWriter
+	wire.Put(&w, "version", v.Version)
+	wire.Put(&w, "previous_version", v.PreviousVersion)
+	wire.Put(&w, "changelog", v.Changelog)
+	wire.Put(&w, "release_notes", v.ReleaseNotes)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *VersionInfo) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = VersionInfo{}
-	if err := validation.Member(members, "version", &v.Version); err != nil {
+	if err := wire.Member(members, "version", &v.Version); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "previous_version", &v.PreviousVersion); err != nil {
+	if err := wire.Member(members, "previous_version", &v.PreviousVersion); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "changelog", &v.Changelog); err != nil {
+	if err := wire.Member(members, "changelog", &v.Changelog); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "release_notes", &v.ReleaseNotes); err != nil {
+	if err := wire.Member(members, "release_notes", &v.ReleaseNotes); err != nil {
 		return err
 	}
 	return nil
@@ -2242,8 +2305,9 @@ func (VersionInfo) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.VersionInfo"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v VersionInfo) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v VersionInfo) Validate() error { return validation.Validate(v) }
 
 // Visibility level of a dashboard (VisibilitySettings.visibility), written as a snake_case string: public, private or shared.
 type Visibility string
@@ -2262,8 +2326,9 @@ func (Visibility) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.Visibility"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v Visibility) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v Visibility) Validate() error { return validation.Validate(v) }
 
 // Who can see a dashboard (DashboardConfig.visibility): a visibility level plus the users and teams it is shared with. Closed object; both lists are always written ([] when empty) and are not checked against the level.
 type VisibilitySettings struct {
@@ -2271,37 +2336,37 @@ type VisibilitySettings struct {
 	Visibility Visibility `json:"visibility"`
 
 	// Identifiers of users the dashboard is shared with. Defaults to [] when absent; producers always write it.
-	// Absent means the schema default [].
-	SharedWith *[]string `json:"shared_with,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	SharedWith []string `json:"shared_with,omitempty"`
 
 	// Identifiers of teams the dashboard is shared with. Defaults to [] when absent; producers always write it.
-	// Absent means the schema default [].
-	SharedWithTeams *[]string `json:"shared_with_teams,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	SharedWithTeams []string `json:"shared_with_teams,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v VisibilitySettings) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "visibility", v.Visibility)
-	validation.PutPointer(&w, "shared_with", v.SharedWith)
-	validation.PutPointer(&w, "shared_with_teams", v.SharedWithTeams)
+	var w wire.ObjectWriter
+	wire.Put(&w, "visibility", v.Visibility)
+	wire.PutDefault(&w, "shared_with", v.SharedWith, v.SharedWith == nil, "[]")
+	wire.PutDefault(&w, "shared_with_teams", v.SharedWithTeams, v.SharedWithTeams == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *VisibilitySettings) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = VisibilitySettings{}
-	if err := validation.Member(members, "visibility", &v.Visibility); err != nil {
+	if err := wire.Member(members, "visibility", &v.Visibility); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "shared_with", &v.SharedWith); err != nil {
+	if err := wire.Member(members, "shared_with", &v.SharedWith); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "shared_with_teams", &v.SharedWithTeams); err != nil {
+	if err := wire.Member(members, "shared_with_teams", &v.SharedWithTeams); err != nil {
 		return err
 	}
 	return nil
@@ -2312,52 +2377,55 @@ func (VisibilitySettings) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.VisibilitySettings"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v VisibilitySettings) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v VisibilitySettings) Validate() error { return validation.Validate(v) }
 
 // Rendering options of a widget (Widget.visualization). Closed object. The two optional members are serialised differently: `color_scheme` is always written (null when unset), while `axes` is left out when unset.
 type VisualizationConfig struct {
 	// Renderer-specific options; values may be any JSON value. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	Options *map[string]any `json:"options,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Options map[string]any `json:"options,omitempty"`
 
 	// Name of the colour palette. Written as null when not set.
-	ColorScheme validation.Optional[string] `json:"color_scheme,omitzero"`
+	// nil: null or absent; written as null.
+	ColorScheme *string `json:"color_scheme,omitempty"`
 
 	// Whether the chart legend is shown.
 	ShowLegend bool `json:"show_legend"`
 
 	// Axis configuration for charts. Omitted when unset (the producer skips it); null is also accepted.
-	Axes validation.Optional[AxesConfig] `json:"axes,omitzero"`
+	// nil: absent or null; left out when written.
+	Axes *AxesConfig `json:"axes,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v VisualizationConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutPointer(&w, "options", v.Options)
-	validation.PutOptional(&w, "color_scheme", v.ColorScheme)
-	validation.Put(&w, "show_legend", v.ShowLegend)
-	validation.PutOptional(&w, "axes", v.Axes)
+	var w wire.ObjectWriter
+	wire.PutDefault(&w, "options", v.Options, v.Options == nil, "{}")
+	wire.Put(&w, "color_scheme", v.ColorScheme)
+	wire.Put(&w, "show_legend", v.ShowLegend)
+	wire.PutOmit(&w, "axes", v.Axes, v.Axes == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *VisualizationConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = VisualizationConfig{}
-	if err := validation.Member(members, "options", &v.Options); err != nil {
+	if err := wire.Member(members, "options", &v.Options); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "color_scheme", &v.ColorScheme); err != nil {
+	if err := wire.Member(members, "color_scheme", &v.ColorScheme); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "show_legend", &v.ShowLegend); err != nil {
+	if err := wire.Member(members, "show_legend", &v.ShowLegend); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "axes", &v.Axes); err != nil {
+	if err := wire.Member(members, "axes", &v.Axes); err != nil {
 		return err
 	}
 	return nil
@@ -2368,8 +2436,9 @@ func (VisualizationConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.VisualizationConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v VisualizationConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v VisualizationConfig) Validate() error { return validation.Validate(v) }
 
 // One panel of a dashboard (DashboardConfig.widgets): its kind, position, data source and rendering options. Closed object; `settings` is a free-form map of JSON values that is always written ({} when empty).
 type Widget struct {
@@ -2392,49 +2461,49 @@ type Widget struct {
 	Visualization VisualizationConfig `json:"visualization"`
 
 	// Widget-specific settings; values may be any JSON value. Defaults to {} when absent; producers always write it.
-	// Absent means the schema default {}.
-	Settings *map[string]any `json:"settings,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Settings map[string]any `json:"settings,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v Widget) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "widget_id", v.WidgetID)
-	validation.Put(&w, "title", v.Title)
-	validation.Put(&w, "widget_type", v.WidgetType)
-	validation.Put(&w, "position", v.Position)
-	validation.Put(&w, "data_source", v.DataSource)
-	validation.Put(&w, "visualization", v.Visualization)
-	validation.PutPointer(&w, "settings", v.Settings)
+	var w wire.ObjectWriter
+	wire.Put(&w, "widget_id", v.WidgetID)
+	wire.Put(&w, "title", v.Title)
+	wire.Put(&w, "widget_type", v.WidgetType)
+	wire.Put(&w, "position", v.Position)
+	wire.Put(&w, "data_source", v.DataSource)
+	wire.Put(&w, "visualization", v.Visualization)
+	wire.PutDefault(&w, "settings", v.Settings, v.Settings == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *Widget) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = Widget{}
-	if err := validation.Member(members, "widget_id", &v.WidgetID); err != nil {
+	if err := wire.Member(members, "widget_id", &v.WidgetID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "title", &v.Title); err != nil {
+	if err := wire.Member(members, "title", &v.Title); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "widget_type", &v.WidgetType); err != nil {
+	if err := wire.Member(members, "widget_type", &v.WidgetType); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "position", &v.Position); err != nil {
+	if err := wire.Member(members, "position", &v.Position); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "data_source", &v.DataSource); err != nil {
+	if err := wire.Member(members, "data_source", &v.DataSource); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "visualization", &v.Visualization); err != nil {
+	if err := wire.Member(members, "visualization", &v.Visualization); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "settings", &v.Settings); err != nil {
+	if err := wire.Member(members, "settings", &v.Settings); err != nil {
 		return err
 	}
 	return nil
@@ -2445,8 +2514,9 @@ func (Widget) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.Widget"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v Widget) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v Widget) Validate() error { return validation.Validate(v) }
 
 // Placement and size of a widget on the dashboard, in layout units (Widget.position). Closed object; all four members are required unsigned 32-bit integers.
 type WidgetPosition struct {
@@ -2465,31 +2535,31 @@ type WidgetPosition struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v WidgetPosition) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "x", v.X)
-	validation.Put(&w, "y", v.Y)
-	validation.Put(&w, "width", v.Width)
-	validation.Put(&w, "height", v.Height)
+	var w wire.ObjectWriter
+	wire.Put(&w, "x", v.X)
+	wire.Put(&w, "y", v.Y)
+	wire.Put(&w, "width", v.Width)
+	wire.Put(&w, "height", v.Height)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *WidgetPosition) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = WidgetPosition{}
-	if err := validation.Member(members, "x", &v.X); err != nil {
+	if err := wire.Member(members, "x", &v.X); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "y", &v.Y); err != nil {
+	if err := wire.Member(members, "y", &v.Y); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "width", &v.Width); err != nil {
+	if err := wire.Member(members, "width", &v.Width); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "height", &v.Height); err != nil {
+	if err := wire.Member(members, "height", &v.Height); err != nil {
 		return err
 	}
 	return nil
@@ -2500,8 +2570,9 @@ func (WidgetPosition) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.WidgetPosition"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v WidgetPosition) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v WidgetPosition) Validate() error { return validation.Validate(v) }
 
 // Visualisation kind of a widget (Widget.widget_type). Built-in kinds are snake_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
 //
@@ -2517,27 +2588,25 @@ type WidgetType struct {
 // MarshalJSON writes the unit string or the one-member object of the set variant.
 func (v WidgetType) MarshalJSON() ([]byte, error) {
 	if v.Unit != "" {
-		return validation.MarshalValue(string(v.Unit))
+		return wire.Value(string(v.Unit))
 	}
 	if v.Custom != nil {
-		var w validation.ObjectWriter
-		validation.Put(&w, "custom", *v.Custom)
-		return w.Bytes()
+		return wire.Variant("custom", *v.Custom)
 	}
-	return nil, validation.NoVariant("WidgetType")
+	return nil, wire.NoVariant("WidgetType")
 }
 
 // UnmarshalJSON reads a unit string or a one-member variant object.
 func (v *WidgetType) UnmarshalJSON(data []byte) error {
 	*v = WidgetType{}
-	if validation.IsString(data) {
-		return validation.DecodeExact(data, &v.Unit)
+	if wire.IsString(data) {
+		return wire.DecodeExact(data, &v.Unit)
 	}
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	if err := validation.Member(members, "custom", &v.Custom); err != nil {
+	if err := wire.Member(members, "custom", &v.Custom); err != nil {
 		return err
 	}
 	return nil
@@ -2548,8 +2617,9 @@ func (WidgetType) SchemaType() (version, typeName string) {
 	return "1.0.0", "metadata.WidgetType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v WidgetType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v WidgetType) Validate() error { return validation.Validate(v) }
 
 // The unit (string) values of AssetType.
 type AssetTypeUnit string

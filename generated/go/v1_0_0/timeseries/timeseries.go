@@ -26,11 +26,13 @@
 //   1.0.0/timeseries/TimeSeriesResult.json  30b8cc2b022a9d02ac372091471e5f23ef59ac49b57387f2f21769681b5af597
 
 // Package timeseries holds the Go types of the timeseries area of schema version 1.0.0.
-// Decode with validation.Unmarshal (strict unless lenient) and check values built in code with
-// their Validate method: the types alone cannot express ranges, patterns, formats or enum values.
+// Read them with validation.Decode or validation.Unmarshal (strict unless lenient) and write them
+// with validation.Marshal or a validation.Encoder, which check what the types alone cannot express
+// (ranges, patterns, formats, enum values); Validate checks a value built in code.
 package timeseries
 
 import (
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/internal/wire"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
@@ -48,27 +50,27 @@ type Aggregation struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v Aggregation) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "function", v.Function)
-	validation.Put(&w, "window", v.Window)
-	validation.Put(&w, "fields", v.Fields)
+	var w wire.ObjectWriter
+	wire.Put(&w, "function", v.Function)
+	wire.Put(&w, "window", v.Window)
+	wire.PutDefault(&w, "fields", v.Fields, v.Fields == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *Aggregation) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = Aggregation{}
-	if err := validation.Member(members, "function", &v.Function); err != nil {
+	if err := wire.Member(members, "function", &v.Function); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window", &v.Window); err != nil {
+	if err := wire.Member(members, "window", &v.Window); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "fields", &v.Fields); err != nil {
+	if err := wire.Member(members, "fields", &v.Fields); err != nil {
 		return err
 	}
 	return nil
@@ -79,8 +81,9 @@ func (Aggregation) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.Aggregation"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v Aggregation) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v Aggregation) Validate() error { return validation.Validate(v) }
 
 // Aggregation function of a time-series query: a lower-case string (mean, sum, min, max, count, first, last, stddev or median), or the percentile variant written as an object with the single member percentile. Not the same type as metrics.AggregationFunction; "avg" is not valid here.
 //
@@ -96,27 +99,25 @@ type AggregationFunction struct {
 // MarshalJSON writes the unit string or the one-member object of the set variant.
 func (v AggregationFunction) MarshalJSON() ([]byte, error) {
 	if v.Unit != "" {
-		return validation.MarshalValue(string(v.Unit))
+		return wire.Value(string(v.Unit))
 	}
 	if v.Percentile != nil {
-		var w validation.ObjectWriter
-		validation.Put(&w, "percentile", *v.Percentile)
-		return w.Bytes()
+		return wire.Variant("percentile", *v.Percentile)
 	}
-	return nil, validation.NoVariant("AggregationFunction")
+	return nil, wire.NoVariant("AggregationFunction")
 }
 
 // UnmarshalJSON reads a unit string or a one-member variant object.
 func (v *AggregationFunction) UnmarshalJSON(data []byte) error {
 	*v = AggregationFunction{}
-	if validation.IsString(data) {
-		return validation.DecodeExact(data, &v.Unit)
+	if wire.IsString(data) {
+		return wire.DecodeExact(data, &v.Unit)
 	}
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	if err := validation.Member(members, "percentile", &v.Percentile); err != nil {
+	if err := wire.Member(members, "percentile", &v.Percentile); err != nil {
 		return err
 	}
 	return nil
@@ -127,8 +128,9 @@ func (AggregationFunction) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.AggregationFunction"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AggregationFunction) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AggregationFunction) Validate() error { return validation.Validate(v) }
 
 // A TimeSeriesQuery that is re-run on a schedule, writing its results from a source measurement into a destination measurement. Closed object; interval is a free duration string such as "1h", and nothing ties source_measurement to the embedded query's measurement.
 type ContinuousQuery struct {
@@ -156,43 +158,43 @@ type ContinuousQuery struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ContinuousQuery) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "query_id", v.QueryID)
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "source_measurement", v.SourceMeasurement)
-	validation.Put(&w, "destination_measurement", v.DestinationMeasurement)
-	validation.Put(&w, "query", v.Query)
-	validation.Put(&w, "interval", v.Interval)
-	validation.Put(&w, "enabled", v.Enabled)
+	var w wire.ObjectWriter
+	wire.Put(&w, "query_id", v.QueryID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "source_measurement", v.SourceMeasurement)
+	wire.Put(&w, "destination_measurement", v.DestinationMeasurement)
+	wire.Put(&w, "query", v.Query)
+	wire.Put(&w, "interval", v.Interval)
+	wire.Put(&w, "enabled", v.Enabled)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ContinuousQuery) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ContinuousQuery{}
-	if err := validation.Member(members, "query_id", &v.QueryID); err != nil {
+	if err := wire.Member(members, "query_id", &v.QueryID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_measurement", &v.SourceMeasurement); err != nil {
+	if err := wire.Member(members, "source_measurement", &v.SourceMeasurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "destination_measurement", &v.DestinationMeasurement); err != nil {
+	if err := wire.Member(members, "destination_measurement", &v.DestinationMeasurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "query", &v.Query); err != nil {
+	if err := wire.Member(members, "query", &v.Query); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "interval", &v.Interval); err != nil {
+	if err := wire.Member(members, "interval", &v.Interval); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "enabled", &v.Enabled); err != nil {
+	if err := wire.Member(members, "enabled", &v.Enabled); err != nil {
 		return err
 	}
 	return nil
@@ -203,19 +205,23 @@ func (ContinuousQuery) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.ContinuousQuery"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ContinuousQuery) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ContinuousQuery) Validate() error { return validation.Validate(v) }
 
 // Cost measurements of a time-series point, and the third shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
 type CostFields struct {
 	// Total cost in US dollars. Omitted when unknown (the producer skips it); null is also accepted.
-	CostUSD validation.Optional[float64] `json:"cost_usd,omitzero"`
+	// nil: absent or null; left out when written.
+	CostUSD *float64 `json:"cost_usd,omitempty"`
 
 	// Part of the cost attributable to token usage. Omitted when unknown (the producer skips it); null is also accepted.
-	TokenCost validation.Optional[float64] `json:"token_cost,omitzero"`
+	// nil: absent or null; left out when written.
+	TokenCost *float64 `json:"token_cost,omitempty"`
 
 	// Utilisation as a percentage (0-100 by convention; no range is enforced). Omitted when unknown (the producer skips it); null is also accepted.
-	UtilizationPercent validation.Optional[float64] `json:"utilization_percent,omitzero"`
+	// nil: absent or null; left out when written.
+	UtilizationPercent *float64 `json:"utilization_percent,omitempty"`
 
 	// Extra holds the members the schema does not declare (this object is open).
 	Extra map[string]float64 `json:"-"`
@@ -223,31 +229,31 @@ type CostFields struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CostFields) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "cost_usd", v.CostUSD)
-	validation.PutOptional(&w, "token_cost", v.TokenCost)
-	validation.PutOptional(&w, "utilization_percent", v.UtilizationPercent)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "cost_usd", v.CostUSD, v.CostUSD == nil)
+	wire.PutOmit(&w, "token_cost", v.TokenCost, v.TokenCost == nil)
+	wire.PutOmit(&w, "utilization_percent", v.UtilizationPercent, v.UtilizationPercent == nil)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CostFields) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CostFields{}
-	if err := validation.Member(members, "cost_usd", &v.CostUSD); err != nil {
+	if err := wire.Member(members, "cost_usd", &v.CostUSD); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "token_cost", &v.TokenCost); err != nil {
+	if err := wire.Member(members, "token_cost", &v.TokenCost); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "utilization_percent", &v.UtilizationPercent); err != nil {
+	if err := wire.Member(members, "utilization_percent", &v.UtilizationPercent); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema CostFields is generated from.
@@ -255,8 +261,9 @@ func (CostFields) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.CostFields"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CostFields) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CostFields) Validate() error { return validation.Validate(v) }
 
 // One point of a time-series query result: a timestamp and named scalar values. Closed object; not the same type as api.DataPoint, which has a single numeric value and open extra members.
 type DataPoint struct {
@@ -269,23 +276,23 @@ type DataPoint struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DataPoint) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "values", v.Values)
+	var w wire.ObjectWriter
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.PutDefault(&w, "values", v.Values, v.Values == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DataPoint) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DataPoint{}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "values", &v.Values); err != nil {
+	if err := wire.Member(members, "values", &v.Values); err != nil {
 		return err
 	}
 	return nil
@@ -296,8 +303,9 @@ func (DataPoint) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.DataPoint"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DataPoint) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DataPoint) Validate() error { return validation.Validate(v) }
 
 // One downsampling tier of a RetentionPolicy: from a given age on, data is kept at a coarser resolution. Closed object.
 type DownsampleConfig struct {
@@ -310,23 +318,23 @@ type DownsampleConfig struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v DownsampleConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "after_days", v.AfterDays)
-	validation.Put(&w, "resolution_minutes", v.ResolutionMinutes)
+	var w wire.ObjectWriter
+	wire.Put(&w, "after_days", v.AfterDays)
+	wire.Put(&w, "resolution_minutes", v.ResolutionMinutes)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *DownsampleConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = DownsampleConfig{}
-	if err := validation.Member(members, "after_days", &v.AfterDays); err != nil {
+	if err := wire.Member(members, "after_days", &v.AfterDays); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "resolution_minutes", &v.ResolutionMinutes); err != nil {
+	if err := wire.Member(members, "resolution_minutes", &v.ResolutionMinutes); err != nil {
 		return err
 	}
 	return nil
@@ -337,8 +345,9 @@ func (DownsampleConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.DownsampleConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v DownsampleConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v DownsampleConfig) Validate() error { return validation.Validate(v) }
 
 // The measured values of a TimeSeriesPoint, as an untagged union with no discriminator. A reader tries the Performance, Security, Cost and Governance shapes and then the Generic map, in that order, and takes the first that fits. Since the Performance shape accepts any object whose values are all numbers, security, cost and governance data reads back as Performance, and Generic is chosen only when some value is a string or boolean.
 //
@@ -363,21 +372,21 @@ type FieldSet struct {
 // MarshalJSON writes the set variant.
 func (u FieldSet) MarshalJSON() ([]byte, error) {
 	if u.PerformanceFields != nil {
-		return validation.MarshalValue(*u.PerformanceFields)
+		return wire.Value(*u.PerformanceFields)
 	}
 	if u.SecurityFields != nil {
-		return validation.MarshalValue(*u.SecurityFields)
+		return wire.Value(*u.SecurityFields)
 	}
 	if u.CostFields != nil {
-		return validation.MarshalValue(*u.CostFields)
+		return wire.Value(*u.CostFields)
 	}
 	if u.GovernanceFields != nil {
-		return validation.MarshalValue(*u.GovernanceFields)
+		return wire.Value(*u.GovernanceFields)
 	}
 	if u.MapStringFieldValue != nil {
-		return validation.MarshalValue(*u.MapStringFieldValue)
+		return wire.Value(*u.MapStringFieldValue)
 	}
-	return nil, validation.NoVariant("FieldSet")
+	return nil, wire.NoVariant("FieldSet")
 }
 
 // UnmarshalJSON sets the first variant that holds the value without loss.
@@ -388,12 +397,12 @@ func (u *FieldSet) UnmarshalJSON(data []byte) error {
 	var v2 CostFields
 	var v3 GovernanceFields
 	var v4 map[string]FieldValue
-	index, err := validation.FirstExact(data,
-		func(b []byte) (any, error) { return &v0, validation.DecodeExact(b, &v0) },
-		func(b []byte) (any, error) { return &v1, validation.DecodeExact(b, &v1) },
-		func(b []byte) (any, error) { return &v2, validation.DecodeExact(b, &v2) },
-		func(b []byte) (any, error) { return &v3, validation.DecodeExact(b, &v3) },
-		func(b []byte) (any, error) { return &v4, validation.DecodeExact(b, &v4) },
+	index, err := wire.FirstExact(data,
+		func(b []byte) (any, error) { return &v0, wire.DecodeExact(b, &v0) },
+		func(b []byte) (any, error) { return &v1, wire.DecodeExact(b, &v1) },
+		func(b []byte) (any, error) { return &v2, wire.DecodeExact(b, &v2) },
+		func(b []byte) (any, error) { return &v3, wire.DecodeExact(b, &v3) },
+		func(b []byte) (any, error) { return &v4, wire.DecodeExact(b, &v4) },
 	)
 	switch index {
 	case 0:
@@ -415,8 +424,9 @@ func (FieldSet) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.FieldSet"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v FieldSet) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v FieldSet) Validate() error { return validation.Validate(v) }
 
 // A single scalar value, as an untagged union: a number, a string or a boolean. Every JSON number is read back as the Float variant, integers included, so the Integer and UnsignedInteger variants only come from producer code, which writes them as plain integers (integers above 2^53 lose precision when read back). JSON null, arrays and objects are rejected.
 //
@@ -441,21 +451,21 @@ type FieldValue struct {
 // MarshalJSON writes the set variant.
 func (u FieldValue) MarshalJSON() ([]byte, error) {
 	if u.Float64 != nil {
-		return validation.MarshalValue(*u.Float64)
+		return wire.Value(*u.Float64)
 	}
 	if u.Int64 != nil {
-		return validation.MarshalValue(*u.Int64)
+		return wire.Value(*u.Int64)
 	}
 	if u.Uint64 != nil {
-		return validation.MarshalValue(*u.Uint64)
+		return wire.Value(*u.Uint64)
 	}
 	if u.String != nil {
-		return validation.MarshalValue(*u.String)
+		return wire.Value(*u.String)
 	}
 	if u.Bool != nil {
-		return validation.MarshalValue(*u.Bool)
+		return wire.Value(*u.Bool)
 	}
-	return nil, validation.NoVariant("FieldValue")
+	return nil, wire.NoVariant("FieldValue")
 }
 
 // UnmarshalJSON sets the first variant that holds the value without loss.
@@ -466,12 +476,12 @@ func (u *FieldValue) UnmarshalJSON(data []byte) error {
 	var v2 uint64
 	var v3 string
 	var v4 bool
-	index, err := validation.FirstExact(data,
-		func(b []byte) (any, error) { return &v0, validation.DecodeExact(b, &v0) },
-		func(b []byte) (any, error) { return &v1, validation.DecodeExact(b, &v1) },
-		func(b []byte) (any, error) { return &v2, validation.DecodeExact(b, &v2) },
-		func(b []byte) (any, error) { return &v3, validation.DecodeExact(b, &v3) },
-		func(b []byte) (any, error) { return &v4, validation.DecodeExact(b, &v4) },
+	index, err := wire.FirstExact(data,
+		func(b []byte) (any, error) { return &v0, wire.DecodeExact(b, &v0) },
+		func(b []byte) (any, error) { return &v1, wire.DecodeExact(b, &v1) },
+		func(b []byte) (any, error) { return &v2, wire.DecodeExact(b, &v2) },
+		func(b []byte) (any, error) { return &v3, wire.DecodeExact(b, &v3) },
+		func(b []byte) (any, error) { return &v4, wire.DecodeExact(b, &v4) },
 	)
 	switch index {
 	case 0:
@@ -493,8 +503,9 @@ func (FieldValue) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.FieldValue"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v FieldValue) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v FieldValue) Validate() error { return validation.Validate(v) }
 
 // How a time-series query fills gaps in its result: a lower-case string ("null", "previous", "linear" or "zero") or the value variant written as an object with the single member value. The string "null" is a strategy of its own and is not JSON null.
 //
@@ -510,27 +521,25 @@ type FillStrategy struct {
 // MarshalJSON writes the unit string or the one-member object of the set variant.
 func (v FillStrategy) MarshalJSON() ([]byte, error) {
 	if v.Unit != "" {
-		return validation.MarshalValue(string(v.Unit))
+		return wire.Value(string(v.Unit))
 	}
 	if v.Value != nil {
-		var w validation.ObjectWriter
-		validation.Put(&w, "value", *v.Value)
-		return w.Bytes()
+		return wire.Variant("value", *v.Value)
 	}
-	return nil, validation.NoVariant("FillStrategy")
+	return nil, wire.NoVariant("FillStrategy")
 }
 
 // UnmarshalJSON reads a unit string or a one-member variant object.
 func (v *FillStrategy) UnmarshalJSON(data []byte) error {
 	*v = FillStrategy{}
-	if validation.IsString(data) {
-		return validation.DecodeExact(data, &v.Unit)
+	if wire.IsString(data) {
+		return wire.DecodeExact(data, &v.Unit)
 	}
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
 	return nil
@@ -541,19 +550,23 @@ func (FillStrategy) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.FillStrategy"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v FillStrategy) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v FillStrategy) Validate() error { return validation.Validate(v) }
 
 // Governance measurements of a time-series point, and the fourth shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
 type GovernanceFields struct {
 	// Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	ViolationCount validation.Optional[uint64] `json:"violation_count,omitzero"`
+	// nil: absent or null; left out when written.
+	ViolationCount *uint64 `json:"violation_count,omitempty"`
 
 	// Compliance score; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
-	ComplianceScore validation.Optional[float64] `json:"compliance_score,omitzero"`
+	// nil: absent or null; left out when written.
+	ComplianceScore *float64 `json:"compliance_score,omitempty"`
 
 	// Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	AuditCount validation.Optional[uint64] `json:"audit_count,omitzero"`
+	// nil: absent or null; left out when written.
+	AuditCount *uint64 `json:"audit_count,omitempty"`
 
 	// Extra holds the members the schema does not declare (this object is open).
 	Extra map[string]float64 `json:"-"`
@@ -561,31 +574,31 @@ type GovernanceFields struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v GovernanceFields) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "violation_count", v.ViolationCount)
-	validation.PutOptional(&w, "compliance_score", v.ComplianceScore)
-	validation.PutOptional(&w, "audit_count", v.AuditCount)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "violation_count", v.ViolationCount, v.ViolationCount == nil)
+	wire.PutOmit(&w, "compliance_score", v.ComplianceScore, v.ComplianceScore == nil)
+	wire.PutOmit(&w, "audit_count", v.AuditCount, v.AuditCount == nil)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *GovernanceFields) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = GovernanceFields{}
-	if err := validation.Member(members, "violation_count", &v.ViolationCount); err != nil {
+	if err := wire.Member(members, "violation_count", &v.ViolationCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "compliance_score", &v.ComplianceScore); err != nil {
+	if err := wire.Member(members, "compliance_score", &v.ComplianceScore); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "audit_count", &v.AuditCount); err != nil {
+	if err := wire.Member(members, "audit_count", &v.AuditCount); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema GovernanceFields is generated from.
@@ -593,8 +606,9 @@ func (GovernanceFields) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.GovernanceFields"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v GovernanceFields) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v GovernanceFields) Validate() error { return validation.Validate(v) }
 
 // Index and sharding layout of one measurement: which tags are indexed, which tags decide the shard and whether and how data is partitioned by time. Closed object.
 type IndexConfig struct {
@@ -616,35 +630,35 @@ type IndexConfig struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v IndexConfig) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "measurement", v.Measurement)
-	validation.Put(&w, "indexed_tags", v.IndexedTags)
-	validation.Put(&w, "shard_keys", v.ShardKeys)
-	validation.Put(&w, "time_partitioning", v.TimePartitioning)
-	validation.Put(&w, "partition_interval_hours", v.PartitionIntervalHours)
+	var w wire.ObjectWriter
+	wire.Put(&w, "measurement", v.Measurement)
+	wire.PutDefault(&w, "indexed_tags", v.IndexedTags, v.IndexedTags == nil, "[]")
+	wire.PutDefault(&w, "shard_keys", v.ShardKeys, v.ShardKeys == nil, "[]")
+	wire.Put(&w, "time_partitioning", v.TimePartitioning)
+	wire.Put(&w, "partition_interval_hours", v.PartitionIntervalHours)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *IndexConfig) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = IndexConfig{}
-	if err := validation.Member(members, "measurement", &v.Measurement); err != nil {
+	if err := wire.Member(members, "measurement", &v.Measurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "indexed_tags", &v.IndexedTags); err != nil {
+	if err := wire.Member(members, "indexed_tags", &v.IndexedTags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "shard_keys", &v.ShardKeys); err != nil {
+	if err := wire.Member(members, "shard_keys", &v.ShardKeys); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_partitioning", &v.TimePartitioning); err != nil {
+	if err := wire.Member(members, "time_partitioning", &v.TimePartitioning); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "partition_interval_hours", &v.PartitionIntervalHours); err != nil {
+	if err := wire.Member(members, "partition_interval_hours", &v.PartitionIntervalHours); err != nil {
 		return err
 	}
 	return nil
@@ -655,25 +669,31 @@ func (IndexConfig) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.IndexConfig"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v IndexConfig) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v IndexConfig) Validate() error { return validation.Validate(v) }
 
 // Performance measurements of a time-series point, and the first shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name.
 type PerformanceFields struct {
 	// Request latency in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
-	LatencyMs validation.Optional[float64] `json:"latency_ms,omitzero"`
+	// nil: absent or null; left out when written.
+	LatencyMs *float64 `json:"latency_ms,omitempty"`
 
 	// Throughput measured by the producer, for example requests per second. Omitted when unknown (the producer skips it); null is also accepted.
-	Throughput validation.Optional[float64] `json:"throughput,omitzero"`
+	// nil: absent or null; left out when written.
+	Throughput *float64 `json:"throughput,omitempty"`
 
 	// Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	ErrorCount validation.Optional[uint64] `json:"error_count,omitzero"`
+	// nil: absent or null; left out when written.
+	ErrorCount *uint64 `json:"error_count,omitempty"`
 
 	// Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	SuccessCount validation.Optional[uint64] `json:"success_count,omitzero"`
+	// nil: absent or null; left out when written.
+	SuccessCount *uint64 `json:"success_count,omitempty"`
 
 	// Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	TokenCount validation.Optional[uint64] `json:"token_count,omitzero"`
+	// nil: absent or null; left out when written.
+	TokenCount *uint64 `json:"token_count,omitempty"`
 
 	// Extra holds the members the schema does not declare (this object is open).
 	Extra map[string]float64 `json:"-"`
@@ -681,39 +701,39 @@ type PerformanceFields struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v PerformanceFields) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "latency_ms", v.LatencyMs)
-	validation.PutOptional(&w, "throughput", v.Throughput)
-	validation.PutOptional(&w, "error_count", v.ErrorCount)
-	validation.PutOptional(&w, "success_count", v.SuccessCount)
-	validation.PutOptional(&w, "token_count", v.TokenCount)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "latency_ms", v.LatencyMs, v.LatencyMs == nil)
+	wire.PutOmit(&w, "throughput", v.Throughput, v.Throughput == nil)
+	wire.PutOmit(&w, "error_count", v.ErrorCount, v.ErrorCount == nil)
+	wire.PutOmit(&w, "success_count", v.SuccessCount, v.SuccessCount == nil)
+	wire.PutOmit(&w, "token_count", v.TokenCount, v.TokenCount == nil)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *PerformanceFields) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = PerformanceFields{}
-	if err := validation.Member(members, "latency_ms", &v.LatencyMs); err != nil {
+	if err := wire.Member(members, "latency_ms", &v.LatencyMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "throughput", &v.Throughput); err != nil {
+	if err := wire.Member(members, "throughput", &v.Throughput); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error_count", &v.ErrorCount); err != nil {
+	if err := wire.Member(members, "error_count", &v.ErrorCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "success_count", &v.SuccessCount); err != nil {
+	if err := wire.Member(members, "success_count", &v.SuccessCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "token_count", &v.TokenCount); err != nil {
+	if err := wire.Member(members, "token_count", &v.TokenCount); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema PerformanceFields is generated from.
@@ -721,8 +741,9 @@ func (PerformanceFields) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.PerformanceFields"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v PerformanceFields) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v PerformanceFields) Validate() error { return validation.Validate(v) }
 
 // Execution facts reported with a TimeSeriesResult: run time, result size and whether the result was cut short. Closed object; not the same type as api.QueryMetrics. No consistency between the counts is enforced.
 type QueryMetadata struct {
@@ -739,41 +760,41 @@ type QueryMetadata struct {
 	Truncated bool `json:"truncated"`
 
 	// Warnings raised while executing the query. Defaults to [] when absent; always written, even when empty.
-	// Absent means the schema default [].
-	Warnings *[]string `json:"warnings,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v QueryMetadata) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "execution_time_ms", v.ExecutionTimeMs)
-	validation.Put(&w, "point_count", v.PointCount)
-	validation.Put(&w, "series_count", v.SeriesCount)
-	validation.Put(&w, "truncated", v.Truncated)
-	validation.PutPointer(&w, "warnings", v.Warnings)
+	var w wire.ObjectWriter
+	wire.Put(&w, "execution_time_ms", v.ExecutionTimeMs)
+	wire.Put(&w, "point_count", v.PointCount)
+	wire.Put(&w, "series_count", v.SeriesCount)
+	wire.Put(&w, "truncated", v.Truncated)
+	wire.PutDefault(&w, "warnings", v.Warnings, v.Warnings == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *QueryMetadata) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = QueryMetadata{}
-	if err := validation.Member(members, "execution_time_ms", &v.ExecutionTimeMs); err != nil {
+	if err := wire.Member(members, "execution_time_ms", &v.ExecutionTimeMs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "point_count", &v.PointCount); err != nil {
+	if err := wire.Member(members, "point_count", &v.PointCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "series_count", &v.SeriesCount); err != nil {
+	if err := wire.Member(members, "series_count", &v.SeriesCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "truncated", &v.Truncated); err != nil {
+	if err := wire.Member(members, "truncated", &v.Truncated); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "warnings", &v.Warnings); err != nil {
+	if err := wire.Member(members, "warnings", &v.Warnings); err != nil {
 		return err
 	}
 	return nil
@@ -784,8 +805,9 @@ func (QueryMetadata) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.QueryMetadata"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v QueryMetadata) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v QueryMetadata) Validate() error { return validation.Validate(v) }
 
 // How long time-series data is kept: at full resolution for a number of days, then in coarser downsampled tiers, up to a maximum age, stored in shards of a fixed duration. Closed object; the producer's built-in default policy is only a code convenience and makes no member optional.
 type RetentionPolicy struct {
@@ -807,35 +829,35 @@ type RetentionPolicy struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v RetentionPolicy) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "full_resolution_days", v.FullResolutionDays)
-	validation.Put(&w, "downsample_configs", v.DownsampleConfigs)
-	validation.Put(&w, "max_retention_days", v.MaxRetentionDays)
-	validation.Put(&w, "shard_duration_hours", v.ShardDurationHours)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "full_resolution_days", v.FullResolutionDays)
+	wire.PutDefault(&w, "downsample_configs", v.DownsampleConfigs, v.DownsampleConfigs == nil, "[]")
+	wire.Put(&w, "max_retention_days", v.MaxRetentionDays)
+	wire.Put(&w, "shard_duration_hours", v.ShardDurationHours)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *RetentionPolicy) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = RetentionPolicy{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "full_resolution_days", &v.FullResolutionDays); err != nil {
+	if err := wire.Member(members, "full_resolution_days", &v.FullResolutionDays); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "downsample_configs", &v.DownsampleConfigs); err != nil {
+	if err := wire.Member(members, "downsample_configs", &v.DownsampleConfigs); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "max_retention_days", &v.MaxRetentionDays); err != nil {
+	if err := wire.Member(members, "max_retention_days", &v.MaxRetentionDays); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "shard_duration_hours", &v.ShardDurationHours); err != nil {
+	if err := wire.Member(members, "shard_duration_hours", &v.ShardDurationHours); err != nil {
 		return err
 	}
 	return nil
@@ -846,22 +868,27 @@ func (RetentionPolicy) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.RetentionPolicy"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v RetentionPolicy) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v RetentionPolicy) Validate() error { return validation.Validate(v) }
 
 // Security measurements of a time-series point, and the second shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
 type SecurityFields struct {
 	// Number of threats detected, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	ThreatCount validation.Optional[uint64] `json:"threat_count,omitzero"`
+	// nil: absent or null; left out when written.
+	ThreatCount *uint64 `json:"threat_count,omitempty"`
 
 	// Severity score of the detected threats; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
-	SeverityScore validation.Optional[float64] `json:"severity_score,omitzero"`
+	// nil: absent or null; left out when written.
+	SeverityScore *float64 `json:"severity_score,omitempty"`
 
 	// Number of requests or threats blocked, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	BlockedCount validation.Optional[uint64] `json:"blocked_count,omitzero"`
+	// nil: absent or null; left out when written.
+	BlockedCount *uint64 `json:"blocked_count,omitempty"`
 
 	// Number of known vulnerabilities, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-	VulnerabilityCount validation.Optional[uint64] `json:"vulnerability_count,omitzero"`
+	// nil: absent or null; left out when written.
+	VulnerabilityCount *uint64 `json:"vulnerability_count,omitempty"`
 
 	// Extra holds the members the schema does not declare (this object is open).
 	Extra map[string]float64 `json:"-"`
@@ -869,35 +896,35 @@ type SecurityFields struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SecurityFields) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "threat_count", v.ThreatCount)
-	validation.PutOptional(&w, "severity_score", v.SeverityScore)
-	validation.PutOptional(&w, "blocked_count", v.BlockedCount)
-	validation.PutOptional(&w, "vulnerability_count", v.VulnerabilityCount)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.PutOmit(&w, "threat_count", v.ThreatCount, v.ThreatCount == nil)
+	wire.PutOmit(&w, "severity_score", v.SeverityScore, v.SeverityScore == nil)
+	wire.PutOmit(&w, "blocked_count", v.BlockedCount, v.BlockedCount == nil)
+	wire.PutOmit(&w, "vulnerability_count", v.VulnerabilityCount, v.VulnerabilityCount == nil)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *SecurityFields) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = SecurityFields{}
-	if err := validation.Member(members, "threat_count", &v.ThreatCount); err != nil {
+	if err := wire.Member(members, "threat_count", &v.ThreatCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "severity_score", &v.SeverityScore); err != nil {
+	if err := wire.Member(members, "severity_score", &v.SeverityScore); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "blocked_count", &v.BlockedCount); err != nil {
+	if err := wire.Member(members, "blocked_count", &v.BlockedCount); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "vulnerability_count", &v.VulnerabilityCount); err != nil {
+	if err := wire.Member(members, "vulnerability_count", &v.VulnerabilityCount); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema SecurityFields is generated from.
@@ -905,8 +932,9 @@ func (SecurityFields) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.SecurityFields"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SecurityFields) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SecurityFields) Validate() error { return validation.Validate(v) }
 
 // Indexed, low-cardinality labels of a TimeSeriesPoint. Open object: besides the declared members, every other member is a custom tag whose value must be a string (the producer's flattened custom map; there is no member named custom), and a custom tag cannot reuse a declared name.
 type TagSet struct {
@@ -917,16 +945,20 @@ type TagSet struct {
 	Environment string `json:"environment"`
 
 	// Deployment region, e.g. "us-east-1". Omitted when unknown (the producer skips it); null is also accepted.
-	Region validation.Optional[string] `json:"region,omitzero"`
+	// nil: absent or null; left out when written.
+	Region *string `json:"region,omitempty"`
 
 	// Identifier of the model the point refers to, e.g. "gpt-4o". Omitted when unknown (the producer skips it); null is also accepted.
-	ModelID validation.Optional[string] `json:"model_id,omitzero"`
+	// nil: absent or null; left out when written.
+	ModelID *string `json:"model_id,omitempty"`
 
 	// Name of the service or application, e.g. "chat-api". Omitted when unknown (the producer skips it); null is also accepted.
-	Service validation.Optional[string] `json:"service,omitzero"`
+	// nil: absent or null; left out when written.
+	Service *string `json:"service,omitempty"`
 
 	// Version of the service or model. Omitted when unknown (the producer skips it); null is also accepted.
-	Version validation.Optional[string] `json:"version,omitzero"`
+	// nil: absent or null; left out when written.
+	Version *string `json:"version,omitempty"`
 
 	// Extra holds the members the schema does not declare (this object is open).
 	Extra map[string]string `json:"-"`
@@ -934,43 +966,43 @@ type TagSet struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TagSet) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "environment", v.Environment)
-	validation.PutOptional(&w, "region", v.Region)
-	validation.PutOptional(&w, "model_id", v.ModelID)
-	validation.PutOptional(&w, "service", v.Service)
-	validation.PutOptional(&w, "version", v.Version)
-	validation.PutExtra(&w, v.Extra)
+	var w wire.ObjectWriter
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "environment", v.Environment)
+	wire.PutOmit(&w, "region", v.Region, v.Region == nil)
+	wire.PutOmit(&w, "model_id", v.ModelID, v.ModelID == nil)
+	wire.PutOmit(&w, "service", v.Service, v.Service == nil)
+	wire.PutOmit(&w, "version", v.Version, v.Version == nil)
+	wire.PutExtra(&w, v.Extra)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TagSet) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TagSet{}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "environment", &v.Environment); err != nil {
+	if err := wire.Member(members, "environment", &v.Environment); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "region", &v.Region); err != nil {
+	if err := wire.Member(members, "region", &v.Region); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "model_id", &v.ModelID); err != nil {
+	if err := wire.Member(members, "model_id", &v.ModelID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "service", &v.Service); err != nil {
+	if err := wire.Member(members, "service", &v.Service); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "version", &v.Version); err != nil {
+	if err := wire.Member(members, "version", &v.Version); err != nil {
 		return err
 	}
-	return validation.RestInto(members, &v.Extra)
+	return wire.RestInto(members, &v.Extra)
 }
 
 // SchemaType names the schema TagSet is generated from.
@@ -978,8 +1010,9 @@ func (TagSet) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TagSet"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TagSet) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TagSet) Validate() error { return validation.Validate(v) }
 
 // A time interval given by two RFC 3339 timestamps, used by TimeSeriesQuery.time_range. It has the same shape as metrics.TimeRange, api.TimeRange and correlation.TimeWindow but is a separate type. Closed object; no ordering of start and end is enforced.
 type TimeRange struct {
@@ -992,23 +1025,23 @@ type TimeRange struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeRange) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "start", v.Start)
-	validation.Put(&w, "end", v.End)
+	var w wire.ObjectWriter
+	wire.Put(&w, "start", v.Start)
+	wire.Put(&w, "end", v.End)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeRange) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeRange{}
-	if err := validation.Member(members, "start", &v.Start); err != nil {
+	if err := wire.Member(members, "start", &v.Start); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "end", &v.End); err != nil {
+	if err := wire.Member(members, "end", &v.End); err != nil {
 		return err
 	}
 	return nil
@@ -1019,8 +1052,9 @@ func (TimeRange) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TimeRange"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeRange) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeRange) Validate() error { return validation.Validate(v) }
 
 // One series of a time-series query result, i.e. the points of one tag combination. Closed object.
 type TimeSeries struct {
@@ -1033,23 +1067,23 @@ type TimeSeries struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeries) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "tags", v.Tags)
-	validation.Put(&w, "points", v.Points)
+	var w wire.ObjectWriter
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.PutDefault(&w, "points", v.Points, v.Points == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeSeries) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeSeries{}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "points", &v.Points); err != nil {
+	if err := wire.Member(members, "points", &v.Points); err != nil {
 		return err
 	}
 	return nil
@@ -1060,8 +1094,9 @@ func (TimeSeries) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TimeSeries"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeSeries) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeSeries) Validate() error { return validation.Validate(v) }
 
 // Several points of one measurement sent together, with a batch identifier and creation time. Closed object; nothing checks that each point's measurement equals the batch's.
 type TimeSeriesBatch struct {
@@ -1080,31 +1115,31 @@ type TimeSeriesBatch struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeriesBatch) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "batch_id", v.BatchID)
-	validation.Put(&w, "measurement", v.Measurement)
-	validation.Put(&w, "points", v.Points)
-	validation.Put(&w, "created_at", v.CreatedAt)
+	var w wire.ObjectWriter
+	wire.Put(&w, "batch_id", v.BatchID)
+	wire.Put(&w, "measurement", v.Measurement)
+	wire.PutDefault(&w, "points", v.Points, v.Points == nil, "[]")
+	wire.Put(&w, "created_at", v.CreatedAt)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeSeriesBatch) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeSeriesBatch{}
-	if err := validation.Member(members, "batch_id", &v.BatchID); err != nil {
+	if err := wire.Member(members, "batch_id", &v.BatchID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "measurement", &v.Measurement); err != nil {
+	if err := wire.Member(members, "measurement", &v.Measurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "points", &v.Points); err != nil {
+	if err := wire.Member(members, "points", &v.Points); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "created_at", &v.CreatedAt); err != nil {
+	if err := wire.Member(members, "created_at", &v.CreatedAt); err != nil {
 		return err
 	}
 	return nil
@@ -1115,8 +1150,9 @@ func (TimeSeriesBatch) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TimeSeriesBatch"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeSeriesBatch) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeSeriesBatch) Validate() error { return validation.Validate(v) }
 
 // One stored time-series point of a measurement: its time, the indexed labels (TagSet), the measured values (the untagged FieldSet union) and optional free-form string metadata. Closed object.
 type TimeSeriesPoint struct {
@@ -1133,40 +1169,41 @@ type TimeSeriesPoint struct {
 	Fields FieldSet `json:"fields"`
 
 	// Additional free-form string annotations of the point. Omitted when unset (the producer skips it); null is also accepted.
-	Metadata validation.Optional[map[string]string] `json:"metadata,omitzero"`
+	// nil: absent or null; left out when written.
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeriesPoint) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "measurement", v.Measurement)
-	validation.Put(&w, "timestamp", v.Timestamp)
-	validation.Put(&w, "tags", v.Tags)
-	validation.Put(&w, "fields", v.Fields)
-	validation.PutOptional(&w, "metadata", v.Metadata)
+	var w wire.ObjectWriter
+	wire.Put(&w, "measurement", v.Measurement)
+	wire.Put(&w, "timestamp", v.Timestamp)
+	wire.Put(&w, "tags", v.Tags)
+	wire.Put(&w, "fields", v.Fields)
+	wire.PutOmit(&w, "metadata", v.Metadata, v.Metadata == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeSeriesPoint) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeSeriesPoint{}
-	if err := validation.Member(members, "measurement", &v.Measurement); err != nil {
+	if err := wire.Member(members, "measurement", &v.Measurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "fields", &v.Fields); err != nil {
+	if err := wire.Member(members, "fields", &v.Fields); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metadata", &v.Metadata); err != nil {
+	if err := wire.Member(members, "metadata", &v.Metadata); err != nil {
 		return err
 	}
 	return nil
@@ -1177,8 +1214,9 @@ func (TimeSeriesPoint) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TimeSeriesPoint"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeSeriesPoint) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeSeriesPoint) Validate() error { return validation.Validate(v) }
 
 // A request for the data of one measurement within a timeseries.TimeRange, with optional tag filters, field selection, aggregation, grouping, gap filling and paging. Closed object. The producer always writes tag_filters, select_fields and group_by (even when empty) and leaves out aggregation, fill, limit and offset when they are unset.
 type TimeSeriesQuery struct {
@@ -1189,77 +1227,81 @@ type TimeSeriesQuery struct {
 	TimeRange TimeRange `json:"time_range"`
 
 	// Tag values the points must match, keyed by tag name. Defaults to {} when absent; always written.
-	// Absent means the schema default {}.
-	TagFilters *map[string]string `json:"tag_filters,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	TagFilters map[string]string `json:"tag_filters,omitempty"`
 
 	// Names of the fields to return. Defaults to [] when absent; always written.
-	// Absent means the schema default [].
-	SelectFields *[]string `json:"select_fields,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	SelectFields []string `json:"select_fields,omitempty"`
 
 	// Aggregation to apply to the selected data. Omitted when unset (the producer skips it); null is also accepted.
-	Aggregation validation.Optional[Aggregation] `json:"aggregation,omitzero"`
+	// nil: absent or null; left out when written.
+	Aggregation *Aggregation `json:"aggregation,omitempty"`
 
 	// Tag names to group the results by; each combination forms one result series. Defaults to [] when absent; always written.
-	// Absent means the schema default [].
-	GroupBy *[]string `json:"group_by,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	GroupBy []string `json:"group_by,omitempty"`
 
 	// How gaps are filled. Omitted when unset (the producer skips it); JSON null is also accepted and likewise means no fill strategy, unlike the string "null", which selects the Null strategy.
-	Fill validation.Optional[FillStrategy] `json:"fill,omitzero"`
+	// nil: absent or null; left out when written.
+	Fill *FillStrategy `json:"fill,omitempty"`
 
 	// Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
-	Limit validation.Optional[uint64] `json:"limit,omitzero"`
+	// nil: absent or null; left out when written.
+	Limit *uint64 `json:"limit,omitempty"`
 
 	// Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
-	Offset validation.Optional[uint64] `json:"offset,omitzero"`
+	// nil: absent or null; left out when written.
+	Offset *uint64 `json:"offset,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeriesQuery) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "measurement", v.Measurement)
-	validation.Put(&w, "time_range", v.TimeRange)
-	validation.PutPointer(&w, "tag_filters", v.TagFilters)
-	validation.PutPointer(&w, "select_fields", v.SelectFields)
-	validation.PutOptional(&w, "aggregation", v.Aggregation)
-	validation.PutPointer(&w, "group_by", v.GroupBy)
-	validation.PutOptional(&w, "fill", v.Fill)
-	validation.PutOptional(&w, "limit", v.Limit)
-	validation.PutOptional(&w, "offset", v.Offset)
+	var w wire.ObjectWriter
+	wire.Put(&w, "measurement", v.Measurement)
+	wire.Put(&w, "time_range", v.TimeRange)
+	wire.PutDefault(&w, "tag_filters", v.TagFilters, v.TagFilters == nil, "{}")
+	wire.PutDefault(&w, "select_fields", v.SelectFields, v.SelectFields == nil, "[]")
+	wire.PutOmit(&w, "aggregation", v.Aggregation, v.Aggregation == nil)
+	wire.PutDefault(&w, "group_by", v.GroupBy, v.GroupBy == nil, "[]")
+	wire.PutOmit(&w, "fill", v.Fill, v.Fill == nil)
+	wire.PutOmit(&w, "limit", v.Limit, v.Limit == nil)
+	wire.PutOmit(&w, "offset", v.Offset, v.Offset == nil)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeSeriesQuery) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeSeriesQuery{}
-	if err := validation.Member(members, "measurement", &v.Measurement); err != nil {
+	if err := wire.Member(members, "measurement", &v.Measurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_range", &v.TimeRange); err != nil {
+	if err := wire.Member(members, "time_range", &v.TimeRange); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tag_filters", &v.TagFilters); err != nil {
+	if err := wire.Member(members, "tag_filters", &v.TagFilters); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "select_fields", &v.SelectFields); err != nil {
+	if err := wire.Member(members, "select_fields", &v.SelectFields); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "aggregation", &v.Aggregation); err != nil {
+	if err := wire.Member(members, "aggregation", &v.Aggregation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "group_by", &v.GroupBy); err != nil {
+	if err := wire.Member(members, "group_by", &v.GroupBy); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "fill", &v.Fill); err != nil {
+	if err := wire.Member(members, "fill", &v.Fill); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "limit", &v.Limit); err != nil {
+	if err := wire.Member(members, "limit", &v.Limit); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "offset", &v.Offset); err != nil {
+	if err := wire.Member(members, "offset", &v.Offset); err != nil {
 		return err
 	}
 	return nil
@@ -1270,8 +1312,9 @@ func (TimeSeriesQuery) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TimeSeriesQuery"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeSeriesQuery) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeSeriesQuery) Validate() error { return validation.Validate(v) }
 
 // The result of a TimeSeriesQuery: the measurement read, one TimeSeries per tag combination and execution metadata. Closed object; not the same type as api.TimeSeriesQueryResult.
 type TimeSeriesResult struct {
@@ -1287,27 +1330,27 @@ type TimeSeriesResult struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeSeriesResult) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "measurement", v.Measurement)
-	validation.Put(&w, "series", v.Series)
-	validation.Put(&w, "metadata", v.Metadata)
+	var w wire.ObjectWriter
+	wire.Put(&w, "measurement", v.Measurement)
+	wire.PutDefault(&w, "series", v.Series, v.Series == nil, "[]")
+	wire.Put(&w, "metadata", v.Metadata)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeSeriesResult) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeSeriesResult{}
-	if err := validation.Member(members, "measurement", &v.Measurement); err != nil {
+	if err := wire.Member(members, "measurement", &v.Measurement); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "series", &v.Series); err != nil {
+	if err := wire.Member(members, "series", &v.Series); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "metadata", &v.Metadata); err != nil {
+	if err := wire.Member(members, "metadata", &v.Metadata); err != nil {
 		return err
 	}
 	return nil
@@ -1318,8 +1361,9 @@ func (TimeSeriesResult) SchemaType() (version, typeName string) {
 	return "1.0.0", "timeseries.TimeSeriesResult"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeSeriesResult) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeSeriesResult) Validate() error { return validation.Validate(v) }
 
 // The unit (string) values of AggregationFunction.
 type AggregationFunctionUnit string

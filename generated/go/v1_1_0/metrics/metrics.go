@@ -22,11 +22,13 @@
 //   1.1.0/metrics/TimeWindow.json  d9b3c3b33399684d16141080b5ad3e519e8bc636d96e5066e7526cb0eac40f9d
 
 // Package metrics holds the Go types of the metrics area of schema version 1.1.0.
-// Decode with validation.Unmarshal (strict unless lenient) and check values built in code with
-// their Validate method: the types alone cannot express ranges, patterns, formats or enum values.
+// Read them with validation.Decode or validation.Unmarshal (strict unless lenient) and write them
+// with validation.Marshal or a validation.Encoder, which check what the types alone cannot express
+// (ranges, patterns, formats, enum values); Validate checks a value built in code.
 package metrics
 
 import (
+	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/internal/wire"
 	"github.com/llm-analytics-hub/llm-analytics-hub/generated/go/validation"
 )
 
@@ -48,45 +50,45 @@ type AggregatedMetric struct {
 	Values MetricValues `json:"values"`
 
 	// Free-form string labels of the aggregate. Defaults to {} when absent; the producer always writes it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v AggregatedMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "window", v.Window)
-	validation.Put(&w, "window_start", v.WindowStart)
-	validation.Put(&w, "window_end", v.WindowEnd)
-	validation.Put(&w, "values", v.Values)
-	validation.PutPointer(&w, "tags", v.Tags)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "window", v.Window)
+	wire.Put(&w, "window_start", v.WindowStart)
+	wire.Put(&w, "window_end", v.WindowEnd)
+	wire.Put(&w, "values", v.Values)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *AggregatedMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = AggregatedMetric{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window", &v.Window); err != nil {
+	if err := wire.Member(members, "window", &v.Window); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window_start", &v.WindowStart); err != nil {
+	if err := wire.Member(members, "window_start", &v.WindowStart); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window_end", &v.WindowEnd); err != nil {
+	if err := wire.Member(members, "window_end", &v.WindowEnd); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "values", &v.Values); err != nil {
+	if err := wire.Member(members, "values", &v.Values); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
 	return nil
@@ -97,8 +99,9 @@ func (AggregatedMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.AggregatedMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AggregatedMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AggregatedMetric) Validate() error { return validation.Validate(v) }
 
 // Function that a MetricRollup uses to combine values, written in lower case: avg, sum, min, max, last or first. Not the same type as timeseries.AggregationFunction, which spells the mean "mean" and has further options.
 type AggregationFunction string
@@ -126,8 +129,9 @@ func (AggregationFunction) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.AggregationFunction"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v AggregationFunction) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v AggregationFunction) Validate() error { return validation.Validate(v) }
 
 // One input of a CompositeMetric: a named value from one module, with an optional weight. Closed object; the producer always writes weight, as null when unset.
 type ComponentMetric struct {
@@ -141,36 +145,37 @@ type ComponentMetric struct {
 	Value float64 `json:"value"`
 
 	// Weight of this input in a weighted formula. Written as null when unset.
-	Weight validation.Optional[float64] `json:"weight,omitzero"`
+	// nil: null or absent; written as null.
+	Weight *float64 `json:"weight,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v ComponentMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "source_module", v.SourceModule)
-	validation.Put(&w, "value", v.Value)
-	validation.PutOptional(&w, "weight", v.Weight)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "source_module", v.SourceModule)
+	wire.Put(&w, "value", v.Value)
+	wire.Put(&w, "weight", v.Weight)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *ComponentMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = ComponentMetric{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_module", &v.SourceModule); err != nil {
+	if err := wire.Member(members, "source_module", &v.SourceModule); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "weight", &v.Weight); err != nil {
+	if err := wire.Member(members, "weight", &v.Weight); err != nil {
 		return err
 	}
 	return nil
@@ -181,8 +186,9 @@ func (ComponentMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.ComponentMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v ComponentMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v ComponentMetric) Validate() error { return validation.Validate(v) }
 
 // A derived metric whose value is computed by a formula from several ComponentMetric inputs, often taken from different modules, over one fixed metrics.TimeWindow. Closed object. The module names in source_modules and in each component are free strings, not the SourceModule enum.
 type CompositeMetric struct {
@@ -216,51 +222,51 @@ type CompositeMetric struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CompositeMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "metric_id", v.MetricID)
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "description", v.Description)
-	validation.Put(&w, "source_modules", v.SourceModules)
-	validation.Put(&w, "components", v.Components)
-	validation.Put(&w, "value", v.Value)
-	validation.Put(&w, "formula", v.Formula)
-	validation.Put(&w, "window", v.Window)
-	validation.Put(&w, "timestamp", v.Timestamp)
+	var w wire.ObjectWriter
+	wire.Put(&w, "metric_id", v.MetricID)
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "description", v.Description)
+	wire.PutDefault(&w, "source_modules", v.SourceModules, v.SourceModules == nil, "[]")
+	wire.PutDefault(&w, "components", v.Components, v.Components == nil, "[]")
+	wire.Put(&w, "value", v.Value)
+	wire.Put(&w, "formula", v.Formula)
+	wire.Put(&w, "window", v.Window)
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CompositeMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CompositeMetric{}
-	if err := validation.Member(members, "metric_id", &v.MetricID); err != nil {
+	if err := wire.Member(members, "metric_id", &v.MetricID); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "description", &v.Description); err != nil {
+	if err := wire.Member(members, "description", &v.Description); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "source_modules", &v.SourceModules); err != nil {
+	if err := wire.Member(members, "source_modules", &v.SourceModules); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "components", &v.Components); err != nil {
+	if err := wire.Member(members, "components", &v.Components); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "formula", &v.Formula); err != nil {
+	if err := wire.Member(members, "formula", &v.Formula); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window", &v.Window); err != nil {
+	if err := wire.Member(members, "window", &v.Window); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
@@ -271,8 +277,9 @@ func (CompositeMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.CompositeMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CompositeMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CompositeMetric) Validate() error { return validation.Validate(v) }
 
 // A sample of a monotonically increasing counter, such as the number of requests served so far. Closed object. It is also the "counter" variant of MetricType, where the same members appear beside "metric_type": "counter".
 type CounterMetric struct {
@@ -283,11 +290,12 @@ type CounterMetric struct {
 	Value uint64 `json:"value"`
 
 	// Rate at which the counter is increasing, as computed by the producer. Omitted when unknown (the producer skips it); null is also accepted.
-	Rate validation.Optional[float64] `json:"rate,omitzero"`
+	// nil: absent or null; left out when written.
+	Rate *float64 `json:"rate,omitempty"`
 
 	// Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// When the sample was taken (RFC 3339, written in UTC with Z).
 	Timestamp validation.DateTime `json:"timestamp"`
@@ -295,35 +303,35 @@ type CounterMetric struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CounterMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "value", v.Value)
-	validation.PutOptional(&w, "rate", v.Rate)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "timestamp", v.Timestamp)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "value", v.Value)
+	wire.PutOmit(&w, "rate", v.Rate, v.Rate == nil)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CounterMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CounterMetric{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "rate", &v.Rate); err != nil {
+	if err := wire.Member(members, "rate", &v.Rate); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
@@ -336,58 +344,64 @@ func (CounterMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.CounterMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CounterMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CounterMetric) Validate() error { return validation.Validate(v) }
 
 // A fixed set of five indicators that combine data from several modules. Each member may be left out on input, but the producer always writes all five, using null for those it did not compute. Closed object; no value ranges are enforced.
 type CrossModuleMetrics struct {
 	// Average cost attributed to one request. Written as null when not computed.
-	CostPerRequest validation.Optional[float64] `json:"cost_per_request,omitzero"`
+	// nil: null or absent; written as null.
+	CostPerRequest *float64 `json:"cost_per_request,omitempty"`
 
 	// Throughput discounted by the error rate, i.e. the rate of successful work. Written as null when not computed.
-	ErrorAdjustedThroughput validation.Optional[float64] `json:"error_adjusted_throughput,omitzero"`
+	// nil: null or absent; written as null.
+	ErrorAdjustedThroughput *float64 `json:"error_adjusted_throughput,omitempty"`
 
 	// Performance indicator weighted by compliance results. Written as null when not computed.
-	ComplianceWeightedPerformance validation.Optional[float64] `json:"compliance_weighted_performance,omitzero"`
+	// nil: null or absent; written as null.
+	ComplianceWeightedPerformance *float64 `json:"compliance_weighted_performance,omitempty"`
 
 	// Cost-efficiency indicator adjusted for security findings. Written as null when not computed.
-	SecurityAdjustedCostEfficiency validation.Optional[float64] `json:"security_adjusted_cost_efficiency,omitzero"`
+	// nil: null or absent; written as null.
+	SecurityAdjustedCostEfficiency *float64 `json:"security_adjusted_cost_efficiency,omitempty"`
 
 	// Overall health score across modules. Written as null when not computed.
-	SystemHealthScore validation.Optional[float64] `json:"system_health_score,omitzero"`
+	// nil: null or absent; written as null.
+	SystemHealthScore *float64 `json:"system_health_score,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v CrossModuleMetrics) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.PutOptional(&w, "cost_per_request", v.CostPerRequest)
-	validation.PutOptional(&w, "error_adjusted_throughput", v.ErrorAdjustedThroughput)
-	validation.PutOptional(&w, "compliance_weighted_performance", v.ComplianceWeightedPerformance)
-	validation.PutOptional(&w, "security_adjusted_cost_efficiency", v.SecurityAdjustedCostEfficiency)
-	validation.PutOptional(&w, "system_health_score", v.SystemHealthScore)
+	var w wire.ObjectWriter
+	wire.Put(&w, "cost_per_request", v.CostPerRequest)
+	wire.Put(&w, "error_adjusted_throughput", v.ErrorAdjustedThroughput)
+	wire.Put(&w, "compliance_weighted_performance", v.ComplianceWeightedPerformance)
+	wire.Put(&w, "security_adjusted_cost_efficiency", v.SecurityAdjustedCostEfficiency)
+	wire.Put(&w, "system_health_score", v.SystemHealthScore)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *CrossModuleMetrics) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = CrossModuleMetrics{}
-	if err := validation.Member(members, "cost_per_request", &v.CostPerRequest); err != nil {
+	if err := wire.Member(members, "cost_per_request", &v.CostPerRequest); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "error_adjusted_throughput", &v.ErrorAdjustedThroughput); err != nil {
+	if err := wire.Member(members, "error_adjusted_throughput", &v.ErrorAdjustedThroughput); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "compliance_weighted_performance", &v.ComplianceWeightedPerformance); err != nil {
+	if err := wire.Member(members, "compliance_weighted_performance", &v.ComplianceWeightedPerformance); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "security_adjusted_cost_efficiency", &v.SecurityAdjustedCostEfficiency); err != nil {
+	if err := wire.Member(members, "security_adjusted_cost_efficiency", &v.SecurityAdjustedCostEfficiency); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "system_health_score", &v.SystemHealthScore); err != nil {
+	if err := wire.Member(members, "system_health_score", &v.SystemHealthScore); err != nil {
 		return err
 	}
 	return nil
@@ -398,8 +412,9 @@ func (CrossModuleMetrics) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.CrossModuleMetrics"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v CrossModuleMetrics) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v CrossModuleMetrics) Validate() error { return validation.Validate(v) }
 
 // A point-in-time reading of a value that can go up and down, such as open connections or memory use. Closed object. It is also the "gauge" variant of MetricType, where the same members appear beside "metric_type": "gauge".
 type GaugeMetric struct {
@@ -410,11 +425,12 @@ type GaugeMetric struct {
 	Value float64 `json:"value"`
 
 	// The reading before this one, useful for computing the change. Omitted when unknown (the producer skips it); null is also accepted.
-	PreviousValue validation.Optional[float64] `json:"previous_value,omitzero"`
+	// nil: absent or null; left out when written.
+	PreviousValue *float64 `json:"previous_value,omitempty"`
 
 	// Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// When the reading was taken (RFC 3339, written in UTC with Z).
 	Timestamp validation.DateTime `json:"timestamp"`
@@ -422,35 +438,35 @@ type GaugeMetric struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v GaugeMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "value", v.Value)
-	validation.PutOptional(&w, "previous_value", v.PreviousValue)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "timestamp", v.Timestamp)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "value", v.Value)
+	wire.PutOmit(&w, "previous_value", v.PreviousValue, v.PreviousValue == nil)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *GaugeMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = GaugeMetric{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "previous_value", &v.PreviousValue); err != nil {
+	if err := wire.Member(members, "previous_value", &v.PreviousValue); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
@@ -463,8 +479,9 @@ func (GaugeMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.GaugeMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v GaugeMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v GaugeMetric) Validate() error { return validation.Validate(v) }
 
 // One bucket of a HistogramMetric: an inclusive upper bound and the number of observations counted for it. Closed object.
 type HistogramBucket struct {
@@ -477,23 +494,23 @@ type HistogramBucket struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v HistogramBucket) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "upper_bound", v.UpperBound)
-	validation.Put(&w, "count", v.Count)
+	var w wire.ObjectWriter
+	wire.Put(&w, "upper_bound", v.UpperBound)
+	wire.Put(&w, "count", v.Count)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *HistogramBucket) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = HistogramBucket{}
-	if err := validation.Member(members, "upper_bound", &v.UpperBound); err != nil {
+	if err := wire.Member(members, "upper_bound", &v.UpperBound); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "count", &v.Count); err != nil {
+	if err := wire.Member(members, "count", &v.Count); err != nil {
 		return err
 	}
 	return nil
@@ -504,8 +521,9 @@ func (HistogramBucket) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.HistogramBucket"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v HistogramBucket) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v HistogramBucket) Validate() error { return validation.Validate(v) }
 
 // A distribution sample: summary statistics plus the counts of observations per bucket, e.g. for request latency. Closed object. It is also the "histogram" variant of MetricType, where the same members appear beside "metric_type": "histogram".
 type HistogramMetric struct {
@@ -519,8 +537,8 @@ type HistogramMetric struct {
 	Buckets []HistogramBucket `json:"buckets"`
 
 	// Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// When the sample was taken (RFC 3339, written in UTC with Z).
 	Timestamp validation.DateTime `json:"timestamp"`
@@ -528,35 +546,35 @@ type HistogramMetric struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v HistogramMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "stats", v.Stats)
-	validation.Put(&w, "buckets", v.Buckets)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "timestamp", v.Timestamp)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "stats", v.Stats)
+	wire.PutDefault(&w, "buckets", v.Buckets, v.Buckets == nil, "[]")
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *HistogramMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = HistogramMetric{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "stats", &v.Stats); err != nil {
+	if err := wire.Member(members, "stats", &v.Stats); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "buckets", &v.Buckets); err != nil {
+	if err := wire.Member(members, "buckets", &v.Buckets); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
@@ -569,8 +587,9 @@ func (HistogramMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.HistogramMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v HistogramMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v HistogramMetric) Validate() error { return validation.Validate(v) }
 
 // A request for the data of one metric within a metrics.TimeRange, optionally aggregated to a fixed window, filtered by tags, grouped by tags and with selected statistics. Closed object. The producer always writes tag_filters, include_stats and group_by (even when empty) and writes window as null when it is not set.
 type MetricQuery struct {
@@ -581,56 +600,57 @@ type MetricQuery struct {
 	TimeRange TimeRange `json:"time_range"`
 
 	// Fixed window to aggregate the data to, as a metrics.TimeWindow name. Written as null when not set.
-	Window validation.Optional[TimeWindow] `json:"window,omitzero"`
+	// nil: null or absent; written as null.
+	Window *TimeWindow `json:"window,omitempty"`
 
 	// Tag values the data must match, keyed by tag name. Defaults to {} when absent; always written.
-	// Absent means the schema default {}.
-	TagFilters *map[string]string `json:"tag_filters,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	TagFilters map[string]string `json:"tag_filters,omitempty"`
 
 	// Statistics to return for the metric. Defaults to [] when absent; always written.
-	// Absent means the schema default [].
-	IncludeStats *[]StatType `json:"include_stats,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	IncludeStats []StatType `json:"include_stats,omitempty"`
 
 	// Tag names to group the results by. Defaults to [] when absent; always written.
-	// Absent means the schema default [].
-	GroupBy *[]string `json:"group_by,omitempty"`
+	// nil: absent, which means the schema default []; written as [].
+	GroupBy []string `json:"group_by,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v MetricQuery) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "metric_name", v.MetricName)
-	validation.Put(&w, "time_range", v.TimeRange)
-	validation.PutOptional(&w, "window", v.Window)
-	validation.PutPointer(&w, "tag_filters", v.TagFilters)
-	validation.PutPointer(&w, "include_stats", v.IncludeStats)
-	validation.PutPointer(&w, "group_by", v.GroupBy)
+	var w wire.ObjectWriter
+	wire.Put(&w, "metric_name", v.MetricName)
+	wire.Put(&w, "time_range", v.TimeRange)
+	wire.Put(&w, "window", v.Window)
+	wire.PutDefault(&w, "tag_filters", v.TagFilters, v.TagFilters == nil, "{}")
+	wire.PutDefault(&w, "include_stats", v.IncludeStats, v.IncludeStats == nil, "[]")
+	wire.PutDefault(&w, "group_by", v.GroupBy, v.GroupBy == nil, "[]")
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *MetricQuery) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = MetricQuery{}
-	if err := validation.Member(members, "metric_name", &v.MetricName); err != nil {
+	if err := wire.Member(members, "metric_name", &v.MetricName); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "time_range", &v.TimeRange); err != nil {
+	if err := wire.Member(members, "time_range", &v.TimeRange); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "window", &v.Window); err != nil {
+	if err := wire.Member(members, "window", &v.Window); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tag_filters", &v.TagFilters); err != nil {
+	if err := wire.Member(members, "tag_filters", &v.TagFilters); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "include_stats", &v.IncludeStats); err != nil {
+	if err := wire.Member(members, "include_stats", &v.IncludeStats); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "group_by", &v.GroupBy); err != nil {
+	if err := wire.Member(members, "group_by", &v.GroupBy); err != nil {
 		return err
 	}
 	return nil
@@ -641,8 +661,9 @@ func (MetricQuery) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.MetricQuery"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v MetricQuery) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v MetricQuery) Validate() error { return validation.Validate(v) }
 
 // A rule that rolls data of one fixed window up into a coarser window with an aggregation function and keeps the result for a number of days. Closed object; nothing checks that target_window is actually coarser than source_window.
 type MetricRollup struct {
@@ -661,31 +682,31 @@ type MetricRollup struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v MetricRollup) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "source_window", v.SourceWindow)
-	validation.Put(&w, "target_window", v.TargetWindow)
-	validation.Put(&w, "aggregation", v.Aggregation)
-	validation.Put(&w, "retention_days", v.RetentionDays)
+	var w wire.ObjectWriter
+	wire.Put(&w, "source_window", v.SourceWindow)
+	wire.Put(&w, "target_window", v.TargetWindow)
+	wire.Put(&w, "aggregation", v.Aggregation)
+	wire.Put(&w, "retention_days", v.RetentionDays)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *MetricRollup) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = MetricRollup{}
-	if err := validation.Member(members, "source_window", &v.SourceWindow); err != nil {
+	if err := wire.Member(members, "source_window", &v.SourceWindow); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "target_window", &v.TargetWindow); err != nil {
+	if err := wire.Member(members, "target_window", &v.TargetWindow); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "aggregation", &v.Aggregation); err != nil {
+	if err := wire.Member(members, "aggregation", &v.Aggregation); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "retention_days", &v.RetentionDays); err != nil {
+	if err := wire.Member(members, "retention_days", &v.RetentionDays); err != nil {
 		return err
 	}
 	return nil
@@ -696,8 +717,9 @@ func (MetricRollup) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.MetricRollup"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v MetricRollup) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v MetricRollup) Validate() error { return validation.Validate(v) }
 
 // A single metric sample as an internally tagged union: the metric_type member ("counter", "gauge", "histogram" or "summary") sits in the same object as the members of CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or unknown metric_type is an error, and this schema rejects members that do not belong to the selected variant (serde would ignore them).
 type MetricType struct {
@@ -714,20 +736,20 @@ type MetricTypeVariant interface {
 func (u MetricType) MarshalJSON() ([]byte, error) {
 	switch value := u.Value.(type) {
 	case *CounterMetric:
-		return validation.TaggedObject("metric_type", "counter", value)
+		return wire.TaggedObject("metric_type", "counter", value)
 	case *GaugeMetric:
-		return validation.TaggedObject("metric_type", "gauge", value)
+		return wire.TaggedObject("metric_type", "gauge", value)
 	case *HistogramMetric:
-		return validation.TaggedObject("metric_type", "histogram", value)
+		return wire.TaggedObject("metric_type", "histogram", value)
 	case *SummaryMetric:
-		return validation.TaggedObject("metric_type", "summary", value)
+		return wire.TaggedObject("metric_type", "summary", value)
 	}
-	return nil, validation.NoVariant("MetricType")
+	return nil, wire.NoVariant("MetricType")
 }
 
 // UnmarshalJSON reads the tag and decodes the variant it names.
 func (u *MetricType) UnmarshalJSON(data []byte) error {
-	tag, members, err := validation.ReadTag(data, "metric_type")
+	tag, members, err := wire.ReadTag(data, "metric_type")
 	if err != nil {
 		return err
 	}
@@ -735,21 +757,21 @@ func (u *MetricType) UnmarshalJSON(data []byte) error {
 	case "counter":
 		value := new(CounterMetric)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "gauge":
 		value := new(GaugeMetric)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "histogram":
 		value := new(HistogramMetric)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	case "summary":
 		value := new(SummaryMetric)
 		u.Value = value
-		return validation.DecodeMembers(members, value)
+		return wire.DecodeMembers(members, value)
 	}
-	return validation.UnknownTag("metric_type", tag)
+	return wire.UnknownTag("metric_type", tag)
 }
 
 // SchemaType names the schema MetricType is generated from.
@@ -757,8 +779,9 @@ func (MetricType) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.MetricType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v MetricType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v MetricType) Validate() error { return validation.Validate(v) }
 
 // The values of an AggregatedMetric, as an untagged union: there is no discriminator, and a reader takes the first shape that fits, in the order Stats (a full StatisticalMeasures object), Counter (integer value plus rate) and Gauge (numeric value plus delta). So {"value": 5, "rate": 1.5} is a Counter, while a fractional value with a rate fits no shape of this strict schema (serde would read it as Gauge and drop rate).
 //
@@ -777,15 +800,15 @@ type MetricValues struct {
 // MarshalJSON writes the set variant.
 func (u MetricValues) MarshalJSON() ([]byte, error) {
 	if u.StatisticalMeasures != nil {
-		return validation.MarshalValue(*u.StatisticalMeasures)
+		return wire.Value(*u.StatisticalMeasures)
 	}
 	if u.MetricValuesVariant2 != nil {
-		return validation.MarshalValue(*u.MetricValuesVariant2)
+		return wire.Value(*u.MetricValuesVariant2)
 	}
 	if u.MetricValuesVariant3 != nil {
-		return validation.MarshalValue(*u.MetricValuesVariant3)
+		return wire.Value(*u.MetricValuesVariant3)
 	}
-	return nil, validation.NoVariant("MetricValues")
+	return nil, wire.NoVariant("MetricValues")
 }
 
 // UnmarshalJSON sets the first variant that holds the value without loss.
@@ -794,10 +817,10 @@ func (u *MetricValues) UnmarshalJSON(data []byte) error {
 	var v0 StatisticalMeasures
 	var v1 MetricValuesVariant2
 	var v2 MetricValuesVariant3
-	index, err := validation.FirstExact(data,
-		func(b []byte) (any, error) { return &v0, validation.DecodeExact(b, &v0) },
-		func(b []byte) (any, error) { return &v1, validation.DecodeExact(b, &v1) },
-		func(b []byte) (any, error) { return &v2, validation.DecodeExact(b, &v2) },
+	index, err := wire.FirstExact(data,
+		func(b []byte) (any, error) { return &v0, wire.DecodeExact(b, &v0) },
+		func(b []byte) (any, error) { return &v1, wire.DecodeExact(b, &v1) },
+		func(b []byte) (any, error) { return &v2, wire.DecodeExact(b, &v2) },
 	)
 	switch index {
 	case 0:
@@ -815,8 +838,9 @@ func (MetricValues) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.MetricValues"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v MetricValues) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v MetricValues) Validate() error { return validation.Validate(v) }
 
 // A statistic that a MetricQuery can ask for in include_stats, written in lower case: avg, min, max, p50, p95, p99, stddev, count, sum or rate.
 type StatType string
@@ -856,8 +880,9 @@ func (StatType) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.StatType"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v StatType) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v StatType) Validate() error { return validation.Validate(v) }
 
 // Summary statistics of a set of observations: mean, extremes, three percentiles, standard deviation, count and sum, all in the unit of the observed values. Closed object (this schema rejects unknown members, which serde would ignore). Used by HistogramMetric.stats and SummaryMetric.stats, and it is the first (Stats) shape of the MetricValues union.
 type StatisticalMeasures struct {
@@ -880,7 +905,8 @@ type StatisticalMeasures struct {
 	P99 float64 `json:"p99"`
 
 	// Standard deviation of the observations. Omitted when not computed (the producer skips it); null is also accepted.
-	Stddev validation.Optional[float64] `json:"stddev,omitzero"`
+	// nil: absent or null; left out when written.
+	Stddev *float64 `json:"stddev,omitempty"`
 
 	// Number of observations summarised, as an unsigned 64-bit integer.
 	Count uint64 `json:"count"`
@@ -891,51 +917,51 @@ type StatisticalMeasures struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v StatisticalMeasures) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "avg", v.Avg)
-	validation.Put(&w, "min", v.Min)
-	validation.Put(&w, "max", v.Max)
-	validation.Put(&w, "p50", v.P50)
-	validation.Put(&w, "p95", v.P95)
-	validation.Put(&w, "p99", v.P99)
-	validation.PutOptional(&w, "stddev", v.Stddev)
-	validation.Put(&w, "count", v.Count)
-	validation.Put(&w, "sum", v.Sum)
+	var w wire.ObjectWriter
+	wire.Put(&w, "avg", v.Avg)
+	wire.Put(&w, "min", v.Min)
+	wire.Put(&w, "max", v.Max)
+	wire.Put(&w, "p50", v.P50)
+	wire.Put(&w, "p95", v.P95)
+	wire.Put(&w, "p99", v.P99)
+	wire.PutOmit(&w, "stddev", v.Stddev, v.Stddev == nil)
+	wire.Put(&w, "count", v.Count)
+	wire.Put(&w, "sum", v.Sum)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *StatisticalMeasures) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = StatisticalMeasures{}
-	if err := validation.Member(members, "avg", &v.Avg); err != nil {
+	if err := wire.Member(members, "avg", &v.Avg); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "min", &v.Min); err != nil {
+	if err := wire.Member(members, "min", &v.Min); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "max", &v.Max); err != nil {
+	if err := wire.Member(members, "max", &v.Max); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "p50", &v.P50); err != nil {
+	if err := wire.Member(members, "p50", &v.P50); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "p95", &v.P95); err != nil {
+	if err := wire.Member(members, "p95", &v.P95); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "p99", &v.P99); err != nil {
+	if err := wire.Member(members, "p99", &v.P99); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "stddev", &v.Stddev); err != nil {
+	if err := wire.Member(members, "stddev", &v.Stddev); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "count", &v.Count); err != nil {
+	if err := wire.Member(members, "count", &v.Count); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "sum", &v.Sum); err != nil {
+	if err := wire.Member(members, "sum", &v.Sum); err != nil {
 		return err
 	}
 	return nil
@@ -946,8 +972,9 @@ func (StatisticalMeasures) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.StatisticalMeasures"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v StatisticalMeasures) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v StatisticalMeasures) Validate() error { return validation.Validate(v) }
 
 // A distribution sample given as summary statistics, optionally with further percentiles beyond p50, p95 and p99. Closed object. It is also the "summary" variant of MetricType, where the same members appear beside "metric_type": "summary".
 type SummaryMetric struct {
@@ -958,11 +985,12 @@ type SummaryMetric struct {
 	Stats StatisticalMeasures `json:"stats"`
 
 	// Additional percentile values keyed by a free-form label such as "p75" or "p999"; each value is a number. Omitted when not computed (the producer skips it); null is also accepted.
-	Percentiles validation.Optional[map[string]float64] `json:"percentiles,omitzero"`
+	// nil: absent or null; left out when written.
+	Percentiles map[string]float64 `json:"percentiles,omitempty"`
 
 	// Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-	// Absent means the schema default {}.
-	Tags *map[string]string `json:"tags,omitempty"`
+	// nil: absent, which means the schema default {}; written as {}.
+	Tags map[string]string `json:"tags,omitempty"`
 
 	// When the sample was taken (RFC 3339, written in UTC with Z).
 	Timestamp validation.DateTime `json:"timestamp"`
@@ -970,35 +998,35 @@ type SummaryMetric struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v SummaryMetric) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "name", v.Name)
-	validation.Put(&w, "stats", v.Stats)
-	validation.PutOptional(&w, "percentiles", v.Percentiles)
-	validation.PutPointer(&w, "tags", v.Tags)
-	validation.Put(&w, "timestamp", v.Timestamp)
+	var w wire.ObjectWriter
+	wire.Put(&w, "name", v.Name)
+	wire.Put(&w, "stats", v.Stats)
+	wire.PutOmit(&w, "percentiles", v.Percentiles, v.Percentiles == nil)
+	wire.PutDefault(&w, "tags", v.Tags, v.Tags == nil, "{}")
+	wire.Put(&w, "timestamp", v.Timestamp)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *SummaryMetric) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = SummaryMetric{}
-	if err := validation.Member(members, "name", &v.Name); err != nil {
+	if err := wire.Member(members, "name", &v.Name); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "stats", &v.Stats); err != nil {
+	if err := wire.Member(members, "stats", &v.Stats); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "percentiles", &v.Percentiles); err != nil {
+	if err := wire.Member(members, "percentiles", &v.Percentiles); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "tags", &v.Tags); err != nil {
+	if err := wire.Member(members, "tags", &v.Tags); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "timestamp", &v.Timestamp); err != nil {
+	if err := wire.Member(members, "timestamp", &v.Timestamp); err != nil {
 		return err
 	}
 	return nil
@@ -1011,8 +1039,9 @@ func (SummaryMetric) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.SummaryMetric"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v SummaryMetric) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v SummaryMetric) Validate() error { return validation.Validate(v) }
 
 // A time interval given by two RFC 3339 timestamps, used by MetricQuery.time_range. It has the same shape as timeseries.TimeRange, api.TimeRange and correlation.TimeWindow but is a separate type. Closed object; no ordering of start and end is enforced.
 type TimeRange struct {
@@ -1025,23 +1054,23 @@ type TimeRange struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v TimeRange) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "start", v.Start)
-	validation.Put(&w, "end", v.End)
+	var w wire.ObjectWriter
+	wire.Put(&w, "start", v.Start)
+	wire.Put(&w, "end", v.End)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *TimeRange) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = TimeRange{}
-	if err := validation.Member(members, "start", &v.Start); err != nil {
+	if err := wire.Member(members, "start", &v.Start); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "end", &v.End); err != nil {
+	if err := wire.Member(members, "end", &v.End); err != nil {
 		return err
 	}
 	return nil
@@ -1052,8 +1081,9 @@ func (TimeRange) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.TimeRange"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeRange) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeRange) Validate() error { return validation.Validate(v) }
 
 // One of eight fixed aggregation windows, written as its snake_case name from "one_minute" to "one_month". The short labels such as "5m" or "1h" and the window lengths in seconds exist only as code helpers and are not valid here. Not the same type as correlation.TimeWindow, which is an object with start and end timestamps.
 type TimeWindow string
@@ -1087,8 +1117,9 @@ func (TimeWindow) SchemaType() (version, typeName string) {
 	return "1.1.0", "metrics.TimeWindow"
 }
 
-// Validate checks the value against its schema, as the Python validator would.
-func (v TimeWindow) Validate() []validation.Finding { return validation.Validate(v) }
+// Validate checks the value against its schema, as the Python validator would; the error is a
+// validation.Findings naming each offending member.
+func (v TimeWindow) Validate() error { return validation.Validate(v) }
 
 // Counter variant, tried second: an unsigned integer total and its rate, both required.
 type MetricValuesVariant2 struct {
@@ -1101,23 +1132,23 @@ type MetricValuesVariant2 struct {
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v MetricValuesVariant2) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "value", v.Value)
-	validation.Put(&w, "rate", v.Rate)
+	var w wire.ObjectWriter
+	wire.Put(&w, "value", v.Value)
+	wire.Put(&w, "rate", v.Rate)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *MetricValuesVariant2) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = MetricValuesVariant2{}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "rate", &v.Rate); err != nil {
+	if err := wire.Member(members, "rate", &v.Rate); err != nil {
 		return err
 	}
 	return nil
@@ -1129,28 +1160,29 @@ type MetricValuesVariant3 struct {
 	Value float64 `json:"value"`
 
 	// Change of the gauge over the window. Written as null when unknown.
-	Delta validation.Optional[float64] `json:"delta,omitzero"`
+	// nil: null or absent; written as null.
+	Delta *float64 `json:"delta,omitempty"`
 }
 
 // MarshalJSON writes the members in schema order by their exact wire names.
 func (v MetricValuesVariant3) MarshalJSON() ([]byte, error) {
-	var w validation.ObjectWriter
-	validation.Put(&w, "value", v.Value)
-	validation.PutOptional(&w, "delta", v.Delta)
+	var w wire.ObjectWriter
+	wire.Put(&w, "value", v.Value)
+	wire.Put(&w, "delta", v.Delta)
 	return w.Bytes()
 }
 
-// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Unmarshal).
+// UnmarshalJSON reads the members by their exact wire names; it does not validate (see validation.Decode).
 func (v *MetricValuesVariant3) UnmarshalJSON(data []byte) error {
-	members, err := validation.Members(data)
+	members, err := wire.Members(data)
 	if err != nil {
 		return err
 	}
 	*v = MetricValuesVariant3{}
-	if err := validation.Member(members, "value", &v.Value); err != nil {
+	if err := wire.Member(members, "value", &v.Value); err != nil {
 		return err
 	}
-	if err := validation.Member(members, "delta", &v.Delta); err != nil {
+	if err := wire.Member(members, "delta", &v.Delta); err != nil {
 		return err
 	}
 	return nil

@@ -1,9 +1,11 @@
 """The Go module under generated/go/: one pure render function, IR and bundles in, files out.
 
 Layout: go.mod; the root package `schemas` (ValidateJSON, Decode, New: one entry point for tools);
-`validation/` (the schema checker, hand-written Go shipped as templates, with a copy of every
-bundle embedded); one package per version and area (`v1_0_0/events`, ...) with the types;
-`internal/agreement`, the harness of tests/test_go.py. The output is gofmt-formatted by
+`validation/` (the schema checker and the checked readers and writers, hand-written Go shipped as
+templates, with a copy of every bundle embedded); one package per version and area
+(`v1_0_0/events`, ...) with the types; `internal/wire`, the helpers of the generated
+MarshalJSON/UnmarshalJSON methods (internal: no user needs them); `internal/agreement`, the harness
+of tests/test_go.py. The output is gofmt-formatted by
 construction (tests/test_go.py runs gofmt -l to prove it).
 """
 
@@ -63,8 +65,8 @@ def render_go(context: Context) -> Files:
             views = builder.build()
             imports = builder.spell.imports
             std = sorted("encoding/json" for used in imports if used == "json")
-            module = sorted([f"{MODULE}/validation"] + [f"{MODULE}/{version.module}/{a}" for a in imports
-                                                        if a not in ("json", "validation")])
+            module = sorted([f"{MODULE}/internal/wire", f"{MODULE}/validation"]
+                            + [f"{MODULE}/{version.module}/{a}" for a in imports if a not in ("json", "validation")])
             files[f"{ROOT}/{version.module}/{area.name}/{area.name}.go"] = render_template(
                 "go/area.go.jinja2", version=version.version, sources=version.area_sources(area.name),
                 package=area.name, area=area.name, std_imports=std, module_imports=module, types=views)
@@ -75,6 +77,7 @@ def render_go(context: Context) -> Files:
     packages.append(("", f"{MODULE}/validation"))
     files[f"{ROOT}/schemas.go"] = render_template("go/schemas.go.jinja2", module=MODULE,
                                                   packages=sorted(packages, key=lambda p: p[1]), registry=registry)
+    files[f"{ROOT}/internal/wire/wire.go"] = render_template("go/internal/wire.go.jinja2", module=MODULE)
     files[f"{ROOT}/internal/agreement/main.go"] = render_template("go/agreement.go.jinja2", module=MODULE)
     return files
 

@@ -1,8 +1,12 @@
 """Per-type views for the Go templates: every Go spelling is computed here, the templates only place it.
 
 Go shape of the IR (see also spelling.py):
-- object -> struct; member absent-able -> *T (nil: absent), nullable and absent-able ->
-  validation.Optional[T] (absent / null / value), required -> T; an open object keeps its undeclared
+- object -> struct; a required member is T, a member that may be absent or null is *T (a slice, map
+  or `any` is its own nil): absent and null are one state, nil, as in the producers' serde structs
+  (schemas/producer-output/<version>.json has no member whose absence and null differ, so no
+  three-state wrapper exists). Writing gives what the producers write: a nil optional member is left
+  out or written as null as the producer-output facts say (Field.when_none), a nil defaulted member
+  as its schema default, a nil required list or map as []/{}. An open object keeps its undeclared
   members in a map field. MarshalJSON/UnmarshalJSON are generated and use the exact wire names
   (encoding/json would match names case-insensitively and drop undeclared members).
 - enum -> named string type with one constant per value;
@@ -30,7 +34,6 @@ from ..ir import (
     GeneratorError,
     NewType,
     ObjectType,
-    Prim,
     Ref,
     TaggedUnion,
     TypeDef,
@@ -55,7 +58,7 @@ class FieldView:
     go_type: str
     tag: str  # "" when the wire name cannot be a tag
     wire: str  # Go string literal
-    put: str  # Put | PutPointer | PutOptional
+    put: str  # the statement that writes the member into the ObjectWriter w
     doc: list[str]
 
 
@@ -152,17 +155,27 @@ class AreaViews:
 
     def field_view(self, member: Field, name: str) -> FieldView:
         base = self.spell.expr(member.type)
-        if member.required:
-            go_type, put, option = ("*" + base, "Put", "") if member.nullable else (base, "Put", "")
-        elif member.nullable or (isinstance(member.type, Prim) and member.type.kind == "any"):
-            # absent, null and a value all differ
-            go_type, put, option = f"validation.Optional[{base}]", "PutOptional", "omitzero"
-        else:
-            go_type, put, option = "*" + base, "PutPointer", "omitempty"
+        nil_able = base.startswith(("[]", "map[")) or base == "any"  # nil is its own "no value"
+        wire = go_string(member.wire)
+        value = f"v.{name}"
         doc = doc_lines(member.description)
-        if member.has_default:
-            doc += doc_lines(f"Absent means the schema default {_json(member.default)}.")
-        return FieldView(name, go_type, json_tag(member.wire, option), go_string(member.wire), put, doc)
+        if member.required and not member.nullable:
+            go_type, option = base, ""
+            put = (f"wire.PutDefault(&w, {wire}, {value}, {value} == nil, {go_string(_json(_EMPTY[base[0]]))})"
+                   if base.startswith(("[]", "map[")) else f"wire.Put(&w, {wire}, {value})")
+        else:
+            go_type, option = (base if nil_able else "*" + base), ("" if member.required else "omitempty")
+            if member.required or member.when_none == "null":
+                put = f"wire.Put(&w, {wire}, {value})"
+                doc += doc_lines("nil: null" + ("" if member.required else " or absent; written as null."))
+            elif member.has_default:
+                default = _json(member.default)
+                put = f"wire.PutDefault(&w, {wire}, {value}, {value} == nil, {go_string(default)})"
+                doc += doc_lines(f"nil: absent, which means the schema default {default}; written as {default}.")
+            else:
+                put = f"wire.PutOmit(&w, {wire}, {value}, {value} == nil)"
+                doc += doc_lines("nil: absent or null; left out when written.")
+        return FieldView(name, go_type, json_tag(member.wire, option), wire, put, doc)
 
     def struct(self, typedef: ObjectType) -> TypeView:
         view = self.common(typedef, "struct")
@@ -225,6 +238,9 @@ class AreaViews:
         view.variants = [VariantView(n, s, "", doc_lines(d))
                          for n, s, d in zip(names, spellings, typedef.variant_descriptions, strict=False)]
         return view
+
+
+_EMPTY: dict[str, object] = {"[": [], "m": {}}  # what a nil required list or map is written as
 
 
 def _json(value: object) -> str:

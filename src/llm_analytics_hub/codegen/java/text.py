@@ -32,7 +32,8 @@ JAVA_TAKEN_TYPES = frozenset({
     "Catalogue", "JsonProperty", "JsonInclude", "JsonTypeInfo", "JsonSubTypes", "JsonCreator", "JsonValue",
     "JsonAnySetter", "JsonAnyGetter", "JsonDeserialize", "Unit", "Decoder", "TypeReference", "StdDeserializer",
     "JsonParser", "DeserializationContext", "IOException", "MismatchedInputException", "Types",
-    "OptionalMember", "JsonSetter", "Nulls", "JsonIgnore",
+    "OptionalMember", "JsonSetter", "Nulls", "JsonIgnore", "JsonSerialize", "FiniteDouble", "Hub",
+    "InvalidDocumentException",
 })
 
 

@@ -395,6 +395,44 @@ final class Catalogue {
         return null;
     }
 
+    /** The entry of a generated catalogue class. */
+    static Entry exactly(Class<?> model) {
+        for (Entry entry : ENTRIES) {
+            if (entry.model().equals(model)) {
+                return entry;
+            }
+        }
+        throw new IllegalArgumentException(model.getName() + " is not a generated catalogue type");
+    }
+
+    /**
+     * The entry of a generated class: its own, else that of the one catalogue interface it implements
+     * (a variant record of a tagged union written as the union).
+     */
+    static Entry of(Class<?> model) {
+        for (Entry entry : ENTRIES) {
+            if (entry.model().equals(model)) {
+                return entry;
+            }
+        }
+        Entry found = null;
+        for (Class<?> parent : model.getInterfaces()) {
+            for (Entry entry : ENTRIES) {
+                if (entry.model().equals(parent)) {
+                    if (found != null) {
+                        throw new IllegalArgumentException(model.getName() + " is a variant of both "
+                                + found.qualified() + " and " + entry.qualified() + ": name the type to write it as");
+                    }
+                    found = entry;
+                }
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException(model.getName() + " is not a generated catalogue type");
+        }
+        return found;
+    }
+
     /** The qualified name of a type name; a bare name must name exactly one type in the versions in question. */
     static String qualified(String version, String typeName) {
         if (version != null && !VERSIONS.contains(version)) {

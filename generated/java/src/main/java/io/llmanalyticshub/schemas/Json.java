@@ -4,6 +4,7 @@ package io.llmanalyticshub.schemas;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,14 +13,22 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.math.BigDecimal;
 import java.util.Map;
 
-/** Parsing documents exactly (every number kept as written, duplicate members refused) and comparing values. */
+/**
+ * Parsing documents exactly (every number kept as written) with the rules of {@code llm-hub validate}
+ * for a text, and comparing values. Each rule is a parse failure: a member name twice in one object;
+ * a number beyond the range of a double (every consumer reads the numbers of untyped values as
+ * doubles, so such a text cannot mean the same thing everywhere); nesting deeper than 1024 levels; a
+ * lone UTF-16 surrogate, raw or as a {@code \\u} escape (no character is written so; the command reads
+ * UTF-8). One byte order mark at the very start is skipped, as the command does for a file.
+ */
 final class Json {
-    /** The nesting limit of the Python validator's parser. */
+    /** The nesting limit of the Python validator's parser: 1024 levels are read, a 1025th is refused. */
     static final int MAX_DEPTH = 1024;
 
     static final JsonMapper TREE = JsonMapper.builder(
                     com.fasterxml.jackson.core.JsonFactory.builder()
                             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                             .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -31,24 +40,106 @@ final class Json {
     private Json() {
     }
 
+    /** The text without one leading byte order mark. */
+    static String text(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
     /** The document as a tree, or a ParseFailure whose message is one line. */
     static JsonNode parse(String text) throws ParseFailure {
+        text = text(text);
+        String surrogate = loneSurrogate(text);
+        if (surrogate != null) {
+            throw new ParseFailure("not valid JSON: " + surrogate);
+        }
+        JsonNode node;
         try {
-            JsonNode node = TREE.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw new ParseFailure("not valid JSON: no value");
-            }
-            return node;
+            node = TREE.readTree(text);
         } catch (JsonProcessingException e) {
             String reason = e.getOriginalMessage().lines().findFirst().orElse("");
             if (reason.startsWith("Duplicate field")) {
                 reason = "duplicate member " + reason.substring("Duplicate field ".length()) + " in one object";
                 throw new ParseFailure(reason);
             }
+            if (reason.startsWith("Document nesting depth")) {
+                throw new ParseFailure("not valid JSON: nested deeper than " + MAX_DEPTH + " levels");
+            }
             var at = e.getLocation();
             throw new ParseFailure("not valid JSON: " + reason
                     + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()));
         }
+        if (node == null || node.isMissingNode()) {
+            throw new ParseFailure("not valid JSON: no value");
+        }
+        if (!finite(node)) {
+            throw new ParseFailure("not valid JSON: number is infinity when parsed as double");
+        }
+        return node;
+    }
+
+    /** False when a number of the tree is beyond the range of a double. */
+    static boolean finite(JsonNode node) {
+        if (node.isNumber()) {
+            return !(node.isBigDecimal() || node.isBigInteger() || node.isDouble() || node.isFloat())
+                    || Double.isFinite(node.doubleValue());
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (!finite(child)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Why the text holds a lone surrogate (a raw char or a \\u escape), or null when it does not. */
+    static String loneSurrogate(String text) {
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "a lone surrogate character at offset " + i;
+            }
+            if (c != '\\' || i + 1 >= length) {
+                continue;
+            }
+            int unit = escapedUnit(text, i);
+            if (unit < 0) {
+                i++; // an escape of one character, which cannot start another escape
+            } else if (Character.isLowSurrogate((char) unit)) {
+                return "lone surrogate escape at offset " + i;
+            } else if (Character.isHighSurrogate((char) unit)) {
+                int low = escapedUnit(text, i + 6);
+                if (low < 0 || !Character.isLowSurrogate((char) low)) {
+                    return "lone surrogate escape at offset " + i;
+                }
+                i += 11;
+            } else {
+                i += 5;
+            }
+        }
+        return null;
+    }
+
+    /** The UTF-16 unit of a \\uXXXX escape at {@code at}, or -1. */
+    private static int escapedUnit(String text, int at) {
+        if (at + 6 > text.length() || text.charAt(at) != '\\' || text.charAt(at + 1) != 'u') {
+            return -1;
+        }
+        int unit = 0;
+        for (int k = at + 2; k < at + 6; k++) {
+            int digit = Character.digit(text.charAt(k), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            unit = unit * 16 + digit;
+        }
+        return unit;
     }
 
     /** Thrown by {@link #parse} for text that is not one acceptable JSON value. */
@@ -113,7 +204,37 @@ final class Json {
 
     /** A short rendering of a value for messages. */
     static String describe(JsonNode value) {
-        String text = value.toString();
-        return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+        StringBuilder out = new StringBuilder();
+        shorten(value, out);
+        return out.length() > 80 ? out.substring(0, 77) + "..." : out.toString();
+    }
+
+    /** Writes the value into out until it holds more than 80 characters (a value may be huge or deep). */
+    private static void shorten(JsonNode value, StringBuilder out) {
+        if (out.length() > 80) {
+            return;
+        }
+        if (value.isArray()) {
+            out.append('[');
+            for (int i = 0; i < value.size() && out.length() <= 80; i++) {
+                out.append(i > 0 ? "," : "");
+                shorten(value.get(i), out);
+            }
+            out.append(']');
+        } else if (value.isObject()) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonNode> member : value.properties()) {
+                if (out.length() > 80) {
+                    break;
+                }
+                out.append(first ? "" : ",").append(quote(member.getKey())).append(':');
+                first = false;
+                shorten(member.getValue(), out);
+            }
+            out.append('}');
+        } else {
+            out.append(value.toString());
+        }
     }
 }

@@ -38,12 +38,63 @@ final class SchemaEngine {
 
     private final JsonNode bundle;
     private final boolean refineUnions;
+    private final boolean lenient;
+    /** The one-member objects of data-carrying enums, which stay closed when reading leniently. */
+    private final Set<JsonNode> dataVariants = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** @throws IllegalStateException when the bundle uses a keyword or format outside the policy */
     SchemaEngine(JsonNode bundle, boolean refineUnions) {
+        this(bundle, refineUnions, false);
+    }
+
+    /**
+     * @param lenient accept undeclared members in closed objects (additionalProperties or
+     *     unevaluatedProperties false), as the producers' deserializer ignores them; the one-member
+     *     objects of data-carrying enums stay closed
+     * @throws IllegalStateException when the bundle uses a keyword or format outside the policy
+     */
+    SchemaEngine(JsonNode bundle, boolean refineUnions, boolean lenient) {
         checkPolicy(bundle, "");
         this.bundle = bundle;
         this.refineUnions = refineUnions;
+        this.lenient = lenient;
+        findDataVariants(bundle);
+    }
+
+    /** Marks the object branches of every anyOf shaped as a data-carrying enum (a string enum first). */
+    private void findDataVariants(JsonNode schema) {
+        if (schema.isArray()) {
+            for (JsonNode item : schema) {
+                findDataVariants(item);
+            }
+            return;
+        }
+        if (!schema.isObject()) {
+            return;
+        }
+        JsonNode anyOf = schema.get("anyOf");
+        if (anyOf != null && anyOf.isArray() && anyOf.size() >= 2 && anyOf.get(0).has("enum")
+                && "string".equals(anyOf.get(0).path("type").textValue())) {
+            boolean variants = true;
+            for (int i = 1; i < anyOf.size(); i++) {
+                JsonNode branch = anyOf.get(i);
+                variants &= branch.path("required").size() == 1 && "object".equals(branch.path("type").textValue());
+            }
+            for (int i = 1; variants && i < anyOf.size(); i++) {
+                dataVariants.add(anyOf.get(i));
+            }
+        }
+        for (Map.Entry<String, JsonNode> member : schema.properties()) {
+            if (!member.getKey().equals("enum") && !member.getKey().equals("const")
+                    && !member.getKey().equals("examples") && !member.getKey().equals("default")) {
+                findDataVariants(member.getValue());
+            }
+        }
+    }
+
+    /** Whether a `false` additionalProperties or unevaluatedProperties of this schema refuses members. */
+    private boolean closed(JsonNode schema) {
+        return !lenient || dataVariants.contains(schema);
     }
 
     /**
@@ -334,7 +385,7 @@ final class SchemaEngine {
                 }
             }
             if (additional.isBoolean() && !additional.booleanValue()) {
-                if (!extra.isEmpty()) {
+                if (!extra.isEmpty() && closed(schema)) {
                     fail(out, path, "additionalProperties", "additional properties are not allowed: " + extra);
                 }
             } else {
@@ -344,7 +395,7 @@ final class SchemaEngine {
             }
         }
         JsonNode unevaluated = schema.get("unevaluatedProperties");
-        if (unevaluated != null) {
+        if (unevaluated != null && !(unevaluated.isBoolean() && !unevaluated.booleanValue() && !closed(schema))) {
             Set<String> evaluated = new HashSet<>();
             mark(schema, inst, evaluated, false);
             List<String> extra = new ArrayList<>();

@@ -37,10 +37,26 @@ public record Timestamp(@JsonValue String text) {
         return new Timestamp(utc.toLocalDateTime().withNano(0).format(SECONDS) + fraction + "Z");
     }
 
+    /**
+     * The date-time with its offset. Every text the constructor accepts converts: lower-case {@code t}
+     * and {@code z}, and any number of fraction digits (those beyond nanoseconds are dropped).
+     */
     public OffsetDateTime toOffsetDateTime() {
-        return OffsetDateTime.parse(text.toUpperCase(java.util.Locale.ROOT));
+        String upper = text.toUpperCase(java.util.Locale.ROOT);
+        int dot = upper.indexOf('.');
+        if (dot > 0) {
+            int end = dot + 1;
+            while (end < upper.length() && Character.isDigit(upper.charAt(end))) {
+                end++;
+            }
+            if (end - dot - 1 > 9) {
+                upper = upper.substring(0, dot + 10) + upper.substring(end);
+            }
+        }
+        return OffsetDateTime.parse(upper);
     }
 
+    /** The instant (see {@link #toOffsetDateTime()}). */
     public Instant toInstant() {
         return toOffsetDateTime().toInstant();
     }

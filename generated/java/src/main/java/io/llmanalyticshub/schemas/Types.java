@@ -28,6 +28,15 @@ public final class Types {
         return Mappers.strict().convertValue(node, type);
     }
 
+    /** A schema default given as JSON text, read as its member's type. */
+    public static <T> T fromJson(String json, TypeReference<T> type) {
+        try {
+            return Mappers.strict().readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a schema default does not fit its member: " + json, e);
+        }
+    }
+
     /** Fails the decoding of `type` at the current place. */
     public static <T> T reject(DeserializationContext context, Class<T> type, JsonNode node)
             throws MismatchedInputException {

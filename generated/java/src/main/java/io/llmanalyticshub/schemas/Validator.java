@@ -39,7 +39,10 @@ public final class Validator {
      * @param version a schema version, or null to use the document's {@code schema_version}
      *     (absent: the default version; unknown: one finding with keyword {@code schema_version})
      * @param typeName a catalogue type, qualified ({@code events.AnalyticsEvent}) or not when unambiguous
-     * @param text the document; text that is not one JSON value gives one finding with keyword {@code parse}
+     * @param text the document, judged as the command judges a file holding it: text that is not one
+     *     JSON value, a member name twice in one object, a number beyond the range of a double, nesting
+     *     deeper than 1024 levels or a lone surrogate gives one finding with keyword {@code parse};
+     *     one leading byte order mark is skipped
      * @throws IllegalArgumentException for an unknown forced version or type name
      */
     public static List<Finding> validateJson(String version, String typeName, String text) {
@@ -48,6 +51,20 @@ public final class Validator {
 
     /** As {@link #validateJson(String, String, String)}; {@code refineUnions} false reports every failed union as one finding. */
     public static List<Finding> validateJson(String version, String typeName, String text, boolean refineUnions) {
+        return validateJson(version, typeName, text, refineUnions, false);
+    }
+
+    /**
+     * As {@link #validateJson(String, String, String)}, but undeclared members of closed objects are
+     * accepted, as the producers' deserializer ignores them ({@code llm-hub validate --lenient}); the
+     * one-member objects of data-carrying enums stay closed.
+     */
+    public static List<Finding> validateJsonLenient(String version, String typeName, String text) {
+        return validateJson(version, typeName, text, true, true);
+    }
+
+    static List<Finding> validateJson(String version, String typeName, String text, boolean refineUnions,
+            boolean lenient) {
         String qualified = Catalogue.qualified(version, typeName);
         JsonNode document;
         try {
@@ -55,11 +72,28 @@ public final class Validator {
         } catch (Json.ParseFailure e) {
             return List.of(new Finding("", "parse", e.getMessage()));
         }
-        return validate(version, qualified, document, refineUnions);
+        return validate(version, qualified, document, refineUnions, lenient);
+    }
+
+    /**
+     * All findings for a value built in code, a generated record (or enum, or union variant), empty when
+     * it holds: what {@link Hub#encode} would refuse, each at the JSON pointer of the member. The text
+     * it would be written as is checked as {@code llm-hub validate} reads it: by the version its
+     * {@code schema_version} names, else the record's own; NaN and the infinities are findings too.
+     *
+     * @throws IllegalArgumentException when the value is not of a generated catalogue type
+     */
+    public static List<Finding> validate(Object record) {
+        return Hub.findings(record, Catalogue.of(record.getClass()).model());
     }
 
     /** All findings for one parsed document (parse it with {@link #parse} to keep every number exact). */
     public static List<Finding> validate(String version, String typeName, JsonNode document, boolean refineUnions) {
+        return validate(version, typeName, document, refineUnions, false);
+    }
+
+    static List<Finding> validate(String version, String typeName, JsonNode document, boolean refineUnions,
+            boolean lenient) {
         String qualified = Catalogue.qualified(version, typeName);
         String chosen = versionOf(version, document);
         if (!Catalogue.VERSIONS.contains(chosen)) {
@@ -71,7 +105,7 @@ public final class Validator {
             return List.of(new Finding("/schema_version", "schema_version",
                     "type " + qualified + " does not exist in schema version " + chosen));
         }
-        return engine(entry, refineUnions).validate(document);
+        return engine(entry, refineUnions, lenient).validate(document);
     }
 
     /** The document as a tree, every number exact and duplicate members refused. */
@@ -92,7 +126,7 @@ public final class Validator {
         return declared != null && declared.isTextual() ? declared.textValue() : Catalogue.DEFAULT_VERSION;
     }
 
-    /** The generated class of a catalogue type at a version, for typed decoding with {@link Mappers}. */
+    /** The generated class of a catalogue type at a version, for typed decoding with {@link Hub#decode}. */
     public static Class<?> modelClass(String version, String typeName) {
         Catalogue.Entry entry = Catalogue.find(version, Catalogue.qualified(version, typeName));
         if (entry == null) {
@@ -101,13 +135,14 @@ public final class Validator {
         return entry.model();
     }
 
-    private static SchemaEngine engine(Catalogue.Entry entry, boolean refineUnions) {
-        return ENGINES.computeIfAbsent(entry.version() + " " + entry.qualified() + " " + refineUnions, key -> {
+    private static SchemaEngine engine(Catalogue.Entry entry, boolean refineUnions, boolean lenient) {
+        String key = entry.version() + " " + entry.qualified() + " " + refineUnions + " " + lenient;
+        return ENGINES.computeIfAbsent(key, k -> {
             try (InputStream in = Validator.class.getResourceAsStream(entry.resource())) {
                 if (in == null) {
                     throw new IllegalStateException("missing schema resource " + entry.resource());
                 }
-                return new SchemaEngine(Json.TREE.readTree(in), refineUnions);
+                return new SchemaEngine(Json.TREE.readTree(in), refineUnions, lenient);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

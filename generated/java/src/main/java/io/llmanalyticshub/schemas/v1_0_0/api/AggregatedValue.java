@@ -19,54 +19,38 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Summary statistics of one metric for one time bucket: average, minimum, maximum, three percentiles and the sample count. Closed object: serde ignores unknown members, this schema rejects them. The usual ordering min &lt;= p50 &lt;= p95 &lt;= p99 &lt;= max is not checked. Used by MetricsQueryResult.values.
+ *
+ * @param timestamp Time of the bucket. RFC 3339 timestamp, written in UTC with Z.
+ * @param avg Mean of the samples, in the metric's own unit.
+ * @param min Smallest sample, in the metric's own unit.
+ * @param max Largest sample, in the metric's own unit.
+ * @param p50 Median (50th percentile) of the samples, in the metric's own unit.
+ * @param p95 95th percentile of the samples, in the metric's own unit.
+ * @param p99 99th percentile of the samples, in the metric's own unit.
+ * @param count Number of samples aggregated (unsigned 64-bit integer).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AggregatedValue(
-        /**
-         * Time of the bucket. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Mean of the samples, in the metric's own unit.
-         */
-@JsonProperty(value = "avg", required = true) @JsonSetter(nulls = Nulls.FAIL) double avg,
-        /**
-         * Smallest sample, in the metric's own unit.
-         */
-@JsonProperty(value = "min", required = true) @JsonSetter(nulls = Nulls.FAIL) double min,
-        /**
-         * Largest sample, in the metric's own unit.
-         */
-@JsonProperty(value = "max", required = true) @JsonSetter(nulls = Nulls.FAIL) double max,
-        /**
-         * Median (50th percentile) of the samples, in the metric's own unit.
-         */
-@JsonProperty(value = "p50", required = true) @JsonSetter(nulls = Nulls.FAIL) double p50,
-        /**
-         * 95th percentile of the samples, in the metric's own unit.
-         */
-@JsonProperty(value = "p95", required = true) @JsonSetter(nulls = Nulls.FAIL) double p95,
-        /**
-         * 99th percentile of the samples, in the metric's own unit.
-         */
-@JsonProperty(value = "p99", required = true) @JsonSetter(nulls = Nulls.FAIL) double p99,
-        /**
-         * Number of samples aggregated (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "avg", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double avg,
+        @JsonProperty(value = "min", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double min,
+        @JsonProperty(value = "max", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double max,
+        @JsonProperty(value = "p50", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double p50,
+        @JsonProperty(value = "p95", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double p95,
+        @JsonProperty(value = "p99", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double p99,
+        @JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count
 ) {
 }

@@ -19,46 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Body describing why a request failed: a machine-readable code, a message, the HTTP status code, optional diagnostics and optional per-field validation messages. Closed object: serde ignores unknown members, this schema rejects them. Used by ApiResponse, PaginatedResponse and BatchItemResult.
+ *
+ * @param code Machine-readable error code, such as "not_found" or "validation_error". A free string, not an enumeration.
+ * @param message Human-readable explanation of the error.
+ * @param statusCode HTTP status code of the failure (unsigned 16-bit integer).
+ * @param details Further diagnostics. Omitted when there are none (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param fieldErrors Validation messages per request field: each key names a field and maps to a list of messages. Omitted when there are none (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param timestamp When the error occurred. RFC 3339 timestamp, written in UTC with Z.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiError(
-        /**
-         * Machine-readable error code, such as "not_found" or "validation_error". A free string, not an enumeration.
-         */
-@JsonProperty(value = "code", required = true) @JsonSetter(nulls = Nulls.FAIL) String code,
-        /**
-         * Human-readable explanation of the error.
-         */
-@JsonProperty(value = "message", required = true) @JsonSetter(nulls = Nulls.FAIL) String message,
-        /**
-         * HTTP status code of the failure (unsigned 16-bit integer).
-         */
-@JsonProperty(value = "status_code", required = true) @JsonSetter(nulls = Nulls.FAIL) int statusCode,
-        /**
-         * Further diagnostics. Omitted when there are none (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "details", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ErrorDetails> details,
-        /**
-         * Validation messages per request field: each key names a field and maps to a list of messages. Omitted when there are none (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "field_errors", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, List<String>>> fieldErrors,
-        /**
-         * When the error occurred. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "code", required = true) @JsonSetter(nulls = Nulls.FAIL) String code,
+        @JsonProperty(value = "message", required = true) @JsonSetter(nulls = Nulls.FAIL) String message,
+        @JsonProperty(value = "status_code", required = true) @JsonSetter(nulls = Nulls.FAIL) int statusCode,
+        @JsonProperty(value = "details", required = false) ErrorDetails details,
+        @JsonProperty(value = "field_errors", required = false) Map<String, List<String>> fieldErrors,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) {
 }

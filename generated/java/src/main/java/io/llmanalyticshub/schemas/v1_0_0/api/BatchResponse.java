@@ -19,46 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Outcome of a bulk operation: a batch id, item counts, one result per item and an overall status; each item's `data` holds any JSON value (the generic T). Closed object: serde ignores unknown members, this schema rejects them. The counts and status are not checked against the results.
+ *
+ * @param batchId Identifier of the batch (hyphenated UUID).
+ * @param totalItems Number of items submitted (usize, specified as an unsigned 64-bit integer).
+ * @param successCount Number of items that succeeded (usize, specified as an unsigned 64-bit integer).
+ * @param failureCount Number of items that failed (usize, specified as an unsigned 64-bit integer).
+ * @param results Outcome for each item; each entry's `data` holds any JSON value (the generic parameter T).
+ * @param status Overall outcome of the batch.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchResponse(
-        /**
-         * Identifier of the batch (hyphenated UUID).
-         */
-@JsonProperty(value = "batch_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID batchId,
-        /**
-         * Number of items submitted (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "total_items", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalItems,
-        /**
-         * Number of items that succeeded (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "success_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger successCount,
-        /**
-         * Number of items that failed (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "failure_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger failureCount,
-        /**
-         * Outcome for each item; each entry's `data` holds any JSON value (the generic parameter T).
-         */
-@JsonProperty(value = "results", required = true) @JsonSetter(nulls = Nulls.FAIL) List<BatchItemResult> results,
-        /**
-         * Overall outcome of the batch.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) BatchStatus status
+        @JsonProperty(value = "batch_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID batchId,
+        @JsonProperty(value = "total_items", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalItems,
+        @JsonProperty(value = "success_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger successCount,
+        @JsonProperty(value = "failure_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger failureCount,
+        @JsonProperty(value = "results", required = true) @JsonSetter(nulls = Nulls.FAIL) List<BatchItemResult> results,
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) BatchStatus status
 ) {
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * API form of an aggregated-metrics query result: the metric, the window label, the aggregates for each time bucket and execution statistics. Closed object: serde ignores unknown members, this schema rejects them.
+ *
+ * @param metric Name of the queried metric (a free string).
+ * @param window Label of the aggregation window, such as "5m" or "1h". A free string, not the metrics.TimeWindow enumeration.
+ * @param values Aggregates, one entry per time bucket. Required; may be empty.
+ * @param metrics Execution statistics of the query.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricsQueryResult(
-        /**
-         * Name of the queried metric (a free string).
-         */
-@JsonProperty(value = "metric", required = true) @JsonSetter(nulls = Nulls.FAIL) String metric,
-        /**
-         * Label of the aggregation window, such as "5m" or "1h". A free string, not the metrics.TimeWindow enumeration.
-         */
-@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) String window,
-        /**
-         * Aggregates, one entry per time bucket. Required; may be empty.
-         */
-@JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) List<AggregatedValue> values,
-        /**
-         * Execution statistics of the query.
-         */
-@JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics
+        @JsonProperty(value = "metric", required = true) @JsonSetter(nulls = Nulls.FAIL) String metric,
+        @JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) String window,
+        @JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) List<AggregatedValue> values,
+        @JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics
 ) {
 }

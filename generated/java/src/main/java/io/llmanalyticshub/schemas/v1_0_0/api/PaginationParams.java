@@ -19,38 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Paging parameters a client sends with a list request. Closed object: serde ignores unknown members, this schema rejects them. Every member is optional: page and per_page default to 1 and 50 (so &#123;&#125; is valid input), and the producer always writes them.
+ *
+ * @param page Requested page number (unsigned 32-bit integer). Defaults to 1 when absent.
+ *     When absent: the schema default, 1.
+ * @param perPage Requested number of items per page (unsigned 32-bit integer). Defaults to 50 when absent; no maximum is enforced.
+ *     When absent: the schema default, 50.
+ * @param sortBy Name of the field to sort by (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param sortOrder Sort direction. Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PaginationParams(
-        /**
-         * Requested page number (unsigned 32-bit integer). Defaults to 1 when absent.
-         */
-@JsonProperty(value = "page", required = false) Long page,
-        /**
-         * Requested number of items per page (unsigned 32-bit integer). Defaults to 50 when absent; no maximum is enforced.
-         */
-@JsonProperty(value = "per_page", required = false) Long perPage,
-        /**
-         * Name of the field to sort by (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "sort_by", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> sortBy,
-        /**
-         * Sort direction. Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "sort_order", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<SortOrder> sortOrder
+        @JsonProperty(value = "page", required = false) Long page,
+        @JsonProperty(value = "per_page", required = false) Long perPage,
+        @JsonProperty(value = "sort_by", required = false) String sortBy,
+        @JsonProperty(value = "sort_order", required = false) SortOrder sortOrder
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public PaginationParams {
+        page = page != null ? page : 1L;
+        perPage = perPage != null ? perPage : 50L;
+    }
 }

@@ -19,46 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Execution statistics of a query: time taken, records scanned and returned, bytes processed and cache use. Closed object: serde ignores unknown members, this schema rejects them. Used by QueryResult, TimeSeriesQueryResult and MetricsQueryResult.
+ *
+ * @param executionTimeMs Time spent executing the query, in milliseconds (unsigned 64-bit integer).
+ * @param recordsScanned Number of records read (unsigned 64-bit integer).
+ * @param recordsReturned Number of records in the result (unsigned 64-bit integer).
+ * @param bytesProcessed Amount of data processed, in bytes (unsigned 64-bit integer).
+ * @param fromCache Whether the result was served from a cache.
+ * @param cacheTtl Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QueryMetrics(
-        /**
-         * Time spent executing the query, in milliseconds (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "execution_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger executionTimeMs,
-        /**
-         * Number of records read (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "records_scanned", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordsScanned,
-        /**
-         * Number of records in the result (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "records_returned", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordsReturned,
-        /**
-         * Amount of data processed, in bytes (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "bytes_processed", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger bytesProcessed,
-        /**
-         * Whether the result was served from a cache.
-         */
-@JsonProperty(value = "from_cache", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean fromCache,
-        /**
-         * Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "cache_ttl", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> cacheTtl
+        @JsonProperty(value = "execution_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger executionTimeMs,
+        @JsonProperty(value = "records_scanned", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordsScanned,
+        @JsonProperty(value = "records_returned", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordsReturned,
+        @JsonProperty(value = "bytes_processed", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger bytesProcessed,
+        @JsonProperty(value = "from_cache", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean fromCache,
+        @JsonProperty(value = "cache_ttl", required = false) Long cacheTtl
 ) {
 }

@@ -19,42 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Facts about one API reply (request id, time, API version, optional server time) plus any number of extra members. Open object: every member not declared here is kept as an extra entry holding any JSON value and is written back at the same level; there is no `extra` member, and an extra entry cannot reuse a declared member's name.
+ *
+ * @param requestId Identifier of the request (hyphenated UUID).
+ * @param timestamp When the reply was produced. RFC 3339 timestamp, written in UTC with Z.
+ * @param apiVersion Version of the API that served the request, e.g. "v1" (a free string).
+ * @param responseTimeMs Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResponseMetadata(
-        /**
-         * Identifier of the request (hyphenated UUID).
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID requestId,
-        /**
-         * When the reply was produced. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Version of the API that served the request, e.g. "v1" (a free string).
-         */
-@JsonProperty(value = "api_version", required = true) @JsonSetter(nulls = Nulls.FAIL) String apiVersion,
-        /**
-         * Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "response_time_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> responseTimeMs,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID requestId,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "api_version", required = true) @JsonSetter(nulls = Nulls.FAIL) String apiVersion,
+        @JsonProperty(value = "response_time_ms", required = false) BigInteger responseTimeMs,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public ResponseMetadata {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

@@ -19,34 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One named series in a TimeSeriesQueryResult, with the tags that identify it and its data points. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `tags` (possibly &#123;&#125;).
+ *
+ * @param name Name of the series, typically the measured metric.
+ * @param tags Tag keys and string values that identify the series, such as model_id or region. Defaults to &#123;&#125; when absent; the producer always writes it.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param points The series' data points. Required; may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SeriesData(
-        /**
-         * Name of the series, typically the measured metric.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Tag keys and string values that identify the series, such as model_id or region. Defaults to &#123;&#125; when absent; the producer always writes it.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * The series' data points. Required; may be empty.
-         */
-@JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DataPoint> points
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DataPoint> points
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public SeriesData {
+        tags = tags != null ? tags : Map.of();
+    }
 }

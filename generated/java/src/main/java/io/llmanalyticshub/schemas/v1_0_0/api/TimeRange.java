@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Interval between two instants, used by TimeSeriesQueryResult.time_range. Closed object: serde ignores unknown members, this schema rejects them. It has the same start/end shape as metrics.TimeRange, timeseries.TimeRange and correlation.TimeWindow but is a separate type.
+ *
+ * @param start Beginning of the interval. RFC 3339 timestamp, written in UTC with Z.
+ * @param end End of the interval. RFC 3339 timestamp, written in UTC with Z. Its order relative to start is not checked.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeRange(
-        /**
-         * Beginning of the interval. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp start,
-        /**
-         * End of the interval. RFC 3339 timestamp, written in UTC with Z. Its order relative to start is not checked.
-         */
-@JsonProperty(value = "end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp end
+        @JsonProperty(value = "start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp start,
+        @JsonProperty(value = "end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp end
 ) {
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * API form of a time-series query result: the query text, the interval covered, the resulting series and execution statistics. Closed object: serde ignores unknown members, this schema rejects them. Not to be confused with timeseries.TimeSeriesResult.
+ *
+ * @param query The query that was run, as text.
+ * @param timeRange The interval the query covered (api.TimeRange).
+ * @param series The resulting series. Required; may be empty.
+ * @param metrics Execution statistics of the query.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeSeriesQueryResult(
-        /**
-         * The query that was run, as text.
-         */
-@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
-        /**
-         * The interval the query covered (api.TimeRange).
-         */
-@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
-        /**
-         * The resulting series. Required; may be empty.
-         */
-@JsonProperty(value = "series", required = true) @JsonSetter(nulls = Nulls.FAIL) List<SeriesData> series,
-        /**
-         * Execution statistics of the query.
-         */
-@JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics
+        @JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
+        @JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
+        @JsonProperty(value = "series", required = true) @JsonSetter(nulls = Nulls.FAIL) List<SeriesData> series,
+        @JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics
 ) {
 }

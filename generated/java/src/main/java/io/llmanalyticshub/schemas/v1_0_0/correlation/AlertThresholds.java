@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Levels at which detected correlations and anomalies raise alerts. Closed object: serde ignores unknown members, this schema rejects them. All three members are required. Used by CorrelationConfig.alert_thresholds.
+ *
+ * @param minCorrelationStrength Lowest correlation strength that raises an alert. A plain float; no range is enforced.
+ * @param minAnomalyScore Lowest anomaly score that raises an alert. A plain float; no range is enforced.
+ * @param criticalImpactThreshold Impact level at or above which an alert is treated as critical. A plain float; no range is enforced.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AlertThresholds(
-        /**
-         * Lowest correlation strength that raises an alert. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "min_correlation_strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double minCorrelationStrength,
-        /**
-         * Lowest anomaly score that raises an alert. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "min_anomaly_score", required = true) @JsonSetter(nulls = Nulls.FAIL) double minAnomalyScore,
-        /**
-         * Impact level at or above which an alert is treated as critical. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "critical_impact_threshold", required = true) @JsonSetter(nulls = Nulls.FAIL) double criticalImpactThreshold
+        @JsonProperty(value = "min_correlation_strength", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double minCorrelationStrength,
+        @JsonProperty(value = "min_anomaly_score", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double minAnomalyScore,
+        @JsonProperty(value = "critical_impact_threshold", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double criticalImpactThreshold
 ) {
 }

@@ -19,46 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A group of anomalies detected together, with how strongly they are related, an assessment of their impact and, when one was made, a root-cause analysis. Closed object: serde ignores unknown members, this schema rejects them. `root_cause` is left out when no analysis is attached.
+ *
+ * @param correlationId Unique identifier of this anomaly correlation, written as a bare UUID string.
+ * @param anomalies The anomalies grouped by this correlation.
+ * @param strength How strongly the anomalies are related. A plain float; no range is enforced.
+ * @param rootCause Root-cause analysis of the anomalies. Omitted when no analysis is available (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param impact Assessed impact of the anomalies.
+ * @param detectedAt When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnomalyCorrelation(
-        /**
-         * Unique identifier of this anomaly correlation, written as a bare UUID string.
-         */
-@JsonProperty(value = "correlation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationId correlationId,
-        /**
-         * The anomalies grouped by this correlation.
-         */
-@JsonProperty(value = "anomalies", required = true) @JsonSetter(nulls = Nulls.FAIL) List<AnomalyEvent> anomalies,
-        /**
-         * How strongly the anomalies are related. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double strength,
-        /**
-         * Root-cause analysis of the anomalies. Omitted when no analysis is available (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "root_cause", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<RootCauseAnalysis> rootCause,
-        /**
-         * Assessed impact of the anomalies.
-         */
-@JsonProperty(value = "impact", required = true) @JsonSetter(nulls = Nulls.FAIL) ImpactAssessment impact,
-        /**
-         * When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "detected_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp detectedAt
+        @JsonProperty(value = "correlation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationId correlationId,
+        @JsonProperty(value = "anomalies", required = true) @JsonSetter(nulls = Nulls.FAIL) List<AnomalyEvent> anomalies,
+        @JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double strength,
+        @JsonProperty(value = "root_cause", required = false) RootCauseAnalysis rootCause,
+        @JsonProperty(value = "impact", required = true) @JsonSetter(nulls = Nulls.FAIL) ImpactAssessment impact,
+        @JsonProperty(value = "detected_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp detectedAt
 ) {
 }

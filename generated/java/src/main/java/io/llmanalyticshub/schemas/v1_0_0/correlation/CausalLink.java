@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A directed link stating that one event caused, amplified or is correlated with another, with the link's strength and the time between the two events. Closed object: serde ignores unknown members, this schema rejects them. Used by RootCauseAnalysis.causal_chain.
+ *
+ * @param fromEventId Identifier of the cause event (hyphenated UUID).
+ * @param toEventId Identifier of the effect event (hyphenated UUID).
+ * @param relationship The nature of the link.
+ * @param strength Strength of the link. A plain float; no range is enforced.
+ * @param timeDeltaMs Time between the two events, in milliseconds (signed 64-bit integer, may be negative).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CausalLink(
-        /**
-         * Identifier of the cause event (hyphenated UUID).
-         */
-@JsonProperty(value = "from_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID fromEventId,
-        /**
-         * Identifier of the effect event (hyphenated UUID).
-         */
-@JsonProperty(value = "to_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID toEventId,
-        /**
-         * The nature of the link.
-         */
-@JsonProperty(value = "relationship", required = true) @JsonSetter(nulls = Nulls.FAIL) CausalRelationship relationship,
-        /**
-         * Strength of the link. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double strength,
-        /**
-         * Time between the two events, in milliseconds (signed 64-bit integer, may be negative).
-         */
-@JsonProperty(value = "time_delta_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) long timeDeltaMs
+        @JsonProperty(value = "from_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID fromEventId,
+        @JsonProperty(value = "to_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID toEventId,
+        @JsonProperty(value = "relationship", required = true) @JsonSetter(nulls = Nulls.FAIL) CausalRelationship relationship,
+        @JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double strength,
+        @JsonProperty(value = "time_delta_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) long timeDeltaMs
 ) {
 }

@@ -19,54 +19,43 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Digest of one event taking part in an EventCorrelation: which module emitted it, when, how severe it was, a short summary and the role it plays in the correlation. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metrics` (possibly &#123;&#125;).
+ *
+ * @param eventId Identifier of the original event (hyphenated UUID).
+ * @param sourceModule The module that emitted the original event, as its kebab-case name (e.g. "llm-cost-ops").
+ * @param eventType Coarse classification of the original event.
+ * @param severity Severity of the original event, as a lowercase string.
+ * @param timestamp When the original event occurred. RFC 3339 timestamp, written in UTC with Z.
+ * @param role The part this event plays in the correlation: root cause, contributor, effect or merely related.
+ * @param summary Short human-readable description of the event.
+ * @param metrics Key numeric measurements of the event, keyed by metric name; every value is a float. Defaults to &#123;&#125; when absent; the producer always writes it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CorrelatedEvent(
-        /**
-         * Identifier of the original event (hyphenated UUID).
-         */
-@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
-        /**
-         * The module that emitted the original event, as its kebab-case name (e.g. "llm-cost-ops").
-         */
-@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
-        /**
-         * Coarse classification of the original event.
-         */
-@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
-        /**
-         * Severity of the original event, as a lowercase string.
-         */
-@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.Severity severity,
-        /**
-         * When the original event occurred. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * The part this event plays in the correlation: root cause, contributor, effect or merely related.
-         */
-@JsonProperty(value = "role", required = true) @JsonSetter(nulls = Nulls.FAIL) EventRole role,
-        /**
-         * Short human-readable description of the event.
-         */
-@JsonProperty(value = "summary", required = true) @JsonSetter(nulls = Nulls.FAIL) String summary,
-        /**
-         * Key numeric measurements of the event, keyed by metric name; every value is a float. Defaults to &#123;&#125; when absent; the producer always writes it.
-         */
-@JsonProperty(value = "metrics", required = false) Map<String, Double> metrics
+        @JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
+        @JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
+        @JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
+        @JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.Severity severity,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "role", required = true) @JsonSetter(nulls = Nulls.FAIL) EventRole role,
+        @JsonProperty(value = "summary", required = true) @JsonSetter(nulls = Nulls.FAIL) String summary,
+        @JsonProperty(value = "metrics", required = false) @JsonSerialize(contentUsing = FiniteDouble.class) Map<String, Double> metrics
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public CorrelatedEvent {
+        metrics = metrics != null ? metrics : Map.of();
+    }
 }

@@ -19,46 +19,45 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Request to look for correlations around a seed event, within a time window and optionally narrowed by minimum strength, correlation kinds, modules and search depth. Closed object: serde ignores unknown members, this schema rejects them. Only seed_event_id and time_window_minutes are required; the other members have serde defaults and the producer always writes them.
+ *
+ * @param seedEventId Identifier of the event the search starts from (hyphenated UUID).
+ * @param timeWindowMinutes Size of the time window searched around the seed event, in minutes (signed 64-bit integer).
+ * @param minStrength Minimum strength a correlation must have to be returned. Defaults to 0.7 when absent; no range is enforced.
+ *     When absent: the schema default, 0.7.
+ * @param correlationTypes Kinds of correlation to look for. Defaults to [] when absent.
+ *     When absent: the schema default, [].
+ * @param includeModules Modules whose events are taken into account, as kebab-case names. Defaults to [] when absent.
+ *     When absent: the schema default, [].
+ * @param maxDepth Maximum depth of the search (unsigned 32-bit integer). Defaults to 5 when absent.
+ *     When absent: the schema default, 5.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CorrelationQuery(
-        /**
-         * Identifier of the event the search starts from (hyphenated UUID).
-         */
-@JsonProperty(value = "seed_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID seedEventId,
-        /**
-         * Size of the time window searched around the seed event, in minutes (signed 64-bit integer).
-         */
-@JsonProperty(value = "time_window_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long timeWindowMinutes,
-        /**
-         * Minimum strength a correlation must have to be returned. Defaults to 0.7 when absent; no range is enforced.
-         */
-@JsonProperty(value = "min_strength", required = false) Double minStrength,
-        /**
-         * Kinds of correlation to look for. Defaults to [] when absent.
-         */
-@JsonProperty(value = "correlation_types", required = false) List<CorrelationType> correlationTypes,
-        /**
-         * Modules whose events are taken into account, as kebab-case names. Defaults to [] when absent.
-         */
-@JsonProperty(value = "include_modules", required = false) List<io.llmanalyticshub.schemas.v1_0_0.events.SourceModule> includeModules,
-        /**
-         * Maximum depth of the search (unsigned 32-bit integer). Defaults to 5 when absent.
-         */
-@JsonProperty(value = "max_depth", required = false) Long maxDepth
+        @JsonProperty(value = "seed_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID seedEventId,
+        @JsonProperty(value = "time_window_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long timeWindowMinutes,
+        @JsonProperty(value = "min_strength", required = false) @JsonSerialize(using = FiniteDouble.class) Double minStrength,
+        @JsonProperty(value = "correlation_types", required = false) List<CorrelationType> correlationTypes,
+        @JsonProperty(value = "include_modules", required = false) List<io.llmanalyticshub.schemas.v1_0_0.events.SourceModule> includeModules,
+        @JsonProperty(value = "max_depth", required = false) Long maxDepth
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public CorrelationQuery {
+        minStrength = minStrength != null ? minStrength : 0.7;
+        correlationTypes = correlationTypes != null ? correlationTypes : List.of();
+        includeModules = includeModules != null ? includeModules : List.of();
+        maxDepth = maxDepth != null ? maxDepth : 5L;
+    }
 }

@@ -19,46 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A node of an EventGraph standing for one event, with the event's origin, type and time plus free-form string attributes. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to the node through its node_id.
+ *
+ * @param nodeId Identifier of the node within its graph; EventEdge.from_node and to_node use it.
+ * @param eventId Identifier of the event the node stands for (hyphenated UUID).
+ * @param sourceModule The module that emitted the event.
+ * @param eventType Coarse classification of the event.
+ * @param timestamp When the event occurred. RFC 3339 timestamp, written in UTC with Z.
+ * @param attributes Free-form string attributes of the node, such as model id or provider. Required (no default) but may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventNode(
-        /**
-         * Identifier of the node within its graph; EventEdge.from_node and to_node use it.
-         */
-@JsonProperty(value = "node_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String nodeId,
-        /**
-         * Identifier of the event the node stands for (hyphenated UUID).
-         */
-@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
-        /**
-         * The module that emitted the event.
-         */
-@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
-        /**
-         * Coarse classification of the event.
-         */
-@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
-        /**
-         * When the event occurred. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Free-form string attributes of the node, such as model id or provider. Required (no default) but may be empty.
-         */
-@JsonProperty(value = "attributes", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> attributes
+        @JsonProperty(value = "node_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String nodeId,
+        @JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
+        @JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.SourceModule sourceModule,
+        @JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_0_0.events.EventType eventType,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "attributes", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> attributes
 ) {
 }

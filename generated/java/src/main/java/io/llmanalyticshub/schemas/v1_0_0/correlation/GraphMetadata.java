@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Summary statistics of an EventGraph: node and edge counts, number of connected components, average degree and density. Closed object: serde ignores unknown members, this schema rejects them. The counts are not checked against the graph's node and edge lists.
+ *
+ * @param nodeCount Number of nodes (usize, specified as an unsigned 64-bit integer).
+ * @param edgeCount Number of edges (usize, specified as an unsigned 64-bit integer).
+ * @param connectedComponents Number of connected components (usize, specified as an unsigned 64-bit integer).
+ * @param avgDegree Average number of edges per node. A plain float.
+ * @param density Ratio of existing edges to possible edges. A plain float; no range is enforced.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GraphMetadata(
-        /**
-         * Number of nodes (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "node_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger nodeCount,
-        /**
-         * Number of edges (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "edge_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger edgeCount,
-        /**
-         * Number of connected components (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "connected_components", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger connectedComponents,
-        /**
-         * Average number of edges per node. A plain float.
-         */
-@JsonProperty(value = "avg_degree", required = true) @JsonSetter(nulls = Nulls.FAIL) double avgDegree,
-        /**
-         * Ratio of existing edges to possible edges. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "density", required = true) @JsonSetter(nulls = Nulls.FAIL) double density
+        @JsonProperty(value = "node_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger nodeCount,
+        @JsonProperty(value = "edge_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger edgeCount,
+        @JsonProperty(value = "connected_components", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger connectedComponents,
+        @JsonProperty(value = "avg_degree", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double avgDegree,
+        @JsonProperty(value = "density", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double density
 ) {
 }

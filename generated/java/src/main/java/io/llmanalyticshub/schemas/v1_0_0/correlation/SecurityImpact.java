@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Security consequences of an incident: counts of threats, exposed vulnerabilities and compliance violations, and whether data was put at risk. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.security_impact.
+ *
+ * @param threatsDetected Number of threats detected (unsigned 64-bit integer).
+ * @param vulnerabilitiesExposed Number of vulnerabilities exposed (unsigned 64-bit integer).
+ * @param dataAtRisk Whether data was put at risk.
+ * @param complianceViolations Number of compliance violations, e.g. under GDPR or HIPAA (unsigned 64-bit integer).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SecurityImpact(
-        /**
-         * Number of threats detected (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "threats_detected", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger threatsDetected,
-        /**
-         * Number of vulnerabilities exposed (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "vulnerabilities_exposed", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger vulnerabilitiesExposed,
-        /**
-         * Whether data was put at risk.
-         */
-@JsonProperty(value = "data_at_risk", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean dataAtRisk,
-        /**
-         * Number of compliance violations, e.g. under GDPR or HIPAA (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "compliance_violations", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger complianceViolations
+        @JsonProperty(value = "threats_detected", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger threatsDetected,
+        @JsonProperty(value = "vulnerabilities_exposed", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger vulnerabilitiesExposed,
+        @JsonProperty(value = "data_at_risk", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean dataAtRisk,
+        @JsonProperty(value = "compliance_violations", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger complianceViolations
 ) {
 }

@@ -19,66 +19,54 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A complete analytics event, the top-level document. The ten CommonEventFields envelope members sit directly at the top level (flattened, no `common` key), followed by `payload`, the adjacently tagged EventPayload with the module-specific content. Closed: a document that puts payload_type/data at the top level instead of under `payload` is invalid.
+ *
+ * @param eventId Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
+ *     Null when absent or null; left out when written.
+ * @param timestamp When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
+ * @param sourceModule Ecosystem component that emitted the event. No schema rule ties it to payload.payload_type.
+ * @param eventType Coarse classification of the event chosen by the producer. It is independent of the payload variant: a cost payload may be classified as "alert" and a governance payload as "audit".
+ * @param correlationId UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param parentEventId event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param schemaVersion Version of the event schema the document follows, as a free-form string. Defaults to "1.0.0" when absent; producers always write it.
+ *     When absent: the schema default, "1.0.0".
+ * @param severity How serious the event is, from debug to critical.
+ * @param environment Deployment environment the event comes from, as a free-form string such as "production" or "staging".
+ * @param tags Free-form labels attached to the event, string keys to string values. Defaults to &#123;&#125; when absent; producers always write it, even when empty.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param payload Module-specific content of the event: an object whose `payload_type` names the producing module and whose `data` holds that module's payload. Required; it is not merged into the envelope.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnalyticsEvent(
-        /**
-         * Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
-         */
-@JsonProperty(value = "event_id", required = false) UUID eventId,
-        /**
-         * When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a trailing Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Ecosystem component that emitted the event. No schema rule ties it to payload.payload_type.
-         */
-@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) SourceModule sourceModule,
-        /**
-         * Coarse classification of the event chosen by the producer. It is independent of the payload variant: a cost payload may be classified as "alert" and a governance payload as "audit".
-         */
-@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) EventType eventType,
-        /**
-         * UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "correlation_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<UUID> correlationId,
-        /**
-         * event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "parent_event_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<UUID> parentEventId,
-        /**
-         * Version of the event schema the document follows, as a free-form string. Defaults to "1.0.0" when absent; producers always write it.
-         */
-@JsonProperty(value = "schema_version", required = false) String schemaVersion,
-        /**
-         * How serious the event is, from debug to critical.
-         */
-@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) Severity severity,
-        /**
-         * Deployment environment the event comes from, as a free-form string such as "production" or "staging".
-         */
-@JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
-        /**
-         * Free-form labels attached to the event, string keys to string values. Defaults to &#123;&#125; when absent; producers always write it, even when empty.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * Module-specific content of the event: an object whose `payload_type` names the producing module and whose `data` holds that module's payload. Required; it is not merged into the envelope.
-         */
-@JsonProperty(value = "payload", required = true) @JsonSetter(nulls = Nulls.FAIL) EventPayload payload
+        @JsonProperty(value = "event_id", required = false) UUID eventId,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) SourceModule sourceModule,
+        @JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) EventType eventType,
+        @JsonProperty(value = "correlation_id", required = false) UUID correlationId,
+        @JsonProperty(value = "parent_event_id", required = false) UUID parentEventId,
+        @JsonProperty(value = "schema_version", required = false) String schemaVersion,
+        @JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) Severity severity,
+        @JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "payload", required = true) @JsonSetter(nulls = Nulls.FAIL) EventPayload payload
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public AnalyticsEvent {
+        schemaVersion = schemaVersion != null ? schemaVersion : "1.0.0";
+        tags = tags != null ? tags : Map.of();
+    }
 }

@@ -19,47 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * API charges for one provider endpoint over a billing period: request count, price per request and total. Closed object; the "api_cost" variant of CostPayload.
+ *
+ * @param provider API provider, as a free-form string (e.g. "openai", "anthropic").
+ * @param apiEndpoint Billed API endpoint, e.g. "/v1/chat/completions".
+ * @param requestCount Number of requests billed in the period (u64).
+ * @param costPerRequest Average price of one request, in US dollars like the total.
+ * @param totalCostUsd Total charge for the period, in US dollars. Not checked against request_count and cost_per_request.
+ * @param billingPeriod Billing period the charges belong to, as a free-form string such as "2024-01".
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ApiCostEvent(
-        /**
-         * API provider, as a free-form string (e.g. "openai", "anthropic").
-         */
-@JsonProperty(value = "provider", required = true) @JsonSetter(nulls = Nulls.FAIL) String provider,
-        /**
-         * Billed API endpoint, e.g. "/v1/chat/completions".
-         */
-@JsonProperty(value = "api_endpoint", required = true) @JsonSetter(nulls = Nulls.FAIL) String apiEndpoint,
-        /**
-         * Number of requests billed in the period (u64).
-         */
-@JsonProperty(value = "request_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger requestCount,
-        /**
-         * Average price of one request, in US dollars like the total.
-         */
-@JsonProperty(value = "cost_per_request", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerRequest,
-        /**
-         * Total charge for the period, in US dollars. Not checked against request_count and cost_per_request.
-         */
-@JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalCostUsd,
-        /**
-         * Billing period the charges belong to, as a free-form string such as "2024-01".
-         */
-@JsonProperty(value = "billing_period", required = true) @JsonSetter(nulls = Nulls.FAIL) String billingPeriod
+        @JsonProperty(value = "provider", required = true) @JsonSetter(nulls = Nulls.FAIL) String provider,
+        @JsonProperty(value = "api_endpoint", required = true) @JsonSetter(nulls = Nulls.FAIL) String apiEndpoint,
+        @JsonProperty(value = "request_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger requestCount,
+        @JsonProperty(value = "cost_per_request", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerRequest,
+        @JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double totalCostUsd,
+        @JsonProperty(value = "billing_period", required = true) @JsonSetter(nulls = Nulls.FAIL) String billingPeriod
 ) implements CostPayload {
 }

@@ -19,51 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Audit record of an action an actor performed on a resource, with the changes made. Closed object; the "audit_trail" variant of GovernancePayload.
+ *
+ * @param action Action performed, as a free-form string (e.g. "update", "delete").
+ * @param actor Who performed the action: a user, service account or system process.
+ * @param resourceType Kind of resource acted on, as a free-form string (e.g. "policy").
+ * @param resourceId Identifier of the resource acted on.
+ * @param changes What changed: free-form keys (typically field names) mapped to any JSON value, null included. Required; may be &#123;&#125;.
+ * @param ipAddress IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param userAgent User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record AuditTrailEvent(
-        /**
-         * Action performed, as a free-form string (e.g. "update", "delete").
-         */
-@JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) String action,
-        /**
-         * Who performed the action: a user, service account or system process.
-         */
-@JsonProperty(value = "actor", required = true) @JsonSetter(nulls = Nulls.FAIL) String actor,
-        /**
-         * Kind of resource acted on, as a free-form string (e.g. "policy").
-         */
-@JsonProperty(value = "resource_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceType,
-        /**
-         * Identifier of the resource acted on.
-         */
-@JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
-        /**
-         * What changed: free-form keys (typically field names) mapped to any JSON value, null included. Required; may be &#123;&#125;.
-         */
-@JsonProperty(value = "changes", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, JsonNode> changes,
-        /**
-         * IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
-         */
-@JsonProperty(value = "ip_address", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> ipAddress,
-        /**
-         * User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
-         */
-@JsonProperty(value = "user_agent", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> userAgent
+        @JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) String action,
+        @JsonProperty(value = "actor", required = true) @JsonSetter(nulls = Nulls.FAIL) String actor,
+        @JsonProperty(value = "resource_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceType,
+        @JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
+        @JsonProperty(value = "changes", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, JsonNode> changes,
+        @JsonProperty(value = "ip_address", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String ipAddress,
+        @JsonProperty(value = "user_agent", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String userAgent
 ) implements GovernancePayload {
 }

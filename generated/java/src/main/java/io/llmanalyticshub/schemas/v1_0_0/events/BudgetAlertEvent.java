@@ -19,47 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Alert raised when spending against a budget crosses a configured threshold. Closed object; the "budget_alert" variant of CostPayload, often sent with event_type "alert".
+ *
+ * @param budgetId Identifier of the budget.
+ * @param budgetName Human-readable name of the budget.
+ * @param budgetLimitUsd Spending limit of the budget, in US dollars.
+ * @param currentSpendUsd Amount spent so far in the budget period, in US dollars.
+ * @param thresholdPercent Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %).
+ * @param alertType How far spending has gone: warning, critical or exceeded.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record BudgetAlertEvent(
-        /**
-         * Identifier of the budget.
-         */
-@JsonProperty(value = "budget_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String budgetId,
-        /**
-         * Human-readable name of the budget.
-         */
-@JsonProperty(value = "budget_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String budgetName,
-        /**
-         * Spending limit of the budget, in US dollars.
-         */
-@JsonProperty(value = "budget_limit_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double budgetLimitUsd,
-        /**
-         * Amount spent so far in the budget period, in US dollars.
-         */
-@JsonProperty(value = "current_spend_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double currentSpendUsd,
-        /**
-         * Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %).
-         */
-@JsonProperty(value = "threshold_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double thresholdPercent,
-        /**
-         * How far spending has gone: warning, critical or exceeded.
-         */
-@JsonProperty(value = "alert_type", required = true) @JsonSetter(nulls = Nulls.FAIL) BudgetAlertType alertType
+        @JsonProperty(value = "budget_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String budgetId,
+        @JsonProperty(value = "budget_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String budgetName,
+        @JsonProperty(value = "budget_limit_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double budgetLimitUsd,
+        @JsonProperty(value = "current_spend_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double currentSpendUsd,
+        @JsonProperty(value = "threshold_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double thresholdPercent,
+        @JsonProperty(value = "alert_type", required = true) @JsonSetter(nulls = Nulls.FAIL) BudgetAlertType alertType
 ) implements CostPayload {
 }

@@ -19,38 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Outcome for one control within a compliance check, with optional supporting evidence. Closed object; the item type of ComplianceCheckEvent.findings.
+ *
+ * @param controlId Identifier of the control, e.g. "CC6.1".
+ * @param status Result for the control.
+ * @param description What was checked or found for this control (a data member, not a schema annotation).
+ * @param evidence Reference to or summary of the supporting evidence. Written as null when there is none (the member is always present on output).
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ComplianceFinding(
-        /**
-         * Identifier of the control, e.g. "CC6.1".
-         */
-@JsonProperty(value = "control_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String controlId,
-        /**
-         * Result for the control.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ComplianceStatus status,
-        /**
-         * What was checked or found for this control (a data member, not a schema annotation).
-         */
-@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
-        /**
-         * Reference to or summary of the supporting evidence. Written as null when there is none (the member is always present on output).
-         */
-@JsonProperty(value = "evidence", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> evidence
+        @JsonProperty(value = "control_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String controlId,
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ComplianceStatus status,
+        @JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
+        @JsonProperty(value = "evidence", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String evidence
 ) {
 }

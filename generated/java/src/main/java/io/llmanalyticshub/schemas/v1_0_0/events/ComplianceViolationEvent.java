@@ -19,47 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A breach of a regulatory requirement (for example under GDPR or HIPAA) detected by LLM Sentinel. Closed object; the "compliance_violation" variant of SecurityPayload.
+ *
+ * @param violationId Identifier of the violation.
+ * @param regulation Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA").
+ * @param requirement The specific requirement, article or clause that was breached.
+ * @param violationDescription Human-readable account of what happened.
+ * @param affectedDataTypes Categories of data involved, as free-form strings (e.g. "email_address"). Required; may be empty.
+ * @param remediationRequired Whether remediation work is required.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ComplianceViolationEvent(
-        /**
-         * Identifier of the violation.
-         */
-@JsonProperty(value = "violation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationId,
-        /**
-         * Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA").
-         */
-@JsonProperty(value = "regulation", required = true) @JsonSetter(nulls = Nulls.FAIL) String regulation,
-        /**
-         * The specific requirement, article or clause that was breached.
-         */
-@JsonProperty(value = "requirement", required = true) @JsonSetter(nulls = Nulls.FAIL) String requirement,
-        /**
-         * Human-readable account of what happened.
-         */
-@JsonProperty(value = "violation_description", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationDescription,
-        /**
-         * Categories of data involved, as free-form strings (e.g. "email_address"). Required; may be empty.
-         */
-@JsonProperty(value = "affected_data_types", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> affectedDataTypes,
-        /**
-         * Whether remediation work is required.
-         */
-@JsonProperty(value = "remediation_required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean remediationRequired
+        @JsonProperty(value = "violation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationId,
+        @JsonProperty(value = "regulation", required = true) @JsonSetter(nulls = Nulls.FAIL) String regulation,
+        @JsonProperty(value = "requirement", required = true) @JsonSetter(nulls = Nulls.FAIL) String requirement,
+        @JsonProperty(value = "violation_description", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationDescription,
+        @JsonProperty(value = "affected_data_types", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> affectedDataTypes,
+        @JsonProperty(value = "remediation_required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean remediationRequired
 ) implements SecurityPayload {
 }

@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Escape hatch for payloads without a dedicated type: a producer-defined type label plus arbitrary JSON content. Closed object; used as EventPayload.data when payload_type is "custom", so inside an event the content sits at payload.data.data.
+ *
+ * @param customType Producer-defined label naming the kind of custom payload.
+ * @param data The custom content: any JSON value, null included. The member itself is required even when its value is null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CustomPayload(
-        /**
-         * Producer-defined label naming the kind of custom payload.
-         */
-@JsonProperty(value = "custom_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String customType,
-        /**
-         * The custom content: any JSON value, null included. The member itself is required even when its value is null.
-         */
-@JsonProperty(value = "data", required = true) JsonNode data
+        @JsonProperty(value = "custom_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String customType,
+        @JsonProperty(value = "data", required = true) @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode data
 ) {
 }

@@ -19,47 +19,38 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One step in the lineage of a data asset: the operation performed, where the data came from and went to, and the chain of assets so far. Closed object; the "data_lineage" variant of GovernancePayload.
+ *
+ * @param dataAssetId Identifier of the data asset this step concerns.
+ * @param operation Kind of operation performed in this step.
+ * @param source Where the data came from, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param destination Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param transformation Description of the transformation applied. Written as null when none was applied (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param lineagePath Identifiers of the assets along the lineage, in order. Required; may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record DataLineageEvent(
-        /**
-         * Identifier of the data asset this step concerns.
-         */
-@JsonProperty(value = "data_asset_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String dataAssetId,
-        /**
-         * Kind of operation performed in this step.
-         */
-@JsonProperty(value = "operation", required = true) @JsonSetter(nulls = Nulls.FAIL) DataOperation operation,
-        /**
-         * Where the data came from, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-         */
-@JsonProperty(value = "source", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> source,
-        /**
-         * Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-         */
-@JsonProperty(value = "destination", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> destination,
-        /**
-         * Description of the transformation applied. Written as null when none was applied (the member is always present on output).
-         */
-@JsonProperty(value = "transformation", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> transformation,
-        /**
-         * Identifiers of the assets along the lineage, in order. Required; may be empty.
-         */
-@JsonProperty(value = "lineage_path", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> lineagePath
+        @JsonProperty(value = "data_asset_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String dataAssetId,
+        @JsonProperty(value = "operation", required = true) @JsonSetter(nulls = Nulls.FAIL) DataOperation operation,
+        @JsonProperty(value = "source", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String source,
+        @JsonProperty(value = "destination", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String destination,
+        @JsonProperty(value = "transformation", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String transformation,
+        @JsonProperty(value = "lineage_path", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> lineagePath
 ) implements GovernancePayload {
 }

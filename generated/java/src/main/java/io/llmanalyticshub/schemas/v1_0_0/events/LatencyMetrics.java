@@ -19,47 +19,38 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Latency of a single model request, with optional time to first token, generation speed and component breakdown. Closed object; the "latency" variant of TelemetryPayload.
+ *
+ * @param modelId Identifier of the model that served the request, e.g. "gpt-4o".
+ * @param requestId Identifier of the measured request.
+ * @param totalLatencyMs End-to-end latency of the request, in milliseconds.
+ * @param ttftMs Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tokensPerSecond Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param breakdown How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record LatencyMetrics(
-        /**
-         * Identifier of the model that served the request, e.g. "gpt-4o".
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Identifier of the measured request.
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
-        /**
-         * End-to-end latency of the request, in milliseconds.
-         */
-@JsonProperty(value = "total_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalLatencyMs,
-        /**
-         * Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "ttft_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> ttftMs,
-        /**
-         * Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "tokens_per_second", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> tokensPerSecond,
-        /**
-         * How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "breakdown", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<LatencyBreakdown> breakdown
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
+        @JsonProperty(value = "total_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double totalLatencyMs,
+        @JsonProperty(value = "ttft_ms", required = false) @JsonSerialize(using = FiniteDouble.class) Double ttftMs,
+        @JsonProperty(value = "tokens_per_second", required = false) @JsonSerialize(using = FiniteDouble.class) Double tokensPerSecond,
+        @JsonProperty(value = "breakdown", required = false) LatencyBreakdown breakdown
 ) implements TelemetryPayload {
 }

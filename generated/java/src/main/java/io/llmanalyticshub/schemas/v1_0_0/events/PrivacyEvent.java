@@ -19,43 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * An operation on personal data, with its consent state, the affected data subjects and the purpose. Closed object; the "privacy" variant of SecurityPayload.
+ *
+ * @param dataType Category of personal data involved, as a free-form string (e.g. "email_address").
+ * @param operation Kind of operation performed on the data.
+ * @param userConsent Whether the data subjects consented to this operation.
+ * @param dataSubjects Identifiers of the affected data subjects. Required; may be empty.
+ * @param purpose Stated purpose of the operation.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record PrivacyEvent(
-        /**
-         * Category of personal data involved, as a free-form string (e.g. "email_address").
-         */
-@JsonProperty(value = "data_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String dataType,
-        /**
-         * Kind of operation performed on the data.
-         */
-@JsonProperty(value = "operation", required = true) @JsonSetter(nulls = Nulls.FAIL) PrivacyOperation operation,
-        /**
-         * Whether the data subjects consented to this operation.
-         */
-@JsonProperty(value = "user_consent", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean userConsent,
-        /**
-         * Identifiers of the affected data subjects. Required; may be empty.
-         */
-@JsonProperty(value = "data_subjects", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> dataSubjects,
-        /**
-         * Stated purpose of the operation.
-         */
-@JsonProperty(value = "purpose", required = true) @JsonSetter(nulls = Nulls.FAIL) String purpose
+        @JsonProperty(value = "data_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String dataType,
+        @JsonProperty(value = "operation", required = true) @JsonSetter(nulls = Nulls.FAIL) PrivacyOperation operation,
+        @JsonProperty(value = "user_consent", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean userConsent,
+        @JsonProperty(value = "data_subjects", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> dataSubjects,
+        @JsonProperty(value = "purpose", required = true) @JsonSetter(nulls = Nulls.FAIL) String purpose
 ) implements SecurityPayload {
 }

@@ -19,59 +19,41 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Cost of a single request priced per token, with the token counts and unit prices used. Closed object; the "token_cost" variant of CostPayload.
+ *
+ * @param modelId Identifier of the model that served the request.
+ * @param requestId Identifier of the priced request.
+ * @param promptTokens Number of prompt (input) tokens billed (u32).
+ * @param completionTokens Number of completion (output) tokens billed (u32).
+ * @param totalTokens Total billed tokens, normally prompt plus completion (u32); the sum is not checked.
+ * @param costPerPromptToken Price of one prompt token, in `currency`.
+ * @param costPerCompletionToken Price of one completion token, in `currency`.
+ * @param totalCostUsd Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
+ * @param currency Currency of the unit prices, as a free-form string (typically "USD").
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record TokenCostEvent(
-        /**
-         * Identifier of the model that served the request.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Identifier of the priced request.
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
-        /**
-         * Number of prompt (input) tokens billed (u32).
-         */
-@JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
-        /**
-         * Number of completion (output) tokens billed (u32).
-         */
-@JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
-        /**
-         * Total billed tokens, normally prompt plus completion (u32); the sum is not checked.
-         */
-@JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
-        /**
-         * Price of one prompt token, in `currency`.
-         */
-@JsonProperty(value = "cost_per_prompt_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerPromptToken,
-        /**
-         * Price of one completion token, in `currency`.
-         */
-@JsonProperty(value = "cost_per_completion_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerCompletionToken,
-        /**
-         * Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
-         */
-@JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalCostUsd,
-        /**
-         * Currency of the unit prices, as a free-form string (typically "USD").
-         */
-@JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
+        @JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
+        @JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
+        @JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
+        @JsonProperty(value = "cost_per_prompt_token", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerPromptToken,
+        @JsonProperty(value = "cost_per_completion_token", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerCompletionToken,
+        @JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double totalCostUsd,
+        @JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency
 ) implements CostPayload {
 }

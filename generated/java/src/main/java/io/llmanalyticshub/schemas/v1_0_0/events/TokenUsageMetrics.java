@@ -19,43 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Prompt and completion token counts of a single request. Closed object; the "token_usage" variant of TelemetryPayload.
+ *
+ * @param modelId Identifier of the model that served the request.
+ * @param requestId Identifier of the measured request.
+ * @param promptTokens Number of tokens in the input prompt (u32).
+ * @param completionTokens Number of tokens generated in the response (u32).
+ * @param totalTokens Total tokens of the request as reported by the producer, normally prompt plus completion (u32); the sum is not checked.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record TokenUsageMetrics(
-        /**
-         * Identifier of the model that served the request.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Identifier of the measured request.
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
-        /**
-         * Number of tokens in the input prompt (u32).
-         */
-@JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
-        /**
-         * Number of tokens generated in the response (u32).
-         */
-@JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
-        /**
-         * Total tokens of the request as reported by the producer, normally prompt plus completion (u32); the sum is not checked.
-         */
-@JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
+        @JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
+        @JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
+        @JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens
 ) implements TelemetryPayload {
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Token pricing of a model (ModelMetadata.cost_info): an input price and an output price in one currency, per billing unit. Closed object; all members are required.
+ *
+ * @param costPerInputToken Price of prompt (input) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
+ * @param costPerOutputToken Price of completion (output) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
+ * @param currency Currency of both prices, e.g. the ISO 4217 code "USD". Free string.
+ * @param billingUnit Free-form name of the quantity the prices refer to, e.g. "token", "1k_tokens" or "1m_tokens".
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CostInfo(
-        /**
-         * Price of prompt (input) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
-         */
-@JsonProperty(value = "cost_per_input_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerInputToken,
-        /**
-         * Price of completion (output) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
-         */
-@JsonProperty(value = "cost_per_output_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerOutputToken,
-        /**
-         * Currency of both prices, e.g. the ISO 4217 code "USD". Free string.
-         */
-@JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency,
-        /**
-         * Free-form name of the quantity the prices refer to, e.g. "token", "1k_tokens" or "1m_tokens".
-         */
-@JsonProperty(value = "billing_unit", required = true) @JsonSetter(nulls = Nulls.FAIL) String billingUnit
+        @JsonProperty(value = "cost_per_input_token", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerInputToken,
+        @JsonProperty(value = "cost_per_output_token", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerOutputToken,
+        @JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency,
+        @JsonProperty(value = "billing_unit", required = true) @JsonSetter(nulls = Nulls.FAIL) String billingUnit
 ) {
 }

@@ -19,66 +19,45 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A saved dashboard: layout, widgets, refresh period, default time range, owner and visibility. Closed object; `description` is always written, as null when unset.
+ *
+ * @param dashboardId Identifier of the dashboard. Free string.
+ * @param name Dashboard title.
+ * @param description Free-text description of the dashboard. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param layout Layout engine and grid dimensions.
+ * @param widgets Panels on the dashboard. Required; may be empty.
+ * @param refreshInterval How often the dashboard refreshes, as an unsigned 32-bit integer. The member name carries no unit and the wire format does not define one.
+ * @param defaultTimeRange Time range shown when the dashboard opens, as a free-form string such as "24h" or "7d"; not checked against any enum.
+ * @param owner User (and optionally team and department) who owns the dashboard.
+ * @param visibility Who can see the dashboard.
+ * @param createdAt When the dashboard was created. RFC 3339 timestamp; producers write UTC with Z.
+ * @param updatedAt When the dashboard was last changed. RFC 3339 timestamp; producers write UTC with Z.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DashboardConfig(
-        /**
-         * Identifier of the dashboard. Free string.
-         */
-@JsonProperty(value = "dashboard_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String dashboardId,
-        /**
-         * Dashboard title.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Free-text description of the dashboard. Written as null when not set.
-         */
-@JsonProperty(value = "description", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> description,
-        /**
-         * Layout engine and grid dimensions.
-         */
-@JsonProperty(value = "layout", required = true) @JsonSetter(nulls = Nulls.FAIL) DashboardLayout layout,
-        /**
-         * Panels on the dashboard. Required; may be empty.
-         */
-@JsonProperty(value = "widgets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<Widget> widgets,
-        /**
-         * How often the dashboard refreshes, as an unsigned 32-bit integer. The member name carries no unit and the wire format does not define one.
-         */
-@JsonProperty(value = "refresh_interval", required = true) @JsonSetter(nulls = Nulls.FAIL) long refreshInterval,
-        /**
-         * Time range shown when the dashboard opens, as a free-form string such as "24h" or "7d"; not checked against any enum.
-         */
-@JsonProperty(value = "default_time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) String defaultTimeRange,
-        /**
-         * User (and optionally team and department) who owns the dashboard.
-         */
-@JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
-        /**
-         * Who can see the dashboard.
-         */
-@JsonProperty(value = "visibility", required = true) @JsonSetter(nulls = Nulls.FAIL) VisibilitySettings visibility,
-        /**
-         * When the dashboard was created. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
-        /**
-         * When the dashboard was last changed. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt
+        @JsonProperty(value = "dashboard_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String dashboardId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String description,
+        @JsonProperty(value = "layout", required = true) @JsonSetter(nulls = Nulls.FAIL) DashboardLayout layout,
+        @JsonProperty(value = "widgets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<Widget> widgets,
+        @JsonProperty(value = "refresh_interval", required = true) @JsonSetter(nulls = Nulls.FAIL) long refreshInterval,
+        @JsonProperty(value = "default_time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) String defaultTimeRange,
+        @JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
+        @JsonProperty(value = "visibility", required = true) @JsonSetter(nulls = Nulls.FAIL) VisibilitySettings visibility,
+        @JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
+        @JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt
 ) {
 }

@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Layout of a dashboard (DashboardConfig.layout): the layout engine and its grid dimensions. Closed object; all members are required.
+ *
+ * @param layoutType Layout engine used to arrange the widgets.
+ * @param columns Number of columns of the layout grid (unsigned 32-bit integer).
+ * @param rowHeight Height of one layout row (unsigned 32-bit integer), in the renderer's units; the wire format does not name a unit.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DashboardLayout(
-        /**
-         * Layout engine used to arrange the widgets.
-         */
-@JsonProperty(value = "layout_type", required = true) @JsonSetter(nulls = Nulls.FAIL) LayoutType layoutType,
-        /**
-         * Number of columns of the layout grid (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "columns", required = true) @JsonSetter(nulls = Nulls.FAIL) long columns,
-        /**
-         * Height of one layout row (unsigned 32-bit integer), in the renderer's units; the wire format does not name a unit.
-         */
-@JsonProperty(value = "row_height", required = true) @JsonSetter(nulls = Nulls.FAIL) long rowHeight
+        @JsonProperty(value = "layout_type", required = true) @JsonSetter(nulls = Nulls.FAIL) LayoutType layoutType,
+        @JsonProperty(value = "columns", required = true) @JsonSetter(nulls = Nulls.FAIL) long columns,
+        @JsonProperty(value = "row_height", required = true) @JsonSetter(nulls = Nulls.FAIL) long rowHeight
 ) {
 }

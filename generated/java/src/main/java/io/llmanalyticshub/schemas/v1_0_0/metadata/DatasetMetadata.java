@@ -19,43 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Details of a dataset asset: size, record count, optional column schema, data sources and quality scores. Used as the `dataset` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "dataset"; on its own the object carries no tag. Closed object.
+ *
+ * @param sizeBytes Total size of the dataset, in bytes (unsigned 64-bit integer).
+ * @param recordCount Number of records in the dataset (unsigned 64-bit integer).
+ * @param schema Column layout of the dataset. Written as null when unknown.
+ *     Null when absent or null; written as null.
+ * @param sources Where the data came from, as free-form strings such as URIs or system names. Required; may be empty.
+ * @param qualityMetrics Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record DatasetMetadata(
-        /**
-         * Total size of the dataset, in bytes (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "size_bytes", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger sizeBytes,
-        /**
-         * Number of records in the dataset (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "record_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordCount,
-        /**
-         * Column layout of the dataset. Written as null when unknown.
-         */
-@JsonProperty(value = "schema", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<DataSchema> schema,
-        /**
-         * Where the data came from, as free-form strings such as URIs or system names. Required; may be empty.
-         */
-@JsonProperty(value = "sources", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> sources,
-        /**
-         * Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "quality_metrics", required = false) Map<String, Double> qualityMetrics
+        @JsonProperty(value = "size_bytes", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger sizeBytes,
+        @JsonProperty(value = "record_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger recordCount,
+        @JsonProperty(value = "schema", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) DataSchema schema,
+        @JsonProperty(value = "sources", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> sources,
+        @JsonProperty(value = "quality_metrics", required = false) @JsonSerialize(contentUsing = FiniteDouble.class) Map<String, Double> qualityMetrics
 ) implements AssetSpecificMetadata {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public DatasetMetadata {
+        qualityMetrics = qualityMetrics != null ? qualityMetrics : Map.of();
+    }
 }

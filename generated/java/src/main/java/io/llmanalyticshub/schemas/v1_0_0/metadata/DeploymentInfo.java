@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Where, when and by whom an application was deployed (ApplicationMetadata.deployment). Closed object; all members are required.
+ *
+ * @param environment Deployment environment, e.g. "production" or "staging". Free string.
+ * @param region Region or location of the deployment, e.g. "us-east-1". Free string.
+ * @param deployedAt When the deployment happened. RFC 3339 timestamp; producers write UTC with Z.
+ * @param deployedBy User or automation that performed the deployment.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeploymentInfo(
-        /**
-         * Deployment environment, e.g. "production" or "staging". Free string.
-         */
-@JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
-        /**
-         * Region or location of the deployment, e.g. "us-east-1". Free string.
-         */
-@JsonProperty(value = "region", required = true) @JsonSetter(nulls = Nulls.FAIL) String region,
-        /**
-         * When the deployment happened. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "deployed_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp deployedAt,
-        /**
-         * User or automation that performed the deployment.
-         */
-@JsonProperty(value = "deployed_by", required = true) @JsonSetter(nulls = Nulls.FAIL) String deployedBy
+        @JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
+        @JsonProperty(value = "region", required = true) @JsonSetter(nulls = Nulls.FAIL) String region,
+        @JsonProperty(value = "deployed_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp deployedAt,
+        @JsonProperty(value = "deployed_by", required = true) @JsonSetter(nulls = Nulls.FAIL) String deployedBy
 ) {
 }

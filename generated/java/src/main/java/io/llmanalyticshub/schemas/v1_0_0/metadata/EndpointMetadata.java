@@ -19,43 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Details of an API endpoint asset: URL, HTTP method, authentication scheme, and optional rate limit and SLA. Used as the `endpoint` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "endpoint"; on its own the object carries no tag. Closed object.
+ *
+ * @param url Address of the endpoint; a plain string (no URI format is asserted).
+ * @param method HTTP method used to call the endpoint, e.g. "POST". Free string.
+ * @param authType Authentication scheme, e.g. "bearer_token", "api_key" or "oauth2". Free string.
+ * @param rateLimit Request and token limits of the endpoint. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param sla Service-level commitments of the endpoint. Written as null when there is no SLA.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record EndpointMetadata(
-        /**
-         * Address of the endpoint; a plain string (no URI format is asserted).
-         */
-@JsonProperty(value = "url", required = true) @JsonSetter(nulls = Nulls.FAIL) String url,
-        /**
-         * HTTP method used to call the endpoint, e.g. "POST". Free string.
-         */
-@JsonProperty(value = "method", required = true) @JsonSetter(nulls = Nulls.FAIL) String method,
-        /**
-         * Authentication scheme, e.g. "bearer_token", "api_key" or "oauth2". Free string.
-         */
-@JsonProperty(value = "auth_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String authType,
-        /**
-         * Request and token limits of the endpoint. Written as null when not set.
-         */
-@JsonProperty(value = "rate_limit", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<RateLimit> rateLimit,
-        /**
-         * Service-level commitments of the endpoint. Written as null when there is no SLA.
-         */
-@JsonProperty(value = "sla", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<SlaInfo> sla
+        @JsonProperty(value = "url", required = true) @JsonSetter(nulls = Nulls.FAIL) String url,
+        @JsonProperty(value = "method", required = true) @JsonSetter(nulls = Nulls.FAIL) String method,
+        @JsonProperty(value = "auth_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String authType,
+        @JsonProperty(value = "rate_limit", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) RateLimit rateLimit,
+        @JsonProperty(value = "sla", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) SlaInfo sla
 ) implements AssetSpecificMetadata {
 }

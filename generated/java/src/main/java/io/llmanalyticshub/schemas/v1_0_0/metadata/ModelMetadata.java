@@ -19,51 +19,45 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Details of a model asset: provider, family, size, context window, capabilities, pricing and benchmark scores. Used as the `model` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "model"; on its own the object carries no tag. Closed object.
+ *
+ * @param provider Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string.
+ * @param family Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string.
+ * @param parameters Parameter count as display text, e.g. "70B". Written as null when not disclosed.
+ *     Null when absent or null; written as null.
+ * @param contextWindow Maximum context length, in tokens. Written as null when unknown.
+ *     Null when absent or null; written as null.
+ * @param capabilities Free-form capability labels such as "chat", "function_calling" or "vision". Required; may be empty.
+ * @param costInfo Token pricing of the model. Written as null when unknown.
+ *     Null when absent or null; written as null.
+ * @param benchmarks Benchmark name to score, on whatever scale each benchmark uses; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ModelMetadata(
-        /**
-         * Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string.
-         */
-@JsonProperty(value = "provider", required = true) @JsonSetter(nulls = Nulls.FAIL) String provider,
-        /**
-         * Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string.
-         */
-@JsonProperty(value = "family", required = true) @JsonSetter(nulls = Nulls.FAIL) String family,
-        /**
-         * Parameter count as display text, e.g. "70B". Written as null when not disclosed.
-         */
-@JsonProperty(value = "parameters", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> parameters,
-        /**
-         * Maximum context length, in tokens. Written as null when unknown.
-         */
-@JsonProperty(value = "context_window", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> contextWindow,
-        /**
-         * Free-form capability labels such as "chat", "function_calling" or "vision". Required; may be empty.
-         */
-@JsonProperty(value = "capabilities", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> capabilities,
-        /**
-         * Token pricing of the model. Written as null when unknown.
-         */
-@JsonProperty(value = "cost_info", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<CostInfo> costInfo,
-        /**
-         * Benchmark name to score, on whatever scale each benchmark uses; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "benchmarks", required = false) Map<String, Double> benchmarks
+        @JsonProperty(value = "provider", required = true) @JsonSetter(nulls = Nulls.FAIL) String provider,
+        @JsonProperty(value = "family", required = true) @JsonSetter(nulls = Nulls.FAIL) String family,
+        @JsonProperty(value = "parameters", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String parameters,
+        @JsonProperty(value = "context_window", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) Long contextWindow,
+        @JsonProperty(value = "capabilities", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> capabilities,
+        @JsonProperty(value = "cost_info", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) CostInfo costInfo,
+        @JsonProperty(value = "benchmarks", required = false) @JsonSerialize(contentUsing = FiniteDouble.class) Map<String, Double> benchmarks
 ) implements AssetSpecificMetadata {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public ModelMetadata {
+        benchmarks = benchmarks != null ? benchmarks : Map.of();
+    }
 }

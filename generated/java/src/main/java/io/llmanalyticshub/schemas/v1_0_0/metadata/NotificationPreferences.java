@@ -19,38 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * How and when a user is notified (UserPreferences.notifications). Closed object; `alert_thresholds` is always written (&#123;&#125; when empty).
+ *
+ * @param emailEnabled Whether notifications are sent by email.
+ * @param inAppEnabled Whether notifications are shown in the application.
+ * @param channels Further delivery channels such as Slack, PagerDuty or webhooks. Required; may be empty.
+ * @param alertThresholds Metric name to the value at which the user wants to be alerted; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NotificationPreferences(
-        /**
-         * Whether notifications are sent by email.
-         */
-@JsonProperty(value = "email_enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean emailEnabled,
-        /**
-         * Whether notifications are shown in the application.
-         */
-@JsonProperty(value = "in_app_enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean inAppEnabled,
-        /**
-         * Further delivery channels such as Slack, PagerDuty or webhooks. Required; may be empty.
-         */
-@JsonProperty(value = "channels", required = true) @JsonSetter(nulls = Nulls.FAIL) List<NotificationChannel> channels,
-        /**
-         * Metric name to the value at which the user wants to be alerted; no range is enforced. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "alert_thresholds", required = false) Map<String, Double> alertThresholds
+        @JsonProperty(value = "email_enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean emailEnabled,
+        @JsonProperty(value = "in_app_enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean inAppEnabled,
+        @JsonProperty(value = "channels", required = true) @JsonSetter(nulls = Nulls.FAIL) List<NotificationChannel> channels,
+        @JsonProperty(value = "alert_thresholds", required = false) @JsonSerialize(contentUsing = FiniteDouble.class) Map<String, Double> alertThresholds
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public NotificationPreferences {
+        alertThresholds = alertThresholds != null ? alertThresholds : Map.of();
+    }
 }

@@ -19,46 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One rule of a policy (PolicyDefinition.rules): a condition, the action taken when it matches, a severity and an on/off switch. Closed object; all members are required.
+ *
+ * @param ruleId Identifier of the rule.
+ * @param name Human-readable rule name.
+ * @param condition Expression that triggers the rule, as a string; its syntax is not defined by the wire format.
+ * @param action What happens when the condition matches.
+ * @param severity How serious a match of this rule is.
+ * @param enabled Whether the rule is currently evaluated.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyRule(
-        /**
-         * Identifier of the rule.
-         */
-@JsonProperty(value = "rule_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String ruleId,
-        /**
-         * Human-readable rule name.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Expression that triggers the rule, as a string; its syntax is not defined by the wire format.
-         */
-@JsonProperty(value = "condition", required = true) @JsonSetter(nulls = Nulls.FAIL) String condition,
-        /**
-         * What happens when the condition matches.
-         */
-@JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyAction action,
-        /**
-         * How serious a match of this rule is.
-         */
-@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) RuleSeverity severity,
-        /**
-         * Whether the rule is currently evaluated.
-         */
-@JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled
+        @JsonProperty(value = "rule_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String ruleId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "condition", required = true) @JsonSetter(nulls = Nulls.FAIL) String condition,
+        @JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyAction action,
+        @JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) RuleSeverity severity,
+        @JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled
 ) {
 }

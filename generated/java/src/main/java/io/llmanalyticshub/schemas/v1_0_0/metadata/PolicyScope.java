@@ -19,34 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * What a policy applies to (PolicyDefinition.scope): a granularity, the targets at that granularity and optional exclusions. Closed object; `exclusions` is always written ([] when empty).
+ *
+ * @param scopeType Granularity of the targets.
+ * @param targets Identifiers of the organisations, teams, projects, users or resources the policy covers. Required; may be empty.
+ * @param exclusions Identifiers exempt from the policy. Defaults to [] when absent; producers always write it.
+ *     When absent: the schema default, [].
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyScope(
-        /**
-         * Granularity of the targets.
-         */
-@JsonProperty(value = "scope_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ScopeType scopeType,
-        /**
-         * Identifiers of the organisations, teams, projects, users or resources the policy covers. Required; may be empty.
-         */
-@JsonProperty(value = "targets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> targets,
-        /**
-         * Identifiers exempt from the policy. Defaults to [] when absent; producers always write it.
-         */
-@JsonProperty(value = "exclusions", required = false) List<String> exclusions
+        @JsonProperty(value = "scope_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ScopeType scopeType,
+        @JsonProperty(value = "targets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> targets,
+        @JsonProperty(value = "exclusions", required = false) List<String> exclusions
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public PolicyScope {
+        exclusions = exclusions != null ? exclusions : List.of();
+    }
 }

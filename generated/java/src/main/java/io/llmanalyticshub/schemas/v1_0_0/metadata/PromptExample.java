@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A worked example of a prompt template (PromptTemplateMetadata.examples): values for its variables and the output they should produce. Closed object; both members are required.
+ *
+ * @param input Variable name to the string value used in this example.
+ * @param output Model output expected for this input.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PromptExample(
-        /**
-         * Variable name to the string value used in this example.
-         */
-@JsonProperty(value = "input", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> input,
-        /**
-         * Model output expected for this input.
-         */
-@JsonProperty(value = "output", required = true) @JsonSetter(nulls = Nulls.FAIL) String output
+        @JsonProperty(value = "input", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> input,
+        @JsonProperty(value = "output", required = true) @JsonSetter(nulls = Nulls.FAIL) String output
 ) {
 }

@@ -19,43 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Details of a prompt template asset: template text, placeholders, category, expected output format and worked examples. Used as the `prompt_template` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "prompt_template"; on its own the object carries no tag. Closed object.
+ *
+ * @param template Template text containing placeholders for the declared variables; the placeholder syntax is not fixed by the wire format.
+ * @param variables Placeholders the template expects. Required; may be empty.
+ * @param category Free-form category of the template, e.g. "summarization" or "classification".
+ * @param outputFormat Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null when unspecified.
+ *     Null when absent or null; written as null.
+ * @param examples Sample variable values with the output they should produce. Defaults to [] when absent; producers always write it.
+ *     When absent: the schema default, [].
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record PromptTemplateMetadata(
-        /**
-         * Template text containing placeholders for the declared variables; the placeholder syntax is not fixed by the wire format.
-         */
-@JsonProperty(value = "template", required = true) @JsonSetter(nulls = Nulls.FAIL) String template,
-        /**
-         * Placeholders the template expects. Required; may be empty.
-         */
-@JsonProperty(value = "variables", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TemplateVariable> variables,
-        /**
-         * Free-form category of the template, e.g. "summarization" or "classification".
-         */
-@JsonProperty(value = "category", required = true) @JsonSetter(nulls = Nulls.FAIL) String category,
-        /**
-         * Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null when unspecified.
-         */
-@JsonProperty(value = "output_format", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> outputFormat,
-        /**
-         * Sample variable values with the output they should produce. Defaults to [] when absent; producers always write it.
-         */
-@JsonProperty(value = "examples", required = false) List<PromptExample> examples
+        @JsonProperty(value = "template", required = true) @JsonSetter(nulls = Nulls.FAIL) String template,
+        @JsonProperty(value = "variables", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TemplateVariable> variables,
+        @JsonProperty(value = "category", required = true) @JsonSetter(nulls = Nulls.FAIL) String category,
+        @JsonProperty(value = "output_format", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String outputFormat,
+        @JsonProperty(value = "examples", required = false) List<PromptExample> examples
 ) implements AssetSpecificMetadata {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public PromptTemplateMetadata {
+        examples = examples != null ? examples : List.of();
+    }
 }

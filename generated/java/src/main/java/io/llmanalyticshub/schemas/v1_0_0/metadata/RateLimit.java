@@ -19,30 +19,27 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Throughput limits of an endpoint (EndpointMetadata.rate_limit). Closed object; `tokens_per_minute` is always written, as null when tokens are not limited.
+ *
+ * @param requestsPerMinute Maximum number of requests per minute (unsigned 32-bit integer).
+ * @param tokensPerMinute Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens are not limited.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RateLimit(
-        /**
-         * Maximum number of requests per minute (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "requests_per_minute", required = true) @JsonSetter(nulls = Nulls.FAIL) long requestsPerMinute,
-        /**
-         * Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens are not limited.
-         */
-@JsonProperty(value = "tokens_per_minute", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> tokensPerMinute
+        @JsonProperty(value = "requests_per_minute", required = true) @JsonSetter(nulls = Nulls.FAIL) long requestsPerMinute,
+        @JsonProperty(value = "tokens_per_minute", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) Long tokensPerMinute
 ) {
 }

@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Service-level commitments of an endpoint (EndpointMetadata.sla). Closed object; all members are required.
+ *
+ * @param uptimePercent Committed availability as a percentage on a 0-100 scale, e.g. 99.9. Any number; the range is not enforced.
+ * @param maxLatencyMs Committed maximum response latency, in milliseconds (unsigned 32-bit integer).
+ * @param supportLevel Support tier attached to the SLA, e.g. "standard" or "enterprise". Free string.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SlaInfo(
-        /**
-         * Committed availability as a percentage on a 0-100 scale, e.g. 99.9. Any number; the range is not enforced.
-         */
-@JsonProperty(value = "uptime_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double uptimePercent,
-        /**
-         * Committed maximum response latency, in milliseconds (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "max_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) long maxLatencyMs,
-        /**
-         * Support tier attached to the SLA, e.g. "standard" or "enterprise". Free string.
-         */
-@JsonProperty(value = "support_level", required = true) @JsonSetter(nulls = Nulls.FAIL) String supportLevel
+        @JsonProperty(value = "uptime_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double uptimePercent,
+        @JsonProperty(value = "max_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) long maxLatencyMs,
+        @JsonProperty(value = "support_level", required = true) @JsonSetter(nulls = Nulls.FAIL) String supportLevel
 ) {
 }

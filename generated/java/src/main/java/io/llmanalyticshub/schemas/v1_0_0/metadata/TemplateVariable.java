@@ -19,38 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One placeholder of a prompt template (PromptTemplateMetadata.variables). Closed object; `default_value` is always written, as null when there is no default.
+ *
+ * @param name Placeholder name as it appears in the template text.
+ * @param description What value the placeholder expects. Required, but may be an empty string.
+ * @param required Whether a caller must supply a value when rendering the template.
+ * @param defaultValue Value used when the caller supplies none. Written as null when there is no default.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TemplateVariable(
-        /**
-         * Placeholder name as it appears in the template text.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * What value the placeholder expects. Required, but may be an empty string.
-         */
-@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
-        /**
-         * Whether a caller must supply a value when rendering the template.
-         */
-@JsonProperty(value = "required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean required,
-        /**
-         * Value used when the caller supplies none. Written as null when there is no default.
-         */
-@JsonProperty(value = "default_value", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> defaultValue
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
+        @JsonProperty(value = "required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean required,
+        @JsonProperty(value = "default_value", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String defaultValue
 ) {
 }

@@ -19,58 +19,40 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A derived metric whose value is computed by a formula from several ComponentMetric inputs, often taken from different modules, over one fixed metrics.TimeWindow. Closed object. The module names in source_modules and in each component are free strings, not the SourceModule enum.
+ *
+ * @param metricId Identifier of the composite metric; a free string, not necessarily a UUID.
+ * @param name Human-readable name of the composite metric.
+ * @param description Explanation of what the composite metric measures.
+ * @param sourceModules Names of the modules that supplied inputs, conventionally kebab-case module names such as "llm-cost-ops"; any string is accepted.
+ * @param components The inputs the value is computed from.
+ * @param value The computed value of the composite metric.
+ * @param formula How the components are combined, as free text (for example an expression over the component names).
+ * @param window Fixed window that the composite covers.
+ * @param timestamp When the value was computed (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CompositeMetric(
-        /**
-         * Identifier of the composite metric; a free string, not necessarily a UUID.
-         */
-@JsonProperty(value = "metric_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String metricId,
-        /**
-         * Human-readable name of the composite metric.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Explanation of what the composite metric measures.
-         */
-@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
-        /**
-         * Names of the modules that supplied inputs, conventionally kebab-case module names such as "llm-cost-ops"; any string is accepted.
-         */
-@JsonProperty(value = "source_modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> sourceModules,
-        /**
-         * The inputs the value is computed from.
-         */
-@JsonProperty(value = "components", required = true) @JsonSetter(nulls = Nulls.FAIL) List<ComponentMetric> components,
-        /**
-         * The computed value of the composite metric.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
-        /**
-         * How the components are combined, as free text (for example an expression over the component names).
-         */
-@JsonProperty(value = "formula", required = true) @JsonSetter(nulls = Nulls.FAIL) String formula,
-        /**
-         * Fixed window that the composite covers.
-         */
-@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow window,
-        /**
-         * When the value was computed (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "metric_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String metricId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
+        @JsonProperty(value = "source_modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> sourceModules,
+        @JsonProperty(value = "components", required = true) @JsonSetter(nulls = Nulls.FAIL) List<ComponentMetric> components,
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double value,
+        @JsonProperty(value = "formula", required = true) @JsonSetter(nulls = Nulls.FAIL) String formula,
+        @JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow window,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) {
 }

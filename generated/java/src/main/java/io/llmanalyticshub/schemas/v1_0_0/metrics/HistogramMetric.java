@@ -19,43 +19,38 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A distribution sample: summary statistics plus the counts of observations per bucket, e.g. for request latency. Closed object. It is also the "histogram" variant of MetricType, where the same members appear beside "metric_type": "histogram".
+ *
+ * @param name Name of the histogram, e.g. "llm_request_latency_ms".
+ * @param stats Summary statistics over all observations of the sample.
+ * @param buckets The histogram buckets, each counting observations up to and including its upper bound.
+ * @param tags Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param timestamp When the sample was taken (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record HistogramMetric(
-        /**
-         * Name of the histogram, e.g. "llm_request_latency_ms".
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Summary statistics over all observations of the sample.
-         */
-@JsonProperty(value = "stats", required = true) @JsonSetter(nulls = Nulls.FAIL) StatisticalMeasures stats,
-        /**
-         * The histogram buckets, each counting observations up to and including its upper bound.
-         */
-@JsonProperty(value = "buckets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<HistogramBucket> buckets,
-        /**
-         * Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * When the sample was taken (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "stats", required = true) @JsonSetter(nulls = Nulls.FAIL) StatisticalMeasures stats,
+        @JsonProperty(value = "buckets", required = true) @JsonSetter(nulls = Nulls.FAIL) List<HistogramBucket> buckets,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) implements MetricType {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public HistogramMetric {
+        tags = tags != null ? tags : Map.of();
+    }
 }

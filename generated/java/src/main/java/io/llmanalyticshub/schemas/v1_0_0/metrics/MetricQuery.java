@@ -19,46 +19,44 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A request for the data of one metric within a metrics.TimeRange, optionally aggregated to a fixed window, filtered by tags, grouped by tags and with selected statistics. Closed object. The producer always writes tag_filters, include_stats and group_by (even when empty) and writes window as null when it is not set.
+ *
+ * @param metricName Name of the metric to read, e.g. "llm_request_latency_ms".
+ * @param timeRange Time interval to read.
+ * @param window Fixed window to aggregate the data to, as a metrics.TimeWindow name. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param tagFilters Tag values the data must match, keyed by tag name. Defaults to &#123;&#125; when absent; always written.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param includeStats Statistics to return for the metric. Defaults to [] when absent; always written.
+ *     When absent: the schema default, [].
+ * @param groupBy Tag names to group the results by. Defaults to [] when absent; always written.
+ *     When absent: the schema default, [].
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricQuery(
-        /**
-         * Name of the metric to read, e.g. "llm_request_latency_ms".
-         */
-@JsonProperty(value = "metric_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String metricName,
-        /**
-         * Time interval to read.
-         */
-@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
-        /**
-         * Fixed window to aggregate the data to, as a metrics.TimeWindow name. Written as null when not set.
-         */
-@JsonProperty(value = "window", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<TimeWindow> window,
-        /**
-         * Tag values the data must match, keyed by tag name. Defaults to &#123;&#125; when absent; always written.
-         */
-@JsonProperty(value = "tag_filters", required = false) Map<String, String> tagFilters,
-        /**
-         * Statistics to return for the metric. Defaults to [] when absent; always written.
-         */
-@JsonProperty(value = "include_stats", required = false) List<StatType> includeStats,
-        /**
-         * Tag names to group the results by. Defaults to [] when absent; always written.
-         */
-@JsonProperty(value = "group_by", required = false) List<String> groupBy
+        @JsonProperty(value = "metric_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String metricName,
+        @JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
+        @JsonProperty(value = "window", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) TimeWindow window,
+        @JsonProperty(value = "tag_filters", required = false) Map<String, String> tagFilters,
+        @JsonProperty(value = "include_stats", required = false) List<StatType> includeStats,
+        @JsonProperty(value = "group_by", required = false) List<String> groupBy
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public MetricQuery {
+        tagFilters = tagFilters != null ? tagFilters : Map.of();
+        includeStats = includeStats != null ? includeStats : List.of();
+        groupBy = groupBy != null ? groupBy : List.of();
+    }
 }

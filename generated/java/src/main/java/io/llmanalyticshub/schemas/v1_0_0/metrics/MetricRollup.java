@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A rule that rolls data of one fixed window up into a coarser window with an aggregation function and keeps the result for a number of days. Closed object; nothing checks that target_window is actually coarser than source_window.
+ *
+ * @param sourceWindow Window of the data that is rolled up.
+ * @param targetWindow Window of the rolled-up result.
+ * @param aggregation Function that combines the source values (avg, sum, min, max, last or first).
+ * @param retentionDays How many days the rolled-up data is kept, as an unsigned 32-bit integer.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricRollup(
-        /**
-         * Window of the data that is rolled up.
-         */
-@JsonProperty(value = "source_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow sourceWindow,
-        /**
-         * Window of the rolled-up result.
-         */
-@JsonProperty(value = "target_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow targetWindow,
-        /**
-         * Function that combines the source values (avg, sum, min, max, last or first).
-         */
-@JsonProperty(value = "aggregation", required = true) @JsonSetter(nulls = Nulls.FAIL) AggregationFunction aggregation,
-        /**
-         * How many days the rolled-up data is kept, as an unsigned 32-bit integer.
-         */
-@JsonProperty(value = "retention_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long retentionDays
+        @JsonProperty(value = "source_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow sourceWindow,
+        @JsonProperty(value = "target_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow targetWindow,
+        @JsonProperty(value = "aggregation", required = true) @JsonSetter(nulls = Nulls.FAIL) AggregationFunction aggregation,
+        @JsonProperty(value = "retention_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long retentionDays
 ) {
 }

@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Counter variant, tried second: an unsigned integer total and its rate, both required.
+ *
+ * @param value Counter total over the window, an unsigned 64-bit integer written without a fraction.
+ * @param rate Rate of increase of the counter over the window.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricValuesVariant2(
-        /**
-         * Counter total over the window, an unsigned 64-bit integer written without a fraction.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger value,
-        /**
-         * Rate of increase of the counter over the window.
-         */
-@JsonProperty(value = "rate", required = true) @JsonSetter(nulls = Nulls.FAIL) double rate
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger value,
+        @JsonProperty(value = "rate", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double rate
 ) {
 }

@@ -19,30 +19,27 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Gauge variant, tried last: a numeric reading and its change; the producer always writes delta, as null when unknown.
+ *
+ * @param value Gauge reading for the window.
+ * @param delta Change of the gauge over the window. Written as null when unknown.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricValuesVariant3(
-        /**
-         * Gauge reading for the window.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
-        /**
-         * Change of the gauge over the window. Written as null when unknown.
-         */
-@JsonProperty(value = "delta", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> delta
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double value,
+        @JsonProperty(value = "delta", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double delta
 ) {
 }

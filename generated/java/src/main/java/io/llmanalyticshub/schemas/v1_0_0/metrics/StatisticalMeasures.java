@@ -19,58 +19,41 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Summary statistics of a set of observations: mean, extremes, three percentiles, standard deviation, count and sum, all in the unit of the observed values. Closed object (this schema rejects unknown members, which serde would ignore). Used by HistogramMetric.stats and SummaryMetric.stats, and it is the first (Stats) shape of the MetricValues union.
+ *
+ * @param avg Arithmetic mean of the observations.
+ * @param min Smallest observed value.
+ * @param max Largest observed value.
+ * @param p50 50th percentile (median) of the observations.
+ * @param p95 95th percentile of the observations.
+ * @param p99 99th percentile of the observations.
+ * @param stddev Standard deviation of the observations. Omitted when not computed (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param count Number of observations summarised, as an unsigned 64-bit integer.
+ * @param sum Sum of all observed values.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatisticalMeasures(
-        /**
-         * Arithmetic mean of the observations.
-         */
-@JsonProperty(value = "avg", required = true) @JsonSetter(nulls = Nulls.FAIL) double avg,
-        /**
-         * Smallest observed value.
-         */
-@JsonProperty(value = "min", required = true) @JsonSetter(nulls = Nulls.FAIL) double min,
-        /**
-         * Largest observed value.
-         */
-@JsonProperty(value = "max", required = true) @JsonSetter(nulls = Nulls.FAIL) double max,
-        /**
-         * 50th percentile (median) of the observations.
-         */
-@JsonProperty(value = "p50", required = true) @JsonSetter(nulls = Nulls.FAIL) double p50,
-        /**
-         * 95th percentile of the observations.
-         */
-@JsonProperty(value = "p95", required = true) @JsonSetter(nulls = Nulls.FAIL) double p95,
-        /**
-         * 99th percentile of the observations.
-         */
-@JsonProperty(value = "p99", required = true) @JsonSetter(nulls = Nulls.FAIL) double p99,
-        /**
-         * Standard deviation of the observations. Omitted when not computed (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "stddev", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> stddev,
-        /**
-         * Number of observations summarised, as an unsigned 64-bit integer.
-         */
-@JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count,
-        /**
-         * Sum of all observed values.
-         */
-@JsonProperty(value = "sum", required = true) @JsonSetter(nulls = Nulls.FAIL) double sum
+        @JsonProperty(value = "avg", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double avg,
+        @JsonProperty(value = "min", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double min,
+        @JsonProperty(value = "max", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double max,
+        @JsonProperty(value = "p50", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double p50,
+        @JsonProperty(value = "p95", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double p95,
+        @JsonProperty(value = "p99", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double p99,
+        @JsonProperty(value = "stddev", required = false) @JsonSerialize(using = FiniteDouble.class) Double stddev,
+        @JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count,
+        @JsonProperty(value = "sum", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double sum
 ) {
 }

@@ -19,43 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A distribution sample given as summary statistics, optionally with further percentiles beyond p50, p95 and p99. Closed object. It is also the "summary" variant of MetricType, where the same members appear beside "metric_type": "summary".
+ *
+ * @param name Name of the summary, e.g. "llm_time_to_first_token_ms".
+ * @param stats Summary statistics over all observations of the sample.
+ * @param percentiles Additional percentile values keyed by a free-form label such as "p75" or "p999"; each value is a number. Omitted when not computed (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tags Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param timestamp When the sample was taken (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record SummaryMetric(
-        /**
-         * Name of the summary, e.g. "llm_time_to_first_token_ms".
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Summary statistics over all observations of the sample.
-         */
-@JsonProperty(value = "stats", required = true) @JsonSetter(nulls = Nulls.FAIL) StatisticalMeasures stats,
-        /**
-         * Additional percentile values keyed by a free-form label such as "p75" or "p999"; each value is a number. Omitted when not computed (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "percentiles", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, Double>> percentiles,
-        /**
-         * Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * When the sample was taken (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "stats", required = true) @JsonSetter(nulls = Nulls.FAIL) StatisticalMeasures stats,
+        @JsonProperty(value = "percentiles", required = false) @JsonSerialize(contentUsing = FiniteDouble.class) Map<String, Double> percentiles,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) implements MetricType {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public SummaryMetric {
+        tags = tags != null ? tags : Map.of();
+    }
 }

@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * An aggregation applied by a TimeSeriesQuery: a timeseries.AggregationFunction applied to the listed fields over consecutive windows. Closed object; window is a free-form duration string such as "5m" or "1h", not a metrics.TimeWindow name.
+ *
+ * @param function Aggregation function to apply.
+ * @param window Width of each aggregation window as a free duration string such as "5m" or "1h"; any string is accepted.
+ * @param fields Names of the fields to aggregate.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Aggregation(
-        /**
-         * Aggregation function to apply.
-         */
-@JsonProperty(value = "function", required = true) @JsonSetter(nulls = Nulls.FAIL) AggregationFunction function,
-        /**
-         * Width of each aggregation window as a free duration string such as "5m" or "1h"; any string is accepted.
-         */
-@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) String window,
-        /**
-         * Names of the fields to aggregate.
-         */
-@JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> fields
+        @JsonProperty(value = "function", required = true) @JsonSetter(nulls = Nulls.FAIL) AggregationFunction function,
+        @JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) String window,
+        @JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> fields
 ) {
 }

@@ -19,38 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Cost measurements of a time-series point, and the third shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
+ *
+ * @param costUsd Total cost in US dollars. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tokenCost Part of the cost attributable to token usage. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param utilizationPercent Utilisation as a percentage (0-100 by convention; no range is enforced). Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CostFields(
-        /**
-         * Total cost in US dollars. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "cost_usd", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> costUsd,
-        /**
-         * Part of the cost attributable to token usage. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "token_cost", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> tokenCost,
-        /**
-         * Utilisation as a percentage (0-100 by convention; no range is enforced). Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "utilization_percent", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> utilizationPercent,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "cost_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double costUsd,
+        @JsonProperty(value = "token_cost", required = false) @JsonSerialize(using = FiniteDouble.class) Double tokenCost,
+        @JsonProperty(value = "utilization_percent", required = false) @JsonSerialize(using = FiniteDouble.class) Double utilizationPercent,
         @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public CostFields {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One point of a time-series query result: a timestamp and named scalar values. Closed object; not the same type as api.DataPoint, which has a single numeric value and open extra members.
+ *
+ * @param timestamp Time of the point (RFC 3339, written in UTC with Z).
+ * @param values Values of the point keyed by field name; each value is a FieldValue scalar (number, string or boolean).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataPoint(
-        /**
-         * Time of the point (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Values of the point keyed by field name; each value is a FieldValue scalar (number, string or boolean).
-         */
-@JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, FieldValue> values
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, FieldValue> values
 ) {
 }

@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One downsampling tier of a RetentionPolicy: from a given age on, data is kept at a coarser resolution. Closed object.
+ *
+ * @param afterDays Age in days from which this tier applies, as an unsigned 32-bit integer.
+ * @param resolutionMinutes Resolution of the downsampled data in minutes, as an unsigned 32-bit integer.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DownsampleConfig(
-        /**
-         * Age in days from which this tier applies, as an unsigned 32-bit integer.
-         */
-@JsonProperty(value = "after_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long afterDays,
-        /**
-         * Resolution of the downsampled data in minutes, as an unsigned 32-bit integer.
-         */
-@JsonProperty(value = "resolution_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long resolutionMinutes
+        @JsonProperty(value = "after_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long afterDays,
+        @JsonProperty(value = "resolution_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long resolutionMinutes
 ) {
 }

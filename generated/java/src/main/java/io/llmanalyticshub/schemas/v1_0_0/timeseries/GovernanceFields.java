@@ -19,38 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Governance measurements of a time-series point, and the fourth shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
+ *
+ * @param violationCount Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param complianceScore Compliance score; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param auditCount Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GovernanceFields(
-        /**
-         * Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "violation_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> violationCount,
-        /**
-         * Compliance score; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "compliance_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> complianceScore,
-        /**
-         * Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "audit_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> auditCount,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "violation_count", required = false) BigInteger violationCount,
+        @JsonProperty(value = "compliance_score", required = false) @JsonSerialize(using = FiniteDouble.class) Double complianceScore,
+        @JsonProperty(value = "audit_count", required = false) BigInteger auditCount,
         @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public GovernanceFields {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

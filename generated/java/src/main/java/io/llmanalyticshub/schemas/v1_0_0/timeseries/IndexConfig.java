@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Index and sharding layout of one measurement: which tags are indexed, which tags decide the shard and whether and how data is partitioned by time. Closed object.
+ *
+ * @param measurement Name of the measurement the layout applies to.
+ * @param indexedTags Tag names that are indexed.
+ * @param shardKeys Tag names used to distribute data across shards.
+ * @param timePartitioning Whether the data is partitioned by time.
+ * @param partitionIntervalHours Length of one time partition in hours, as an unsigned 32-bit integer.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexConfig(
-        /**
-         * Name of the measurement the layout applies to.
-         */
-@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
-        /**
-         * Tag names that are indexed.
-         */
-@JsonProperty(value = "indexed_tags", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> indexedTags,
-        /**
-         * Tag names used to distribute data across shards.
-         */
-@JsonProperty(value = "shard_keys", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> shardKeys,
-        /**
-         * Whether the data is partitioned by time.
-         */
-@JsonProperty(value = "time_partitioning", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean timePartitioning,
-        /**
-         * Length of one time partition in hours, as an unsigned 32-bit integer.
-         */
-@JsonProperty(value = "partition_interval_hours", required = true) @JsonSetter(nulls = Nulls.FAIL) long partitionIntervalHours
+        @JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
+        @JsonProperty(value = "indexed_tags", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> indexedTags,
+        @JsonProperty(value = "shard_keys", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> shardKeys,
+        @JsonProperty(value = "time_partitioning", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean timePartitioning,
+        @JsonProperty(value = "partition_interval_hours", required = true) @JsonSetter(nulls = Nulls.FAIL) long partitionIntervalHours
 ) {
 }

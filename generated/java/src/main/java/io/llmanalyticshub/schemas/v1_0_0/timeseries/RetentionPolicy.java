@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * How long time-series data is kept: at full resolution for a number of days, then in coarser downsampled tiers, up to a maximum age, stored in shards of a fixed duration. Closed object; the producer's built-in default policy is only a code convenience and makes no member optional.
+ *
+ * @param name Name of the policy, e.g. "default".
+ * @param fullResolutionDays Number of days points are kept at full resolution, as an unsigned 32-bit integer.
+ * @param downsampleConfigs Downsampling tiers applied to older data.
+ * @param maxRetentionDays Maximum age in days of any retained data, as an unsigned 32-bit integer.
+ * @param shardDurationHours Time span covered by one storage shard, in hours (unsigned 32-bit integer).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetentionPolicy(
-        /**
-         * Name of the policy, e.g. "default".
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Number of days points are kept at full resolution, as an unsigned 32-bit integer.
-         */
-@JsonProperty(value = "full_resolution_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long fullResolutionDays,
-        /**
-         * Downsampling tiers applied to older data.
-         */
-@JsonProperty(value = "downsample_configs", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DownsampleConfig> downsampleConfigs,
-        /**
-         * Maximum age in days of any retained data, as an unsigned 32-bit integer.
-         */
-@JsonProperty(value = "max_retention_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long maxRetentionDays,
-        /**
-         * Time span covered by one storage shard, in hours (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "shard_duration_hours", required = true) @JsonSetter(nulls = Nulls.FAIL) long shardDurationHours
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "full_resolution_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long fullResolutionDays,
+        @JsonProperty(value = "downsample_configs", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DownsampleConfig> downsampleConfigs,
+        @JsonProperty(value = "max_retention_days", required = true) @JsonSetter(nulls = Nulls.FAIL) long maxRetentionDays,
+        @JsonProperty(value = "shard_duration_hours", required = true) @JsonSetter(nulls = Nulls.FAIL) long shardDurationHours
 ) {
 }

@@ -19,42 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Security measurements of a time-series point, and the second shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
+ *
+ * @param threatCount Number of threats detected, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param severityScore Severity score of the detected threats; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param blockedCount Number of requests or threats blocked, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param vulnerabilityCount Number of known vulnerabilities, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SecurityFields(
-        /**
-         * Number of threats detected, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "threat_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> threatCount,
-        /**
-         * Severity score of the detected threats; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "severity_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> severityScore,
-        /**
-         * Number of requests or threats blocked, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "blocked_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> blockedCount,
-        /**
-         * Number of known vulnerabilities, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "vulnerability_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> vulnerabilityCount,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "threat_count", required = false) BigInteger threatCount,
+        @JsonProperty(value = "severity_score", required = false) @JsonSerialize(using = FiniteDouble.class) Double severityScore,
+        @JsonProperty(value = "blocked_count", required = false) BigInteger blockedCount,
+        @JsonProperty(value = "vulnerability_count", required = false) BigInteger vulnerabilityCount,
         @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public SecurityFields {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

@@ -19,50 +19,43 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Indexed, low-cardinality labels of a TimeSeriesPoint. Open object: besides the declared members, every other member is a custom tag whose value must be a string (the producer's flattened custom map; there is no member named custom), and a custom tag cannot reuse a declared name.
+ *
+ * @param sourceModule Module that produced the point, conventionally its kebab-case name such as "llm-observatory"; a free string, not the SourceModule enum.
+ * @param environment Deployment environment, e.g. "production" or "staging".
+ * @param region Deployment region, e.g. "us-east-1". Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param modelId Identifier of the model the point refers to, e.g. "gpt-4o". Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param service Name of the service or application, e.g. "chat-api". Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param version Version of the service or model. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TagSet(
-        /**
-         * Module that produced the point, conventionally its kebab-case name such as "llm-observatory"; a free string, not the SourceModule enum.
-         */
-@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceModule,
-        /**
-         * Deployment environment, e.g. "production" or "staging".
-         */
-@JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
-        /**
-         * Deployment region, e.g. "us-east-1". Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "region", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> region,
-        /**
-         * Identifier of the model the point refers to, e.g. "gpt-4o". Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "model_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> modelId,
-        /**
-         * Name of the service or application, e.g. "chat-api". Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "service", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> service,
-        /**
-         * Version of the service or model. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "version", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> version,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceModule,
+        @JsonProperty(value = "environment", required = true) @JsonSetter(nulls = Nulls.FAIL) String environment,
+        @JsonProperty(value = "region", required = false) String region,
+        @JsonProperty(value = "model_id", required = false) String modelId,
+        @JsonProperty(value = "service", required = false) String service,
+        @JsonProperty(value = "version", required = false) String version,
         @JsonAnySetter @JsonAnyGetter Map<String, String> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public TagSet {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A time interval given by two RFC 3339 timestamps, used by TimeSeriesQuery.time_range. It has the same shape as metrics.TimeRange, api.TimeRange and correlation.TimeWindow but is a separate type. Closed object; no ordering of start and end is enforced.
+ *
+ * @param start Beginning of the interval (RFC 3339, written in UTC with Z).
+ * @param end End of the interval (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeRange(
-        /**
-         * Beginning of the interval (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp start,
-        /**
-         * End of the interval (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp end
+        @JsonProperty(value = "start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp start,
+        @JsonProperty(value = "end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp end
 ) {
 }

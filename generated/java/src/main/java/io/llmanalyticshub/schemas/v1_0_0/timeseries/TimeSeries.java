@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One series of a time-series query result, i.e. the points of one tag combination. Closed object.
+ *
+ * @param tags The tag values that identify this series, such as the group-by tags.
+ * @param points The points of the series.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeSeries(
-        /**
-         * The tag values that identify this series, such as the group-by tags.
-         */
-@JsonProperty(value = "tags", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> tags,
-        /**
-         * The points of the series.
-         */
-@JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DataPoint> points
+        @JsonProperty(value = "tags", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> tags,
+        @JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<DataPoint> points
 ) {
 }

@@ -19,58 +19,53 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A request for the data of one measurement within a timeseries.TimeRange, with optional tag filters, field selection, aggregation, grouping, gap filling and paging. Closed object. The producer always writes tag_filters, select_fields and group_by (even when empty) and leaves out aggregation, fill, limit and offset when they are unset.
+ *
+ * @param measurement Name of the measurement to read, e.g. "llm_requests".
+ * @param timeRange Time interval to read.
+ * @param tagFilters Tag values the points must match, keyed by tag name. Defaults to &#123;&#125; when absent; always written.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param selectFields Names of the fields to return. Defaults to [] when absent; always written.
+ *     When absent: the schema default, [].
+ * @param aggregation Aggregation to apply to the selected data. Omitted when unset (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param groupBy Tag names to group the results by; each combination forms one result series. Defaults to [] when absent; always written.
+ *     When absent: the schema default, [].
+ * @param fill How gaps are filled. Omitted when unset (the producer skips it); JSON null is also accepted and likewise means no fill strategy, unlike the string "null", which selects the Null strategy.
+ *     Null when absent or null; left out when written.
+ * @param limit Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param offset Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeSeriesQuery(
-        /**
-         * Name of the measurement to read, e.g. "llm_requests".
-         */
-@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
-        /**
-         * Time interval to read.
-         */
-@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
-        /**
-         * Tag values the points must match, keyed by tag name. Defaults to &#123;&#125; when absent; always written.
-         */
-@JsonProperty(value = "tag_filters", required = false) Map<String, String> tagFilters,
-        /**
-         * Names of the fields to return. Defaults to [] when absent; always written.
-         */
-@JsonProperty(value = "select_fields", required = false) List<String> selectFields,
-        /**
-         * Aggregation to apply to the selected data. Omitted when unset (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "aggregation", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Aggregation> aggregation,
-        /**
-         * Tag names to group the results by; each combination forms one result series. Defaults to [] when absent; always written.
-         */
-@JsonProperty(value = "group_by", required = false) List<String> groupBy,
-        /**
-         * How gaps are filled. Omitted when unset (the producer skips it); JSON null is also accepted and likewise means no fill strategy, unlike the string "null", which selects the Null strategy.
-         */
-@JsonProperty(value = "fill", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<FillStrategy> fill,
-        /**
-         * Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "limit", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> limit,
-        /**
-         * Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "offset", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> offset
+        @JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
+        @JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeRange timeRange,
+        @JsonProperty(value = "tag_filters", required = false) Map<String, String> tagFilters,
+        @JsonProperty(value = "select_fields", required = false) List<String> selectFields,
+        @JsonProperty(value = "aggregation", required = false) Aggregation aggregation,
+        @JsonProperty(value = "group_by", required = false) List<String> groupBy,
+        @JsonProperty(value = "fill", required = false) FillStrategy fill,
+        @JsonProperty(value = "limit", required = false) BigInteger limit,
+        @JsonProperty(value = "offset", required = false) BigInteger offset
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public TimeSeriesQuery {
+        tagFilters = tagFilters != null ? tagFilters : Map.of();
+        selectFields = selectFields != null ? selectFields : List.of();
+        groupBy = groupBy != null ? groupBy : List.of();
+    }
 }

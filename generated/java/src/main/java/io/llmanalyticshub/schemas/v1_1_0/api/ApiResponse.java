@@ -19,38 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Standard envelope of an API reply: an outcome status, an optional payload of any JSON type (the generic T), an optional error and response metadata. Closed object: serde ignores unknown members, this schema rejects them. Nothing ties `status` to which of `data` and `error` is present; a success reply normally carries only `data` and an error reply only `error`.
+ *
+ * @param status Outcome of the call.
+ * @param data The reply's payload. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
+ *     Null when absent or null; left out when written.
+ * @param error What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param meta Facts about this reply, such as request id and API version.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiResponse(
-        /**
-         * Outcome of the call.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseStatus status,
-        /**
-         * The reply's payload. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
-         */
-@JsonProperty(value = "data", required = false) JsonNode data,
-        /**
-         * What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "error", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ApiError> error,
-        /**
-         * Facts about this reply, such as request id and API version.
-         */
-@JsonProperty(value = "meta", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseMetadata meta
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseStatus status,
+        @JsonProperty(value = "data", required = false) JsonNode data,
+        @JsonProperty(value = "error", required = false) ApiError error,
+        @JsonProperty(value = "meta", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseMetadata meta
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public ApiResponse {
+        data = data != null && !data.isNull() ? data : null;
+    }
 }

@@ -19,42 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Outcome for one item of a bulk operation: its position, an optional id, its status and either result data of any JSON type (the generic T) or an error. Closed object: serde ignores unknown members, this schema rejects them. `item_id` is always written (null when unset), while `data` and `error` are left out when unset.
+ *
+ * @param index Position of the item in the submitted batch (usize, specified as an unsigned 64-bit integer).
+ * @param itemId Caller's identifier for the item (a free string). Written as null when unset; the member is always present in producer output.
+ *     Null when absent or null; written as null.
+ * @param status Outcome for this item.
+ * @param data The result for this item. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
+ *     Null when absent or null; left out when written.
+ * @param error Why the item failed. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchItemResult(
-        /**
-         * Position of the item in the submitted batch (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "index", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger index,
-        /**
-         * Caller's identifier for the item (a free string). Written as null when unset; the member is always present in producer output.
-         */
-@JsonProperty(value = "item_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> itemId,
-        /**
-         * Outcome for this item.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ItemStatus status,
-        /**
-         * The result for this item. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
-         */
-@JsonProperty(value = "data", required = false) JsonNode data,
-        /**
-         * Why the item failed. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "error", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ApiError> error
+        @JsonProperty(value = "index", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger index,
+        @JsonProperty(value = "item_id", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String itemId,
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ItemStatus status,
+        @JsonProperty(value = "data", required = false) JsonNode data,
+        @JsonProperty(value = "error", required = false) ApiError error
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public BatchItemResult {
+        data = data != null && !data.isNull() ? data : null;
+    }
 }

@@ -19,34 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One point of an API result series: a timestamp and a numeric value, plus any number of extra members. Open object: every member besides timestamp and value is kept as an extra entry holding any JSON value and written back beside them; there is no `fields` member, and an extra entry cannot be named timestamp or value. Not to be confused with timeseries.DataPoint.
+ *
+ * @param timestamp Time of the point. RFC 3339 timestamp, written in UTC with Z.
+ * @param value Value of the point. A plain float.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataPoint(
-        /**
-         * Time of the point. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Value of the point. A plain float.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double value,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public DataPoint {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

@@ -19,38 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Optional diagnostics attached to an ApiError: a trace, arbitrary context, suggestions and a documentation link. Closed object: serde ignores unknown members, this schema rejects them. Every member is optional and left out when unset, so &#123;&#125; is valid.
+ *
+ * @param trace Debugging trace for the failure, such as a trace id or stack trace (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param context Extra facts about the failure, keyed by name; each entry holds any JSON value. Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param suggestions Hints on how to fix the problem. Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param documentationUrl Link to documentation about the error (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ErrorDetails(
-        /**
-         * Debugging trace for the failure, such as a trace id or stack trace (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "trace", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> trace,
-        /**
-         * Extra facts about the failure, keyed by name; each entry holds any JSON value. Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "context", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, JsonNode>> context,
-        /**
-         * Hints on how to fix the problem. Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "suggestions", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<List<String>> suggestions,
-        /**
-         * Link to documentation about the error (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "documentation_url", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> documentationUrl
+        @JsonProperty(value = "trace", required = false) String trace,
+        @JsonProperty(value = "context", required = false) Map<String, JsonNode> context,
+        @JsonProperty(value = "suggestions", required = false) List<String> suggestions,
+        @JsonProperty(value = "documentation_url", required = false) String documentationUrl
 ) {
 }

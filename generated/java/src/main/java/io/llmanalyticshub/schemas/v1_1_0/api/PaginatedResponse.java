@@ -19,42 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Envelope for one page of a listing: the same shape as ApiResponse plus `pagination`, with `data` holding the page's items, each of any JSON type (the generic T). Closed object: serde ignores unknown members, this schema rejects them. Nothing ties `status` to which of `data` and `error` is present.
+ *
+ * @param status Outcome of the call.
+ * @param data The items on this page, as an array whose elements each hold any JSON value (the generic parameter T). Omitted when there is no data (the producer skips it); null is also accepted and means the same. When present it must be an array.
+ *     Null when absent or null; left out when written.
+ * @param pagination Page counters and navigation links.
+ * @param error What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param meta Facts about this reply, such as request id and API version.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PaginatedResponse(
-        /**
-         * Outcome of the call.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseStatus status,
-        /**
-         * The items on this page, as an array whose elements each hold any JSON value (the generic parameter T). Omitted when there is no data (the producer skips it); null is also accepted and means the same. When present it must be an array.
-         */
-@JsonProperty(value = "data", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<List<JsonNode>> data,
-        /**
-         * Page counters and navigation links.
-         */
-@JsonProperty(value = "pagination", required = true) @JsonSetter(nulls = Nulls.FAIL) PaginationMetadata pagination,
-        /**
-         * What went wrong. Omitted when there is no error (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "error", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<ApiError> error,
-        /**
-         * Facts about this reply, such as request id and API version.
-         */
-@JsonProperty(value = "meta", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseMetadata meta
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseStatus status,
+        @JsonProperty(value = "data", required = false) List<JsonNode> data,
+        @JsonProperty(value = "pagination", required = true) @JsonSetter(nulls = Nulls.FAIL) PaginationMetadata pagination,
+        @JsonProperty(value = "error", required = false) ApiError error,
+        @JsonProperty(value = "meta", required = true) @JsonSetter(nulls = Nulls.FAIL) ResponseMetadata meta
 ) {
 }

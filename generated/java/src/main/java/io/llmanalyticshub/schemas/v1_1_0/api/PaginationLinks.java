@@ -19,42 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * URLs for moving through a paged listing. Closed object: serde ignores unknown members, this schema rejects them. The link to the current page is the member `self_link` (not `self`); `next` and `prev` are optional and left out when unset. All links are free strings, relative paths included.
+ *
+ * @param first URL of the first page.
+ * @param last URL of the last page.
+ * @param next URL of the following page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param prev URL of the preceding page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param selfLink URL of the current page.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PaginationLinks(
-        /**
-         * URL of the first page.
-         */
-@JsonProperty(value = "first", required = true) @JsonSetter(nulls = Nulls.FAIL) String first,
-        /**
-         * URL of the last page.
-         */
-@JsonProperty(value = "last", required = true) @JsonSetter(nulls = Nulls.FAIL) String last,
-        /**
-         * URL of the following page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "next", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> next,
-        /**
-         * URL of the preceding page. Omitted when there is none (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "prev", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> prev,
-        /**
-         * URL of the current page.
-         */
-@JsonProperty(value = "self_link", required = true) @JsonSetter(nulls = Nulls.FAIL) String selfLink
+        @JsonProperty(value = "first", required = true) @JsonSetter(nulls = Nulls.FAIL) String first,
+        @JsonProperty(value = "last", required = true) @JsonSetter(nulls = Nulls.FAIL) String last,
+        @JsonProperty(value = "next", required = false) String next,
+        @JsonProperty(value = "prev", required = false) String prev,
+        @JsonProperty(value = "self_link", required = true) @JsonSetter(nulls = Nulls.FAIL) String selfLink
 ) {
 }

@@ -19,50 +19,37 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Where a page sits in a paged listing: page number, page size, totals, whether neighbouring pages exist and optional navigation links. Closed object: serde ignores unknown members, this schema rejects them. Producers compute total_pages as ceil(total_items / per_page), has_next as page &lt; total_pages and has_previous as page &gt; 1, but the schema does not check these relations.
+ *
+ * @param page Number of this page; producers count pages from 1 (unsigned 32-bit integer).
+ * @param perPage Number of items per page (unsigned 32-bit integer). No maximum is enforced.
+ * @param totalItems Total number of items across all pages (unsigned 64-bit integer).
+ * @param totalPages Total number of pages (unsigned 32-bit integer).
+ * @param hasNext Whether a later page exists.
+ * @param hasPrevious Whether an earlier page exists.
+ * @param links Navigation links. Omitted when not provided (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PaginationMetadata(
-        /**
-         * Number of this page; producers count pages from 1 (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "page", required = true) @JsonSetter(nulls = Nulls.FAIL) long page,
-        /**
-         * Number of items per page (unsigned 32-bit integer). No maximum is enforced.
-         */
-@JsonProperty(value = "per_page", required = true) @JsonSetter(nulls = Nulls.FAIL) long perPage,
-        /**
-         * Total number of items across all pages (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "total_items", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalItems,
-        /**
-         * Total number of pages (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "total_pages", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalPages,
-        /**
-         * Whether a later page exists.
-         */
-@JsonProperty(value = "has_next", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean hasNext,
-        /**
-         * Whether an earlier page exists.
-         */
-@JsonProperty(value = "has_previous", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean hasPrevious,
-        /**
-         * Navigation links. Omitted when not provided (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "links", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<PaginationLinks> links
+        @JsonProperty(value = "page", required = true) @JsonSetter(nulls = Nulls.FAIL) long page,
+        @JsonProperty(value = "per_page", required = true) @JsonSetter(nulls = Nulls.FAIL) long perPage,
+        @JsonProperty(value = "total_items", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalItems,
+        @JsonProperty(value = "total_pages", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalPages,
+        @JsonProperty(value = "has_next", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean hasNext,
+        @JsonProperty(value = "has_previous", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean hasPrevious,
+        @JsonProperty(value = "links", required = false) PaginationLinks links
 ) {
 }

@@ -19,42 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Envelope around the result of a query: a query id, an outcome status, the result of any JSON type (the generic T), execution statistics and warnings. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `warnings` (possibly []).
+ *
+ * @param queryId Identifier of the query run (hyphenated UUID).
+ * @param status Outcome of the query.
+ * @param data The query's result. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
+ *     Null when absent or null; left out when written.
+ * @param metrics Execution statistics of the query.
+ * @param warnings Non-fatal warnings raised while running the query. Defaults to [] when absent; the producer always writes it.
+ *     When absent: the schema default, [].
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QueryResult(
-        /**
-         * Identifier of the query run (hyphenated UUID).
-         */
-@JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID queryId,
-        /**
-         * Outcome of the query.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryStatus status,
-        /**
-         * The query's result. It holds any JSON value (the generic parameter T is unconstrained). Omitted when there is none (the producer skips it); on input a JSON null is read the same as absence, so null never reaches the consumer as a value.
-         */
-@JsonProperty(value = "data", required = false) JsonNode data,
-        /**
-         * Execution statistics of the query.
-         */
-@JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics,
-        /**
-         * Non-fatal warnings raised while running the query. Defaults to [] when absent; the producer always writes it.
-         */
-@JsonProperty(value = "warnings", required = false) List<String> warnings
+        @JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID queryId,
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryStatus status,
+        @JsonProperty(value = "data", required = false) JsonNode data,
+        @JsonProperty(value = "metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetrics metrics,
+        @JsonProperty(value = "warnings", required = false) List<String> warnings
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public QueryResult {
+        data = data != null && !data.isNull() ? data : null;
+        warnings = warnings != null ? warnings : List.of();
+    }
 }

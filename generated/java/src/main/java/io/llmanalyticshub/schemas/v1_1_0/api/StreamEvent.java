@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One message of a server stream: an id, the kind of message, a payload of any JSON type (the generic T), a sequence number and a time. Closed object: serde ignores unknown members, this schema rejects them. Unlike the other wrappers, `data` is required: it must always be present, and null is a legal value.
+ *
+ * @param eventId Identifier of this message (hyphenated UUID).
+ * @param eventType Kind of message.
+ * @param data The message payload. It holds any JSON value (the generic parameter T is unconstrained). The member is required and must always be present; JSON null is a legal value, e.g. for a heartbeat.
+ * @param sequence Sequence number of the message within its stream (unsigned 64-bit integer).
+ * @param timestamp When the message was sent. RFC 3339 timestamp, written in UTC with Z.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamEvent(
-        /**
-         * Identifier of this message (hyphenated UUID).
-         */
-@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
-        /**
-         * Kind of message.
-         */
-@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) StreamEventType eventType,
-        /**
-         * The message payload. It holds any JSON value (the generic parameter T is unconstrained). The member is required and must always be present; JSON null is a legal value, e.g. for a heartbeat.
-         */
-@JsonProperty(value = "data", required = true) JsonNode data,
-        /**
-         * Sequence number of the message within its stream (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "sequence", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger sequence,
-        /**
-         * When the message was sent. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
+        @JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) StreamEventType eventType,
+        @JsonProperty(value = "data", required = true) @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode data,
+        @JsonProperty(value = "sequence", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger sequence,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) {
 }

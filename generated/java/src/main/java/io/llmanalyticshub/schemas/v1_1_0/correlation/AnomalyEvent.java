@@ -19,58 +19,40 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One anomaly found in a metric: the metric name, its expected and observed values, the deviation and the detector's score. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.anomalies.
+ *
+ * @param eventId Identifier of the event in which the anomaly was observed (hyphenated UUID).
+ * @param sourceModule The module whose data showed the anomaly.
+ * @param anomalyType The kind of anomaly, such as a spike or a drop.
+ * @param anomalyScore Score the detector gave this anomaly. A plain float; no range is enforced.
+ * @param baseline Expected value of the metric, in the metric's own unit.
+ * @param observed Value actually observed, in the metric's own unit.
+ * @param deviation Departure of the observed value from the baseline as reported by the detector; a plain float that may be negative.
+ * @param timestamp When the anomaly was observed. RFC 3339 timestamp, written in UTC with Z.
+ * @param metric Name of the metric that behaved anomalously (a free string, e.g. "latency_p95_ms").
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnomalyEvent(
-        /**
-         * Identifier of the event in which the anomaly was observed (hyphenated UUID).
-         */
-@JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
-        /**
-         * The module whose data showed the anomaly.
-         */
-@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.SourceModule sourceModule,
-        /**
-         * The kind of anomaly, such as a spike or a drop.
-         */
-@JsonProperty(value = "anomaly_type", required = true) @JsonSetter(nulls = Nulls.FAIL) AnomalyType anomalyType,
-        /**
-         * Score the detector gave this anomaly. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "anomaly_score", required = true) @JsonSetter(nulls = Nulls.FAIL) double anomalyScore,
-        /**
-         * Expected value of the metric, in the metric's own unit.
-         */
-@JsonProperty(value = "baseline", required = true) @JsonSetter(nulls = Nulls.FAIL) double baseline,
-        /**
-         * Value actually observed, in the metric's own unit.
-         */
-@JsonProperty(value = "observed", required = true) @JsonSetter(nulls = Nulls.FAIL) double observed,
-        /**
-         * Departure of the observed value from the baseline as reported by the detector; a plain float that may be negative.
-         */
-@JsonProperty(value = "deviation", required = true) @JsonSetter(nulls = Nulls.FAIL) double deviation,
-        /**
-         * When the anomaly was observed. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Name of the metric that behaved anomalously (a free string, e.g. "latency_p95_ms").
-         */
-@JsonProperty(value = "metric", required = true) @JsonSetter(nulls = Nulls.FAIL) String metric
+        @JsonProperty(value = "event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID eventId,
+        @JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.SourceModule sourceModule,
+        @JsonProperty(value = "anomaly_type", required = true) @JsonSetter(nulls = Nulls.FAIL) AnomalyType anomalyType,
+        @JsonProperty(value = "anomaly_score", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double anomalyScore,
+        @JsonProperty(value = "baseline", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double baseline,
+        @JsonProperty(value = "observed", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double observed,
+        @JsonProperty(value = "deviation", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double deviation,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "metric", required = true) @JsonSetter(nulls = Nulls.FAIL) String metric
 ) {
 }

@@ -19,38 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Business consequences of an incident: users affected, SLA breaches, revenue effect and reputation risk. Closed object: serde ignores unknown members, this schema rejects them. `revenue_impact_usd` is always written and is null when unknown; `reputation_risk` must be one of its strings, where "none" is a string and JSON null is rejected.
+ *
+ * @param usersAffected Number of users affected (unsigned 64-bit integer).
+ * @param slaViolations Number of SLA violations (unsigned 64-bit integer).
+ * @param revenueImpactUsd Estimated effect on revenue, in US dollars. Written as null when unknown; the member is always present in producer output.
+ *     Null when absent or null; written as null.
+ * @param reputationRisk Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BusinessImpact(
-        /**
-         * Number of users affected (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "users_affected", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger usersAffected,
-        /**
-         * Number of SLA violations (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "sla_violations", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger slaViolations,
-        /**
-         * Estimated effect on revenue, in US dollars. Written as null when unknown; the member is always present in producer output.
-         */
-@JsonProperty(value = "revenue_impact_usd", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> revenueImpactUsd,
-        /**
-         * Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here.
-         */
-@JsonProperty(value = "reputation_risk", required = true) @JsonSetter(nulls = Nulls.FAIL) ReputationRisk reputationRisk
+        @JsonProperty(value = "users_affected", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger usersAffected,
+        @JsonProperty(value = "sla_violations", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger slaViolations,
+        @JsonProperty(value = "revenue_impact_usd", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double revenueImpactUsd,
+        @JsonProperty(value = "reputation_risk", required = true) @JsonSetter(nulls = Nulls.FAIL) ReputationRisk reputationRisk
 ) {
 }

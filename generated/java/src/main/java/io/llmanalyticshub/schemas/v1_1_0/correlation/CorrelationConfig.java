@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Settings for automatic correlation detection: whether it runs, which patterns it looks for, the correlation window, the minimum number of events and the alert thresholds. Closed object: serde ignores unknown members, this schema rejects them. Every member is required on input; the Rust defaults (on, no patterns, 60 minutes, 2 events, thresholds 0.8/0.7/0.9) are not filled in by serde.
+ *
+ * @param autoDetect Whether correlations are detected automatically.
+ * @param patterns Known patterns to look for. Required; may be empty.
+ * @param correlationWindowMinutes Time window within which events are correlated, in minutes (signed 64-bit integer).
+ * @param minEvents Minimum number of events a correlation must contain (usize, specified as an unsigned 64-bit integer).
+ * @param alertThresholds Thresholds at which detected correlations raise alerts.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CorrelationConfig(
-        /**
-         * Whether correlations are detected automatically.
-         */
-@JsonProperty(value = "auto_detect", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean autoDetect,
-        /**
-         * Known patterns to look for. Required; may be empty.
-         */
-@JsonProperty(value = "patterns", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CorrelationPattern> patterns,
-        /**
-         * Time window within which events are correlated, in minutes (signed 64-bit integer).
-         */
-@JsonProperty(value = "correlation_window_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long correlationWindowMinutes,
-        /**
-         * Minimum number of events a correlation must contain (usize, specified as an unsigned 64-bit integer).
-         */
-@JsonProperty(value = "min_events", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger minEvents,
-        /**
-         * Thresholds at which detected correlations raise alerts.
-         */
-@JsonProperty(value = "alert_thresholds", required = true) @JsonSetter(nulls = Nulls.FAIL) AlertThresholds alertThresholds
+        @JsonProperty(value = "auto_detect", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean autoDetect,
+        @JsonProperty(value = "patterns", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CorrelationPattern> patterns,
+        @JsonProperty(value = "correlation_window_minutes", required = true) @JsonSetter(nulls = Nulls.FAIL) long correlationWindowMinutes,
+        @JsonProperty(value = "min_events", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger minEvents,
+        @JsonProperty(value = "alert_thresholds", required = true) @JsonSetter(nulls = Nulls.FAIL) AlertThresholds alertThresholds
 ) {
 }

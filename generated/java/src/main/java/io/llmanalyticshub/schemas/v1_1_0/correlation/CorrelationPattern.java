@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A named, known sequence of events across modules that correlation detection looks for, such as a latency spike followed by a retry-driven cost surge. Closed object: serde ignores unknown members, this schema rejects them. Used by EventCorrelation.pattern and CorrelationConfig.patterns.
+ *
+ * @param patternId Stable identifier of the pattern (a free string, not a UUID).
+ * @param name Human-readable name of the pattern.
+ * @param description Explanation of what the pattern captures. This is an ordinary data member that happens to be called description.
+ * @param modules The modules whose events take part in the pattern, as kebab-case names.
+ * @param sequence The steps that make up the pattern, in order.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CorrelationPattern(
-        /**
-         * Stable identifier of the pattern (a free string, not a UUID).
-         */
-@JsonProperty(value = "pattern_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String patternId,
-        /**
-         * Human-readable name of the pattern.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Explanation of what the pattern captures. This is an ordinary data member that happens to be called description.
-         */
-@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
-        /**
-         * The modules whose events take part in the pattern, as kebab-case names.
-         */
-@JsonProperty(value = "modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<io.llmanalyticshub.schemas.v1_1_0.events.SourceModule> modules,
-        /**
-         * The steps that make up the pattern, in order.
-         */
-@JsonProperty(value = "sequence", required = true) @JsonSetter(nulls = Nulls.FAIL) List<PatternStep> sequence
+        @JsonProperty(value = "pattern_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String patternId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
+        @JsonProperty(value = "modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<io.llmanalyticshub.schemas.v1_1_0.events.SourceModule> modules,
+        @JsonProperty(value = "sequence", required = true) @JsonSetter(nulls = Nulls.FAIL) List<PatternStep> sequence
 ) {
 }

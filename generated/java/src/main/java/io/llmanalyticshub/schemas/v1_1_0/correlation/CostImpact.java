@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Cost consequences of an incident in US dollars and as a relative increase. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.cost_impact.
+ *
+ * @param additionalCostUsd Extra spend caused by the incident, in US dollars.
+ * @param costIncreasePercent Relative increase in cost, in percent. A plain float; no range is enforced, so values above 100 are valid.
+ * @param wastedResourcesUsd Spend that produced no useful result, such as failed or retried requests, in US dollars.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CostImpact(
-        /**
-         * Extra spend caused by the incident, in US dollars.
-         */
-@JsonProperty(value = "additional_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double additionalCostUsd,
-        /**
-         * Relative increase in cost, in percent. A plain float; no range is enforced, so values above 100 are valid.
-         */
-@JsonProperty(value = "cost_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double costIncreasePercent,
-        /**
-         * Spend that produced no useful result, such as failed or retried requests, in US dollars.
-         */
-@JsonProperty(value = "wasted_resources_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double wastedResourcesUsd
+        @JsonProperty(value = "additional_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double additionalCostUsd,
+        @JsonProperty(value = "cost_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costIncreasePercent,
+        @JsonProperty(value = "wasted_resources_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double wastedResourcesUsd
 ) {
 }

@@ -19,58 +19,46 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A group of events, usually from several modules, that a detector found to be related, together with the kind of relationship, its strength and confidence, and the interval the events span. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metadata` (possibly &#123;&#125;) and leaves `pattern` out when no known pattern matched.
+ *
+ * @param correlationId Unique identifier of this correlation, written as a bare UUID string.
+ * @param correlationType The kind of relationship that links the events.
+ * @param events The events taking part, each summarised together with the role it plays.
+ * @param strength How strongly the events are related, as computed by the detector. A plain float; no range is enforced.
+ * @param confidence How confident the detector is in this correlation. A plain float; no range is enforced.
+ * @param timeWindow The interval covered by the correlated events: a start/end object (correlation.TimeWindow), not one of the metrics.TimeWindow labels.
+ * @param pattern The known multi-module pattern this correlation matched. Omitted when no pattern matched (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param detectedAt When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
+ * @param metadata Free-form string annotations, such as the detector name. Defaults to &#123;&#125; when absent; the producer always writes it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventCorrelation(
-        /**
-         * Unique identifier of this correlation, written as a bare UUID string.
-         */
-@JsonProperty(value = "correlation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationId correlationId,
-        /**
-         * The kind of relationship that links the events.
-         */
-@JsonProperty(value = "correlation_type", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationType correlationType,
-        /**
-         * The events taking part, each summarised together with the role it plays.
-         */
-@JsonProperty(value = "events", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CorrelatedEvent> events,
-        /**
-         * How strongly the events are related, as computed by the detector. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) double strength,
-        /**
-         * How confident the detector is in this correlation. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "confidence", required = true) @JsonSetter(nulls = Nulls.FAIL) double confidence,
-        /**
-         * The interval covered by the correlated events: a start/end object (correlation.TimeWindow), not one of the metrics.TimeWindow labels.
-         */
-@JsonProperty(value = "time_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow timeWindow,
-        /**
-         * The known multi-module pattern this correlation matched. Omitted when no pattern matched (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "pattern", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<CorrelationPattern> pattern,
-        /**
-         * When the correlation was detected. RFC 3339 timestamp, written in UTC with Z.
-         */
-@JsonProperty(value = "detected_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp detectedAt,
-        /**
-         * Free-form string annotations, such as the detector name. Defaults to &#123;&#125; when absent; the producer always writes it.
-         */
-@JsonProperty(value = "metadata", required = false) Map<String, String> metadata
+        @JsonProperty(value = "correlation_id", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationId correlationId,
+        @JsonProperty(value = "correlation_type", required = true) @JsonSetter(nulls = Nulls.FAIL) CorrelationType correlationType,
+        @JsonProperty(value = "events", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CorrelatedEvent> events,
+        @JsonProperty(value = "strength", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double strength,
+        @JsonProperty(value = "confidence", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double confidence,
+        @JsonProperty(value = "time_window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow timeWindow,
+        @JsonProperty(value = "pattern", required = false) CorrelationPattern pattern,
+        @JsonProperty(value = "detected_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp detectedAt,
+        @JsonProperty(value = "metadata", required = false) Map<String, String> metadata
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public EventCorrelation {
+        metadata = metadata != null ? metadata : Map.of();
+    }
 }

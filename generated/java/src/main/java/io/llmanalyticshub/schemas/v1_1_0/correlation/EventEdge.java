@@ -19,46 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A directed, weighted edge of an EventGraph from one node to another, labelled with the kind of relationship. Closed object: serde ignores unknown members, this schema rejects them. The node references are plain strings and are not checked against the graph's nodes.
+ *
+ * @param edgeId Identifier of the edge within its graph.
+ * @param fromNode node_id of the node the edge starts from.
+ * @param toNode node_id of the node the edge points to.
+ * @param relationshipType What the edge means, e.g. that the source causes or precedes the target.
+ * @param weight Weight of the edge. A plain float; no range is enforced.
+ * @param properties Free-form string properties of the edge. Required (no default) but may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventEdge(
-        /**
-         * Identifier of the edge within its graph.
-         */
-@JsonProperty(value = "edge_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String edgeId,
-        /**
-         * node_id of the node the edge starts from.
-         */
-@JsonProperty(value = "from_node", required = true) @JsonSetter(nulls = Nulls.FAIL) String fromNode,
-        /**
-         * node_id of the node the edge points to.
-         */
-@JsonProperty(value = "to_node", required = true) @JsonSetter(nulls = Nulls.FAIL) String toNode,
-        /**
-         * What the edge means, e.g. that the source causes or precedes the target.
-         */
-@JsonProperty(value = "relationship_type", required = true) @JsonSetter(nulls = Nulls.FAIL) EdgeRelationship relationshipType,
-        /**
-         * Weight of the edge. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "weight", required = true) @JsonSetter(nulls = Nulls.FAIL) double weight,
-        /**
-         * Free-form string properties of the edge. Required (no default) but may be empty.
-         */
-@JsonProperty(value = "properties", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> properties
+        @JsonProperty(value = "edge_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String edgeId,
+        @JsonProperty(value = "from_node", required = true) @JsonSetter(nulls = Nulls.FAIL) String fromNode,
+        @JsonProperty(value = "to_node", required = true) @JsonSetter(nulls = Nulls.FAIL) String toNode,
+        @JsonProperty(value = "relationship_type", required = true) @JsonSetter(nulls = Nulls.FAIL) EdgeRelationship relationshipType,
+        @JsonProperty(value = "weight", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double weight,
+        @JsonProperty(value = "properties", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> properties
 ) {
 }

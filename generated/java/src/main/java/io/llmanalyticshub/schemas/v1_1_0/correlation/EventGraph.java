@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A graph view of the events in a time range: nodes stand for events, directed weighted edges for relationships between them, and metadata summarises the graph's shape. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to nodes by node_id, but the schema does not check that those nodes exist.
+ *
+ * @param graphId Identifier of the graph (a free string, not a UUID).
+ * @param timeRange Interval covered by the graph, as a start/end object (correlation.TimeWindow).
+ * @param nodes The graph's nodes, one per event. Required; may be empty.
+ * @param edges The graph's directed edges. Required; may be empty.
+ * @param metadata Size and shape statistics of the graph.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventGraph(
-        /**
-         * Identifier of the graph (a free string, not a UUID).
-         */
-@JsonProperty(value = "graph_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String graphId,
-        /**
-         * Interval covered by the graph, as a start/end object (correlation.TimeWindow).
-         */
-@JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow timeRange,
-        /**
-         * The graph's nodes, one per event. Required; may be empty.
-         */
-@JsonProperty(value = "nodes", required = true) @JsonSetter(nulls = Nulls.FAIL) List<EventNode> nodes,
-        /**
-         * The graph's directed edges. Required; may be empty.
-         */
-@JsonProperty(value = "edges", required = true) @JsonSetter(nulls = Nulls.FAIL) List<EventEdge> edges,
-        /**
-         * Size and shape statistics of the graph.
-         */
-@JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) GraphMetadata metadata
+        @JsonProperty(value = "graph_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String graphId,
+        @JsonProperty(value = "time_range", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow timeRange,
+        @JsonProperty(value = "nodes", required = true) @JsonSetter(nulls = Nulls.FAIL) List<EventNode> nodes,
+        @JsonProperty(value = "edges", required = true) @JsonSetter(nulls = Nulls.FAIL) List<EventEdge> edges,
+        @JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) GraphMetadata metadata
 ) {
 }

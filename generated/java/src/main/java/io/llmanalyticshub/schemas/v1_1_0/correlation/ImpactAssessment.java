@@ -19,46 +19,38 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Estimated consequences of an incident: an overall severity, the modules affected and optional performance, cost, security and business breakdowns. Closed object: serde ignores unknown members, this schema rejects them. Each breakdown is left out when it was not assessed. Used by AnomalyCorrelation.impact.
+ *
+ * @param severity Overall level of impact.
+ * @param affectedModules The modules affected, as kebab-case names. Required; may be empty.
+ * @param performanceImpact Performance breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param costImpact Cost breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param securityImpact Security breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
+ * @param businessImpact Business breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImpactAssessment(
-        /**
-         * Overall level of impact.
-         */
-@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) ImpactSeverity severity,
-        /**
-         * The modules affected, as kebab-case names. Required; may be empty.
-         */
-@JsonProperty(value = "affected_modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<io.llmanalyticshub.schemas.v1_1_0.events.SourceModule> affectedModules,
-        /**
-         * Performance breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "performance_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<PerformanceImpact> performanceImpact,
-        /**
-         * Cost breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "cost_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<CostImpact> costImpact,
-        /**
-         * Security breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "security_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<SecurityImpact> securityImpact,
-        /**
-         * Business breakdown. Omitted when not assessed (the producer skips it); null is also accepted and means the same.
-         */
-@JsonProperty(value = "business_impact", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BusinessImpact> businessImpact
+        @JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) ImpactSeverity severity,
+        @JsonProperty(value = "affected_modules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<io.llmanalyticshub.schemas.v1_1_0.events.SourceModule> affectedModules,
+        @JsonProperty(value = "performance_impact", required = false) PerformanceImpact performanceImpact,
+        @JsonProperty(value = "cost_impact", required = false) CostImpact costImpact,
+        @JsonProperty(value = "security_impact", required = false) SecurityImpact securityImpact,
+        @JsonProperty(value = "business_impact", required = false) BusinessImpact businessImpact
 ) {
 }

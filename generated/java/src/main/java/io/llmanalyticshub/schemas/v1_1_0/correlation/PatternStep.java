@@ -19,42 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One expected event within a CorrelationPattern: which module emits which event type, at what offset, and which conditions it must meet. Closed object: serde ignores unknown members, this schema rejects them. `time_offset_ms` is always written and is null when no offset is set.
+ *
+ * @param stepNumber Position of this step within the pattern (unsigned 32-bit integer).
+ * @param module The module expected to emit the event for this step.
+ * @param eventType The event type expected at this step.
+ * @param timeOffsetMs Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param conditions Conditions the event must satisfy to match this step, as string keys and string values. Required (no default) but may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PatternStep(
-        /**
-         * Position of this step within the pattern (unsigned 32-bit integer).
-         */
-@JsonProperty(value = "step_number", required = true) @JsonSetter(nulls = Nulls.FAIL) long stepNumber,
-        /**
-         * The module expected to emit the event for this step.
-         */
-@JsonProperty(value = "module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.SourceModule module,
-        /**
-         * The event type expected at this step.
-         */
-@JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.EventType eventType,
-        /**
-         * Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
-         */
-@JsonProperty(value = "time_offset_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> timeOffsetMs,
-        /**
-         * Conditions the event must satisfy to match this step, as string keys and string values. Required (no default) but may be empty.
-         */
-@JsonProperty(value = "conditions", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> conditions
+        @JsonProperty(value = "step_number", required = true) @JsonSetter(nulls = Nulls.FAIL) long stepNumber,
+        @JsonProperty(value = "module", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.SourceModule module,
+        @JsonProperty(value = "event_type", required = true) @JsonSetter(nulls = Nulls.FAIL) io.llmanalyticshub.schemas.v1_1_0.events.EventType eventType,
+        @JsonProperty(value = "time_offset_ms", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) Long timeOffsetMs,
+        @JsonProperty(value = "conditions", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> conditions
 ) {
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Performance consequences of an incident, given as percentage changes plus the number of requests affected. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.performance_impact.
+ *
+ * @param latencyIncreasePercent Increase in latency, in percent (50.0 means 50 %). A plain float; no range is enforced, so values above 100 are valid.
+ * @param throughputDecreasePercent Decrease in throughput, in percent. A plain float; no range is enforced.
+ * @param errorRateIncreasePercent Increase in the error rate, in percent. A plain float; no range is enforced.
+ * @param affectedRequests Number of requests affected (unsigned 64-bit integer).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PerformanceImpact(
-        /**
-         * Increase in latency, in percent (50.0 means 50 %). A plain float; no range is enforced, so values above 100 are valid.
-         */
-@JsonProperty(value = "latency_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double latencyIncreasePercent,
-        /**
-         * Decrease in throughput, in percent. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "throughput_decrease_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double throughputDecreasePercent,
-        /**
-         * Increase in the error rate, in percent. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "error_rate_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double errorRateIncreasePercent,
-        /**
-         * Number of requests affected (unsigned 64-bit integer).
-         */
-@JsonProperty(value = "affected_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger affectedRequests
+        @JsonProperty(value = "latency_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double latencyIncreasePercent,
+        @JsonProperty(value = "throughput_decrease_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double throughputDecreasePercent,
+        @JsonProperty(value = "error_rate_increase_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double errorRateIncreasePercent,
+        @JsonProperty(value = "affected_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger affectedRequests
 ) {
 }

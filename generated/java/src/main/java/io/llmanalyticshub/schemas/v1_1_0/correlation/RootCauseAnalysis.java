@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Result of tracing an incident back to its origin: the event judged to be the root cause, the chain of cause/effect links from it, contributing factors and recommended actions. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.root_cause; all five members are required, lists may be empty.
+ *
+ * @param rootEventId Identifier of the event judged to be the root cause (hyphenated UUID).
+ * @param confidence Confidence in this analysis. A plain float; no range is enforced.
+ * @param causalChain Directed cause/effect links leading from the root event to its effects.
+ * @param contributingFactors Free-text descriptions of factors that contributed to the incident.
+ * @param recommendations Free-text suggestions for remediation or prevention.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RootCauseAnalysis(
-        /**
-         * Identifier of the event judged to be the root cause (hyphenated UUID).
-         */
-@JsonProperty(value = "root_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID rootEventId,
-        /**
-         * Confidence in this analysis. A plain float; no range is enforced.
-         */
-@JsonProperty(value = "confidence", required = true) @JsonSetter(nulls = Nulls.FAIL) double confidence,
-        /**
-         * Directed cause/effect links leading from the root event to its effects.
-         */
-@JsonProperty(value = "causal_chain", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CausalLink> causalChain,
-        /**
-         * Free-text descriptions of factors that contributed to the incident.
-         */
-@JsonProperty(value = "contributing_factors", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> contributingFactors,
-        /**
-         * Free-text suggestions for remediation or prevention.
-         */
-@JsonProperty(value = "recommendations", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> recommendations
+        @JsonProperty(value = "root_event_id", required = true) @JsonSetter(nulls = Nulls.FAIL) UUID rootEventId,
+        @JsonProperty(value = "confidence", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double confidence,
+        @JsonProperty(value = "causal_chain", required = true) @JsonSetter(nulls = Nulls.FAIL) List<CausalLink> causalChain,
+        @JsonProperty(value = "contributing_factors", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> contributingFactors,
+        @JsonProperty(value = "recommendations", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> recommendations
 ) {
 }

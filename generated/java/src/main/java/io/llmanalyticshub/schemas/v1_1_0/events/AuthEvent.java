@@ -19,43 +19,34 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * An authentication or authorization action by a user or service account, and its outcome. Closed object; the "auth" variant of SecurityPayload.
+ *
+ * @param userId Identifier of the user or service account that performed the action.
+ * @param action Kind of auth action.
+ * @param resource Resource the action was aimed at.
+ * @param success Whether the action succeeded.
+ * @param failureReason Why the action failed. Written as null when there is no reason to report, e.g. on success (the member is always present on output).
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record AuthEvent(
-        /**
-         * Identifier of the user or service account that performed the action.
-         */
-@JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
-        /**
-         * Kind of auth action.
-         */
-@JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) AuthAction action,
-        /**
-         * Resource the action was aimed at.
-         */
-@JsonProperty(value = "resource", required = true) @JsonSetter(nulls = Nulls.FAIL) String resource,
-        /**
-         * Whether the action succeeded.
-         */
-@JsonProperty(value = "success", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean success,
-        /**
-         * Why the action failed. Written as null when there is no reason to report, e.g. on success (the member is always present on output).
-         */
-@JsonProperty(value = "failure_reason", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> failureReason
+        @JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
+        @JsonProperty(value = "action", required = true) @JsonSetter(nulls = Nulls.FAIL) AuthAction action,
+        @JsonProperty(value = "resource", required = true) @JsonSetter(nulls = Nulls.FAIL) String resource,
+        @JsonProperty(value = "success", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean success,
+        @JsonProperty(value = "failure_reason", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String failureReason
 ) implements SecurityPayload {
 }

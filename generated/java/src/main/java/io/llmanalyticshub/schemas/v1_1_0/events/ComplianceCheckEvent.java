@@ -19,47 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Result of evaluating a set of controls from a compliance framework, with per-control findings and an overall score. Closed object; the "compliance_check" variant of GovernancePayload.
+ *
+ * @param checkId Identifier of this check run.
+ * @param framework Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC 27001:2022").
+ * @param controlsChecked Identifiers of the controls that were evaluated. Required; may be empty.
+ * @param passed Whether the check passed overall; no schema rule derives it from the findings.
+ * @param findings Per-control results. Required; may be empty.
+ * @param score Overall compliance score on the producer's own scale; no range is enforced.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ComplianceCheckEvent(
-        /**
-         * Identifier of this check run.
-         */
-@JsonProperty(value = "check_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String checkId,
-        /**
-         * Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC 27001:2022").
-         */
-@JsonProperty(value = "framework", required = true) @JsonSetter(nulls = Nulls.FAIL) String framework,
-        /**
-         * Identifiers of the controls that were evaluated. Required; may be empty.
-         */
-@JsonProperty(value = "controls_checked", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> controlsChecked,
-        /**
-         * Whether the check passed overall; no schema rule derives it from the findings.
-         */
-@JsonProperty(value = "passed", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean passed,
-        /**
-         * Per-control results. Required; may be empty.
-         */
-@JsonProperty(value = "findings", required = true) @JsonSetter(nulls = Nulls.FAIL) List<ComplianceFinding> findings,
-        /**
-         * Overall compliance score on the producer's own scale; no range is enforced.
-         */
-@JsonProperty(value = "score", required = true) @JsonSetter(nulls = Nulls.FAIL) double score
+        @JsonProperty(value = "check_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String checkId,
+        @JsonProperty(value = "framework", required = true) @JsonSetter(nulls = Nulls.FAIL) String framework,
+        @JsonProperty(value = "controls_checked", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> controlsChecked,
+        @JsonProperty(value = "passed", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean passed,
+        @JsonProperty(value = "findings", required = true) @JsonSetter(nulls = Nulls.FAIL) List<ComplianceFinding> findings,
+        @JsonProperty(value = "score", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double score
 ) implements GovernancePayload {
 }

@@ -19,50 +19,43 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Disjoint parts of a request's cost in US dollars: every dollar of total_cost_usd is in exactly one part, so the parts that are present sum to total_cost_usd (the semantic lint checks this within 0.000001 USD plus one millionth of the total). Uncached input is the input not read from or written to the cache; output includes reasoning tokens unless reasoning is priced separately and shown in reasoning_usd. Omit parts that do not apply. Closed object; new in 1.1.0. OpenTelemetry GenAI defines no cost attributes.
+ *
+ * @param uncachedInputUsd Cost of the input tokens that were neither read from nor written to the cache (prompt_tokens - cache_read_input_tokens - cache_write_input_tokens), in USD.
+ *     Null when absent or null; left out when written.
+ * @param cacheReadUsd Cost of the cache-read input tokens (gen_ai.usage.cache_read.input_tokens), in USD.
+ *     Null when absent or null; left out when written.
+ * @param cacheWriteUsd Cost of the cache-write input tokens (gen_ai.usage.cache_creation.input_tokens), in USD.
+ *     Null when absent or null; left out when written.
+ * @param outputUsd Cost of the output tokens, in USD; it excludes the reasoning tokens only when reasoning_usd is present.
+ *     Null when absent or null; left out when written.
+ * @param reasoningUsd Cost of the reasoning tokens (gen_ai.usage.reasoning.output_tokens), in USD, only when the provider prices them separately from other output.
+ *     Null when absent or null; left out when written.
+ * @param toolsUsd Cost of built-in tool use billed with the request (web search, code execution, file search calls), in USD.
+ *     Null when absent or null; left out when written.
+ * @param requestFeesUsd Fixed per-request fees, in USD.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CostBreakdown(
-        /**
-         * Cost of the input tokens that were neither read from nor written to the cache (prompt_tokens - cache_read_input_tokens - cache_write_input_tokens), in USD.
-         */
-@JsonProperty(value = "uncached_input_usd", required = false) Double uncachedInputUsd,
-        /**
-         * Cost of the cache-read input tokens (gen_ai.usage.cache_read.input_tokens), in USD.
-         */
-@JsonProperty(value = "cache_read_usd", required = false) Double cacheReadUsd,
-        /**
-         * Cost of the cache-write input tokens (gen_ai.usage.cache_creation.input_tokens), in USD.
-         */
-@JsonProperty(value = "cache_write_usd", required = false) Double cacheWriteUsd,
-        /**
-         * Cost of the output tokens, in USD; it excludes the reasoning tokens only when reasoning_usd is present.
-         */
-@JsonProperty(value = "output_usd", required = false) Double outputUsd,
-        /**
-         * Cost of the reasoning tokens (gen_ai.usage.reasoning.output_tokens), in USD, only when the provider prices them separately from other output.
-         */
-@JsonProperty(value = "reasoning_usd", required = false) Double reasoningUsd,
-        /**
-         * Cost of built-in tool use billed with the request (web search, code execution, file search calls), in USD.
-         */
-@JsonProperty(value = "tools_usd", required = false) Double toolsUsd,
-        /**
-         * Fixed per-request fees, in USD.
-         */
-@JsonProperty(value = "request_fees_usd", required = false) Double requestFeesUsd
+        @JsonProperty(value = "uncached_input_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double uncachedInputUsd,
+        @JsonProperty(value = "cache_read_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double cacheReadUsd,
+        @JsonProperty(value = "cache_write_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double cacheWriteUsd,
+        @JsonProperty(value = "output_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double outputUsd,
+        @JsonProperty(value = "reasoning_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double reasoningUsd,
+        @JsonProperty(value = "tools_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double toolsUsd,
+        @JsonProperty(value = "request_fees_usd", required = false) @JsonSerialize(using = FiniteDouble.class) Double requestFeesUsd
 ) {
 }

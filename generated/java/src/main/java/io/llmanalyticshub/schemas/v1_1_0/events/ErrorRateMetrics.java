@@ -19,47 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Failed-request counts and error rate of one model over a time window, with a count per error category. Closed object; the "error_rate" variant of TelemetryPayload.
+ *
+ * @param modelId Identifier of the measured model.
+ * @param totalRequests Number of requests received during the window (u64).
+ * @param failedRequests Number of those requests that failed (u64).
+ * @param errorRatePercent Failed requests as a percentage of all requests (percent scale: 1.2 means 1.2 %). Neither bounded nor checked against the counts.
+ * @param errorBreakdown Failed-request count per error category: free-form category names (e.g. "timeout") mapped to u64 counts. Required; may be &#123;&#125;.
+ * @param windowDurationSeconds Length of the measurement window, in seconds (u32).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ErrorRateMetrics(
-        /**
-         * Identifier of the measured model.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Number of requests received during the window (u64).
-         */
-@JsonProperty(value = "total_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalRequests,
-        /**
-         * Number of those requests that failed (u64).
-         */
-@JsonProperty(value = "failed_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger failedRequests,
-        /**
-         * Failed requests as a percentage of all requests (percent scale: 1.2 means 1.2 %). Neither bounded nor checked against the counts.
-         */
-@JsonProperty(value = "error_rate_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double errorRatePercent,
-        /**
-         * Failed-request count per error category: free-form category names (e.g. "timeout") mapped to u64 counts. Required; may be &#123;&#125;.
-         */
-@JsonProperty(value = "error_breakdown", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, BigInteger> errorBreakdown,
-        /**
-         * Length of the measurement window, in seconds (u32).
-         */
-@JsonProperty(value = "window_duration_seconds", required = true) @JsonSetter(nulls = Nulls.FAIL) long windowDurationSeconds
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "total_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger totalRequests,
+        @JsonProperty(value = "failed_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger failedRequests,
+        @JsonProperty(value = "error_rate_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double errorRatePercent,
+        @JsonProperty(value = "error_breakdown", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, BigInteger> errorBreakdown,
+        @JsonProperty(value = "window_duration_seconds", required = true) @JsonSetter(nulls = Nulls.FAIL) long windowDurationSeconds
 ) implements TelemetryPayload {
 }

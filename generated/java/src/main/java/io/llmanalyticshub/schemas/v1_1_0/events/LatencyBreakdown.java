@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Split of one request's latency into queueing, processing, network and remaining time, all in milliseconds. Closed object used by LatencyMetrics.breakdown; the schema does not check that the parts add up to the total.
+ *
+ * @param queueTimeMs Time the request waited in a queue before processing started, in milliseconds.
+ * @param processingTimeMs Time the model spent producing the response, in milliseconds.
+ * @param networkTimeMs Time spent on network transfer, in milliseconds.
+ * @param otherMs Remaining time not attributed to the other components, in milliseconds.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LatencyBreakdown(
-        /**
-         * Time the request waited in a queue before processing started, in milliseconds.
-         */
-@JsonProperty(value = "queue_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double queueTimeMs,
-        /**
-         * Time the model spent producing the response, in milliseconds.
-         */
-@JsonProperty(value = "processing_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double processingTimeMs,
-        /**
-         * Time spent on network transfer, in milliseconds.
-         */
-@JsonProperty(value = "network_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double networkTimeMs,
-        /**
-         * Remaining time not attributed to the other components, in milliseconds.
-         */
-@JsonProperty(value = "other_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double otherMs
+        @JsonProperty(value = "queue_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double queueTimeMs,
+        @JsonProperty(value = "processing_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double processingTimeMs,
+        @JsonProperty(value = "network_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double networkTimeMs,
+        @JsonProperty(value = "other_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double otherMs
 ) {
 }

@@ -19,75 +19,59 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Latency of a single model request, with optional time to first token, generation speed and component breakdown; since 1.1.0 also the time per output token and the request's provider, operation, model, streaming mode, error type and server. Closed object; the "latency" variant of TelemetryPayload.
+ *
+ * @param modelId Identifier of the model that served the request, e.g. "gpt-4o".
+ * @param requestId Identifier of the measured request.
+ * @param totalLatencyMs End-to-end latency of the request, in milliseconds.
+ * @param ttftMs Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tokensPerSecond Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param breakdown How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param timePerOutputTokenMs Mean time between output tokens after the first one, in milliseconds; the per-request value of the OpenTelemetry GenAI metric `gen_ai.server.time_per_output_token` (which is in seconds: divide by 1000). New in 1.1.0.
+ *     Null when absent or null; left out when written.
+ * @param provider Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values. New in 1.1.0.
+ *     Null when absent or null; left out when written.
+ * @param operation Kind of operation measured; OpenTelemetry GenAI attribute `gen_ai.operation.name`. An open string. New in 1.1.0.
+ *     Null when absent or null; left out when written.
+ * @param responseModel Exact model that produced the response, as the provider reports it; OpenTelemetry GenAI attribute `gen_ai.response.model`. New in 1.1.0.
+ *     Null when absent or null; left out when written.
+ * @param streaming Whether the response was streamed (ttft_ms is only meaningful then); OpenTelemetry GenAI attribute `gen_ai.request.stream`. New in 1.1.0.
+ *     Null when absent or null; left out when written.
+ * @param errorType Low-cardinality class of the error that ended the request, absent when it succeeded; OpenTelemetry attribute `error.type` as used by the GenAI conventions. An open string: an HTTP status code ("429"), a provider error code ("rate_limit_error", "overloaded_error"), an exception type, or "timeout"; `_OTHER` when none applies. New in 1.1.0.
+ *     Null when absent or null; left out when written.
+ * @param serverAddress Host name (or IP address) of the server the request was sent to, without scheme or port, e.g. api.openai.com; OpenTelemetry attribute `server.address` as used by the GenAI conventions. New in 1.1.0.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record LatencyMetrics(
-        /**
-         * Identifier of the model that served the request, e.g. "gpt-4o".
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Identifier of the measured request.
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
-        /**
-         * End-to-end latency of the request, in milliseconds.
-         */
-@JsonProperty(value = "total_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalLatencyMs,
-        /**
-         * Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "ttft_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> ttftMs,
-        /**
-         * Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "tokens_per_second", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> tokensPerSecond,
-        /**
-         * How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "breakdown", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<LatencyBreakdown> breakdown,
-        /**
-         * Mean time between output tokens after the first one, in milliseconds; the per-request value of the OpenTelemetry GenAI metric `gen_ai.server.time_per_output_token` (which is in seconds: divide by 1000). New in 1.1.0.
-         */
-@JsonProperty(value = "time_per_output_token_ms", required = false) Double timePerOutputTokenMs,
-        /**
-         * Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values. New in 1.1.0.
-         */
-@JsonProperty(value = "provider", required = false) String provider,
-        /**
-         * Kind of operation measured; OpenTelemetry GenAI attribute `gen_ai.operation.name`. An open string. New in 1.1.0.
-         */
-@JsonProperty(value = "operation", required = false) String operation,
-        /**
-         * Exact model that produced the response, as the provider reports it; OpenTelemetry GenAI attribute `gen_ai.response.model`. New in 1.1.0.
-         */
-@JsonProperty(value = "response_model", required = false) String responseModel,
-        /**
-         * Whether the response was streamed (ttft_ms is only meaningful then); OpenTelemetry GenAI attribute `gen_ai.request.stream`. New in 1.1.0.
-         */
-@JsonProperty(value = "streaming", required = false) Boolean streaming,
-        /**
-         * Low-cardinality class of the error that ended the request, absent when it succeeded; OpenTelemetry attribute `error.type` as used by the GenAI conventions. An open string: an HTTP status code ("429"), a provider error code ("rate_limit_error", "overloaded_error"), an exception type, or "timeout"; `_OTHER` when none applies. New in 1.1.0.
-         */
-@JsonProperty(value = "error_type", required = false) String errorType,
-        /**
-         * Host name (or IP address) of the server the request was sent to, without scheme or port, e.g. api.openai.com; OpenTelemetry attribute `server.address` as used by the GenAI conventions. New in 1.1.0.
-         */
-@JsonProperty(value = "server_address", required = false) String serverAddress
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
+        @JsonProperty(value = "total_latency_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double totalLatencyMs,
+        @JsonProperty(value = "ttft_ms", required = false) @JsonSerialize(using = FiniteDouble.class) Double ttftMs,
+        @JsonProperty(value = "tokens_per_second", required = false) @JsonSerialize(using = FiniteDouble.class) Double tokensPerSecond,
+        @JsonProperty(value = "breakdown", required = false) LatencyBreakdown breakdown,
+        @JsonProperty(value = "time_per_output_token_ms", required = false) @JsonSerialize(using = FiniteDouble.class) Double timePerOutputTokenMs,
+        @JsonProperty(value = "provider", required = false) String provider,
+        @JsonProperty(value = "operation", required = false) String operation,
+        @JsonProperty(value = "response_model", required = false) String responseModel,
+        @JsonProperty(value = "streaming", required = false) Boolean streaming,
+        @JsonProperty(value = "error_type", required = false) String errorType,
+        @JsonProperty(value = "server_address", required = false) String serverAddress
 ) implements TelemetryPayload {
 }

@@ -19,34 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Token counts of one direction of a request (input or output) split by modality. Every member is optional: a producer writes the modalities its provider reports. The parts are not above the direction's total (prompt_tokens or completion_tokens); the semantic lint checks that. Closed object; new in 1.1.0.
+ *
+ * @param text Text tokens (u32). OpenAI: &#42;_tokens_details.text_tokens; Gemini: the TEXT entry of promptTokensDetails / candidatesTokensDetails.
+ *     Null when absent or null; left out when written.
+ * @param image Image tokens (u32). OpenAI: &#42;_tokens_details.image_tokens; Gemini: the IMAGE entry of the modality details.
+ *     Null when absent or null; left out when written.
+ * @param audio Audio tokens (u32). OpenAI: &#42;_tokens_details.audio_tokens; Gemini: the AUDIO entry of the modality details.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModalityTokenCounts(
-        /**
-         * Text tokens (u32). OpenAI: &#42;_tokens_details.text_tokens; Gemini: the TEXT entry of promptTokensDetails / candidatesTokensDetails.
-         */
-@JsonProperty(value = "text", required = false) Long text,
-        /**
-         * Image tokens (u32). OpenAI: &#42;_tokens_details.image_tokens; Gemini: the IMAGE entry of the modality details.
-         */
-@JsonProperty(value = "image", required = false) Long image,
-        /**
-         * Audio tokens (u32). OpenAI: &#42;_tokens_details.audio_tokens; Gemini: the AUDIO entry of the modality details.
-         */
-@JsonProperty(value = "audio", required = false) Long audio
+        @JsonProperty(value = "text", required = false) Long text,
+        @JsonProperty(value = "image", required = false) Long image,
+        @JsonProperty(value = "audio", required = false) Long audio
 ) {
 }

@@ -19,43 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Quality indicators for a model: optional accuracy, quality and user-satisfaction scores plus any number of named custom metrics. Closed object; the "model_performance" variant of TelemetryPayload. No ranges are imposed on the scores.
+ *
+ * @param modelId Identifier of the evaluated model.
+ * @param accuracy Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param qualityScore Overall quality score, on the producer's own scale. Written as null when unknown (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param userSatisfaction User satisfaction score, e.g. an average rating. Written as null when unknown (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param customMetrics Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate"). Required; may be &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ModelPerformanceMetrics(
-        /**
-         * Identifier of the evaluated model.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
-         */
-@JsonProperty(value = "accuracy", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> accuracy,
-        /**
-         * Overall quality score, on the producer's own scale. Written as null when unknown (the member is always present on output).
-         */
-@JsonProperty(value = "quality_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> qualityScore,
-        /**
-         * User satisfaction score, e.g. an average rating. Written as null when unknown (the member is always present on output).
-         */
-@JsonProperty(value = "user_satisfaction", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> userSatisfaction,
-        /**
-         * Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate"). Required; may be &#123;&#125;.
-         */
-@JsonProperty(value = "custom_metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, Double> customMetrics
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "accuracy", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double accuracy,
+        @JsonProperty(value = "quality_score", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double qualityScore,
+        @JsonProperty(value = "user_satisfaction", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double userSatisfaction,
+        @JsonProperty(value = "custom_metrics", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(contentUsing = FiniteDouble.class) Map<String, Double> customMetrics
 ) implements TelemetryPayload {
 }

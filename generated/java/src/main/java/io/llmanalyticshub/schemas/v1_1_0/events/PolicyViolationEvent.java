@@ -19,55 +19,40 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A breach of a governance policy's rules on a resource, optionally attributed to a user. Closed object; the "policy_violation" variant of GovernancePayload.
+ *
+ * @param policyId Identifier of the violated policy.
+ * @param policyName Human-readable name of the policy.
+ * @param violationDescription Human-readable account of what was violated.
+ * @param violatedRules Identifiers of the policy rules that were broken. Required; may be empty.
+ * @param resourceId Resource on which the violation occurred.
+ * @param userId User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param severity Severity of the violation on the policy scale low to critical (not the event-level Severity).
+ * @param autoRemediated Whether the violation was remediated automatically.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record PolicyViolationEvent(
-        /**
-         * Identifier of the violated policy.
-         */
-@JsonProperty(value = "policy_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyId,
-        /**
-         * Human-readable name of the policy.
-         */
-@JsonProperty(value = "policy_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyName,
-        /**
-         * Human-readable account of what was violated.
-         */
-@JsonProperty(value = "violation_description", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationDescription,
-        /**
-         * Identifiers of the policy rules that were broken. Required; may be empty.
-         */
-@JsonProperty(value = "violated_rules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> violatedRules,
-        /**
-         * Resource on which the violation occurred.
-         */
-@JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
-        /**
-         * User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
-         */
-@JsonProperty(value = "user_id", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> userId,
-        /**
-         * Severity of the violation on the policy scale low to critical (not the event-level Severity).
-         */
-@JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyViolationSeverity severity,
-        /**
-         * Whether the violation was remediated automatically.
-         */
-@JsonProperty(value = "auto_remediated", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean autoRemediated
+        @JsonProperty(value = "policy_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyId,
+        @JsonProperty(value = "policy_name", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyName,
+        @JsonProperty(value = "violation_description", required = true) @JsonSetter(nulls = Nulls.FAIL) String violationDescription,
+        @JsonProperty(value = "violated_rules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> violatedRules,
+        @JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
+        @JsonProperty(value = "user_id", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String userId,
+        @JsonProperty(value = "severity", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyViolationSeverity severity,
+        @JsonProperty(value = "auto_remediated", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean autoRemediated
 ) implements GovernancePayload {
 }

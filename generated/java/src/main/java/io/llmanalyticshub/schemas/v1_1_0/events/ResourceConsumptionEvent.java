@@ -19,47 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Usage and cost of one infrastructure resource such as a GPU node, storage bucket or network link. Closed object; the "resource_consumption" variant of CostPayload.
+ *
+ * @param resourceType Kind of resource: a known snake_case kind, or &#123;"other": "..."&#125; for any other kind.
+ * @param resourceId Identifier of the consumed resource.
+ * @param quantity Amount consumed, in the unit given by `unit`.
+ * @param unit Unit of `quantity`, as a free-form string (e.g. "gpu_hours", "gb_month").
+ * @param costUsd Cost of the consumption, in US dollars.
+ * @param utilizationPercent Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no range is enforced.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ResourceConsumptionEvent(
-        /**
-         * Kind of resource: a known snake_case kind, or &#123;"other": "..."&#125; for any other kind.
-         */
-@JsonProperty(value = "resource_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ResourceType resourceType,
-        /**
-         * Identifier of the consumed resource.
-         */
-@JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
-        /**
-         * Amount consumed, in the unit given by `unit`.
-         */
-@JsonProperty(value = "quantity", required = true) @JsonSetter(nulls = Nulls.FAIL) double quantity,
-        /**
-         * Unit of `quantity`, as a free-form string (e.g. "gpu_hours", "gb_month").
-         */
-@JsonProperty(value = "unit", required = true) @JsonSetter(nulls = Nulls.FAIL) String unit,
-        /**
-         * Cost of the consumption, in US dollars.
-         */
-@JsonProperty(value = "cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double costUsd,
-        /**
-         * Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no range is enforced.
-         */
-@JsonProperty(value = "utilization_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) double utilizationPercent
+        @JsonProperty(value = "resource_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ResourceType resourceType,
+        @JsonProperty(value = "resource_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String resourceId,
+        @JsonProperty(value = "quantity", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double quantity,
+        @JsonProperty(value = "unit", required = true) @JsonSetter(nulls = Nulls.FAIL) String unit,
+        @JsonProperty(value = "cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costUsd,
+        @JsonProperty(value = "utilization_percent", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double utilizationPercent
 ) implements CostPayload {
 }

@@ -19,55 +19,40 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A threat that LLM Sentinel detected against a resource, with its category, level, mitigation state and indicators of compromise. Closed object; the "threat" variant of SecurityPayload.
+ *
+ * @param threatId Identifier of the detected threat.
+ * @param threatType Category of the threat: a known snake_case category, or &#123;"other": "..."&#125; for a free-form one.
+ * @param threatLevel Assessed threat level, from low to critical.
+ * @param sourceIp IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
+ *     Null when absent or null; written as null.
+ * @param targetResource Resource that was targeted, such as an endpoint, model or application.
+ * @param attackVector How the attack was delivered, as a free-form string (e.g. "user_prompt").
+ * @param mitigationStatus How far the response to the threat has progressed.
+ * @param indicatorsOfCompromise Observed indicators of compromise (patterns, addresses, hashes) as free-form strings. Required; may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ThreatEvent(
-        /**
-         * Identifier of the detected threat.
-         */
-@JsonProperty(value = "threat_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String threatId,
-        /**
-         * Category of the threat: a known snake_case category, or &#123;"other": "..."&#125; for a free-form one.
-         */
-@JsonProperty(value = "threat_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ThreatType threatType,
-        /**
-         * Assessed threat level, from low to critical.
-         */
-@JsonProperty(value = "threat_level", required = true) @JsonSetter(nulls = Nulls.FAIL) ThreatLevel threatLevel,
-        /**
-         * IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
-         */
-@JsonProperty(value = "source_ip", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> sourceIp,
-        /**
-         * Resource that was targeted, such as an endpoint, model or application.
-         */
-@JsonProperty(value = "target_resource", required = true) @JsonSetter(nulls = Nulls.FAIL) String targetResource,
-        /**
-         * How the attack was delivered, as a free-form string (e.g. "user_prompt").
-         */
-@JsonProperty(value = "attack_vector", required = true) @JsonSetter(nulls = Nulls.FAIL) String attackVector,
-        /**
-         * How far the response to the threat has progressed.
-         */
-@JsonProperty(value = "mitigation_status", required = true) @JsonSetter(nulls = Nulls.FAIL) MitigationStatus mitigationStatus,
-        /**
-         * Observed indicators of compromise (patterns, addresses, hashes) as free-form strings. Required; may be empty.
-         */
-@JsonProperty(value = "indicators_of_compromise", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> indicatorsOfCompromise
+        @JsonProperty(value = "threat_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String threatId,
+        @JsonProperty(value = "threat_type", required = true) @JsonSetter(nulls = Nulls.FAIL) ThreatType threatType,
+        @JsonProperty(value = "threat_level", required = true) @JsonSetter(nulls = Nulls.FAIL) ThreatLevel threatLevel,
+        @JsonProperty(value = "source_ip", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String sourceIp,
+        @JsonProperty(value = "target_resource", required = true) @JsonSetter(nulls = Nulls.FAIL) String targetResource,
+        @JsonProperty(value = "attack_vector", required = true) @JsonSetter(nulls = Nulls.FAIL) String attackVector,
+        @JsonProperty(value = "mitigation_status", required = true) @JsonSetter(nulls = Nulls.FAIL) MitigationStatus mitigationStatus,
+        @JsonProperty(value = "indicators_of_compromise", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> indicatorsOfCompromise
 ) implements SecurityPayload {
 }

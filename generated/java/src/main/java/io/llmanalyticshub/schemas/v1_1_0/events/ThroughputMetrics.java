@@ -19,43 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Request and token throughput of one model measured over a time window. Closed object; the "throughput" variant of TelemetryPayload.
+ *
+ * @param modelId Identifier of the measured model.
+ * @param requestsPerSecond Average number of requests handled per second over the window.
+ * @param tokensPerSecond Average number of tokens processed per second over the window.
+ * @param concurrentRequests Number of requests in flight at the same time during the window (u32).
+ * @param windowDurationSeconds Length of the measurement window, in seconds (u32).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ThroughputMetrics(
-        /**
-         * Identifier of the measured model.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Average number of requests handled per second over the window.
-         */
-@JsonProperty(value = "requests_per_second", required = true) @JsonSetter(nulls = Nulls.FAIL) double requestsPerSecond,
-        /**
-         * Average number of tokens processed per second over the window.
-         */
-@JsonProperty(value = "tokens_per_second", required = true) @JsonSetter(nulls = Nulls.FAIL) double tokensPerSecond,
-        /**
-         * Number of requests in flight at the same time during the window (u32).
-         */
-@JsonProperty(value = "concurrent_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) long concurrentRequests,
-        /**
-         * Length of the measurement window, in seconds (u32).
-         */
-@JsonProperty(value = "window_duration_seconds", required = true) @JsonSetter(nulls = Nulls.FAIL) long windowDurationSeconds
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "requests_per_second", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double requestsPerSecond,
+        @JsonProperty(value = "tokens_per_second", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double tokensPerSecond,
+        @JsonProperty(value = "concurrent_requests", required = true) @JsonSetter(nulls = Nulls.FAIL) long concurrentRequests,
+        @JsonProperty(value = "window_duration_seconds", required = true) @JsonSetter(nulls = Nulls.FAIL) long windowDurationSeconds
 ) implements TelemetryPayload {
 }

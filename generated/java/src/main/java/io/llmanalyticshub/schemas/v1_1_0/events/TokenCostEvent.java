@@ -19,127 +19,92 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Cost of a single request priced per token, with the token counts and unit prices used; since 1.1.0 also cache and reasoning prices, a breakdown of the total into disjoint parts, where the figure comes from and which price table was used. Closed object; the "token_cost" variant of CostPayload. Counts follow OpenTelemetry GenAI semantics: `prompt_tokens` (gen_ai.usage.input_tokens) includes the cache-read and cache-write input tokens, and `completion_tokens` (gen_ai.usage.output_tokens) includes the reasoning tokens. Normalise providers whose raw counts exclude them before writing: for Anthropic, prompt_tokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens (its input_tokens counts only the uncached part), cache_read_input_tokens = cache_read_input_tokens and cache_write_input_tokens = cache_creation_input_tokens; for Gemini, completion_tokens = candidatesTokenCount + thoughtsTokenCount (its candidate count excludes thinking), reasoning_tokens = thoughtsTokenCount and cache_read_input_tokens = cachedContentTokenCount (already inside promptTokenCount); OpenAI's prompt_tokens and completion_tokens already include cached_tokens and reasoning_tokens. Sub-counts are never above their totals; the validator's semantic lint (`llm-hub validate --semantic`) checks that.
+ *
+ * @param modelId Identifier of the model that served the request.
+ * @param requestId Identifier of the priced request.
+ * @param promptTokens Number of prompt (input) tokens billed (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
+ * @param completionTokens Number of completion (output) tokens billed (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
+ * @param totalTokens Total billed tokens, normally prompt plus completion (u32); the sum is not checked.
+ * @param costPerPromptToken Price of one prompt token, in `currency`.
+ * @param costPerCompletionToken Price of one completion token, in `currency`.
+ * @param totalCostUsd Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
+ * @param currency Currency of the unit prices, as a free-form string (typically "USD").
+ * @param cacheReadInputTokens Input tokens billed that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
+ *     Null when absent or null; left out when written.
+ * @param cacheWriteInputTokens Input tokens billed that were written to the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens. Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit it).
+ *     Null when absent or null; left out when written.
+ * @param reasoningTokens Output tokens billed spent on reasoning / thinking that are not part of the visible answer (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini: thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
+ *     Null when absent or null; left out when written.
+ * @param promptTokensByModality prompt_tokens split by input modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality attribute of its own. Omit modalities that are not reported.
+ *     Null when absent or null; left out when written.
+ * @param completionTokensByModality completion_tokens split by output modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality attribute of its own.
+ *     Null when absent or null; left out when written.
+ * @param provider Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values (openai, anthropic, gcp.gemini, aws.bedrock, ...), never a closed enum.
+ *     Null when absent or null; left out when written.
+ * @param operation Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat, text_completion, embeddings, generate_content, ...). An open string.
+ *     Null when absent or null; left out when written.
+ * @param responseModel Exact model that produced the response, as the provider reports it (often a dated snapshot of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute `gen_ai.response.model`.
+ *     Null when absent or null; left out when written.
+ * @param responseId Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
+ *     Null when absent or null; left out when written.
+ * @param finishReasons Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
+ *     Null when absent or null; left out when written.
+ * @param streaming Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`.
+ *     Null when absent or null; left out when written.
+ * @param costPerCacheReadToken Price of one cache-read input token, in `currency` (applies to gen_ai.usage.cache_read.input_tokens; OpenTelemetry GenAI has no price attributes).
+ *     Null when absent or null; left out when written.
+ * @param costPerCacheWriteToken Price of one cache-write input token, in `currency` (applies to gen_ai.usage.cache_creation.input_tokens; OpenTelemetry GenAI has no price attributes).
+ *     Null when absent or null; left out when written.
+ * @param costPerReasoningToken Price of one reasoning token, in `currency`, when the provider prices reasoning separately from other output (applies to gen_ai.usage.reasoning.output_tokens; OpenTelemetry GenAI has no price attributes). Omit it when reasoning is billed at cost_per_completion_token.
+ *     Null when absent or null; left out when written.
+ * @param costBreakdown total_cost_usd split into disjoint parts (uncached input, cache read, cache write, output, reasoning, tools, per-request fees) that sum to it. No OpenTelemetry GenAI counterpart.
+ *     Null when absent or null; left out when written.
+ * @param costSource Whether total_cost_usd was reported by the provider or computed by the producer from a price table. No OpenTelemetry GenAI counterpart.
+ *     Null when absent or null; left out when written.
+ * @param pricingVersion Identifier of the price table used to compute the cost (e.g. a date or a release of the producer's price list), so that computed costs can be recomputed or audited. No OpenTelemetry GenAI counterpart.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record TokenCostEvent(
-        /**
-         * Identifier of the model that served the request.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Identifier of the priced request.
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
-        /**
-         * Number of prompt (input) tokens billed (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
-         */
-@JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
-        /**
-         * Number of completion (output) tokens billed (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
-         */
-@JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
-        /**
-         * Total billed tokens, normally prompt plus completion (u32); the sum is not checked.
-         */
-@JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
-        /**
-         * Price of one prompt token, in `currency`.
-         */
-@JsonProperty(value = "cost_per_prompt_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerPromptToken,
-        /**
-         * Price of one completion token, in `currency`.
-         */
-@JsonProperty(value = "cost_per_completion_token", required = true) @JsonSetter(nulls = Nulls.FAIL) double costPerCompletionToken,
-        /**
-         * Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
-         */
-@JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) double totalCostUsd,
-        /**
-         * Currency of the unit prices, as a free-form string (typically "USD").
-         */
-@JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency,
-        /**
-         * Input tokens billed that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
-         */
-@JsonProperty(value = "cache_read_input_tokens", required = false) Long cacheReadInputTokens,
-        /**
-         * Input tokens billed that were written to the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens. Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit it).
-         */
-@JsonProperty(value = "cache_write_input_tokens", required = false) Long cacheWriteInputTokens,
-        /**
-         * Output tokens billed spent on reasoning / thinking that are not part of the visible answer (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini: thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
-         */
-@JsonProperty(value = "reasoning_tokens", required = false) Long reasoningTokens,
-        /**
-         * prompt_tokens split by input modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality attribute of its own. Omit modalities that are not reported.
-         */
-@JsonProperty(value = "prompt_tokens_by_modality", required = false) ModalityTokenCounts promptTokensByModality,
-        /**
-         * completion_tokens split by output modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality attribute of its own.
-         */
-@JsonProperty(value = "completion_tokens_by_modality", required = false) ModalityTokenCounts completionTokensByModality,
-        /**
-         * Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values (openai, anthropic, gcp.gemini, aws.bedrock, ...), never a closed enum.
-         */
-@JsonProperty(value = "provider", required = false) String provider,
-        /**
-         * Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat, text_completion, embeddings, generate_content, ...). An open string.
-         */
-@JsonProperty(value = "operation", required = false) String operation,
-        /**
-         * Exact model that produced the response, as the provider reports it (often a dated snapshot of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute `gen_ai.response.model`.
-         */
-@JsonProperty(value = "response_model", required = false) String responseModel,
-        /**
-         * Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
-         */
-@JsonProperty(value = "response_id", required = false) String responseId,
-        /**
-         * Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
-         */
-@JsonProperty(value = "finish_reasons", required = false) List<String> finishReasons,
-        /**
-         * Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`.
-         */
-@JsonProperty(value = "streaming", required = false) Boolean streaming,
-        /**
-         * Price of one cache-read input token, in `currency` (applies to gen_ai.usage.cache_read.input_tokens; OpenTelemetry GenAI has no price attributes).
-         */
-@JsonProperty(value = "cost_per_cache_read_token", required = false) Double costPerCacheReadToken,
-        /**
-         * Price of one cache-write input token, in `currency` (applies to gen_ai.usage.cache_creation.input_tokens; OpenTelemetry GenAI has no price attributes).
-         */
-@JsonProperty(value = "cost_per_cache_write_token", required = false) Double costPerCacheWriteToken,
-        /**
-         * Price of one reasoning token, in `currency`, when the provider prices reasoning separately from other output (applies to gen_ai.usage.reasoning.output_tokens; OpenTelemetry GenAI has no price attributes). Omit it when reasoning is billed at cost_per_completion_token.
-         */
-@JsonProperty(value = "cost_per_reasoning_token", required = false) Double costPerReasoningToken,
-        /**
-         * total_cost_usd split into disjoint parts (uncached input, cache read, cache write, output, reasoning, tools, per-request fees) that sum to it. No OpenTelemetry GenAI counterpart.
-         */
-@JsonProperty(value = "cost_breakdown", required = false) CostBreakdown costBreakdown,
-        /**
-         * Whether total_cost_usd was reported by the provider or computed by the producer from a price table. No OpenTelemetry GenAI counterpart.
-         */
-@JsonProperty(value = "cost_source", required = false) CostSource costSource,
-        /**
-         * Identifier of the price table used to compute the cost (e.g. a date or a release of the producer's price list), so that computed costs can be recomputed or audited. No OpenTelemetry GenAI counterpart.
-         */
-@JsonProperty(value = "pricing_version", required = false) String pricingVersion
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
+        @JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
+        @JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
+        @JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
+        @JsonProperty(value = "cost_per_prompt_token", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerPromptToken,
+        @JsonProperty(value = "cost_per_completion_token", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double costPerCompletionToken,
+        @JsonProperty(value = "total_cost_usd", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double totalCostUsd,
+        @JsonProperty(value = "currency", required = true) @JsonSetter(nulls = Nulls.FAIL) String currency,
+        @JsonProperty(value = "cache_read_input_tokens", required = false) Long cacheReadInputTokens,
+        @JsonProperty(value = "cache_write_input_tokens", required = false) Long cacheWriteInputTokens,
+        @JsonProperty(value = "reasoning_tokens", required = false) Long reasoningTokens,
+        @JsonProperty(value = "prompt_tokens_by_modality", required = false) ModalityTokenCounts promptTokensByModality,
+        @JsonProperty(value = "completion_tokens_by_modality", required = false) ModalityTokenCounts completionTokensByModality,
+        @JsonProperty(value = "provider", required = false) String provider,
+        @JsonProperty(value = "operation", required = false) String operation,
+        @JsonProperty(value = "response_model", required = false) String responseModel,
+        @JsonProperty(value = "response_id", required = false) String responseId,
+        @JsonProperty(value = "finish_reasons", required = false) List<String> finishReasons,
+        @JsonProperty(value = "streaming", required = false) Boolean streaming,
+        @JsonProperty(value = "cost_per_cache_read_token", required = false) @JsonSerialize(using = FiniteDouble.class) Double costPerCacheReadToken,
+        @JsonProperty(value = "cost_per_cache_write_token", required = false) @JsonSerialize(using = FiniteDouble.class) Double costPerCacheWriteToken,
+        @JsonProperty(value = "cost_per_reasoning_token", required = false) @JsonSerialize(using = FiniteDouble.class) Double costPerReasoningToken,
+        @JsonProperty(value = "cost_breakdown", required = false) CostBreakdown costBreakdown,
+        @JsonProperty(value = "cost_source", required = false) CostSource costSource,
+        @JsonProperty(value = "pricing_version", required = false) String pricingVersion
 ) implements CostPayload {
 }

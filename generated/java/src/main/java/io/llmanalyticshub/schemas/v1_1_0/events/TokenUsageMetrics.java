@@ -19,87 +19,66 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Token counts of a single request: prompt (input) and completion (output) tokens, and since 1.1.0 the cache, reasoning and per-modality sub-counts and the request's provider, operation and response identifiers. Closed object; the "token_usage" variant of TelemetryPayload. Counts follow OpenTelemetry GenAI semantics: `prompt_tokens` (gen_ai.usage.input_tokens) includes the cache-read and cache-write input tokens, and `completion_tokens` (gen_ai.usage.output_tokens) includes the reasoning tokens. Normalise providers whose raw counts exclude them before writing: for Anthropic, prompt_tokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens (its input_tokens counts only the uncached part), cache_read_input_tokens = cache_read_input_tokens and cache_write_input_tokens = cache_creation_input_tokens; for Gemini, completion_tokens = candidatesTokenCount + thoughtsTokenCount (its candidate count excludes thinking), reasoning_tokens = thoughtsTokenCount and cache_read_input_tokens = cachedContentTokenCount (already inside promptTokenCount); OpenAI's prompt_tokens and completion_tokens already include cached_tokens and reasoning_tokens. Sub-counts are never above their totals; the validator's semantic lint (`llm-hub validate --semantic`) checks that.
+ *
+ * @param modelId Identifier of the model that served the request.
+ * @param requestId Identifier of the measured request.
+ * @param promptTokens Number of tokens in the input prompt (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
+ * @param completionTokens Number of tokens generated in the response (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
+ * @param totalTokens Total tokens of the request as reported by the producer, normally prompt plus completion (u32); the sum is not checked.
+ * @param cacheReadInputTokens Input tokens that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
+ *     Null when absent or null; left out when written.
+ * @param cacheWriteInputTokens Input tokens that were written to the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens. Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit it).
+ *     Null when absent or null; left out when written.
+ * @param reasoningTokens Output tokens spent on reasoning / thinking that are not part of the visible answer (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini: thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
+ *     Null when absent or null; left out when written.
+ * @param promptTokensByModality prompt_tokens split by input modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality attribute of its own. Omit modalities that are not reported.
+ *     Null when absent or null; left out when written.
+ * @param completionTokensByModality completion_tokens split by output modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality attribute of its own.
+ *     Null when absent or null; left out when written.
+ * @param provider Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values (openai, anthropic, gcp.gemini, aws.bedrock, ...), never a closed enum.
+ *     Null when absent or null; left out when written.
+ * @param operation Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat, text_completion, embeddings, generate_content, ...). An open string.
+ *     Null when absent or null; left out when written.
+ * @param responseModel Exact model that produced the response, as the provider reports it (often a dated snapshot of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute `gen_ai.response.model`.
+ *     Null when absent or null; left out when written.
+ * @param responseId Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
+ *     Null when absent or null; left out when written.
+ * @param finishReasons Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
+ *     Null when absent or null; left out when written.
+ * @param streaming Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record TokenUsageMetrics(
-        /**
-         * Identifier of the model that served the request.
-         */
-@JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
-        /**
-         * Identifier of the measured request.
-         */
-@JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
-        /**
-         * Number of tokens in the input prompt (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
-         */
-@JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
-        /**
-         * Number of tokens generated in the response (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
-         */
-@JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
-        /**
-         * Total tokens of the request as reported by the producer, normally prompt plus completion (u32); the sum is not checked.
-         */
-@JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
-        /**
-         * Input tokens that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
-         */
-@JsonProperty(value = "cache_read_input_tokens", required = false) Long cacheReadInputTokens,
-        /**
-         * Input tokens that were written to the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens. Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit it).
-         */
-@JsonProperty(value = "cache_write_input_tokens", required = false) Long cacheWriteInputTokens,
-        /**
-         * Output tokens spent on reasoning / thinking that are not part of the visible answer (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini: thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
-         */
-@JsonProperty(value = "reasoning_tokens", required = false) Long reasoningTokens,
-        /**
-         * prompt_tokens split by input modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality attribute of its own. Omit modalities that are not reported.
-         */
-@JsonProperty(value = "prompt_tokens_by_modality", required = false) ModalityTokenCounts promptTokensByModality,
-        /**
-         * completion_tokens split by output modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality attribute of its own.
-         */
-@JsonProperty(value = "completion_tokens_by_modality", required = false) ModalityTokenCounts completionTokensByModality,
-        /**
-         * Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values (openai, anthropic, gcp.gemini, aws.bedrock, ...), never a closed enum.
-         */
-@JsonProperty(value = "provider", required = false) String provider,
-        /**
-         * Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat, text_completion, embeddings, generate_content, ...). An open string.
-         */
-@JsonProperty(value = "operation", required = false) String operation,
-        /**
-         * Exact model that produced the response, as the provider reports it (often a dated snapshot of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute `gen_ai.response.model`.
-         */
-@JsonProperty(value = "response_model", required = false) String responseModel,
-        /**
-         * Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
-         */
-@JsonProperty(value = "response_id", required = false) String responseId,
-        /**
-         * Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
-         */
-@JsonProperty(value = "finish_reasons", required = false) List<String> finishReasons,
-        /**
-         * Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`.
-         */
-@JsonProperty(value = "streaming", required = false) Boolean streaming
+        @JsonProperty(value = "model_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String modelId,
+        @JsonProperty(value = "request_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String requestId,
+        @JsonProperty(value = "prompt_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long promptTokens,
+        @JsonProperty(value = "completion_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long completionTokens,
+        @JsonProperty(value = "total_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) long totalTokens,
+        @JsonProperty(value = "cache_read_input_tokens", required = false) Long cacheReadInputTokens,
+        @JsonProperty(value = "cache_write_input_tokens", required = false) Long cacheWriteInputTokens,
+        @JsonProperty(value = "reasoning_tokens", required = false) Long reasoningTokens,
+        @JsonProperty(value = "prompt_tokens_by_modality", required = false) ModalityTokenCounts promptTokensByModality,
+        @JsonProperty(value = "completion_tokens_by_modality", required = false) ModalityTokenCounts completionTokensByModality,
+        @JsonProperty(value = "provider", required = false) String provider,
+        @JsonProperty(value = "operation", required = false) String operation,
+        @JsonProperty(value = "response_model", required = false) String responseModel,
+        @JsonProperty(value = "response_id", required = false) String responseId,
+        @JsonProperty(value = "finish_reasons", required = false) List<String> finishReasons,
+        @JsonProperty(value = "streaming", required = false) Boolean streaming
 ) implements TelemetryPayload {
 }

@@ -19,39 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Details of an application asset: its URL, technology stack, dependencies and current deployment. Used as the `application` variant of AssetSpecificMetadata, where these members sit beside "metadata_type": "application"; on its own the object carries no tag. Closed object.
+ *
+ * @param url Address where the application is reachable; a plain string. Written as null when it has none.
+ *     Null when absent or null; written as null.
+ * @param techStack Languages, frameworks and stores the application is built on. Required; may be empty.
+ * @param dependencies Models, prompt templates, libraries or services the application relies on. Required; may be empty.
+ * @param deployment Current deployment of the application. Written as null when it is not deployed or unknown.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record ApplicationMetadata(
-        /**
-         * Address where the application is reachable; a plain string. Written as null when it has none.
-         */
-@JsonProperty(value = "url", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> url,
-        /**
-         * Languages, frameworks and stores the application is built on. Required; may be empty.
-         */
-@JsonProperty(value = "tech_stack", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> techStack,
-        /**
-         * Models, prompt templates, libraries or services the application relies on. Required; may be empty.
-         */
-@JsonProperty(value = "dependencies", required = true) @JsonSetter(nulls = Nulls.FAIL) List<Dependency> dependencies,
-        /**
-         * Current deployment of the application. Written as null when it is not deployed or unknown.
-         */
-@JsonProperty(value = "deployment", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<DeploymentInfo> deployment
+        @JsonProperty(value = "url", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String url,
+        @JsonProperty(value = "tech_stack", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> techStack,
+        @JsonProperty(value = "dependencies", required = true) @JsonSetter(nulls = Nulls.FAIL) List<Dependency> dependencies,
+        @JsonProperty(value = "deployment", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) DeploymentInfo deployment
 ) implements AssetSpecificMetadata {
 }

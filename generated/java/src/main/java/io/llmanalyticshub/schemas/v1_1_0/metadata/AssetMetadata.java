@@ -19,66 +19,49 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Registry record for one asset (a model, fine-tuned model, prompt template, dataset, endpoint, application or custom kind): identity, version, owner, lifecycle status and kind-specific details. Closed object: undeclared members are rejected. `asset_type` and the `metadata_type` tag inside `metadata` are independent members; no rule ties one to the other.
+ *
+ * @param assetId Registry identifier of the asset; a free-form string, not necessarily a UUID.
+ * @param assetType Kind of asset: one of the built-in snake_case strings, or &#123;"custom": "&lt;kind&gt;"&#125; for any other kind.
+ * @param name Human-readable name of the asset.
+ * @param description Free-text explanation of what the asset is for. Required, but may be an empty string.
+ * @param version Current version of the asset, with optional history notes.
+ * @param owner User (and optionally team and department) responsible for the asset.
+ * @param tags Free-form string labels used for search and grouping. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param createdAt When the asset was first registered. RFC 3339 timestamp; producers write UTC with Z.
+ * @param updatedAt When the record was last changed. RFC 3339 timestamp; producers write UTC with Z.
+ * @param status Lifecycle state of the asset.
+ * @param metadata Kind-specific details, an internally tagged union discriminated by its own `metadata_type` member.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AssetMetadata(
-        /**
-         * Registry identifier of the asset; a free-form string, not necessarily a UUID.
-         */
-@JsonProperty(value = "asset_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String assetId,
-        /**
-         * Kind of asset: one of the built-in snake_case strings, or &#123;"custom": "&lt;kind&gt;"&#125; for any other kind.
-         */
-@JsonProperty(value = "asset_type", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetType assetType,
-        /**
-         * Human-readable name of the asset.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Free-text explanation of what the asset is for. Required, but may be an empty string.
-         */
-@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
-        /**
-         * Current version of the asset, with optional history notes.
-         */
-@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) VersionInfo version,
-        /**
-         * User (and optionally team and department) responsible for the asset.
-         */
-@JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
-        /**
-         * Free-form string labels used for search and grouping. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * When the asset was first registered. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
-        /**
-         * When the record was last changed. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt,
-        /**
-         * Lifecycle state of the asset.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetStatus status,
-        /**
-         * Kind-specific details, an internally tagged union discriminated by its own `metadata_type` member.
-         */
-@JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetSpecificMetadata metadata
+        @JsonProperty(value = "asset_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String assetId,
+        @JsonProperty(value = "asset_type", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetType assetType,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
+        @JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) VersionInfo version,
+        @JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
+        @JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt,
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetStatus status,
+        @JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) AssetSpecificMetadata metadata
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public AssetMetadata {
+        tags = tags != null ? tags : Map.of();
+    }
 }

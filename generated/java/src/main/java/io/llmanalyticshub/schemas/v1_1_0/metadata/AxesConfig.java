@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The two axes of a chart (VisualizationConfig.axes). Closed object; both members are required.
+ *
+ * @param xAxis Horizontal axis.
+ * @param yAxis Vertical axis.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AxesConfig(
-        /**
-         * Horizontal axis.
-         */
-@JsonProperty(value = "x_axis", required = true) @JsonSetter(nulls = Nulls.FAIL) AxisConfig xAxis,
-        /**
-         * Vertical axis.
-         */
-@JsonProperty(value = "y_axis", required = true) @JsonSetter(nulls = Nulls.FAIL) AxisConfig yAxis
+        @JsonProperty(value = "x_axis", required = true) @JsonSetter(nulls = Nulls.FAIL) AxisConfig xAxis,
+        @JsonProperty(value = "y_axis", required = true) @JsonSetter(nulls = Nulls.FAIL) AxisConfig yAxis
 ) {
 }

@@ -19,38 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One chart axis: label, scale and optional bounds. Closed object; `min` and `max` are always written, as null when unset.
+ *
+ * @param label Axis title shown on the chart.
+ * @param scale Axis scale as a free-form string, e.g. "linear", "log" or "time".
+ * @param min Lower bound of the axis. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param max Upper bound of the axis. Written as null when not set.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AxisConfig(
-        /**
-         * Axis title shown on the chart.
-         */
-@JsonProperty(value = "label", required = true) @JsonSetter(nulls = Nulls.FAIL) String label,
-        /**
-         * Axis scale as a free-form string, e.g. "linear", "log" or "time".
-         */
-@JsonProperty(value = "scale", required = true) @JsonSetter(nulls = Nulls.FAIL) String scale,
-        /**
-         * Lower bound of the axis. Written as null when not set.
-         */
-@JsonProperty(value = "min", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> min,
-        /**
-         * Upper bound of the axis. Written as null when not set.
-         */
-@JsonProperty(value = "max", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> max
+        @JsonProperty(value = "label", required = true) @JsonSetter(nulls = Nulls.FAIL) String label,
+        @JsonProperty(value = "scale", required = true) @JsonSetter(nulls = Nulls.FAIL) String scale,
+        @JsonProperty(value = "min", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double min,
+        @JsonProperty(value = "max", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double max
 ) {
 }

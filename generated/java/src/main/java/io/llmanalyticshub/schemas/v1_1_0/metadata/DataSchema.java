@@ -19,26 +19,24 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Column layout of a dataset (DatasetMetadata.schema). Closed object holding a single list of fields.
+ *
+ * @param fields Columns of the dataset, in order. Required; may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataSchema(
-        /**
-         * Columns of the dataset, in order. Required; may be empty.
-         */
-@JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) List<SchemaField> fields
+        @JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) List<SchemaField> fields
 ) {
 }

@@ -19,38 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Where a widget gets its data (Widget.data_source): the kind of source, a query, an optional refresh period and query parameters. Closed object; `refresh_interval` is always written (null when unset) and `parameters` is always written (&#123;&#125; when empty).
+ *
+ * @param sourceType Kind of store the query runs against.
+ * @param query Query text; its language depends on the data source and is not fixed by the wire format.
+ * @param refreshInterval Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param parameters Named string parameters for the query. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataSourceConfig(
-        /**
-         * Kind of store the query runs against.
-         */
-@JsonProperty(value = "source_type", required = true) @JsonSetter(nulls = Nulls.FAIL) DataSourceType sourceType,
-        /**
-         * Query text; its language depends on the data source and is not fixed by the wire format.
-         */
-@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
-        /**
-         * Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
-         */
-@JsonProperty(value = "refresh_interval", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Long> refreshInterval,
-        /**
-         * Named string parameters for the query. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "parameters", required = false) Map<String, String> parameters
+        @JsonProperty(value = "source_type", required = true) @JsonSetter(nulls = Nulls.FAIL) DataSourceType sourceType,
+        @JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
+        @JsonProperty(value = "refresh_interval", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) Long refreshInterval,
+        @JsonProperty(value = "parameters", required = false) Map<String, String> parameters
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public DataSourceConfig {
+        parameters = parameters != null ? parameters : Map.of();
+    }
 }

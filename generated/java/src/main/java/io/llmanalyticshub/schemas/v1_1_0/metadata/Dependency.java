@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One thing an application relies on (ApplicationMetadata.dependencies). Closed object; all three members are required free strings.
+ *
+ * @param name Name of the dependency, e.g. a model id, template name or package name.
+ * @param version Version of the dependency in use.
+ * @param dependencyType Kind of dependency, e.g. "model", "prompt_template", "library" or "service". Free string, not an enum.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Dependency(
-        /**
-         * Name of the dependency, e.g. a model id, template name or package name.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Version of the dependency in use.
-         */
-@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
-        /**
-         * Kind of dependency, e.g. "model", "prompt_template", "library" or "service". Free string, not an enum.
-         */
-@JsonProperty(value = "dependency_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String dependencyType
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
+        @JsonProperty(value = "dependency_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String dependencyType
 ) {
 }

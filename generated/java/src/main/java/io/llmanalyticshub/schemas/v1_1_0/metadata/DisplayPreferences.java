@@ -19,42 +19,32 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * How the UI presents data to a user (UserPreferences.display). Closed object; all members are required free-form strings, none is validated against a vocabulary.
+ *
+ * @param theme UI theme name, e.g. "dark" or "light".
+ * @param timezone Time zone used to display timestamps, e.g. the IANA name "Europe/Berlin".
+ * @param dateFormat Date display pattern, e.g. "YYYY-MM-DD".
+ * @param numberFormat Number display convention, e.g. "1,234.56".
+ * @param language UI language, e.g. the BCP 47 tag "en-US".
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DisplayPreferences(
-        /**
-         * UI theme name, e.g. "dark" or "light".
-         */
-@JsonProperty(value = "theme", required = true) @JsonSetter(nulls = Nulls.FAIL) String theme,
-        /**
-         * Time zone used to display timestamps, e.g. the IANA name "Europe/Berlin".
-         */
-@JsonProperty(value = "timezone", required = true) @JsonSetter(nulls = Nulls.FAIL) String timezone,
-        /**
-         * Date display pattern, e.g. "YYYY-MM-DD".
-         */
-@JsonProperty(value = "date_format", required = true) @JsonSetter(nulls = Nulls.FAIL) String dateFormat,
-        /**
-         * Number display convention, e.g. "1,234.56".
-         */
-@JsonProperty(value = "number_format", required = true) @JsonSetter(nulls = Nulls.FAIL) String numberFormat,
-        /**
-         * UI language, e.g. the BCP 47 tag "en-US".
-         */
-@JsonProperty(value = "language", required = true) @JsonSetter(nulls = Nulls.FAIL) String language
+        @JsonProperty(value = "theme", required = true) @JsonSetter(nulls = Nulls.FAIL) String theme,
+        @JsonProperty(value = "timezone", required = true) @JsonSetter(nulls = Nulls.FAIL) String timezone,
+        @JsonProperty(value = "date_format", required = true) @JsonSetter(nulls = Nulls.FAIL) String dateFormat,
+        @JsonProperty(value = "number_format", required = true) @JsonSetter(nulls = Nulls.FAIL) String numberFormat,
+        @JsonProperty(value = "language", required = true) @JsonSetter(nulls = Nulls.FAIL) String language
 ) {
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One delivery channel for a user's notifications (NotificationPreferences.channels). Closed object; all members are required.
+ *
+ * @param channelType Kind of channel, e.g. "slack", "pagerduty", "webhook" or "sms". Free string, not an enum.
+ * @param destination Where to deliver, in the channel's own terms: a Slack channel, URL, routing key or phone number.
+ * @param enabled Whether the channel currently receives notifications.
+ * @param eventTypes Event categories sent to this channel, as free-form strings (e.g. EventType values such as "alert"); not checked against any enum. Required; may be empty.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NotificationChannel(
-        /**
-         * Kind of channel, e.g. "slack", "pagerduty", "webhook" or "sms". Free string, not an enum.
-         */
-@JsonProperty(value = "channel_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String channelType,
-        /**
-         * Where to deliver, in the channel's own terms: a Slack channel, URL, routing key or phone number.
-         */
-@JsonProperty(value = "destination", required = true) @JsonSetter(nulls = Nulls.FAIL) String destination,
-        /**
-         * Whether the channel currently receives notifications.
-         */
-@JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled,
-        /**
-         * Event categories sent to this channel, as free-form strings (e.g. EventType values such as "alert"); not checked against any enum. Required; may be empty.
-         */
-@JsonProperty(value = "event_types", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> eventTypes
+        @JsonProperty(value = "channel_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String channelType,
+        @JsonProperty(value = "destination", required = true) @JsonSetter(nulls = Nulls.FAIL) String destination,
+        @JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled,
+        @JsonProperty(value = "event_types", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> eventTypes
 ) {
 }

@@ -19,42 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The user, and optionally team and department, that own an item. Shared by AssetMetadata.owner, PolicyDefinition.owner and DashboardConfig.owner. Closed object; the optional members are always written, as null when unknown.
+ *
+ * @param userId Stable identifier of the owning user.
+ * @param username Login or display name of the owning user.
+ * @param email Contact email of the owner, a plain string (no email format is asserted). Written as null when unknown.
+ *     Null when absent or null; written as null.
+ * @param team Team the owner belongs to. Written as null when unknown.
+ *     Null when absent or null; written as null.
+ * @param department Department or organisational unit of the owner. Written as null when unknown.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OwnerInfo(
-        /**
-         * Stable identifier of the owning user.
-         */
-@JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
-        /**
-         * Login or display name of the owning user.
-         */
-@JsonProperty(value = "username", required = true) @JsonSetter(nulls = Nulls.FAIL) String username,
-        /**
-         * Contact email of the owner, a plain string (no email format is asserted). Written as null when unknown.
-         */
-@JsonProperty(value = "email", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> email,
-        /**
-         * Team the owner belongs to. Written as null when unknown.
-         */
-@JsonProperty(value = "team", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> team,
-        /**
-         * Department or organisational unit of the owner. Written as null when unknown.
-         */
-@JsonProperty(value = "department", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> department
+        @JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
+        @JsonProperty(value = "username", required = true) @JsonSetter(nulls = Nulls.FAIL) String username,
+        @JsonProperty(value = "email", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String email,
+        @JsonProperty(value = "team", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String team,
+        @JsonProperty(value = "department", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String department
 ) {
 }

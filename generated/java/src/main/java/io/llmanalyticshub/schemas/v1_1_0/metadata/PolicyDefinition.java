@@ -19,74 +19,53 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A versioned policy held by the policy engine: what it governs, its rules, how it is enforced, what it applies to, who owns it and its lifecycle state. Closed object; `metadata` is a string-to-string map that is always written (&#123;&#125; when empty).
+ *
+ * @param policyId Identifier of the policy. Free string.
+ * @param name Human-readable policy name.
+ * @param description What the policy is for. Required, but may be an empty string.
+ * @param version Version label of this policy definition, e.g. "1.2.0". Free string.
+ * @param policyType Area the policy governs.
+ * @param rules Condition/action rules of the policy. Required; may be empty.
+ * @param enforcement Whether rule actions are applied, only monitored, or switched off.
+ * @param scope What the policy applies to, and what is exempt.
+ * @param owner User (and optionally team and department) responsible for the policy.
+ * @param createdAt When the policy was created. RFC 3339 timestamp; producers write UTC with Z.
+ * @param updatedAt When the policy was last changed. RFC 3339 timestamp; producers write UTC with Z.
+ * @param status Lifecycle state of the policy definition.
+ * @param metadata Free-form string annotations, e.g. the regulation the policy implements. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyDefinition(
-        /**
-         * Identifier of the policy. Free string.
-         */
-@JsonProperty(value = "policy_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyId,
-        /**
-         * Human-readable policy name.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * What the policy is for. Required, but may be an empty string.
-         */
-@JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
-        /**
-         * Version label of this policy definition, e.g. "1.2.0". Free string.
-         */
-@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
-        /**
-         * Area the policy governs.
-         */
-@JsonProperty(value = "policy_type", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyType policyType,
-        /**
-         * Condition/action rules of the policy. Required; may be empty.
-         */
-@JsonProperty(value = "rules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<PolicyRule> rules,
-        /**
-         * Whether rule actions are applied, only monitored, or switched off.
-         */
-@JsonProperty(value = "enforcement", required = true) @JsonSetter(nulls = Nulls.FAIL) EnforcementMode enforcement,
-        /**
-         * What the policy applies to, and what is exempt.
-         */
-@JsonProperty(value = "scope", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyScope scope,
-        /**
-         * User (and optionally team and department) responsible for the policy.
-         */
-@JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
-        /**
-         * When the policy was created. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
-        /**
-         * When the policy was last changed. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt,
-        /**
-         * Lifecycle state of the policy definition.
-         */
-@JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyStatus status,
-        /**
-         * Free-form string annotations, e.g. the regulation the policy implements. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "metadata", required = false) Map<String, String> metadata
+        @JsonProperty(value = "policy_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String policyId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = true) @JsonSetter(nulls = Nulls.FAIL) String description,
+        @JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
+        @JsonProperty(value = "policy_type", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyType policyType,
+        @JsonProperty(value = "rules", required = true) @JsonSetter(nulls = Nulls.FAIL) List<PolicyRule> rules,
+        @JsonProperty(value = "enforcement", required = true) @JsonSetter(nulls = Nulls.FAIL) EnforcementMode enforcement,
+        @JsonProperty(value = "scope", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyScope scope,
+        @JsonProperty(value = "owner", required = true) @JsonSetter(nulls = Nulls.FAIL) OwnerInfo owner,
+        @JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt,
+        @JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt,
+        @JsonProperty(value = "status", required = true) @JsonSetter(nulls = Nulls.FAIL) PolicyStatus status,
+        @JsonProperty(value = "metadata", required = false) Map<String, String> metadata
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public PolicyDefinition {
+        metadata = metadata != null ? metadata : Map.of();
+    }
 }

@@ -19,46 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A query a user saved for reuse (UserPreferences.saved_queries). Closed object. Unlike DataSourceConfig.parameters, `parameters` here has no default and must always be present.
+ *
+ * @param queryId Identifier of the saved query.
+ * @param name Name the user gave the query.
+ * @param description What the query is for. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param query Query text; its language is not fixed by the wire format.
+ * @param parameters Named string parameters for the query. Required (no default applies); &#123;&#125; when there are none.
+ * @param createdAt When the query was saved. RFC 3339 timestamp; producers write UTC with Z.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SavedQuery(
-        /**
-         * Identifier of the saved query.
-         */
-@JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String queryId,
-        /**
-         * Name the user gave the query.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * What the query is for. Written as null when not set.
-         */
-@JsonProperty(value = "description", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> description,
-        /**
-         * Query text; its language is not fixed by the wire format.
-         */
-@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
-        /**
-         * Named string parameters for the query. Required (no default applies); &#123;&#125; when there are none.
-         */
-@JsonProperty(value = "parameters", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> parameters,
-        /**
-         * When the query was saved. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt
+        @JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String queryId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "description", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String description,
+        @JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) String query,
+        @JsonProperty(value = "parameters", required = true) @JsonSetter(nulls = Nulls.FAIL) Map<String, String> parameters,
+        @JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt
 ) {
 }

@@ -19,38 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One column of a dataset schema (DataSchema.fields). Closed object; `description` is always written, as null when undocumented.
+ *
+ * @param name Column name.
+ * @param fieldType Data type of the column as a free-form string, e.g. "string", "integer" or "timestamp"; no type vocabulary is enforced.
+ * @param required Whether every record must have a value in this column.
+ * @param description What the column holds. Written as null when not documented.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SchemaField(
-        /**
-         * Column name.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Data type of the column as a free-form string, e.g. "string", "integer" or "timestamp"; no type vocabulary is enforced.
-         */
-@JsonProperty(value = "field_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String fieldType,
-        /**
-         * Whether every record must have a value in this column.
-         */
-@JsonProperty(value = "required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean required,
-        /**
-         * What the column holds. Written as null when not documented.
-         */
-@JsonProperty(value = "description", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> description
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "field_type", required = true) @JsonSetter(nulls = Nulls.FAIL) String fieldType,
+        @JsonProperty(value = "required", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean required,
+        @JsonProperty(value = "description", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String description
 ) {
 }

@@ -19,50 +19,45 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Per-user settings: display and notification preferences, default filters, favourite dashboards and saved queries. Closed object; the map and list members are always written (empty when unset).
+ *
+ * @param userId User the preferences belong to.
+ * @param display How the UI presents data to the user.
+ * @param notifications How and when the user is notified.
+ * @param defaultFilters Filter name to value applied by default. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param favoriteDashboards Identifiers (dashboard_id) of the user's favourite dashboards. Defaults to [] when absent; producers always write it.
+ *     When absent: the schema default, [].
+ * @param savedQueries Queries the user stored for reuse. Defaults to [] when absent; producers always write it.
+ *     When absent: the schema default, [].
+ * @param updatedAt When the preferences were last changed. RFC 3339 timestamp; producers write UTC with Z.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserPreferences(
-        /**
-         * User the preferences belong to.
-         */
-@JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
-        /**
-         * How the UI presents data to the user.
-         */
-@JsonProperty(value = "display", required = true) @JsonSetter(nulls = Nulls.FAIL) DisplayPreferences display,
-        /**
-         * How and when the user is notified.
-         */
-@JsonProperty(value = "notifications", required = true) @JsonSetter(nulls = Nulls.FAIL) NotificationPreferences notifications,
-        /**
-         * Filter name to value applied by default. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "default_filters", required = false) Map<String, String> defaultFilters,
-        /**
-         * Identifiers (dashboard_id) of the user's favourite dashboards. Defaults to [] when absent; producers always write it.
-         */
-@JsonProperty(value = "favorite_dashboards", required = false) List<String> favoriteDashboards,
-        /**
-         * Queries the user stored for reuse. Defaults to [] when absent; producers always write it.
-         */
-@JsonProperty(value = "saved_queries", required = false) List<SavedQuery> savedQueries,
-        /**
-         * When the preferences were last changed. RFC 3339 timestamp; producers write UTC with Z.
-         */
-@JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt
+        @JsonProperty(value = "user_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String userId,
+        @JsonProperty(value = "display", required = true) @JsonSetter(nulls = Nulls.FAIL) DisplayPreferences display,
+        @JsonProperty(value = "notifications", required = true) @JsonSetter(nulls = Nulls.FAIL) NotificationPreferences notifications,
+        @JsonProperty(value = "default_filters", required = false) Map<String, String> defaultFilters,
+        @JsonProperty(value = "favorite_dashboards", required = false) List<String> favoriteDashboards,
+        @JsonProperty(value = "saved_queries", required = false) List<SavedQuery> savedQueries,
+        @JsonProperty(value = "updated_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp updatedAt
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public UserPreferences {
+        defaultFilters = defaultFilters != null ? defaultFilters : Map.of();
+        favoriteDashboards = favoriteDashboards != null ? favoriteDashboards : List.of();
+        savedQueries = savedQueries != null ? savedQueries : List.of();
+    }
 }

@@ -19,38 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Version label of an asset together with optional history text (AssetMetadata.version). Closed object; the three optional members are always written, as null when unset.
+ *
+ * @param version Current version label, e.g. "2.1.0" or a provider snapshot date; any string is accepted.
+ * @param previousVersion Version label this one replaced. Written as null when there is none.
+ *     Null when absent or null; written as null.
+ * @param changelog Short summary of what changed since the previous version. Written as null when not provided.
+ *     Null when absent or null; written as null.
+ * @param releaseNotes Longer notes for users of the asset. Written as null when not provided.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VersionInfo(
-        /**
-         * Current version label, e.g. "2.1.0" or a provider snapshot date; any string is accepted.
-         */
-@JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
-        /**
-         * Version label this one replaced. Written as null when there is none.
-         */
-@JsonProperty(value = "previous_version", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> previousVersion,
-        /**
-         * Short summary of what changed since the previous version. Written as null when not provided.
-         */
-@JsonProperty(value = "changelog", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> changelog,
-        /**
-         * Longer notes for users of the asset. Written as null when not provided.
-         */
-@JsonProperty(value = "release_notes", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> releaseNotes
+        @JsonProperty(value = "version", required = true) @JsonSetter(nulls = Nulls.FAIL) String version,
+        @JsonProperty(value = "previous_version", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String previousVersion,
+        @JsonProperty(value = "changelog", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String changelog,
+        @JsonProperty(value = "release_notes", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String releaseNotes
 ) {
 }

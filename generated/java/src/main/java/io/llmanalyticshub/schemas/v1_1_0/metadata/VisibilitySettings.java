@@ -19,34 +19,35 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Who can see a dashboard (DashboardConfig.visibility): a visibility level plus the users and teams it is shared with. Closed object; both lists are always written ([] when empty) and are not checked against the level.
+ *
+ * @param visibility Visibility level of the dashboard.
+ * @param sharedWith Identifiers of users the dashboard is shared with. Defaults to [] when absent; producers always write it.
+ *     When absent: the schema default, [].
+ * @param sharedWithTeams Identifiers of teams the dashboard is shared with. Defaults to [] when absent; producers always write it.
+ *     When absent: the schema default, [].
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VisibilitySettings(
-        /**
-         * Visibility level of the dashboard.
-         */
-@JsonProperty(value = "visibility", required = true) @JsonSetter(nulls = Nulls.FAIL) Visibility visibility,
-        /**
-         * Identifiers of users the dashboard is shared with. Defaults to [] when absent; producers always write it.
-         */
-@JsonProperty(value = "shared_with", required = false) List<String> sharedWith,
-        /**
-         * Identifiers of teams the dashboard is shared with. Defaults to [] when absent; producers always write it.
-         */
-@JsonProperty(value = "shared_with_teams", required = false) List<String> sharedWithTeams
+        @JsonProperty(value = "visibility", required = true) @JsonSetter(nulls = Nulls.FAIL) Visibility visibility,
+        @JsonProperty(value = "shared_with", required = false) List<String> sharedWith,
+        @JsonProperty(value = "shared_with_teams", required = false) List<String> sharedWithTeams
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public VisibilitySettings {
+        sharedWith = sharedWith != null ? sharedWith : List.of();
+        sharedWithTeams = sharedWithTeams != null ? sharedWithTeams : List.of();
+    }
 }

@@ -19,38 +19,37 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Rendering options of a widget (Widget.visualization). Closed object. The two optional members are serialised differently: `color_scheme` is always written (null when unset), while `axes` is left out when unset.
+ *
+ * @param options Renderer-specific options; values may be any JSON value. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param colorScheme Name of the colour palette. Written as null when not set.
+ *     Null when absent or null; written as null.
+ * @param showLegend Whether the chart legend is shown.
+ * @param axes Axis configuration for charts. Omitted when unset (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VisualizationConfig(
-        /**
-         * Renderer-specific options; values may be any JSON value. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "options", required = false) Map<String, JsonNode> options,
-        /**
-         * Name of the colour palette. Written as null when not set.
-         */
-@JsonProperty(value = "color_scheme", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<String> colorScheme,
-        /**
-         * Whether the chart legend is shown.
-         */
-@JsonProperty(value = "show_legend", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean showLegend,
-        /**
-         * Axis configuration for charts. Omitted when unset (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "axes", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<AxesConfig> axes
+        @JsonProperty(value = "options", required = false) Map<String, JsonNode> options,
+        @JsonProperty(value = "color_scheme", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) String colorScheme,
+        @JsonProperty(value = "show_legend", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean showLegend,
+        @JsonProperty(value = "axes", required = false) AxesConfig axes
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public VisualizationConfig {
+        options = options != null ? options : Map.of();
+    }
 }

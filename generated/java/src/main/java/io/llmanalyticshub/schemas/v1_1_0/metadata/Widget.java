@@ -19,50 +19,41 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One panel of a dashboard (DashboardConfig.widgets): its kind, position, data source and rendering options. Closed object; `settings` is a free-form map of JSON values that is always written (&#123;&#125; when empty).
+ *
+ * @param widgetId Identifier of the widget. Free string.
+ * @param title Title shown on the panel.
+ * @param widgetType Visualisation kind: a built-in snake_case string, or &#123;"custom": "&lt;kind&gt;"&#125; for any other kind.
+ * @param position Placement and size of the widget, in layout units.
+ * @param dataSource Query that supplies the widget's data.
+ * @param visualization How the data is rendered.
+ * @param settings Widget-specific settings; values may be any JSON value. Defaults to &#123;&#125; when absent; producers always write it.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Widget(
-        /**
-         * Identifier of the widget. Free string.
-         */
-@JsonProperty(value = "widget_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String widgetId,
-        /**
-         * Title shown on the panel.
-         */
-@JsonProperty(value = "title", required = true) @JsonSetter(nulls = Nulls.FAIL) String title,
-        /**
-         * Visualisation kind: a built-in snake_case string, or &#123;"custom": "&lt;kind&gt;"&#125; for any other kind.
-         */
-@JsonProperty(value = "widget_type", required = true) @JsonSetter(nulls = Nulls.FAIL) WidgetType widgetType,
-        /**
-         * Placement and size of the widget, in layout units.
-         */
-@JsonProperty(value = "position", required = true) @JsonSetter(nulls = Nulls.FAIL) WidgetPosition position,
-        /**
-         * Query that supplies the widget's data.
-         */
-@JsonProperty(value = "data_source", required = true) @JsonSetter(nulls = Nulls.FAIL) DataSourceConfig dataSource,
-        /**
-         * How the data is rendered.
-         */
-@JsonProperty(value = "visualization", required = true) @JsonSetter(nulls = Nulls.FAIL) VisualizationConfig visualization,
-        /**
-         * Widget-specific settings; values may be any JSON value. Defaults to &#123;&#125; when absent; producers always write it.
-         */
-@JsonProperty(value = "settings", required = false) Map<String, JsonNode> settings
+        @JsonProperty(value = "widget_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String widgetId,
+        @JsonProperty(value = "title", required = true) @JsonSetter(nulls = Nulls.FAIL) String title,
+        @JsonProperty(value = "widget_type", required = true) @JsonSetter(nulls = Nulls.FAIL) WidgetType widgetType,
+        @JsonProperty(value = "position", required = true) @JsonSetter(nulls = Nulls.FAIL) WidgetPosition position,
+        @JsonProperty(value = "data_source", required = true) @JsonSetter(nulls = Nulls.FAIL) DataSourceConfig dataSource,
+        @JsonProperty(value = "visualization", required = true) @JsonSetter(nulls = Nulls.FAIL) VisualizationConfig visualization,
+        @JsonProperty(value = "settings", required = false) Map<String, JsonNode> settings
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public Widget {
+        settings = settings != null ? settings : Map.of();
+    }
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Placement and size of a widget on the dashboard, in layout units (Widget.position). Closed object; all four members are required unsigned 32-bit integers.
+ *
+ * @param x Horizontal offset from the left edge, in layout units (columns on a grid layout).
+ * @param y Vertical offset from the top edge, in layout units (rows on a grid layout).
+ * @param width Width of the widget, in layout units.
+ * @param height Height of the widget, in layout units.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WidgetPosition(
-        /**
-         * Horizontal offset from the left edge, in layout units (columns on a grid layout).
-         */
-@JsonProperty(value = "x", required = true) @JsonSetter(nulls = Nulls.FAIL) long x,
-        /**
-         * Vertical offset from the top edge, in layout units (rows on a grid layout).
-         */
-@JsonProperty(value = "y", required = true) @JsonSetter(nulls = Nulls.FAIL) long y,
-        /**
-         * Width of the widget, in layout units.
-         */
-@JsonProperty(value = "width", required = true) @JsonSetter(nulls = Nulls.FAIL) long width,
-        /**
-         * Height of the widget, in layout units.
-         */
-@JsonProperty(value = "height", required = true) @JsonSetter(nulls = Nulls.FAIL) long height
+        @JsonProperty(value = "x", required = true) @JsonSetter(nulls = Nulls.FAIL) long x,
+        @JsonProperty(value = "y", required = true) @JsonSetter(nulls = Nulls.FAIL) long y,
+        @JsonProperty(value = "width", required = true) @JsonSetter(nulls = Nulls.FAIL) long width,
+        @JsonProperty(value = "height", required = true) @JsonSetter(nulls = Nulls.FAIL) long height
 ) {
 }

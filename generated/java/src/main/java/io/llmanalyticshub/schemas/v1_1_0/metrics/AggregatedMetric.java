@@ -19,46 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A metric aggregated over one fixed window (a metrics.TimeWindow) between window_start and window_end. Its values member is the untagged MetricValues union, so the shape of values (full statistics, counter or gauge) tells what kind of aggregate it is. Closed object.
+ *
+ * @param name Name of the aggregated metric.
+ * @param window Fixed window size of the aggregate, written as its snake_case name such as "five_minutes".
+ * @param windowStart Start of the aggregation window (RFC 3339, written in UTC with Z).
+ * @param windowEnd End of the aggregation window (RFC 3339, written in UTC with Z).
+ * @param values The aggregated values; their shape selects the MetricValues variant.
+ * @param tags Free-form string labels of the aggregate. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
+ *     When absent: the schema default, &#123;&#125;.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AggregatedMetric(
-        /**
-         * Name of the aggregated metric.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Fixed window size of the aggregate, written as its snake_case name such as "five_minutes".
-         */
-@JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow window,
-        /**
-         * Start of the aggregation window (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "window_start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp windowStart,
-        /**
-         * End of the aggregation window (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "window_end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp windowEnd,
-        /**
-         * The aggregated values; their shape selects the MetricValues variant.
-         */
-@JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) MetricValues values,
-        /**
-         * Free-form string labels of the aggregate. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "window", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeWindow window,
+        @JsonProperty(value = "window_start", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp windowStart,
+        @JsonProperty(value = "window_end", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp windowEnd,
+        @JsonProperty(value = "values", required = true) @JsonSetter(nulls = Nulls.FAIL) MetricValues values,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public AggregatedMetric {
+        tags = tags != null ? tags : Map.of();
+    }
 }

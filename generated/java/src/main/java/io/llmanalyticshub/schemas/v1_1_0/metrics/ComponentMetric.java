@@ -19,38 +19,31 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One input of a CompositeMetric: a named value from one module, with an optional weight. Closed object; the producer always writes weight, as null when unset.
+ *
+ * @param name Name of the input, as referred to by the composite's formula.
+ * @param sourceModule Module the input comes from, conventionally a kebab-case module name such as "llm-observatory"; a free string, not the SourceModule enum.
+ * @param value Value of the input.
+ * @param weight Weight of this input in a weighted formula. Written as null when unset.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ComponentMetric(
-        /**
-         * Name of the input, as referred to by the composite's formula.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Module the input comes from, conventionally a kebab-case module name such as "llm-observatory"; a free string, not the SourceModule enum.
-         */
-@JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceModule,
-        /**
-         * Value of the input.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
-        /**
-         * Weight of this input in a weighted formula. Written as null when unset.
-         */
-@JsonProperty(value = "weight", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> weight
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "source_module", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceModule,
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double value,
+        @JsonProperty(value = "weight", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double weight
 ) {
 }

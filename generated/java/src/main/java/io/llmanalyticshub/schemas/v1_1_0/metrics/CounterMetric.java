@@ -19,43 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A sample of a monotonically increasing counter, such as the number of requests served so far. Closed object. It is also the "counter" variant of MetricType, where the same members appear beside "metric_type": "counter".
+ *
+ * @param name Name of the counter, e.g. "llm_requests_total".
+ * @param value Current counter total, an unsigned 64-bit integer written without a fraction.
+ * @param rate Rate at which the counter is increasing, as computed by the producer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tags Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param timestamp When the sample was taken (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record CounterMetric(
-        /**
-         * Name of the counter, e.g. "llm_requests_total".
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Current counter total, an unsigned 64-bit integer written without a fraction.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger value,
-        /**
-         * Rate at which the counter is increasing, as computed by the producer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "rate", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> rate,
-        /**
-         * Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * When the sample was taken (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger value,
+        @JsonProperty(value = "rate", required = false) @JsonSerialize(using = FiniteDouble.class) Double rate,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) implements MetricType {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public CounterMetric {
+        tags = tags != null ? tags : Map.of();
+    }
 }

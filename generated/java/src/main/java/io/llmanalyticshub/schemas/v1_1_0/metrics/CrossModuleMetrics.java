@@ -19,42 +19,37 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A fixed set of five indicators that combine data from several modules. Each member may be left out on input, but the producer always writes all five, using null for those it did not compute. Closed object; no value ranges are enforced.
+ *
+ * @param costPerRequest Average cost attributed to one request. Written as null when not computed.
+ *     Null when absent or null; written as null.
+ * @param errorAdjustedThroughput Throughput discounted by the error rate, i.e. the rate of successful work. Written as null when not computed.
+ *     Null when absent or null; written as null.
+ * @param complianceWeightedPerformance Performance indicator weighted by compliance results. Written as null when not computed.
+ *     Null when absent or null; written as null.
+ * @param securityAdjustedCostEfficiency Cost-efficiency indicator adjusted for security findings. Written as null when not computed.
+ *     Null when absent or null; written as null.
+ * @param systemHealthScore Overall health score across modules. Written as null when not computed.
+ *     Null when absent or null; written as null.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CrossModuleMetrics(
-        /**
-         * Average cost attributed to one request. Written as null when not computed.
-         */
-@JsonProperty(value = "cost_per_request", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> costPerRequest,
-        /**
-         * Throughput discounted by the error rate, i.e. the rate of successful work. Written as null when not computed.
-         */
-@JsonProperty(value = "error_adjusted_throughput", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> errorAdjustedThroughput,
-        /**
-         * Performance indicator weighted by compliance results. Written as null when not computed.
-         */
-@JsonProperty(value = "compliance_weighted_performance", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> complianceWeightedPerformance,
-        /**
-         * Cost-efficiency indicator adjusted for security findings. Written as null when not computed.
-         */
-@JsonProperty(value = "security_adjusted_cost_efficiency", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> securityAdjustedCostEfficiency,
-        /**
-         * Overall health score across modules. Written as null when not computed.
-         */
-@JsonProperty(value = "system_health_score", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> systemHealthScore
+        @JsonProperty(value = "cost_per_request", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double costPerRequest,
+        @JsonProperty(value = "error_adjusted_throughput", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double errorAdjustedThroughput,
+        @JsonProperty(value = "compliance_weighted_performance", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double complianceWeightedPerformance,
+        @JsonProperty(value = "security_adjusted_cost_efficiency", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double securityAdjustedCostEfficiency,
+        @JsonProperty(value = "system_health_score", required = false) @JsonInclude(JsonInclude.Include.ALWAYS) @JsonSerialize(using = FiniteDouble.class) Double systemHealthScore
 ) {
 }

@@ -19,43 +19,39 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A point-in-time reading of a value that can go up and down, such as open connections or memory use. Closed object. It is also the "gauge" variant of MetricType, where the same members appear beside "metric_type": "gauge".
+ *
+ * @param name Name of the gauge, e.g. "active_connections".
+ * @param value The current reading, in the gauge's own unit.
+ * @param previousValue The reading before this one, useful for computing the change. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tags Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
+ *     When absent: the schema default, &#123;&#125;.
+ * @param timestamp When the reading was taken (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NONE)
 public record GaugeMetric(
-        /**
-         * Name of the gauge, e.g. "active_connections".
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * The current reading, in the gauge's own unit.
-         */
-@JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) double value,
-        /**
-         * The reading before this one, useful for computing the change. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "previous_value", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> previousValue,
-        /**
-         * Free-form string labels of the sample, such as model or provider. Defaults to &#123;&#125; when absent; the producer always writes it, even when empty.
-         */
-@JsonProperty(value = "tags", required = false) Map<String, String> tags,
-        /**
-         * When the reading was taken (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "value", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double value,
+        @JsonProperty(value = "previous_value", required = false) @JsonSerialize(using = FiniteDouble.class) Double previousValue,
+        @JsonProperty(value = "tags", required = false) Map<String, String> tags,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp
 ) implements MetricType {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public GaugeMetric {
+        tags = tags != null ? tags : Map.of();
+    }
 }

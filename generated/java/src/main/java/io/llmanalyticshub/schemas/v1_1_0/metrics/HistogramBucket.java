@@ -19,30 +19,26 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One bucket of a HistogramMetric: an inclusive upper bound and the number of observations counted for it. Closed object.
+ *
+ * @param upperBound Inclusive upper limit of the bucket, in the unit of the observed values.
+ * @param count Number of observations counted in this bucket, as an unsigned 64-bit integer.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HistogramBucket(
-        /**
-         * Inclusive upper limit of the bucket, in the unit of the observed values.
-         */
-@JsonProperty(value = "upper_bound", required = true) @JsonSetter(nulls = Nulls.FAIL) double upperBound,
-        /**
-         * Number of observations counted in this bucket, as an unsigned 64-bit integer.
-         */
-@JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count
+        @JsonProperty(value = "upper_bound", required = true) @JsonSetter(nulls = Nulls.FAIL) @JsonSerialize(using = FiniteDouble.class) double upperBound,
+        @JsonProperty(value = "count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger count
 ) {
 }

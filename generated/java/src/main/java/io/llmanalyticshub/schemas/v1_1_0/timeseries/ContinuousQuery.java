@@ -19,50 +19,36 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A TimeSeriesQuery that is re-run on a schedule, writing its results from a source measurement into a destination measurement. Closed object; interval is a free duration string such as "1h", and nothing ties source_measurement to the embedded query's measurement.
+ *
+ * @param queryId Identifier of the continuous query; a free string, not necessarily a UUID.
+ * @param name Human-readable name of the continuous query.
+ * @param sourceMeasurement Measurement the data is read from.
+ * @param destinationMeasurement Measurement the results are written to.
+ * @param query The query executed on each run.
+ * @param interval How often the query runs, as a free duration string such as "5m" or "1h"; any string is accepted.
+ * @param enabled Whether the query is currently scheduled to run.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ContinuousQuery(
-        /**
-         * Identifier of the continuous query; a free string, not necessarily a UUID.
-         */
-@JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String queryId,
-        /**
-         * Human-readable name of the continuous query.
-         */
-@JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
-        /**
-         * Measurement the data is read from.
-         */
-@JsonProperty(value = "source_measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceMeasurement,
-        /**
-         * Measurement the results are written to.
-         */
-@JsonProperty(value = "destination_measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String destinationMeasurement,
-        /**
-         * The query executed on each run.
-         */
-@JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeSeriesQuery query,
-        /**
-         * How often the query runs, as a free duration string such as "5m" or "1h"; any string is accepted.
-         */
-@JsonProperty(value = "interval", required = true) @JsonSetter(nulls = Nulls.FAIL) String interval,
-        /**
-         * Whether the query is currently scheduled to run.
-         */
-@JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled
+        @JsonProperty(value = "query_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String queryId,
+        @JsonProperty(value = "name", required = true) @JsonSetter(nulls = Nulls.FAIL) String name,
+        @JsonProperty(value = "source_measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String sourceMeasurement,
+        @JsonProperty(value = "destination_measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String destinationMeasurement,
+        @JsonProperty(value = "query", required = true) @JsonSetter(nulls = Nulls.FAIL) TimeSeriesQuery query,
+        @JsonProperty(value = "interval", required = true) @JsonSetter(nulls = Nulls.FAIL) String interval,
+        @JsonProperty(value = "enabled", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean enabled
 ) {
 }

@@ -19,46 +19,42 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Performance measurements of a time-series point, and the first shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name.
+ *
+ * @param latencyMs Request latency in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param throughput Throughput measured by the producer, for example requests per second. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param errorCount Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param successCount Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param tokenCount Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
+ * @param undeclaredMembers Members not declared by the schema (this object is open), by name.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PerformanceFields(
-        /**
-         * Request latency in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "latency_ms", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> latencyMs,
-        /**
-         * Throughput measured by the producer, for example requests per second. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "throughput", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Double> throughput,
-        /**
-         * Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "error_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> errorCount,
-        /**
-         * Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "success_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> successCount,
-        /**
-         * Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "token_count", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<BigInteger> tokenCount,
-        /** Members not declared by the schema (this object is open), by name. */
+        @JsonProperty(value = "latency_ms", required = false) @JsonSerialize(using = FiniteDouble.class) Double latencyMs,
+        @JsonProperty(value = "throughput", required = false) @JsonSerialize(using = FiniteDouble.class) Double throughput,
+        @JsonProperty(value = "error_count", required = false) BigInteger errorCount,
+        @JsonProperty(value = "success_count", required = false) BigInteger successCount,
+        @JsonProperty(value = "token_count", required = false) BigInteger tokenCount,
         @JsonAnySetter @JsonAnyGetter Map<String, Double> undeclaredMembers
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
     public PerformanceFields {
         undeclaredMembers = undeclaredMembers == null ? new java.util.LinkedHashMap<>() : undeclaredMembers;
     }

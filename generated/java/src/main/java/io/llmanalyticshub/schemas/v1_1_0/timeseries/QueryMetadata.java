@@ -19,42 +19,37 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Execution facts reported with a TimeSeriesResult: run time, result size and whether the result was cut short. Closed object; not the same type as api.QueryMetrics. No consistency between the counts is enforced.
+ *
+ * @param executionTimeMs Time the query took to execute, in milliseconds (unsigned integer).
+ * @param pointCount Number of points in the result, as an unsigned 64-bit integer.
+ * @param seriesCount Number of series in the result, as an unsigned 64-bit integer.
+ * @param truncated Whether the result was cut short and does not contain all matching data.
+ * @param warnings Warnings raised while executing the query. Defaults to [] when absent; always written, even when empty.
+ *     When absent: the schema default, [].
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QueryMetadata(
-        /**
-         * Time the query took to execute, in milliseconds (unsigned integer).
-         */
-@JsonProperty(value = "execution_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger executionTimeMs,
-        /**
-         * Number of points in the result, as an unsigned 64-bit integer.
-         */
-@JsonProperty(value = "point_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger pointCount,
-        /**
-         * Number of series in the result, as an unsigned 64-bit integer.
-         */
-@JsonProperty(value = "series_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger seriesCount,
-        /**
-         * Whether the result was cut short and does not contain all matching data.
-         */
-@JsonProperty(value = "truncated", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean truncated,
-        /**
-         * Warnings raised while executing the query. Defaults to [] when absent; always written, even when empty.
-         */
-@JsonProperty(value = "warnings", required = false) List<String> warnings
+        @JsonProperty(value = "execution_time_ms", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger executionTimeMs,
+        @JsonProperty(value = "point_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger pointCount,
+        @JsonProperty(value = "series_count", required = true) @JsonSetter(nulls = Nulls.FAIL) BigInteger seriesCount,
+        @JsonProperty(value = "truncated", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean truncated,
+        @JsonProperty(value = "warnings", required = false) List<String> warnings
 ) {
+    /** Applies the schema defaults; an absent or null member is one state, Java null. */
+    public QueryMetadata {
+        warnings = warnings != null ? warnings : List.of();
+    }
 }

@@ -19,38 +19,30 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Several points of one measurement sent together, with a batch identifier and creation time. Closed object; nothing checks that each point's measurement equals the batch's.
+ *
+ * @param batchId Identifier of the batch; a free string, not necessarily a UUID.
+ * @param measurement Name of the measurement the points belong to.
+ * @param points The points of the batch.
+ * @param createdAt When the batch was assembled (RFC 3339, written in UTC with Z).
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeSeriesBatch(
-        /**
-         * Identifier of the batch; a free string, not necessarily a UUID.
-         */
-@JsonProperty(value = "batch_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String batchId,
-        /**
-         * Name of the measurement the points belong to.
-         */
-@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
-        /**
-         * The points of the batch.
-         */
-@JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TimeSeriesPoint> points,
-        /**
-         * When the batch was assembled (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt
+        @JsonProperty(value = "batch_id", required = true) @JsonSetter(nulls = Nulls.FAIL) String batchId,
+        @JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
+        @JsonProperty(value = "points", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TimeSeriesPoint> points,
+        @JsonProperty(value = "created_at", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp createdAt
 ) {
 }

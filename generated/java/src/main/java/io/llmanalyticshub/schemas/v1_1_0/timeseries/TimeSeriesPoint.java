@@ -19,42 +19,33 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One stored time-series point of a measurement: its time, the indexed labels (TagSet), the measured values (the untagged FieldSet union) and optional free-form string metadata. Closed object.
+ *
+ * @param measurement Name of the measurement the point belongs to, e.g. "llm_requests".
+ * @param timestamp Time of the point (RFC 3339, written in UTC with Z).
+ * @param tags Indexed labels identifying the series of the point.
+ * @param fields The measured values; their shape decides the FieldSet variant.
+ * @param metadata Additional free-form string annotations of the point. Omitted when unset (the producer skips it); null is also accepted.
+ *     Null when absent or null; left out when written.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeSeriesPoint(
-        /**
-         * Name of the measurement the point belongs to, e.g. "llm_requests".
-         */
-@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
-        /**
-         * Time of the point (RFC 3339, written in UTC with Z).
-         */
-@JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
-        /**
-         * Indexed labels identifying the series of the point.
-         */
-@JsonProperty(value = "tags", required = true) @JsonSetter(nulls = Nulls.FAIL) TagSet tags,
-        /**
-         * The measured values; their shape decides the FieldSet variant.
-         */
-@JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) FieldSet fields,
-        /**
-         * Additional free-form string annotations of the point. Omitted when unset (the producer skips it); null is also accepted.
-         */
-@JsonProperty(value = "metadata", required = false) @JsonDeserialize(using = OptionalMember.class) Optional<Map<String, String>> metadata
+        @JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
+        @JsonProperty(value = "timestamp", required = true) @JsonSetter(nulls = Nulls.FAIL) Timestamp timestamp,
+        @JsonProperty(value = "tags", required = true) @JsonSetter(nulls = Nulls.FAIL) TagSet tags,
+        @JsonProperty(value = "fields", required = true) @JsonSetter(nulls = Nulls.FAIL) FieldSet fields,
+        @JsonProperty(value = "metadata", required = false) Map<String, String> metadata
 ) {
 }

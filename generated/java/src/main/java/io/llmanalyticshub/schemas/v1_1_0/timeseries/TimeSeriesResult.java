@@ -19,34 +19,28 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import io.llmanalyticshub.schemas.OptionalMember;
+import io.llmanalyticshub.schemas.FiniteDouble;
 import io.llmanalyticshub.schemas.Timestamp;
 import io.llmanalyticshub.schemas.Types;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The result of a TimeSeriesQuery: the measurement read, one TimeSeries per tag combination and execution metadata. Closed object; not the same type as api.TimeSeriesQueryResult.
+ *
+ * @param measurement Name of the measurement that was queried.
+ * @param series The result series, one per tag combination.
+ * @param metadata Execution facts about the query.
  */
-@SuppressWarnings("unused")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TimeSeriesResult(
-        /**
-         * Name of the measurement that was queried.
-         */
-@JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
-        /**
-         * The result series, one per tag combination.
-         */
-@JsonProperty(value = "series", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TimeSeries> series,
-        /**
-         * Execution facts about the query.
-         */
-@JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetadata metadata
+        @JsonProperty(value = "measurement", required = true) @JsonSetter(nulls = Nulls.FAIL) String measurement,
+        @JsonProperty(value = "series", required = true) @JsonSetter(nulls = Nulls.FAIL) List<TimeSeries> series,
+        @JsonProperty(value = "metadata", required = true) @JsonSetter(nulls = Nulls.FAIL) QueryMetadata metadata
 ) {
 }
