@@ -4,7 +4,8 @@
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
 python/llm_analytics_hub/pydantic, jsonschema, jsonschema-codegen, typescript (the npm package; its
 node_modules/, if someone installs there, is skipped), go (the Go module), java (the Maven project;
-its target/, if someone builds there, is skipped), rust (the crate; a cargo target/ folder is skipped).
+its target/, if someone builds there, is skipped), rust (the crate; a cargo target/ folder is skipped),
+storage (DDL and Arrow schemas of the stored types).
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ from .render import (
 )
 from .rust import render_rust
 from .settings import load_settings
+from .storage import render_storage
 from .typescript import render_typescript
 
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java", "rust")
+         "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java", "rust", "storage")
 SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned subtrees
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
@@ -85,6 +87,7 @@ def render_all(schemas_root: Path) -> Files:
     files.update(render_go(irs, bundles, manifest))
     files.update(render_java(irs, bundles, manifest, __version__, DEFAULT_VERSION))
     files.update(render_rust(irs, __version__))
+    files.update(render_storage(irs))
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     files.update(format_python(python, settings.get("python", "line_length")))
     profiles = render_codegen_profiles(irs)
