@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from storage_support import documents, leaf_pointers, producer_form
 
 from llm_analytics_hub.codegen.ir import GeneratorError, build_version
 from llm_analytics_hub.schema_store import load_version
@@ -18,7 +19,6 @@ from llm_analytics_hub.storage.instants import join_instant, split_instant
 from llm_analytics_hub.storage.layout import events_table, table_layout
 from llm_analytics_hub.storage.rows import assembler, shredder
 from llm_analytics_hub.versions import available_versions
-from storage_support import documents, leaf_pointers, producer_form
 
 REPO = Path(__file__).resolve().parents[1]
 VERSIONS = available_versions(REPO / "schemas")
@@ -36,8 +36,11 @@ def test_the_generated_files_are_what_the_loader_runs(version: str) -> None:
     assert generated.equals(arrow_schema(table), check_metadata=True)
     connection = duckdb.connect()
     connection.execute((folder / "analytics_events.duckdb.sql").read_text())
-    described = connection.execute("DESCRIBE analytics_events").fetchall()
+    described = connection.execute(f"DESCRIBE {table.view}").fetchall()
     assert [row[0] for row in described] == [c.name for c in table.columns]
+    for part in table.parts:
+        described = connection.execute(f"DESCRIBE {part.name}").fetchall()
+        assert [row[0] for row in described] == [table.columns[p].name for p in part.columns]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -102,7 +105,7 @@ def test_instants_keep_their_text(text: str) -> None:
 
 def test_what_the_layout_cannot_hold_is_refused_by_name() -> None:
     version = build_version(load_version(VERSIONS[0]))
-    with pytest.raises(GeneratorError, match="untagged union|open object"):
+    with pytest.raises(GeneratorError, match=r"untagged union|open object"):
         table_layout_of(version, "timeseries", "TimeSeriesPoint")
 
 
@@ -121,3 +124,27 @@ def test_generated_ddl_is_deterministic() -> None:
 
     versions = [build_version(load_version(v)) for v in VERSIONS]
     assert json.dumps(render_storage(versions)) == json.dumps(render_storage(versions))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_compiled_shredder_gives_the_plain_readings_values(version: str) -> None:
+    """storage/columnar.py (the loader's, generated code) against rows.shredder (the plain reading), column
+    by column, over every example and corpus event: the same values, each in its variant's table."""
+    from llm_analytics_hub.storage.columnar import compile_shredder
+    from llm_analytics_hub.storage.rows import variant_finder
+
+    table = events_table(version)
+    docs = documents(version)
+    values: list[list[Any]] = [[] for _ in table.columns]
+    parts: list[int] = []
+    shred = compile_shredder(table)(values, parts.append)
+    for document in docs:
+        shred(document)
+    wide, find = shredder(table), variant_finder(table)
+    rows = [wide(document) for document in docs]
+    number = {part.variant: n for n, part in enumerate(table.parts)}
+    assert parts == [number[find(row)] for row in rows]
+    for n, part in enumerate(table.parts):
+        mine = [row for row, p in zip(rows, parts, strict=True) if n == 0 or p == n]
+        for position in part.columns[1 if n else 0:]:
+            assert values[position] == [row[position] for row in mine], table.columns[position].name

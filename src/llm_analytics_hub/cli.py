@@ -28,6 +28,8 @@ LAZY_COMMANDS = {
     "release": "llm_analytics_hub.compat.command:release_command",
     "convert": "llm_analytics_hub.conversion.command:convert_command",
     "docs": "llm_analytics_hub.codegen.site.command:docs_group",
+    "load": "llm_analytics_hub.storage.command:load_command",
+    "export": "llm_analytics_hub.storage.command:export_command",
 }
 
 

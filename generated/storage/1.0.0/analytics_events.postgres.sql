@@ -15,145 +15,383 @@ CREATE TYPE hub_compliance_finding AS (
 );
 
 CREATE TABLE analytics_events (
-    event_id uuid PRIMARY KEY,                                  -- /event_id
-    event_id__text text,                                        -- original text of /event_id
-    "timestamp" timestamptz NOT NULL,                           -- /timestamp
-    timestamp__ns smallint,                                     -- nanoseconds of /timestamp
-    timestamp__text text,                                       -- original text of /timestamp
-    source_module text NOT NULL,                                -- /source_module
-    event_type text NOT NULL,                                   -- /event_type
-    correlation_id uuid,                                        -- /correlation_id
-    correlation_id__text text,                                  -- original text of /correlation_id
-    parent_event_id uuid,                                       -- /parent_event_id
-    parent_event_id__text text,                                 -- original text of /parent_event_id
-    schema_version text NOT NULL,                               -- /schema_version
-    severity text NOT NULL,                                     -- /severity
-    environment text NOT NULL,                                  -- /environment
-    tags jsonb NOT NULL,                                        -- /tags
-    payload__payload_type text NOT NULL,                        -- tag of /payload/payload_type
-    telemetry__telemetry_type text,                             -- tag of /payload/data/telemetry_type (telemetry)
-    latency__model_id text,                                     -- /payload/data/model_id (telemetry/latency)
-    latency__request_id text,                                   -- /payload/data/request_id (telemetry/latency)
-    latency__total_latency_ms double precision,                 -- /payload/data/total_latency_ms (telemetry/latency)
-    latency__ttft_ms double precision,                          -- /payload/data/ttft_ms (telemetry/latency)
-    latency__tokens_per_second double precision,                -- /payload/data/tokens_per_second (telemetry/latency)
-    latency__breakdown boolean,                                 -- presence of /payload/data/breakdown (telemetry/latency)
-    latency__breakdown__queue_time_ms double precision,         -- /payload/data/breakdown/queue_time_ms (telemetry/latency)
-    latency__breakdown__processing_time_ms double precision,    -- /payload/data/breakdown/processing_time_ms (telemetry/latency)
-    latency__breakdown__network_time_ms double precision,       -- /payload/data/breakdown/network_time_ms (telemetry/latency)
-    latency__breakdown__other_ms double precision,              -- /payload/data/breakdown/other_ms (telemetry/latency)
-    throughput__model_id text,                                  -- /payload/data/model_id (telemetry/throughput)
-    throughput__requests_per_second double precision,           -- /payload/data/requests_per_second (telemetry/throughput)
-    throughput__tokens_per_second double precision,             -- /payload/data/tokens_per_second (telemetry/throughput)
-    throughput__concurrent_requests bigint,                     -- /payload/data/concurrent_requests (telemetry/throughput)
-    throughput__window_duration_seconds bigint,                 -- /payload/data/window_duration_seconds (telemetry/throughput)
-    error_rate__model_id text,                                  -- /payload/data/model_id (telemetry/error_rate)
-    error_rate__total_requests numeric(20,0),                   -- /payload/data/total_requests (telemetry/error_rate)
-    error_rate__failed_requests numeric(20,0),                  -- /payload/data/failed_requests (telemetry/error_rate)
-    error_rate__error_rate_percent double precision,            -- /payload/data/error_rate_percent (telemetry/error_rate)
-    error_rate__error_breakdown jsonb,                          -- /payload/data/error_breakdown (telemetry/error_rate)
-    error_rate__window_duration_seconds bigint,                 -- /payload/data/window_duration_seconds (telemetry/error_rate)
-    token_usage__model_id text,                                 -- /payload/data/model_id (telemetry/token_usage)
-    token_usage__request_id text,                               -- /payload/data/request_id (telemetry/token_usage)
-    token_usage__prompt_tokens bigint,                          -- /payload/data/prompt_tokens (telemetry/token_usage)
-    token_usage__completion_tokens bigint,                      -- /payload/data/completion_tokens (telemetry/token_usage)
-    token_usage__total_tokens bigint,                           -- /payload/data/total_tokens (telemetry/token_usage)
-    model_performance__model_id text,                           -- /payload/data/model_id (telemetry/model_performance)
-    model_performance__accuracy double precision,               -- /payload/data/accuracy (telemetry/model_performance)
-    model_performance__quality_score double precision,          -- /payload/data/quality_score (telemetry/model_performance)
-    model_performance__user_satisfaction double precision,      -- /payload/data/user_satisfaction (telemetry/model_performance)
-    model_performance__custom_metrics jsonb,                    -- /payload/data/custom_metrics (telemetry/model_performance)
-    security__security_type text,                               -- tag of /payload/data/security_type (security)
-    threat__threat_id text,                                     -- /payload/data/threat_id (security/threat)
-    threat__threat_type text,                                   -- /payload/data/threat_type (security/threat)
-    threat__threat_type__other text,                            -- /payload/data/threat_type/other (security/threat)
-    threat__threat_level text,                                  -- /payload/data/threat_level (security/threat)
-    threat__source_ip text,                                     -- /payload/data/source_ip (security/threat)
-    threat__target_resource text,                               -- /payload/data/target_resource (security/threat)
-    threat__attack_vector text,                                 -- /payload/data/attack_vector (security/threat)
-    threat__mitigation_status text,                             -- /payload/data/mitigation_status (security/threat)
-    threat__indicators_of_compromise text[],                    -- /payload/data/indicators_of_compromise (security/threat)
-    vulnerability__vulnerability_id text,                       -- /payload/data/vulnerability_id (security/vulnerability)
-    vulnerability__cve_id text,                                 -- /payload/data/cve_id (security/vulnerability)
-    vulnerability__severity_score double precision,             -- /payload/data/severity_score (security/vulnerability)
-    vulnerability__affected_component text,                     -- /payload/data/affected_component (security/vulnerability)
-    vulnerability__description text,                            -- /payload/data/description (security/vulnerability)
-    vulnerability__remediation_status text,                     -- /payload/data/remediation_status (security/vulnerability)
-    compliance_violation__violation_id text,                    -- /payload/data/violation_id (security/compliance_violation)
-    compliance_violation__regulation text,                      -- /payload/data/regulation (security/compliance_violation)
-    compliance_violation__requirement text,                     -- /payload/data/requirement (security/compliance_violation)
-    compliance_violation__violation_description text,           -- /payload/data/violation_description (security/compliance_violation)
-    compliance_violation__affected_data_types text[],           -- /payload/data/affected_data_types (security/compliance_violation)
-    compliance_violation__remediation_required boolean,         -- /payload/data/remediation_required (security/compliance_violation)
-    auth__user_id text,                                         -- /payload/data/user_id (security/auth)
-    auth__action text,                                          -- /payload/data/action (security/auth)
-    auth__resource text,                                        -- /payload/data/resource (security/auth)
-    auth__success boolean,                                      -- /payload/data/success (security/auth)
-    auth__failure_reason text,                                  -- /payload/data/failure_reason (security/auth)
-    privacy__data_type text,                                    -- /payload/data/data_type (security/privacy)
-    privacy__operation text,                                    -- /payload/data/operation (security/privacy)
-    privacy__user_consent boolean,                              -- /payload/data/user_consent (security/privacy)
-    privacy__data_subjects text[],                              -- /payload/data/data_subjects (security/privacy)
-    privacy__purpose text,                                      -- /payload/data/purpose (security/privacy)
-    cost__cost_type text,                                       -- tag of /payload/data/cost_type (cost)
-    token_cost__model_id text,                                  -- /payload/data/model_id (cost/token_cost)
-    token_cost__request_id text,                                -- /payload/data/request_id (cost/token_cost)
-    token_cost__prompt_tokens bigint,                           -- /payload/data/prompt_tokens (cost/token_cost)
-    token_cost__completion_tokens bigint,                       -- /payload/data/completion_tokens (cost/token_cost)
-    token_cost__total_tokens bigint,                            -- /payload/data/total_tokens (cost/token_cost)
-    token_cost__cost_per_prompt_token double precision,         -- /payload/data/cost_per_prompt_token (cost/token_cost)
-    token_cost__cost_per_completion_token double precision,     -- /payload/data/cost_per_completion_token (cost/token_cost)
-    token_cost__total_cost_usd double precision,                -- /payload/data/total_cost_usd (cost/token_cost)
-    token_cost__currency text,                                  -- /payload/data/currency (cost/token_cost)
-    api_cost__provider text,                                    -- /payload/data/provider (cost/api_cost)
-    api_cost__api_endpoint text,                                -- /payload/data/api_endpoint (cost/api_cost)
-    api_cost__request_count numeric(20,0),                      -- /payload/data/request_count (cost/api_cost)
-    api_cost__cost_per_request double precision,                -- /payload/data/cost_per_request (cost/api_cost)
-    api_cost__total_cost_usd double precision,                  -- /payload/data/total_cost_usd (cost/api_cost)
-    api_cost__billing_period text,                              -- /payload/data/billing_period (cost/api_cost)
-    resource_consumption__resource_type text,                   -- /payload/data/resource_type (cost/resource_consumption)
-    resource_consumption__resource_type__other text,            -- /payload/data/resource_type/other (cost/resource_consumption)
-    resource_consumption__resource_id text,                     -- /payload/data/resource_id (cost/resource_consumption)
-    resource_consumption__quantity double precision,            -- /payload/data/quantity (cost/resource_consumption)
-    resource_consumption__unit text,                            -- /payload/data/unit (cost/resource_consumption)
-    resource_consumption__cost_usd double precision,            -- /payload/data/cost_usd (cost/resource_consumption)
-    resource_consumption__utilization_percent double precision, -- /payload/data/utilization_percent (cost/resource_consumption)
-    budget_alert__budget_id text,                               -- /payload/data/budget_id (cost/budget_alert)
-    budget_alert__budget_name text,                             -- /payload/data/budget_name (cost/budget_alert)
-    budget_alert__budget_limit_usd double precision,            -- /payload/data/budget_limit_usd (cost/budget_alert)
-    budget_alert__current_spend_usd double precision,           -- /payload/data/current_spend_usd (cost/budget_alert)
-    budget_alert__threshold_percent double precision,           -- /payload/data/threshold_percent (cost/budget_alert)
-    budget_alert__alert_type text,                              -- /payload/data/alert_type (cost/budget_alert)
-    governance__governance_type text,                           -- tag of /payload/data/governance_type (governance)
-    policy_violation__policy_id text,                           -- /payload/data/policy_id (governance/policy_violation)
-    policy_violation__policy_name text,                         -- /payload/data/policy_name (governance/policy_violation)
-    policy_violation__violation_description text,               -- /payload/data/violation_description (governance/policy_violation)
-    policy_violation__violated_rules text[],                    -- /payload/data/violated_rules (governance/policy_violation)
-    policy_violation__resource_id text,                         -- /payload/data/resource_id (governance/policy_violation)
-    policy_violation__user_id text,                             -- /payload/data/user_id (governance/policy_violation)
-    policy_violation__severity text,                            -- /payload/data/severity (governance/policy_violation)
-    policy_violation__auto_remediated boolean,                  -- /payload/data/auto_remediated (governance/policy_violation)
-    audit_trail__action text,                                   -- /payload/data/action (governance/audit_trail)
-    audit_trail__actor text,                                    -- /payload/data/actor (governance/audit_trail)
-    audit_trail__resource_type text,                            -- /payload/data/resource_type (governance/audit_trail)
-    audit_trail__resource_id text,                              -- /payload/data/resource_id (governance/audit_trail)
-    audit_trail__changes json,                                  -- /payload/data/changes (governance/audit_trail)
-    audit_trail__ip_address text,                               -- /payload/data/ip_address (governance/audit_trail)
-    audit_trail__user_agent text,                               -- /payload/data/user_agent (governance/audit_trail)
-    compliance_check__check_id text,                            -- /payload/data/check_id (governance/compliance_check)
-    compliance_check__framework text,                           -- /payload/data/framework (governance/compliance_check)
-    compliance_check__controls_checked text[],                  -- /payload/data/controls_checked (governance/compliance_check)
-    compliance_check__passed boolean,                           -- /payload/data/passed (governance/compliance_check)
-    compliance_check__findings hub_compliance_finding[],        -- /payload/data/findings (governance/compliance_check)
-    compliance_check__score double precision,                   -- /payload/data/score (governance/compliance_check)
-    data_lineage__data_asset_id text,                           -- /payload/data/data_asset_id (governance/data_lineage)
-    data_lineage__operation text,                               -- /payload/data/operation (governance/data_lineage)
-    data_lineage__source text,                                  -- /payload/data/source (governance/data_lineage)
-    data_lineage__destination text,                             -- /payload/data/destination (governance/data_lineage)
-    data_lineage__transformation text,                          -- /payload/data/transformation (governance/data_lineage)
-    data_lineage__lineage_path text[],                          -- /payload/data/lineage_path (governance/data_lineage)
-    custom__custom_type text,                                   -- /payload/data/custom_type (custom)
-    custom__data json                                           -- /payload/data/data (custom)
+    event_id uuid PRIMARY KEY,           -- /event_id
+    event_id__text text,                 -- original text of /event_id
+    "timestamp" timestamptz NOT NULL,    -- /timestamp
+    timestamp__ns smallint,              -- nanoseconds of /timestamp
+    timestamp__text text,                -- original text of /timestamp
+    source_module text NOT NULL,         -- /source_module
+    event_type text NOT NULL,            -- /event_type
+    correlation_id uuid,                 -- /correlation_id
+    correlation_id__text text,           -- original text of /correlation_id
+    parent_event_id uuid,                -- /parent_event_id
+    parent_event_id__text text,          -- original text of /parent_event_id
+    schema_version text NOT NULL,        -- /schema_version
+    severity text NOT NULL,              -- /severity
+    environment text NOT NULL,           -- /environment
+    tags jsonb NOT NULL,                 -- /tags
+    payload__payload_type text NOT NULL, -- tag /payload/payload_type
+    telemetry__telemetry_type text,      -- tag /payload/data/telemetry_type (telemetry)
+    security__security_type text,        -- tag /payload/data/security_type (security)
+    cost__cost_type text,                -- tag /payload/data/cost_type (cost)
+    governance__governance_type text     -- tag /payload/data/governance_type (governance)
 );
+
+CREATE TABLE analytics_events_telemetry_latency (
+    event_id uuid PRIMARY KEY,                               -- /event_id
+    latency__model_id text NOT NULL,                         -- /payload/data/model_id (telemetry/latency)
+    latency__request_id text NOT NULL,                       -- /payload/data/request_id (telemetry/latency)
+    latency__total_latency_ms double precision NOT NULL,     -- /payload/data/total_latency_ms (telemetry/latency)
+    latency__ttft_ms double precision,                       -- /payload/data/ttft_ms (telemetry/latency)
+    latency__tokens_per_second double precision,             -- /payload/data/tokens_per_second (telemetry/latency)
+    latency__breakdown boolean,                              -- presence of /payload/data/breakdown (telemetry/latency)
+    latency__breakdown__queue_time_ms double precision,      -- /payload/data/breakdown/queue_time_ms (telemetry/latency)
+    latency__breakdown__processing_time_ms double precision, -- /payload/data/breakdown/processing_time_ms (telemetry/latency)
+    latency__breakdown__network_time_ms double precision,    -- /payload/data/breakdown/network_time_ms (telemetry/latency)
+    latency__breakdown__other_ms double precision            -- /payload/data/breakdown/other_ms (telemetry/latency)
+);
+
+CREATE TABLE analytics_events_telemetry_throughput (
+    event_id uuid PRIMARY KEY,                                 -- /event_id
+    throughput__model_id text NOT NULL,                        -- /payload/data/model_id (telemetry/throughput)
+    throughput__requests_per_second double precision NOT NULL, -- /payload/data/requests_per_second (telemetry/throughput)
+    throughput__tokens_per_second double precision NOT NULL,   -- /payload/data/tokens_per_second (telemetry/throughput)
+    throughput__concurrent_requests bigint NOT NULL,           -- /payload/data/concurrent_requests (telemetry/throughput)
+    throughput__window_duration_seconds bigint NOT NULL        -- /payload/data/window_duration_seconds (telemetry/throughput)
+);
+
+CREATE TABLE analytics_events_telemetry_error_rate (
+    event_id uuid PRIMARY KEY,                                -- /event_id
+    error_rate__model_id text NOT NULL,                       -- /payload/data/model_id (telemetry/error_rate)
+    error_rate__total_requests numeric(20,0) NOT NULL,        -- /payload/data/total_requests (telemetry/error_rate)
+    error_rate__failed_requests numeric(20,0) NOT NULL,       -- /payload/data/failed_requests (telemetry/error_rate)
+    error_rate__error_rate_percent double precision NOT NULL, -- /payload/data/error_rate_percent (telemetry/error_rate)
+    error_rate__error_breakdown jsonb NOT NULL,               -- /payload/data/error_breakdown (telemetry/error_rate)
+    error_rate__window_duration_seconds bigint NOT NULL       -- /payload/data/window_duration_seconds (telemetry/error_rate)
+);
+
+CREATE TABLE analytics_events_telemetry_token_usage (
+    event_id uuid PRIMARY KEY,                      -- /event_id
+    token_usage__model_id text NOT NULL,            -- /payload/data/model_id (telemetry/token_usage)
+    token_usage__request_id text NOT NULL,          -- /payload/data/request_id (telemetry/token_usage)
+    token_usage__prompt_tokens bigint NOT NULL,     -- /payload/data/prompt_tokens (telemetry/token_usage)
+    token_usage__completion_tokens bigint NOT NULL, -- /payload/data/completion_tokens (telemetry/token_usage)
+    token_usage__total_tokens bigint NOT NULL       -- /payload/data/total_tokens (telemetry/token_usage)
+);
+
+CREATE TABLE analytics_events_telemetry_model_performance (
+    event_id uuid PRIMARY KEY,                             -- /event_id
+    model_performance__model_id text NOT NULL,             -- /payload/data/model_id (telemetry/model_performance)
+    model_performance__accuracy double precision,          -- /payload/data/accuracy (telemetry/model_performance)
+    model_performance__quality_score double precision,     -- /payload/data/quality_score (telemetry/model_performance)
+    model_performance__user_satisfaction double precision, -- /payload/data/user_satisfaction (telemetry/model_performance)
+    model_performance__custom_metrics jsonb NOT NULL       -- /payload/data/custom_metrics (telemetry/model_performance)
+);
+
+CREATE TABLE analytics_events_security_threat (
+    event_id uuid PRIMARY KEY,                        -- /event_id
+    threat__threat_id text NOT NULL,                  -- /payload/data/threat_id (security/threat)
+    threat__threat_type text NOT NULL,                -- /payload/data/threat_type (security/threat)
+    threat__threat_type__other text,                  -- /payload/data/threat_type/other (security/threat)
+    threat__threat_level text NOT NULL,               -- /payload/data/threat_level (security/threat)
+    threat__source_ip text,                           -- /payload/data/source_ip (security/threat)
+    threat__target_resource text NOT NULL,            -- /payload/data/target_resource (security/threat)
+    threat__attack_vector text NOT NULL,              -- /payload/data/attack_vector (security/threat)
+    threat__mitigation_status text NOT NULL,          -- /payload/data/mitigation_status (security/threat)
+    threat__indicators_of_compromise text[] NOT NULL  -- /payload/data/indicators_of_compromise (security/threat)
+);
+
+CREATE TABLE analytics_events_security_vulnerability (
+    event_id uuid PRIMARY KEY,                               -- /event_id
+    vulnerability__vulnerability_id text NOT NULL,           -- /payload/data/vulnerability_id (security/vulnerability)
+    vulnerability__cve_id text,                              -- /payload/data/cve_id (security/vulnerability)
+    vulnerability__severity_score double precision NOT NULL, -- /payload/data/severity_score (security/vulnerability)
+    vulnerability__affected_component text NOT NULL,         -- /payload/data/affected_component (security/vulnerability)
+    vulnerability__description text NOT NULL,                -- /payload/data/description (security/vulnerability)
+    vulnerability__remediation_status text NOT NULL          -- /payload/data/remediation_status (security/vulnerability)
+);
+
+CREATE TABLE analytics_events_security_compliance_violation (
+    event_id uuid PRIMARY KEY,                                   -- /event_id
+    compliance_violation__violation_id text NOT NULL,            -- /payload/data/violation_id (security/compliance_violation)
+    compliance_violation__regulation text NOT NULL,              -- /payload/data/regulation (security/compliance_violation)
+    compliance_violation__requirement text NOT NULL,             -- /payload/data/requirement (security/compliance_violation)
+    compliance_violation__violation_description text NOT NULL,   -- /payload/data/violation_description (security/compliance_violation)
+    compliance_violation__affected_data_types text[] NOT NULL,   -- /payload/data/affected_data_types (security/compliance_violation)
+    compliance_violation__remediation_required boolean NOT NULL  -- /payload/data/remediation_required (security/compliance_violation)
+);
+
+CREATE TABLE analytics_events_security_auth (
+    event_id uuid PRIMARY KEY,      -- /event_id
+    auth__user_id text NOT NULL,    -- /payload/data/user_id (security/auth)
+    auth__action text NOT NULL,     -- /payload/data/action (security/auth)
+    auth__resource text NOT NULL,   -- /payload/data/resource (security/auth)
+    auth__success boolean NOT NULL, -- /payload/data/success (security/auth)
+    auth__failure_reason text       -- /payload/data/failure_reason (security/auth)
+);
+
+CREATE TABLE analytics_events_security_privacy (
+    event_id uuid PRIMARY KEY,              -- /event_id
+    privacy__data_type text NOT NULL,       -- /payload/data/data_type (security/privacy)
+    privacy__operation text NOT NULL,       -- /payload/data/operation (security/privacy)
+    privacy__user_consent boolean NOT NULL, -- /payload/data/user_consent (security/privacy)
+    privacy__data_subjects text[] NOT NULL, -- /payload/data/data_subjects (security/privacy)
+    privacy__purpose text NOT NULL          -- /payload/data/purpose (security/privacy)
+);
+
+CREATE TABLE analytics_events_cost_token_cost (
+    event_id uuid PRIMARY KEY,                                      -- /event_id
+    token_cost__model_id text NOT NULL,                             -- /payload/data/model_id (cost/token_cost)
+    token_cost__request_id text NOT NULL,                           -- /payload/data/request_id (cost/token_cost)
+    token_cost__prompt_tokens bigint NOT NULL,                      -- /payload/data/prompt_tokens (cost/token_cost)
+    token_cost__completion_tokens bigint NOT NULL,                  -- /payload/data/completion_tokens (cost/token_cost)
+    token_cost__total_tokens bigint NOT NULL,                       -- /payload/data/total_tokens (cost/token_cost)
+    token_cost__cost_per_prompt_token double precision NOT NULL,    -- /payload/data/cost_per_prompt_token (cost/token_cost)
+    token_cost__cost_per_completion_token double precision NOT NULL,-- /payload/data/cost_per_completion_token (cost/token_cost)
+    token_cost__total_cost_usd double precision NOT NULL,           -- /payload/data/total_cost_usd (cost/token_cost)
+    token_cost__currency text NOT NULL                              -- /payload/data/currency (cost/token_cost)
+);
+
+CREATE TABLE analytics_events_cost_api_cost (
+    event_id uuid PRIMARY KEY,                            -- /event_id
+    api_cost__provider text NOT NULL,                     -- /payload/data/provider (cost/api_cost)
+    api_cost__api_endpoint text NOT NULL,                 -- /payload/data/api_endpoint (cost/api_cost)
+    api_cost__request_count numeric(20,0) NOT NULL,       -- /payload/data/request_count (cost/api_cost)
+    api_cost__cost_per_request double precision NOT NULL, -- /payload/data/cost_per_request (cost/api_cost)
+    api_cost__total_cost_usd double precision NOT NULL,   -- /payload/data/total_cost_usd (cost/api_cost)
+    api_cost__billing_period text NOT NULL                -- /payload/data/billing_period (cost/api_cost)
+);
+
+CREATE TABLE analytics_events_cost_resource_consumption (
+    event_id uuid PRIMARY KEY,                                      -- /event_id
+    resource_consumption__resource_type text NOT NULL,              -- /payload/data/resource_type (cost/resource_consumption)
+    resource_consumption__resource_type__other text,                -- /payload/data/resource_type/other (cost/resource_consumption)
+    resource_consumption__resource_id text NOT NULL,                -- /payload/data/resource_id (cost/resource_consumption)
+    resource_consumption__quantity double precision NOT NULL,       -- /payload/data/quantity (cost/resource_consumption)
+    resource_consumption__unit text NOT NULL,                       -- /payload/data/unit (cost/resource_consumption)
+    resource_consumption__cost_usd double precision NOT NULL,       -- /payload/data/cost_usd (cost/resource_consumption)
+    resource_consumption__utilization_percent double precision NOT NULL-- /payload/data/utilization_percent (cost/resource_consumption)
+);
+
+CREATE TABLE analytics_events_cost_budget_alert (
+    event_id uuid PRIMARY KEY,                                 -- /event_id
+    budget_alert__budget_id text NOT NULL,                     -- /payload/data/budget_id (cost/budget_alert)
+    budget_alert__budget_name text NOT NULL,                   -- /payload/data/budget_name (cost/budget_alert)
+    budget_alert__budget_limit_usd double precision NOT NULL,  -- /payload/data/budget_limit_usd (cost/budget_alert)
+    budget_alert__current_spend_usd double precision NOT NULL, -- /payload/data/current_spend_usd (cost/budget_alert)
+    budget_alert__threshold_percent double precision NOT NULL, -- /payload/data/threshold_percent (cost/budget_alert)
+    budget_alert__alert_type text NOT NULL                     -- /payload/data/alert_type (cost/budget_alert)
+);
+
+CREATE TABLE analytics_events_governance_policy_violation (
+    event_id uuid PRIMARY KEY,                             -- /event_id
+    policy_violation__policy_id text NOT NULL,             -- /payload/data/policy_id (governance/policy_violation)
+    policy_violation__policy_name text NOT NULL,           -- /payload/data/policy_name (governance/policy_violation)
+    policy_violation__violation_description text NOT NULL, -- /payload/data/violation_description (governance/policy_violation)
+    policy_violation__violated_rules text[] NOT NULL,      -- /payload/data/violated_rules (governance/policy_violation)
+    policy_violation__resource_id text NOT NULL,           -- /payload/data/resource_id (governance/policy_violation)
+    policy_violation__user_id text,                        -- /payload/data/user_id (governance/policy_violation)
+    policy_violation__severity text NOT NULL,              -- /payload/data/severity (governance/policy_violation)
+    policy_violation__auto_remediated boolean NOT NULL     -- /payload/data/auto_remediated (governance/policy_violation)
+);
+
+CREATE TABLE analytics_events_governance_audit_trail (
+    event_id uuid PRIMARY KEY,                -- /event_id
+    audit_trail__action text NOT NULL,        -- /payload/data/action (governance/audit_trail)
+    audit_trail__actor text NOT NULL,         -- /payload/data/actor (governance/audit_trail)
+    audit_trail__resource_type text NOT NULL, -- /payload/data/resource_type (governance/audit_trail)
+    audit_trail__resource_id text NOT NULL,   -- /payload/data/resource_id (governance/audit_trail)
+    audit_trail__changes json NOT NULL,       -- /payload/data/changes (governance/audit_trail)
+    audit_trail__ip_address text,             -- /payload/data/ip_address (governance/audit_trail)
+    audit_trail__user_agent text              -- /payload/data/user_agent (governance/audit_trail)
+);
+
+CREATE TABLE analytics_events_governance_compliance_check (
+    event_id uuid PRIMARY KEY,                                    -- /event_id
+    compliance_check__check_id text NOT NULL,                     -- /payload/data/check_id (governance/compliance_check)
+    compliance_check__framework text NOT NULL,                    -- /payload/data/framework (governance/compliance_check)
+    compliance_check__controls_checked text[] NOT NULL,           -- /payload/data/controls_checked (governance/compliance_check)
+    compliance_check__passed boolean NOT NULL,                    -- /payload/data/passed (governance/compliance_check)
+    compliance_check__findings hub_compliance_finding[] NOT NULL, -- /payload/data/findings (governance/compliance_check)
+    compliance_check__score double precision NOT NULL             -- /payload/data/score (governance/compliance_check)
+);
+
+CREATE TABLE analytics_events_governance_data_lineage (
+    event_id uuid PRIMARY KEY,                  -- /event_id
+    data_lineage__data_asset_id text NOT NULL,  -- /payload/data/data_asset_id (governance/data_lineage)
+    data_lineage__operation text NOT NULL,      -- /payload/data/operation (governance/data_lineage)
+    data_lineage__source text,                  -- /payload/data/source (governance/data_lineage)
+    data_lineage__destination text,             -- /payload/data/destination (governance/data_lineage)
+    data_lineage__transformation text,          -- /payload/data/transformation (governance/data_lineage)
+    data_lineage__lineage_path text[] NOT NULL  -- /payload/data/lineage_path (governance/data_lineage)
+);
+
+CREATE TABLE analytics_events_custom (
+    event_id uuid PRIMARY KEY,         -- /event_id
+    custom__custom_type text NOT NULL, -- /payload/data/custom_type (custom)
+    custom__data json                  -- /payload/data/data (custom)
+);
+
+CREATE OR REPLACE VIEW analytics_events_wide AS
+SELECT
+    e.event_id,
+    e.event_id__text,
+    e."timestamp",
+    e.timestamp__ns,
+    e.timestamp__text,
+    e.source_module,
+    e.event_type,
+    e.correlation_id,
+    e.correlation_id__text,
+    e.parent_event_id,
+    e.parent_event_id__text,
+    e.schema_version,
+    e.severity,
+    e.environment,
+    e.tags,
+    e.payload__payload_type,
+    e.telemetry__telemetry_type,
+    v1.latency__model_id,
+    v1.latency__request_id,
+    v1.latency__total_latency_ms,
+    v1.latency__ttft_ms,
+    v1.latency__tokens_per_second,
+    v1.latency__breakdown,
+    v1.latency__breakdown__queue_time_ms,
+    v1.latency__breakdown__processing_time_ms,
+    v1.latency__breakdown__network_time_ms,
+    v1.latency__breakdown__other_ms,
+    v2.throughput__model_id,
+    v2.throughput__requests_per_second,
+    v2.throughput__tokens_per_second,
+    v2.throughput__concurrent_requests,
+    v2.throughput__window_duration_seconds,
+    v3.error_rate__model_id,
+    v3.error_rate__total_requests,
+    v3.error_rate__failed_requests,
+    v3.error_rate__error_rate_percent,
+    v3.error_rate__error_breakdown,
+    v3.error_rate__window_duration_seconds,
+    v4.token_usage__model_id,
+    v4.token_usage__request_id,
+    v4.token_usage__prompt_tokens,
+    v4.token_usage__completion_tokens,
+    v4.token_usage__total_tokens,
+    v5.model_performance__model_id,
+    v5.model_performance__accuracy,
+    v5.model_performance__quality_score,
+    v5.model_performance__user_satisfaction,
+    v5.model_performance__custom_metrics,
+    e.security__security_type,
+    v6.threat__threat_id,
+    v6.threat__threat_type,
+    v6.threat__threat_type__other,
+    v6.threat__threat_level,
+    v6.threat__source_ip,
+    v6.threat__target_resource,
+    v6.threat__attack_vector,
+    v6.threat__mitigation_status,
+    v6.threat__indicators_of_compromise,
+    v7.vulnerability__vulnerability_id,
+    v7.vulnerability__cve_id,
+    v7.vulnerability__severity_score,
+    v7.vulnerability__affected_component,
+    v7.vulnerability__description,
+    v7.vulnerability__remediation_status,
+    v8.compliance_violation__violation_id,
+    v8.compliance_violation__regulation,
+    v8.compliance_violation__requirement,
+    v8.compliance_violation__violation_description,
+    v8.compliance_violation__affected_data_types,
+    v8.compliance_violation__remediation_required,
+    v9.auth__user_id,
+    v9.auth__action,
+    v9.auth__resource,
+    v9.auth__success,
+    v9.auth__failure_reason,
+    v10.privacy__data_type,
+    v10.privacy__operation,
+    v10.privacy__user_consent,
+    v10.privacy__data_subjects,
+    v10.privacy__purpose,
+    e.cost__cost_type,
+    v11.token_cost__model_id,
+    v11.token_cost__request_id,
+    v11.token_cost__prompt_tokens,
+    v11.token_cost__completion_tokens,
+    v11.token_cost__total_tokens,
+    v11.token_cost__cost_per_prompt_token,
+    v11.token_cost__cost_per_completion_token,
+    v11.token_cost__total_cost_usd,
+    v11.token_cost__currency,
+    v12.api_cost__provider,
+    v12.api_cost__api_endpoint,
+    v12.api_cost__request_count,
+    v12.api_cost__cost_per_request,
+    v12.api_cost__total_cost_usd,
+    v12.api_cost__billing_period,
+    v13.resource_consumption__resource_type,
+    v13.resource_consumption__resource_type__other,
+    v13.resource_consumption__resource_id,
+    v13.resource_consumption__quantity,
+    v13.resource_consumption__unit,
+    v13.resource_consumption__cost_usd,
+    v13.resource_consumption__utilization_percent,
+    v14.budget_alert__budget_id,
+    v14.budget_alert__budget_name,
+    v14.budget_alert__budget_limit_usd,
+    v14.budget_alert__current_spend_usd,
+    v14.budget_alert__threshold_percent,
+    v14.budget_alert__alert_type,
+    e.governance__governance_type,
+    v15.policy_violation__policy_id,
+    v15.policy_violation__policy_name,
+    v15.policy_violation__violation_description,
+    v15.policy_violation__violated_rules,
+    v15.policy_violation__resource_id,
+    v15.policy_violation__user_id,
+    v15.policy_violation__severity,
+    v15.policy_violation__auto_remediated,
+    v16.audit_trail__action,
+    v16.audit_trail__actor,
+    v16.audit_trail__resource_type,
+    v16.audit_trail__resource_id,
+    v16.audit_trail__changes,
+    v16.audit_trail__ip_address,
+    v16.audit_trail__user_agent,
+    v17.compliance_check__check_id,
+    v17.compliance_check__framework,
+    v17.compliance_check__controls_checked,
+    v17.compliance_check__passed,
+    v17.compliance_check__findings,
+    v17.compliance_check__score,
+    v18.data_lineage__data_asset_id,
+    v18.data_lineage__operation,
+    v18.data_lineage__source,
+    v18.data_lineage__destination,
+    v18.data_lineage__transformation,
+    v18.data_lineage__lineage_path,
+    v19.custom__custom_type,
+    v19.custom__data
+FROM analytics_events e
+LEFT JOIN analytics_events_telemetry_latency v1 ON v1.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_throughput v2 ON v2.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_error_rate v3 ON v3.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_token_usage v4 ON v4.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_model_performance v5 ON v5.event_id = e.event_id
+LEFT JOIN analytics_events_security_threat v6 ON v6.event_id = e.event_id
+LEFT JOIN analytics_events_security_vulnerability v7 ON v7.event_id = e.event_id
+LEFT JOIN analytics_events_security_compliance_violation v8 ON v8.event_id = e.event_id
+LEFT JOIN analytics_events_security_auth v9 ON v9.event_id = e.event_id
+LEFT JOIN analytics_events_security_privacy v10 ON v10.event_id = e.event_id
+LEFT JOIN analytics_events_cost_token_cost v11 ON v11.event_id = e.event_id
+LEFT JOIN analytics_events_cost_api_cost v12 ON v12.event_id = e.event_id
+LEFT JOIN analytics_events_cost_resource_consumption v13 ON v13.event_id = e.event_id
+LEFT JOIN analytics_events_cost_budget_alert v14 ON v14.event_id = e.event_id
+LEFT JOIN analytics_events_governance_policy_violation v15 ON v15.event_id = e.event_id
+LEFT JOIN analytics_events_governance_audit_trail v16 ON v16.event_id = e.event_id
+LEFT JOIN analytics_events_governance_compliance_check v17 ON v17.event_id = e.event_id
+LEFT JOIN analytics_events_governance_data_lineage v18 ON v18.event_id = e.event_id
+LEFT JOIN analytics_events_custom v19 ON v19.event_id = e.event_id;
 
 INSERT INTO hub_storage (table_name, schema_version) VALUES ('analytics_events', '1.0.0');

@@ -8,201 +8,495 @@ CREATE TABLE IF NOT EXISTS hub_storage (
 );
 
 CREATE TABLE analytics_events (
-    event_id UUID PRIMARY KEY,                                      -- /event_id
-    event_id__text VARCHAR,                                         -- original text of /event_id
-    "timestamp" TIMESTAMPTZ NOT NULL,                               -- /timestamp
-    timestamp__ns USMALLINT,                                        -- nanoseconds of /timestamp
-    timestamp__text VARCHAR,                                        -- original text of /timestamp
-    source_module VARCHAR NOT NULL,                                 -- /source_module
-    event_type VARCHAR NOT NULL,                                    -- /event_type
-    correlation_id UUID,                                            -- /correlation_id
-    correlation_id__text VARCHAR,                                   -- original text of /correlation_id
-    parent_event_id UUID,                                           -- /parent_event_id
-    parent_event_id__text VARCHAR,                                  -- original text of /parent_event_id
-    schema_version VARCHAR NOT NULL,                                -- /schema_version
-    severity VARCHAR NOT NULL,                                      -- /severity
-    environment VARCHAR NOT NULL,                                   -- /environment
-    tags MAP(VARCHAR, VARCHAR) NOT NULL,                            -- /tags
-    trace_id VARCHAR,                                               -- /trace_id
-    span_id VARCHAR,                                                -- /span_id
-    payload__payload_type VARCHAR NOT NULL,                         -- tag of /payload/payload_type
-    telemetry__telemetry_type VARCHAR,                              -- tag of /payload/data/telemetry_type (telemetry)
-    latency__model_id VARCHAR,                                      -- /payload/data/model_id (telemetry/latency)
-    latency__request_id VARCHAR,                                    -- /payload/data/request_id (telemetry/latency)
-    latency__total_latency_ms DOUBLE,                               -- /payload/data/total_latency_ms (telemetry/latency)
-    latency__ttft_ms DOUBLE,                                        -- /payload/data/ttft_ms (telemetry/latency)
-    latency__tokens_per_second DOUBLE,                              -- /payload/data/tokens_per_second (telemetry/latency)
-    latency__breakdown BOOLEAN,                                     -- presence of /payload/data/breakdown (telemetry/latency)
-    latency__breakdown__queue_time_ms DOUBLE,                       -- /payload/data/breakdown/queue_time_ms (telemetry/latency)
-    latency__breakdown__processing_time_ms DOUBLE,                  -- /payload/data/breakdown/processing_time_ms (telemetry/latency)
-    latency__breakdown__network_time_ms DOUBLE,                     -- /payload/data/breakdown/network_time_ms (telemetry/latency)
-    latency__breakdown__other_ms DOUBLE,                            -- /payload/data/breakdown/other_ms (telemetry/latency)
-    latency__time_per_output_token_ms DOUBLE,                       -- /payload/data/time_per_output_token_ms (telemetry/latency)
-    latency__provider VARCHAR,                                      -- /payload/data/provider (telemetry/latency)
-    latency__operation VARCHAR,                                     -- /payload/data/operation (telemetry/latency)
-    latency__response_model VARCHAR,                                -- /payload/data/response_model (telemetry/latency)
-    latency__streaming BOOLEAN,                                     -- /payload/data/streaming (telemetry/latency)
-    latency__error_type VARCHAR,                                    -- /payload/data/error_type (telemetry/latency)
-    latency__server_address VARCHAR,                                -- /payload/data/server_address (telemetry/latency)
-    throughput__model_id VARCHAR,                                   -- /payload/data/model_id (telemetry/throughput)
-    throughput__requests_per_second DOUBLE,                         -- /payload/data/requests_per_second (telemetry/throughput)
-    throughput__tokens_per_second DOUBLE,                           -- /payload/data/tokens_per_second (telemetry/throughput)
-    throughput__concurrent_requests UINTEGER,                       -- /payload/data/concurrent_requests (telemetry/throughput)
-    throughput__window_duration_seconds UINTEGER,                   -- /payload/data/window_duration_seconds (telemetry/throughput)
-    error_rate__model_id VARCHAR,                                   -- /payload/data/model_id (telemetry/error_rate)
-    error_rate__total_requests UBIGINT,                             -- /payload/data/total_requests (telemetry/error_rate)
-    error_rate__failed_requests UBIGINT,                            -- /payload/data/failed_requests (telemetry/error_rate)
-    error_rate__error_rate_percent DOUBLE,                          -- /payload/data/error_rate_percent (telemetry/error_rate)
-    error_rate__error_breakdown MAP(VARCHAR, UBIGINT),              -- /payload/data/error_breakdown (telemetry/error_rate)
-    error_rate__window_duration_seconds UINTEGER,                   -- /payload/data/window_duration_seconds (telemetry/error_rate)
-    token_usage__model_id VARCHAR,                                  -- /payload/data/model_id (telemetry/token_usage)
-    token_usage__request_id VARCHAR,                                -- /payload/data/request_id (telemetry/token_usage)
-    token_usage__prompt_tokens UINTEGER,                            -- /payload/data/prompt_tokens (telemetry/token_usage)
-    token_usage__completion_tokens UINTEGER,                        -- /payload/data/completion_tokens (telemetry/token_usage)
-    token_usage__total_tokens UINTEGER,                             -- /payload/data/total_tokens (telemetry/token_usage)
-    token_usage__cache_read_input_tokens UINTEGER,                  -- /payload/data/cache_read_input_tokens (telemetry/token_usage)
-    token_usage__cache_write_input_tokens UINTEGER,                 -- /payload/data/cache_write_input_tokens (telemetry/token_usage)
-    token_usage__reasoning_tokens UINTEGER,                         -- /payload/data/reasoning_tokens (telemetry/token_usage)
-    token_usage__prompt_tokens_by_modality BOOLEAN,                 -- presence of /payload/data/prompt_tokens_by_modality (telemetry/token_usage)
-    token_usage__prompt_tokens_by_modality__text UINTEGER,          -- /payload/data/prompt_tokens_by_modality/text (telemetry/token_usage)
-    token_usage__prompt_tokens_by_modality__image UINTEGER,         -- /payload/data/prompt_tokens_by_modality/image (telemetry/token_usage)
-    token_usage__prompt_tokens_by_modality__audio UINTEGER,         -- /payload/data/prompt_tokens_by_modality/audio (telemetry/token_usage)
-    token_usage__completion_tokens_by_modality BOOLEAN,             -- presence of /payload/data/completion_tokens_by_modality (telemetry/token_usage)
-    token_usage__completion_tokens_by_modality__text UINTEGER,      -- /payload/data/completion_tokens_by_modality/text (telemetry/token_usage)
-    token_usage__completion_tokens_by_modality__image UINTEGER,     -- /payload/data/completion_tokens_by_modality/image (telemetry/token_usage)
-    token_usage__completion_tokens_by_modality__audio UINTEGER,     -- /payload/data/completion_tokens_by_modality/audio (telemetry/token_usage)
-    token_usage__provider VARCHAR,                                  -- /payload/data/provider (telemetry/token_usage)
-    token_usage__operation VARCHAR,                                 -- /payload/data/operation (telemetry/token_usage)
-    token_usage__response_model VARCHAR,                            -- /payload/data/response_model (telemetry/token_usage)
-    token_usage__response_id VARCHAR,                               -- /payload/data/response_id (telemetry/token_usage)
-    token_usage__finish_reasons VARCHAR[],                          -- /payload/data/finish_reasons (telemetry/token_usage)
-    token_usage__streaming BOOLEAN,                                 -- /payload/data/streaming (telemetry/token_usage)
-    model_performance__model_id VARCHAR,                            -- /payload/data/model_id (telemetry/model_performance)
+    event_id UUID NOT NULL,                 -- /event_id
+    event_id__text VARCHAR,                 -- original text of /event_id
+    "timestamp" TIMESTAMPTZ NOT NULL,       -- /timestamp
+    timestamp__ns USMALLINT,                -- nanoseconds of /timestamp
+    timestamp__text VARCHAR,                -- original text of /timestamp
+    source_module VARCHAR NOT NULL,         -- /source_module
+    event_type VARCHAR NOT NULL,            -- /event_type
+    correlation_id UUID,                    -- /correlation_id
+    correlation_id__text VARCHAR,           -- original text of /correlation_id
+    parent_event_id UUID,                   -- /parent_event_id
+    parent_event_id__text VARCHAR,          -- original text of /parent_event_id
+    schema_version VARCHAR NOT NULL,        -- /schema_version
+    severity VARCHAR NOT NULL,              -- /severity
+    environment VARCHAR NOT NULL,           -- /environment
+    tags MAP(VARCHAR, VARCHAR) NOT NULL,    -- /tags
+    trace_id VARCHAR,                       -- /trace_id
+    span_id VARCHAR,                        -- /span_id
+    payload__payload_type VARCHAR NOT NULL, -- tag /payload/payload_type
+    telemetry__telemetry_type VARCHAR,      -- tag /payload/data/telemetry_type (telemetry)
+    security__security_type VARCHAR,        -- tag /payload/data/security_type (security)
+    cost__cost_type VARCHAR,                -- tag /payload/data/cost_type (cost)
+    governance__governance_type VARCHAR     -- tag /payload/data/governance_type (governance)
+);
+
+CREATE TABLE analytics_events_telemetry_latency (
+    event_id UUID NOT NULL,                        -- /event_id
+    latency__model_id VARCHAR NOT NULL,            -- /payload/data/model_id (telemetry/latency)
+    latency__request_id VARCHAR NOT NULL,          -- /payload/data/request_id (telemetry/latency)
+    latency__total_latency_ms DOUBLE NOT NULL,     -- /payload/data/total_latency_ms (telemetry/latency)
+    latency__ttft_ms DOUBLE,                       -- /payload/data/ttft_ms (telemetry/latency)
+    latency__tokens_per_second DOUBLE,             -- /payload/data/tokens_per_second (telemetry/latency)
+    latency__breakdown BOOLEAN,                    -- presence of /payload/data/breakdown (telemetry/latency)
+    latency__breakdown__queue_time_ms DOUBLE,      -- /payload/data/breakdown/queue_time_ms (telemetry/latency)
+    latency__breakdown__processing_time_ms DOUBLE, -- /payload/data/breakdown/processing_time_ms (telemetry/latency)
+    latency__breakdown__network_time_ms DOUBLE,    -- /payload/data/breakdown/network_time_ms (telemetry/latency)
+    latency__breakdown__other_ms DOUBLE,           -- /payload/data/breakdown/other_ms (telemetry/latency)
+    latency__time_per_output_token_ms DOUBLE,      -- /payload/data/time_per_output_token_ms (telemetry/latency)
+    latency__provider VARCHAR,                     -- /payload/data/provider (telemetry/latency)
+    latency__operation VARCHAR,                    -- /payload/data/operation (telemetry/latency)
+    latency__response_model VARCHAR,               -- /payload/data/response_model (telemetry/latency)
+    latency__streaming BOOLEAN,                    -- /payload/data/streaming (telemetry/latency)
+    latency__error_type VARCHAR,                   -- /payload/data/error_type (telemetry/latency)
+    latency__server_address VARCHAR                -- /payload/data/server_address (telemetry/latency)
+);
+
+CREATE TABLE analytics_events_telemetry_throughput (
+    event_id UUID NOT NULL,                                -- /event_id
+    throughput__model_id VARCHAR NOT NULL,                 -- /payload/data/model_id (telemetry/throughput)
+    throughput__requests_per_second DOUBLE NOT NULL,       -- /payload/data/requests_per_second (telemetry/throughput)
+    throughput__tokens_per_second DOUBLE NOT NULL,         -- /payload/data/tokens_per_second (telemetry/throughput)
+    throughput__concurrent_requests UINTEGER NOT NULL,     -- /payload/data/concurrent_requests (telemetry/throughput)
+    throughput__window_duration_seconds UINTEGER NOT NULL  -- /payload/data/window_duration_seconds (telemetry/throughput)
+);
+
+CREATE TABLE analytics_events_telemetry_error_rate (
+    event_id UUID NOT NULL,                                     -- /event_id
+    error_rate__model_id VARCHAR NOT NULL,                      -- /payload/data/model_id (telemetry/error_rate)
+    error_rate__total_requests UBIGINT NOT NULL,                -- /payload/data/total_requests (telemetry/error_rate)
+    error_rate__failed_requests UBIGINT NOT NULL,               -- /payload/data/failed_requests (telemetry/error_rate)
+    error_rate__error_rate_percent DOUBLE NOT NULL,             -- /payload/data/error_rate_percent (telemetry/error_rate)
+    error_rate__error_breakdown MAP(VARCHAR, UBIGINT) NOT NULL, -- /payload/data/error_breakdown (telemetry/error_rate)
+    error_rate__window_duration_seconds UINTEGER NOT NULL       -- /payload/data/window_duration_seconds (telemetry/error_rate)
+);
+
+CREATE TABLE analytics_events_telemetry_token_usage (
+    event_id UUID NOT NULL,                                     -- /event_id
+    token_usage__model_id VARCHAR NOT NULL,                     -- /payload/data/model_id (telemetry/token_usage)
+    token_usage__request_id VARCHAR NOT NULL,                   -- /payload/data/request_id (telemetry/token_usage)
+    token_usage__prompt_tokens UINTEGER NOT NULL,               -- /payload/data/prompt_tokens (telemetry/token_usage)
+    token_usage__completion_tokens UINTEGER NOT NULL,           -- /payload/data/completion_tokens (telemetry/token_usage)
+    token_usage__total_tokens UINTEGER NOT NULL,                -- /payload/data/total_tokens (telemetry/token_usage)
+    token_usage__cache_read_input_tokens UINTEGER,              -- /payload/data/cache_read_input_tokens (telemetry/token_usage)
+    token_usage__cache_write_input_tokens UINTEGER,             -- /payload/data/cache_write_input_tokens (telemetry/token_usage)
+    token_usage__reasoning_tokens UINTEGER,                     -- /payload/data/reasoning_tokens (telemetry/token_usage)
+    token_usage__prompt_tokens_by_modality BOOLEAN,             -- presence of /payload/data/prompt_tokens_by_modality (telemetry/token_usage)
+    token_usage__prompt_tokens_by_modality__text UINTEGER,      -- /payload/data/prompt_tokens_by_modality/text (telemetry/token_usage)
+    token_usage__prompt_tokens_by_modality__image UINTEGER,     -- /payload/data/prompt_tokens_by_modality/image (telemetry/token_usage)
+    token_usage__prompt_tokens_by_modality__audio UINTEGER,     -- /payload/data/prompt_tokens_by_modality/audio (telemetry/token_usage)
+    token_usage__completion_tokens_by_modality BOOLEAN,         -- presence of /payload/data/completion_tokens_by_modality (telemetry/token_usage)
+    token_usage__completion_tokens_by_modality__text UINTEGER,  -- /payload/data/completion_tokens_by_modality/text (telemetry/token_usage)
+    token_usage__completion_tokens_by_modality__image UINTEGER, -- /payload/data/completion_tokens_by_modality/image (telemetry/token_usage)
+    token_usage__completion_tokens_by_modality__audio UINTEGER, -- /payload/data/completion_tokens_by_modality/audio (telemetry/token_usage)
+    token_usage__provider VARCHAR,                              -- /payload/data/provider (telemetry/token_usage)
+    token_usage__operation VARCHAR,                             -- /payload/data/operation (telemetry/token_usage)
+    token_usage__response_model VARCHAR,                        -- /payload/data/response_model (telemetry/token_usage)
+    token_usage__response_id VARCHAR,                           -- /payload/data/response_id (telemetry/token_usage)
+    token_usage__finish_reasons VARCHAR[],                      -- /payload/data/finish_reasons (telemetry/token_usage)
+    token_usage__streaming BOOLEAN                              -- /payload/data/streaming (telemetry/token_usage)
+);
+
+CREATE TABLE analytics_events_telemetry_model_performance (
+    event_id UUID NOT NULL,                                         -- /event_id
+    model_performance__model_id VARCHAR NOT NULL,                   -- /payload/data/model_id (telemetry/model_performance)
     model_performance__accuracy DOUBLE,                             -- /payload/data/accuracy (telemetry/model_performance)
     model_performance__quality_score DOUBLE,                        -- /payload/data/quality_score (telemetry/model_performance)
     model_performance__user_satisfaction DOUBLE,                    -- /payload/data/user_satisfaction (telemetry/model_performance)
-    model_performance__custom_metrics MAP(VARCHAR, DOUBLE),         -- /payload/data/custom_metrics (telemetry/model_performance)
-    security__security_type VARCHAR,                                -- tag of /payload/data/security_type (security)
-    threat__threat_id VARCHAR,                                      -- /payload/data/threat_id (security/threat)
-    threat__threat_type VARCHAR,                                    -- /payload/data/threat_type (security/threat)
-    threat__threat_type__other VARCHAR,                             -- /payload/data/threat_type/other (security/threat)
-    threat__threat_level VARCHAR,                                   -- /payload/data/threat_level (security/threat)
-    threat__source_ip VARCHAR,                                      -- /payload/data/source_ip (security/threat)
-    threat__target_resource VARCHAR,                                -- /payload/data/target_resource (security/threat)
-    threat__attack_vector VARCHAR,                                  -- /payload/data/attack_vector (security/threat)
-    threat__mitigation_status VARCHAR,                              -- /payload/data/mitigation_status (security/threat)
-    threat__indicators_of_compromise VARCHAR[],                     -- /payload/data/indicators_of_compromise (security/threat)
-    vulnerability__vulnerability_id VARCHAR,                        -- /payload/data/vulnerability_id (security/vulnerability)
-    vulnerability__cve_id VARCHAR,                                  -- /payload/data/cve_id (security/vulnerability)
-    vulnerability__severity_score DOUBLE,                           -- /payload/data/severity_score (security/vulnerability)
-    vulnerability__affected_component VARCHAR,                      -- /payload/data/affected_component (security/vulnerability)
-    vulnerability__description VARCHAR,                             -- /payload/data/description (security/vulnerability)
-    vulnerability__remediation_status VARCHAR,                      -- /payload/data/remediation_status (security/vulnerability)
-    compliance_violation__violation_id VARCHAR,                     -- /payload/data/violation_id (security/compliance_violation)
-    compliance_violation__regulation VARCHAR,                       -- /payload/data/regulation (security/compliance_violation)
-    compliance_violation__requirement VARCHAR,                      -- /payload/data/requirement (security/compliance_violation)
-    compliance_violation__violation_description VARCHAR,            -- /payload/data/violation_description (security/compliance_violation)
-    compliance_violation__affected_data_types VARCHAR[],            -- /payload/data/affected_data_types (security/compliance_violation)
-    compliance_violation__remediation_required BOOLEAN,             -- /payload/data/remediation_required (security/compliance_violation)
-    auth__user_id VARCHAR,                                          -- /payload/data/user_id (security/auth)
-    auth__action VARCHAR,                                           -- /payload/data/action (security/auth)
-    auth__resource VARCHAR,                                         -- /payload/data/resource (security/auth)
-    auth__success BOOLEAN,                                          -- /payload/data/success (security/auth)
-    auth__failure_reason VARCHAR,                                   -- /payload/data/failure_reason (security/auth)
-    privacy__data_type VARCHAR,                                     -- /payload/data/data_type (security/privacy)
-    privacy__operation VARCHAR,                                     -- /payload/data/operation (security/privacy)
-    privacy__user_consent BOOLEAN,                                  -- /payload/data/user_consent (security/privacy)
-    privacy__data_subjects VARCHAR[],                               -- /payload/data/data_subjects (security/privacy)
-    privacy__purpose VARCHAR,                                       -- /payload/data/purpose (security/privacy)
-    cost__cost_type VARCHAR,                                        -- tag of /payload/data/cost_type (cost)
-    token_cost__model_id VARCHAR,                                   -- /payload/data/model_id (cost/token_cost)
-    token_cost__request_id VARCHAR,                                 -- /payload/data/request_id (cost/token_cost)
-    token_cost__prompt_tokens UINTEGER,                             -- /payload/data/prompt_tokens (cost/token_cost)
-    token_cost__completion_tokens UINTEGER,                         -- /payload/data/completion_tokens (cost/token_cost)
-    token_cost__total_tokens UINTEGER,                              -- /payload/data/total_tokens (cost/token_cost)
-    token_cost__cost_per_prompt_token DOUBLE,                       -- /payload/data/cost_per_prompt_token (cost/token_cost)
-    token_cost__cost_per_completion_token DOUBLE,                   -- /payload/data/cost_per_completion_token (cost/token_cost)
-    token_cost__total_cost_usd DOUBLE,                              -- /payload/data/total_cost_usd (cost/token_cost)
-    token_cost__currency VARCHAR,                                   -- /payload/data/currency (cost/token_cost)
-    token_cost__cache_read_input_tokens UINTEGER,                   -- /payload/data/cache_read_input_tokens (cost/token_cost)
-    token_cost__cache_write_input_tokens UINTEGER,                  -- /payload/data/cache_write_input_tokens (cost/token_cost)
-    token_cost__reasoning_tokens UINTEGER,                          -- /payload/data/reasoning_tokens (cost/token_cost)
-    token_cost__prompt_tokens_by_modality BOOLEAN,                  -- presence of /payload/data/prompt_tokens_by_modality (cost/token_cost)
-    token_cost__prompt_tokens_by_modality__text UINTEGER,           -- /payload/data/prompt_tokens_by_modality/text (cost/token_cost)
-    token_cost__prompt_tokens_by_modality__image UINTEGER,          -- /payload/data/prompt_tokens_by_modality/image (cost/token_cost)
-    token_cost__prompt_tokens_by_modality__audio UINTEGER,          -- /payload/data/prompt_tokens_by_modality/audio (cost/token_cost)
-    token_cost__completion_tokens_by_modality BOOLEAN,              -- presence of /payload/data/completion_tokens_by_modality (cost/token_cost)
-    token_cost__completion_tokens_by_modality__text UINTEGER,       -- /payload/data/completion_tokens_by_modality/text (cost/token_cost)
-    token_cost__completion_tokens_by_modality__image UINTEGER,      -- /payload/data/completion_tokens_by_modality/image (cost/token_cost)
-    token_cost__completion_tokens_by_modality__audio UINTEGER,      -- /payload/data/completion_tokens_by_modality/audio (cost/token_cost)
-    token_cost__provider VARCHAR,                                   -- /payload/data/provider (cost/token_cost)
-    token_cost__operation VARCHAR,                                  -- /payload/data/operation (cost/token_cost)
-    token_cost__response_model VARCHAR,                             -- /payload/data/response_model (cost/token_cost)
-    token_cost__response_id VARCHAR,                                -- /payload/data/response_id (cost/token_cost)
-    token_cost__finish_reasons VARCHAR[],                           -- /payload/data/finish_reasons (cost/token_cost)
-    token_cost__streaming BOOLEAN,                                  -- /payload/data/streaming (cost/token_cost)
-    token_cost__cost_per_cache_read_token DOUBLE,                   -- /payload/data/cost_per_cache_read_token (cost/token_cost)
-    token_cost__cost_per_cache_write_token DOUBLE,                  -- /payload/data/cost_per_cache_write_token (cost/token_cost)
-    token_cost__cost_per_reasoning_token DOUBLE,                    -- /payload/data/cost_per_reasoning_token (cost/token_cost)
-    token_cost__cost_breakdown BOOLEAN,                             -- presence of /payload/data/cost_breakdown (cost/token_cost)
-    token_cost__cost_breakdown__uncached_input_usd DOUBLE,          -- /payload/data/cost_breakdown/uncached_input_usd (cost/token_cost)
-    token_cost__cost_breakdown__cache_read_usd DOUBLE,              -- /payload/data/cost_breakdown/cache_read_usd (cost/token_cost)
-    token_cost__cost_breakdown__cache_write_usd DOUBLE,             -- /payload/data/cost_breakdown/cache_write_usd (cost/token_cost)
-    token_cost__cost_breakdown__output_usd DOUBLE,                  -- /payload/data/cost_breakdown/output_usd (cost/token_cost)
-    token_cost__cost_breakdown__reasoning_usd DOUBLE,               -- /payload/data/cost_breakdown/reasoning_usd (cost/token_cost)
-    token_cost__cost_breakdown__tools_usd DOUBLE,                   -- /payload/data/cost_breakdown/tools_usd (cost/token_cost)
-    token_cost__cost_breakdown__request_fees_usd DOUBLE,            -- /payload/data/cost_breakdown/request_fees_usd (cost/token_cost)
-    token_cost__cost_source VARCHAR,                                -- /payload/data/cost_source (cost/token_cost)
-    token_cost__pricing_version VARCHAR,                            -- /payload/data/pricing_version (cost/token_cost)
-    api_cost__provider VARCHAR,                                     -- /payload/data/provider (cost/api_cost)
-    api_cost__api_endpoint VARCHAR,                                 -- /payload/data/api_endpoint (cost/api_cost)
-    api_cost__request_count UBIGINT,                                -- /payload/data/request_count (cost/api_cost)
-    api_cost__cost_per_request DOUBLE,                              -- /payload/data/cost_per_request (cost/api_cost)
-    api_cost__total_cost_usd DOUBLE,                                -- /payload/data/total_cost_usd (cost/api_cost)
-    api_cost__billing_period VARCHAR,                               -- /payload/data/billing_period (cost/api_cost)
-    resource_consumption__resource_type VARCHAR,                    -- /payload/data/resource_type (cost/resource_consumption)
-    resource_consumption__resource_type__other VARCHAR,             -- /payload/data/resource_type/other (cost/resource_consumption)
-    resource_consumption__resource_id VARCHAR,                      -- /payload/data/resource_id (cost/resource_consumption)
-    resource_consumption__quantity DOUBLE,                          -- /payload/data/quantity (cost/resource_consumption)
-    resource_consumption__unit VARCHAR,                             -- /payload/data/unit (cost/resource_consumption)
-    resource_consumption__cost_usd DOUBLE,                          -- /payload/data/cost_usd (cost/resource_consumption)
-    resource_consumption__utilization_percent DOUBLE,               -- /payload/data/utilization_percent (cost/resource_consumption)
-    budget_alert__budget_id VARCHAR,                                -- /payload/data/budget_id (cost/budget_alert)
-    budget_alert__budget_name VARCHAR,                              -- /payload/data/budget_name (cost/budget_alert)
-    budget_alert__budget_limit_usd DOUBLE,                          -- /payload/data/budget_limit_usd (cost/budget_alert)
-    budget_alert__current_spend_usd DOUBLE,                         -- /payload/data/current_spend_usd (cost/budget_alert)
-    budget_alert__threshold_percent DOUBLE,                         -- /payload/data/threshold_percent (cost/budget_alert)
-    budget_alert__alert_type VARCHAR,                               -- /payload/data/alert_type (cost/budget_alert)
-    governance__governance_type VARCHAR,                            -- tag of /payload/data/governance_type (governance)
-    policy_violation__policy_id VARCHAR,                            -- /payload/data/policy_id (governance/policy_violation)
-    policy_violation__policy_name VARCHAR,                          -- /payload/data/policy_name (governance/policy_violation)
-    policy_violation__violation_description VARCHAR,                -- /payload/data/violation_description (governance/policy_violation)
-    policy_violation__violated_rules VARCHAR[],                     -- /payload/data/violated_rules (governance/policy_violation)
-    policy_violation__resource_id VARCHAR,                          -- /payload/data/resource_id (governance/policy_violation)
-    policy_violation__user_id VARCHAR,                              -- /payload/data/user_id (governance/policy_violation)
-    policy_violation__severity VARCHAR,                             -- /payload/data/severity (governance/policy_violation)
-    policy_violation__auto_remediated BOOLEAN,                      -- /payload/data/auto_remediated (governance/policy_violation)
-    audit_trail__action VARCHAR,                                    -- /payload/data/action (governance/audit_trail)
-    audit_trail__actor VARCHAR,                                     -- /payload/data/actor (governance/audit_trail)
-    audit_trail__resource_type VARCHAR,                             -- /payload/data/resource_type (governance/audit_trail)
-    audit_trail__resource_id VARCHAR,                               -- /payload/data/resource_id (governance/audit_trail)
-    audit_trail__changes MAP(VARCHAR, JSON),                        -- /payload/data/changes (governance/audit_trail)
-    audit_trail__ip_address VARCHAR,                                -- /payload/data/ip_address (governance/audit_trail)
-    audit_trail__user_agent VARCHAR,                                -- /payload/data/user_agent (governance/audit_trail)
-    compliance_check__check_id VARCHAR,                             -- /payload/data/check_id (governance/compliance_check)
-    compliance_check__framework VARCHAR,                            -- /payload/data/framework (governance/compliance_check)
-    compliance_check__controls_checked VARCHAR[],                   -- /payload/data/controls_checked (governance/compliance_check)
-    compliance_check__passed BOOLEAN,                               -- /payload/data/passed (governance/compliance_check)
-    compliance_check__findings STRUCT(control_id VARCHAR, status VARCHAR, description VARCHAR, evidence VARCHAR)[],-- /payload/data/findings (governance/compliance_check)
-    compliance_check__score DOUBLE,                                 -- /payload/data/score (governance/compliance_check)
-    data_lineage__data_asset_id VARCHAR,                            -- /payload/data/data_asset_id (governance/data_lineage)
-    data_lineage__operation VARCHAR,                                -- /payload/data/operation (governance/data_lineage)
-    data_lineage__source VARCHAR,                                   -- /payload/data/source (governance/data_lineage)
-    data_lineage__destination VARCHAR,                              -- /payload/data/destination (governance/data_lineage)
-    data_lineage__transformation VARCHAR,                           -- /payload/data/transformation (governance/data_lineage)
-    data_lineage__lineage_path VARCHAR[],                           -- /payload/data/lineage_path (governance/data_lineage)
-    custom__custom_type VARCHAR,                                    -- /payload/data/custom_type (custom)
-    custom__data JSON                                               -- /payload/data/data (custom)
+    model_performance__custom_metrics MAP(VARCHAR, DOUBLE) NOT NULL -- /payload/data/custom_metrics (telemetry/model_performance)
 );
+
+CREATE TABLE analytics_events_security_threat (
+    event_id UUID NOT NULL,                              -- /event_id
+    threat__threat_id VARCHAR NOT NULL,                  -- /payload/data/threat_id (security/threat)
+    threat__threat_type VARCHAR NOT NULL,                -- /payload/data/threat_type (security/threat)
+    threat__threat_type__other VARCHAR,                  -- /payload/data/threat_type/other (security/threat)
+    threat__threat_level VARCHAR NOT NULL,               -- /payload/data/threat_level (security/threat)
+    threat__source_ip VARCHAR,                           -- /payload/data/source_ip (security/threat)
+    threat__target_resource VARCHAR NOT NULL,            -- /payload/data/target_resource (security/threat)
+    threat__attack_vector VARCHAR NOT NULL,              -- /payload/data/attack_vector (security/threat)
+    threat__mitigation_status VARCHAR NOT NULL,          -- /payload/data/mitigation_status (security/threat)
+    threat__indicators_of_compromise VARCHAR[] NOT NULL  -- /payload/data/indicators_of_compromise (security/threat)
+);
+
+CREATE TABLE analytics_events_security_vulnerability (
+    event_id UUID NOT NULL,                             -- /event_id
+    vulnerability__vulnerability_id VARCHAR NOT NULL,   -- /payload/data/vulnerability_id (security/vulnerability)
+    vulnerability__cve_id VARCHAR,                      -- /payload/data/cve_id (security/vulnerability)
+    vulnerability__severity_score DOUBLE NOT NULL,      -- /payload/data/severity_score (security/vulnerability)
+    vulnerability__affected_component VARCHAR NOT NULL, -- /payload/data/affected_component (security/vulnerability)
+    vulnerability__description VARCHAR NOT NULL,        -- /payload/data/description (security/vulnerability)
+    vulnerability__remediation_status VARCHAR NOT NULL  -- /payload/data/remediation_status (security/vulnerability)
+);
+
+CREATE TABLE analytics_events_security_compliance_violation (
+    event_id UUID NOT NULL,                                       -- /event_id
+    compliance_violation__violation_id VARCHAR NOT NULL,          -- /payload/data/violation_id (security/compliance_violation)
+    compliance_violation__regulation VARCHAR NOT NULL,            -- /payload/data/regulation (security/compliance_violation)
+    compliance_violation__requirement VARCHAR NOT NULL,           -- /payload/data/requirement (security/compliance_violation)
+    compliance_violation__violation_description VARCHAR NOT NULL, -- /payload/data/violation_description (security/compliance_violation)
+    compliance_violation__affected_data_types VARCHAR[] NOT NULL, -- /payload/data/affected_data_types (security/compliance_violation)
+    compliance_violation__remediation_required BOOLEAN NOT NULL   -- /payload/data/remediation_required (security/compliance_violation)
+);
+
+CREATE TABLE analytics_events_security_auth (
+    event_id UUID NOT NULL,          -- /event_id
+    auth__user_id VARCHAR NOT NULL,  -- /payload/data/user_id (security/auth)
+    auth__action VARCHAR NOT NULL,   -- /payload/data/action (security/auth)
+    auth__resource VARCHAR NOT NULL, -- /payload/data/resource (security/auth)
+    auth__success BOOLEAN NOT NULL,  -- /payload/data/success (security/auth)
+    auth__failure_reason VARCHAR     -- /payload/data/failure_reason (security/auth)
+);
+
+CREATE TABLE analytics_events_security_privacy (
+    event_id UUID NOT NULL,                    -- /event_id
+    privacy__data_type VARCHAR NOT NULL,       -- /payload/data/data_type (security/privacy)
+    privacy__operation VARCHAR NOT NULL,       -- /payload/data/operation (security/privacy)
+    privacy__user_consent BOOLEAN NOT NULL,    -- /payload/data/user_consent (security/privacy)
+    privacy__data_subjects VARCHAR[] NOT NULL, -- /payload/data/data_subjects (security/privacy)
+    privacy__purpose VARCHAR NOT NULL          -- /payload/data/purpose (security/privacy)
+);
+
+CREATE TABLE analytics_events_cost_token_cost (
+    event_id UUID NOT NULL,                                    -- /event_id
+    token_cost__model_id VARCHAR NOT NULL,                     -- /payload/data/model_id (cost/token_cost)
+    token_cost__request_id VARCHAR NOT NULL,                   -- /payload/data/request_id (cost/token_cost)
+    token_cost__prompt_tokens UINTEGER NOT NULL,               -- /payload/data/prompt_tokens (cost/token_cost)
+    token_cost__completion_tokens UINTEGER NOT NULL,           -- /payload/data/completion_tokens (cost/token_cost)
+    token_cost__total_tokens UINTEGER NOT NULL,                -- /payload/data/total_tokens (cost/token_cost)
+    token_cost__cost_per_prompt_token DOUBLE NOT NULL,         -- /payload/data/cost_per_prompt_token (cost/token_cost)
+    token_cost__cost_per_completion_token DOUBLE NOT NULL,     -- /payload/data/cost_per_completion_token (cost/token_cost)
+    token_cost__total_cost_usd DOUBLE NOT NULL,                -- /payload/data/total_cost_usd (cost/token_cost)
+    token_cost__currency VARCHAR NOT NULL,                     -- /payload/data/currency (cost/token_cost)
+    token_cost__cache_read_input_tokens UINTEGER,              -- /payload/data/cache_read_input_tokens (cost/token_cost)
+    token_cost__cache_write_input_tokens UINTEGER,             -- /payload/data/cache_write_input_tokens (cost/token_cost)
+    token_cost__reasoning_tokens UINTEGER,                     -- /payload/data/reasoning_tokens (cost/token_cost)
+    token_cost__prompt_tokens_by_modality BOOLEAN,             -- presence of /payload/data/prompt_tokens_by_modality (cost/token_cost)
+    token_cost__prompt_tokens_by_modality__text UINTEGER,      -- /payload/data/prompt_tokens_by_modality/text (cost/token_cost)
+    token_cost__prompt_tokens_by_modality__image UINTEGER,     -- /payload/data/prompt_tokens_by_modality/image (cost/token_cost)
+    token_cost__prompt_tokens_by_modality__audio UINTEGER,     -- /payload/data/prompt_tokens_by_modality/audio (cost/token_cost)
+    token_cost__completion_tokens_by_modality BOOLEAN,         -- presence of /payload/data/completion_tokens_by_modality (cost/token_cost)
+    token_cost__completion_tokens_by_modality__text UINTEGER,  -- /payload/data/completion_tokens_by_modality/text (cost/token_cost)
+    token_cost__completion_tokens_by_modality__image UINTEGER, -- /payload/data/completion_tokens_by_modality/image (cost/token_cost)
+    token_cost__completion_tokens_by_modality__audio UINTEGER, -- /payload/data/completion_tokens_by_modality/audio (cost/token_cost)
+    token_cost__provider VARCHAR,                              -- /payload/data/provider (cost/token_cost)
+    token_cost__operation VARCHAR,                             -- /payload/data/operation (cost/token_cost)
+    token_cost__response_model VARCHAR,                        -- /payload/data/response_model (cost/token_cost)
+    token_cost__response_id VARCHAR,                           -- /payload/data/response_id (cost/token_cost)
+    token_cost__finish_reasons VARCHAR[],                      -- /payload/data/finish_reasons (cost/token_cost)
+    token_cost__streaming BOOLEAN,                             -- /payload/data/streaming (cost/token_cost)
+    token_cost__cost_per_cache_read_token DOUBLE,              -- /payload/data/cost_per_cache_read_token (cost/token_cost)
+    token_cost__cost_per_cache_write_token DOUBLE,             -- /payload/data/cost_per_cache_write_token (cost/token_cost)
+    token_cost__cost_per_reasoning_token DOUBLE,               -- /payload/data/cost_per_reasoning_token (cost/token_cost)
+    token_cost__cost_breakdown BOOLEAN,                        -- presence of /payload/data/cost_breakdown (cost/token_cost)
+    token_cost__cost_breakdown__uncached_input_usd DOUBLE,     -- /payload/data/cost_breakdown/uncached_input_usd (cost/token_cost)
+    token_cost__cost_breakdown__cache_read_usd DOUBLE,         -- /payload/data/cost_breakdown/cache_read_usd (cost/token_cost)
+    token_cost__cost_breakdown__cache_write_usd DOUBLE,        -- /payload/data/cost_breakdown/cache_write_usd (cost/token_cost)
+    token_cost__cost_breakdown__output_usd DOUBLE,             -- /payload/data/cost_breakdown/output_usd (cost/token_cost)
+    token_cost__cost_breakdown__reasoning_usd DOUBLE,          -- /payload/data/cost_breakdown/reasoning_usd (cost/token_cost)
+    token_cost__cost_breakdown__tools_usd DOUBLE,              -- /payload/data/cost_breakdown/tools_usd (cost/token_cost)
+    token_cost__cost_breakdown__request_fees_usd DOUBLE,       -- /payload/data/cost_breakdown/request_fees_usd (cost/token_cost)
+    token_cost__cost_source VARCHAR,                           -- /payload/data/cost_source (cost/token_cost)
+    token_cost__pricing_version VARCHAR                        -- /payload/data/pricing_version (cost/token_cost)
+);
+
+CREATE TABLE analytics_events_cost_api_cost (
+    event_id UUID NOT NULL,                     -- /event_id
+    api_cost__provider VARCHAR NOT NULL,        -- /payload/data/provider (cost/api_cost)
+    api_cost__api_endpoint VARCHAR NOT NULL,    -- /payload/data/api_endpoint (cost/api_cost)
+    api_cost__request_count UBIGINT NOT NULL,   -- /payload/data/request_count (cost/api_cost)
+    api_cost__cost_per_request DOUBLE NOT NULL, -- /payload/data/cost_per_request (cost/api_cost)
+    api_cost__total_cost_usd DOUBLE NOT NULL,   -- /payload/data/total_cost_usd (cost/api_cost)
+    api_cost__billing_period VARCHAR NOT NULL   -- /payload/data/billing_period (cost/api_cost)
+);
+
+CREATE TABLE analytics_events_cost_resource_consumption (
+    event_id UUID NOT NULL,                                    -- /event_id
+    resource_consumption__resource_type VARCHAR NOT NULL,      -- /payload/data/resource_type (cost/resource_consumption)
+    resource_consumption__resource_type__other VARCHAR,        -- /payload/data/resource_type/other (cost/resource_consumption)
+    resource_consumption__resource_id VARCHAR NOT NULL,        -- /payload/data/resource_id (cost/resource_consumption)
+    resource_consumption__quantity DOUBLE NOT NULL,            -- /payload/data/quantity (cost/resource_consumption)
+    resource_consumption__unit VARCHAR NOT NULL,               -- /payload/data/unit (cost/resource_consumption)
+    resource_consumption__cost_usd DOUBLE NOT NULL,            -- /payload/data/cost_usd (cost/resource_consumption)
+    resource_consumption__utilization_percent DOUBLE NOT NULL  -- /payload/data/utilization_percent (cost/resource_consumption)
+);
+
+CREATE TABLE analytics_events_cost_budget_alert (
+    event_id UUID NOT NULL,                          -- /event_id
+    budget_alert__budget_id VARCHAR NOT NULL,        -- /payload/data/budget_id (cost/budget_alert)
+    budget_alert__budget_name VARCHAR NOT NULL,      -- /payload/data/budget_name (cost/budget_alert)
+    budget_alert__budget_limit_usd DOUBLE NOT NULL,  -- /payload/data/budget_limit_usd (cost/budget_alert)
+    budget_alert__current_spend_usd DOUBLE NOT NULL, -- /payload/data/current_spend_usd (cost/budget_alert)
+    budget_alert__threshold_percent DOUBLE NOT NULL, -- /payload/data/threshold_percent (cost/budget_alert)
+    budget_alert__alert_type VARCHAR NOT NULL        -- /payload/data/alert_type (cost/budget_alert)
+);
+
+CREATE TABLE analytics_events_governance_policy_violation (
+    event_id UUID NOT NULL,                                   -- /event_id
+    policy_violation__policy_id VARCHAR NOT NULL,             -- /payload/data/policy_id (governance/policy_violation)
+    policy_violation__policy_name VARCHAR NOT NULL,           -- /payload/data/policy_name (governance/policy_violation)
+    policy_violation__violation_description VARCHAR NOT NULL, -- /payload/data/violation_description (governance/policy_violation)
+    policy_violation__violated_rules VARCHAR[] NOT NULL,      -- /payload/data/violated_rules (governance/policy_violation)
+    policy_violation__resource_id VARCHAR NOT NULL,           -- /payload/data/resource_id (governance/policy_violation)
+    policy_violation__user_id VARCHAR,                        -- /payload/data/user_id (governance/policy_violation)
+    policy_violation__severity VARCHAR NOT NULL,              -- /payload/data/severity (governance/policy_violation)
+    policy_violation__auto_remediated BOOLEAN NOT NULL        -- /payload/data/auto_remediated (governance/policy_violation)
+);
+
+CREATE TABLE analytics_events_governance_audit_trail (
+    event_id UUID NOT NULL,                           -- /event_id
+    audit_trail__action VARCHAR NOT NULL,             -- /payload/data/action (governance/audit_trail)
+    audit_trail__actor VARCHAR NOT NULL,              -- /payload/data/actor (governance/audit_trail)
+    audit_trail__resource_type VARCHAR NOT NULL,      -- /payload/data/resource_type (governance/audit_trail)
+    audit_trail__resource_id VARCHAR NOT NULL,        -- /payload/data/resource_id (governance/audit_trail)
+    audit_trail__changes MAP(VARCHAR, JSON) NOT NULL, -- /payload/data/changes (governance/audit_trail)
+    audit_trail__ip_address VARCHAR,                  -- /payload/data/ip_address (governance/audit_trail)
+    audit_trail__user_agent VARCHAR                   -- /payload/data/user_agent (governance/audit_trail)
+);
+
+CREATE TABLE analytics_events_governance_compliance_check (
+    event_id UUID NOT NULL,                                         -- /event_id
+    compliance_check__check_id VARCHAR NOT NULL,                    -- /payload/data/check_id (governance/compliance_check)
+    compliance_check__framework VARCHAR NOT NULL,                   -- /payload/data/framework (governance/compliance_check)
+    compliance_check__controls_checked VARCHAR[] NOT NULL,          -- /payload/data/controls_checked (governance/compliance_check)
+    compliance_check__passed BOOLEAN NOT NULL,                      -- /payload/data/passed (governance/compliance_check)
+    compliance_check__findings STRUCT(control_id VARCHAR, status VARCHAR, description VARCHAR, evidence VARCHAR)[] NOT NULL,-- /payload/data/findings (governance/compliance_check)
+    compliance_check__score DOUBLE NOT NULL                         -- /payload/data/score (governance/compliance_check)
+);
+
+CREATE TABLE analytics_events_governance_data_lineage (
+    event_id UUID NOT NULL,                        -- /event_id
+    data_lineage__data_asset_id VARCHAR NOT NULL,  -- /payload/data/data_asset_id (governance/data_lineage)
+    data_lineage__operation VARCHAR NOT NULL,      -- /payload/data/operation (governance/data_lineage)
+    data_lineage__source VARCHAR,                  -- /payload/data/source (governance/data_lineage)
+    data_lineage__destination VARCHAR,             -- /payload/data/destination (governance/data_lineage)
+    data_lineage__transformation VARCHAR,          -- /payload/data/transformation (governance/data_lineage)
+    data_lineage__lineage_path VARCHAR[] NOT NULL  -- /payload/data/lineage_path (governance/data_lineage)
+);
+
+CREATE TABLE analytics_events_custom (
+    event_id UUID NOT NULL,               -- /event_id
+    custom__custom_type VARCHAR NOT NULL, -- /payload/data/custom_type (custom)
+    custom__data JSON                     -- /payload/data/data (custom)
+);
+
+CREATE OR REPLACE VIEW analytics_events_wide AS
+SELECT
+    e.event_id,
+    e.event_id__text,
+    e."timestamp",
+    e.timestamp__ns,
+    e.timestamp__text,
+    e.source_module,
+    e.event_type,
+    e.correlation_id,
+    e.correlation_id__text,
+    e.parent_event_id,
+    e.parent_event_id__text,
+    e.schema_version,
+    e.severity,
+    e.environment,
+    e.tags,
+    e.trace_id,
+    e.span_id,
+    e.payload__payload_type,
+    e.telemetry__telemetry_type,
+    v1.latency__model_id,
+    v1.latency__request_id,
+    v1.latency__total_latency_ms,
+    v1.latency__ttft_ms,
+    v1.latency__tokens_per_second,
+    v1.latency__breakdown,
+    v1.latency__breakdown__queue_time_ms,
+    v1.latency__breakdown__processing_time_ms,
+    v1.latency__breakdown__network_time_ms,
+    v1.latency__breakdown__other_ms,
+    v1.latency__time_per_output_token_ms,
+    v1.latency__provider,
+    v1.latency__operation,
+    v1.latency__response_model,
+    v1.latency__streaming,
+    v1.latency__error_type,
+    v1.latency__server_address,
+    v2.throughput__model_id,
+    v2.throughput__requests_per_second,
+    v2.throughput__tokens_per_second,
+    v2.throughput__concurrent_requests,
+    v2.throughput__window_duration_seconds,
+    v3.error_rate__model_id,
+    v3.error_rate__total_requests,
+    v3.error_rate__failed_requests,
+    v3.error_rate__error_rate_percent,
+    v3.error_rate__error_breakdown,
+    v3.error_rate__window_duration_seconds,
+    v4.token_usage__model_id,
+    v4.token_usage__request_id,
+    v4.token_usage__prompt_tokens,
+    v4.token_usage__completion_tokens,
+    v4.token_usage__total_tokens,
+    v4.token_usage__cache_read_input_tokens,
+    v4.token_usage__cache_write_input_tokens,
+    v4.token_usage__reasoning_tokens,
+    v4.token_usage__prompt_tokens_by_modality,
+    v4.token_usage__prompt_tokens_by_modality__text,
+    v4.token_usage__prompt_tokens_by_modality__image,
+    v4.token_usage__prompt_tokens_by_modality__audio,
+    v4.token_usage__completion_tokens_by_modality,
+    v4.token_usage__completion_tokens_by_modality__text,
+    v4.token_usage__completion_tokens_by_modality__image,
+    v4.token_usage__completion_tokens_by_modality__audio,
+    v4.token_usage__provider,
+    v4.token_usage__operation,
+    v4.token_usage__response_model,
+    v4.token_usage__response_id,
+    v4.token_usage__finish_reasons,
+    v4.token_usage__streaming,
+    v5.model_performance__model_id,
+    v5.model_performance__accuracy,
+    v5.model_performance__quality_score,
+    v5.model_performance__user_satisfaction,
+    v5.model_performance__custom_metrics,
+    e.security__security_type,
+    v6.threat__threat_id,
+    v6.threat__threat_type,
+    v6.threat__threat_type__other,
+    v6.threat__threat_level,
+    v6.threat__source_ip,
+    v6.threat__target_resource,
+    v6.threat__attack_vector,
+    v6.threat__mitigation_status,
+    v6.threat__indicators_of_compromise,
+    v7.vulnerability__vulnerability_id,
+    v7.vulnerability__cve_id,
+    v7.vulnerability__severity_score,
+    v7.vulnerability__affected_component,
+    v7.vulnerability__description,
+    v7.vulnerability__remediation_status,
+    v8.compliance_violation__violation_id,
+    v8.compliance_violation__regulation,
+    v8.compliance_violation__requirement,
+    v8.compliance_violation__violation_description,
+    v8.compliance_violation__affected_data_types,
+    v8.compliance_violation__remediation_required,
+    v9.auth__user_id,
+    v9.auth__action,
+    v9.auth__resource,
+    v9.auth__success,
+    v9.auth__failure_reason,
+    v10.privacy__data_type,
+    v10.privacy__operation,
+    v10.privacy__user_consent,
+    v10.privacy__data_subjects,
+    v10.privacy__purpose,
+    e.cost__cost_type,
+    v11.token_cost__model_id,
+    v11.token_cost__request_id,
+    v11.token_cost__prompt_tokens,
+    v11.token_cost__completion_tokens,
+    v11.token_cost__total_tokens,
+    v11.token_cost__cost_per_prompt_token,
+    v11.token_cost__cost_per_completion_token,
+    v11.token_cost__total_cost_usd,
+    v11.token_cost__currency,
+    v11.token_cost__cache_read_input_tokens,
+    v11.token_cost__cache_write_input_tokens,
+    v11.token_cost__reasoning_tokens,
+    v11.token_cost__prompt_tokens_by_modality,
+    v11.token_cost__prompt_tokens_by_modality__text,
+    v11.token_cost__prompt_tokens_by_modality__image,
+    v11.token_cost__prompt_tokens_by_modality__audio,
+    v11.token_cost__completion_tokens_by_modality,
+    v11.token_cost__completion_tokens_by_modality__text,
+    v11.token_cost__completion_tokens_by_modality__image,
+    v11.token_cost__completion_tokens_by_modality__audio,
+    v11.token_cost__provider,
+    v11.token_cost__operation,
+    v11.token_cost__response_model,
+    v11.token_cost__response_id,
+    v11.token_cost__finish_reasons,
+    v11.token_cost__streaming,
+    v11.token_cost__cost_per_cache_read_token,
+    v11.token_cost__cost_per_cache_write_token,
+    v11.token_cost__cost_per_reasoning_token,
+    v11.token_cost__cost_breakdown,
+    v11.token_cost__cost_breakdown__uncached_input_usd,
+    v11.token_cost__cost_breakdown__cache_read_usd,
+    v11.token_cost__cost_breakdown__cache_write_usd,
+    v11.token_cost__cost_breakdown__output_usd,
+    v11.token_cost__cost_breakdown__reasoning_usd,
+    v11.token_cost__cost_breakdown__tools_usd,
+    v11.token_cost__cost_breakdown__request_fees_usd,
+    v11.token_cost__cost_source,
+    v11.token_cost__pricing_version,
+    v12.api_cost__provider,
+    v12.api_cost__api_endpoint,
+    v12.api_cost__request_count,
+    v12.api_cost__cost_per_request,
+    v12.api_cost__total_cost_usd,
+    v12.api_cost__billing_period,
+    v13.resource_consumption__resource_type,
+    v13.resource_consumption__resource_type__other,
+    v13.resource_consumption__resource_id,
+    v13.resource_consumption__quantity,
+    v13.resource_consumption__unit,
+    v13.resource_consumption__cost_usd,
+    v13.resource_consumption__utilization_percent,
+    v14.budget_alert__budget_id,
+    v14.budget_alert__budget_name,
+    v14.budget_alert__budget_limit_usd,
+    v14.budget_alert__current_spend_usd,
+    v14.budget_alert__threshold_percent,
+    v14.budget_alert__alert_type,
+    e.governance__governance_type,
+    v15.policy_violation__policy_id,
+    v15.policy_violation__policy_name,
+    v15.policy_violation__violation_description,
+    v15.policy_violation__violated_rules,
+    v15.policy_violation__resource_id,
+    v15.policy_violation__user_id,
+    v15.policy_violation__severity,
+    v15.policy_violation__auto_remediated,
+    v16.audit_trail__action,
+    v16.audit_trail__actor,
+    v16.audit_trail__resource_type,
+    v16.audit_trail__resource_id,
+    v16.audit_trail__changes,
+    v16.audit_trail__ip_address,
+    v16.audit_trail__user_agent,
+    v17.compliance_check__check_id,
+    v17.compliance_check__framework,
+    v17.compliance_check__controls_checked,
+    v17.compliance_check__passed,
+    v17.compliance_check__findings,
+    v17.compliance_check__score,
+    v18.data_lineage__data_asset_id,
+    v18.data_lineage__operation,
+    v18.data_lineage__source,
+    v18.data_lineage__destination,
+    v18.data_lineage__transformation,
+    v18.data_lineage__lineage_path,
+    v19.custom__custom_type,
+    v19.custom__data
+FROM analytics_events e
+LEFT JOIN analytics_events_telemetry_latency v1 ON v1.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_throughput v2 ON v2.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_error_rate v3 ON v3.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_token_usage v4 ON v4.event_id = e.event_id
+LEFT JOIN analytics_events_telemetry_model_performance v5 ON v5.event_id = e.event_id
+LEFT JOIN analytics_events_security_threat v6 ON v6.event_id = e.event_id
+LEFT JOIN analytics_events_security_vulnerability v7 ON v7.event_id = e.event_id
+LEFT JOIN analytics_events_security_compliance_violation v8 ON v8.event_id = e.event_id
+LEFT JOIN analytics_events_security_auth v9 ON v9.event_id = e.event_id
+LEFT JOIN analytics_events_security_privacy v10 ON v10.event_id = e.event_id
+LEFT JOIN analytics_events_cost_token_cost v11 ON v11.event_id = e.event_id
+LEFT JOIN analytics_events_cost_api_cost v12 ON v12.event_id = e.event_id
+LEFT JOIN analytics_events_cost_resource_consumption v13 ON v13.event_id = e.event_id
+LEFT JOIN analytics_events_cost_budget_alert v14 ON v14.event_id = e.event_id
+LEFT JOIN analytics_events_governance_policy_violation v15 ON v15.event_id = e.event_id
+LEFT JOIN analytics_events_governance_audit_trail v16 ON v16.event_id = e.event_id
+LEFT JOIN analytics_events_governance_compliance_check v17 ON v17.event_id = e.event_id
+LEFT JOIN analytics_events_governance_data_lineage v18 ON v18.event_id = e.event_id
+LEFT JOIN analytics_events_custom v19 ON v19.event_id = e.event_id;
 
 INSERT INTO hub_storage (table_name, schema_version) VALUES ('analytics_events', '1.1.0');

@@ -27,14 +27,14 @@ def split_instant(text: str) -> tuple[int, int | None, str | None]:
     second = int(text[17:19])
     end = 19
     nanos_total = 0
-    if len(text) > 19 and text[19] == ".":
+    size = len(text)
+    if size > 19 and text[19] == ".":
         end = 20
-        while end < len(text) and text[end].isdigit():
+        while end < size and "0" <= text[end] <= "9":
             end += 1
-        digits = text[20:end]
-        nanos_total = int((digits + "000000000")[:9])  # beyond nine digits RFC 3339 allows, nothing is kept
+        nanos_total = int((text[20:end] + "000000000")[:9])  # beyond nine digits nothing is kept
     offset = text[end:]
-    if offset not in ("Z", "z"):
+    if offset != "Z" and offset != "z":
         sign = -1 if offset[0] == "-" else 1
         seconds -= sign * (int(offset[1:3]) * 3600 + int(offset[4:6]) * 60)
     leap = second == 60  # 23:59:60: the database type cannot hold it; the text keeps it
@@ -42,8 +42,19 @@ def split_instant(text: str) -> tuple[int, int | None, str | None]:
         second, nanos_total = 59, 999_999_999
     micros = (seconds + second) * 1_000_000 + nanos_total // 1000
     nanos = nanos_total % 1000 or None
-    canonical = text[10] == "T" and offset == "Z" and not leap and text == join_instant(micros, nanos)
+    canonical = (offset == "Z" and text[10] == "T" and not leap
+                 and end - 20 == _canonical_digits(nanos_total) if end > 19 else offset == "Z" and text[10] == "T"
+                 and not leap)
     return micros, nanos, None if canonical else text
+
+
+def _canonical_digits(nanos_total: int) -> int:
+    """How many fraction digits the producers write for a sub-second part (0 for none; 3, 6 or 9)."""
+    if nanos_total == 0:
+        return -1  # a written fraction of zero is not canonical: the producers write none
+    if nanos_total % 1_000_000 == 0:
+        return 3
+    return 6 if nanos_total % 1000 == 0 else 9
 
 
 def join_instant(micros: int, nanos: int | None, text: str | None = None) -> str:

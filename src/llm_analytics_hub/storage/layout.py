@@ -78,6 +78,7 @@ class Column:
     pointer: str  # JSON pointer of the member inside a document of the column's variant
     variant: str  # the variant group ("" for members every document has), e.g. "telemetry/latency"
     description: str
+    always: bool = False  # every document of the variant has a value here (NOT NULL in the variant's table)
 
 
 # --- the plan the row converters follow (storage/rows.py) ----------------------------------------
@@ -154,14 +155,41 @@ PLAIN = Shape("plain")
 
 
 @dataclass(frozen=True)
+class Part:
+    """A physical table: the envelope (`variant` "") or one variant's column group, keyed by event_id."""
+
+    name: str
+    variant: str
+    columns: tuple[int, ...]  # positions in Table.columns, the key first
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     version: str
     type_name: str
-    columns: tuple[Column, ...]
+    columns: tuple[Column, ...]  # the wide row: every column of every part, in schema order
     root: Group
     variants: tuple[str, ...]  # every variant label, in schema order ("telemetry/latency", ..., "custom")
     structs: tuple[SqlType, ...]  # named struct types, dependencies first (PostgreSQL composite types)
+    parts: tuple[Part, ...] = ()  # the envelope table, then one table per variant
+
+    @property
+    def part_index(self) -> dict[int, int]:
+        """Column position -> the number of the part that holds it (the key: 0, the envelope)."""
+        found = {p: number for number, part in enumerate(self.parts) for p in part.columns[1 if number else 0:]}
+        return found
+
+    @property
+    def view(self) -> str:
+        """The view that joins the parts back into the wide row."""
+        return self.name + "_wide"
+
+    def part_of(self, variant: str) -> Part:
+        for part in self.parts:
+            if part.variant == variant:
+                return part
+        raise KeyError(variant)
 
     def index(self, name: str) -> int:
         for position, column in enumerate(self.columns):
@@ -189,13 +217,15 @@ class _Walk:
         self.columns: list[Column] = []
         self.structs: dict[str, SqlType] = {}
         self.variant_labels: list[str] = []
+        self.optional = 0  # how many optional members (or data variants) the walk is inside
 
     def add(self, name: str, sql: SqlType, role: Role, pointer: str, variant: str, description: str) -> int:
         if any(c.name == name for c in self.columns):
             raise GeneratorError(f"storage: column {name!r} of {self.type_name} would be named twice")
         if len(name.encode()) > 63:
             raise GeneratorError(f"storage: column name {name!r} of {self.type_name} is longer than 63 bytes")
-        self.columns.append(Column(name, sql, role, pointer, variant, description))
+        always = self.optional == 0 and role in ("value", "tag", "presence") and sql.kind != "json"  # any: null too
+        self.columns.append(Column(name, sql, role, pointer, variant, description, always))
         return len(self.columns) - 1
 
     # flattened values ---------------------------------------------------------------------------
@@ -208,8 +238,12 @@ class _Walk:
 
     def member(self, wire: str, expr: TypeExpr, required: bool, nullable: bool, default: JSON, when_none: str,
                description: str, prefix: str, pointer: str, variant: str) -> Member:
-        node = self.value(expr, prefix + wire, f"{pointer}/{wire}", variant, description,
-                          optional=not required or nullable)
+        optional = (not required and default is MISSING) or nullable
+        self.optional += optional
+        try:
+            node = self.value(expr, prefix + wire, f"{pointer}/{wire}", variant, description, optional=optional)
+        finally:
+            self.optional -= optional
         return Member(wire, node, required, nullable, default, "null" if when_none == "null" else "omit")
 
     def value(self, expr: TypeExpr, name: str, pointer: str, variant: str, description: str, *,
@@ -246,8 +280,12 @@ class _Walk:
                               "text")
             case DataEnumType():
                 column = self.add(name, TEXT, "value", pointer, variant, description or typedef.description)
-                keyed = {v.key: self.value(v.type, name + SEP + v.key, f"{pointer}/{v.key}", variant,
-                                           v.description, optional=True) for v in typedef.variants}
+                self.optional += 1
+                try:
+                    keyed = {v.key: self.value(v.type, name + SEP + v.key, f"{pointer}/{v.key}", variant,
+                                               v.description, optional=True) for v in typedef.variants}
+                finally:
+                    self.optional -= 1
                 return Choice(column, keyed)
             case ObjectType():
                 presence = -1
@@ -274,7 +312,15 @@ class _Walk:
                 assert_never(typedef)
 
     def variant(self, expr: TypeExpr, tag: str, pointer: str, label: str, description: str) -> Node:
-        """A variant's content: an object's members under the tag's prefix, a nested union's columns."""
+        """A variant's content: an object's members under the tag's prefix, a nested union's columns.
+        Whether a column is always there counts from the variant (its own table holds only its events)."""
+        outside, self.optional = self.optional, 0
+        try:
+            return self._variant(expr, tag, pointer, label, description)
+        finally:
+            self.optional = outside
+
+    def _variant(self, expr: TypeExpr, tag: str, pointer: str, label: str, description: str) -> Node:
         if isinstance(expr, Ref):
             typedef = self.version.lookup(expr)
             if isinstance(typedef, ObjectType):
@@ -407,8 +453,25 @@ def table_layout(version: Version, area: str, type_name: str) -> Table:
     ordered: list[SqlType] = []
     for struct in walk.structs.values():
         _dependencies_first(struct, ordered)
-    return Table(STORED[(area, type_name)], version.version, type_name, tuple(walk.columns), root,
-                 tuple(walk.variant_labels), tuple(ordered))
+    name = STORED[(area, type_name)]
+    columns = tuple(walk.columns)
+    return Table(name, version.version, type_name, columns, root, tuple(walk.variant_labels), tuple(ordered),
+                 _parts(name, columns, walk.variant_labels))
+
+
+def _parts(name: str, columns: tuple[Column, ...], variants: list[str]) -> tuple[Part, ...]:
+    """The envelope holds the members every event has and every tag; each leaf variant's members go to
+    a table of their own, `<name>_<label with _>`, keyed by the event's key."""
+    key = next(position for position, c in enumerate(columns) if c.name == KEY and not c.variant)
+    envelope = tuple(p for p, c in enumerate(columns) if c.variant not in variants or c.role == "tag")
+    parts = [Part(name, "", envelope)]
+    for variant in variants:
+        own = tuple(p for p, c in enumerate(columns) if c.variant == variant and c.role != "tag")
+        parts.append(Part(f"{name}_{variant.replace('/', '_')}", variant, (key, *own)))
+    for part in parts:
+        if len(part.name.encode()) > 63:
+            raise GeneratorError(f"storage: table name {part.name!r} is longer than 63 bytes")
+    return tuple(parts)
 
 
 def _dependencies_first(sql: SqlType, ordered: list[SqlType]) -> None:
@@ -428,5 +491,24 @@ def events_table(version: str) -> Table:
     return table_layout(build_version(load_version(version)), "events", "AnalyticsEvent")
 
 
-__all__ = ["EVENTS_TABLE", "KEY", "MISSING", "STORED", "VERSION_TABLE", "Choice", "Column", "Group", "Member",
-           "Nested", "Node", "Scalar", "Shape", "SqlType", "Table", "Tagged", "events_table", "table_layout"]
+__all__ = [
+    "EVENTS_TABLE",
+    "KEY",
+    "MISSING",
+    "STORED",
+    "VERSION_TABLE",
+    "Choice",
+    "Column",
+    "Group",
+    "Member",
+    "Nested",
+    "Node",
+    "Part",
+    "Scalar",
+    "Shape",
+    "SqlType",
+    "Table",
+    "Tagged",
+    "events_table",
+    "table_layout",
+]

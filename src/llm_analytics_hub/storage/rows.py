@@ -346,3 +346,19 @@ def _tagged_value(value: dict[str, Any], tag: str, content: str | None,
     if content is not None:
         return {tag: chosen, content: inner}
     return {tag: chosen, **inner}
+
+
+def variant_finder(table: Table) -> Callable[[Row], str]:
+    """row -> its variant label ("telemetry/latency", "custom"), read from the tag columns."""
+    top = next(m.node for m in table.root.members if isinstance(m.node, Tagged))
+
+    def find(row: Row) -> str:
+        node: Node = top
+        label = []
+        while isinstance(node, Tagged):
+            chosen = row[node.column]
+            label.append(chosen)
+            node = node.variants[chosen]
+        return "/".join(label)
+
+    return find

@@ -1,0 +1,97 @@
+"""`llm-hub load`, `export`: option parsing only; the work is in load.py and export.py."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..cli_support import guarded
+from ..errors import HubError
+from ..validation.chunks import default_jobs
+from ..validation.command import _wants_progress, collect_sources
+from ..validation.core import ValidatorSpec
+from ..validation.inputs import InputSource, Kind
+from ..validation.quarantine import QuarantineWriter, output_names
+from ..validation.reporters import REPORTERS
+from ..validation.validator import Engine
+from ..versions import parse_version
+from .stores import DEFAULT_URL, SCHEMES, open_store
+
+
+@click.command("load")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("--into", "into", default=DEFAULT_URL, show_default=True, metavar="URL",
+              help=f"Where the events go: {SCHEMES}.")
+@click.option("--schema-version", "schema_version", metavar="X.Y.Z",
+              help="Force a schema version (default: each document's schema_version, absent means 1.0.0).")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--max-errors", type=click.IntRange(min=0), default=None,
+              help="Print at most N errors in all; the counts stay exact.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summaries.")
+@click.option("--semantic", is_flag=True, help="Also run the semantic lint; documents it flags are not loaded.")
+@click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large NDJSON inputs (default: one per core).")
+@click.option("--stdin-format", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True)
+@click.option("--valid-out", metavar="DIR", help="Also write the valid lines, unchanged, to DIR.")
+@click.option("--invalid-out", metavar="DIR",
+              help="Write the invalid documents with their findings, as NDJSON, to DIR (they are never loaded).")
+@guarded
+def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, fmt: str, max_errors: int | None,
+                 quiet: bool, semantic: bool, engine: Engine, jobs: int | None, stdin_format: Kind,
+                 valid_out: str | None, invalid_out: str | None) -> None:
+    """Validate AnalyticsEvents like `llm-hub validate` and load the valid ones into typed tables: a DuckDB
+    file (the default), PostgreSQL or a Parquet folder. One transaction per block of lines; loading the
+    same events again adds nothing (event_id is the key).
+
+    Exit codes: 0 all valid, 1 some invalid (not loaded), 2 usage error, unreadable input or store error.
+    """
+    from .load import run_load
+
+    if not paths:
+        raise HubError("no input: give one or more paths, or - for stdin (see llm-hub load --help)")
+    if schema_version is not None:
+        parse_version(schema_version)
+    validator = ValidatorSpec(None, schema_version, semantic=semantic, engine=engine).build()
+    sources = collect_sources(paths, stdin_format)
+    names = output_names([s.name for s in sources if isinstance(s, InputSource)])
+    quarantine = QuarantineWriter(valid_out, invalid_out, names)
+    store = open_store(into)
+    try:
+        code = run_load(sources, validator, store, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
+                        progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),
+                        quarantine=quarantine)
+    finally:
+        store.close()
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+@click.command("export")
+@click.option("--from", "source", default=DEFAULT_URL, show_default=True, metavar="URL",
+              help=f"The store: {SCHEMES}.")
+@click.option("--start", metavar="DATE-TIME", help="Only events at or after this instant (RFC 3339).")
+@click.option("--end", metavar="DATE-TIME", help="Only events at or before this instant (RFC 3339).")
+@click.option("--type", "kind", metavar="TYPE", help="Only this payload type: telemetry, telemetry/latency, ...")
+@click.option("--format", "fmt", type=click.Choice(["ndjson", "influx"]), default="ndjson", show_default=True,
+              help="ndjson: the events in the producers' form; influx: their time-series points as InfluxDB "
+                   "line protocol (the measurement mapping of schemas/timeseries-mapping).")
+@guarded
+def export_command(source: str, start: str | None, end: str | None, kind: str | None, fmt: str) -> None:
+    """Write stored events to stdout, oldest first."""
+    from .export import export_ndjson, filters_for, stored_table
+
+    store = open_store(source, read_only=True)
+    try:
+        table = stored_table(store)
+        filters = filters_for(table, start, end, kind)
+        out = sys.stdout.buffer
+        if fmt == "influx":
+            raise HubError("--format influx: not built yet")
+        count = export_ndjson(store, filters, out, table)
+        noun = "event(s)"
+    finally:
+        store.close()
+    out.flush()
+    click.echo(f"exported {count} {noun} from {store.url}", err=True)
