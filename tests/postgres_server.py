@@ -73,15 +73,16 @@ def postgres() -> Iterator[Postgres]:
         shutil.chown(folder, "postgres")
         shutil.chown(password_file, "postgres")
     port = free_port()
-    subprocess.run(_as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-U", USER, "--auth=scram-sha-256",
-                                    f"--pwfile={password_file}", "--no-sync", "-E", "UTF8", "--locale=C"]),
-                   check=True, capture_output=True)
+    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", USER, "--auth=scram-sha-256",
+              f"--pwfile={password_file}", "--no-sync", "-E", "UTF8", "--locale=C"]
+    subprocess.run(_as_server_user(initdb), check=True, capture_output=True)
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=60"
     subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
                                     str(folder / "log"), "-w", "start"]), check=True, capture_output=True)
     try:
         yield Postgres(port, folder, itertools.count(1))
     finally:
-        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+        stop = [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-t", "20", "stop"]
+        subprocess.run(_as_server_user(stop),
                        check=False, capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)

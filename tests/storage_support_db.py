@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-STORES = ("duckdb", "parquet")  # postgres: next step
+STORES = ("duckdb", "parquet", "postgres")
 
 
 def store_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:

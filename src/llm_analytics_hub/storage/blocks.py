@@ -72,9 +72,14 @@ def _encoder(target: Target) -> Any:
     found = _ENCODERS.get(target)
     if found is None:
         table = events_table(target.version)
-        from .encode import ArrowEncoder
+        if target.encoding == "copy":
+            from .copy_text import CopyEncoder
 
-        found = ArrowEncoder(table, wide=target.encoding == "arrow-wide")
+            found = CopyEncoder(table)
+        else:
+            from .encode import ArrowEncoder
+
+            found = ArrowEncoder(table, wide=target.encoding == "arrow-wide")
         _ENCODERS[target] = found
     return found
 

@@ -37,10 +37,13 @@ from .stores import DEFAULT_URL, SCHEMES, open_store
 @click.option("--valid-out", metavar="DIR", help="Also write the valid lines, unchanged, to DIR.")
 @click.option("--invalid-out", metavar="DIR",
               help="Write the invalid documents with their findings, as NDJSON, to DIR (they are never loaded).")
+@click.option("--batch-rows", type=click.IntRange(min=1), default=None,
+              help="Rows per transaction, gathered in whole blocks of lines (default: 65536 for DuckDB and "
+                   "Parquet, one block for PostgreSQL).")
 @guarded
 def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, fmt: str, max_errors: int | None,
                  quiet: bool, semantic: bool, engine: Engine, jobs: int | None, stdin_format: Kind,
-                 valid_out: str | None, invalid_out: str | None) -> None:
+                 valid_out: str | None, invalid_out: str | None, batch_rows: int | None) -> None:
     """Validate AnalyticsEvents like `llm-hub validate` and load the valid ones into typed tables: a DuckDB
     file (the default), PostgreSQL or a Parquet folder. One transaction per block of lines; loading the
     same events again adds nothing (event_id is the key).
@@ -58,6 +61,8 @@ def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, 
     names = output_names([s.name for s in sources if isinstance(s, InputSource)])
     quarantine = QuarantineWriter(valid_out, invalid_out, names)
     store = open_store(into)
+    if batch_rows is not None:
+        store.batch_rows = batch_rows
     try:
         code = run_load(sources, validator, store, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
                         progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),

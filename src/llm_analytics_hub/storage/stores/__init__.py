@@ -23,7 +23,9 @@ def open_store(url: str, *, read_only: bool = False) -> Store:
 
         return DuckDBStore(Path(rest[1:]), read_only=read_only)
     if url.startswith(("postgresql://", "postgres://")):
-        raise HubError(f"{url}: PostgreSQL stores are not built yet")
+        from .postgres import PostgresStore
+
+        return PostgresStore(url, read_only=read_only)
     if url.startswith("parquet://"):
         from .parquet import ParquetStore
 

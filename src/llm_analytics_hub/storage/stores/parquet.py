@@ -122,7 +122,8 @@ class ParquetStore(Store):
         temporary = target.parent / f".{target.name}.tmp"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.Table.from_batches([batch]), temporary, compression="zstd")
+            whole = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+            pq.write_table(whole, temporary, compression="zstd")
             os.replace(temporary, target)
         except OSError as exc:
             raise StoreError(f"{self.url}: cannot write: {one_line(exc)}") from None
@@ -160,3 +161,17 @@ class ParquetStore(Store):
             yield from reader.read(table, filters)
         finally:
             reader.close()
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """SQL over the folder (DuckDB's dialect), with the same table and view names as the SQL stores."""
+        from ..layout import events_table
+
+        version = self.table_version()
+        if version is None:
+            raise StoreError(f"{self.url}: no events stored here ({MARKER} is missing)")
+        reader = self.reader(events_table(version))
+        try:
+            found: list[tuple[Any, ...]] = reader.query(sql, parameters)
+        finally:
+            reader.close()
+        return found
