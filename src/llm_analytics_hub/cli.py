@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "docs": "llm_analytics_hub.codegen.site.command:docs_group",
     "load": "llm_analytics_hub.storage.command:load_command",
     "export": "llm_analytics_hub.storage.command:export_command",
+    "migrate": "llm_analytics_hub.storage.command:migrate_command",
 }
 
 

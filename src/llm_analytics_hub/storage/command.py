@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cli_support import guarded
+from ..cli_support import guarded, with_schemas
 from ..errors import HubError
 from ..validation.chunks import default_jobs
 from ..validation.command import _wants_progress, collect_sources
@@ -16,7 +16,8 @@ from ..validation.quarantine import QuarantineWriter, output_names
 from ..validation.reporters import REPORTERS
 from ..validation.validator import Engine
 from ..versions import parse_version
-from .stores import DEFAULT_URL, SCHEMES, open_store
+from .migrate import Migration
+from .stores import DEFAULT_URL, SCHEMES, Store, open_store
 
 
 @click.command("load")
@@ -100,3 +101,55 @@ def export_command(source: str, start: str | None, end: str | None, kind: str | 
         store.close()
     out.flush()
     click.echo(f"exported {count} {noun} from {store.url}", err=True)
+
+
+@click.command("migrate")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--dialect", type=click.Choice(["duckdb", "postgres"]), default=None,
+              help="Whose SQL to write (default: the --apply store's; duckdb without one).")
+@click.option("--apply", "apply_to", metavar="URL",
+              help="Run the statements on this store in one transaction (its tables must follow OLD).")
+@with_schemas
+@guarded
+def migrate_command(old: str, new: str, dialect: str | None, apply_to: str | None) -> None:
+    """Write the statements that bring tables of schema version OLD to NEW (ADD COLUMN for an added
+    optional member, a new table for a new variant). A change that is not backward compatible is
+    refused, naming its compat rule.
+
+    Exit codes: 0 written (or applied), 1 refused, 2 usage or store error.
+    """
+    from .migrate import MigrationRefused, plan
+
+    parse_version(old)
+    parse_version(new)
+    store = open_store(apply_to) if apply_to else None
+    chosen = dialect or ("postgres" if store is not None and store.dialect == "postgres" else "duckdb")
+    try:
+        try:
+            migration = plan(old, new, "postgres" if chosen == "postgres" else "duckdb")
+        except MigrationRefused as refused:
+            for line in refused.lines:
+                click.echo(f"llm-hub: migrate refused: {line}", err=True)
+            sys.exit(1)
+        if store is None:
+            click.echo(migration.script(), nl=False)
+            return
+        apply_migration(store, migration, old, new)
+    finally:
+        if store is not None:
+            store.close()
+    click.echo(f"migrated {store.url} from {old} to {new} ({len(migration.statements)} statement(s))", err=True)
+
+
+def apply_migration(store: Store, migration: Migration, old: str, new: str) -> None:
+    version = store.table_version()
+    if version != old:
+        raise HubError(f"{store.url}: its tables follow {version or 'no version (empty)'}, not {old}")
+    if store.dialect == "parquet":
+        from .stores.parquet import ParquetStore
+
+        assert isinstance(store, ParquetStore)
+        store.set_version(new)  # files of the old version stay: readers fill the new columns with NULL
+        return
+    store.transaction(migration.statements)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Literal, assert_never
 
 from ..codegen.ir import (
@@ -483,9 +484,15 @@ def _dependencies_first(sql: SqlType, ordered: list[SqlType]) -> None:
         ordered.append(sql)
 
 
-@cache
 def events_table(version: str) -> Table:
     """The events table as schema version `version` lays it out (the schemas under the current root)."""
+    from ..versions import schemas_root
+
+    return _events_table(schemas_root(), version)
+
+
+@cache
+def _events_table(root: Path, version: str) -> Table:
     from ..schema_store import load_version
 
     return table_layout(build_version(load_version(version)), "events", "AnalyticsEvent")

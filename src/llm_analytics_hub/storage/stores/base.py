@@ -48,6 +48,10 @@ class Store:
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
+    def transaction(self, statements: Sequence[str]) -> None:
+        """Run statements in one transaction (the SQL stores)."""
+        raise StoreError(f"{self.url}: runs no SQL statements")
+
     def close(self) -> None:
         pass
 
