@@ -148,3 +148,26 @@ def test_the_compiled_shredder_gives_the_plain_readings_values(version: str) -> 
         mine = [row for row, p in zip(rows, parts, strict=True) if n == 0 or p == n]
         for position in part.columns[1 if n else 0:]:
             assert values[position] == [row[position] for row in mine], table.columns[position].name
+
+
+def test_check_names_every_problem_of_a_timeseries_mapping(tmp_path: Path) -> None:
+    """The mapping is data beside the schemas, checked like schemas/producer-output by `llm-hub check`."""
+    import shutil
+
+    from llm_analytics_hub.check import check_folder
+
+    root = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", root)
+    path = root / "timeseries-mapping" / "1.1.0.json"
+    mapping = json.loads(path.read_text())
+    latency = mapping["measurements"]["llm_latency"]
+    latency["fields"]["latency_ms"] = "/payload/data/no_such_member"
+    latency["tags"]["model_id"] = "/payload/data/total_latency_ms"
+    mapping["measurements"]["bogus"] = {"variant": "telemetry/nope", "fields": {}}
+    path.write_text(json.dumps(mapping))
+    found = [f for f in check_folder(root / "1.1.0", "1.1.0") if f.rule == "timeseries-mapping"]
+    messages = [f.message for f in found]
+    assert any("no_such_member names no member of variant telemetry/latency" in m for m in messages), messages
+    assert any("total_latency_ms is a double member; expected text or uuid" in m for m in messages), messages
+    assert any("'telemetry/nope' is not a payload variant" in m for m in messages), messages
+    assert not [f for f in check_folder(REPO / "schemas" / "1.1.0", "1.1.0") if f.rule == "timeseries-mapping"]

@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     "load": "llm_analytics_hub.storage.command:load_command",
     "export": "llm_analytics_hub.storage.command:export_command",
     "migrate": "llm_analytics_hub.storage.command:migrate_command",
+    "query": "llm_analytics_hub.storage.command:query_command",
 }
 
 

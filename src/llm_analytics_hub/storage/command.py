@@ -94,9 +94,13 @@ def export_command(source: str, start: str | None, end: str | None, kind: str | 
         filters = filters_for(table, start, end, kind)
         out = sys.stdout.buffer
         if fmt == "influx":
-            raise HubError("--format influx: not built yet")
-        count = export_ndjson(store, filters, out, table)
-        noun = "event(s)"
+            from .influx import export_influx
+
+            count = export_influx(store, table, filters, out)
+            noun = "point(s)"
+        else:
+            count = export_ndjson(store, filters, out, table)
+            noun = "event(s)"
     finally:
         store.close()
     out.flush()
@@ -153,3 +157,62 @@ def apply_migration(store: Store, migration: Migration, old: str, new: str) -> N
         store.set_version(new)  # files of the old version stay: readers fill the new columns with NULL
         return
     store.transaction(migration.statements)
+
+
+@click.command("query")
+@click.argument("query_file", metavar="QUERY.json")
+@click.option("--from", "source", default=DEFAULT_URL, show_default=True, metavar="URL",
+              help=f"The store: {SCHEMES}.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True,
+              help="json: the TimeSeriesResult; table: one line per point, for people.")
+@click.option("--sql", "show_sql", is_flag=True, help="Also print the SQL that ran (on stderr).")
+@guarded
+def query_command(query_file: str, source: str, fmt: str, show_sql: bool) -> None:
+    """Answer a TimeSeriesQuery document (measurement, time range, tag filters, aggregation over windows,
+    group by, fill, limit/offset) from the stored events; print a TimeSeriesResult. The measurements are
+    schemas/timeseries-mapping/<version>.json. QUERY.json may be - for stdin.
+
+    Exit codes: 0 answered, 1 the query document is invalid, 2 usage or store error.
+    """
+    import json
+
+    from .export import stored_table
+    from .query import run_query
+
+    query = read_query(query_file)
+    store = open_store(source, read_only=True)
+    try:
+        table = stored_table(store)
+        findings = ValidatorSpec("TimeSeriesQuery", table.version).build().check(query)
+        if findings:
+            for finding in findings:
+                click.echo(f"{query_file}: {finding.instance_path or '/'}: {finding.message} [{finding.keyword}]",
+                           err=True)
+            sys.exit(1)
+        answer, sql = run_query(store, table, query)
+    finally:
+        store.close()
+    if show_sql:
+        click.echo(sql, err=True)
+    if fmt == "table":
+        from .query_table import render_table
+
+        click.echo(render_table(answer), nl=False)
+    else:
+        click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
+
+
+def read_query(name: str) -> dict[str, object]:
+    import json
+
+    try:
+        text = sys.stdin.read() if name == "-" else open(name, encoding="utf-8").read()  # noqa: SIM115
+    except OSError as exc:
+        raise HubError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HubError(f"{name}: not JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise HubError(f"{name}: a TimeSeriesQuery is a JSON object")
+    return document

@@ -488,14 +488,15 @@ def events_table(version: str) -> Table:
     """The events table as schema version `version` lays it out (the schemas under the current root)."""
     from ..versions import schemas_root
 
-    return _events_table(schemas_root(), version)
+    return events_table_of(schemas_root(), version)
 
 
 @cache
-def _events_table(root: Path, version: str) -> Table:
-    from ..schema_store import load_version
+def events_table_of(root: Path, version: str) -> Table:
+    """The events table of a version folder under `root`."""
+    from ..schema_store import load_folder
 
-    return table_layout(build_version(load_version(version)), "events", "AnalyticsEvent")
+    return table_layout(build_version(load_folder(root / version, version)), "events", "AnalyticsEvent")
 
 
 __all__ = [

@@ -39,6 +39,7 @@ class ParquetStore(Store):
         if folder.exists() and not folder.is_dir():
             raise StoreError(f"{self.url}: not a folder")
         self._keys: set[str] | None = None
+        self._reader: Any = None  # the DuckDB over the files, made on first read, dropped by a write
 
     def table_version(self) -> str | None:
         marker = self.folder / MARKER
@@ -92,6 +93,7 @@ class ParquetStore(Store):
 
         if not rows.count:
             return 0
+        self.close()
         known = self.keys()
         keep, fresh = [], set()
         for key in rows.keys:
@@ -155,12 +157,18 @@ class ParquetStore(Store):
         reader.transaction(statements)
         return reader
 
+    def _cached_reader(self, table: Table) -> Any:
+        if self._reader is None:
+            self._reader = self.reader(table)
+        return self._reader
+
     def read(self, table: Table, filters: Filters) -> Iterator[Sequence[Any]]:
-        reader = self.reader(table)
-        try:
-            yield from reader.read(table, filters)
-        finally:
-            reader.close()
+        yield from self._cached_reader(table).read(table, filters)
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """SQL over the folder (DuckDB's dialect), with the same table and view names as the SQL stores."""
@@ -169,9 +177,5 @@ class ParquetStore(Store):
         version = self.table_version()
         if version is None:
             raise StoreError(f"{self.url}: no events stored here ({MARKER} is missing)")
-        reader = self.reader(events_table(version))
-        try:
-            found: list[tuple[Any, ...]] = reader.query(sql, parameters)
-        finally:
-            reader.close()
+        found: list[tuple[Any, ...]] = self._cached_reader(events_table(version)).query(sql, parameters)
         return found
