@@ -12,7 +12,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-stamp
 BROWSER_STAMP := build/.browser-installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup lock dist demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain go-tools java-deps browser-deps rust-deps java-runtime native native-if-possible clean
+.PHONY: setup lock dist demo docs test lint typecheck check generate gen-check pytest node-deps go-toolchain go-tools java-deps browser-deps rust-deps java-runtime native native-if-possible clean postgres-deps
 JRE_STAMP := $(VENV)/.java-runtime-stamp
 
 
@@ -127,6 +127,16 @@ $(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(BROWSER_STAMP) $(AXE_STAMP)
 
+# PostgreSQL for tests/test_storage_*.py (each session starts its own server with initdb in a temporary
+# folder, on 127.0.0.1): Debian's package when no initdb is there.
+POSTGRES_STAMP := build/.postgres-installed-stamp
+$(POSTGRES_STAMP):
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq -o DPkg::Lock::Timeout=600 postgresql; }
+	mkdir -p build && touch $(POSTGRES_STAMP)
+
+postgres-deps: $(POSTGRES_STAMP)
+
 # Crates of the Rust workspace (generated/rust + tests/rust_harness), pinned by Cargo.lock; the tests
 # then build offline into build/rust-target (kept between runs: a second `make test` rebuilds nothing).
 CARGO ?= cargo
@@ -194,7 +204,7 @@ bench-install: $(STAMP) native dist
 	$(BIN)/python bench/bench_validate.py $(BENCH_INSTALL_ARGS) \
 		--venv 'pip install .=$(BENCH_VENVS)/source' --venv 'release wheel=$(BENCH_VENVS)/wheel'
 
-pytest: $(STAMP) node-deps go-toolchain go-tools java-deps browser-deps rust-deps java-runtime native
+pytest: $(STAMP) node-deps go-toolchain go-tools java-deps browser-deps rust-deps java-runtime native postgres-deps
 	$(BIN)/pytest
 
 clean:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hub_runner import Hub
+from postgres_server import postgres  # noqa: F401  (the session's PostgreSQL server, started on first use)
 
 
 @pytest.fixture(scope="session")

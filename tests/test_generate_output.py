@@ -19,7 +19,7 @@ from llm_analytics_hub.versions import available_versions
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "generated"
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
-         "jsonschema-codegen", "python/llm_analytics_hub/pydantic")
+         "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "storage")
 
 
 def run_generate(*args: str, seed: str = "0") -> subprocess.CompletedProcess[str]:

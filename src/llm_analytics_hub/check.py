@@ -219,6 +219,21 @@ def rule_ir(schemas: SchemaSet) -> Iterator[Finding]:
         yield Finding(schemas.folder, "", "vocabulary", str(exc))
 
 
+def rule_timeseries_mapping(schemas: SchemaSet) -> Iterator[Finding]:
+    """schemas/timeseries-mapping/<version>.json: every measurement names a payload variant, every tag and
+    field a member of it of the right kind, as the storage layout holds it (storage/mapping.py)."""
+    from .storage.mapping import problems
+
+    if schemas.version is None:
+        return
+    try:
+        found = list(problems(schemas.folder.parent, schemas.version))
+    except GeneratorError:
+        return  # the IR refuses the schemas: rule_ir names why
+    for path, pointer, message in found:
+        yield Finding(path, pointer, "timeseries-mapping", message)
+
+
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -234,6 +249,8 @@ def check_folder(folder: Path, version: str | None = None) -> list[Finding]:
     found = [finding for rule in RULES for finding in rule(schemas)]
     if not any(f.rule in ("vocabulary", "ref", "parse") for f in found):
         found += rule_ir(schemas)  # one finding per cause: the lint names a keyword better than the IR
+        if not any(f.rule == "vocabulary" for f in found):
+            found += rule_timeseries_mapping(schemas)
     return found
 
 
@@ -243,9 +260,9 @@ def check_all(root: Path | None = None) -> dict[str, list[Finding]]:
     # Cross-version rules: released folders unchanged, each minor backward compatible with its predecessor.
     from .check_versions import compat_findings, release_findings
 
-    # Compat needs readable schemas; a producer-output or otel-mapping finding leaves them readable.
-    broken = frozenset(version for version, findings in results.items()
-                       if any(f.rule not in ("producer-output", "otel-mapping") for f in findings))
+    # Compat needs readable schemas; a finding in the facts kept beside them leaves them readable.
+    beside = ("producer-output", "otel-mapping", "timeseries-mapping")
+    broken = frozenset(version for version, findings in results.items() if any(f.rule not in beside for f in findings))
     for source in (release_findings(base), compat_findings(base, broken)):
         for version, path, pointer, rule, message in source:
             results.setdefault(version, []).append(Finding(path, pointer, rule, message))

@@ -31,6 +31,10 @@ LAZY_COMMANDS = {
     "convert": "llm_analytics_hub.conversion.command:convert_command",
     "docs": "llm_analytics_hub.codegen.site.command:docs_group",
     "otel": "llm_analytics_hub.otel.command:otel_group",
+    "load": "llm_analytics_hub.storage.command:load_command",
+    "export": "llm_analytics_hub.storage.command:export_command",
+    "migrate": "llm_analytics_hub.storage.command:migrate_command",
+    "query": "llm_analytics_hub.storage.command:query_command",
 }
 
 

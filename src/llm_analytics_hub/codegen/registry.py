@@ -6,7 +6,7 @@ folder of generated/) and add its `Target` here (docs/architecture.md walks thro
 
 from __future__ import annotations
 
-from . import bundle, docs, profile, pydantic_models, python, typescript
+from . import bundle, docs, profile, pydantic_models, python, storage, typescript
 from .golang import TARGET as GO
 from .java import TARGET as JAVA
 from .rust import TARGET as RUST
@@ -23,4 +23,5 @@ TARGETS: tuple[Target, ...] = (
     GO,
     JAVA,
     RUST,
+    storage.TARGET,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -59,14 +59,18 @@ def default_jobs() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
+BlockCheck = Callable[[Block, "Validator | None", bool], BlockOutcome]
+
+
 def validate_blocks(blocks: Iterator[Block], validator: Validator, jobs: int, *,
-                    keep: bool = False) -> Iterator[BlockOutcome]:
-    """Outcomes of all blocks, in order, numbered by input line; `keep` also returns the lines themselves."""
-    return _numbered(_outcomes_in_order(blocks, validator, jobs, keep))
+                    keep: bool = False, check: BlockCheck | None = None) -> Iterator[BlockOutcome]:
+    """Outcomes of all blocks, in order, numbered by input line; `keep` also returns the lines themselves.
+    `check` replaces `check_block` in the workers (a picklable module-level function with its signature)."""
+    return _numbered(_outcomes_in_order(blocks, validator, jobs, keep, check or check_block))
 
 
 def _outcomes_in_order(blocks: Iterator[Block], validator: Validator, jobs: int,
-                       keep: bool) -> Iterator[BlockOutcome]:
+                       keep: bool, check_block: BlockCheck = check_block) -> Iterator[BlockOutcome]:
     """Uses worker processes once a second block exists."""
     first = next(blocks, None)
     if first is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .findings import DocumentResult, Finding
 from .inputs import BOM, JSON_WHITESPACE
@@ -59,6 +60,7 @@ class BlockOutcome:
     # Only with keep=True (quarantine outputs): the valid lines as read, and each invalid document's text.
     valid_lines: list[bytes] = field(default_factory=list)
     invalid_lines: list[bytes] = field(default_factory=list)
+    payload: Any = None  # what a runner's own block function adds (`llm-hub load`: the valid rows, encoded)
 
 
 def check_lines(lines: bytes, validator: Validator, source: str, *, keep: bool = False) -> BlockOutcome:

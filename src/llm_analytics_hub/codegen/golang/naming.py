@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from ..naming import capitalized, unique, words
+from ..naming import unique
 
 # Methods the generated types define; a struct field may not share a name with them.
 METHOD_NAMES = frozenset({"SchemaType", "Validate", "MarshalJSON", "UnmarshalJSON"})

@@ -1,0 +1,154 @@
+"""`llm-hub load`: validate like `llm-hub validate` and write the valid events into a store.
+
+The run is `validate`'s: the same sources, validator, block runner (worker processes over blocks of
+lines), reporters, quarantine outputs, progress bar and exit codes. The one difference is the block
+function (`blocks.load_block`: validate, then encode the valid lines as rows) and that each block's rows
+are written, one transaction per block, before its outcome is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from ..errors import HubError, InputError
+from ..validation.chunks import validate_blocks
+from ..validation.core import BlockOutcome
+from ..validation.inputs import InputSource, read_blocks, read_documents
+from ..validation.quarantine import QuarantineWriter
+from ..validation.reporters import REPORTERS
+from ..validation.run import Runner, exit_code, report_sources
+from ..validation.validator import Validator
+from ..versions import available_versions, parse_version
+from .blocks import Rows, Target, load_block, load_document, set_target
+from .layout import EVENTS_TABLE, Table, events_table
+from .stores import Store
+
+
+@dataclass
+class LoadCounts:
+    new: int = 0
+    present: int = 0
+
+
+def prepare(store: Store) -> str:
+    """The version the store's events table follows, creating the table (newest version) when missing."""
+    known = available_versions()
+    version = store.table_version()
+    if version is None:
+        version = known[-1]
+        store.create(events_table(version))
+    elif version not in known:
+        raise HubError(f"{store.url}: table {EVENTS_TABLE} follows schema version {version}, which this llm-hub "
+                       f"does not know (known: {', '.join(known)}); use the llm-hub that created it")
+    return version
+
+
+def migration_hint(store: Store, table_version: str, wanted: str) -> str:
+    dialect = "postgres" if store.dialect == "postgres" else "duckdb"
+    apply = f" --apply {store.url}" if store.dialect != "postgres" else f" --apply '{store.url}'"
+    return f"llm-hub migrate {table_version} {wanted} --dialect {dialect}{apply}"
+
+
+def load_runner(validator: Validator, jobs: int, keep: bool, store: Store, table: Table, target: Target,
+                counts: LoadCounts) -> Runner:
+    def run(sources: Sequence[InputSource | InputError]) -> Iterator[BlockOutcome | InputError]:
+        for source in sources:
+            if isinstance(source, InputError):
+                yield source
+                continue
+            try:
+                yield from _written(source, _outcomes(source, validator, jobs, keep, target), store, table, counts)
+            except InputError as exc:
+                yield exc
+
+    return run
+
+
+def _outcomes(source: InputSource, validator: Validator, jobs: int, keep: bool,
+              target: Target) -> Iterator[BlockOutcome]:
+    if source.kind == "ndjson":
+        yield from validate_blocks(read_blocks(source), validator, jobs, keep=keep, check=load_block)
+        return
+    for _, raw in read_documents(source):
+        yield load_document(raw, validator, source.name, target, keep)
+        return
+    yield load_document(b"", validator, source.name, target, keep)
+
+
+def _written(source: InputSource, outcomes: Iterator[BlockOutcome], store: Store, table: Table,
+             counts: LoadCounts) -> Iterator[BlockOutcome]:
+    """Write the rows of the blocks, whole blocks at a time, about `store.batch_rows` rows per write (one
+    transaction each); a block's outcome is reported once its rows are written."""
+    before = 0
+    waiting: list[BlockOutcome] = []
+    gathered: list[Rows] = []
+    for outcome in outcomes:
+        rows: Rows | None = outcome.payload
+        outcome.payload = None
+        if rows is not None and rows.too_new is not None:
+            line, version = rows.too_new
+            raise HubError(
+                f"{source.name}:{before + line}: a {version} event cannot go into {table.name} of {store.url}, "
+                f"which follows {table.version}; migrate the table first: "
+                f"{migration_hint(store, table.version, version)} (then load again: events already loaded "
+                "are skipped)")
+        before += outcome.lines
+        waiting.append(outcome)
+        if rows is not None and rows.count:
+            gathered.append(rows)
+        if sum(r.count for r in gathered) >= store.batch_rows:
+            _write(store, table, gathered, counts)
+            yield from waiting
+            waiting, gathered = [], []
+    _write(store, table, gathered, counts)
+    yield from waiting
+
+
+def _write(store: Store, table: Table, gathered: list[Rows], counts: LoadCounts) -> None:
+    if not gathered:
+        return
+    rows = gathered[0] if len(gathered) == 1 else merged(gathered)
+    new = store.write(table, rows)
+    counts.new += new
+    counts.present += rows.count - new
+    gathered.clear()
+
+
+def merged(gathered: list[Rows]) -> Rows:
+    """Rows of several blocks as one batch: Arrow batches become a table per name, COPY texts are joined."""
+    names = list(dict.fromkeys(name for rows in gathered for name in rows.data))
+    data = {}
+    for name in names:
+        pieces = [rows.data[name] for rows in gathered if name in rows.data]
+        if isinstance(pieces[0], bytes):
+            data[name] = b"".join(pieces)
+        else:
+            import pyarrow as pa
+
+            data[name] = pa.Table.from_batches([b for piece in pieces for b in (
+                piece.to_batches() if isinstance(piece, pa.Table) else [piece])])
+    return Rows(sum(r.count for r in gathered), data, [k for rows in gathered for k in rows.keys])
+
+
+def run_load(sources: Sequence[InputSource | InputError], validator: Validator, store: Store, fmt: str,
+             out: TextIO, err: TextIO, *, max_errors: int | None = None, quiet: bool = False, progress: bool = False,
+             jobs: int = 1, quarantine: QuarantineWriter | None = None) -> int:
+    """Validate and load every source; report like `validate` and return its exit code."""
+    version = prepare(store)
+    if validator.forced_version is not None and parse_version(validator.forced_version) > parse_version(version):
+        raise HubError(f"--schema-version {validator.forced_version}: {EVENTS_TABLE} of {store.url} follows {version}; "
+                       f"migrate it first: {migration_hint(store, version, validator.forced_version)}")
+    table = events_table(version)
+    target = Target(version, store.encoding)
+    set_target(target)
+    counts = LoadCounts()
+    keep = bool(quarantine and quarantine.wanted)
+    runner = load_runner(validator, jobs, keep, store, table, target, counts)
+    reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
+    tally = report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs, runner=runner,
+                           quarantine=quarantine)
+    err.write(f"loaded into {store.url} ({table.name}, schema {version}): {counts.new} new event(s), "
+              f"{counts.present} already there\n")
+    return exit_code(tally)

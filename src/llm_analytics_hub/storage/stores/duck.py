@@ -1,0 +1,193 @@
+"""DuckDB, the embedded default: `duckdb:///hub.duckdb` (a file; four slashes for an absolute path).
+
+A batch arrives as an Arrow record batch and goes in with one `INSERT OR IGNORE ... SELECT` in one
+transaction; `event_id` is the primary key, so a document loaded twice is kept once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..blocks import Rows
+from ..ddl import create_statements
+from ..instants import EPOCH
+from ..layout import EVENTS_TABLE, KEY, VERSION_TABLE, SqlType, Table
+from ..types import quote
+from .base import Filters, Store, StoreError, one_line
+
+
+def _connect(path: Path | None, *, read_only: bool) -> Any:
+    import duckdb
+
+    try:
+        return duckdb.connect(":memory:" if path is None else str(path), read_only=read_only and path is not None)
+    except duckdb.Error as exc:
+        raise StoreError(f"duckdb:///{path}: cannot open: {one_line(exc)}") from None
+
+
+class DuckDBStore(Store):
+    encoding = "arrow"
+    dialect = "duckdb"
+    batch_rows = 65536  # DuckDB pays per statement and per table: fewer, larger transactions (docs/storage.md)
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.url = f"duckdb:///{path}" if path is not None else "duckdb://"
+        if read_only and path is not None and not path.is_file():
+            raise StoreError(f"{self.url}: no such database file")
+        self.connection = _connect(path, read_only=read_only)
+        import duckdb
+
+        self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
+
+    def _run(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        try:
+            return self.connection.execute(sql, list(parameters))
+        except self.errors as exc:
+            raise StoreError(f"{self.url}: {one_line(exc)}") from None
+
+    def table_version(self) -> str | None:
+        tables = {row[0] for row in self._run("SELECT table_name FROM information_schema.tables").fetchall()}
+        if EVENTS_TABLE not in tables:
+            return None
+        if VERSION_TABLE not in tables:
+            raise StoreError(f"{self.url}: table {EVENTS_TABLE} was not created by llm-hub (no {VERSION_TABLE} table)")
+        found = self._run(f"SELECT schema_version FROM {VERSION_TABLE} WHERE table_name = ?", [EVENTS_TABLE]).fetchone()
+        if found is None:
+            raise StoreError(f"{self.url}: {VERSION_TABLE} does not say which version {EVENTS_TABLE} follows")
+        return str(found[0])
+
+    def create(self, table: Table) -> None:
+        self.transaction(create_statements(table, "duckdb"))
+
+    def transaction(self, statements: Sequence[str]) -> None:
+        try:
+            self.connection.execute("BEGIN TRANSACTION")
+            for statement in statements:
+                self.connection.execute(statement)
+            self.connection.execute("COMMIT")
+        except self.errors as exc:
+            self._rollback()
+            raise StoreError(f"{self.url}: {one_line(exc)}") from None
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(*self.errors):
+            self.connection.execute("ROLLBACK")
+
+    def write(self, table: Table, rows: Rows) -> int:
+        """One transaction: the envelope rows, then each variant's rows. Events whose key is stored already,
+        and repeats of a key within the batch, are left out first (the one query on the key column)."""
+        if not rows.count:
+            return 0
+        data = rows.data
+        try:
+            self.connection.execute("BEGIN TRANSACTION")
+            drop = self._stored(table, rows.keys)
+            if drop or len(set(rows.keys)) != len(rows.keys):
+                data = {name: _without(batch, drop) for name, batch in data.items()}
+            envelope = data[table.name]
+            for part in table.parts:
+                batch = data.get(part.name)
+                if batch is None or not batch.num_rows:
+                    continue
+                names = ", ".join(quote(table.columns[p].name) for p in part.columns)
+                self.connection.register("hub_batch", batch)
+                self.connection.execute(f"INSERT INTO {part.name} ({names}) SELECT {names} FROM hub_batch")
+                self.connection.unregister("hub_batch")
+            self.connection.execute("COMMIT")
+        except self.errors as exc:
+            self._rollback()
+            raise StoreError(f"{self.url}: cannot write: {one_line(exc)}") from None
+        return int(envelope.num_rows)
+
+    def _stored(self, table: Table, keys: list[str]) -> set[str]:
+        import pyarrow as pa
+
+        self.connection.register("hub_keys", pa.table({"k": pa.array(keys, pa.string())}))
+        found = self.connection.execute(
+            f"SELECT CAST({KEY} AS VARCHAR) FROM {table.name} WHERE {KEY} IN (SELECT CAST(k AS UUID) FROM hub_keys)"
+        ).fetchall()
+        self.connection.unregister("hub_keys")
+        return {row[0] for row in found}
+
+    def read(self, table: Table, filters: Filters) -> Iterator[Sequence[Any]]:
+        columns = ", ".join(select_expression(c.name, c.type) for c in table.columns)
+        where, parameters = where_clause(filters)
+        cursor = self._run(f"SELECT {columns} FROM {table.view}{where} "
+                           'ORDER BY "timestamp", timestamp__ns NULLS FIRST, event_id', parameters)
+        decoders = [(position, decoder) for position, c in enumerate(table.columns)
+                    if (decoder := value_decoder(c.type)) is not None]
+        while True:
+            try:
+                chunk = cursor.fetchmany(4096)
+            except self.errors as exc:
+                raise StoreError(f"{self.url}: {one_line(exc)}") from None
+            if not chunk:
+                return
+            for record in chunk:
+                row = list(record)
+                for position, decode in decoders:
+                    if row[position] is not None:
+                        row[position] = decode(row[position])
+                yield row
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self._run(sql, parameters).fetchall())
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _without(batch: Any, drop: set[str]) -> Any:
+    """The batch without the rows whose key is in `drop`, and with each key's first row only."""
+    import pyarrow as pa
+
+    seen: set[str] = set()
+    keep = []
+    for key in batch.column(0).to_pylist():
+        keep.append(key not in drop and key not in seen)
+        seen.add(key)
+    return batch.filter(pa.array(keep))
+
+
+def select_expression(name: str, sql: SqlType) -> str:
+    column = quote(name)
+    if sql.kind == "uuid":
+        return f"CAST({column} AS VARCHAR)"
+    if sql.kind == "timestamp":
+        return f"epoch_us({column})"
+    return column
+
+
+def value_decoder(sql: SqlType) -> Callable[[Any], Any] | None:
+    if sql.kind == "json":
+        return orjson.loads
+    if sql.kind == "map" and sql.item is not None and sql.item.kind == "json":
+        return lambda value: {k: None if v is None else orjson.loads(v) for k, v in value.items()}
+    return None
+
+
+def where_clause(filters: Filters) -> tuple[str, list[Any]]:
+    conditions: list[str] = []
+    parameters: list[Any] = []
+    if filters.start is not None:
+        conditions.append('"timestamp" >= ?')
+        parameters.append(instant(filters.start))
+    if filters.end is not None:
+        conditions.append('"timestamp" <= ?')
+        parameters.append(instant(filters.end))
+    for column, value in filters.tags:
+        conditions.append(f"{quote(column)} = ?")
+        parameters.append(value)
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), parameters
+
+
+def instant(micros: int) -> datetime:
+    from datetime import timedelta
+
+    return EPOCH + timedelta(microseconds=micros)

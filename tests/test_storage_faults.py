@@ -1,0 +1,192 @@
+"""What goes wrong around a load: a load killed with SIGKILL and run again, a server that refuses the
+connection, a wrong password, a read-only database, a table at an older version than the events. Each
+failure is one line on stderr and exit code 2, never a traceback; a rerun loads every valid event once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hub_runner import Hub
+from postgres_server import Postgres, free_port
+from storage_support_db import STORES, store_url
+
+from llm_analytics_hub.storage.layout import events_table
+from llm_analytics_hub.storage.stores import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def one_line_failure(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("llm-hub: schemas ")]
+    assert len(lines) == 1 and lines[0].startswith("llm-hub: error: "), result.stderr
+    for text in expected:
+        assert text in lines[0], lines[0]
+
+
+def make_events(path: Path, count: int, *, version: str = "1.0.0", invalid_share: float = 0.02, seed: int = 7) -> Path:
+    with path.open("wb") as out:
+        subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--count", str(count),
+                        "--version", version, "--invalid-share", str(invalid_share), "--seed", str(seed)],
+                       stdout=out, check=True)
+    return path
+
+
+def valid_count(hub: Hub, path: Path) -> int:
+    summary = hub.validate_json(path)[2]
+    return int(summary["valid"])
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_load_killed_mid_way_and_run_again_keeps_every_valid_event_once(
+        kind: str, hub: Hub, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = store_url(kind, tmp_path, request)
+    events = make_events(tmp_path / "events.ndjson", 40_000)
+    # --format json reports a block's invalid documents only once its rows are written: the first record
+    # on stdout says a transaction has been committed; the kill comes then, mid-way through the input.
+    command = [sys.executable, "-m", "llm_analytics_hub.cli", "load", str(events), "--into", url, "--format", "json",
+               "--batch-rows", "3000"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith(b"{"), first
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    partial = count_events(url)
+    expected = valid_count(hub, events)
+    assert 0 < partial < expected, (partial, expected)
+    again = hub("load", events, "--into", url, "-q")
+    assert again.returncode == 1, again.stderr  # the file has invalid lines
+    assert f"{expected - partial} new event(s), {partial} already there" in again.stderr
+    assert count_events(url) == expected
+    assert distinct_events(url) == expected
+
+
+def count_events(url: str) -> int:
+    store = open_store(url)
+    try:
+        table = events_table(store.table_version() or "1.0.0")
+        return int(store.query(f"SELECT count(*) FROM {table.view}")[0][0])
+    finally:
+        store.close()
+
+
+def distinct_events(url: str) -> int:
+    store = open_store(url)
+    try:
+        table = events_table(store.table_version() or "1.0.0")
+        found = store.query(" UNION ALL ".join(f"SELECT {n}, count(DISTINCT event_id), count(*) FROM {part.name}"
+                                               for n, part in enumerate(table.parts)))
+        counts = [int(c) for _, c, _ in sorted(found)]
+        rows = [int(r) for _, _, r in sorted(found)]
+        assert counts == rows  # no key twice in any table
+        assert sum(rows[1:]) == rows[0]  # every event in exactly one variant table
+        return counts[0]
+    finally:
+        store.close()
+
+
+def test_connection_refused_is_one_line(hub: Hub, tmp_path: Path) -> None:
+    events = make_events(tmp_path / "e.ndjson", 10)
+    result = hub("load", events, "--into", f"postgresql://hub:secret@127.0.0.1:{free_port()}/nowhere")
+    one_line_failure(result, "cannot connect", "***")
+    assert "secret" not in result.stderr
+
+
+def test_a_wrong_password_is_one_line(hub: Hub, tmp_path: Path, postgres: Postgres) -> None:
+    events = make_events(tmp_path / "e.ndjson", 10)
+    url = postgres.fresh_database().replace(":hub-test-secret@", ":wrong@")
+    one_line_failure(hub("load", events, "--into", url), "cannot connect", "password authentication failed")
+    one_line_failure(hub("export", "--from", url), "cannot connect")
+
+
+def test_a_read_only_postgres_database_is_one_line(hub: Hub, tmp_path: Path, postgres: Postgres) -> None:
+    events = make_events(tmp_path / "e.ndjson", 10)
+    url = postgres.fresh_database()
+    assert hub("load", events, "--into", url, "-q").returncode in (0, 1)
+    postgres.execute(postgres.url(), f"ALTER DATABASE {url.rsplit('/', 1)[1]} SET default_transaction_read_only = on")
+    one_line_failure(hub("load", make_events(tmp_path / "more.ndjson", 10, seed=8), "--into", url),
+                     "read-only transaction")
+    fresh = postgres.fresh_database()
+    postgres.execute(postgres.url(), f"ALTER DATABASE {fresh.rsplit('/', 1)[1]} SET default_transaction_read_only = on")
+    one_line_failure(hub("load", events, "--into", fresh), "read-only transaction")
+
+
+def test_a_read_only_duckdb_file_is_one_line(hub: Hub, tmp_path: Path) -> None:
+    events = make_events(tmp_path / "e.ndjson", 10)
+    database = tmp_path / "hub.duckdb"
+    assert hub("load", events, "--into", f"duckdb:///{database}", "-q").returncode in (0, 1)
+    if subprocess.run(["chattr", "+i", str(database)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here (a read-only file needs it when tests run as root)")
+    try:
+        one_line_failure(hub("load", events, "--into", f"duckdb:///{database}"), "cannot open")
+        assert hub("export", "--from", f"duckdb:///{database}").returncode == 0  # reading still works
+    finally:
+        subprocess.run(["chattr", "-i", str(database)], check=True)
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_newer_events_than_the_table_name_the_migration(kind: str, hub: Hub, tmp_path: Path,
+                                                        request: pytest.FixtureRequest) -> None:
+    url = store_url(kind, tmp_path, request)
+    store = open_store(url)
+    try:
+        store.create(events_table("1.0.0"))
+    finally:
+        store.close()
+    old = make_events(tmp_path / "old.ndjson", 30, invalid_share=0)
+    assert hub("load", old, "--into", url, "-q").returncode == 0
+    new = make_events(tmp_path / "new.ndjson", 30, version="1.1.0", invalid_share=0)
+    one_line_failure(hub("load", new, "--into", url), "new.ndjson:1: a 1.1.0 event", "follows 1.0.0",
+                     "llm-hub migrate 1.0.0 1.1.0")
+    forced = hub("load", old, "--into", url, "--schema-version", "1.1.0")
+    one_line_failure(forced, "llm-hub migrate 1.0.0 1.1.0")
+
+
+def test_a_table_of_an_unknown_version_is_one_line(hub: Hub, tmp_path: Path) -> None:
+    import duckdb
+
+    database = tmp_path / "hub.duckdb"
+    store = open_store(f"duckdb:///{database}")
+    store.create(events_table("1.1.0"))
+    store.close()
+    connection = duckdb.connect(str(database))
+    connection.execute("UPDATE hub_storage SET schema_version = '9.0.0'")
+    connection.close()
+    events = make_events(tmp_path / "e.ndjson", 5)
+    one_line_failure(hub("load", events, "--into", f"duckdb:///{database}"), "9.0.0", "does not know")
+    one_line_failure(hub("load", events, "--into", "mysql://x/y"), "unknown store")
+
+
+def test_the_progress_bar_shows_on_a_terminal(tmp_path: Path) -> None:
+    """`validate`'s bar, on stderr when it is a terminal and the input is large (a pseudo-terminal here)."""
+    import pty
+
+    events = make_events(tmp_path / "e.ndjson", 40_000)  # past validate's 20 MB: a bar is worth it
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "llm_analytics_hub.cli", "load", str(events), "--into",
+                                f"duckdb:///{tmp_path / 'hub.duckdb'}", "-q"], stdout=subprocess.DEVNULL,
+                               stderr=secondary, env=dict(os.environ, COLUMNS="80"))
+    os.close(secondary)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=120)
+    os.close(primary)
+    text = seen.decode("utf-8", "replace")
+    assert "documents checked" in text and "\r" in text and "new event(s)" in text, text[-500:]
