@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use llm_analytics_hub_schemas::runtime::{parse_strict, Json};
-use llm_analytics_hub_schemas::{is_valid_document, SCHEMA_DIGESTS};
+use llm_analytics_hub_schemas::__private::{is_valid_document, parse, Json};
+use llm_analytics_hub_schemas::{MAX_DEPTH, SCHEMA_DIGESTS};
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -111,7 +111,7 @@ impl BlockChecker {
     /// valid under a version this checker has no label plan for (Python judges it, and may add the plan).
     fn prove(&self, line: &[u8], label: &mut String) -> Result<(), bool> {
         let text = std::str::from_utf8(line).map_err(|_| false)?;
-        let document = parse_strict(text).map_err(|_| false)?; // duplicates, 1e309: invalid
+        let document = parse(text).map_err(|_| false)?; // duplicates, 1e400, too deep: invalid
         let (version, valid) = is_valid_document(self.version.as_deref(), &self.type_name, &document, self.lenient);
         if !valid {
             return Err(false);
@@ -219,7 +219,7 @@ unsafe fn tree_of<'a>(value: *mut ffi::PyObject, depth: usize) -> Option<Json<'a
         return Some(Json::Str(Cow::Borrowed(text_of(value)?)));
     }
     if ffi::PyDict_CheckExact(value) != 0 {
-        if depth >= 512 {
+        if depth >= MAX_DEPTH {
             return None; // as deep as the text reader goes
         }
         let mut members = Vec::with_capacity(ffi::PyDict_Size(value).max(0) as usize);
@@ -233,7 +233,7 @@ unsafe fn tree_of<'a>(value: *mut ffi::PyObject, depth: usize) -> Option<Json<'a
         return Some(Json::Obj(members));
     }
     if ffi::PyList_CheckExact(value) != 0 {
-        if depth >= 512 {
+        if depth >= MAX_DEPTH {
             return None;
         }
         let size = ffi::PyList_Size(value).max(0);

@@ -3,14 +3,19 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod de;
+mod errors;
 mod formats;
 mod json;
-pub mod runtime;
+mod runtime;
 
 pub mod v1_0_0;
 pub mod v1_1_0;
 
-pub use runtime::{Error, Finding, Timestamp};
+pub use errors::{DecodeError, Finding, LookupError, ParseEnumError, TypeMismatch, ValidationError};
+pub use formats::Timestamp;
+pub use json::MAX_DEPTH;
+pub use runtime::Options;
 
 /// Every schema version this crate holds, oldest first.
 pub const VERSIONS: &[&str] = &["1.0.0", "1.1.0"];
@@ -26,7 +31,7 @@ pub const SCHEMA_DIGESTS: &[(&str, &str)] = &[
 /// The version of a document without `schema_version`.
 pub const DEFAULT_VERSION: &str = "1.0.0";
 
-fn checker(version: &str, type_name: &str) -> Option<fn(&runtime::Json, &mut runtime::Walk)> {
+fn checker(version: &str, type_name: &str) -> Option<runtime::Check> {
     match version {
         "1.0.0" => v1_0_0::checker(type_name),
         "1.1.0" => v1_1_0::checker(type_name),
@@ -34,68 +39,61 @@ fn checker(version: &str, type_name: &str) -> Option<fn(&runtime::Json, &mut run
     }
 }
 
-fn known_type(type_name: &str) -> Result<(), Error> {
-    if VERSIONS.iter().any(|v| checker(v, type_name).is_some()) {
-        Ok(())
-    } else {
-        Err(Error::Unknown(format!("unknown or ambiguous catalogue type {type_name:?} (use area.Name)")))
-    }
-}
-
 /// The version a document is validated under: `version` when given, else its `schema_version`
 /// (absent or not a string: [`DEFAULT_VERSION`]), as the Python validator picks it.
-fn version_of(version: Option<&str>, document: &runtime::Json) -> String {
+fn version_of(version: Option<&str>, document: &json::Json) -> String {
     match (version, document.get("schema_version")) {
         (Some(forced), _) => forced.to_string(),
-        (None, Some(runtime::Json::Str(declared))) => declared.to_string(),
+        (None, Some(json::Json::Str(declared))) => declared.to_string(),
         _ => DEFAULT_VERSION.to_string(),
     }
 }
 
 /// Validate one JSON text as catalogue type `type_name` (`area.Name`, or the bare name when no
 /// other area uses it) of schema `version`, or of the version the document names in
-/// `schema_version` when `version` is `None`. An empty list means valid; strict about undeclared
-/// members, like the Python validator. `Err` only for an unknown type or forced version.
-pub fn validate_json(version: Option<&str>, type_name: &str, text: &str) -> Result<Vec<Finding>, Error> {
-    validate_json_with(version, type_name, text, false)
+/// `schema_version` when `version` is `None`: the findings, an empty list when the text is valid.
+///
+/// The text is a `&str` or bytes (a UTF-8 byte order mark at its start is skipped; bytes that are
+/// not UTF-8 are a `parse` finding). Strict about undeclared members, like the Python validator,
+/// and it gives `llm-hub validate`'s verdict on every text: a member named twice in one object, a
+/// number beyond the f64 range and nesting deeper than [`MAX_DEPTH`] levels are one `parse`
+/// finding, wherever they are (docs/errors.md of the repository).
+///
+/// # Errors
+///
+/// [`LookupError`] for an unknown type or forced version (a usage error, not a verdict).
+pub fn validate_json(version: Option<&str>, type_name: &str, text: impl AsRef<[u8]>)
+    -> Result<Vec<Finding>, LookupError> {
+    validate_json_with(version, type_name, text, Options::STRICT)
 }
 
-/// [`validate_json`] with the producers' permissive reading when `lenient` (undeclared members of
-/// closed objects accepted; a data-carrying enum variant stays one member).
-pub fn validate_json_with(version: Option<&str>, type_name: &str, text: &str, lenient: bool)
-    -> Result<Vec<Finding>, Error> {
-    known_type(type_name)?;
+/// [`validate_json`] with [`Options`] (the permissive reading: undeclared members of closed
+/// objects accepted).
+///
+/// # Errors
+///
+/// [`LookupError`] for an unknown type or forced version.
+pub fn validate_json_with(version: Option<&str>, type_name: &str, text: impl AsRef<[u8]>, options: Options)
+    -> Result<Vec<Finding>, LookupError> {
+    if !VERSIONS.iter().any(|v| checker(v, type_name).is_some()) {
+        return Err(LookupError::UnknownType(type_name.to_string()));
+    }
     if let Some(forced) = version {
         if !VERSIONS.contains(&forced) {
-            return Err(Error::Unknown(format!("unknown schema version {forced:?}; known: {}", VERSIONS.join(", "))));
+            return Err(LookupError::UnknownVersion(forced.to_string()));
         }
         if checker(forced, type_name).is_none() {
-            return Err(Error::Unknown(format!("no type {type_name:?} in schema version {forced}")));
+            return Err(LookupError::NotInVersion { type_name: type_name.to_string(), version: forced.to_string() });
         }
     }
-    let document = match runtime::parse(text) {
+    let document = match runtime::read(text.as_ref()) {
         Ok(document) => document,
         Err(finding) => return Ok(vec![finding]),
     };
-    Ok(validate_document(version, type_name, &document, lenient).1)
+    Ok(judge(version, type_name, &document, runtime::Walk::new(options.lenient)).1)
 }
 
-/// [`validate_json_with`] for a document already read with [`runtime::parse`], once the type (and a
-/// forced version) are known to exist: the version it was judged under, and the findings.
-pub fn validate_document(version: Option<&str>, type_name: &str, document: &runtime::Json, lenient: bool)
-    -> (String, Vec<Finding>) {
-    judge(version, type_name, document, runtime::Walk::new(lenient))
-}
-
-/// [`validate_document`] for the verdict alone: the version, and whether the document is valid
-/// (faster: the walk does not track where it is).
-pub fn is_valid_document(version: Option<&str>, type_name: &str, document: &runtime::Json, lenient: bool)
-    -> (String, bool) {
-    let (chosen, findings) = judge(version, type_name, document, runtime::Walk::verdict_only(lenient));
-    (chosen, findings.is_empty())
-}
-
-fn judge(version: Option<&str>, type_name: &str, document: &runtime::Json, mut walk: runtime::Walk)
+fn judge(version: Option<&str>, type_name: &str, document: &json::Json, mut walk: runtime::Walk)
     -> (String, Vec<Finding>) {
     let chosen = version_of(version, document);
     let Some(check) = checker(&chosen, type_name) else {
@@ -104,22 +102,45 @@ fn judge(version: Option<&str>, type_name: &str, document: &runtime::Json, mut w
         } else {
             format!("unknown schema_version {chosen:?}; known versions: {}", VERSIONS.join(", "))
         };
-        let finding = Finding { instance_path: "/schema_version".into(), keyword: "schema_version".into(), message };
+        let finding = Finding::new("/schema_version".into(), "schema_version", message);
         return (chosen, vec![finding]);
     };
     check(document, &mut walk);
     (chosen, walk.findings)
 }
 
-/// Decode `text` as `type_name` of the chosen version and write it back with the typed model:
-/// `None` when the document does not validate or decode.
-pub fn reserialize(version: Option<&str>, type_name: &str, text: &str) -> Option<String> {
-    let document = runtime::parse(text).ok()?;
-    let chosen = version_of(version, &document);
-    let result = match chosen.as_str() {
-        "1.0.0" => v1_0_0::reserialize(type_name, text)?,
-        "1.1.0" => v1_1_0::reserialize(type_name, text)?,
-        _ => return None,
-    };
-    result.ok()
+/// Not API: what the native checker of `llm-hub validate` (native/ in the repository) and the
+/// project's test harnesses use. Anything here may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::json::{parse, Json};
+
+    /// [`validate_json_with`](crate::validate_json_with) for a document already read with
+    /// [`parse`], once the type (and a forced version) are known to exist: the version it was
+    /// judged under, and the findings.
+    pub fn validate_document(version: Option<&str>, type_name: &str, document: &Json, lenient: bool)
+        -> (String, Vec<crate::Finding>) {
+        crate::judge(version, type_name, document, crate::runtime::Walk::new(lenient))
+    }
+
+    /// [`validate_document`] for the verdict alone: the version, and whether the document is valid
+    /// (faster: the walk does not track where it is).
+    pub fn is_valid_document(version: Option<&str>, type_name: &str, document: &Json, lenient: bool)
+        -> (String, bool) {
+        let (chosen, findings) = crate::judge(version, type_name, document, crate::runtime::Walk::verdict_only(lenient));
+        (chosen, findings.is_empty())
+    }
+
+    /// Decode `text` as `type_name` of the chosen version with the typed model and write it back:
+    /// `None` when the document does not validate or decode (the round trip of the agreement tests).
+    pub fn reserialize(version: Option<&str>, type_name: &str, text: &[u8], options: crate::Options)
+        -> Option<Result<String, String>> {
+        let document = crate::runtime::read(text).ok()?;
+        let chosen = crate::version_of(version, &document);
+        match chosen.as_str() {
+            "1.0.0" => crate::v1_0_0::reserialize(type_name, text, options),
+            "1.1.0" => crate::v1_1_0::reserialize(type_name, text, options),
+            _ => None,
+        }
+    }
 }

@@ -40,15 +40,27 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[allow(unused_imports)]
-use crate::runtime::{self as rt, Error, Finding, Json, Timestamp, Walk};
+use crate::runtime::{self as rt, Json, Walk};
+#[allow(unused_imports)]
+use crate::Timestamp;
 
-/// Compiled `pattern`s of this module's string members, built on first use.
+/// The `pattern`s of this module's string members.
+#[allow(dead_code)]
+static PATTERN_TEXTS: [&str; 0] = [];
+
+/// Compiled `pattern`s, built on first use.
 #[allow(dead_code)]
 static PATTERNS: [std::sync::OnceLock<regex::Regex>; 0] = [];
 
+/// Pattern `index` of this module, compiled.
+#[allow(dead_code)]
+fn pattern(index: usize) -> &'static regex::Regex {
+    PATTERNS[index].get_or_init(|| regex::Regex::new(PATTERN_TEXTS[index]).expect("schema pattern"))
+}
+
 /// Summary statistics of one metric for one time bucket: average, minimum, maximum, three percentiles and the sample count. Closed object: serde ignores unknown members, this schema rejects them. The usual ordering min \<= p50 \<= p95 \<= p99 \<= max is not checked. Used by MetricsQueryResult.values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AggregatedValue {
     /// Time of the bucket. RFC 3339 timestamp, written in UTC with Z.
     pub timestamp: Timestamp,
@@ -70,26 +82,25 @@ pub struct AggregatedValue {
 
 impl AggregatedValue {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "avg" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "min" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "max" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "p50" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "p95" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
-                "p99" => { seen |= 1 << 6; w.at(key, |w| (rt::check_number)(member, w)) },
-                "count" => { seen |= 1 << 7; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "avg" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "min" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "max" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "p50" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "p95" => { seen |= 1 << 5; w.at(key, |w| rt::check_number(member, w)) },
+                "p99" => { seen |= 1 << 6; w.at(key, |w| rt::check_number(member, w)) },
+                "count" => { seen |= 1 << 7; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -97,27 +108,52 @@ impl AggregatedValue {
         if unknown { rt::closed(members, w, &["timestamp", "avg", "min", "max", "p50", "p95", "p99", "count"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Body describing why a request failed: a machine-readable code, a message, the HTTP status code, optional diagnostics and optional per-field validation messages. Closed object: serde ignores unknown members, this schema rejects them. Used by ApiResponse, PaginatedResponse and BatchItemResult.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ApiError {
     /// Machine-readable error code, such as "not\_found" or "validation\_error". A free string, not an enumeration.
     pub code: String,
@@ -137,24 +173,23 @@ pub struct ApiError {
 
 impl ApiError {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "code" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "message" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "status_code" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(65535)))(member, w)) },
-                "details" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ErrorDetails::check))(member, w)),
-                "field_errors" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))))(member, w)),
-                "timestamp" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "code" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "message" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "status_code" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(65535)) }) },
+                "details" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, ErrorDetails::check) }),
+                "field_errors" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))) }),
+                "timestamp" => { seen |= 1 << 3; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -162,27 +197,52 @@ impl ApiError {
         if unknown { rt::closed(members, w, &["code", "message", "status_code", "details", "field_errors", "timestamp"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Standard envelope of an API reply: an outcome status, an optional payload of any JSON type (the generic T), an optional error and response metadata. Closed object: serde ignores unknown members, this schema rejects them. Nothing ties `status` to which of `data` and `error` is present; a success reply normally carries only `data` and an error reply only `error`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ApiResponse {
     /// Outcome of the call.
     pub status: ResponseStatus,
@@ -198,22 +258,21 @@ pub struct ApiResponse {
 
 impl ApiResponse {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "status" => { seen |= 1 << 0; w.at(key, |w| (ResponseStatus::check)(member, w)) },
-                "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
-                "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
-                "meta" => { seen |= 1 << 1; w.at(key, |w| (ResponseMetadata::check)(member, w)) },
+                "status" => { seen |= 1 << 0; w.at(key, |w| ResponseStatus::check(member, w)) },
+                "data" => w.at(key, |w| { let v = member; { let _ = (v, w); } }),
+                "error" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, ApiError::check) }),
+                "meta" => { seen |= 1 << 1; w.at(key, |w| ResponseMetadata::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -221,27 +280,52 @@ impl ApiResponse {
         if unknown { rt::closed(members, w, &["status", "data", "error", "meta"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Outcome for one item of a bulk operation: its position, an optional id, its status and either result data of any JSON type (the generic T) or an error. Closed object: serde ignores unknown members, this schema rejects them. `item_id` is always written (null when unset), while `data` and `error` are left out when unset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct BatchItemResult {
     /// Position of the item in the submitted batch (usize, specified as an unsigned 64-bit integer).
     pub index: u64,
@@ -260,23 +344,22 @@ pub struct BatchItemResult {
 
 impl BatchItemResult {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "index" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "item_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "status" => { seen |= 1 << 1; w.at(key, |w| (ItemStatus::check)(member, w)) },
-                "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
-                "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
+                "index" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "item_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "status" => { seen |= 1 << 1; w.at(key, |w| ItemStatus::check(member, w)) },
+                "data" => w.at(key, |w| { let v = member; { let _ = (v, w); } }),
+                "error" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, ApiError::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -284,27 +367,52 @@ impl BatchItemResult {
         if unknown { rt::closed(members, w, &["index", "item_id", "status", "data", "error"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Outcome of a bulk operation: a batch id, item counts, one result per item and an overall status; each item's `data` holds any JSON value (the generic T). Closed object: serde ignores unknown members, this schema rejects them. The counts and status are not checked against the results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct BatchResponse {
     /// Identifier of the batch (hyphenated UUID).
     pub batch_id: Uuid,
@@ -322,24 +430,23 @@ pub struct BatchResponse {
 
 impl BatchResponse {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "batch_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "total_items" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "success_count" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "failure_count" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "results" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, BatchItemResult::check))(member, w)) },
-                "status" => { seen |= 1 << 5; w.at(key, |w| (BatchStatus::check)(member, w)) },
+                "batch_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "total_items" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "success_count" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "failure_count" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "results" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_list(v, w, BatchItemResult::check) }) },
+                "status" => { seen |= 1 << 5; w.at(key, |w| BatchStatus::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -347,21 +454,46 @@ impl BatchResponse {
         if unknown { rt::closed(members, w, &["batch_id", "total_items", "success_count", "failure_count", "results", "status"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -378,26 +510,80 @@ pub enum BatchStatus {
 }
 
 impl BatchStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BatchStatus::AllSuccess => "all_success",
+            BatchStatus::PartialSuccess => "partial_success",
+            BatchStatus::AllFailed => "all_failed",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["all_success", "partial_success", "all_failed"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for BatchStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BatchStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "all_success" => Ok(BatchStatus::AllSuccess),
+            "partial_success" => Ok(BatchStatus::PartialSuccess),
+            "all_failed" => Ok(BatchStatus::AllFailed),
+            _ => Err(crate::ParseEnumError { type_name: "BatchStatus", value: text.to_string(), expected: &["all_success", "partial_success", "all_failed"] }),
+        }
     }
 }
 
@@ -415,47 +601,71 @@ pub struct DataPoint {
 
 impl DataPoint {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         for (key, member) in members {
             match key.as_ref() {
-                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "value" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "value" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                _ => w.at(key, |w| { let v = member; { let _ = (v, w); } }),
             }
         }
         if seen != 0x3 { rt::require(members, w, &["timestamp", "value"]); }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Optional diagnostics attached to an ApiError: a trace, arbitrary context, suggestions and a documentation link. Closed object: serde ignores unknown members, this schema rejects them. Every member is optional and left out when unset, so {} is valid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ErrorDetails {
     /// Debugging trace for the failure, such as a trace id or stack trace (a free string). Omitted when not set (the producer skips it); null is also accepted and means the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -473,42 +683,66 @@ pub struct ErrorDetails {
 
 impl ErrorDetails {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "trace" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "context" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })))(member, w)),
-                "suggestions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })))(member, w)),
-                "documentation_url" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "trace" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "context" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })) }),
+                "suggestions" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })) }),
+                "documentation_url" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
         if unknown { rt::closed(members, w, &["trace", "context", "suggestions", "documentation_url"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -525,32 +759,86 @@ pub enum ItemStatus {
 }
 
 impl ItemStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Success => "success",
+            ItemStatus::Failed => "failed",
+            ItemStatus::Skipped => "skipped",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["success", "failed", "skipped"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ItemStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ItemStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "success" => Ok(ItemStatus::Success),
+            "failed" => Ok(ItemStatus::Failed),
+            "skipped" => Ok(ItemStatus::Skipped),
+            _ => Err(crate::ParseEnumError { type_name: "ItemStatus", value: text.to_string(), expected: &["success", "failed", "skipped"] }),
+        }
     }
 }
 
 /// API form of an aggregated-metrics query result: the metric, the window label, the aggregates for each time bucket and execution statistics. Closed object: serde ignores unknown members, this schema rejects them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct MetricsQueryResult {
     /// Name of the queried metric (a free string).
     pub metric: String,
@@ -564,22 +852,21 @@ pub struct MetricsQueryResult {
 
 impl MetricsQueryResult {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "metric" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "window" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "values" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AggregatedValue::check))(member, w)) },
-                "metrics" => { seen |= 1 << 3; w.at(key, |w| (QueryMetrics::check)(member, w)) },
+                "metric" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "window" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "values" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, AggregatedValue::check) }) },
+                "metrics" => { seen |= 1 << 3; w.at(key, |w| QueryMetrics::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -587,27 +874,52 @@ impl MetricsQueryResult {
         if unknown { rt::closed(members, w, &["metric", "window", "values", "metrics"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Envelope for one page of a listing: the same shape as ApiResponse plus `pagination`, with `data` holding the page's items, each of any JSON type (the generic T). Closed object: serde ignores unknown members, this schema rejects them. Nothing ties `status` to which of `data` and `error` is present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PaginatedResponse {
     /// Outcome of the call.
     pub status: ResponseStatus,
@@ -625,23 +937,22 @@ pub struct PaginatedResponse {
 
 impl PaginatedResponse {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "status" => { seen |= 1 << 0; w.at(key, |w| (ResponseStatus::check)(member, w)) },
-                "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })))(member, w)),
-                "pagination" => { seen |= 1 << 1; w.at(key, |w| (PaginationMetadata::check)(member, w)) },
-                "error" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, ApiError::check))(member, w)),
-                "meta" => { seen |= 1 << 2; w.at(key, |w| (ResponseMetadata::check)(member, w)) },
+                "status" => { seen |= 1 << 0; w.at(key, |w| ResponseStatus::check(member, w)) },
+                "data" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); })) }),
+                "pagination" => { seen |= 1 << 1; w.at(key, |w| PaginationMetadata::check(member, w)) },
+                "error" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, ApiError::check) }),
+                "meta" => { seen |= 1 << 2; w.at(key, |w| ResponseMetadata::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -649,27 +960,52 @@ impl PaginatedResponse {
         if unknown { rt::closed(members, w, &["status", "data", "pagination", "error", "meta"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// URLs for moving through a paged listing. Closed object: serde ignores unknown members, this schema rejects them. The link to the current page is the member `self_link` (not `self`); `next` and `prev` are optional and left out when unset. All links are free strings, relative paths included.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PaginationLinks {
     /// URL of the first page.
     pub first: String,
@@ -687,23 +1023,22 @@ pub struct PaginationLinks {
 
 impl PaginationLinks {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "first" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "last" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "next" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "prev" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "self_link" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "first" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "last" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "next" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "prev" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "self_link" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -711,27 +1046,52 @@ impl PaginationLinks {
         if unknown { rt::closed(members, w, &["first", "last", "next", "prev", "self_link"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Where a page sits in a paged listing: page number, page size, totals, whether neighbouring pages exist and optional navigation links. Closed object: serde ignores unknown members, this schema rejects them. Producers compute total\_pages as ceil(total\_items / per\_page), has\_next as page \< total\_pages and has\_previous as page \> 1, but the schema does not check these relations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PaginationMetadata {
     /// Number of this page; producers count pages from 1 (unsigned 32-bit integer).
     pub page: u32,
@@ -752,25 +1112,24 @@ pub struct PaginationMetadata {
 
 impl PaginationMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "page" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "per_page" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "total_items" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "total_pages" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "has_next" => { seen |= 1 << 4; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "has_previous" => { seen |= 1 << 5; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "links" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, PaginationLinks::check))(member, w)),
+                "page" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "per_page" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "total_items" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "total_pages" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "has_next" => { seen |= 1 << 4; w.at(key, |w| rt::check_bool(member, w)) },
+                "has_previous" => { seen |= 1 << 5; w.at(key, |w| rt::check_bool(member, w)) },
+                "links" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, PaginationLinks::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -778,27 +1137,52 @@ impl PaginationMetadata {
         if unknown { rt::closed(members, w, &["page", "per_page", "total_items", "total_pages", "has_next", "has_previous", "links"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Paging parameters a client sends with a list request. Closed object: serde ignores unknown members, this schema rejects them. Every member is optional: page and per\_page default to 1 and 50 (so {} is valid input), and the producer always writes them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PaginationParams {
     /// Requested page number (unsigned 32-bit integer). Defaults to 1 when absent.
     #[serde(default = "default_pagination_params_page")]
@@ -824,48 +1208,72 @@ fn default_pagination_params_per_page() -> u32 {
 
 impl PaginationParams {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "per_page" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
-                "sort_by" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "sort_order" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, SortOrder::check))(member, w)),
+                "page" => w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }),
+                "per_page" => w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }),
+                "sort_by" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "sort_order" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, SortOrder::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
         if unknown { rt::closed(members, w, &["page", "per_page", "sort_by", "sort_order"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Execution statistics of a query: time taken, records scanned and returned, bytes processed and cache use. Closed object: serde ignores unknown members, this schema rejects them. Used by QueryResult, TimeSeriesQueryResult and MetricsQueryResult.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct QueryMetrics {
     /// Time spent executing the query, in milliseconds (unsigned 64-bit integer).
     pub execution_time_ms: u64,
@@ -884,24 +1292,23 @@ pub struct QueryMetrics {
 
 impl QueryMetrics {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "execution_time_ms" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "records_scanned" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "records_returned" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "bytes_processed" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "from_cache" => { seen |= 1 << 4; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "cache_ttl" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
+                "execution_time_ms" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "records_scanned" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "records_returned" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "bytes_processed" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "from_cache" => { seen |= 1 << 4; w.at(key, |w| rt::check_bool(member, w)) },
+                "cache_ttl" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -909,27 +1316,52 @@ impl QueryMetrics {
         if unknown { rt::closed(members, w, &["execution_time_ms", "records_scanned", "records_returned", "bytes_processed", "from_cache", "cache_ttl"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Envelope around the result of a query: a query id, an outcome status, the result of any JSON type (the generic T), execution statistics and warnings. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `warnings` (possibly \[\]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct QueryResult {
     /// Identifier of the query run (hyphenated UUID).
     pub query_id: Uuid,
@@ -947,23 +1379,22 @@ pub struct QueryResult {
 
 impl QueryResult {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "status" => { seen |= 1 << 1; w.at(key, |w| (QueryStatus::check)(member, w)) },
-                "data" => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
-                "metrics" => { seen |= 1 << 2; w.at(key, |w| (QueryMetrics::check)(member, w)) },
-                "warnings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "query_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "status" => { seen |= 1 << 1; w.at(key, |w| QueryStatus::check(member, w)) },
+                "data" => w.at(key, |w| { let v = member; { let _ = (v, w); } }),
+                "metrics" => { seen |= 1 << 2; w.at(key, |w| QueryMetrics::check(member, w)) },
+                "warnings" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -971,21 +1402,46 @@ impl QueryResult {
         if unknown { rt::closed(members, w, &["query_id", "status", "data", "metrics", "warnings"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1004,26 +1460,82 @@ pub enum QueryStatus {
 }
 
 impl QueryStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            QueryStatus::Success => "success",
+            QueryStatus::PartialSuccess => "partial_success",
+            QueryStatus::Failed => "failed",
+            QueryStatus::Timeout => "timeout",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["success", "partial_success", "failed", "timeout"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for QueryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for QueryStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "success" => Ok(QueryStatus::Success),
+            "partial_success" => Ok(QueryStatus::PartialSuccess),
+            "failed" => Ok(QueryStatus::Failed),
+            "timeout" => Ok(QueryStatus::Timeout),
+            _ => Err(crate::ParseEnumError { type_name: "QueryStatus", value: text.to_string(), expected: &["success", "partial_success", "failed", "timeout"] }),
+        }
     }
 }
 
@@ -1046,43 +1558,67 @@ pub struct ResponseMetadata {
 
 impl ResponseMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         for (key, member) in members {
             match key.as_ref() {
-                "request_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "timestamp" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "api_version" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "response_time_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)),
+                "request_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "timestamp" => { seen |= 1 << 1; w.at(key, |w| rt::check_date_time(member, w)) },
+                "api_version" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "response_time_ms" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                _ => w.at(key, |w| { let v = member; { let _ = (v, w); } }),
             }
         }
         if seen != 0x7 { rt::require(members, w, &["request_id", "timestamp", "api_version"]); }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1099,32 +1635,86 @@ pub enum ResponseStatus {
 }
 
 impl ResponseStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ResponseStatus::Success => "success",
+            ResponseStatus::Error => "error",
+            ResponseStatus::Partial => "partial",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["success", "error", "partial"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ResponseStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "success" => Ok(ResponseStatus::Success),
+            "error" => Ok(ResponseStatus::Error),
+            "partial" => Ok(ResponseStatus::Partial),
+            _ => Err(crate::ParseEnumError { type_name: "ResponseStatus", value: text.to_string(), expected: &["success", "error", "partial"] }),
+        }
     }
 }
 
 /// One named series in a TimeSeriesQueryResult, with the tags that identify it and its data points. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `tags` (possibly {}).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct SeriesData {
     /// Name of the series, typically the measured metric.
     pub name: String,
@@ -1137,21 +1727,20 @@ pub struct SeriesData {
 
 impl SeriesData {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "points" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)) },
+                "name" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "tags" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "points" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, DataPoint::check) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1159,21 +1748,46 @@ impl SeriesData {
         if unknown { rt::closed(members, w, &["name", "tags", "points"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1188,32 +1802,84 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["asc", "desc"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "asc" => Ok(SortOrder::Asc),
+            "desc" => Ok(SortOrder::Desc),
+            _ => Err(crate::ParseEnumError { type_name: "SortOrder", value: text.to_string(), expected: &["asc", "desc"] }),
+        }
     }
 }
 
 /// One message of a server stream: an id, the kind of message, a payload of any JSON type (the generic T), a sequence number and a time. Closed object: serde ignores unknown members, this schema rejects them. Unlike the other wrappers, `data` is required: it must always be present, and null is a legal value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct StreamEvent {
     /// Identifier of this message (hyphenated UUID).
     pub event_id: Uuid,
@@ -1229,23 +1895,22 @@ pub struct StreamEvent {
 
 impl StreamEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "event_type" => { seen |= 1 << 1; w.at(key, |w| (StreamEventType::check)(member, w)) },
-                "data" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)) },
-                "sequence" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "timestamp" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "event_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "event_type" => { seen |= 1 << 1; w.at(key, |w| StreamEventType::check(member, w)) },
+                "data" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { let _ = (v, w); } }) },
+                "sequence" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "timestamp" => { seen |= 1 << 4; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1253,21 +1918,46 @@ impl StreamEvent {
         if unknown { rt::closed(members, w, &["event_id", "event_type", "data", "sequence", "timestamp"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1286,32 +1976,88 @@ pub enum StreamEventType {
 }
 
 impl StreamEventType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StreamEventType::Data => "data",
+            StreamEventType::Heartbeat => "heartbeat",
+            StreamEventType::Error => "error",
+            StreamEventType::Complete => "complete",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["data", "heartbeat", "error", "complete"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for StreamEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for StreamEventType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "data" => Ok(StreamEventType::Data),
+            "heartbeat" => Ok(StreamEventType::Heartbeat),
+            "error" => Ok(StreamEventType::Error),
+            "complete" => Ok(StreamEventType::Complete),
+            _ => Err(crate::ParseEnumError { type_name: "StreamEventType", value: text.to_string(), expected: &["data", "heartbeat", "error", "complete"] }),
+        }
     }
 }
 
 /// Interval between two instants, used by TimeSeriesQueryResult.time\_range. Closed object: serde ignores unknown members, this schema rejects them. It has the same start/end shape as metrics.TimeRange, timeseries.TimeRange and correlation.TimeWindow but is a separate type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeRange {
     /// Beginning of the interval. RFC 3339 timestamp, written in UTC with Z.
     pub start: Timestamp,
@@ -1321,20 +2067,19 @@ pub struct TimeRange {
 
 impl TimeRange {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "start" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1342,27 +2087,52 @@ impl TimeRange {
         if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// API form of a time-series query result: the query text, the interval covered, the resulting series and execution statistics. Closed object: serde ignores unknown members, this schema rejects them. Not to be confused with timeseries.TimeSeriesResult.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeSeriesQueryResult {
     /// The query that was run, as text.
     pub query: String,
@@ -1376,22 +2146,21 @@ pub struct TimeSeriesQueryResult {
 
 impl TimeSeriesQueryResult {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeRange::check)(member, w)) },
-                "series" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SeriesData::check))(member, w)) },
-                "metrics" => { seen |= 1 << 3; w.at(key, |w| (QueryMetrics::check)(member, w)) },
+                "query" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| TimeRange::check(member, w)) },
+                "series" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, SeriesData::check) }) },
+                "metrics" => { seen |= 1 << 3; w.at(key, |w| QueryMetrics::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1399,20 +2168,45 @@ impl TimeSeriesQueryResult {
         if unknown { rt::closed(members, w, &["query", "time_range", "series", "metrics"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }

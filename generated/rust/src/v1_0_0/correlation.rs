@@ -44,15 +44,27 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[allow(unused_imports)]
-use crate::runtime::{self as rt, Error, Finding, Json, Timestamp, Walk};
+use crate::runtime::{self as rt, Json, Walk};
+#[allow(unused_imports)]
+use crate::Timestamp;
 
-/// Compiled `pattern`s of this module's string members, built on first use.
+/// The `pattern`s of this module's string members.
+#[allow(dead_code)]
+static PATTERN_TEXTS: [&str; 0] = [];
+
+/// Compiled `pattern`s, built on first use.
 #[allow(dead_code)]
 static PATTERNS: [std::sync::OnceLock<regex::Regex>; 0] = [];
 
+/// Pattern `index` of this module, compiled.
+#[allow(dead_code)]
+fn pattern(index: usize) -> &'static regex::Regex {
+    PATTERNS[index].get_or_init(|| regex::Regex::new(PATTERN_TEXTS[index]).expect("schema pattern"))
+}
+
 /// Levels at which detected correlations and anomalies raise alerts. Closed object: serde ignores unknown members, this schema rejects them. All three members are required. Used by CorrelationConfig.alert\_thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AlertThresholds {
     /// Lowest correlation strength that raises an alert. A plain float; no range is enforced.
     pub min_correlation_strength: f64,
@@ -64,21 +76,20 @@ pub struct AlertThresholds {
 
 impl AlertThresholds {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "min_correlation_strength" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
-                "min_anomaly_score" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "critical_impact_threshold" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "min_correlation_strength" => { seen |= 1 << 0; w.at(key, |w| rt::check_number(member, w)) },
+                "min_anomaly_score" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "critical_impact_threshold" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -86,27 +97,52 @@ impl AlertThresholds {
         if unknown { rt::closed(members, w, &["min_correlation_strength", "min_anomaly_score", "critical_impact_threshold"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A group of anomalies detected together, with how strongly they are related, an assessment of their impact and, when one was made, a root-cause analysis. Closed object: serde ignores unknown members, this schema rejects them. `root_cause` is left out when no analysis is attached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AnomalyCorrelation {
     /// Unique identifier of this anomaly correlation, written as a bare UUID string.
     pub correlation_id: CorrelationId,
@@ -125,24 +161,23 @@ pub struct AnomalyCorrelation {
 
 impl AnomalyCorrelation {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "correlation_id" => { seen |= 1 << 0; w.at(key, |w| (CorrelationId::check)(member, w)) },
-                "anomalies" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, AnomalyEvent::check))(member, w)) },
-                "strength" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "root_cause" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, RootCauseAnalysis::check))(member, w)),
-                "impact" => { seen |= 1 << 3; w.at(key, |w| (ImpactAssessment::check)(member, w)) },
-                "detected_at" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "correlation_id" => { seen |= 1 << 0; w.at(key, |w| CorrelationId::check(member, w)) },
+                "anomalies" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, AnomalyEvent::check) }) },
+                "strength" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "root_cause" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, RootCauseAnalysis::check) }),
+                "impact" => { seen |= 1 << 3; w.at(key, |w| ImpactAssessment::check(member, w)) },
+                "detected_at" => { seen |= 1 << 4; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -150,27 +185,52 @@ impl AnomalyCorrelation {
         if unknown { rt::closed(members, w, &["correlation_id", "anomalies", "strength", "root_cause", "impact", "detected_at"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One anomaly found in a metric: the metric name, its expected and observed values, the deviation and the detector's score. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.anomalies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AnomalyEvent {
     /// Identifier of the event in which the anomaly was observed (hyphenated UUID).
     pub event_id: Uuid,
@@ -194,27 +254,26 @@ pub struct AnomalyEvent {
 
 impl AnomalyEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "source_module" => { seen |= 1 << 1; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
-                "anomaly_type" => { seen |= 1 << 2; w.at(key, |w| (AnomalyType::check)(member, w)) },
-                "anomaly_score" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "baseline" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "observed" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
-                "deviation" => { seen |= 1 << 6; w.at(key, |w| (rt::check_number)(member, w)) },
-                "timestamp" => { seen |= 1 << 7; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "metric" => { seen |= 1 << 8; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "event_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| super::events::SourceModule::check(member, w)) },
+                "anomaly_type" => { seen |= 1 << 2; w.at(key, |w| AnomalyType::check(member, w)) },
+                "anomaly_score" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "baseline" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "observed" => { seen |= 1 << 5; w.at(key, |w| rt::check_number(member, w)) },
+                "deviation" => { seen |= 1 << 6; w.at(key, |w| rt::check_number(member, w)) },
+                "timestamp" => { seen |= 1 << 7; w.at(key, |w| rt::check_date_time(member, w)) },
+                "metric" => { seen |= 1 << 8; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -222,21 +281,46 @@ impl AnomalyEvent {
         if unknown { rt::closed(members, w, &["event_id", "source_module", "anomaly_type", "anomaly_score", "baseline", "observed", "deviation", "timestamp", "metric"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -257,32 +341,90 @@ pub enum AnomalyType {
 }
 
 impl AnomalyType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AnomalyType::Spike => "spike",
+            AnomalyType::Drop => "drop",
+            AnomalyType::PatternDeviation => "pattern_deviation",
+            AnomalyType::FrequencyAnomaly => "frequency_anomaly",
+            AnomalyType::DistributionShift => "distribution_shift",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["spike", "drop", "pattern_deviation", "frequency_anomaly", "distribution_shift"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for AnomalyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AnomalyType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "spike" => Ok(AnomalyType::Spike),
+            "drop" => Ok(AnomalyType::Drop),
+            "pattern_deviation" => Ok(AnomalyType::PatternDeviation),
+            "frequency_anomaly" => Ok(AnomalyType::FrequencyAnomaly),
+            "distribution_shift" => Ok(AnomalyType::DistributionShift),
+            _ => Err(crate::ParseEnumError { type_name: "AnomalyType", value: text.to_string(), expected: &["spike", "drop", "pattern_deviation", "frequency_anomaly", "distribution_shift"] }),
+        }
     }
 }
 
 /// Business consequences of an incident: users affected, SLA breaches, revenue effect and reputation risk. Closed object: serde ignores unknown members, this schema rejects them. `revenue_impact_usd` is always written and is null when unknown; `reputation_risk` must be one of its strings, where "none" is a string and JSON null is rejected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct BusinessImpact {
     /// Number of users affected (unsigned 64-bit integer).
     pub users_affected: u64,
@@ -297,22 +439,21 @@ pub struct BusinessImpact {
 
 impl BusinessImpact {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "users_affected" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "sla_violations" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "revenue_impact_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "reputation_risk" => { seen |= 1 << 2; w.at(key, |w| (ReputationRisk::check)(member, w)) },
+                "users_affected" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "sla_violations" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "revenue_impact_usd" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "reputation_risk" => { seen |= 1 << 2; w.at(key, |w| ReputationRisk::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -320,27 +461,52 @@ impl BusinessImpact {
         if unknown { rt::closed(members, w, &["users_affected", "sla_violations", "revenue_impact_usd", "reputation_risk"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A directed link stating that one event caused, amplified or is correlated with another, with the link's strength and the time between the two events. Closed object: serde ignores unknown members, this schema rejects them. Used by RootCauseAnalysis.causal\_chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CausalLink {
     /// Identifier of the cause event (hyphenated UUID).
     pub from_event_id: Uuid,
@@ -356,23 +522,22 @@ pub struct CausalLink {
 
 impl CausalLink {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "from_event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "to_event_id" => { seen |= 1 << 1; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "relationship" => { seen |= 1 << 2; w.at(key, |w| (CausalRelationship::check)(member, w)) },
-                "strength" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "time_delta_ms" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)) },
+                "from_event_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "to_event_id" => { seen |= 1 << 1; w.at(key, |w| rt::check_uuid(member, w)) },
+                "relationship" => { seen |= 1 << 2; w.at(key, |w| CausalRelationship::check(member, w)) },
+                "strength" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "time_delta_ms" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -380,21 +545,46 @@ impl CausalLink {
         if unknown { rt::closed(members, w, &["from_event_id", "to_event_id", "relationship", "strength", "time_delta_ms"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -413,32 +603,88 @@ pub enum CausalRelationship {
 }
 
 impl CausalRelationship {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CausalRelationship::DirectCause => "direct_cause",
+            CausalRelationship::IndirectCause => "indirect_cause",
+            CausalRelationship::Correlation => "correlation",
+            CausalRelationship::Amplification => "amplification",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["direct_cause", "indirect_cause", "correlation", "amplification"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for CausalRelationship {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CausalRelationship {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "direct_cause" => Ok(CausalRelationship::DirectCause),
+            "indirect_cause" => Ok(CausalRelationship::IndirectCause),
+            "correlation" => Ok(CausalRelationship::Correlation),
+            "amplification" => Ok(CausalRelationship::Amplification),
+            _ => Err(crate::ParseEnumError { type_name: "CausalRelationship", value: text.to_string(), expected: &["direct_cause", "indirect_cause", "correlation", "amplification"] }),
+        }
     }
 }
 
 /// Digest of one event taking part in an EventCorrelation: which module emitted it, when, how severe it was, a short summary and the role it plays in the correlation. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metrics` (possibly {}).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CorrelatedEvent {
     /// Identifier of the original event (hyphenated UUID).
     pub event_id: Uuid,
@@ -461,26 +707,25 @@ pub struct CorrelatedEvent {
 
 impl CorrelatedEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "source_module" => { seen |= 1 << 1; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
-                "event_type" => { seen |= 1 << 2; w.at(key, |w| (super::events::EventType::check)(member, w)) },
-                "severity" => { seen |= 1 << 3; w.at(key, |w| (super::events::Severity::check)(member, w)) },
-                "timestamp" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "role" => { seen |= 1 << 5; w.at(key, |w| (EventRole::check)(member, w)) },
-                "summary" => { seen |= 1 << 6; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "metrics" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
+                "event_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| super::events::SourceModule::check(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| super::events::EventType::check(member, w)) },
+                "severity" => { seen |= 1 << 3; w.at(key, |w| super::events::Severity::check(member, w)) },
+                "timestamp" => { seen |= 1 << 4; w.at(key, |w| rt::check_date_time(member, w)) },
+                "role" => { seen |= 1 << 5; w.at(key, |w| EventRole::check(member, w)) },
+                "summary" => { seen |= 1 << 6; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "metrics" => w.at(key, |w| { let v = member; rt::check_map(v, w, rt::check_number) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -488,27 +733,52 @@ impl CorrelatedEvent {
         if unknown { rt::closed(members, w, &["event_id", "source_module", "event_type", "severity", "timestamp", "role", "summary", "metrics"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Settings for automatic correlation detection: whether it runs, which patterns it looks for, the correlation window, the minimum number of events and the alert thresholds. Closed object: serde ignores unknown members, this schema rejects them. Every member is required on input; the Rust defaults (on, no patterns, 60 minutes, 2 events, thresholds 0.8/0.7/0.9) are not filled in by serde.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CorrelationConfig {
     /// Whether correlations are detected automatically.
     pub auto_detect: bool,
@@ -524,23 +794,22 @@ pub struct CorrelationConfig {
 
 impl CorrelationConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "auto_detect" => { seen |= 1 << 0; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "patterns" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelationPattern::check))(member, w)) },
-                "correlation_window_minutes" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)) },
-                "min_events" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "alert_thresholds" => { seen |= 1 << 4; w.at(key, |w| (AlertThresholds::check)(member, w)) },
+                "auto_detect" => { seen |= 1 << 0; w.at(key, |w| rt::check_bool(member, w)) },
+                "patterns" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, CorrelationPattern::check) }) },
+                "correlation_window_minutes" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)) }) },
+                "min_events" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "alert_thresholds" => { seen |= 1 << 4; w.at(key, |w| AlertThresholds::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -548,21 +817,46 @@ impl CorrelationConfig {
         if unknown { rt::closed(members, w, &["auto_detect", "patterns", "correlation_window_minutes", "min_events", "alert_thresholds"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -573,31 +867,62 @@ pub struct CorrelationId(pub Uuid);
 
 impl CorrelationId {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        (rt::check_uuid)(value, w)
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        rt::check_uuid(value, w)
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<Uuid> for CorrelationId {
+    fn from(value: Uuid) -> Self {
+        CorrelationId(value)
     }
 }
 
 /// A named, known sequence of events across modules that correlation detection looks for, such as a latency spike followed by a retry-driven cost surge. Closed object: serde ignores unknown members, this schema rejects them. Used by EventCorrelation.pattern and CorrelationConfig.patterns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CorrelationPattern {
     /// Stable identifier of the pattern (a free string, not a UUID).
     pub pattern_id: String,
@@ -613,23 +938,22 @@ pub struct CorrelationPattern {
 
 impl CorrelationPattern {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "pattern_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "modules" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)) },
-                "sequence" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PatternStep::check))(member, w)) },
+                "pattern_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "modules" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, super::events::SourceModule::check) }) },
+                "sequence" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_list(v, w, PatternStep::check) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -637,27 +961,52 @@ impl CorrelationPattern {
         if unknown { rt::closed(members, w, &["pattern_id", "name", "description", "modules", "sequence"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Request to look for correlations around a seed event, within a time window and optionally narrowed by minimum strength, correlation kinds, modules and search depth. Closed object: serde ignores unknown members, this schema rejects them. Only seed\_event\_id and time\_window\_minutes are required; the other members have serde defaults and the producer always writes them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CorrelationQuery {
     /// Identifier of the event the search starts from (hyphenated UUID).
     pub seed_event_id: Uuid,
@@ -687,24 +1036,23 @@ fn default_correlation_query_max_depth() -> u32 {
 
 impl CorrelationQuery {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "seed_event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "time_window_minutes" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)))(member, w)) },
-                "min_strength" => w.at(key, |w| (rt::check_number)(member, w)),
-                "correlation_types" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelationType::check))(member, w)),
-                "include_modules" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)),
-                "max_depth" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)),
+                "seed_event_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "time_window_minutes" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807)) }) },
+                "min_strength" => w.at(key, |w| rt::check_number(member, w)),
+                "correlation_types" => w.at(key, |w| { let v = member; rt::check_list(v, w, CorrelationType::check) }),
+                "include_modules" => w.at(key, |w| { let v = member; rt::check_list(v, w, super::events::SourceModule::check) }),
+                "max_depth" => w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -712,21 +1060,46 @@ impl CorrelationQuery {
         if unknown { rt::closed(members, w, &["seed_event_id", "time_window_minutes", "min_strength", "correlation_types", "include_modules", "max_depth"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -753,32 +1126,96 @@ pub enum CorrelationType {
 }
 
 impl CorrelationType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CorrelationType::CausalChain => "causal_chain",
+            CorrelationType::Temporal => "temporal",
+            CorrelationType::PatternMatch => "pattern_match",
+            CorrelationType::Anomaly => "anomaly",
+            CorrelationType::CostImpact => "cost_impact",
+            CorrelationType::SecurityIncident => "security_incident",
+            CorrelationType::PerformanceDegradation => "performance_degradation",
+            CorrelationType::ComplianceCascade => "compliance_cascade",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["causal_chain", "temporal", "pattern_match", "anomaly", "cost_impact", "security_incident", "performance_degradation", "compliance_cascade"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for CorrelationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CorrelationType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "causal_chain" => Ok(CorrelationType::CausalChain),
+            "temporal" => Ok(CorrelationType::Temporal),
+            "pattern_match" => Ok(CorrelationType::PatternMatch),
+            "anomaly" => Ok(CorrelationType::Anomaly),
+            "cost_impact" => Ok(CorrelationType::CostImpact),
+            "security_incident" => Ok(CorrelationType::SecurityIncident),
+            "performance_degradation" => Ok(CorrelationType::PerformanceDegradation),
+            "compliance_cascade" => Ok(CorrelationType::ComplianceCascade),
+            _ => Err(crate::ParseEnumError { type_name: "CorrelationType", value: text.to_string(), expected: &["causal_chain", "temporal", "pattern_match", "anomaly", "cost_impact", "security_incident", "performance_degradation", "compliance_cascade"] }),
+        }
     }
 }
 
 /// Cost consequences of an incident in US dollars and as a relative increase. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.cost\_impact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CostImpact {
     /// Extra spend caused by the incident, in US dollars.
     pub additional_cost_usd: f64,
@@ -790,21 +1227,20 @@ pub struct CostImpact {
 
 impl CostImpact {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "additional_cost_usd" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
-                "cost_increase_percent" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "wasted_resources_usd" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
+                "additional_cost_usd" => { seen |= 1 << 0; w.at(key, |w| rt::check_number(member, w)) },
+                "cost_increase_percent" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "wasted_resources_usd" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -812,21 +1248,46 @@ impl CostImpact {
         if unknown { rt::closed(members, w, &["additional_cost_usd", "cost_increase_percent", "wasted_resources_usd"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -853,32 +1314,96 @@ pub enum EdgeRelationship {
 }
 
 impl EdgeRelationship {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EdgeRelationship::Causes => "causes",
+            EdgeRelationship::TriggeredBy => "triggered_by",
+            EdgeRelationship::RelatedTo => "related_to",
+            EdgeRelationship::Precedes => "precedes",
+            EdgeRelationship::Follows => "follows",
+            EdgeRelationship::CorrelatesWith => "correlates_with",
+            EdgeRelationship::Amplifies => "amplifies",
+            EdgeRelationship::Mitigates => "mitigates",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["causes", "triggered_by", "related_to", "precedes", "follows", "correlates_with", "amplifies", "mitigates"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for EdgeRelationship {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EdgeRelationship {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "causes" => Ok(EdgeRelationship::Causes),
+            "triggered_by" => Ok(EdgeRelationship::TriggeredBy),
+            "related_to" => Ok(EdgeRelationship::RelatedTo),
+            "precedes" => Ok(EdgeRelationship::Precedes),
+            "follows" => Ok(EdgeRelationship::Follows),
+            "correlates_with" => Ok(EdgeRelationship::CorrelatesWith),
+            "amplifies" => Ok(EdgeRelationship::Amplifies),
+            "mitigates" => Ok(EdgeRelationship::Mitigates),
+            _ => Err(crate::ParseEnumError { type_name: "EdgeRelationship", value: text.to_string(), expected: &["causes", "triggered_by", "related_to", "precedes", "follows", "correlates_with", "amplifies", "mitigates"] }),
+        }
     }
 }
 
 /// A group of events, usually from several modules, that a detector found to be related, together with the kind of relationship, its strength and confidence, and the interval the events span. Closed object: serde ignores unknown members, this schema rejects them. The producer always writes `metadata` (possibly {}) and leaves `pattern` out when no known pattern matched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct EventCorrelation {
     /// Unique identifier of this correlation, written as a bare UUID string.
     pub correlation_id: CorrelationId,
@@ -904,27 +1429,26 @@ pub struct EventCorrelation {
 
 impl EventCorrelation {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "correlation_id" => { seen |= 1 << 0; w.at(key, |w| (CorrelationId::check)(member, w)) },
-                "correlation_type" => { seen |= 1 << 1; w.at(key, |w| (CorrelationType::check)(member, w)) },
-                "events" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CorrelatedEvent::check))(member, w)) },
-                "strength" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "confidence" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "time_window" => { seen |= 1 << 5; w.at(key, |w| (TimeWindow::check)(member, w)) },
-                "pattern" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, CorrelationPattern::check))(member, w)),
-                "detected_at" => { seen |= 1 << 6; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "metadata" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "correlation_id" => { seen |= 1 << 0; w.at(key, |w| CorrelationId::check(member, w)) },
+                "correlation_type" => { seen |= 1 << 1; w.at(key, |w| CorrelationType::check(member, w)) },
+                "events" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, CorrelatedEvent::check) }) },
+                "strength" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "confidence" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "time_window" => { seen |= 1 << 5; w.at(key, |w| TimeWindow::check(member, w)) },
+                "pattern" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, CorrelationPattern::check) }),
+                "detected_at" => { seen |= 1 << 6; w.at(key, |w| rt::check_date_time(member, w)) },
+                "metadata" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -932,27 +1456,52 @@ impl EventCorrelation {
         if unknown { rt::closed(members, w, &["correlation_id", "correlation_type", "events", "strength", "confidence", "time_window", "pattern", "detected_at", "metadata"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A directed, weighted edge of an EventGraph from one node to another, labelled with the kind of relationship. Closed object: serde ignores unknown members, this schema rejects them. The node references are plain strings and are not checked against the graph's nodes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct EventEdge {
     /// Identifier of the edge within its graph.
     pub edge_id: String,
@@ -970,24 +1519,23 @@ pub struct EventEdge {
 
 impl EventEdge {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "edge_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "from_node" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "to_node" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "relationship_type" => { seen |= 1 << 3; w.at(key, |w| (EdgeRelationship::check)(member, w)) },
-                "weight" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "properties" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "edge_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "from_node" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "to_node" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "relationship_type" => { seen |= 1 << 3; w.at(key, |w| EdgeRelationship::check(member, w)) },
+                "weight" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "properties" => { seen |= 1 << 5; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -995,27 +1543,52 @@ impl EventEdge {
         if unknown { rt::closed(members, w, &["edge_id", "from_node", "to_node", "relationship_type", "weight", "properties"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A graph view of the events in a time range: nodes stand for events, directed weighted edges for relationships between them, and metadata summarises the graph's shape. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to nodes by node\_id, but the schema does not check that those nodes exist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct EventGraph {
     /// Identifier of the graph (a free string, not a UUID).
     pub graph_id: String,
@@ -1031,23 +1604,22 @@ pub struct EventGraph {
 
 impl EventGraph {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "graph_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeWindow::check)(member, w)) },
-                "nodes" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventNode::check))(member, w)) },
-                "edges" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, EventEdge::check))(member, w)) },
-                "metadata" => { seen |= 1 << 4; w.at(key, |w| (GraphMetadata::check)(member, w)) },
+                "graph_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| TimeWindow::check(member, w)) },
+                "nodes" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, EventNode::check) }) },
+                "edges" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, EventEdge::check) }) },
+                "metadata" => { seen |= 1 << 4; w.at(key, |w| GraphMetadata::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1055,27 +1627,52 @@ impl EventGraph {
         if unknown { rt::closed(members, w, &["graph_id", "time_range", "nodes", "edges", "metadata"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A node of an EventGraph standing for one event, with the event's origin, type and time plus free-form string attributes. Closed object: serde ignores unknown members, this schema rejects them. Edges refer to the node through its node\_id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct EventNode {
     /// Identifier of the node within its graph; EventEdge.from\_node and to\_node use it.
     pub node_id: String,
@@ -1093,24 +1690,23 @@ pub struct EventNode {
 
 impl EventNode {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "node_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "event_id" => { seen |= 1 << 1; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "source_module" => { seen |= 1 << 2; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
-                "event_type" => { seen |= 1 << 3; w.at(key, |w| (super::events::EventType::check)(member, w)) },
-                "timestamp" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "attributes" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "node_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "event_id" => { seen |= 1 << 1; w.at(key, |w| rt::check_uuid(member, w)) },
+                "source_module" => { seen |= 1 << 2; w.at(key, |w| super::events::SourceModule::check(member, w)) },
+                "event_type" => { seen |= 1 << 3; w.at(key, |w| super::events::EventType::check(member, w)) },
+                "timestamp" => { seen |= 1 << 4; w.at(key, |w| rt::check_date_time(member, w)) },
+                "attributes" => { seen |= 1 << 5; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1118,21 +1714,46 @@ impl EventNode {
         if unknown { rt::closed(members, w, &["node_id", "event_id", "source_module", "event_type", "timestamp", "attributes"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1151,32 +1772,88 @@ pub enum EventRole {
 }
 
 impl EventRole {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventRole::RootCause => "root_cause",
+            EventRole::Contributor => "contributor",
+            EventRole::Effect => "effect",
+            EventRole::Related => "related",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["root_cause", "contributor", "effect", "related"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for EventRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EventRole {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "root_cause" => Ok(EventRole::RootCause),
+            "contributor" => Ok(EventRole::Contributor),
+            "effect" => Ok(EventRole::Effect),
+            "related" => Ok(EventRole::Related),
+            _ => Err(crate::ParseEnumError { type_name: "EventRole", value: text.to_string(), expected: &["root_cause", "contributor", "effect", "related"] }),
+        }
     }
 }
 
 /// Summary statistics of an EventGraph: node and edge counts, number of connected components, average degree and density. Closed object: serde ignores unknown members, this schema rejects them. The counts are not checked against the graph's node and edge lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct GraphMetadata {
     /// Number of nodes (usize, specified as an unsigned 64-bit integer).
     pub node_count: u64,
@@ -1192,23 +1869,22 @@ pub struct GraphMetadata {
 
 impl GraphMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "node_count" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "edge_count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "connected_components" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "avg_degree" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "density" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
+                "node_count" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "edge_count" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "connected_components" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "avg_degree" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "density" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1216,27 +1892,52 @@ impl GraphMetadata {
         if unknown { rt::closed(members, w, &["node_count", "edge_count", "connected_components", "avg_degree", "density"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Estimated consequences of an incident: an overall severity, the modules affected and optional performance, cost, security and business breakdowns. Closed object: serde ignores unknown members, this schema rejects them. Each breakdown is left out when it was not assessed. Used by AnomalyCorrelation.impact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ImpactAssessment {
     /// Overall level of impact.
     pub severity: ImpactSeverity,
@@ -1258,24 +1959,23 @@ pub struct ImpactAssessment {
 
 impl ImpactAssessment {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "severity" => { seen |= 1 << 0; w.at(key, |w| (ImpactSeverity::check)(member, w)) },
-                "affected_modules" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, super::events::SourceModule::check))(member, w)) },
-                "performance_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, PerformanceImpact::check))(member, w)),
-                "cost_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, CostImpact::check))(member, w)),
-                "security_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, SecurityImpact::check))(member, w)),
-                "business_impact" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, BusinessImpact::check))(member, w)),
+                "severity" => { seen |= 1 << 0; w.at(key, |w| ImpactSeverity::check(member, w)) },
+                "affected_modules" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, super::events::SourceModule::check) }) },
+                "performance_impact" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, PerformanceImpact::check) }),
+                "cost_impact" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, CostImpact::check) }),
+                "security_impact" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, SecurityImpact::check) }),
+                "business_impact" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, BusinessImpact::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1283,21 +1983,46 @@ impl ImpactAssessment {
         if unknown { rt::closed(members, w, &["severity", "affected_modules", "performance_impact", "cost_impact", "security_impact", "business_impact"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1318,32 +2043,90 @@ pub enum ImpactSeverity {
 }
 
 impl ImpactSeverity {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ImpactSeverity::Negligible => "negligible",
+            ImpactSeverity::Low => "low",
+            ImpactSeverity::Medium => "medium",
+            ImpactSeverity::High => "high",
+            ImpactSeverity::Critical => "critical",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["negligible", "low", "medium", "high", "critical"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ImpactSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ImpactSeverity {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "negligible" => Ok(ImpactSeverity::Negligible),
+            "low" => Ok(ImpactSeverity::Low),
+            "medium" => Ok(ImpactSeverity::Medium),
+            "high" => Ok(ImpactSeverity::High),
+            "critical" => Ok(ImpactSeverity::Critical),
+            _ => Err(crate::ParseEnumError { type_name: "ImpactSeverity", value: text.to_string(), expected: &["negligible", "low", "medium", "high", "critical"] }),
+        }
     }
 }
 
 /// One expected event within a CorrelationPattern: which module emits which event type, at what offset, and which conditions it must meet. Closed object: serde ignores unknown members, this schema rejects them. `time_offset_ms` is always written and is null when no offset is set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PatternStep {
     /// Position of this step within the pattern (unsigned 32-bit integer).
     pub step_number: u32,
@@ -1360,23 +2143,22 @@ pub struct PatternStep {
 
 impl PatternStep {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "step_number" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "module" => { seen |= 1 << 1; w.at(key, |w| (super::events::SourceModule::check)(member, w)) },
-                "event_type" => { seen |= 1 << 2; w.at(key, |w| (super::events::EventType::check)(member, w)) },
-                "time_offset_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))))(member, w)),
-                "conditions" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "step_number" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "module" => { seen |= 1 << 1; w.at(key, |w| super::events::SourceModule::check(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| super::events::EventType::check(member, w)) },
+                "time_offset_ms" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))) }),
+                "conditions" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1384,27 +2166,52 @@ impl PatternStep {
         if unknown { rt::closed(members, w, &["step_number", "module", "event_type", "time_offset_ms", "conditions"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Performance consequences of an incident, given as percentage changes plus the number of requests affected. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.performance\_impact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PerformanceImpact {
     /// Increase in latency, in percent (50.0 means 50 %). A plain float; no range is enforced, so values above 100 are valid.
     pub latency_increase_percent: f64,
@@ -1418,22 +2225,21 @@ pub struct PerformanceImpact {
 
 impl PerformanceImpact {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "latency_increase_percent" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
-                "throughput_decrease_percent" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "error_rate_increase_percent" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "affected_requests" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "latency_increase_percent" => { seen |= 1 << 0; w.at(key, |w| rt::check_number(member, w)) },
+                "throughput_decrease_percent" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "error_rate_increase_percent" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "affected_requests" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1441,21 +2247,46 @@ impl PerformanceImpact {
         if unknown { rt::closed(members, w, &["latency_increase_percent", "throughput_decrease_percent", "error_rate_increase_percent", "affected_requests"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1476,32 +2307,90 @@ pub enum ReputationRisk {
 }
 
 impl ReputationRisk {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReputationRisk::None => "none",
+            ReputationRisk::Low => "low",
+            ReputationRisk::Medium => "medium",
+            ReputationRisk::High => "high",
+            ReputationRisk::Severe => "severe",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["none", "low", "medium", "high", "severe"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ReputationRisk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ReputationRisk {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "none" => Ok(ReputationRisk::None),
+            "low" => Ok(ReputationRisk::Low),
+            "medium" => Ok(ReputationRisk::Medium),
+            "high" => Ok(ReputationRisk::High),
+            "severe" => Ok(ReputationRisk::Severe),
+            _ => Err(crate::ParseEnumError { type_name: "ReputationRisk", value: text.to_string(), expected: &["none", "low", "medium", "high", "severe"] }),
+        }
     }
 }
 
 /// Result of tracing an incident back to its origin: the event judged to be the root cause, the chain of cause/effect links from it, contributing factors and recommended actions. Closed object: serde ignores unknown members, this schema rejects them. Used by AnomalyCorrelation.root\_cause; all five members are required, lists may be empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct RootCauseAnalysis {
     /// Identifier of the event judged to be the root cause (hyphenated UUID).
     pub root_event_id: Uuid,
@@ -1517,23 +2406,22 @@ pub struct RootCauseAnalysis {
 
 impl RootCauseAnalysis {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "root_event_id" => { seen |= 1 << 0; w.at(key, |w| (rt::check_uuid)(member, w)) },
-                "confidence" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "causal_chain" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, CausalLink::check))(member, w)) },
-                "contributing_factors" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "recommendations" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "root_event_id" => { seen |= 1 << 0; w.at(key, |w| rt::check_uuid(member, w)) },
+                "confidence" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "causal_chain" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, CausalLink::check) }) },
+                "contributing_factors" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "recommendations" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1541,27 +2429,52 @@ impl RootCauseAnalysis {
         if unknown { rt::closed(members, w, &["root_event_id", "confidence", "causal_chain", "contributing_factors", "recommendations"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Security consequences of an incident: counts of threats, exposed vulnerabilities and compliance violations, and whether data was put at risk. Closed object: serde ignores unknown members, this schema rejects them. Used by ImpactAssessment.security\_impact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct SecurityImpact {
     /// Number of threats detected (unsigned 64-bit integer).
     pub threats_detected: u64,
@@ -1575,22 +2488,21 @@ pub struct SecurityImpact {
 
 impl SecurityImpact {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "threats_detected" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "vulnerabilities_exposed" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "data_at_risk" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "compliance_violations" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
+                "threats_detected" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "vulnerabilities_exposed" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "data_at_risk" => { seen |= 1 << 2; w.at(key, |w| rt::check_bool(member, w)) },
+                "compliance_violations" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1598,27 +2510,52 @@ impl SecurityImpact {
         if unknown { rt::closed(members, w, &["threats_detected", "vulnerabilities_exposed", "data_at_risk", "compliance_violations"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A closed interval between two instants, used for EventCorrelation.time\_window and EventGraph.time\_range. Despite the shared name it is an object with `start` and `end`, not the string enum metrics.TimeWindow; a label such as "one\_hour" is invalid here. Closed object: serde ignores unknown members, this schema rejects them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeWindow {
     /// Beginning of the interval. RFC 3339 timestamp, written in UTC with Z.
     pub start: Timestamp,
@@ -1628,20 +2565,19 @@ pub struct TimeWindow {
 
 impl TimeWindow {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "start" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1649,20 +2585,45 @@ impl TimeWindow {
         if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }

@@ -57,15 +57,27 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[allow(unused_imports)]
-use crate::runtime::{self as rt, Error, Finding, Json, Timestamp, Walk};
+use crate::runtime::{self as rt, Json, Walk};
+#[allow(unused_imports)]
+use crate::Timestamp;
 
-/// Compiled `pattern`s of this module's string members, built on first use.
+/// The `pattern`s of this module's string members.
+#[allow(dead_code)]
+static PATTERN_TEXTS: [&str; 0] = [];
+
+/// Compiled `pattern`s, built on first use.
 #[allow(dead_code)]
 static PATTERNS: [std::sync::OnceLock<regex::Regex>; 0] = [];
 
+/// Pattern `index` of this module, compiled.
+#[allow(dead_code)]
+fn pattern(index: usize) -> &'static regex::Regex {
+    PATTERNS[index].get_or_init(|| regex::Regex::new(PATTERN_TEXTS[index]).expect("schema pattern"))
+}
+
 /// A complete analytics event, the top-level document. The ten CommonEventFields envelope members sit directly at the top level (flattened, no `common` key), followed by `payload`, the adjacently tagged EventPayload with the module-specific content. Closed: a document that puts payload\_type/data at the top level instead of under `payload` is invalid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AnalyticsEvent {
     /// Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,29 +114,28 @@ fn default_analytics_event_schema_version() -> String {
 
 impl AnalyticsEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "source_module" => { seen |= 1 << 1; w.at(key, |w| (SourceModule::check)(member, w)) },
-                "event_type" => { seen |= 1 << 2; w.at(key, |w| (EventType::check)(member, w)) },
-                "correlation_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
-                "parent_event_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
-                "schema_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "severity" => { seen |= 1 << 3; w.at(key, |w| (Severity::check)(member, w)) },
-                "environment" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "payload" => { seen |= 1 << 5; w.at(key, |w| (EventPayload::check)(member, w)) },
+                "event_id" => w.at(key, |w| rt::check_uuid(member, w)),
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| SourceModule::check(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| EventType::check(member, w)) },
+                "correlation_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_uuid) }),
+                "parent_event_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_uuid) }),
+                "schema_version" => w.at(key, |w| { let v = member; { rt::check_str(v, w); } }),
+                "severity" => { seen |= 1 << 3; w.at(key, |w| Severity::check(member, w)) },
+                "environment" => { seen |= 1 << 4; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "tags" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "payload" => { seen |= 1 << 5; w.at(key, |w| EventPayload::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -132,27 +143,52 @@ impl AnalyticsEvent {
         if unknown { rt::closed(members, w, &["event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id", "schema_version", "severity", "environment", "tags", "payload"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// API charges for one provider endpoint over a billing period: request count, price per request and total. Closed object; the "api\_cost" variant of CostPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ApiCostEvent {
     /// API provider, as a free-form string (e.g. "openai", "anthropic").
     pub provider: String,
@@ -170,24 +206,23 @@ pub struct ApiCostEvent {
 
 impl ApiCostEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "provider" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "api_endpoint" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "request_count" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "cost_per_request" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "total_cost_usd" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "billing_period" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "provider" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "api_endpoint" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "request_count" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "cost_per_request" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "total_cost_usd" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "billing_period" => { seen |= 1 << 5; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -195,27 +230,52 @@ impl ApiCostEvent {
         if unknown { rt::closed(members, w, &["provider", "api_endpoint", "request_count", "cost_per_request", "total_cost_usd", "billing_period"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Audit record of an action an actor performed on a resource, with the changes made. Closed object; the "audit\_trail" variant of GovernancePayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AuditTrailEvent {
     /// Action performed, as a free-form string (e.g. "update", "delete").
     pub action: String,
@@ -237,25 +297,24 @@ pub struct AuditTrailEvent {
 
 impl AuditTrailEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "action" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "actor" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "resource_type" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "resource_id" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "changes" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)) },
-                "ip_address" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "user_agent" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "action" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "actor" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "resource_type" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "resource_id" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "changes" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }) }) },
+                "ip_address" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "user_agent" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -263,21 +322,46 @@ impl AuditTrailEvent {
         if unknown { rt::closed(members, w, &["action", "actor", "resource_type", "resource_id", "changes", "ip_address", "user_agent"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -300,32 +384,92 @@ pub enum AuthAction {
 }
 
 impl AuthAction {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuthAction::Login => "login",
+            AuthAction::Logout => "logout",
+            AuthAction::AccessAttempt => "access_attempt",
+            AuthAction::PermissionDenied => "permission_denied",
+            AuthAction::TokenGenerated => "token_generated",
+            AuthAction::TokenRevoked => "token_revoked",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["login", "logout", "access_attempt", "permission_denied", "token_generated", "token_revoked"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for AuthAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuthAction {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "login" => Ok(AuthAction::Login),
+            "logout" => Ok(AuthAction::Logout),
+            "access_attempt" => Ok(AuthAction::AccessAttempt),
+            "permission_denied" => Ok(AuthAction::PermissionDenied),
+            "token_generated" => Ok(AuthAction::TokenGenerated),
+            "token_revoked" => Ok(AuthAction::TokenRevoked),
+            _ => Err(crate::ParseEnumError { type_name: "AuthAction", value: text.to_string(), expected: &["login", "logout", "access_attempt", "permission_denied", "token_generated", "token_revoked"] }),
+        }
     }
 }
 
 /// An authentication or authorization action by a user or service account, and its outcome. Closed object; the "auth" variant of SecurityPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AuthEvent {
     /// Identifier of the user or service account that performed the action.
     pub user_id: String,
@@ -342,23 +486,22 @@ pub struct AuthEvent {
 
 impl AuthEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "user_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "action" => { seen |= 1 << 1; w.at(key, |w| (AuthAction::check)(member, w)) },
-                "resource" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "success" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "failure_reason" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "user_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "action" => { seen |= 1 << 1; w.at(key, |w| AuthAction::check(member, w)) },
+                "resource" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "success" => { seen |= 1 << 3; w.at(key, |w| rt::check_bool(member, w)) },
+                "failure_reason" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -366,27 +509,52 @@ impl AuthEvent {
         if unknown { rt::closed(members, w, &["user_id", "action", "resource", "success", "failure_reason"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Alert raised when spending against a budget crosses a configured threshold. Closed object; the "budget\_alert" variant of CostPayload, often sent with event\_type "alert".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct BudgetAlertEvent {
     /// Identifier of the budget.
     pub budget_id: String,
@@ -404,24 +572,23 @@ pub struct BudgetAlertEvent {
 
 impl BudgetAlertEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "budget_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "budget_name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "budget_limit_usd" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "current_spend_usd" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "threshold_percent" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "alert_type" => { seen |= 1 << 5; w.at(key, |w| (BudgetAlertType::check)(member, w)) },
+                "budget_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "budget_name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "budget_limit_usd" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "current_spend_usd" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "threshold_percent" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "alert_type" => { seen |= 1 << 5; w.at(key, |w| BudgetAlertType::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -429,21 +596,46 @@ impl BudgetAlertEvent {
         if unknown { rt::closed(members, w, &["budget_id", "budget_name", "budget_limit_usd", "current_spend_usd", "threshold_percent", "alert_type"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -460,32 +652,86 @@ pub enum BudgetAlertType {
 }
 
 impl BudgetAlertType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BudgetAlertType::Warning => "warning",
+            BudgetAlertType::Critical => "critical",
+            BudgetAlertType::Exceeded => "exceeded",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["warning", "critical", "exceeded"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for BudgetAlertType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BudgetAlertType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "warning" => Ok(BudgetAlertType::Warning),
+            "critical" => Ok(BudgetAlertType::Critical),
+            "exceeded" => Ok(BudgetAlertType::Exceeded),
+            _ => Err(crate::ParseEnumError { type_name: "BudgetAlertType", value: text.to_string(), expected: &["warning", "critical", "exceeded"] }),
+        }
     }
 }
 
 /// The envelope members shared by every analytics event. On the wire they never form a nested object: AnalyticsEvent flattens them into its own top level ahead of `payload` (there is no `common` member). Standalone it is a closed object; AnalyticsEvent reuses its `fields` definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CommonEventFields {
     /// Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID when absent; producers always write it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -520,28 +766,27 @@ fn default_common_event_fields_schema_version() -> String {
 
 impl CommonEventFields {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "event_id" => w.at(key, |w| (rt::check_uuid)(member, w)),
-                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "source_module" => { seen |= 1 << 1; w.at(key, |w| (SourceModule::check)(member, w)) },
-                "event_type" => { seen |= 1 << 2; w.at(key, |w| (EventType::check)(member, w)) },
-                "correlation_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
-                "parent_event_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_uuid))(member, w)),
-                "schema_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
-                "severity" => { seen |= 1 << 3; w.at(key, |w| (Severity::check)(member, w)) },
-                "environment" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "event_id" => w.at(key, |w| rt::check_uuid(member, w)),
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "source_module" => { seen |= 1 << 1; w.at(key, |w| SourceModule::check(member, w)) },
+                "event_type" => { seen |= 1 << 2; w.at(key, |w| EventType::check(member, w)) },
+                "correlation_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_uuid) }),
+                "parent_event_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_uuid) }),
+                "schema_version" => w.at(key, |w| { let v = member; { rt::check_str(v, w); } }),
+                "severity" => { seen |= 1 << 3; w.at(key, |w| Severity::check(member, w)) },
+                "environment" => { seen |= 1 << 4; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "tags" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -549,27 +794,52 @@ impl CommonEventFields {
         if unknown { rt::closed(members, w, &["event_id", "timestamp", "source_module", "event_type", "correlation_id", "parent_event_id", "schema_version", "severity", "environment", "tags"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Result of evaluating a set of controls from a compliance framework, with per-control findings and an overall score. Closed object; the "compliance\_check" variant of GovernancePayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ComplianceCheckEvent {
     /// Identifier of this check run.
     pub check_id: String,
@@ -587,24 +857,23 @@ pub struct ComplianceCheckEvent {
 
 impl ComplianceCheckEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "check_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "framework" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "controls_checked" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "passed" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "findings" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, ComplianceFinding::check))(member, w)) },
-                "score" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                "check_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "framework" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "controls_checked" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "passed" => { seen |= 1 << 3; w.at(key, |w| rt::check_bool(member, w)) },
+                "findings" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_list(v, w, ComplianceFinding::check) }) },
+                "score" => { seen |= 1 << 5; w.at(key, |w| rt::check_number(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -612,27 +881,52 @@ impl ComplianceCheckEvent {
         if unknown { rt::closed(members, w, &["check_id", "framework", "controls_checked", "passed", "findings", "score"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Outcome for one control within a compliance check, with optional supporting evidence. Closed object; the item type of ComplianceCheckEvent.findings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ComplianceFinding {
     /// Identifier of the control, e.g. "CC6.1".
     pub control_id: String,
@@ -647,22 +941,21 @@ pub struct ComplianceFinding {
 
 impl ComplianceFinding {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "control_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "status" => { seen |= 1 << 1; w.at(key, |w| (ComplianceStatus::check)(member, w)) },
-                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "evidence" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "control_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "status" => { seen |= 1 << 1; w.at(key, |w| ComplianceStatus::check(member, w)) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "evidence" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -670,21 +963,46 @@ impl ComplianceFinding {
         if unknown { rt::closed(members, w, &["control_id", "status", "description", "evidence"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -703,32 +1021,88 @@ pub enum ComplianceStatus {
 }
 
 impl ComplianceStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ComplianceStatus::Pass => "pass",
+            ComplianceStatus::Fail => "fail",
+            ComplianceStatus::NotApplicable => "not_applicable",
+            ComplianceStatus::Manual => "manual",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["pass", "fail", "not_applicable", "manual"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ComplianceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ComplianceStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "pass" => Ok(ComplianceStatus::Pass),
+            "fail" => Ok(ComplianceStatus::Fail),
+            "not_applicable" => Ok(ComplianceStatus::NotApplicable),
+            "manual" => Ok(ComplianceStatus::Manual),
+            _ => Err(crate::ParseEnumError { type_name: "ComplianceStatus", value: text.to_string(), expected: &["pass", "fail", "not_applicable", "manual"] }),
+        }
     }
 }
 
 /// A breach of a regulatory requirement (for example under GDPR or HIPAA) detected by LLM Sentinel. Closed object; the "compliance\_violation" variant of SecurityPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ComplianceViolationEvent {
     /// Identifier of the violation.
     pub violation_id: String,
@@ -746,24 +1120,23 @@ pub struct ComplianceViolationEvent {
 
 impl ComplianceViolationEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "violation_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "regulation" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "requirement" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "violation_description" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "affected_data_types" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "remediation_required" => { seen |= 1 << 5; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "violation_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "regulation" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "requirement" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "violation_description" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "affected_data_types" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "remediation_required" => { seen |= 1 << 5; w.at(key, |w| rt::check_bool(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -771,26 +1144,52 @@ impl ComplianceViolationEvent {
         if unknown { rt::closed(members, w, &["violation_id", "regulation", "requirement", "violation_description", "affected_data_types", "remediation_required"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload\_type is "cost".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "cost_type")]
 #[serde(rename_all = "snake_case")]
 pub enum CostPayload {
@@ -806,7 +1205,7 @@ pub enum CostPayload {
 
 impl CostPayload {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         let Some(members) = rt::object(value, w) else { return };
         rt::require(members, w, &["cost_type"]);
         match value.get("cost_type") {
@@ -819,27 +1218,76 @@ impl CostPayload {
         }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<TokenCostEvent> for CostPayload {
+    fn from(value: TokenCostEvent) -> Self {
+        CostPayload::TokenCost(value)
+    }
+}
+
+impl From<ApiCostEvent> for CostPayload {
+    fn from(value: ApiCostEvent) -> Self {
+        CostPayload::ApiCost(value)
+    }
+}
+
+impl From<ResourceConsumptionEvent> for CostPayload {
+    fn from(value: ResourceConsumptionEvent) -> Self {
+        CostPayload::ResourceConsumption(value)
+    }
+}
+
+impl From<BudgetAlertEvent> for CostPayload {
+    fn from(value: BudgetAlertEvent) -> Self {
+        CostPayload::BudgetAlert(value)
     }
 }
 
 /// Escape hatch for payloads without a dedicated type: a producer-defined type label plus arbitrary JSON content. Closed object; used as EventPayload.data when payload\_type is "custom", so inside an event the content sits at payload.data.data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CustomPayload {
     /// Producer-defined label naming the kind of custom payload.
     pub custom_type: String,
@@ -849,20 +1297,19 @@ pub struct CustomPayload {
 
 impl CustomPayload {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "custom_type" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "data" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { let _ = (v, w); })(member, w)) },
+                "custom_type" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "data" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { let _ = (v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -870,27 +1317,52 @@ impl CustomPayload {
         if unknown { rt::closed(members, w, &["custom_type", "data"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One step in the lineage of a data asset: the operation performed, where the data came from and went to, and the chain of assets so far. Closed object; the "data\_lineage" variant of GovernancePayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DataLineageEvent {
     /// Identifier of the data asset this step concerns.
     pub data_asset_id: String,
@@ -911,24 +1383,23 @@ pub struct DataLineageEvent {
 
 impl DataLineageEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "data_asset_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "operation" => { seen |= 1 << 1; w.at(key, |w| (DataOperation::check)(member, w)) },
-                "source" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "destination" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "transformation" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "lineage_path" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "data_asset_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "operation" => { seen |= 1 << 1; w.at(key, |w| DataOperation::check(member, w)) },
+                "source" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "destination" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "transformation" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "lineage_path" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -936,21 +1407,46 @@ impl DataLineageEvent {
         if unknown { rt::closed(members, w, &["data_asset_id", "operation", "source", "destination", "transformation", "lineage_path"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -973,32 +1469,92 @@ pub enum DataOperation {
 }
 
 impl DataOperation {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DataOperation::Create => "create",
+            DataOperation::Read => "read",
+            DataOperation::Update => "update",
+            DataOperation::Delete => "delete",
+            DataOperation::Transform => "transform",
+            DataOperation::Aggregate => "aggregate",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["create", "read", "update", "delete", "transform", "aggregate"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for DataOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DataOperation {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "create" => Ok(DataOperation::Create),
+            "read" => Ok(DataOperation::Read),
+            "update" => Ok(DataOperation::Update),
+            "delete" => Ok(DataOperation::Delete),
+            "transform" => Ok(DataOperation::Transform),
+            "aggregate" => Ok(DataOperation::Aggregate),
+            _ => Err(crate::ParseEnumError { type_name: "DataOperation", value: text.to_string(), expected: &["create", "read", "update", "delete", "transform", "aggregate"] }),
+        }
     }
 }
 
 /// Failed-request counts and error rate of one model over a time window, with a count per error category. Closed object; the "error\_rate" variant of TelemetryPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ErrorRateMetrics {
     /// Identifier of the measured model.
     pub model_id: String,
@@ -1016,24 +1572,23 @@ pub struct ErrorRateMetrics {
 
 impl ErrorRateMetrics {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "total_requests" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "failed_requests" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "error_rate_percent" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
-                "error_breakdown" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)) },
-                "window_duration_seconds" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "total_requests" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "failed_requests" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "error_rate_percent" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
+                "error_breakdown" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }) },
+                "window_duration_seconds" => { seen |= 1 << 5; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1041,28 +1596,54 @@ impl ErrorRateMetrics {
         if unknown { rt::closed(members, w, &["model_id", "total_requests", "failed_requests", "error_rate_percent", "error_breakdown", "window_duration_seconds"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Adjacently tagged union that selects the producing module: `payload_type` names the module and `data` holds that module's payload (itself internally tagged for telemetry, security, cost and governance). Exactly these two members, both required; it is the value of AnalyticsEvent.payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "payload_type", content = "data")]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "lowercase")]
 pub enum EventPayload {
     /// For payload\_type "telemetry", `data` is a TelemetryPayload.
@@ -1079,37 +1660,92 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         let Some(members) = rt::object(value, w) else { return };
         rt::require(members, w, &["payload_type", "data"]);
         rt::closed(members, w, &["payload_type", "data"], &[]);
         let content = value.get("data");
         match value.get("payload_type") {
             None => {}
-            Some(Json::Str(tag)) if tag == "telemetry" => if let Some(c) = content { w.at("data", |w| (TelemetryPayload::check)(c, w)) },
-            Some(Json::Str(tag)) if tag == "security" => if let Some(c) = content { w.at("data", |w| (SecurityPayload::check)(c, w)) },
-            Some(Json::Str(tag)) if tag == "cost" => if let Some(c) = content { w.at("data", |w| (CostPayload::check)(c, w)) },
-            Some(Json::Str(tag)) if tag == "governance" => if let Some(c) = content { w.at("data", |w| (GovernancePayload::check)(c, w)) },
-            Some(Json::Str(tag)) if tag == "custom" => if let Some(c) = content { w.at("data", |w| (CustomPayload::check)(c, w)) },
+            Some(Json::Str(tag)) if tag == "telemetry" => if let Some(c) = content { w.at("data", |w| TelemetryPayload::check(c, w)) },
+            Some(Json::Str(tag)) if tag == "security" => if let Some(c) = content { w.at("data", |w| SecurityPayload::check(c, w)) },
+            Some(Json::Str(tag)) if tag == "cost" => if let Some(c) = content { w.at("data", |w| CostPayload::check(c, w)) },
+            Some(Json::Str(tag)) if tag == "governance" => if let Some(c) = content { w.at("data", |w| GovernancePayload::check(c, w)) },
+            Some(Json::Str(tag)) if tag == "custom" => if let Some(c) = content { w.at("data", |w| CustomPayload::check(c, w)) },
             Some(other) => w.at("payload_type", |w| rt::check_enum(other, w, &["telemetry", "security", "cost", "governance", "custom"])),
         }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<TelemetryPayload> for EventPayload {
+    fn from(value: TelemetryPayload) -> Self {
+        EventPayload::Telemetry(value)
+    }
+}
+
+impl From<SecurityPayload> for EventPayload {
+    fn from(value: SecurityPayload) -> Self {
+        EventPayload::Security(value)
+    }
+}
+
+impl From<CostPayload> for EventPayload {
+    fn from(value: CostPayload) -> Self {
+        EventPayload::Cost(value)
+    }
+}
+
+impl From<GovernancePayload> for EventPayload {
+    fn from(value: GovernancePayload) -> Self {
+        EventPayload::Governance(value)
+    }
+}
+
+impl From<CustomPayload> for EventPayload {
+    fn from(value: CustomPayload) -> Self {
+        EventPayload::Custom(value)
     }
 }
 
@@ -1134,31 +1770,94 @@ pub enum EventType {
 }
 
 impl EventType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventType::Telemetry => "telemetry",
+            EventType::Security => "security",
+            EventType::Cost => "cost",
+            EventType::Governance => "governance",
+            EventType::Lifecycle => "lifecycle",
+            EventType::Audit => "audit",
+            EventType::Alert => "alert",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["telemetry", "security", "cost", "governance", "lifecycle", "audit", "alert"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EventType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "telemetry" => Ok(EventType::Telemetry),
+            "security" => Ok(EventType::Security),
+            "cost" => Ok(EventType::Cost),
+            "governance" => Ok(EventType::Governance),
+            "lifecycle" => Ok(EventType::Lifecycle),
+            "audit" => Ok(EventType::Audit),
+            "alert" => Ok(EventType::Alert),
+            _ => Err(crate::ParseEnumError { type_name: "EventType", value: text.to_string(), expected: &["telemetry", "security", "cost", "governance", "lifecycle", "audit", "alert"] }),
+        }
     }
 }
 
 /// Internally tagged union of governance records (policy violations, audit trail, compliance checks, data lineage): `governance_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload\_type is "governance".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "governance_type")]
 #[serde(rename_all = "snake_case")]
 pub enum GovernancePayload {
@@ -1174,7 +1873,7 @@ pub enum GovernancePayload {
 
 impl GovernancePayload {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         let Some(members) = rt::object(value, w) else { return };
         rt::require(members, w, &["governance_type"]);
         match value.get("governance_type") {
@@ -1187,27 +1886,76 @@ impl GovernancePayload {
         }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<PolicyViolationEvent> for GovernancePayload {
+    fn from(value: PolicyViolationEvent) -> Self {
+        GovernancePayload::PolicyViolation(value)
+    }
+}
+
+impl From<AuditTrailEvent> for GovernancePayload {
+    fn from(value: AuditTrailEvent) -> Self {
+        GovernancePayload::AuditTrail(value)
+    }
+}
+
+impl From<ComplianceCheckEvent> for GovernancePayload {
+    fn from(value: ComplianceCheckEvent) -> Self {
+        GovernancePayload::ComplianceCheck(value)
+    }
+}
+
+impl From<DataLineageEvent> for GovernancePayload {
+    fn from(value: DataLineageEvent) -> Self {
+        GovernancePayload::DataLineage(value)
     }
 }
 
 /// Split of one request's latency into queueing, processing, network and remaining time, all in milliseconds. Closed object used by LatencyMetrics.breakdown; the schema does not check that the parts add up to the total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct LatencyBreakdown {
     /// Time the request waited in a queue before processing started, in milliseconds.
     pub queue_time_ms: f64,
@@ -1221,22 +1969,21 @@ pub struct LatencyBreakdown {
 
 impl LatencyBreakdown {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "queue_time_ms" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
-                "processing_time_ms" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "network_time_ms" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "other_ms" => { seen |= 1 << 3; w.at(key, |w| (rt::check_number)(member, w)) },
+                "queue_time_ms" => { seen |= 1 << 0; w.at(key, |w| rt::check_number(member, w)) },
+                "processing_time_ms" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "network_time_ms" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "other_ms" => { seen |= 1 << 3; w.at(key, |w| rt::check_number(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1244,27 +1991,52 @@ impl LatencyBreakdown {
         if unknown { rt::closed(members, w, &["queue_time_ms", "processing_time_ms", "network_time_ms", "other_ms"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Latency of a single model request, with optional time to first token, generation speed and component breakdown. Closed object; the "latency" variant of TelemetryPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct LatencyMetrics {
     /// Identifier of the model that served the request, e.g. "gpt-4o".
     pub model_id: String,
@@ -1285,24 +2057,23 @@ pub struct LatencyMetrics {
 
 impl LatencyMetrics {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "request_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "total_latency_ms" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "ttft_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "tokens_per_second" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "breakdown" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, LatencyBreakdown::check))(member, w)),
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "request_id" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "total_latency_ms" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "ttft_ms" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "tokens_per_second" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "breakdown" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, LatencyBreakdown::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1310,21 +2081,46 @@ impl LatencyMetrics {
         if unknown { rt::closed(members, w, &["model_id", "request_id", "total_latency_ms", "ttft_ms", "tokens_per_second", "breakdown"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1345,32 +2141,90 @@ pub enum MitigationStatus {
 }
 
 impl MitigationStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MitigationStatus::Detected => "detected",
+            MitigationStatus::Blocked => "blocked",
+            MitigationStatus::Mitigated => "mitigated",
+            MitigationStatus::Investigating => "investigating",
+            MitigationStatus::Resolved => "resolved",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["detected", "blocked", "mitigated", "investigating", "resolved"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for MitigationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MitigationStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "detected" => Ok(MitigationStatus::Detected),
+            "blocked" => Ok(MitigationStatus::Blocked),
+            "mitigated" => Ok(MitigationStatus::Mitigated),
+            "investigating" => Ok(MitigationStatus::Investigating),
+            "resolved" => Ok(MitigationStatus::Resolved),
+            _ => Err(crate::ParseEnumError { type_name: "MitigationStatus", value: text.to_string(), expected: &["detected", "blocked", "mitigated", "investigating", "resolved"] }),
+        }
     }
 }
 
 /// Quality indicators for a model: optional accuracy, quality and user-satisfaction scores plus any number of named custom metrics. Closed object; the "model\_performance" variant of TelemetryPayload. No ranges are imposed on the scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ModelPerformanceMetrics {
     /// Identifier of the evaluated model.
     pub model_id: String,
@@ -1389,23 +2243,22 @@ pub struct ModelPerformanceMetrics {
 
 impl ModelPerformanceMetrics {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "accuracy" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "quality_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "user_satisfaction" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "custom_metrics" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)) },
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "accuracy" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "quality_score" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "user_satisfaction" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "custom_metrics" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_map(v, w, rt::check_number) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1413,27 +2266,52 @@ impl ModelPerformanceMetrics {
         if unknown { rt::closed(members, w, &["model_id", "accuracy", "quality_score", "user_satisfaction", "custom_metrics"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A breach of a governance policy's rules on a resource, optionally attributed to a user. Closed object; the "policy\_violation" variant of GovernancePayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PolicyViolationEvent {
     /// Identifier of the violated policy.
     pub policy_id: String,
@@ -1456,26 +2334,25 @@ pub struct PolicyViolationEvent {
 
 impl PolicyViolationEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "policy_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "policy_name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "violation_description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "violated_rules" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "resource_id" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "user_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "severity" => { seen |= 1 << 5; w.at(key, |w| (PolicyViolationSeverity::check)(member, w)) },
-                "auto_remediated" => { seen |= 1 << 6; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "policy_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "policy_name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "violation_description" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "violated_rules" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "resource_id" => { seen |= 1 << 4; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "user_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "severity" => { seen |= 1 << 5; w.at(key, |w| PolicyViolationSeverity::check(member, w)) },
+                "auto_remediated" => { seen |= 1 << 6; w.at(key, |w| rt::check_bool(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1483,21 +2360,46 @@ impl PolicyViolationEvent {
         if unknown { rt::closed(members, w, &["policy_id", "policy_name", "violation_description", "violated_rules", "resource_id", "user_id", "severity", "auto_remediated"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1516,32 +2418,88 @@ pub enum PolicyViolationSeverity {
 }
 
 impl PolicyViolationSeverity {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyViolationSeverity::Low => "low",
+            PolicyViolationSeverity::Medium => "medium",
+            PolicyViolationSeverity::High => "high",
+            PolicyViolationSeverity::Critical => "critical",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["low", "medium", "high", "critical"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for PolicyViolationSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PolicyViolationSeverity {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "low" => Ok(PolicyViolationSeverity::Low),
+            "medium" => Ok(PolicyViolationSeverity::Medium),
+            "high" => Ok(PolicyViolationSeverity::High),
+            "critical" => Ok(PolicyViolationSeverity::Critical),
+            _ => Err(crate::ParseEnumError { type_name: "PolicyViolationSeverity", value: text.to_string(), expected: &["low", "medium", "high", "critical"] }),
+        }
     }
 }
 
 /// An operation on personal data, with its consent state, the affected data subjects and the purpose. Closed object; the "privacy" variant of SecurityPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PrivacyEvent {
     /// Category of personal data involved, as a free-form string (e.g. "email\_address").
     pub data_type: String,
@@ -1557,23 +2515,22 @@ pub struct PrivacyEvent {
 
 impl PrivacyEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "data_type" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "operation" => { seen |= 1 << 1; w.at(key, |w| (PrivacyOperation::check)(member, w)) },
-                "user_consent" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "data_subjects" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "purpose" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "data_type" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "operation" => { seen |= 1 << 1; w.at(key, |w| PrivacyOperation::check(member, w)) },
+                "user_consent" => { seen |= 1 << 2; w.at(key, |w| rt::check_bool(member, w)) },
+                "data_subjects" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "purpose" => { seen |= 1 << 4; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1581,21 +2538,46 @@ impl PrivacyEvent {
         if unknown { rt::closed(members, w, &["data_type", "operation", "user_consent", "data_subjects", "purpose"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1616,26 +2598,84 @@ pub enum PrivacyOperation {
 }
 
 impl PrivacyOperation {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PrivacyOperation::DataAccess => "data_access",
+            PrivacyOperation::DataCollection => "data_collection",
+            PrivacyOperation::DataSharing => "data_sharing",
+            PrivacyOperation::DataDeletion => "data_deletion",
+            PrivacyOperation::ConsentUpdate => "consent_update",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["data_access", "data_collection", "data_sharing", "data_deletion", "consent_update"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for PrivacyOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PrivacyOperation {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "data_access" => Ok(PrivacyOperation::DataAccess),
+            "data_collection" => Ok(PrivacyOperation::DataCollection),
+            "data_sharing" => Ok(PrivacyOperation::DataSharing),
+            "data_deletion" => Ok(PrivacyOperation::DataDeletion),
+            "consent_update" => Ok(PrivacyOperation::ConsentUpdate),
+            _ => Err(crate::ParseEnumError { type_name: "PrivacyOperation", value: text.to_string(), expected: &["data_access", "data_collection", "data_sharing", "data_deletion", "consent_update"] }),
+        }
     }
 }
 
@@ -1656,32 +2696,90 @@ pub enum RemediationStatus {
 }
 
 impl RemediationStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RemediationStatus::Identified => "identified",
+            RemediationStatus::PatchAvailable => "patch_available",
+            RemediationStatus::Patching => "patching",
+            RemediationStatus::Patched => "patched",
+            RemediationStatus::Accepted => "accepted",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["identified", "patch_available", "patching", "patched", "accepted"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for RemediationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RemediationStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "identified" => Ok(RemediationStatus::Identified),
+            "patch_available" => Ok(RemediationStatus::PatchAvailable),
+            "patching" => Ok(RemediationStatus::Patching),
+            "patched" => Ok(RemediationStatus::Patched),
+            "accepted" => Ok(RemediationStatus::Accepted),
+            _ => Err(crate::ParseEnumError { type_name: "RemediationStatus", value: text.to_string(), expected: &["identified", "patch_available", "patching", "patched", "accepted"] }),
+        }
     }
 }
 
 /// Usage and cost of one infrastructure resource such as a GPU node, storage bucket or network link. Closed object; the "resource\_consumption" variant of CostPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ResourceConsumptionEvent {
     /// Kind of resource: a known snake\_case kind, or {"other": "..."} for any other kind.
     pub resource_type: ResourceType,
@@ -1699,24 +2797,23 @@ pub struct ResourceConsumptionEvent {
 
 impl ResourceConsumptionEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "resource_type" => { seen |= 1 << 0; w.at(key, |w| (ResourceType::check)(member, w)) },
-                "resource_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "quantity" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "unit" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "cost_usd" => { seen |= 1 << 4; w.at(key, |w| (rt::check_number)(member, w)) },
-                "utilization_percent" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
+                "resource_type" => { seen |= 1 << 0; w.at(key, |w| ResourceType::check(member, w)) },
+                "resource_id" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "quantity" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "unit" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "cost_usd" => { seen |= 1 << 4; w.at(key, |w| rt::check_number(member, w)) },
+                "utilization_percent" => { seen |= 1 << 5; w.at(key, |w| rt::check_number(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1724,26 +2821,52 @@ impl ResourceConsumptionEvent {
         if unknown { rt::closed(members, w, &["resource_type", "resource_id", "quantity", "unit", "cost_usd", "utilization_percent"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Kind of infrastructure resource. Known kinds are snake\_case strings; any other kind uses the data-carrying variant {"other": "\<name\>"}, an object with exactly one member (the bare string "other" is rejected). Used by ResourceConsumptionEvent.resource\_type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceType {
     /// `compute` on the wire.
@@ -1762,31 +2885,57 @@ pub enum ResourceType {
 
 impl ResourceType {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let variants: [(&str, &dyn Fn(&Json, &mut Walk)); 1] = [("other", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let variants: [(&str, rt::Branch); 1] = [("other", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
         rt::data_enum(value, w, &["compute", "storage", "network", "memory", "gpu"], &variants);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload\_type is "security".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "security_type")]
 #[serde(rename_all = "snake_case")]
 pub enum SecurityPayload {
@@ -1804,7 +2953,7 @@ pub enum SecurityPayload {
 
 impl SecurityPayload {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         let Some(members) = rt::object(value, w) else { return };
         rt::require(members, w, &["security_type"]);
         match value.get("security_type") {
@@ -1818,21 +2967,76 @@ impl SecurityPayload {
         }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<ThreatEvent> for SecurityPayload {
+    fn from(value: ThreatEvent) -> Self {
+        SecurityPayload::Threat(value)
+    }
+}
+
+impl From<VulnerabilityEvent> for SecurityPayload {
+    fn from(value: VulnerabilityEvent) -> Self {
+        SecurityPayload::Vulnerability(value)
+    }
+}
+
+impl From<ComplianceViolationEvent> for SecurityPayload {
+    fn from(value: ComplianceViolationEvent) -> Self {
+        SecurityPayload::ComplianceViolation(value)
+    }
+}
+
+impl From<AuthEvent> for SecurityPayload {
+    fn from(value: AuthEvent) -> Self {
+        SecurityPayload::Auth(value)
+    }
+}
+
+impl From<PrivacyEvent> for SecurityPayload {
+    fn from(value: PrivacyEvent) -> Self {
+        SecurityPayload::Privacy(value)
     }
 }
 
@@ -1853,26 +3057,84 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Debug => "debug",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Critical => "critical",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["debug", "info", "warning", "error", "critical"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "debug" => Ok(Severity::Debug),
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(crate::ParseEnumError { type_name: "Severity", value: text.to_string(), expected: &["debug", "info", "warning", "error", "critical"] }),
+        }
     }
 }
 
@@ -1897,31 +3159,94 @@ pub enum SourceModule {
 }
 
 impl SourceModule {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SourceModule::LlmObservatory => "llm-observatory",
+            SourceModule::LlmSentinel => "llm-sentinel",
+            SourceModule::LlmCostOps => "llm-cost-ops",
+            SourceModule::LlmGovernanceDashboard => "llm-governance-dashboard",
+            SourceModule::LlmRegistry => "llm-registry",
+            SourceModule::LlmPolicyEngine => "llm-policy-engine",
+            SourceModule::LlmAnalyticsHub => "llm-analytics-hub",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["llm-observatory", "llm-sentinel", "llm-cost-ops", "llm-governance-dashboard", "llm-registry", "llm-policy-engine", "llm-analytics-hub"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for SourceModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SourceModule {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "llm-observatory" => Ok(SourceModule::LlmObservatory),
+            "llm-sentinel" => Ok(SourceModule::LlmSentinel),
+            "llm-cost-ops" => Ok(SourceModule::LlmCostOps),
+            "llm-governance-dashboard" => Ok(SourceModule::LlmGovernanceDashboard),
+            "llm-registry" => Ok(SourceModule::LlmRegistry),
+            "llm-policy-engine" => Ok(SourceModule::LlmPolicyEngine),
+            "llm-analytics-hub" => Ok(SourceModule::LlmAnalyticsHub),
+            _ => Err(crate::ParseEnumError { type_name: "SourceModule", value: text.to_string(), expected: &["llm-observatory", "llm-sentinel", "llm-cost-ops", "llm-governance-dashboard", "llm-registry", "llm-policy-engine", "llm-analytics-hub"] }),
+        }
     }
 }
 
 /// Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload\_type is "telemetry".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "telemetry_type")]
 #[serde(rename_all = "snake_case")]
 pub enum TelemetryPayload {
@@ -1939,7 +3264,7 @@ pub enum TelemetryPayload {
 
 impl TelemetryPayload {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         let Some(members) = rt::object(value, w) else { return };
         rt::require(members, w, &["telemetry_type"]);
         match value.get("telemetry_type") {
@@ -1953,27 +3278,82 @@ impl TelemetryPayload {
         }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<LatencyMetrics> for TelemetryPayload {
+    fn from(value: LatencyMetrics) -> Self {
+        TelemetryPayload::Latency(value)
+    }
+}
+
+impl From<ThroughputMetrics> for TelemetryPayload {
+    fn from(value: ThroughputMetrics) -> Self {
+        TelemetryPayload::Throughput(value)
+    }
+}
+
+impl From<ErrorRateMetrics> for TelemetryPayload {
+    fn from(value: ErrorRateMetrics) -> Self {
+        TelemetryPayload::ErrorRate(value)
+    }
+}
+
+impl From<TokenUsageMetrics> for TelemetryPayload {
+    fn from(value: TokenUsageMetrics) -> Self {
+        TelemetryPayload::TokenUsage(value)
+    }
+}
+
+impl From<ModelPerformanceMetrics> for TelemetryPayload {
+    fn from(value: ModelPerformanceMetrics) -> Self {
+        TelemetryPayload::ModelPerformance(value)
     }
 }
 
 /// A threat that LLM Sentinel detected against a resource, with its category, level, mitigation state and indicators of compromise. Closed object; the "threat" variant of SecurityPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ThreatEvent {
     /// Identifier of the detected threat.
     pub threat_id: String,
@@ -1996,26 +3376,25 @@ pub struct ThreatEvent {
 
 impl ThreatEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "threat_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "threat_type" => { seen |= 1 << 1; w.at(key, |w| (ThreatType::check)(member, w)) },
-                "threat_level" => { seen |= 1 << 2; w.at(key, |w| (ThreatLevel::check)(member, w)) },
-                "source_ip" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "target_resource" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "attack_vector" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "mitigation_status" => { seen |= 1 << 5; w.at(key, |w| (MitigationStatus::check)(member, w)) },
-                "indicators_of_compromise" => { seen |= 1 << 6; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "threat_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "threat_type" => { seen |= 1 << 1; w.at(key, |w| ThreatType::check(member, w)) },
+                "threat_level" => { seen |= 1 << 2; w.at(key, |w| ThreatLevel::check(member, w)) },
+                "source_ip" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "target_resource" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "attack_vector" => { seen |= 1 << 4; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "mitigation_status" => { seen |= 1 << 5; w.at(key, |w| MitigationStatus::check(member, w)) },
+                "indicators_of_compromise" => { seen |= 1 << 6; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2023,21 +3402,46 @@ impl ThreatEvent {
         if unknown { rt::closed(members, w, &["threat_id", "threat_type", "threat_level", "source_ip", "target_resource", "attack_vector", "mitigation_status", "indicators_of_compromise"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -2056,31 +3460,88 @@ pub enum ThreatLevel {
 }
 
 impl ThreatLevel {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ThreatLevel::Low => "low",
+            ThreatLevel::Medium => "medium",
+            ThreatLevel::High => "high",
+            ThreatLevel::Critical => "critical",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["low", "medium", "high", "critical"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ThreatLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ThreatLevel {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "low" => Ok(ThreatLevel::Low),
+            "medium" => Ok(ThreatLevel::Medium),
+            "high" => Ok(ThreatLevel::High),
+            "critical" => Ok(ThreatLevel::Critical),
+            _ => Err(crate::ParseEnumError { type_name: "ThreatLevel", value: text.to_string(), expected: &["low", "medium", "high", "critical"] }),
+        }
     }
 }
 
 /// Category of a security threat. Known categories are snake\_case strings; any other category uses the data-carrying variant {"other": "\<name\>"}, an object with exactly one member (the bare string "other" is rejected). Used by ThreatEvent.threat\_type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(rename_all = "snake_case")]
 pub enum ThreatType {
     /// `prompt_injection` on the wire.
@@ -2101,32 +3562,57 @@ pub enum ThreatType {
 
 impl ThreatType {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let variants: [(&str, &dyn Fn(&Json, &mut Walk)); 1] = [("other", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let variants: [(&str, rt::Branch); 1] = [("other", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
         rt::data_enum(value, w, &["prompt_injection", "data_exfiltration", "model_poisoning", "denial_of_service", "unauthorized_access", "malicious_input"], &variants);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Request and token throughput of one model measured over a time window. Closed object; the "throughput" variant of TelemetryPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ThroughputMetrics {
     /// Identifier of the measured model.
     pub model_id: String,
@@ -2142,23 +3628,22 @@ pub struct ThroughputMetrics {
 
 impl ThroughputMetrics {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "requests_per_second" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "tokens_per_second" => { seen |= 1 << 2; w.at(key, |w| (rt::check_number)(member, w)) },
-                "concurrent_requests" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "window_duration_seconds" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "requests_per_second" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "tokens_per_second" => { seen |= 1 << 2; w.at(key, |w| rt::check_number(member, w)) },
+                "concurrent_requests" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "window_duration_seconds" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2166,27 +3651,52 @@ impl ThroughputMetrics {
         if unknown { rt::closed(members, w, &["model_id", "requests_per_second", "tokens_per_second", "concurrent_requests", "window_duration_seconds"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Cost of a single request priced per token, with the token counts and unit prices used. Closed object; the "token\_cost" variant of CostPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TokenCostEvent {
     /// Identifier of the model that served the request.
     pub model_id: String,
@@ -2210,27 +3720,26 @@ pub struct TokenCostEvent {
 
 impl TokenCostEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "request_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "prompt_tokens" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "completion_tokens" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "total_tokens" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "cost_per_prompt_token" => { seen |= 1 << 5; w.at(key, |w| (rt::check_number)(member, w)) },
-                "cost_per_completion_token" => { seen |= 1 << 6; w.at(key, |w| (rt::check_number)(member, w)) },
-                "total_cost_usd" => { seen |= 1 << 7; w.at(key, |w| (rt::check_number)(member, w)) },
-                "currency" => { seen |= 1 << 8; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "request_id" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "prompt_tokens" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "completion_tokens" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "total_tokens" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "cost_per_prompt_token" => { seen |= 1 << 5; w.at(key, |w| rt::check_number(member, w)) },
+                "cost_per_completion_token" => { seen |= 1 << 6; w.at(key, |w| rt::check_number(member, w)) },
+                "total_cost_usd" => { seen |= 1 << 7; w.at(key, |w| rt::check_number(member, w)) },
+                "currency" => { seen |= 1 << 8; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2238,27 +3747,52 @@ impl TokenCostEvent {
         if unknown { rt::closed(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens", "cost_per_prompt_token", "cost_per_completion_token", "total_cost_usd", "currency"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Prompt and completion token counts of a single request. Closed object; the "token\_usage" variant of TelemetryPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TokenUsageMetrics {
     /// Identifier of the model that served the request.
     pub model_id: String,
@@ -2274,23 +3808,22 @@ pub struct TokenUsageMetrics {
 
 impl TokenUsageMetrics {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "model_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "request_id" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "prompt_tokens" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "completion_tokens" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "total_tokens" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "model_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "request_id" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "prompt_tokens" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "completion_tokens" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "total_tokens" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2298,27 +3831,52 @@ impl TokenUsageMetrics {
         if unknown { rt::closed(members, w, &["model_id", "request_id", "prompt_tokens", "completion_tokens", "total_tokens"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A vulnerability found in a component of the LLM stack, with an optional CVE reference, a severity score and its remediation state. Closed object; the "vulnerability" variant of SecurityPayload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct VulnerabilityEvent {
     /// Identifier of the vulnerability finding.
     pub vulnerability_id: String,
@@ -2337,24 +3895,23 @@ pub struct VulnerabilityEvent {
 
 impl VulnerabilityEvent {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "vulnerability_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "cve_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "severity_score" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "affected_component" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "remediation_status" => { seen |= 1 << 4; w.at(key, |w| (RemediationStatus::check)(member, w)) },
+                "vulnerability_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "cve_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "severity_score" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "affected_component" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "remediation_status" => { seen |= 1 << 4; w.at(key, |w| RemediationStatus::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2362,20 +3919,45 @@ impl VulnerabilityEvent {
         if unknown { rt::closed(members, w, &["vulnerability_id", "cve_id", "severity_score", "affected_component", "description", "remediation_status"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }

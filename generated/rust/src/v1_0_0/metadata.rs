@@ -62,15 +62,27 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[allow(unused_imports)]
-use crate::runtime::{self as rt, Error, Finding, Json, Timestamp, Walk};
+use crate::runtime::{self as rt, Json, Walk};
+#[allow(unused_imports)]
+use crate::Timestamp;
 
-/// Compiled `pattern`s of this module's string members, built on first use.
+/// The `pattern`s of this module's string members.
+#[allow(dead_code)]
+static PATTERN_TEXTS: [&str; 0] = [];
+
+/// Compiled `pattern`s, built on first use.
 #[allow(dead_code)]
 static PATTERNS: [std::sync::OnceLock<regex::Regex>; 0] = [];
 
+/// Pattern `index` of this module, compiled.
+#[allow(dead_code)]
+fn pattern(index: usize) -> &'static regex::Regex {
+    PATTERNS[index].get_or_init(|| regex::Regex::new(PATTERN_TEXTS[index]).expect("schema pattern"))
+}
+
 /// Details of an application asset: its URL, technology stack, dependencies and current deployment. Used as the `application` variant of AssetSpecificMetadata, where these members sit beside "metadata\_type": "application"; on its own the object carries no tag. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ApplicationMetadata {
     /// Address where the application is reachable; a plain string. Written as null when it has none.
     #[serde(default)]
@@ -86,22 +98,21 @@ pub struct ApplicationMetadata {
 
 impl ApplicationMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "url" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "tech_stack" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "dependencies" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Dependency::check))(member, w)) },
-                "deployment" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, DeploymentInfo::check))(member, w)),
+                "url" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "tech_stack" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "dependencies" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, Dependency::check) }) },
+                "deployment" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, DeploymentInfo::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -109,27 +120,52 @@ impl ApplicationMetadata {
         if unknown { rt::closed(members, w, &["url", "tech_stack", "dependencies", "deployment"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Registry record for one asset (a model, fine-tuned model, prompt template, dataset, endpoint, application or custom kind): identity, version, owner, lifecycle status and kind-specific details. Closed object: undeclared members are rejected. `asset_type` and the `metadata_type` tag inside `metadata` are independent members; no rule ties one to the other.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AssetMetadata {
     /// Registry identifier of the asset; a free-form string, not necessarily a UUID.
     pub asset_id: String,
@@ -158,29 +194,28 @@ pub struct AssetMetadata {
 
 impl AssetMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "asset_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "asset_type" => { seen |= 1 << 1; w.at(key, |w| (AssetType::check)(member, w)) },
-                "name" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "version" => { seen |= 1 << 4; w.at(key, |w| (VersionInfo::check)(member, w)) },
-                "owner" => { seen |= 1 << 5; w.at(key, |w| (OwnerInfo::check)(member, w)) },
-                "tags" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "created_at" => { seen |= 1 << 6; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "updated_at" => { seen |= 1 << 7; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "status" => { seen |= 1 << 8; w.at(key, |w| (AssetStatus::check)(member, w)) },
-                "metadata" => { seen |= 1 << 9; w.at(key, |w| (AssetSpecificMetadata::check)(member, w)) },
+                "asset_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "asset_type" => { seen |= 1 << 1; w.at(key, |w| AssetType::check(member, w)) },
+                "name" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "version" => { seen |= 1 << 4; w.at(key, |w| VersionInfo::check(member, w)) },
+                "owner" => { seen |= 1 << 5; w.at(key, |w| OwnerInfo::check(member, w)) },
+                "tags" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "created_at" => { seen |= 1 << 6; w.at(key, |w| rt::check_date_time(member, w)) },
+                "updated_at" => { seen |= 1 << 7; w.at(key, |w| rt::check_date_time(member, w)) },
+                "status" => { seen |= 1 << 8; w.at(key, |w| AssetStatus::check(member, w)) },
+                "metadata" => { seen |= 1 << 9; w.at(key, |w| AssetSpecificMetadata::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -188,26 +223,52 @@ impl AssetMetadata {
         if unknown { rt::closed(members, w, &["asset_id", "asset_type", "name", "description", "version", "owner", "tags", "created_at", "updated_at", "status", "metadata"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged union: the tag `metadata_type` sits in the same object as the members of the chosen variant. The model, prompt\_template, dataset, endpoint and application variants are closed (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata, ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "metadata_type")]
 #[serde(rename_all = "snake_case")]
 pub enum AssetSpecificMetadata {
@@ -227,7 +288,7 @@ pub enum AssetSpecificMetadata {
 
 impl AssetSpecificMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         let Some(members) = rt::object(value, w) else { return };
         rt::require(members, w, &["metadata_type"]);
         match value.get("metadata_type") {
@@ -242,21 +303,82 @@ impl AssetSpecificMetadata {
         }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<ModelMetadata> for AssetSpecificMetadata {
+    fn from(value: ModelMetadata) -> Self {
+        AssetSpecificMetadata::Model(value)
+    }
+}
+
+impl From<PromptTemplateMetadata> for AssetSpecificMetadata {
+    fn from(value: PromptTemplateMetadata) -> Self {
+        AssetSpecificMetadata::PromptTemplate(value)
+    }
+}
+
+impl From<DatasetMetadata> for AssetSpecificMetadata {
+    fn from(value: DatasetMetadata) -> Self {
+        AssetSpecificMetadata::Dataset(value)
+    }
+}
+
+impl From<EndpointMetadata> for AssetSpecificMetadata {
+    fn from(value: EndpointMetadata) -> Self {
+        AssetSpecificMetadata::Endpoint(value)
+    }
+}
+
+impl From<ApplicationMetadata> for AssetSpecificMetadata {
+    fn from(value: ApplicationMetadata) -> Self {
+        AssetSpecificMetadata::Application(value)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for AssetSpecificMetadata {
+    fn from(value: BTreeMap<String, Value>) -> Self {
+        AssetSpecificMetadata::Custom(value)
     }
 }
 
@@ -277,31 +399,90 @@ pub enum AssetStatus {
 }
 
 impl AssetStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssetStatus::Draft => "draft",
+            AssetStatus::Active => "active",
+            AssetStatus::Deprecated => "deprecated",
+            AssetStatus::Archived => "archived",
+            AssetStatus::Deleted => "deleted",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["draft", "active", "deprecated", "archived", "deleted"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for AssetStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AssetStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "draft" => Ok(AssetStatus::Draft),
+            "active" => Ok(AssetStatus::Active),
+            "deprecated" => Ok(AssetStatus::Deprecated),
+            "archived" => Ok(AssetStatus::Archived),
+            "deleted" => Ok(AssetStatus::Deleted),
+            _ => Err(crate::ParseEnumError { type_name: "AssetStatus", value: text.to_string(), expected: &["draft", "active", "deprecated", "archived", "deleted"] }),
+        }
     }
 }
 
 /// Kind of a registry asset (AssetMetadata.asset\_type). Built-in kinds are snake\_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetType {
     /// `model` on the wire.
@@ -322,32 +503,57 @@ pub enum AssetType {
 
 impl AssetType {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let variants: [(&str, &dyn Fn(&Json, &mut Walk)); 1] = [("custom", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let variants: [(&str, rt::Branch); 1] = [("custom", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
         rt::data_enum(value, w, &["model", "fine_tuned_model", "prompt_template", "dataset", "endpoint", "application"], &variants);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// The two axes of a chart (VisualizationConfig.axes). Closed object; both members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AxesConfig {
     /// Horizontal axis.
     pub x_axis: AxisConfig,
@@ -357,20 +563,19 @@ pub struct AxesConfig {
 
 impl AxesConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "x_axis" => { seen |= 1 << 0; w.at(key, |w| (AxisConfig::check)(member, w)) },
-                "y_axis" => { seen |= 1 << 1; w.at(key, |w| (AxisConfig::check)(member, w)) },
+                "x_axis" => { seen |= 1 << 0; w.at(key, |w| AxisConfig::check(member, w)) },
+                "y_axis" => { seen |= 1 << 1; w.at(key, |w| AxisConfig::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -378,27 +583,52 @@ impl AxesConfig {
         if unknown { rt::closed(members, w, &["x_axis", "y_axis"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One chart axis: label, scale and optional bounds. Closed object; `min` and `max` are always written, as null when unset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct AxisConfig {
     /// Axis title shown on the chart.
     pub label: String,
@@ -414,22 +644,21 @@ pub struct AxisConfig {
 
 impl AxisConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "label" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "scale" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "min" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "max" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
+                "label" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "scale" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "min" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "max" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -437,27 +666,52 @@ impl AxisConfig {
         if unknown { rt::closed(members, w, &["label", "scale", "min", "max"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Token pricing of a model (ModelMetadata.cost\_info): an input price and an output price in one currency, per billing unit. Closed object; all members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct CostInfo {
     /// Price of prompt (input) tokens, in `currency`, for the quantity named by `billing_unit`. Any number; no range is enforced.
     pub cost_per_input_token: f64,
@@ -471,22 +725,21 @@ pub struct CostInfo {
 
 impl CostInfo {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "cost_per_input_token" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
-                "cost_per_output_token" => { seen |= 1 << 1; w.at(key, |w| (rt::check_number)(member, w)) },
-                "currency" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "billing_unit" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "cost_per_input_token" => { seen |= 1 << 0; w.at(key, |w| rt::check_number(member, w)) },
+                "cost_per_output_token" => { seen |= 1 << 1; w.at(key, |w| rt::check_number(member, w)) },
+                "currency" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "billing_unit" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -494,27 +747,52 @@ impl CostInfo {
         if unknown { rt::closed(members, w, &["cost_per_input_token", "cost_per_output_token", "currency", "billing_unit"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A saved dashboard: layout, widgets, refresh period, default time range, owner and visibility. Closed object; `description` is always written, as null when unset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DashboardConfig {
     /// Identifier of the dashboard. Free string.
     pub dashboard_id: String,
@@ -543,29 +821,28 @@ pub struct DashboardConfig {
 
 impl DashboardConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "dashboard_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "layout" => { seen |= 1 << 2; w.at(key, |w| (DashboardLayout::check)(member, w)) },
-                "widgets" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, Widget::check))(member, w)) },
-                "refresh_interval" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "default_time_range" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "owner" => { seen |= 1 << 6; w.at(key, |w| (OwnerInfo::check)(member, w)) },
-                "visibility" => { seen |= 1 << 7; w.at(key, |w| (VisibilitySettings::check)(member, w)) },
-                "created_at" => { seen |= 1 << 8; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "updated_at" => { seen |= 1 << 9; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "dashboard_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "layout" => { seen |= 1 << 2; w.at(key, |w| DashboardLayout::check(member, w)) },
+                "widgets" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, Widget::check) }) },
+                "refresh_interval" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "default_time_range" => { seen |= 1 << 5; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "owner" => { seen |= 1 << 6; w.at(key, |w| OwnerInfo::check(member, w)) },
+                "visibility" => { seen |= 1 << 7; w.at(key, |w| VisibilitySettings::check(member, w)) },
+                "created_at" => { seen |= 1 << 8; w.at(key, |w| rt::check_date_time(member, w)) },
+                "updated_at" => { seen |= 1 << 9; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -573,27 +850,52 @@ impl DashboardConfig {
         if unknown { rt::closed(members, w, &["dashboard_id", "name", "description", "layout", "widgets", "refresh_interval", "default_time_range", "owner", "visibility", "created_at", "updated_at"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Layout of a dashboard (DashboardConfig.layout): the layout engine and its grid dimensions. Closed object; all members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DashboardLayout {
     /// Layout engine used to arrange the widgets.
     pub layout_type: LayoutType,
@@ -605,21 +907,20 @@ pub struct DashboardLayout {
 
 impl DashboardLayout {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "layout_type" => { seen |= 1 << 0; w.at(key, |w| (LayoutType::check)(member, w)) },
-                "columns" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "row_height" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "layout_type" => { seen |= 1 << 0; w.at(key, |w| LayoutType::check(member, w)) },
+                "columns" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "row_height" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -627,27 +928,52 @@ impl DashboardLayout {
         if unknown { rt::closed(members, w, &["layout_type", "columns", "row_height"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Column layout of a dataset (DatasetMetadata.schema). Closed object holding a single list of fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DataSchema {
     /// Columns of the dataset, in order. Required; may be empty.
     pub fields: Vec<SchemaField>,
@@ -655,19 +981,18 @@ pub struct DataSchema {
 
 impl DataSchema {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "fields" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SchemaField::check))(member, w)) },
+                "fields" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_list(v, w, SchemaField::check) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -675,27 +1000,52 @@ impl DataSchema {
         if unknown { rt::closed(members, w, &["fields"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Where a widget gets its data (Widget.data\_source): the kind of source, a query, an optional refresh period and query parameters. Closed object; `refresh_interval` is always written (null when unset) and `parameters` is always written ({} when empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DataSourceConfig {
     /// Kind of store the query runs against.
     pub source_type: DataSourceType,
@@ -711,22 +1061,21 @@ pub struct DataSourceConfig {
 
 impl DataSourceConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "source_type" => { seen |= 1 << 0; w.at(key, |w| (DataSourceType::check)(member, w)) },
-                "query" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "refresh_interval" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
-                "parameters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "source_type" => { seen |= 1 << 0; w.at(key, |w| DataSourceType::check(member, w)) },
+                "query" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "refresh_interval" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))) }),
+                "parameters" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -734,21 +1083,46 @@ impl DataSourceConfig {
         if unknown { rt::closed(members, w, &["source_type", "query", "refresh_interval", "parameters"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -767,32 +1141,88 @@ pub enum DataSourceType {
 }
 
 impl DataSourceType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DataSourceType::Metrics => "metrics",
+            DataSourceType::Events => "events",
+            DataSourceType::Logs => "logs",
+            DataSourceType::Custom => "custom",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["metrics", "events", "logs", "custom"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for DataSourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DataSourceType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "metrics" => Ok(DataSourceType::Metrics),
+            "events" => Ok(DataSourceType::Events),
+            "logs" => Ok(DataSourceType::Logs),
+            "custom" => Ok(DataSourceType::Custom),
+            _ => Err(crate::ParseEnumError { type_name: "DataSourceType", value: text.to_string(), expected: &["metrics", "events", "logs", "custom"] }),
+        }
     }
 }
 
 /// Details of a dataset asset: size, record count, optional column schema, data sources and quality scores. Used as the `dataset` variant of AssetSpecificMetadata, where these members sit beside "metadata\_type": "dataset"; on its own the object carries no tag. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DatasetMetadata {
     /// Total size of the dataset, in bytes (unsigned 64-bit integer).
     pub size_bytes: u64,
@@ -810,23 +1240,22 @@ pub struct DatasetMetadata {
 
 impl DatasetMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "size_bytes" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "record_count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "schema" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, DataSchema::check))(member, w)),
-                "sources" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "quality_metrics" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
+                "size_bytes" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "record_count" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "schema" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, DataSchema::check) }),
+                "sources" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "quality_metrics" => w.at(key, |w| { let v = member; rt::check_map(v, w, rt::check_number) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -834,27 +1263,52 @@ impl DatasetMetadata {
         if unknown { rt::closed(members, w, &["size_bytes", "record_count", "schema", "sources", "quality_metrics"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One thing an application relies on (ApplicationMetadata.dependencies). Closed object; all three members are required free strings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct Dependency {
     /// Name of the dependency, e.g. a model id, template name or package name.
     pub name: String,
@@ -866,21 +1320,20 @@ pub struct Dependency {
 
 impl Dependency {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "version" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "dependency_type" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "name" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "version" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "dependency_type" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -888,27 +1341,52 @@ impl Dependency {
         if unknown { rt::closed(members, w, &["name", "version", "dependency_type"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Where, when and by whom an application was deployed (ApplicationMetadata.deployment). Closed object; all members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DeploymentInfo {
     /// Deployment environment, e.g. "production" or "staging". Free string.
     pub environment: String,
@@ -922,22 +1400,21 @@ pub struct DeploymentInfo {
 
 impl DeploymentInfo {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "environment" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "region" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "deployed_at" => { seen |= 1 << 2; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "deployed_by" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "environment" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "region" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "deployed_at" => { seen |= 1 << 2; w.at(key, |w| rt::check_date_time(member, w)) },
+                "deployed_by" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -945,27 +1422,52 @@ impl DeploymentInfo {
         if unknown { rt::closed(members, w, &["environment", "region", "deployed_at", "deployed_by"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// How the UI presents data to a user (UserPreferences.display). Closed object; all members are required free-form strings, none is validated against a vocabulary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DisplayPreferences {
     /// UI theme name, e.g. "dark" or "light".
     pub theme: String,
@@ -981,23 +1483,22 @@ pub struct DisplayPreferences {
 
 impl DisplayPreferences {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "theme" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "timezone" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "date_format" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "number_format" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "language" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "theme" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "timezone" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "date_format" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "number_format" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "language" => { seen |= 1 << 4; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1005,27 +1506,52 @@ impl DisplayPreferences {
         if unknown { rt::closed(members, w, &["theme", "timezone", "date_format", "number_format", "language"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Details of an API endpoint asset: URL, HTTP method, authentication scheme, and optional rate limit and SLA. Used as the `endpoint` variant of AssetSpecificMetadata, where these members sit beside "metadata\_type": "endpoint"; on its own the object carries no tag. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct EndpointMetadata {
     /// Address of the endpoint; a plain string (no URI format is asserted).
     pub url: String,
@@ -1043,23 +1569,22 @@ pub struct EndpointMetadata {
 
 impl EndpointMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "url" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "method" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "auth_type" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "rate_limit" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, RateLimit::check))(member, w)),
-                "sla" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, SlaInfo::check))(member, w)),
+                "url" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "method" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "auth_type" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "rate_limit" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, RateLimit::check) }),
+                "sla" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, SlaInfo::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1067,21 +1592,46 @@ impl EndpointMetadata {
         if unknown { rt::closed(members, w, &["url", "method", "auth_type", "rate_limit", "sla"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1098,26 +1648,80 @@ pub enum EnforcementMode {
 }
 
 impl EnforcementMode {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EnforcementMode::Active => "active",
+            EnforcementMode::Monitor => "monitor",
+            EnforcementMode::Disabled => "disabled",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["active", "monitor", "disabled"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for EnforcementMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EnforcementMode {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "active" => Ok(EnforcementMode::Active),
+            "monitor" => Ok(EnforcementMode::Monitor),
+            "disabled" => Ok(EnforcementMode::Disabled),
+            _ => Err(crate::ParseEnumError { type_name: "EnforcementMode", value: text.to_string(), expected: &["active", "monitor", "disabled"] }),
+        }
     }
 }
 
@@ -1134,32 +1738,86 @@ pub enum LayoutType {
 }
 
 impl LayoutType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LayoutType::Grid => "grid",
+            LayoutType::Flex => "flex",
+            LayoutType::Fixed => "fixed",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["grid", "flex", "fixed"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for LayoutType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LayoutType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "grid" => Ok(LayoutType::Grid),
+            "flex" => Ok(LayoutType::Flex),
+            "fixed" => Ok(LayoutType::Fixed),
+            _ => Err(crate::ParseEnumError { type_name: "LayoutType", value: text.to_string(), expected: &["grid", "flex", "fixed"] }),
+        }
     }
 }
 
 /// Details of a model asset: provider, family, size, context window, capabilities, pricing and benchmark scores. Used as the `model` variant of AssetSpecificMetadata, where these members sit beside "metadata\_type": "model"; on its own the object carries no tag. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ModelMetadata {
     /// Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string.
     pub provider: String,
@@ -1183,25 +1841,24 @@ pub struct ModelMetadata {
 
 impl ModelMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "provider" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "family" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "parameters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "context_window" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
-                "capabilities" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "cost_info" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, CostInfo::check))(member, w)),
-                "benchmarks" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
+                "provider" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "family" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "parameters" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "context_window" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))) }),
+                "capabilities" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "cost_info" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, CostInfo::check) }),
+                "benchmarks" => w.at(key, |w| { let v = member; rt::check_map(v, w, rt::check_number) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1209,27 +1866,52 @@ impl ModelMetadata {
         if unknown { rt::closed(members, w, &["provider", "family", "parameters", "context_window", "capabilities", "cost_info", "benchmarks"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One delivery channel for a user's notifications (NotificationPreferences.channels). Closed object; all members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct NotificationChannel {
     /// Kind of channel, e.g. "slack", "pagerduty", "webhook" or "sms". Free string, not an enum.
     pub channel_type: String,
@@ -1243,22 +1925,21 @@ pub struct NotificationChannel {
 
 impl NotificationChannel {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "channel_type" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "destination" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "enabled" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "event_types" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "channel_type" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "destination" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "enabled" => { seen |= 1 << 2; w.at(key, |w| rt::check_bool(member, w)) },
+                "event_types" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1266,27 +1947,52 @@ impl NotificationChannel {
         if unknown { rt::closed(members, w, &["channel_type", "destination", "enabled", "event_types"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// How and when a user is notified (UserPreferences.notifications). Closed object; `alert_thresholds` is always written ({} when empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct NotificationPreferences {
     /// Whether notifications are sent by email.
     pub email_enabled: bool,
@@ -1301,22 +2007,21 @@ pub struct NotificationPreferences {
 
 impl NotificationPreferences {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "email_enabled" => { seen |= 1 << 0; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "in_app_enabled" => { seen |= 1 << 1; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "channels" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, NotificationChannel::check))(member, w)) },
-                "alert_thresholds" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, rt::check_number))(member, w)),
+                "email_enabled" => { seen |= 1 << 0; w.at(key, |w| rt::check_bool(member, w)) },
+                "in_app_enabled" => { seen |= 1 << 1; w.at(key, |w| rt::check_bool(member, w)) },
+                "channels" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, NotificationChannel::check) }) },
+                "alert_thresholds" => w.at(key, |w| { let v = member; rt::check_map(v, w, rt::check_number) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1324,27 +2029,52 @@ impl NotificationPreferences {
         if unknown { rt::closed(members, w, &["email_enabled", "in_app_enabled", "channels", "alert_thresholds"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// The user, and optionally team and department, that own an item. Shared by AssetMetadata.owner, PolicyDefinition.owner and DashboardConfig.owner. Closed object; the optional members are always written, as null when unknown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct OwnerInfo {
     /// Stable identifier of the owning user.
     pub user_id: String,
@@ -1363,23 +2093,22 @@ pub struct OwnerInfo {
 
 impl OwnerInfo {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "user_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "username" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "email" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "team" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "department" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "user_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "username" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "email" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "team" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "department" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1387,21 +2116,46 @@ impl OwnerInfo {
         if unknown { rt::closed(members, w, &["user_id", "username", "email", "team", "department"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1422,32 +2176,90 @@ pub enum PolicyAction {
 }
 
 impl PolicyAction {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyAction::Block => "block",
+            PolicyAction::Warn => "warn",
+            PolicyAction::Log => "log",
+            PolicyAction::RequireApproval => "require_approval",
+            PolicyAction::AutoRemediate => "auto_remediate",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["block", "warn", "log", "require_approval", "auto_remediate"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for PolicyAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PolicyAction {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "block" => Ok(PolicyAction::Block),
+            "warn" => Ok(PolicyAction::Warn),
+            "log" => Ok(PolicyAction::Log),
+            "require_approval" => Ok(PolicyAction::RequireApproval),
+            "auto_remediate" => Ok(PolicyAction::AutoRemediate),
+            _ => Err(crate::ParseEnumError { type_name: "PolicyAction", value: text.to_string(), expected: &["block", "warn", "log", "require_approval", "auto_remediate"] }),
+        }
     }
 }
 
 /// A versioned policy held by the policy engine: what it governs, its rules, how it is enforced, what it applies to, who owns it and its lifecycle state. Closed object; `metadata` is a string-to-string map that is always written ({} when empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PolicyDefinition {
     /// Identifier of the policy. Free string.
     pub policy_id: String,
@@ -1480,31 +2292,30 @@ pub struct PolicyDefinition {
 
 impl PolicyDefinition {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "policy_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "version" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "policy_type" => { seen |= 1 << 4; w.at(key, |w| (PolicyType::check)(member, w)) },
-                "rules" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PolicyRule::check))(member, w)) },
-                "enforcement" => { seen |= 1 << 6; w.at(key, |w| (EnforcementMode::check)(member, w)) },
-                "scope" => { seen |= 1 << 7; w.at(key, |w| (PolicyScope::check)(member, w)) },
-                "owner" => { seen |= 1 << 8; w.at(key, |w| (OwnerInfo::check)(member, w)) },
-                "created_at" => { seen |= 1 << 9; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "updated_at" => { seen |= 1 << 10; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "status" => { seen |= 1 << 11; w.at(key, |w| (PolicyStatus::check)(member, w)) },
-                "metadata" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "policy_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "version" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "policy_type" => { seen |= 1 << 4; w.at(key, |w| PolicyType::check(member, w)) },
+                "rules" => { seen |= 1 << 5; w.at(key, |w| { let v = member; rt::check_list(v, w, PolicyRule::check) }) },
+                "enforcement" => { seen |= 1 << 6; w.at(key, |w| EnforcementMode::check(member, w)) },
+                "scope" => { seen |= 1 << 7; w.at(key, |w| PolicyScope::check(member, w)) },
+                "owner" => { seen |= 1 << 8; w.at(key, |w| OwnerInfo::check(member, w)) },
+                "created_at" => { seen |= 1 << 9; w.at(key, |w| rt::check_date_time(member, w)) },
+                "updated_at" => { seen |= 1 << 10; w.at(key, |w| rt::check_date_time(member, w)) },
+                "status" => { seen |= 1 << 11; w.at(key, |w| PolicyStatus::check(member, w)) },
+                "metadata" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1512,27 +2323,52 @@ impl PolicyDefinition {
         if unknown { rt::closed(members, w, &["policy_id", "name", "description", "version", "policy_type", "rules", "enforcement", "scope", "owner", "created_at", "updated_at", "status", "metadata"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One rule of a policy (PolicyDefinition.rules): a condition, the action taken when it matches, a severity and an on/off switch. Closed object; all members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PolicyRule {
     /// Identifier of the rule.
     pub rule_id: String,
@@ -1550,24 +2386,23 @@ pub struct PolicyRule {
 
 impl PolicyRule {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "rule_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "condition" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "action" => { seen |= 1 << 3; w.at(key, |w| (PolicyAction::check)(member, w)) },
-                "severity" => { seen |= 1 << 4; w.at(key, |w| (RuleSeverity::check)(member, w)) },
-                "enabled" => { seen |= 1 << 5; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "rule_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "condition" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "action" => { seen |= 1 << 3; w.at(key, |w| PolicyAction::check(member, w)) },
+                "severity" => { seen |= 1 << 4; w.at(key, |w| RuleSeverity::check(member, w)) },
+                "enabled" => { seen |= 1 << 5; w.at(key, |w| rt::check_bool(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1575,27 +2410,52 @@ impl PolicyRule {
         if unknown { rt::closed(members, w, &["rule_id", "name", "condition", "action", "severity", "enabled"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// What a policy applies to (PolicyDefinition.scope): a granularity, the targets at that granularity and optional exclusions. Closed object; `exclusions` is always written (\[\] when empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PolicyScope {
     /// Granularity of the targets.
     pub scope_type: ScopeType,
@@ -1608,21 +2468,20 @@ pub struct PolicyScope {
 
 impl PolicyScope {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "scope_type" => { seen |= 1 << 0; w.at(key, |w| (ScopeType::check)(member, w)) },
-                "targets" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "exclusions" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "scope_type" => { seen |= 1 << 0; w.at(key, |w| ScopeType::check(member, w)) },
+                "targets" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "exclusions" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1630,21 +2489,46 @@ impl PolicyScope {
         if unknown { rt::closed(members, w, &["scope_type", "targets", "exclusions"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1663,26 +2547,82 @@ pub enum PolicyStatus {
 }
 
 impl PolicyStatus {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyStatus::Draft => "draft",
+            PolicyStatus::Active => "active",
+            PolicyStatus::Suspended => "suspended",
+            PolicyStatus::Archived => "archived",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["draft", "active", "suspended", "archived"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for PolicyStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PolicyStatus {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "draft" => Ok(PolicyStatus::Draft),
+            "active" => Ok(PolicyStatus::Active),
+            "suspended" => Ok(PolicyStatus::Suspended),
+            "archived" => Ok(PolicyStatus::Archived),
+            _ => Err(crate::ParseEnumError { type_name: "PolicyStatus", value: text.to_string(), expected: &["draft", "active", "suspended", "archived"] }),
+        }
     }
 }
 
@@ -1705,32 +2645,92 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Security => "security",
+            PolicyType::Compliance => "compliance",
+            PolicyType::CostControl => "cost_control",
+            PolicyType::Performance => "performance",
+            PolicyType::DataGovernance => "data_governance",
+            PolicyType::Usage => "usage",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["security", "compliance", "cost_control", "performance", "data_governance", "usage"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for PolicyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PolicyType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "security" => Ok(PolicyType::Security),
+            "compliance" => Ok(PolicyType::Compliance),
+            "cost_control" => Ok(PolicyType::CostControl),
+            "performance" => Ok(PolicyType::Performance),
+            "data_governance" => Ok(PolicyType::DataGovernance),
+            "usage" => Ok(PolicyType::Usage),
+            _ => Err(crate::ParseEnumError { type_name: "PolicyType", value: text.to_string(), expected: &["security", "compliance", "cost_control", "performance", "data_governance", "usage"] }),
+        }
     }
 }
 
 /// A worked example of a prompt template (PromptTemplateMetadata.examples): values for its variables and the output they should produce. Closed object; both members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PromptExample {
     /// Variable name to the string value used in this example.
     pub input: BTreeMap<String, String>,
@@ -1740,20 +2740,19 @@ pub struct PromptExample {
 
 impl PromptExample {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "input" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "output" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "input" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "output" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1761,27 +2760,52 @@ impl PromptExample {
         if unknown { rt::closed(members, w, &["input", "output"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Details of a prompt template asset: template text, placeholders, category, expected output format and worked examples. Used as the `prompt_template` variant of AssetSpecificMetadata, where these members sit beside "metadata\_type": "prompt\_template"; on its own the object carries no tag. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct PromptTemplateMetadata {
     /// Template text containing placeholders for the declared variables; the placeholder syntax is not fixed by the wire format.
     pub template: String,
@@ -1799,23 +2823,22 @@ pub struct PromptTemplateMetadata {
 
 impl PromptTemplateMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "template" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "variables" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TemplateVariable::check))(member, w)) },
-                "category" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "output_format" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "examples" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, PromptExample::check))(member, w)),
+                "template" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "variables" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, TemplateVariable::check) }) },
+                "category" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "output_format" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "examples" => w.at(key, |w| { let v = member; rt::check_list(v, w, PromptExample::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1823,27 +2846,52 @@ impl PromptTemplateMetadata {
         if unknown { rt::closed(members, w, &["template", "variables", "category", "output_format", "examples"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Throughput limits of an endpoint (EndpointMetadata.rate\_limit). Closed object; `tokens_per_minute` is always written, as null when tokens are not limited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct RateLimit {
     /// Maximum number of requests per minute (unsigned 32-bit integer).
     pub requests_per_minute: u32,
@@ -1854,20 +2902,19 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "requests_per_minute" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "tokens_per_minute" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))))(member, w)),
+                "requests_per_minute" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "tokens_per_minute" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295))) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1875,21 +2922,46 @@ impl RateLimit {
         if unknown { rt::closed(members, w, &["requests_per_minute", "tokens_per_minute"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -1908,32 +2980,88 @@ pub enum RuleSeverity {
 }
 
 impl RuleSeverity {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RuleSeverity::Low => "low",
+            RuleSeverity::Medium => "medium",
+            RuleSeverity::High => "high",
+            RuleSeverity::Critical => "critical",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["low", "medium", "high", "critical"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for RuleSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RuleSeverity {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "low" => Ok(RuleSeverity::Low),
+            "medium" => Ok(RuleSeverity::Medium),
+            "high" => Ok(RuleSeverity::High),
+            "critical" => Ok(RuleSeverity::Critical),
+            _ => Err(crate::ParseEnumError { type_name: "RuleSeverity", value: text.to_string(), expected: &["low", "medium", "high", "critical"] }),
+        }
     }
 }
 
 /// A query a user saved for reuse (UserPreferences.saved\_queries). Closed object. Unlike DataSourceConfig.parameters, `parameters` here has no default and must always be present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct SavedQuery {
     /// Identifier of the saved query.
     pub query_id: String,
@@ -1952,24 +3080,23 @@ pub struct SavedQuery {
 
 impl SavedQuery {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "query" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "parameters" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "created_at" => { seen |= 1 << 4; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "query_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "query" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "parameters" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "created_at" => { seen |= 1 << 4; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1977,27 +3104,52 @@ impl SavedQuery {
         if unknown { rt::closed(members, w, &["query_id", "name", "description", "query", "parameters", "created_at"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One column of a dataset schema (DataSchema.fields). Closed object; `description` is always written, as null when undocumented.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct SchemaField {
     /// Column name.
     pub name: String,
@@ -2012,22 +3164,21 @@ pub struct SchemaField {
 
 impl SchemaField {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "field_type" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "required" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "description" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "field_type" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "required" => { seen |= 1 << 2; w.at(key, |w| rt::check_bool(member, w)) },
+                "description" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2035,21 +3186,46 @@ impl SchemaField {
         if unknown { rt::closed(members, w, &["name", "field_type", "required", "description"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -2072,32 +3248,92 @@ pub enum ScopeType {
 }
 
 impl ScopeType {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ScopeType::Global => "global",
+            ScopeType::Organization => "organization",
+            ScopeType::Team => "team",
+            ScopeType::Project => "project",
+            ScopeType::User => "user",
+            ScopeType::Resource => "resource",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["global", "organization", "team", "project", "user", "resource"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for ScopeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ScopeType {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "global" => Ok(ScopeType::Global),
+            "organization" => Ok(ScopeType::Organization),
+            "team" => Ok(ScopeType::Team),
+            "project" => Ok(ScopeType::Project),
+            "user" => Ok(ScopeType::User),
+            "resource" => Ok(ScopeType::Resource),
+            _ => Err(crate::ParseEnumError { type_name: "ScopeType", value: text.to_string(), expected: &["global", "organization", "team", "project", "user", "resource"] }),
+        }
     }
 }
 
 /// Service-level commitments of an endpoint (EndpointMetadata.sla). Closed object; all members are required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct SlaInfo {
     /// Committed availability as a percentage on a 0-100 scale, e.g. 99.9. Any number; the range is not enforced.
     pub uptime_percent: f64,
@@ -2109,21 +3345,20 @@ pub struct SlaInfo {
 
 impl SlaInfo {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "uptime_percent" => { seen |= 1 << 0; w.at(key, |w| (rt::check_number)(member, w)) },
-                "max_latency_ms" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "support_level" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
+                "uptime_percent" => { seen |= 1 << 0; w.at(key, |w| rt::check_number(member, w)) },
+                "max_latency_ms" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "support_level" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2131,27 +3366,52 @@ impl SlaInfo {
         if unknown { rt::closed(members, w, &["uptime_percent", "max_latency_ms", "support_level"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One placeholder of a prompt template (PromptTemplateMetadata.variables). Closed object; `default_value` is always written, as null when there is no default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TemplateVariable {
     /// Placeholder name as it appears in the template text.
     pub name: String,
@@ -2166,22 +3426,21 @@ pub struct TemplateVariable {
 
 impl TemplateVariable {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "description" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "required" => { seen |= 1 << 2; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "default_value" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "name" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "description" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "required" => { seen |= 1 << 2; w.at(key, |w| rt::check_bool(member, w)) },
+                "default_value" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2189,27 +3448,52 @@ impl TemplateVariable {
         if unknown { rt::closed(members, w, &["name", "description", "required", "default_value"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Per-user settings: display and notification preferences, default filters, favourite dashboards and saved queries. Closed object; the map and list members are always written (empty when unset).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct UserPreferences {
     /// User the preferences belong to.
     pub user_id: String,
@@ -2232,25 +3516,24 @@ pub struct UserPreferences {
 
 impl UserPreferences {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "user_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "display" => { seen |= 1 << 1; w.at(key, |w| (DisplayPreferences::check)(member, w)) },
-                "notifications" => { seen |= 1 << 2; w.at(key, |w| (NotificationPreferences::check)(member, w)) },
-                "default_filters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "favorite_dashboards" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "saved_queries" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, SavedQuery::check))(member, w)),
-                "updated_at" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "user_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "display" => { seen |= 1 << 1; w.at(key, |w| DisplayPreferences::check(member, w)) },
+                "notifications" => { seen |= 1 << 2; w.at(key, |w| NotificationPreferences::check(member, w)) },
+                "default_filters" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "favorite_dashboards" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "saved_queries" => w.at(key, |w| { let v = member; rt::check_list(v, w, SavedQuery::check) }),
+                "updated_at" => { seen |= 1 << 3; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2258,27 +3541,52 @@ impl UserPreferences {
         if unknown { rt::closed(members, w, &["user_id", "display", "notifications", "default_filters", "favorite_dashboards", "saved_queries", "updated_at"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Version label of an asset together with optional history text (AssetMetadata.version). Closed object; the three optional members are always written, as null when unset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct VersionInfo {
     /// Current version label, e.g. "2.1.0" or a provider snapshot date; any string is accepted.
     pub version: String,
@@ -2295,22 +3603,21 @@ pub struct VersionInfo {
 
 impl VersionInfo {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "version" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "previous_version" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "changelog" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "release_notes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "version" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "previous_version" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "changelog" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "release_notes" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2318,21 +3625,46 @@ impl VersionInfo {
         if unknown { rt::closed(members, w, &["version", "previous_version", "changelog", "release_notes"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -2349,32 +3681,86 @@ pub enum Visibility {
 }
 
 impl Visibility {
+    /// The string this value is on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+            Visibility::Shared => "shared",
+        }
+    }
+    
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         rt::check_enum(value, w, &["public", "private", "shared"]);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl std::fmt::Display for Visibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Visibility {
+    type Err = crate::ParseEnumError;
+
+    /// The value a wire string names.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "public" => Ok(Visibility::Public),
+            "private" => Ok(Visibility::Private),
+            "shared" => Ok(Visibility::Shared),
+            _ => Err(crate::ParseEnumError { type_name: "Visibility", value: text.to_string(), expected: &["public", "private", "shared"] }),
+        }
     }
 }
 
 /// Who can see a dashboard (DashboardConfig.visibility): a visibility level plus the users and teams it is shared with. Closed object; both lists are always written (\[\] when empty) and are not checked against the level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct VisibilitySettings {
     /// Visibility level of the dashboard.
     pub visibility: Visibility,
@@ -2388,21 +3774,20 @@ pub struct VisibilitySettings {
 
 impl VisibilitySettings {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "visibility" => { seen |= 1 << 0; w.at(key, |w| (Visibility::check)(member, w)) },
-                "shared_with" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "shared_with_teams" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "visibility" => { seen |= 1 << 0; w.at(key, |w| Visibility::check(member, w)) },
+                "shared_with" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "shared_with_teams" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2410,27 +3795,52 @@ impl VisibilitySettings {
         if unknown { rt::closed(members, w, &["visibility", "shared_with", "shared_with_teams"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Rendering options of a widget (Widget.visualization). Closed object. The two optional members are serialised differently: `color_scheme` is always written (null when unset), while `axes` is left out when unset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct VisualizationConfig {
     /// Renderer-specific options; values may be any JSON value. Defaults to {} when absent; producers always write it.
     #[serde(default)]
@@ -2447,22 +3857,21 @@ pub struct VisualizationConfig {
 
 impl VisualizationConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "options" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)),
-                "color_scheme" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "show_legend" => { seen |= 1 << 0; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "axes" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, AxesConfig::check))(member, w)),
+                "options" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }) }),
+                "color_scheme" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "show_legend" => { seen |= 1 << 0; w.at(key, |w| rt::check_bool(member, w)) },
+                "axes" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, AxesConfig::check) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2470,27 +3879,52 @@ impl VisualizationConfig {
         if unknown { rt::closed(members, w, &["options", "color_scheme", "show_legend", "axes"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One panel of a dashboard (DashboardConfig.widgets): its kind, position, data source and rendering options. Closed object; `settings` is a free-form map of JSON values that is always written ({} when empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct Widget {
     /// Identifier of the widget. Free string.
     pub widget_id: String,
@@ -2511,25 +3945,24 @@ pub struct Widget {
 
 impl Widget {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "widget_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "title" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "widget_type" => { seen |= 1 << 2; w.at(key, |w| (WidgetType::check)(member, w)) },
-                "position" => { seen |= 1 << 3; w.at(key, |w| (WidgetPosition::check)(member, w)) },
-                "data_source" => { seen |= 1 << 4; w.at(key, |w| (DataSourceConfig::check)(member, w)) },
-                "visualization" => { seen |= 1 << 5; w.at(key, |w| (VisualizationConfig::check)(member, w)) },
-                "settings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }))(member, w)),
+                "widget_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "title" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "widget_type" => { seen |= 1 << 2; w.at(key, |w| WidgetType::check(member, w)) },
+                "position" => { seen |= 1 << 3; w.at(key, |w| WidgetPosition::check(member, w)) },
+                "data_source" => { seen |= 1 << 4; w.at(key, |w| DataSourceConfig::check(member, w)) },
+                "visualization" => { seen |= 1 << 5; w.at(key, |w| VisualizationConfig::check(member, w)) },
+                "settings" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { let _ = (v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2537,27 +3970,52 @@ impl Widget {
         if unknown { rt::closed(members, w, &["widget_id", "title", "widget_type", "position", "data_source", "visualization", "settings"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Placement and size of a widget on the dashboard, in layout units (Widget.position). Closed object; all four members are required unsigned 32-bit integers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct WidgetPosition {
     /// Horizontal offset from the left edge, in layout units (columns on a grid layout).
     pub x: u32,
@@ -2571,22 +4029,21 @@ pub struct WidgetPosition {
 
 impl WidgetPosition {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "x" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "y" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "width" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "height" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "x" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "y" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "width" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "height" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -2594,26 +4051,52 @@ impl WidgetPosition {
         if unknown { rt::closed(members, w, &["x", "y", "width", "height"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Visualisation kind of a widget (Widget.widget\_type). Built-in kinds are snake\_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(rename_all = "snake_case")]
 pub enum WidgetType {
     /// `line_chart` on the wire.
@@ -2640,25 +4123,50 @@ pub enum WidgetType {
 
 impl WidgetType {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let variants: [(&str, &dyn Fn(&Json, &mut Walk)); 1] = [("custom", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let variants: [(&str, rt::Branch); 1] = [("custom", &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }))];
         rt::data_enum(value, w, &["line_chart", "bar_chart", "pie_chart", "table", "stat", "heatmap", "gauge", "timeline", "graph"], &variants);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }

@@ -37,15 +37,27 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[allow(unused_imports)]
-use crate::runtime::{self as rt, Error, Finding, Json, Timestamp, Walk};
+use crate::runtime::{self as rt, Json, Walk};
+#[allow(unused_imports)]
+use crate::Timestamp;
 
-/// Compiled `pattern`s of this module's string members, built on first use.
+/// The `pattern`s of this module's string members.
+#[allow(dead_code)]
+static PATTERN_TEXTS: [&str; 0] = [];
+
+/// Compiled `pattern`s, built on first use.
 #[allow(dead_code)]
 static PATTERNS: [std::sync::OnceLock<regex::Regex>; 0] = [];
 
+/// Pattern `index` of this module, compiled.
+#[allow(dead_code)]
+fn pattern(index: usize) -> &'static regex::Regex {
+    PATTERNS[index].get_or_init(|| regex::Regex::new(PATTERN_TEXTS[index]).expect("schema pattern"))
+}
+
 /// An aggregation applied by a TimeSeriesQuery: a timeseries.AggregationFunction applied to the listed fields over consecutive windows. Closed object; window is a free-form duration string such as "5m" or "1h", not a metrics.TimeWindow name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct Aggregation {
     /// Aggregation function to apply.
     pub function: AggregationFunction,
@@ -57,21 +69,20 @@ pub struct Aggregation {
 
 impl Aggregation {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "function" => { seen |= 1 << 0; w.at(key, |w| (AggregationFunction::check)(member, w)) },
-                "window" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "fields" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
+                "function" => { seen |= 1 << 0; w.at(key, |w| AggregationFunction::check(member, w)) },
+                "window" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "fields" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -79,26 +90,52 @@ impl Aggregation {
         if unknown { rt::closed(members, w, &["function", "window", "fields"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Aggregation function of a time-series query: a lower-case string (mean, sum, min, max, count, first, last, stddev or median), or the percentile variant written as an object with the single member percentile. Not the same type as metrics.AggregationFunction; "avg" is not valid here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(rename_all = "lowercase")]
 pub enum AggregationFunction {
     /// `mean` on the wire.
@@ -125,32 +162,57 @@ pub enum AggregationFunction {
 
 impl AggregationFunction {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let variants: [(&str, &dyn Fn(&Json, &mut Walk)); 1] = [("percentile", &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(255))))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let variants: [(&str, rt::Branch); 1] = [("percentile", &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(255))))];
         rt::data_enum(value, w, &["mean", "sum", "min", "max", "count", "first", "last", "stddev", "median"], &variants);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A TimeSeriesQuery that is re-run on a schedule, writing its results from a source measurement into a destination measurement. Closed object; interval is a free duration string such as "1h", and nothing ties source\_measurement to the embedded query's measurement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct ContinuousQuery {
     /// Identifier of the continuous query; a free string, not necessarily a UUID.
     pub query_id: String,
@@ -170,25 +232,24 @@ pub struct ContinuousQuery {
 
 impl ContinuousQuery {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "query_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "name" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "source_measurement" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "destination_measurement" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "query" => { seen |= 1 << 4; w.at(key, |w| (TimeSeriesQuery::check)(member, w)) },
-                "interval" => { seen |= 1 << 5; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "enabled" => { seen |= 1 << 6; w.at(key, |w| (rt::check_bool)(member, w)) },
+                "query_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "name" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "source_measurement" => { seen |= 1 << 2; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "destination_measurement" => { seen |= 1 << 3; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "query" => { seen |= 1 << 4; w.at(key, |w| TimeSeriesQuery::check(member, w)) },
+                "interval" => { seen |= 1 << 5; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "enabled" => { seen |= 1 << 6; w.at(key, |w| rt::check_bool(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -196,21 +257,46 @@ impl ContinuousQuery {
         if unknown { rt::closed(members, w, &["query_id", "name", "source_measurement", "destination_measurement", "query", "interval", "enabled"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -233,46 +319,70 @@ pub struct CostFields {
 
 impl CostFields {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
             match key.as_ref() {
-                "cost_usd" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "token_cost" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "utilization_percent" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                _ => w.at(key, |w| (rt::check_number)(member, w)),
+                "cost_usd" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "token_cost" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "utilization_percent" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                _ => w.at(key, |w| rt::check_number(member, w)),
             }
         }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One point of a time-series query result: a timestamp and named scalar values. Closed object; not the same type as api.DataPoint, which has a single numeric value and open extra members.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DataPoint {
     /// Time of the point (RFC 3339, written in UTC with Z).
     pub timestamp: Timestamp,
@@ -282,20 +392,19 @@ pub struct DataPoint {
 
 impl DataPoint {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "timestamp" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "values" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, FieldValue::check))(member, w)) },
+                "timestamp" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "values" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_map(v, w, FieldValue::check) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -303,27 +412,52 @@ impl DataPoint {
         if unknown { rt::closed(members, w, &["timestamp", "values"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One downsampling tier of a RetentionPolicy: from a given age on, data is kept at a coarser resolution. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct DownsampleConfig {
     /// Age in days from which this tier applies, as an unsigned 32-bit integer.
     pub after_days: u32,
@@ -333,20 +467,19 @@ pub struct DownsampleConfig {
 
 impl DownsampleConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "after_days" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "resolution_minutes" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "after_days" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "resolution_minutes" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -354,26 +487,52 @@ impl DownsampleConfig {
         if unknown { rt::closed(members, w, &["after_days", "resolution_minutes"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// The measured values of a TimeSeriesPoint, as an untagged union with no discriminator. A reader tries the Performance, Security, Cost and Governance shapes and then the Generic map, in that order, and takes the first that fits. Since the Performance shape accepts any object whose values are all numbers, security, cost and governance data reads back as Performance, and Generic is chosen only when some value is a string or boolean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum FieldSet {
     /// Performance variant, tried first: PerformanceFields. Fits any all-numeric object whose declared performance members, where present, have the right types.
@@ -390,31 +549,87 @@ pub enum FieldSet {
 
 impl FieldSet {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let branches: [&dyn Fn(&Json, &mut Walk); 5] = [&(PerformanceFields::check), &(SecurityFields::check), &(CostFields::check), &(GovernanceFields::check), &(|v: &Json, w: &mut Walk| rt::check_map(v, w, FieldValue::check))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let branches: [rt::Branch; 5] = [&(PerformanceFields::check), &(SecurityFields::check), &(CostFields::check), &(GovernanceFields::check), &(|v: &Json, w: &mut Walk| rt::check_map(v, w, FieldValue::check))];
         rt::any_of(value, w, &branches);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<PerformanceFields> for FieldSet {
+    fn from(value: PerformanceFields) -> Self {
+        FieldSet::PerformanceFields(value)
+    }
+}
+
+impl From<SecurityFields> for FieldSet {
+    fn from(value: SecurityFields) -> Self {
+        FieldSet::SecurityFields(value)
+    }
+}
+
+impl From<CostFields> for FieldSet {
+    fn from(value: CostFields) -> Self {
+        FieldSet::CostFields(value)
+    }
+}
+
+impl From<GovernanceFields> for FieldSet {
+    fn from(value: GovernanceFields) -> Self {
+        FieldSet::GovernanceFields(value)
+    }
+}
+
+impl From<BTreeMap<String, FieldValue>> for FieldSet {
+    fn from(value: BTreeMap<String, FieldValue>) -> Self {
+        FieldSet::Map(value)
     }
 }
 
 /// A single scalar value, as an untagged union: a number, a string or a boolean. Every JSON number is read back as the Float variant, integers included, so the Integer and UnsignedInteger variants only come from producer code, which writes them as plain integers (integers above 2^53 lose precision when read back). JSON null, arrays and objects are rejected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum FieldValue {
     /// Integer variant: a signed 64-bit integer, written without a fraction. On input every number already matches Float.
@@ -431,31 +646,87 @@ pub enum FieldValue {
 
 impl FieldValue {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let branches: [&dyn Fn(&Json, &mut Walk); 5] = [&(rt::check_number), &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))), &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))), &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }), &(rt::check_bool)];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let branches: [rt::Branch; 5] = [&(rt::check_number), &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))), &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))), &(|v: &Json, w: &mut Walk| { rt::check_str(v, w); }), &(rt::check_bool)];
         rt::any_of(value, w, &branches);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
+    }
+}
+
+impl From<i64> for FieldValue {
+    fn from(value: i64) -> Self {
+        FieldValue::I64(value)
+    }
+}
+
+impl From<u64> for FieldValue {
+    fn from(value: u64) -> Self {
+        FieldValue::U64(value)
+    }
+}
+
+impl From<f64> for FieldValue {
+    fn from(value: f64) -> Self {
+        FieldValue::F64(value)
+    }
+}
+
+impl From<String> for FieldValue {
+    fn from(value: String) -> Self {
+        FieldValue::String(value)
+    }
+}
+
+impl From<bool> for FieldValue {
+    fn from(value: bool) -> Self {
+        FieldValue::Bool(value)
     }
 }
 
 /// How a time-series query fills gaps in its result: a lower-case string ("null", "previous", "linear" or "zero") or the value variant written as an object with the single member value. The string "null" is a strategy of its own and is not JSON null.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(rename_all = "lowercase")]
 pub enum FillStrategy {
     /// `null` on the wire.
@@ -472,26 +743,51 @@ pub enum FillStrategy {
 
 impl FillStrategy {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
-        let variants: [(&str, &dyn Fn(&Json, &mut Walk)); 1] = [("value", &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))))];
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
+        let variants: [(&str, rt::Branch); 1] = [("value", &(|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(-9223372036854775808), Some(9223372036854775807))))];
         rt::data_enum(value, w, &["null", "previous", "linear", "zero"], &variants);
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -514,46 +810,70 @@ pub struct GovernanceFields {
 
 impl GovernanceFields {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
             match key.as_ref() {
-                "violation_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "compliance_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "audit_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                _ => w.at(key, |w| (rt::check_number)(member, w)),
+                "violation_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                "compliance_score" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "audit_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                _ => w.at(key, |w| rt::check_number(member, w)),
             }
         }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Index and sharding layout of one measurement: which tags are indexed, which tags decide the shard and whether and how data is partitioned by time. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct IndexConfig {
     /// Name of the measurement the layout applies to.
     pub measurement: String,
@@ -569,23 +889,22 @@ pub struct IndexConfig {
 
 impl IndexConfig {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "indexed_tags" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "shard_keys" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "time_partitioning" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "partition_interval_hours" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "indexed_tags" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "shard_keys" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "time_partitioning" => { seen |= 1 << 3; w.at(key, |w| rt::check_bool(member, w)) },
+                "partition_interval_hours" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -593,21 +912,46 @@ impl IndexConfig {
         if unknown { rt::closed(members, w, &["measurement", "indexed_tags", "shard_keys", "time_partitioning", "partition_interval_hours"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -636,48 +980,72 @@ pub struct PerformanceFields {
 
 impl PerformanceFields {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
             match key.as_ref() {
-                "latency_ms" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "throughput" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "error_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "success_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "token_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                _ => w.at(key, |w| (rt::check_number)(member, w)),
+                "latency_ms" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "throughput" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "error_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                "success_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                "token_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                _ => w.at(key, |w| rt::check_number(member, w)),
             }
         }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Execution facts reported with a TimeSeriesResult: run time, result size and whether the result was cut short. Closed object; not the same type as api.QueryMetrics. No consistency between the counts is enforced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct QueryMetadata {
     /// Time the query took to execute, in milliseconds (unsigned integer).
     pub execution_time_ms: u64,
@@ -694,23 +1062,22 @@ pub struct QueryMetadata {
 
 impl QueryMetadata {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "execution_time_ms" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "point_count" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "series_count" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615)))(member, w)) },
-                "truncated" => { seen |= 1 << 3; w.at(key, |w| (rt::check_bool)(member, w)) },
-                "warnings" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
+                "execution_time_ms" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "point_count" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "series_count" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(18446744073709551615)) }) },
+                "truncated" => { seen |= 1 << 3; w.at(key, |w| rt::check_bool(member, w)) },
+                "warnings" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -718,27 +1085,52 @@ impl QueryMetadata {
         if unknown { rt::closed(members, w, &["execution_time_ms", "point_count", "series_count", "truncated", "warnings"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// How long time-series data is kept: at full resolution for a number of days, then in coarser downsampled tiers, up to a maximum age, stored in shards of a fixed duration. Closed object; the producer's built-in default policy is only a code convenience and makes no member optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct RetentionPolicy {
     /// Name of the policy, e.g. "default".
     pub name: String,
@@ -754,23 +1146,22 @@ pub struct RetentionPolicy {
 
 impl RetentionPolicy {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "name" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "full_resolution_days" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "downsample_configs" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DownsampleConfig::check))(member, w)) },
-                "max_retention_days" => { seen |= 1 << 3; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
-                "shard_duration_hours" => { seen |= 1 << 4; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(4294967295)))(member, w)) },
+                "name" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "full_resolution_days" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "downsample_configs" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, DownsampleConfig::check) }) },
+                "max_retention_days" => { seen |= 1 << 3; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
+                "shard_duration_hours" => { seen |= 1 << 4; w.at(key, |w| { let v = member; rt::check_int(v, w, Some(0), Some(4294967295)) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -778,21 +1169,46 @@ impl RetentionPolicy {
         if unknown { rt::closed(members, w, &["name", "full_resolution_days", "downsample_configs", "max_retention_days", "shard_duration_hours"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -818,41 +1234,65 @@ pub struct SecurityFields {
 
 impl SecurityFields {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         for (key, member) in members {
             match key.as_ref() {
-                "threat_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "severity_score" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, rt::check_number))(member, w)),
-                "blocked_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "vulnerability_count" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                _ => w.at(key, |w| (rt::check_number)(member, w)),
+                "threat_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                "severity_score" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, rt::check_number) }),
+                "blocked_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                "vulnerability_count" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                _ => w.at(key, |w| rt::check_number(member, w)),
             }
         }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
@@ -882,51 +1322,75 @@ pub struct TagSet {
 
 impl TagSet {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         for (key, member) in members {
             match key.as_ref() {
-                "source_module" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "environment" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "region" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "model_id" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "service" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "version" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                _ => w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)),
+                "source_module" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "environment" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "region" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "model_id" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "service" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "version" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                _ => w.at(key, |w| { let v = member; { rt::check_str(v, w); } }),
             }
         }
         if seen != 0x3 { rt::require(members, w, &["source_module", "environment"]); }
         let _ = tags;
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A time interval given by two RFC 3339 timestamps, used by TimeSeriesQuery.time\_range. It has the same shape as metrics.TimeRange, api.TimeRange and correlation.TimeWindow but is a separate type. Closed object; no ordering of start and end is enforced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeRange {
     /// Beginning of the interval (RFC 3339, written in UTC with Z).
     pub start: Timestamp,
@@ -936,20 +1400,19 @@ pub struct TimeRange {
 
 impl TimeRange {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "start" => { seen |= 1 << 0; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "end" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "start" => { seen |= 1 << 0; w.at(key, |w| rt::check_date_time(member, w)) },
+                "end" => { seen |= 1 << 1; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -957,27 +1420,52 @@ impl TimeRange {
         if unknown { rt::closed(members, w, &["start", "end"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One series of a time-series query result, i.e. the points of one tag combination. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeSeries {
     /// The tag values that identify this series, such as the group-by tags.
     pub tags: BTreeMap<String, String>,
@@ -987,20 +1475,19 @@ pub struct TimeSeries {
 
 impl TimeSeries {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "tags" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)) },
-                "points" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, DataPoint::check))(member, w)) },
+                "tags" => { seen |= 1 << 0; w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }) },
+                "points" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, DataPoint::check) }) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1008,27 +1495,52 @@ impl TimeSeries {
         if unknown { rt::closed(members, w, &["tags", "points"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// Several points of one measurement sent together, with a batch identifier and creation time. Closed object; nothing checks that each point's measurement equals the batch's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeSeriesBatch {
     /// Identifier of the batch; a free string, not necessarily a UUID.
     pub batch_id: String,
@@ -1042,22 +1554,21 @@ pub struct TimeSeriesBatch {
 
 impl TimeSeriesBatch {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "batch_id" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "measurement" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "points" => { seen |= 1 << 2; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeriesPoint::check))(member, w)) },
-                "created_at" => { seen |= 1 << 3; w.at(key, |w| (rt::check_date_time)(member, w)) },
+                "batch_id" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "measurement" => { seen |= 1 << 1; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "points" => { seen |= 1 << 2; w.at(key, |w| { let v = member; rt::check_list(v, w, TimeSeriesPoint::check) }) },
+                "created_at" => { seen |= 1 << 3; w.at(key, |w| rt::check_date_time(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1065,27 +1576,52 @@ impl TimeSeriesBatch {
         if unknown { rt::closed(members, w, &["batch_id", "measurement", "points", "created_at"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// One stored time-series point of a measurement: its time, the indexed labels (TagSet), the measured values (the untagged FieldSet union) and optional free-form string metadata. Closed object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeSeriesPoint {
     /// Name of the measurement the point belongs to, e.g. "llm\_requests".
     pub measurement: String,
@@ -1102,23 +1638,22 @@ pub struct TimeSeriesPoint {
 
 impl TimeSeriesPoint {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "timestamp" => { seen |= 1 << 1; w.at(key, |w| (rt::check_date_time)(member, w)) },
-                "tags" => { seen |= 1 << 2; w.at(key, |w| (TagSet::check)(member, w)) },
-                "fields" => { seen |= 1 << 3; w.at(key, |w| (FieldSet::check)(member, w)) },
-                "metadata" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })))(member, w)),
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "timestamp" => { seen |= 1 << 1; w.at(key, |w| rt::check_date_time(member, w)) },
+                "tags" => { seen |= 1 << 2; w.at(key, |w| TagSet::check(member, w)) },
+                "fields" => { seen |= 1 << 3; w.at(key, |w| FieldSet::check(member, w)) },
+                "metadata" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); })) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1126,27 +1661,52 @@ impl TimeSeriesPoint {
         if unknown { rt::closed(members, w, &["measurement", "timestamp", "tags", "fields", "metadata"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// A request for the data of one measurement within a timeseries.TimeRange, with optional tag filters, field selection, aggregation, grouping, gap filling and paging. Closed object. The producer always writes tag\_filters, select\_fields and group\_by (even when empty) and leaves out aggregation, fill, limit and offset when they are unset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeSeriesQuery {
     /// Name of the measurement to read, e.g. "llm\_requests".
     pub measurement: String,
@@ -1177,27 +1737,26 @@ pub struct TimeSeriesQuery {
 
 impl TimeSeriesQuery {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "time_range" => { seen |= 1 << 1; w.at(key, |w| (TimeRange::check)(member, w)) },
-                "tag_filters" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "select_fields" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "aggregation" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, Aggregation::check))(member, w)),
-                "group_by" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }))(member, w)),
-                "fill" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, FillStrategy::check))(member, w)),
-                "limit" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
-                "offset" => w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))))(member, w)),
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "time_range" => { seen |= 1 << 1; w.at(key, |w| TimeRange::check(member, w)) },
+                "tag_filters" => w.at(key, |w| { let v = member; rt::check_map(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "select_fields" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "aggregation" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, Aggregation::check) }),
+                "group_by" => w.at(key, |w| { let v = member; rt::check_list(v, w, |v: &Json, w: &mut Walk| { rt::check_str(v, w); }) }),
+                "fill" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, FillStrategy::check) }),
+                "limit" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
+                "offset" => w.at(key, |w| { let v = member; rt::check_nullable(v, w, |v: &Json, w: &mut Walk| rt::check_int(v, w, Some(0), Some(18446744073709551615))) }),
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1205,27 +1764,52 @@ impl TimeSeriesQuery {
         if unknown { rt::closed(members, w, &["measurement", "time_range", "tag_filters", "select_fields", "aggregation", "group_by", "fill", "limit", "offset"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }
 
 /// The result of a TimeSeriesQuery: the measurement read, one TimeSeries per tag combination and execution metadata. Closed object; not the same type as api.TimeSeriesQueryResult.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]
+#[serde(deny_unknown_fields)]
 pub struct TimeSeriesResult {
     /// Name of the measurement that was queried.
     pub measurement: String,
@@ -1237,21 +1821,20 @@ pub struct TimeSeriesResult {
 
 impl TimeSeriesResult {
     /// Check a parsed JSON value against this type's schema; findings go to `w`.
-    pub fn check(value: &Json, w: &mut Walk) {
+    pub(crate) fn check(value: &Json, w: &mut Walk) {
         Self::check_members(value, w, &[]);
     }
     
     /// `check`, where `tags` are members a tagged union declares on this object (its tag).
-    #[doc(hidden)]
-    pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
+    pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {
         let Some(members) = rt::object(value, w) else { return };
         let mut seen: u64 = 0;
         let mut unknown = false;
         for (key, member) in members {
             match key.as_ref() {
-                "measurement" => { seen |= 1 << 0; w.at(key, |w| (|v: &Json, w: &mut Walk| { rt::check_str(v, w); })(member, w)) },
-                "series" => { seen |= 1 << 1; w.at(key, |w| (|v: &Json, w: &mut Walk| rt::check_list(v, w, TimeSeries::check))(member, w)) },
-                "metadata" => { seen |= 1 << 2; w.at(key, |w| (QueryMetadata::check)(member, w)) },
+                "measurement" => { seen |= 1 << 0; w.at(key, |w| { let v = member; { rt::check_str(v, w); } }) },
+                "series" => { seen |= 1 << 1; w.at(key, |w| { let v = member; rt::check_list(v, w, TimeSeries::check) }) },
+                "metadata" => { seen |= 1 << 2; w.at(key, |w| QueryMetadata::check(member, w)) },
                 _ => unknown |= !tags.contains(&key.as_ref()),
             }
         }
@@ -1259,20 +1842,45 @@ impl TimeSeriesResult {
         if unknown { rt::closed(members, w, &["measurement", "series", "metadata"], tags); }
     }
 
-    /// Read one JSON document of this type: the schema check first (all findings), then the typed
-    /// decoding (strict about unknown members unless the `lenient` feature is on).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        rt::from_json(text, Self::check)
+    /// Read one JSON document of this type, strictly: the schema check first (every finding, located
+    /// as `llm-hub validate` locates them), then the typed decoding. The text is a `&str` or bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::Invalid`](crate::DecodeError::Invalid) with the findings, or
+    /// [`DecodeError::Type`](crate::DecodeError::Type) for a valid document this type cannot hold.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), crate::Options::STRICT, Self::check)
     }
 
-    /// The JSON text of this value, as the producers' serde writes it.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("generated types always serialize")
+    /// [`from_json`](Self::from_json) with [`Options`](crate::Options), e.g. the producers'
+    /// permissive reading (`Options::LENIENT`: undeclared members ignored).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with(text: impl AsRef<[u8]>, options: crate::Options) -> Result<Self, crate::DecodeError> {
+        rt::decode(text.as_ref(), options, Self::check)
     }
 
-    /// What the Rust type cannot express (patterns, ranges, lengths, formats, required members of
-    /// the wire form), checked on this value; empty means valid.
-    pub fn validate(&self) -> Vec<Finding> {
-        rt::validate(self, Self::check)
+    /// The JSON text of this value as the producers' serde writes it, checked first: what this
+    /// type's reader would refuse (a pattern, a range, a length, a non-finite number, a member
+    /// written twice) is an error naming each member, never a text. For the unchecked write, use
+    /// serde directly (`serde_json::to_string(&value)`).
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn to_json(&self) -> Result<String, crate::ValidationError> {
+        rt::encode(self, Self::check)
+    }
+
+    /// Check this value as [`to_json`](Self::to_json) does, without keeping the text.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError`](crate::ValidationError) with every finding.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        rt::encode(self, Self::check).map(drop)
     }
 }

@@ -1,17 +1,20 @@
 """The Rust crate `llm-analytics-hub-schemas` under generated/rust/: one pure render function.
 
-Spelling of the IR (spelling.py: types and checks; views.py: declarations):
-- closed object -> struct with `deny_unknown_fields` (off with the `lenient` feature); inherited
-  members are inlined (serde cannot combine `flatten` with `deny_unknown_fields`); open object ->
+Spelling of the IR (spelling.py: types and checks; views.py: declarations; traits.py: Display,
+FromStr and From impls):
+- closed object -> struct with `deny_unknown_fields` (the lenient reading, an `Options` at run time,
+  drops undeclared members before serde sees them); inherited members are inlined (serde cannot
+  combine `flatten` with `deny_unknown_fields`); open object ->
   struct with a `#[serde(flatten)]` BTreeMap of the undeclared members;
 - optional member -> `Option<T>` skipped when None; nullable required member -> `Option<T>` written
   as null; member with a serde default -> `T` with that default;
 - enum -> unit enum (`rename_all` when one rule spells every wire string); data-carrying enum ->
   externally tagged enum; tagged unions -> `#[serde(tag = ..)]` / `#[serde(tag, content)]` enums;
   untagged union -> `#[serde(untagged)]` enum; uuid -> `uuid::Uuid`; date-time -> `Timestamp`
-  (the text as written, see runtime.rs); maps -> BTreeMap (deterministic output order).
+  (the text as written, ordered by instant: formats.rs); maps -> BTreeMap (deterministic output order).
 Validation: each type's `check` walks the parsed JSON exactly as the JSON Schema does and reports
-findings at the same instance locations as the Python validator.
+findings at the same instance locations as the Python validator; `from_json` decodes the checked
+tree (de.rs), `to_json` checks what it writes (runtime.rs `encode`).
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def render_rust(context: Context) -> Files:
             files[f"{folder}/{area.name}.rs"] = render_template(
                 "rust/area.rs.jinja2", version=version.version, area=area.name,
                 sources=version.area_sources(area.name), types=types,
-                pattern_count=pattern_count,
+                pattern_count=pattern_count, pattern_texts=", ".join(names.string(p) for p in spelling.patterns),
                 pattern_slots=", ".join(["std::sync::OnceLock::new()"] * pattern_count))
         files[f"{folder}/mod.rs"] = render_template(
             "rust/version_mod.rs.jinja2", version=version.version, areas=[a.name for a in version.areas],
@@ -85,6 +88,8 @@ def render_rust(context: Context) -> Files:
         digests=[(names.string(v.version), names.string(v.digest)) for v in versions])
     files[f"{ROOT}/src/runtime.rs"] = render_template("rust/runtime.rs.jinja2")
     files[f"{ROOT}/src/json.rs"] = render_template("rust/json.rs.jinja2")
+    files[f"{ROOT}/src/de.rs"] = render_template("rust/de.rs.jinja2")
+    files[f"{ROOT}/src/errors.rs"] = render_template("rust/errors.rs.jinja2")
     files[f"{ROOT}/src/formats.rs"] = render_template("rust/formats.rs.jinja2")
     files[f"{ROOT}/Cargo.toml"] = render_template(
         "rust/Cargo.toml.jinja2", crate=json.dumps(CRATE), version=json.dumps(project_version),

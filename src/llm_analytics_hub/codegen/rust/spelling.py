@@ -83,15 +83,22 @@ class Spelling:
             case _:
                 assert_never(expr)
 
+    def call(self, expr: TypeExpr, value: str) -> str:
+        """The check of one value of `expr` as an expression: a function called on (value, w), or a
+        closure's body with `v` bound (a closure called where it is written would be clippy's
+        `redundant_closure_call`)."""
+        check = self.checker(expr)
+        if check.startswith(CLOSURE):
+            return f"{{ let v = {value}; {check.removeprefix(CLOSURE).strip()} }}"
+        return f"{check}({value}, w)"
+
     def pattern(self, pattern: str | None) -> str:
-        """A compiled pattern of this area module (`PATTERNS`, built on first use), or None."""
+        """A compiled pattern of this area module (`pattern(i)`, built on first use), or None."""
         if pattern is None:
             return "None"
         if pattern not in self.patterns:
             self.patterns.append(pattern)
-        index = self.patterns.index(pattern)
-        return (f"Some(PATTERNS[{index}].get_or_init(|| regex::Regex::new({names.string(pattern)})"
-                ".expect(\"schema pattern\")))")
+        return f"Some(pattern({self.patterns.index(pattern)}))"
 
     def prim_checker(self, prim: Prim) -> str:
         facets = prim.facets

@@ -24,11 +24,15 @@ from ..ir import (
     UntaggedUnion,
 )
 from ..naming import unique
-from . import names
+from . import names, traits
 from .spelling import Spelling, object_facets
 
-STRICT = '#[cfg_attr(not(feature = "lenient"), serde(deny_unknown_fields))]'
-DYN = "&dyn Fn(&Json, &mut Walk)"
+# Always strict: the lenient reading drops the undeclared members before the typed decoding
+# (runtime.rs `decode`), so serde never sees them.
+STRICT = "#[serde(deny_unknown_fields)]"
+DYN = "rt::Branch"
+# Union variants hold the producers' structs unboxed (as their serde types do): some variants are large.
+UNBOXED = "#[allow(clippy::large_enum_variant)]"
 
 
 @dataclass
@@ -42,20 +46,22 @@ class TypeView:
     check: list[str]  # body lines of `fn check`
     helpers: list[str] = field(default_factory=list)  # module-level items (default functions)
     methods: list[str] = field(default_factory=list)  # the check function(s), filled by `finish`
+    traits: list[str] = field(default_factory=list)  # module-level trait impls (Display, FromStr, From)
+    inherent: list[str] = field(default_factory=list)  # methods before the check functions (as_str)
 
 
 def finish(view: TypeView, object_kind: bool) -> TypeView:
     """The `check` function (and for objects `check_members`) around the check body."""
     body = [f"    {line}" for line in view.check]
     if object_kind:
-        view.methods = [
+        view.methods = [*view.inherent,
             "/// Check a parsed JSON value against this type's schema; findings go to `w`.",
-            "pub fn check(value: &Json, w: &mut Walk) {", "    Self::check_members(value, w, &[]);", "}", "",
+            "pub(crate) fn check(value: &Json, w: &mut Walk) {", "    Self::check_members(value, w, &[]);", "}", "",
             "/// `check`, where `tags` are members a tagged union declares on this object (its tag).",
-            "#[doc(hidden)]", "pub fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {", *body, "}"]
+            "pub(crate) fn check_members(value: &Json, w: &mut Walk, tags: &[&str]) {", *body, "}"]
     else:
-        view.methods = ["/// Check a parsed JSON value against this type's schema; findings go to `w`.",
-                        "pub fn check(value: &Json, w: &mut Walk) {", *body, "}"]
+        view.methods = [*view.inherent, "/// Check a parsed JSON value against this type's schema; findings go to `w`.",
+                        "pub(crate) fn check(value: &Json, w: &mut Walk) {", *body, "}"]
     return view
 
 
@@ -103,7 +109,8 @@ class Views:
                 inner = self.spell.annotation(typedef.inner)
                 return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", ["#[serde(transparent)]"],
                                 f"pub struct {name}(pub {inner});", [],
-                                [f"({self.spell.checker(typedef.inner)})(value, w)"])
+                                [self.spell.call(typedef.inner, "value")],
+                                traits=traits.from_inner(name, inner))
             case _:
                 assert_never(typedef)
 
@@ -146,7 +153,7 @@ class Views:
             rust = unique(names.snake(member.wire, "member"), taken)
             body += self.field_lines(typedef, member, rust, helpers)
             expr: TypeExpr = Nullable(member.type) if member.nullable else member.type
-            walk = f"w.at(key, |w| ({self.spell.checker(expr)})(member, w))"
+            walk = f"w.at(key, |w| {self.spell.call(expr, 'member')})"
             if member in ticks:
                 walk = f"{{ seen |= 1 << {ticks.index(member)}; {walk} }}"
             arms.append(f"        {names.string(member.wire)} => {walk},")
@@ -156,7 +163,7 @@ class Views:
             rust = unique(names.snake(typedef.extra_py, "extra"), taken)
             body += ["    /// Members the schema does not declare (this object is open).", "    #[serde(flatten)]",
                      f"    pub {rust}: BTreeMap<String, {self.spell.annotation(extra)}>,"]
-            arms.append(f"        _ => w.at(key, |w| ({self.spell.checker(extra)})(member, w)),")
+            arms.append(f"        _ => w.at(key, |w| {self.spell.call(extra, 'member')}),")
         elif arms:
             arms.append("        _ => unknown |= !tags.contains(&key.as_ref()),")
         body.append("}")
@@ -196,7 +203,8 @@ class Views:
                 + ([f"    {a}" for a in _rename(variant, wire)] if each else []) + [f"    {variant},"]]
         values = ", ".join(names.string(m.wire) for m in typedef.members)
         return TypeView(name, doc, "Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize", attributes,
-                        f"pub enum {name} {{", [*body, "}"], [f"rt::check_enum(value, w, &[{values}]);"])
+                        f"pub enum {name} {{", [*body, "}"], [f"rt::check_enum(value, w, &[{values}]);"],
+                        traits=traits.enum_traits(name, variants), inherent=traits.enum_methods(name, variants))
 
     def data_enum_view(self, typedef: DataEnumType, name: str, doc: list[str]) -> TypeView:
         taken: set[str] = set()
@@ -215,8 +223,10 @@ class Views:
         entries = ", ".join(f"({names.string(key)}, &({self.spell.checker(item.type)}))" for _, key, item in data)
         check = [f"let variants: [(&str, {DYN}); {len(data)}] = [{entries}];",
                  f"rt::data_enum(value, w, &[{unit_values}], &variants);"]
-        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", attributes,
-                        f"pub enum {name} {{", [*body, "}"], check)
+        # From only for struct variants: `From<u8>` making a `Percentile` would read as a conversion.
+        structs = [(rust, self.spell.annotation(item.type)) for rust, _, item in data if isinstance(item.type, Ref)]
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", [UNBOXED, *attributes],
+                        f"pub enum {name} {{", [*body, "}"], check, traits=traits.from_variants(name, structs))
 
     def tagged_view(self, typedef: TaggedUnion, name: str, doc: list[str]) -> TypeView:
         taken: set[str] = set()
@@ -247,7 +257,7 @@ class Views:
             for variant in typedef.variants:
                 arms.append(f"    Some(Json::Str(tag)) if tag == {names.string(variant.tag)} => "
                             f"if let Some(c) = content {{ w.at({content}, |w| "
-                            f"({self.spell.checker(variant.type)})(c, w)) }},")
+                            f"{self.spell.call(variant.type, 'c')}) }},")
         else:
             check.append(f"rt::require(members, w, &[{tag}]);")
             for variant in typedef.variants:
@@ -255,8 +265,9 @@ class Views:
                             f"{self.internal_leaf(variant.type, tag)},")
         check += [f"match value.get({tag}) {{", "    None => {}", *arms,
                   f"    Some(other) => w.at({tag}, |w| rt::check_enum(other, w, &[{tags}])),", "}"]
-        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", attributes,
-                        f"pub enum {name} {{", [*body, "}"], check)
+        conversions = traits.from_variants(name, [(rust, self.spell.annotation(v.type)) for rust, v in variants])
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", [UNBOXED, *attributes],
+                        f"pub enum {name} {{", [*body, "}"], check, traits=conversions)
 
     def internal_leaf(self, expr: TypeExpr, tag: str) -> str:
         """The check of an internally tagged variant's members (the tag member counts as declared)."""
@@ -266,7 +277,7 @@ class Views:
             case MapOf():
                 return f"rt::check_map_except(value, w, {tag}, {self.spell.checker(expr.value)})"
             case Prim() | ListOf() | Nullable():
-                return f"({self.spell.checker(expr)})(value, w)"
+                return self.spell.call(expr, "value")
             case _:
                 assert_never(expr)
 
@@ -277,16 +288,18 @@ class Views:
                        key=lambda i: 0 if _is_integer(typedef.variants[i]) else 1)
         taken: set[str] = set()
         body = []
+        pairs = []
         for index in order:
             expr = typedef.variants[index]
             body += _variant_doc(typedef.variant_descriptions[index], f"A {self.variant_label(expr)} value.")
             variant = unique(names.pascal(self.variant_label(expr), "Variant"), taken)
             body.append(f"    {variant}({self.spell.annotation(expr)}),")
+            pairs.append((variant, self.spell.annotation(expr)))
         branches = ", ".join(f"&({self.spell.checker(v)})" for v in typedef.variants)
         check = [f"let branches: [{DYN}; {len(typedef.variants)}] = [{branches}];",
                  "rt::any_of(value, w, &branches);"]
-        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", ["#[serde(untagged)]"],
-                        f"pub enum {name} {{", [*body, "}"], check)
+        return TypeView(name, doc, "Debug, Clone, PartialEq, Serialize, Deserialize", [UNBOXED, "#[serde(untagged)]"],
+                        f"pub enum {name} {{", [*body, "}"], check, traits=traits.from_variants(name, pairs))
 
     def variant_label(self, expr: TypeExpr) -> str:
         match expr:
