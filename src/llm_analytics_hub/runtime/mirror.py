@@ -4,12 +4,13 @@ shape, and compiled code turns the Structs into the dataclasses.
 msgspec checks in C what the dict loader checks in Python: JSON types, closed objects, required
 members, union tags, enum values and integer ranges; the converters check UUID and date-time text
 (the producers' forms only) and build the objects. The path is one-sided:
-whatever it cannot decide exactly goes to the careful path (orjson + the dict loader), which
-decides and names the JSON pointer. msgspec rejects more than the dict loader (5.0 for an integer,
-a u64 above the i64 range, a lone surrogate, NaN), the converters' text checks accept a subset of
+whatever it cannot decide exactly goes to the careful path (the shared text rules of
+`json_text` + the dict loader), which decides and names the JSON pointer. msgspec rejects more than
+the dict loader (5.0 for an integer, a u64 above the i64 range), keeps the last of two members of
+one name (`json_loader` then hands the text over), the converters' text checks accept a subset of
 the dict loader's (no lower-case `t`, no nanoseconds), never more; kinds with no exact mirror
 (untagged unions, open objects with extra members, map variants, recursive types) are kept as raw
-JSON text and loaded by the dict loader's code after orjson parsed them, so every accepted document
+JSON text and loaded by the dict loader's code after json_text parsed them, so every accepted document
 becomes the same objects either way.
 """
 
@@ -22,9 +23,9 @@ from enum import Enum
 from typing import Annotated, Any, Union
 
 import msgspec
-import orjson
 from msgspec import UNSET, Meta, Raw, UnsetType
 
+from ..json_text import parse_document
 from ..text_checks import is_producer_date_time, is_uuid_text
 from . import kinds as k
 from .compiler import WIRE_MEMORY, Source, kind_function, load_into
@@ -74,7 +75,8 @@ def wire_datetime(text: str) -> Any:
 
 
 def raw_json(raw: Any) -> Any:
-    return orjson.loads(bytes(raw))
+    """An any-typed value kept as raw text: read by the shared rules (duplicate names inside it too)."""
+    return parse_document(bytes(raw))
 
 
 def not_a_variant(value: Any) -> Any:
@@ -376,17 +378,34 @@ def struct(name: str, fields: list[tuple[str, Any, Any]], closed: bool, tag: tup
 
 
 def json_loader(cls: type, careful: Converter) -> Converter:
-    """`load(text)` of a class: the mirror when it has one, else (and on any doubt) `careful`."""
+    """`load(text)` of a class: the mirror when it has one, else (and on any doubt) `careful`.
+
+    msgspec keeps the last of two members of one name, so a text is only loaded by the mirror when
+    nothing can have been dropped: re-encoding the decoded Structs gives as many colons as the text
+    has (each member has one outside strings; strings keep theirs) and the text has no `\\u` escape
+    (an escaped colon would count on one side only). Raw members are re-encoded as they were read
+    and are checked for duplicates by `raw_json`."""
     try:
         struct_type, converter = Mirror().model(cls)
         decode = msgspec.json.Decoder(struct_type).decode
     except NoMirror:
         return careful
-    doubt = (ValueError, TypeError, msgspec.MsgspecError)  # ModelError and orjson's error are ValueErrors
+    encode = msgspec.json.Encoder().encode
+    # ModelError, orjson's error and json_text's ParseError are ValueErrors; msgspec skips a deep Raw
+    # value by recursion
+    doubt = (ValueError, TypeError, msgspec.MsgspecError, RecursionError)
 
     def load(data: Any) -> Any:
+        if data.__class__ is memoryview:
+            data = bytes(data)
         try:
-            return converter(decode(data))
+            struct = decode(data)
+            if data.__class__ is str:
+                if "\\u" in data or data.count(":") != encode(struct).count(b":"):
+                    return careful(data)
+            elif b"\\u" in data or data.count(b":") != encode(struct).count(b":"):
+                return careful(data)
+            return converter(struct)
         except doubt:
             return careful(data)
 

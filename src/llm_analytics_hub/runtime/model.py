@@ -4,7 +4,6 @@ their wire shapes (compiled into loader and dumper functions on first use)."""
 from __future__ import annotations
 
 import json
-import math
 from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Self
@@ -12,6 +11,7 @@ from uuid import UUID
 
 import orjson
 
+from ..json_text import ParseError, parse_document, text_bytes
 from . import kinds as k
 from .compiler import bad_enum, object_dumper
 from .errors import ModelError
@@ -72,27 +72,12 @@ def binding_of(owner: Any) -> Binding:
 
 
 def parse_json(data: bytes | bytearray | memoryview | str) -> Any:
+    """One JSON text as `llm-hub validate` reads a .json file (json_text: a leading BOM skipped, no
+    duplicate member names, no number beyond the double range, at most 1024 levels, ...)."""
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        try:  # orjson stops at 64-bit integers; the model then names the member that is out of range
-            text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else str(data)
-            return json.loads(text, parse_constant=_not_a_number, parse_float=_finite_float)
-        except (ValueError, UnicodeDecodeError):
-            raise ModelError("", f"not JSON: {exc}") from None
-
-
-def _not_a_number(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite_float(text: str) -> float:
-    """A number within the f64 range: 1e400 is refused, as `llm-hub validate` refuses it, rather than
-    read as infinity (which no JSON writer can give back)."""
-    value = float(text)
-    if value in (math.inf, -math.inf):
-        raise ValueError(f"{text} is beyond the f64 range")
-    return value
+        return parse_document(text_bytes(data))
+    except ParseError as exc:
+        raise ModelError("", str(exc)) from None
 
 
 class Model:

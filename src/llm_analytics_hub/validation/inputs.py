@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-BOM = b"\xef\xbb\xbf"
+from ..json_text import BOM as BOM  # re-exported: the readers here and elsewhere strip it
+
 JSON_WHITESPACE = b" \t\r\n"  # a line of only these is blank; anything else is a document
 Kind = Literal["json", "ndjson"]
 BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block

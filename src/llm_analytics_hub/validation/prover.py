@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 _ENCODER = msgspec.json.Encoder()
 _ENCODE = _ENCODER.encode
-_DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
+# RecursionError: msgspec follows a deep value (a recursive type) by recursion; the precise path decides
+_DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 _DECLARED = b'"schema_version":"'
 # After this many documents in a row that decode but are not in canonical form, skip the canonical
 # attempt for the next _PAUSE documents (then try it again: streams mix producers).
