@@ -17,6 +17,7 @@ becomes the same objects either way.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -381,16 +382,18 @@ def json_loader(cls: type, careful: Converter) -> Converter:
     """`load(text)` of a class: the mirror when it has one, else (and on any doubt) `careful`.
 
     msgspec keeps the last of two members of one name, so a text is only loaded by the mirror when
-    nothing can have been dropped: re-encoding the decoded Structs gives as many colons as the text
-    has (each member has one outside strings; strings keep theirs) and the text has no `\\u` escape
-    (an escaped colon would count on one side only). Raw members are re-encoded as they were read
-    and are checked for duplicates by `raw_json`."""
+    nothing can have been dropped: re-encoding the decoded Structs gives the text back (the common
+    case: producers write the same compact form), or as many colons as the text has (each member has
+    one outside strings; strings keep theirs) and the text has no `\\u` escape (an escaped colon would
+    count on one side only). Raw members are re-encoded as they were read and checked for duplicates
+    by `raw_json`."""
     try:
         struct_type, converter = Mirror().model(cls)
         decode = msgspec.json.Decoder(struct_type).decode
     except NoMirror:
         return careful
-    encode = msgspec.json.Encoder().encode
+    encode_into = msgspec.json.Encoder().encode_into
+    scratch = threading.local()  # one re-encoding buffer per thread
     # ModelError, orjson's error and json_text's ParseError are ValueErrors; msgspec skips a deep Raw
     # value by recursion
     doubt = (ValueError, TypeError, msgspec.MsgspecError, RecursionError)
@@ -399,11 +402,17 @@ def json_loader(cls: type, careful: Converter) -> Converter:
         if data.__class__ is memoryview:
             data = bytes(data)
         try:
+            again = scratch.buffer
+        except AttributeError:
+            again = scratch.buffer = bytearray()
+        try:
             struct = decode(data)
+            encode_into(struct, again)
             if data.__class__ is str:
-                if "\\u" in data or data.count(":") != encode(struct).count(b":"):
+                if "\\u" in data or data.count(":") != again.count(b":"):
                     return careful(data)
-            elif b"\\u" in data or data.count(b":") != encode(struct).count(b":"):
+            elif again != data and not (len(data) - len(again) == 1 and data.startswith(again)) and (
+                    (data.find(92) >= 0 and b"\\u" in data) or data.count(58) != again.count(58)):  # "\\", ":"
                 return careful(data)
             return converter(struct)
         except doubt:
