@@ -170,7 +170,8 @@ def test_models_read_like_pydantic_models() -> None:
     assert not any(isinstance(v, type) and issubclass(v, RootModel) for v in vars(events).values())
     assert not hasattr(importlib.import_module("llm_analytics_hub.pydantic.v1_0_0"), "Model")
     text = (PACKAGE / "v1_0_0" / "events.py").read_text(encoding="utf-8")
-    assert 'internal_tag(\n            "telemetry_type"' in text and 'Field(discriminator="payload_type"' in text
+    assert 'InternalTag(\n            "TelemetryPayload",\n            "telemetry_type"' in text
+    assert 'Field(discriminator="payload_type"' in text
     assert "class TelemetryPayloadLatency" not in text  # deleted by codegen/pydantic_unions.py
     assert events.LatencyMetrics.model_config.get("extra") == "forbid"
     latency = {"model_id": "m", "request_id": "r", "total_latency_ms": 1.5}

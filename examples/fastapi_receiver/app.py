@@ -58,8 +58,8 @@ def _instance_path(document: Any, loc: Sequence[str | int], error_type: str, ctx
             node = node[segment]
     if error_type == "extra_forbidden" and path:
         path.pop()  # an undeclared member is a defect of its object
-    if error_type == "union_tag_invalid":  # the tag member: 'payload_type', or telemetry_type() (internally tagged)
-        path.append(str(ctx.get("discriminator", "")).strip("'").removesuffix("()"))
+    if error_type == "union_tag_invalid":
+        path.append(str(ctx.get("discriminator", "")).strip("'"))
     return _pointer(path)
 
 

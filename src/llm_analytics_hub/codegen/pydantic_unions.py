@@ -10,13 +10,14 @@ for each internally tagged union whose profile variants name the catalogue objec
 (`x-variant-of`), this pass deletes those variant classes and writes the union as
 
     TelemetryPayload = TypeAliasType("TelemetryPayload", Annotated[
-        Annotated[LatencyMetrics, TagMember("telemetry_type", "latency"), Tag("latency")] | ...,
-        internal_tag("telemetry_type", {LatencyMetrics: "latency", ...})])
+        LatencyMetrics | ThroughputMetrics | ...,
+        InternalTag("TelemetryPayload", "telemetry_type", {"latency": LatencyMetrics, ...})])
 
-(runtime/pydantic_tags.py: the tag is taken off before the class reads the object and written back
-first; verdicts stay those of the discriminated union). A variant without a catalogue class (a map)
-keeps its generated class. The aliases move to the end of the module, after every class they name;
-then the text is formatted again by datamodel-code-generator's own formatter settings.
+(runtime/pydantic_tags.py builds the discriminated union over tagged subclasses and hands each
+object over as its catalogue class; verdicts stay those of the discriminated union). A variant
+without a catalogue class (a map) keeps its generated class. The aliases move to the end of the
+module, after every class they name; then the text is formatted again by datamodel-code-generator's
+own formatter settings.
 """
 
 from __future__ import annotations
@@ -69,16 +70,10 @@ def internal_unions(profile_text: str) -> list[InternalUnion]:
 
 
 def alias_text(union: InternalUnion, docstring: str | None) -> str:
-    choices = []
-    for variant in union.variants:
-        if variant.standalone is None:
-            choices.append(f"Annotated[{variant.generated}, Tag({variant.tag!r})]")
-        else:
-            choices.append(f"Annotated[{variant.standalone}, TagMember({union.tag!r}, {variant.tag!r}), "
-                           f"Tag({variant.tag!r})]")
-    classes = ", ".join(f"{v.standalone or v.generated}: {v.tag!r}" for v in union.variants)
-    text = (f"{union.name} = TypeAliasType({union.name!r}, Annotated[{' | '.join(choices)}, "
-            f"internal_tag({union.tag!r}, {{{classes}}})])\n")
+    classes = [v.standalone or v.generated for v in union.variants]
+    variants = ", ".join(f"{v.tag!r}: {cls}" for v, cls in zip(union.variants, classes, strict=True))
+    text = (f"{union.name} = TypeAliasType({union.name!r}, Annotated[{' | '.join(classes)}, "
+            f"InternalTag({union.name!r}, {union.tag!r}, {{{variants}}})])\n")
     return text + (f'"""\n{docstring}\n"""\n' if docstring is not None else "")
 
 
@@ -121,7 +116,7 @@ def rewrite_module(text: str, unions: list[InternalUnion], format_code: Callable
     aliases = "\n\n".join(alias_text(u, docstrings[u.name]) for u in unions)
     tail = [line for number, line in enumerate(lines[rebuild_at:], start=rebuild_at) if number not in drop]
     head, rest = _split_future(kept)
-    imports = f"from pydantic import Tag\n\nfrom {HELPERS} import TagMember, internal_tag\n"
+    imports = f"\nfrom {HELPERS} import InternalTag\n"
     return format_code("".join(head) + imports + "".join(rest) + "\n\n" + aliases + "\n\n" + "".join(tail))
 
 

@@ -1,69 +1,82 @@
 """Internally tagged unions for the generated pydantic models (`llm_analytics_hub.pydantic`).
 
 In an internally tagged union the tag sits beside the variant's own members
-(`{"telemetry_type": "latency", "model_id": ...}`), and the variant's members are those of a catalogue
-type (`LatencyMetrics`), which is closed and has no tag member. So that the value of such a union is
-that class itself (`event.payload.data` is a `LatencyMetrics`, and `match` and `isinstance` work), a
-variant is written `Annotated[LatencyMetrics, TagMember("telemetry_type", "latency"), Tag("latency")]`:
-`TagMember` takes the tag off before `LatencyMetrics` reads the object and writes it back first when the
-object is dumped (and shows it in the JSON schema), and the union's `internal_tag` discriminator picks
-the variant by the tag of a dict or by the class of an object built in code. Verdicts are those of a
-discriminated union over classes that carry the tag as a `Literal` member; an unknown tag is a
-`union_tag_invalid` error whose context names the discriminator `telemetry_type()`.
+(`{"telemetry_type": "latency", "model_id": ...}`), and those members are the ones of a catalogue type
+(`LatencyMetrics`), which is closed and has no tag member. So that the value of such a union is that
+class itself (`event.payload.data` is a `LatencyMetrics`; `match` and `isinstance` work), the union is
+written
+
+    Annotated[LatencyMetrics | ThroughputMetrics | ..., InternalTag("TelemetryPayload", "telemetry_type",
+                                                                    {"latency": LatencyMetrics, ...})]
+
+and `InternalTag` builds its validator: a discriminated union on the tag whose variants are subclasses
+with the tag as a `Literal` member (`TelemetryPayloadLatency(LatencyMetrics)`, validated by pydantic-core
+as any discriminated union is, JSON included, and shown so in the JSON schema), each object then
+handed over as its catalogue class (its class set, the tag member dropped). Objects built in code are
+taken as they are; dumping writes the tag back in front. A variant that has no catalogue class (a map)
+keeps its generated class, which holds the tag itself. Verdicts and error locations are those of the
+plain discriminated union.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, Literal
 
-from pydantic import Discriminator, GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
+from pydantic import BaseModel, GetCoreSchemaHandler, create_model
 from pydantic_core import core_schema
 
 
-class TagMember:
-    """The tag member `name` with value `value` beside the members of the annotated class."""
+class InternalTag:
+    """Annotation of the union `union` whose tag member is `name`: tag value -> the variant's class."""
 
-    __slots__ = ("name", "value")
+    __slots__ = ("name", "union", "variants")
 
-    def __init__(self, name: str, value: str) -> None:
+    def __init__(self, union: str, name: str, variants: dict[str, type[BaseModel]]) -> None:
+        self.union = union
         self.name = name
-        self.value = value
+        self.variants = variants
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        name, value = self.name, self.value
-        inner = handler(source)
+        name = self.name
+        choices: dict[Any, core_schema.CoreSchema] = {}
+        plain: list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]] = []
+        for value, cls in self.variants.items():
+            plain.append(handler.generate_schema(cls))
+            if name in cls.model_fields:  # a generated variant class that holds the tag itself
+                choices[value] = handler.generate_schema(cls)
+                continue
+            tagged = create_model(  # type: ignore[call-overload]
+                self.union + "".join(w[:1].upper() + w[1:] for w in re.split(r"[^0-9A-Za-z]+", value)),
+                __base__=cls, __module__=cls.__module__, **{name: (Literal[value], ...)})
+            choices[value] = core_schema.no_info_after_validator_function(
+                _as_catalogue_class(cls, name), handler.generate_schema(tagged))
+        union = core_schema.tagged_union_schema(choices, discriminator=name)
+        tags = {cls: value for value, cls in self.variants.items()}
 
-        def without_tag(data: Any) -> Any:
-            if isinstance(data, dict) and data.get(name) == value:
-                data = {key: item for key, item in data.items() if key != name}
-            return data
+        def keep_objects(value: Any, validate: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            return value if value.__class__ in tags else validate(value)
 
-        def with_tag(model: Any, serialize: core_schema.SerializerFunctionWrapHandler) -> Any:
-            out = serialize(model)
-            return {name: value, **out} if isinstance(out, dict) else out
+        def with_tag(value: Any, serialize: core_schema.SerializerFunctionWrapHandler) -> Any:
+            out = serialize(value)
+            tag = tags.get(type(value))
+            return {name: tag, **out} if tag is not None and isinstance(out, dict) and name not in out else out
 
-        return core_schema.no_info_before_validator_function(
-            without_tag, inner, serialization=core_schema.wrap_serializer_function_ser_schema(with_tag, schema=inner))
-
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        inner = dict(handler.resolve_ref_schema(handler(schema)))
-        inner["properties"] = {self.name: {"const": self.value}, **inner.get("properties", {})}
-        inner["required"] = [self.name, *inner.get("required", [])]
-        return inner
+        return core_schema.json_or_python_schema(
+            json_schema=union, python_schema=core_schema.no_info_wrap_validator_function(keep_objects, union),
+            serialization=core_schema.wrap_serializer_function_ser_schema(
+                with_tag, schema=core_schema.union_schema(plain)))
 
 
-def internal_tag(name: str, tags: dict[type, str]) -> Discriminator:
-    """The discriminator of an internally tagged union: the `name` member of a dict (a string, else no
-    variant), or the tag of an object's class (`tags`) for objects built in code."""
+def _as_catalogue_class(cls: type[BaseModel], name: str) -> Callable[[Any], Any]:
+    """An object validated as the tagged subclass, made an object of `cls`: same fields, no tag."""
+    set_class = object.__setattr__
 
-    def tag_of(value: Any) -> str | None:
-        if isinstance(value, dict):
-            tag = value.get(name)
-            return tag if isinstance(tag, str) else None
-        return tags.get(type(value))
+    def convert(made: Any) -> Any:
+        del made.__dict__[name]
+        made.__pydantic_fields_set__.discard(name)
+        set_class(made, "__class__", cls)
+        return made
 
-    # pydantic names a callable discriminator in its errors as `<__name__>()`: "telemetry_type()"
-    tag_of.__name__ = tag_of.__qualname__ = name
-    return Discriminator(tag_of)
+    return convert

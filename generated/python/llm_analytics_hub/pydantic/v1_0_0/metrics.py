@@ -14,11 +14,10 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
-    Tag,
 )
 from typing_extensions import TypeAliasType
 
-from llm_analytics_hub.runtime.pydantic_tags import TagMember, internal_tag
+from llm_analytics_hub.runtime.pydantic_tags import InternalTag
 
 
 class AggregationFunction(StrEnum):
@@ -560,19 +559,15 @@ class AggregatedMetric(BaseModel):
 MetricType = TypeAliasType(
     "MetricType",
     Annotated[
-        Annotated[CounterMetric, TagMember("metric_type", "counter"), Tag("counter")]
-        | Annotated[GaugeMetric, TagMember("metric_type", "gauge"), Tag("gauge")]
-        | Annotated[
-            HistogramMetric, TagMember("metric_type", "histogram"), Tag("histogram")
-        ]
-        | Annotated[SummaryMetric, TagMember("metric_type", "summary"), Tag("summary")],
-        internal_tag(
+        CounterMetric | GaugeMetric | HistogramMetric | SummaryMetric,
+        InternalTag(
+            "MetricType",
             "metric_type",
             {
-                CounterMetric: "counter",
-                GaugeMetric: "gauge",
-                HistogramMetric: "histogram",
-                SummaryMetric: "summary",
+                "counter": CounterMetric,
+                "gauge": GaugeMetric,
+                "histogram": HistogramMetric,
+                "summary": SummaryMetric,
             },
         ),
     ],

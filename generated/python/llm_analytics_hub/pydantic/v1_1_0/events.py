@@ -15,11 +15,10 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
-    Tag,
 )
 from typing_extensions import TypeAliasType
 
-from llm_analytics_hub.runtime.pydantic_tags import TagMember, internal_tag
+from llm_analytics_hub.runtime.pydantic_tags import InternalTag
 
 
 class ApiCostEvent(BaseModel):
@@ -1401,27 +1400,15 @@ class AnalyticsEvent(BaseModel):
 CostPayload = TypeAliasType(
     "CostPayload",
     Annotated[
-        Annotated[
-            TokenCostEvent, TagMember("cost_type", "token_cost"), Tag("token_cost")
-        ]
-        | Annotated[ApiCostEvent, TagMember("cost_type", "api_cost"), Tag("api_cost")]
-        | Annotated[
-            ResourceConsumptionEvent,
-            TagMember("cost_type", "resource_consumption"),
-            Tag("resource_consumption"),
-        ]
-        | Annotated[
-            BudgetAlertEvent,
-            TagMember("cost_type", "budget_alert"),
-            Tag("budget_alert"),
-        ],
-        internal_tag(
+        TokenCostEvent | ApiCostEvent | ResourceConsumptionEvent | BudgetAlertEvent,
+        InternalTag(
+            "CostPayload",
             "cost_type",
             {
-                TokenCostEvent: "token_cost",
-                ApiCostEvent: "api_cost",
-                ResourceConsumptionEvent: "resource_consumption",
-                BudgetAlertEvent: "budget_alert",
+                "token_cost": TokenCostEvent,
+                "api_cost": ApiCostEvent,
+                "resource_consumption": ResourceConsumptionEvent,
+                "budget_alert": BudgetAlertEvent,
             },
         ),
     ],
@@ -1434,33 +1421,18 @@ Internally tagged union of LLM CostOps records: `cost_type` selects the variant 
 GovernancePayload = TypeAliasType(
     "GovernancePayload",
     Annotated[
-        Annotated[
-            PolicyViolationEvent,
-            TagMember("governance_type", "policy_violation"),
-            Tag("policy_violation"),
-        ]
-        | Annotated[
-            AuditTrailEvent,
-            TagMember("governance_type", "audit_trail"),
-            Tag("audit_trail"),
-        ]
-        | Annotated[
-            ComplianceCheckEvent,
-            TagMember("governance_type", "compliance_check"),
-            Tag("compliance_check"),
-        ]
-        | Annotated[
-            DataLineageEvent,
-            TagMember("governance_type", "data_lineage"),
-            Tag("data_lineage"),
-        ],
-        internal_tag(
+        PolicyViolationEvent
+        | AuditTrailEvent
+        | ComplianceCheckEvent
+        | DataLineageEvent,
+        InternalTag(
+            "GovernancePayload",
             "governance_type",
             {
-                PolicyViolationEvent: "policy_violation",
-                AuditTrailEvent: "audit_trail",
-                ComplianceCheckEvent: "compliance_check",
-                DataLineageEvent: "data_lineage",
+                "policy_violation": PolicyViolationEvent,
+                "audit_trail": AuditTrailEvent,
+                "compliance_check": ComplianceCheckEvent,
+                "data_lineage": DataLineageEvent,
             },
         ),
     ],
@@ -1473,29 +1445,20 @@ Internally tagged union of governance records (policy violations, audit trail, c
 SecurityPayload = TypeAliasType(
     "SecurityPayload",
     Annotated[
-        Annotated[ThreatEvent, TagMember("security_type", "threat"), Tag("threat")]
-        | Annotated[
-            VulnerabilityEvent,
-            TagMember("security_type", "vulnerability"),
-            Tag("vulnerability"),
-        ]
-        | Annotated[
-            ComplianceViolationEvent,
-            TagMember("security_type", "compliance_violation"),
-            Tag("compliance_violation"),
-        ]
-        | Annotated[AuthEvent, TagMember("security_type", "auth"), Tag("auth")]
-        | Annotated[
-            PrivacyEvent, TagMember("security_type", "privacy"), Tag("privacy")
-        ],
-        internal_tag(
+        ThreatEvent
+        | VulnerabilityEvent
+        | ComplianceViolationEvent
+        | AuthEvent
+        | PrivacyEvent,
+        InternalTag(
+            "SecurityPayload",
             "security_type",
             {
-                ThreatEvent: "threat",
-                VulnerabilityEvent: "vulnerability",
-                ComplianceViolationEvent: "compliance_violation",
-                AuthEvent: "auth",
-                PrivacyEvent: "privacy",
+                "threat": ThreatEvent,
+                "vulnerability": VulnerabilityEvent,
+                "compliance_violation": ComplianceViolationEvent,
+                "auth": AuthEvent,
+                "privacy": PrivacyEvent,
             },
         ),
     ],
@@ -1508,37 +1471,20 @@ Internally tagged union of LLM Sentinel findings: `security_type` selects the va
 TelemetryPayload = TypeAliasType(
     "TelemetryPayload",
     Annotated[
-        Annotated[
-            LatencyMetrics, TagMember("telemetry_type", "latency"), Tag("latency")
-        ]
-        | Annotated[
-            ThroughputMetrics,
-            TagMember("telemetry_type", "throughput"),
-            Tag("throughput"),
-        ]
-        | Annotated[
-            ErrorRateMetrics,
-            TagMember("telemetry_type", "error_rate"),
-            Tag("error_rate"),
-        ]
-        | Annotated[
-            TokenUsageMetrics,
-            TagMember("telemetry_type", "token_usage"),
-            Tag("token_usage"),
-        ]
-        | Annotated[
-            ModelPerformanceMetrics,
-            TagMember("telemetry_type", "model_performance"),
-            Tag("model_performance"),
-        ],
-        internal_tag(
+        LatencyMetrics
+        | ThroughputMetrics
+        | ErrorRateMetrics
+        | TokenUsageMetrics
+        | ModelPerformanceMetrics,
+        InternalTag(
+            "TelemetryPayload",
             "telemetry_type",
             {
-                LatencyMetrics: "latency",
-                ThroughputMetrics: "throughput",
-                ErrorRateMetrics: "error_rate",
-                TokenUsageMetrics: "token_usage",
-                ModelPerformanceMetrics: "model_performance",
+                "latency": LatencyMetrics,
+                "throughput": ThroughputMetrics,
+                "error_rate": ErrorRateMetrics,
+                "token_usage": TokenUsageMetrics,
+                "model_performance": ModelPerformanceMetrics,
             },
         ),
     ],

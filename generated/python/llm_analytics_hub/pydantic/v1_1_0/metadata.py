@@ -15,11 +15,10 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
-    Tag,
 )
 from typing_extensions import TypeAliasType
 
-from llm_analytics_hub.runtime.pydantic_tags import TagMember, internal_tag
+from llm_analytics_hub.runtime.pydantic_tags import InternalTag
 
 
 class AssetSpecificMetadataCustom(BaseModel):
@@ -1255,33 +1254,22 @@ class AssetMetadata(BaseModel):
 AssetSpecificMetadata = TypeAliasType(
     "AssetSpecificMetadata",
     Annotated[
-        Annotated[ModelMetadata, TagMember("metadata_type", "model"), Tag("model")]
-        | Annotated[
-            PromptTemplateMetadata,
-            TagMember("metadata_type", "prompt_template"),
-            Tag("prompt_template"),
-        ]
-        | Annotated[
-            DatasetMetadata, TagMember("metadata_type", "dataset"), Tag("dataset")
-        ]
-        | Annotated[
-            EndpointMetadata, TagMember("metadata_type", "endpoint"), Tag("endpoint")
-        ]
-        | Annotated[
-            ApplicationMetadata,
-            TagMember("metadata_type", "application"),
-            Tag("application"),
-        ]
-        | Annotated[AssetSpecificMetadataCustom, Tag("custom")],
-        internal_tag(
+        ModelMetadata
+        | PromptTemplateMetadata
+        | DatasetMetadata
+        | EndpointMetadata
+        | ApplicationMetadata
+        | AssetSpecificMetadataCustom,
+        InternalTag(
+            "AssetSpecificMetadata",
             "metadata_type",
             {
-                ModelMetadata: "model",
-                PromptTemplateMetadata: "prompt_template",
-                DatasetMetadata: "dataset",
-                EndpointMetadata: "endpoint",
-                ApplicationMetadata: "application",
-                AssetSpecificMetadataCustom: "custom",
+                "model": ModelMetadata,
+                "prompt_template": PromptTemplateMetadata,
+                "dataset": DatasetMetadata,
+                "endpoint": EndpointMetadata,
+                "application": ApplicationMetadata,
+                "custom": AssetSpecificMetadataCustom,
             },
         ),
     ],
