@@ -191,7 +191,7 @@ def test_from_json_reports_the_place_and_bad_json() -> None:
 
     with pytest.raises(ModelError) as info:
         events.AnalyticsEvent.from_json(b"{not json")
-    assert info.value.path == "" and "not JSON" in str(info.value)
+    assert info.value.path == "" and "not valid JSON" in str(info.value)
     data = json.loads(json.dumps(SCHEMAS.lookup("AnalyticsEvent").examples[2]))  # telemetry/error_rate
     data["payload"]["data"]["total_requests"] = 18446744073709551616  # u64 maximum + 1, beyond orjson's range
     with pytest.raises(ModelError) as info:

@@ -150,3 +150,29 @@ def test_a_consumer_matching_on_payloads_type_checks(tmp_path: Path) -> None:
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     wrong_line = CONSUMER.splitlines().index('wrong: str = events.AnalyticsEvent.from_json(b"{}").to_json()') + 1
     assert len(errors) == 1 and f"consumer.py:{wrong_line}:" in errors[0] and "bytes" in errors[0], result.stdout
+
+
+def test_typeddicts_document_every_member_and_name_variants_readably() -> None:
+    """Each TypedDict member carries its description as a docstring (as the dataclass fields do), and a
+    union variant's TypedDict is named like the union and its tag, exported with the types."""
+    import ast
+
+    from llm_analytics_hub.typeddicts.v1_0_0 import events
+
+    source = Path(events.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    for name, node in classes.items():
+        assert "_" not in name, name
+        members = [(item, node.body[index + 1] if index + 1 < len(node.body) else None)
+                   for index, item in enumerate(node.body) if isinstance(item, ast.AnnAssign)]
+        assert members, name
+        for member, doc in members:
+            assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant), (name, ast.unparse(member))
+    latency = classes["TelemetryPayloadLatency"]
+    assert ast.get_docstring(latency) == (
+        'The "latency" variant of TelemetryPayload: the members of LatencyMetrics with\n`telemetry_type` beside them.')
+    assert {"TelemetryPayloadLatency", "EventPayloadTelemetry", "ThreatTypeOther"} <= set(events.__all__)
+    assert events.TelemetryPayload == (
+        "TelemetryPayloadLatency | TelemetryPayloadThroughput | TelemetryPayloadErrorRate"
+        " | TelemetryPayloadTokenUsage | TelemetryPayloadModelPerformance")

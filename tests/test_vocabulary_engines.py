@@ -279,7 +279,9 @@ for line in sys.stdin:
 
 
 def test_the_pydantic_models(scratch: Scratch, reference: list[dict[str, Any]], tmp_path: Path) -> None:
-    env = {**_python_env(scratch.schemas), "PYTHONPATH": str(scratch.generated / "python")}
+    # this checkout's package first (the generated pydantic modules import its runtime), then the scratch output
+    env = {**_python_env(scratch.schemas),
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(scratch.generated / "python")])}
     with _cases_file(scratch, tmp_path).open("rb") as stdin:
         done = subprocess.run([sys.executable, "-c", PYDANTIC, "v" + VERSION.replace(".", "_")], stdin=stdin,
                               capture_output=True, env=env, timeout=600, check=False)

@@ -5,7 +5,8 @@ datamodel-code-generator, quicktype, typify and go-jsonschema ignore `if`/`then`
 canonical bundles. The profile spells the same types from the IR so that they cannot go wrong:
 
 - a tagged union is a `oneOf` of standalone variant objects (`$defs` "<area>.<Union><Tag>"), each
-  holding its tag as a required `const` member, plus a `discriminator` {propertyName, mapping};
+  holding its tag as a required `const` member, plus a `discriminator` {propertyName, mapping}; the
+  variant of an internally tagged union that repeats a catalogue object says which in `x-variant-of`;
 - a closed object is `additionalProperties: false` with every member merged in (flattened types too);
 - only root-level `$defs`, keyed "<area>.<Title>" (titles repeat across areas), each with a `title`;
 - no `if`/`then`, no `unevaluatedProperties`.
@@ -54,6 +55,7 @@ from .target import Files, Target
 Schema = dict[str, Any]
 
 ROOT = "jsonschema-codegen"
+VARIANT_OF = "x-variant-of"  # an extension keyword: validators and generators pass over it
 ID_BASE = "https://llm-analytics-hub.invalid/codegen/"
 PRIMITIVES: dict[str, Schema] = {
     "str": {"type": "string"},
@@ -138,6 +140,11 @@ class _Profile:
             case MapOf():
                 return {"type": "object", "additionalProperties": self.expr(expr.value),
                         **facet_keywords(expr.facets)}
+            case Nullable(inner=Prim() as prim) if prim.kind != "any" and not prim.facets.values:
+                # a type list, not an anyOf: a generator then writes `str | None` with the constraints
+                # beside it, where an anyOf branch with constraints becomes a model of its own
+                inner = self.expr(prim)
+                return {**inner, "type": [inner["type"], "null"]}
             case Nullable():
                 return {"anyOf": [self.expr(expr.inner), {"type": "null"}]}
             case _:
@@ -249,6 +256,8 @@ class _Profile:
             leaf = self.version.lookup(variant.type)
             if isinstance(leaf, ObjectType):
                 schema = self.object_schema(leaf, None, description, (union.tag, variant.tag))
+                # which standalone type this variant repeats with its tag (read by pydantic_unions)
+                schema[VARIANT_OF] = def_key(variant.type.area, variant.type.name)
                 return schema, type_refs(leaf)
         if isinstance(variant.type, MapOf):
             return {"description": description, "type": "object",

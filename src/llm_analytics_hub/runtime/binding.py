@@ -16,21 +16,26 @@ Loader = Callable[..., Any]
 Dumper = Callable[[Any], Any]
 Functions = Callable[["Binding"], tuple[Loader, Dumper]]  # the load and dump functions of a binding
 JsonLoader = Callable[["Binding"], Loader]  # its `from_json` function
+Unchecked = Callable[["Binding"], Dumper]  # its dump function without the write checks
 
 
 class Binding:
     """The wire shape of one class or union alias, and its load/dump functions once compiled."""
 
-    __slots__ = ("_functions", "_json_loader", "dump", "load", "load_json", "owner", "shape")
+    __slots__ = ("_functions", "_json_loader", "_unchecked", "dump", "load", "load_json", "owner", "shape",
+                 "unchecked_dump")
 
-    def __init__(self, owner: Any, shape: k.Shape, functions: Functions, json_loader: JsonLoader) -> None:
+    def __init__(self, owner: Any, shape: k.Shape, functions: Functions, json_loader: JsonLoader,
+                 unchecked: Unchecked) -> None:
         self.owner = owner
         self.shape = shape
         self._functions = functions
         self._json_loader = json_loader
+        self._unchecked = unchecked
         self.load: Any = self._compile_then_load
-        self.dump: Any = self._compile_then_dump
+        self.dump: Any = self._compile_then_dump  # checked (runtime/writing.py)
         self.load_json: Any = self._compile_then_load_json
+        self.unchecked_dump: Any = self._compile_then_dump_unchecked  # the benchmark's baseline
 
     def compile(self) -> None:
         self.load, self.dump = self._functions(self)
@@ -52,6 +57,10 @@ class Binding:
     def _compile_then_dump(self, value: Any) -> Any:
         self.compile()
         return self.dump(value)
+
+    def _compile_then_dump_unchecked(self, value: Any) -> Any:
+        self.unchecked_dump = self._unchecked(self)
+        return self.unchecked_dump(value)
 
 
 _ALIASES: dict[int, Binding] = {}  # id(alias) -> binding; the binding keeps the alias alive

@@ -1,4 +1,5 @@
-"""Turn a shape description into loader and dumper functions, once per type, on first use.
+"""Turn a shape description into loader functions, once per type, on first use (the dumpers are
+written the same way, in `writing`).
 
 The functions are written as Python source and compiled (as `dataclasses` does for `__init__`):
 straight-line code per member, no per-member dispatch at run time, `__class__` checks before the
@@ -74,24 +75,6 @@ def unknown_member(data: dict[str, Any], known: frozenset[str], owner: str) -> M
     raise AssertionError("no unknown member")
 
 
-def dump_any(value: Any) -> Any:
-    """Wire form of any value held by a model: model objects, enums, UUIDs, date-times, containers."""
-    binding = getattr(value, "_hub", None)
-    if binding is not None:
-        return binding.dump(value)
-    if isinstance(value, Enum):
-        return value.value
-    if hasattr(value, "utcoffset"):
-        return dump_datetime(value)
-    if hasattr(value, "hex") and hasattr(value, "urn"):
-        return dump_uuid(value)
-    if isinstance(value, dict):
-        return {key: dump_any(element) for key, element in value.items()}
-    if isinstance(value, list):
-        return [dump_any(element) for element in value]
-    return value
-
-
 class Source:
     """Python source of one function being written, with its constants kept in a namespace."""
 
@@ -102,7 +85,7 @@ class Source:
             "as_number": as_number, "as_str": as_str, "as_object": as_object, "out_of_range": out_of_range,
             "bad_enum": bad_enum, "missing_member": missing_member, "unknown_member": unknown_member,
             "load_uuid": load_uuid, "load_datetime": load_datetime, "dump_uuid": dump_uuid,
-            "dump_datetime": dump_datetime, "dump_any": dump_any, "new": object.__new__,
+            "dump_datetime": dump_datetime, "new": object.__new__,
             "setattr": object.__setattr__,
         }
         self.counter = 0
@@ -201,76 +184,12 @@ def load_into(src: Source, kind: k.Kind, var: str, target: str, indent: int) -> 
             raise ValueError(f"unknown kind {kind!r}")
 
 
-# --- dumping ------------------------------------------------------------------------------------
-
-def dump_expr(src: Source, kind: k.Kind, var: str) -> str:
-    """An expression giving the wire value of `var` (a value of `kind`, not None)."""
-    match kind:
-        case k.Scalar("uuid"):
-            return f"dump_uuid({var})"
-        case k.Scalar("datetime"):
-            return f"dump_datetime({var})"
-        case k.Scalar() | k.Integer():
-            return var
-        case k.EnumOf():
-            return f"{var}._value_"
-        case k.ModelOf(cls):
-            return f"{src.const(binding_of(cls))}.dump({var})"
-        case k.UnionOf(alias):
-            return f"{src.const(binding_of(alias))}.dump({var})"
-        case k.Nullable(inner):
-            return f"(None if {var} is None else {dump_expr(src, inner, var)})"
-        case k.ListOf(item):
-            element = src.local()
-            return f"[{dump_expr(src, item, element)} for {element} in {var}]"
-        case k.MapOf(value):
-            key, element = src.local(), src.local()
-            return f"{{{key}: {dump_expr(src, value, element)} for {key}, {element} in {var}.items()}}"
-        case _:
-            raise ValueError(f"unknown kind {kind!r}")
-
-
-def object_dumper(shape: k.ObjectShape) -> Callable[[Any], dict[str, Any]]:
-    src = Source()
-    src.add(0, "def dump(made):")
-    src.add(1, "fields = made.__dict__")
-    src.add(1, f"memory = fields.get({WIRE_MEMORY!r})")
-    src.add(1, "out = {}")
-    for member in shape.members:
-        wire = src.const(member.wire)
-        src.add(1, f"value = fields[{member.attr!r}]")
-        src.add(1, "if value is None:")
-        if member.required:
-            src.add(2, f"out[{wire}] = None")
-        elif member.when_none == "null":  # written as null unless it was read from a document that left it out
-            src.add(2, f"if memory is None or {wire} not in memory[1]:")
-            src.add(3, f"out[{wire}] = None")
-        else:
-            src.add(2, f"if memory is not None and {wire} in memory[0]:")
-            src.add(3, f"out[{wire}] = None")
-        src.add(1, "else:")
-        converted = dump_expr(src, member.kind, "value")
-        if member.default is not None:
-            src.add(2, f"value = {converted}")
-            src.add(2, f"if memory is None or {wire} not in memory[1] or value != {src.const(member.default)}:")
-            src.add(3, f"out[{wire}] = value")
-        else:
-            src.add(2, f"out[{wire}] = {converted}")
-    if shape.extra is not None:
-        extra_attr, extra_kind = shape.extra
-        src.add(1, f"for key, value in fields[{extra_attr!r}].items():")
-        src.add(2, f"out[key] = {dump_expr(src, extra_kind, 'value')}")
-    src.add(1, "return out")
-    return src.function("dump")
-
-
 def kind_function(kind: k.Kind, direction: str) -> Callable[[Any], Any]:
-    """A stand-alone loader or dumper of one kind (for union variants)."""
+    """A stand-alone loader of one kind (for union variants); dumpers are writing.kind_dumper's."""
+    if direction != "load":
+        raise ValueError(f"kind_function loads; a {direction} function is runtime.writing.kind_dumper")
     src = Source()
     src.add(0, "def convert(value):")
-    if direction == "load":
-        load_into(src, kind, "value", "result", 1)
-        src.add(1, "return result")
-    else:
-        src.add(1, f"return {dump_expr(src, kind, 'value')}")
+    load_into(src, kind, "value", "result", 1)
+    src.add(1, "return result")
     return src.function("convert")

@@ -4,82 +4,48 @@ shape, and compiled code turns the Structs into the dataclasses.
 msgspec checks in C what the dict loader checks in Python: JSON types, closed objects, required
 members, union tags, enum values and integer ranges; the converters check UUID and date-time text
 (the producers' forms only) and build the objects. The path is one-sided:
-whatever it cannot decide exactly goes to the careful path (orjson + the dict loader), which
-decides and names the JSON pointer. msgspec rejects more than the dict loader (5.0 for an integer,
-a u64 above the i64 range, a lone surrogate, NaN), the converters' text checks accept a subset of
+whatever it cannot decide exactly goes to the careful path (the shared text rules of
+`json_text` + the dict loader), which decides and names the JSON pointer. msgspec rejects more than
+the dict loader (5.0 for an integer, a u64 above the i64 range), keeps the last of two members of
+one name (`json_loader` then hands the text over), the converters' text checks accept a subset of
 the dict loader's (no lower-case `t`, no nanoseconds), never more; kinds with no exact mirror
 (untagged unions, open objects with extra members, map variants, recursive types) are kept as raw
-JSON text and loaded by the dict loader's code after orjson parsed them, so every accepted document
+JSON text and loaded by the dict loader's code after json_text parsed them, so every accepted document
 becomes the same objects either way.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
-from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Union
 
 import msgspec
-import orjson
 from msgspec import UNSET, Meta, Raw, UnsetType
 
-from ..text_checks import is_producer_date_time, is_uuid_text
 from . import kinds as k
 from .binding import binding_of
 from .compiler import WIRE_MEMORY, Source, kind_function, load_into
-from .errors import ModelError
-from .wire import WireDateTime, WireUUID, wire_uuid
+from .mirror_values import (
+    SET_UUID_WIRE,
+    NoMirror,
+    checked_uuid,
+    date_time_text,
+    dict_setter,
+    from_iso,
+    not_a_variant,
+    raw_json,
+    uuid_text,
+    wire_datetime,
+)
+from .wire import WireDateTime, WireUUID
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1  # msgspec's integer bounds must fit an i64; beyond: careful path
 JSON_INT = Annotated[int, Meta(ge=I64_MIN, le=I64_MAX)]  # orjson reads a larger integer as a float
-# UUIDs and date-times are strings to msgspec and checked by the converters: a pattern in msgspec
-# costs a call into `re` from C, about twice a direct `fullmatch` in the compiled converter.
-uuid_text = is_uuid_text
-date_time_text = is_producer_date_time  # the producers' forms; any other form goes the careful way
 SENTINEL_TAG = "\x00no-such-tag"  # a second variant, so that msgspec requires the tag of a one-variant union
 Converter = Callable[[Any], Any]
-from_iso = datetime.fromisoformat
-
-
-# Setting a slot or `__dict__` through its descriptor skips object.__setattr__'s lookup (the classes
-# are frozen: their own __setattr__ refuses), a few percent of loading an event.
-SET_UUID_WIRE = WireUUID.__dict__["wire"].__set__  # the slot's member descriptor
-
-
-def dict_setter(cls: type) -> Callable[[Any, dict[str, Any]], None]:
-    """`object.__setattr__(made, "__dict__", d)` for instances of `cls`, as one descriptor call."""
-    owner = next(c for c in cls.__mro__ if "__dict__" in c.__dict__)
-    setter: Callable[[Any, dict[str, Any]], None] = owner.__dict__["__dict__"].__set__
-    return setter
-
-
-class NoMirror(Exception):
-    """A kind msgspec cannot decide exactly: its values stay raw JSON for the dict loader."""
-
-
-def checked_uuid(text: str) -> Any:
-    if not uuid_text(text):
-        raise ModelError("", "not a hyphenated UUID")
-    return wire_uuid(text)
-
-
-def wire_datetime(text: str) -> Any:
-    """A date-time in one of the producers' forms (the pattern above), read by the C parser."""
-    if not date_time_text(text):
-        raise ModelError("", "not a producer form of a date-time")
-    made = WireDateTime(*from_iso(text).__reduce__()[1])  # as load_datetime builds it
-    made.wire = text
-    return made
-
-
-def raw_json(raw: Any) -> Any:
-    return orjson.loads(bytes(raw))
-
-
-def not_a_variant(value: Any) -> Any:
-    raise ModelError("", "unknown discriminator")
 
 
 class Mirror:
@@ -373,17 +339,42 @@ def struct(name: str, fields: list[tuple[str, Any, Any]], closed: bool, tag: tup
 
 
 def json_loader(cls: type, careful: Converter) -> Converter:
-    """`load(text)` of a class: the mirror when it has one, else (and on any doubt) `careful`."""
+    """`load(text)` of a class: the mirror when it has one, else (and on any doubt) `careful`.
+
+    msgspec keeps the last of two members of one name, so a text is only loaded by the mirror when
+    nothing can have been dropped: re-encoding the decoded Structs gives the text back (the common
+    case: producers write the same compact form), or as many colons as the text has (each member has
+    one outside strings; strings keep theirs) and the text has no `\\u` escape (an escaped colon would
+    count on one side only). Raw members are re-encoded as they were read and checked for duplicates
+    by `raw_json`."""
     try:
         struct_type, converter = Mirror().model(cls)
         decode = msgspec.json.Decoder(struct_type).decode
     except NoMirror:
         return careful
-    doubt = (ValueError, TypeError, msgspec.MsgspecError)  # ModelError and orjson's error are ValueErrors
+    encode_into = msgspec.json.Encoder().encode_into
+    scratch = threading.local()  # one re-encoding buffer per thread
+    # ModelError, orjson's error and json_text's ParseError are ValueErrors; msgspec skips a deep Raw
+    # value by recursion
+    doubt = (ValueError, TypeError, msgspec.MsgspecError, RecursionError)
 
     def load(data: Any) -> Any:
+        if data.__class__ is memoryview:
+            data = bytes(data)
         try:
-            return converter(decode(data))
+            again = scratch.buffer
+        except AttributeError:
+            again = scratch.buffer = bytearray()
+        try:
+            struct = decode(data)
+            encode_into(struct, again)
+            if data.__class__ is str:
+                if "\\u" in data or data.count(":") != again.count(b":"):
+                    return careful(data)
+            elif again != data and not (len(data) - len(again) == 1 and data.startswith(again)) and (
+                    (data.find(92) >= 0 and b"\\u" in data) or data.count(58) != again.count(58)):  # "\\", ":"
+                return careful(data)
+            return converter(struct)
         except doubt:
             return careful(data)
 

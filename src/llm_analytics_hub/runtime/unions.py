@@ -8,8 +8,9 @@ from typing import Any
 
 from . import kinds as k
 from .binding import Dumper, Loader, binding_of
-from .compiler import MISSING, as_object, bad_enum, dump_any, kind_function
+from .compiler import MISSING, as_object, bad_enum, kind_function
 from .errors import ModelError
+from .writing import dump_any, kind_dumper, not_a
 
 
 def leaf_classes(kind: k.Kind) -> list[type]:
@@ -30,7 +31,6 @@ def leaf_classes(kind: k.Kind) -> list[type]:
 
 def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
     loaders: dict[str, Callable[..., Any]] = {}  # internally tagged: called with (data, tag to skip)
-    dumpers: dict[type, Dumper] = {}
     for variant in shape.variants:
         tag = variant.tag
         match variant.kind:
@@ -44,11 +44,6 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
                 loaders[tag] = binding_of(cls).compiled().load
             case _:
                 loaders[tag] = kind_function(variant.kind, "load")
-        dump_inner = kind_function(variant.kind, "dump") if not isinstance(variant.kind, k.MapOf) else dict
-        for cls in leaf_classes(variant.kind):
-            if cls in dumpers:
-                raise ValueError(f"{shape.name}: {cls.__name__} is the value of two variants")
-            dumpers[cls] = _variant_dumper(shape, tag, dump_inner)
     allowed = ", ".join(repr(v.tag) for v in shape.variants)
 
     tag_name, content_name, name = shape.tag, shape.content, shape.name
@@ -76,22 +71,44 @@ def tagged_functions(shape: k.TaggedShape) -> tuple[Loader, Dumper]:
         except ModelError as error:
             raise error.within(content_name) from None
 
+    return load, tagged_dumper(shape, checked=True)
+
+
+def tagged_dumper(shape: k.TaggedShape, checked: bool) -> Dumper:
+    """The dumper of a tagged union: by the value's class, its variant's tag and content."""
+    dumpers: dict[type, Dumper] = {}
+    for variant in shape.variants:
+        if isinstance(variant.kind, k.MapOf):
+            inner = kind_dumper(variant.kind, checked) if checked else dict
+        else:
+            inner = kind_dumper(variant.kind, checked)
+        for cls in leaf_classes(variant.kind):
+            if cls in dumpers:
+                raise ValueError(f"{shape.name}: {cls.__name__} is the value of two variants")
+            dumpers[cls] = _variant_dumper(shape, variant.tag, inner, checked)
+    names = ", ".join(cls.__name__ for cls in dumpers)
+
     def dump(value: Any) -> Any:
         dumper = dumpers.get(value.__class__)
         if dumper is None:
             dumper = next((d for cls, d in dumpers.items() if isinstance(value, cls)), None)
             if dumper is None:
-                raise TypeError(f"{type(value).__name__} is not a variant of {shape.name}")
+                raise not_a(f"a variant of {shape.name} ({names})", value)
         return dumper(value)
 
-    return load, dump
+    return dump
 
 
-def _variant_dumper(shape: k.TaggedShape, tag: str, inner: Dumper) -> Dumper:
+def _variant_dumper(shape: k.TaggedShape, tag: str, inner: Dumper, checked: bool) -> Dumper:
     if shape.content is None:
+        tag_name = shape.tag
+
         def dump_internal(value: Any) -> dict[str, Any]:
-            out = {shape.tag: tag}
-            out.update(inner(value))
+            out = {tag_name: tag}
+            content = inner(value)
+            if checked and tag_name in content:  # a map variant holding the tag would write over it
+                raise ModelError("", f"the {tag!r} variant of {shape.name} holds its tag {tag_name!r}")
+            out.update(content)
             return out
 
         return dump_internal
@@ -111,12 +128,16 @@ def untagged_functions(shape: k.UntaggedShape) -> tuple[Loader, Dumper]:
                 reasons.append(str(error))
         raise ModelError("", f"no variant of {shape.name} accepts the value: " + "; ".join(reasons))
 
-    return load, dump_any
+    def dump(value: Any) -> Any:
+        out = dump_any(value)
+        load(out)  # the value must be one its variants read back
+        return out
+
+    return load, dump
 
 
 def data_enum_functions(cls: type, shape: k.DataEnumShape) -> tuple[Loader, Dumper]:
-    variants = {key: (attr, kind_function(kind, "load"), kind_function(kind, "dump"))
-                for key, attr, kind in shape.variants}
+    variants = {key: (attr, kind_function(kind, "load")) for key, attr, kind in shape.variants}
     allowed = ", ".join(repr(key) for key in variants)
 
     def load(data: Any) -> Any:
@@ -130,22 +151,34 @@ def data_enum_functions(cls: type, shape: k.DataEnumShape) -> tuple[Loader, Dump
         ((key, element),) = data.items()
         if key not in variants:
             raise ModelError("", f"unknown {shape.name} variant {key!r}; expected one of {allowed}").within(key)
-        attr, variant_load, _ = variants[key]
+        attr, variant_load = variants[key]
         try:
             return cls(**{attr: variant_load(element)})
         except ModelError as error:
             raise error.within(key) from None
 
+    return load, data_enum_dumper(cls, shape, checked=True)
+
+
+def data_enum_dumper(cls: type, shape: k.DataEnumShape, checked: bool) -> Dumper:
+    variants = {key: (attr, kind_dumper(kind, checked)) for key, attr, kind in shape.variants}
+    unit_class = shape.unit
+
     def dump(value: Any) -> Any:
-        if value.unit is not None:
-            return value.unit.value
-        for key, (attr, _, variant_dump) in variants.items():
+        if checked and not isinstance(value, cls):
+            raise not_a(f"a {cls.__name__}", value)
+        unit = value.unit
+        if unit is not None:
+            if checked and unit.__class__ is not unit_class:
+                raise not_a(f"a {unit_class.__name__} member", unit)
+            return unit.value
+        for key, (attr, variant_dump) in variants.items():
             element = getattr(value, attr)
             if element is not None:
                 return {key: variant_dump(element)}
-        raise ValueError(f"empty {shape.name}")
+        raise ModelError("", f"empty {shape.name}")
 
-    return load, dump
+    return dump
 
 
 def check_data_enum(made: Any, shape: k.DataEnumShape) -> None:

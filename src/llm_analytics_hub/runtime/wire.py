@@ -129,7 +129,8 @@ def format_datetime(value: datetime) -> str:
     """The producer (chrono) form: UTC, `Z`, a 3/6-digit fraction only when non-zero."""
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    text = (f"{value.year:04d}-{value.month:02d}-{value.day:02d}"  # strftime writes year 5 as "5"
+            f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}")
     if value.microsecond:
         digits = f"{value.microsecond:06d}"
         text += "." + (digits[:3] if digits.endswith("000") else digits)

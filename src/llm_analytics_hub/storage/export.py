@@ -10,7 +10,7 @@ import orjson
 
 from ..errors import HubError
 from .instants import split_instant
-from .layout import EVENTS_TABLE, Table, Tagged, events_table
+from .layout import EVENTS_TABLE, Table, events_table, variant_tags
 from .rows import assembler
 from .stores import Filters, Store
 
@@ -43,19 +43,6 @@ def _rfc3339(text: str) -> bool:
     return bool(format_checker().conforms(text, "date-time"))
 
 
-def variant_tags(table: Table, kind: str | None) -> tuple[tuple[str, str], ...]:
-    """The tag columns and values a variant label selects, walked through the layout's unions."""
-    if not kind:
-        return ()
-    node: Any = next(m.node for m in table.root.members if isinstance(m.node, Tagged))
-    found = []
-    for part in kind.split("/"):
-        if not isinstance(node, Tagged) or part not in node.variants:
-            choices = ", ".join(table.variants)
-            raise HubError(f"--type {kind!r}: no such payload type; known: {choices}")
-        found.append((table.columns[node.column].name, part))
-        node = node.variants[part]
-    return tuple(found)
 
 
 def export_ndjson(store: Store, filters: Filters, out: BinaryIO, table: Table | None = None) -> int:

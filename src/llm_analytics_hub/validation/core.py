@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import DocumentResult, Finding
-from .inputs import BOM, JSON_WHITESPACE
+from .inputs import JSON_WHITESPACE
 from .native import BlockChecker
 from .stream import check_raw, check_slowly
 from .validator import Engine, Validator
@@ -117,9 +117,8 @@ def _check_natively(lines: bytes, validator: Validator, checker: BlockChecker, s
 
 
 def check_whole_document(data: bytes, validator: Validator, source: str, *, keep: bool = False) -> BlockOutcome:
-    """Check the content of a .json input: one document, whatever its line breaks."""
-    if data.startswith(BOM):
-        data = data[len(BOM):]
+    """Check the content of a .json input: one document, whatever its line breaks (a leading byte
+    order mark already dropped by the reader: one only, as for any text)."""
     outcome = BlockOutcome(source=source, documents=1, lines=data.count(b"\n") + 1)
     if not data.strip(JSON_WHITESPACE):
         result = DocumentResult(source, 1, (Finding("", "", "parse", "empty file: no JSON document"),), "(not JSON)")

@@ -61,6 +61,21 @@ DATE_TIME_PATTERN = FORMAT_PATTERNS["date-time"]
 _NATIVE: dict[tuple[Any, Any], Any] = {("uuid", UUID_PATTERN): uuid.UUID}
 
 
+def _json_value(levels: int) -> Any:
+    """A value without a schema type, as msgspec may decode it here: `Any` would read an integer of
+    any length (`1` and 400 zeros, which the rules refuse as beyond the double range) and follow any
+    depth by recursion. This type takes integers within i64 and arrays and objects `levels` deep;
+    anything else is left to the precise path (one-sided)."""
+    leaf: Any = Union[None, bool, Annotated[int, msgspec.Meta(ge=_I64_MIN, le=_I64_MAX)], float, str]  # noqa: UP007
+    value = leaf
+    for _ in range(levels):
+        value = Union[leaf, list[value], dict[str, value]]  # type: ignore[valid-type]  # noqa: UP007 - built at run time
+    return value
+
+
+ANY_VALUE = _json_value(8)
+
+
 def _python_pattern(pattern: str) -> str:
     # Python's `$` also matches before a final newline; JSON Schema (ECMA 262) regexes do not.
     return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
@@ -130,7 +145,7 @@ class _Compiler:
                 return self.struct(view, name)
             if view.bounds or view.strings or view.items:
                 raise Unsupported("assertions without a type")
-            return Any
+            return ANY_VALUE
         if len(kinds) != 1:
             raise Unsupported(f"type {sorted(kinds)}")
         (kind,) = kinds
@@ -171,12 +186,12 @@ class _Compiler:
         if kind == "boolean":
             return bool
         if kind == "array":
-            item = self.type_of(view.items, name + "Item") if view.items is not None else Any
+            item = self.type_of(view.items, name + "Item") if view.items is not None else ANY_VALUE
             return list[item]  # type: ignore[valid-type]
         if kind == "object":
             if view.properties or view.required or view.closure == "closed":
                 return self.struct(view, name)
-            values = self.type_of(view.extra, name + "Value") if view.extra is not None else Any
+            values = self.type_of(view.extra, name + "Value") if view.extra is not None else ANY_VALUE
             return dict[str, values]  # type: ignore[valid-type]
         raise Unsupported(f"type {kind}")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from ..errors import InputError
+from ..json_text import BOM as BOM  # re-exported: the readers here and elsewhere strip it
 from .remote import StorageOptions, expand_url, open_url
 
-BOM = b"\xef\xbb\xbf"
 JSON_WHITESPACE = b" \t\r\n"  # a line of only these is blank; anything else is a document
 Kind = Literal["json", "ndjson"]
 BLOCK_BYTES = 1 << 22  # 4 MiB of whole lines per block

@@ -20,7 +20,8 @@ from .members import ENCODER, members_kept
 if TYPE_CHECKING:  # the candidates compile their fast paths on first need; this module needs only the type
     from .fastpath import FastPath
 
-_DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
+# RecursionError: msgspec follows a deep value (a recursive type) by recursion; the precise path decides
+_DECODE_ERRORS = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 _DECLARED = b'"schema_version":"'
 # After this many documents in a row that decode but are not in canonical form, skip the canonical
 # attempt for the next _PAUSE documents (then try it again: streams mix producers).

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from .findings import DocumentResult, Finding
-from .inputs import JSON_WHITESPACE
+from .inputs import BOM, JSON_WHITESPACE
 from .parsing import ParseError, parse_document
 from .validator import Validator
 
@@ -29,9 +29,12 @@ def check_slowly(raw: bytes, validator: Validator, source: str, line: int) -> Do
 
 def validate_stream(lines: Iterable[bytes | str] | IO[bytes] | IO[str], validator: Validator | None = None,
                     *, name: str = "<stream>") -> Iterator[DocumentResult]:
-    """Validate NDJSON lines (bytes or str, e.g. an open file); blank lines are skipped."""
+    """Validate NDJSON lines (bytes or str, e.g. an open file); blank lines are skipped. Read as
+    `llm-hub validate` reads a file: a byte order mark at the start of the first line is skipped."""
     checker = validator or Validator()
     for line_no, line in enumerate(lines, start=1):
         raw = line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+        if line_no == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
         if raw.strip(JSON_WHITESPACE):
             yield check_raw(raw, checker, name, line_no)

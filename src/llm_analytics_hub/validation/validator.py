@@ -12,8 +12,10 @@ from ..schema_view.layout import label_of
 from ..versions import DEFAULT_VERSION, available_versions
 from .engines import CompiledType, tidy
 from .findings import Finding
+from .inputs import JSON_WHITESPACE
 from .native import BlockChecker, block_checker
 from .native import available as native_available
+from .parsing import ParseError, parse_document, text_bytes
 
 if TYPE_CHECKING:  # msgspec and the fast paths are imported on first use: with the native checker
     from .fastpath import FastPath  # a run that meets only valid documents never needs them
@@ -169,6 +171,25 @@ class Validator:
         """All findings for one parsed document (empty when valid): a JSON value as a parser gives it
         (dicts, lists, str, int, float, bool, None)."""
         return self._findings(document, shortcuts=True)
+
+    def check_json(self, text: bytes | bytearray | memoryview | str) -> tuple[Finding, ...]:
+        """All findings for one JSON text (empty when valid), judged as `llm-hub validate` judges a
+        .json file holding it: one leading byte order mark is skipped, and a text that breaks the
+        rules of docs/errors.md ("One verdict per text": duplicate member names, numbers beyond the
+        double range, nesting deeper than 1024 levels, invalid UTF-8, ...) is one `parse` finding."""
+        try:
+            raw = text_bytes(text)
+        except ParseError as exc:
+            return (Finding("", "", "parse", str(exc)),)
+        if not raw.strip(JSON_WHITESPACE):
+            return (Finding("", "", "parse", "empty text: no JSON document"),)
+        if self.fast_label(raw) is not None:
+            return ()
+        try:
+            document = parse_document(raw)
+        except ParseError as exc:
+            return (Finding("", "", "parse", str(exc)),)
+        return self.check_unproven(document)
 
     def check_unproven(self, document: Any) -> tuple[Finding, ...]:
         """`check` for a document the bytes fast path could not prove valid: it is most likely

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..blocks import Rows
-from ..export import variant_tags
-from ..layout import EVENTS_TABLE, KEY, Table
+from ..layout import EVENTS_TABLE, KEY, Table, variant_tags
 from .base import Filters, Store, StoreError, one_line
 
 MARKER = "_hub_storage.json"

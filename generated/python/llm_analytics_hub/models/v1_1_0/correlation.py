@@ -2,8 +2,10 @@
 """Dataclasses of the `correlation` area, schema version 1.1.0.
 
 Load the wire form with `Type.from_json(text)` or `Type.from_dict(data)` and write it with
-`obj.to_json()` or `obj.to_dict()`. A union is a type alias of its variants' classes; load one on
-its own with `llm_analytics_hub.runtime.from_dict(Union, data)`.
+`obj.to_json()` or `obj.to_dict()`. Writing checks the object: a value the reader would refuse
+raises `llm_analytics_hub.runtime.ModelError` naming the member (`.path`, a JSON pointer), and
+`obj.validate()` lists every such problem. A union is a type alias of its variants' classes; load
+one on its own with `llm_analytics_hub.runtime.from_dict(Union, data)`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -203,13 +202,6 @@ class PaginationMetadata(BaseModel):
     """
 
 
-class CacheTtl(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
-    """
-
-
 class QueryMetrics(BaseModel):
     """
     Execution statistics of a query: time taken, records scanned and returned, bytes processed and cache use. Closed object: serde ignores unknown members, this schema rejects them. Used by QueryResult, TimeSeriesQueryResult and MetricsQueryResult.
@@ -238,7 +230,9 @@ class QueryMetrics(BaseModel):
     """
     Whether the result was served from a cache.
     """
-    cache_ttl: CacheTtl | None | MISSING = MISSING
+    cache_ttl: Annotated[StrictInt | None | MISSING, Field(ge=0, le=4294967295)] = (
+        MISSING
+    )
     """
     Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null is also accepted and means the same.
     """
@@ -253,13 +247,6 @@ class QueryStatus(StrEnum):
     PARTIAL_SUCCESS = "partial_success"
     FAILED = "failed"
     TIMEOUT = "timeout"
-
-
-class ResponseTimeMs(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
-    """
 
 
 class ResponseMetadata(BaseModel):
@@ -292,7 +279,9 @@ class ResponseMetadata(BaseModel):
     """
     Version of the API that served the request, e.g. "v1" (a free string).
     """
-    response_time_ms: ResponseTimeMs | None | MISSING = MISSING
+    response_time_ms: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer). Omitted when not measured (the producer skips it); null is also accepted and means the same.
     """

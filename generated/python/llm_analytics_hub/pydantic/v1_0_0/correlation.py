@@ -11,12 +11,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
 )
+from typing_extensions import TypeAliasType
 
 from . import events as events_1
 
@@ -66,17 +66,19 @@ class CausalRelationship(StrEnum):
     AMPLIFICATION = "amplification"
 
 
-class CorrelationId(RootModel[StrictStr]):
-    root: Annotated[
+CorrelationId = TypeAliasType(
+    "CorrelationId",
+    Annotated[
         StrictStr,
         Field(
             pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
             title="CorrelationId",
         ),
-    ]
-    """
-    Identifier of a correlation. It is a transparent newtype, so on the wire it is just the hyphenated UUID string; wrapping it in an object is invalid. Used by EventCorrelation and AnomalyCorrelation.
-    """
+    ],
+)
+"""
+Identifier of a correlation. It is a transparent newtype, so on the wire it is just the hyphenated UUID string; wrapping it in an object is invalid. Used by EventCorrelation and AnomalyCorrelation.
+"""
 
 
 class CorrelationType(StrEnum):
@@ -216,13 +218,6 @@ class ImpactSeverity(StrEnum):
     MEDIUM = "medium"
     HIGH = "high"
     CRITICAL = "critical"
-
-
-class TimeOffsetMs(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=-9223372036854775808, le=9223372036854775807)]
-    """
-    Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
-    """
 
 
 class PerformanceImpact(BaseModel):
@@ -632,7 +627,10 @@ class PatternStep(BaseModel):
     """
     The event type expected at this step.
     """
-    time_offset_ms: TimeOffsetMs | None | MISSING = MISSING
+    time_offset_ms: Annotated[
+        StrictInt | None | MISSING,
+        Field(ge=-9223372036854775808, le=9223372036854775807),
+    ] = MISSING
     """
     Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be negative). Written as null when not set.
     """

@@ -11,12 +11,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
 )
+from typing_extensions import TypeAliasType
+
+from llm_analytics_hub.runtime.pydantic_tags import InternalTag
 
 
 class AssetSpecificMetadataCustom(BaseModel):
@@ -31,13 +33,6 @@ class AssetSpecificMetadataCustom(BaseModel):
         "__pydantic_extra__": Dict[str, Any],
     }
     metadata_type: Literal["custom"]
-
-
-class ContextWindow(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Maximum context length, in tokens. Written as null when unknown.
-    """
 
 
 class AssetStatus(StrEnum):
@@ -121,13 +116,6 @@ class CostInfo(BaseModel):
     billing_unit: StrictStr
     """
     Free-form name of the quantity the prices refer to, e.g. "token", "1k_tokens" or "1m_tokens".
-    """
-
-
-class RefreshInterval(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
     """
 
 
@@ -265,7 +253,9 @@ class ModelMetadata(BaseModel):
     """
     Parameter count as display text, e.g. "70B". Written as null when not disclosed.
     """
-    context_window: ContextWindow | None | MISSING = MISSING
+    context_window: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=4294967295)
+    ] = MISSING
     """
     Maximum context length, in tokens. Written as null when unknown.
     """
@@ -419,13 +409,6 @@ class PromptExample(BaseModel):
     """
 
 
-class TokensPerMinute(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens are not limited.
-    """
-
-
 class RateLimit(BaseModel):
     """
     Throughput limits of an endpoint (EndpointMetadata.rate_limit). Closed object; `tokens_per_minute` is always written, as null when tokens are not limited.
@@ -438,7 +421,9 @@ class RateLimit(BaseModel):
     """
     Maximum number of requests per minute (unsigned 32-bit integer).
     """
-    tokens_per_minute: TokensPerMinute | None | MISSING = MISSING
+    tokens_per_minute: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=4294967295)
+    ] = MISSING
     """
     Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens are not limited.
     """
@@ -757,139 +742,12 @@ class ApplicationMetadata(BaseModel):
     """
 
 
-class AssetSpecificMetadataApplication(BaseModel):
-    """
-    AssetSpecificMetadata with metadata_type "application".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metadata_type: Literal["application"]
-    url: StrictStr | None | MISSING = MISSING
-    """
-    Address where the application is reachable; a plain string. Written as null when it has none.
-    """
-    tech_stack: list[StrictStr]
-    """
-    Languages, frameworks and stores the application is built on. Required; may be empty.
-    """
-    dependencies: list[Dependency]
-    """
-    Models, prompt templates, libraries or services the application relies on. Required; may be empty.
-    """
-    deployment: DeploymentInfo | None | MISSING = MISSING
-    """
-    Current deployment of the application. Written as null when it is not deployed or unknown.
-    """
-
-
-class AssetSpecificMetadataEndpoint(BaseModel):
-    """
-    AssetSpecificMetadata with metadata_type "endpoint".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metadata_type: Literal["endpoint"]
-    url: StrictStr
-    """
-    Address of the endpoint; a plain string (no URI format is asserted).
-    """
-    method: StrictStr
-    """
-    HTTP method used to call the endpoint, e.g. "POST". Free string.
-    """
-    auth_type: StrictStr
-    """
-    Authentication scheme, e.g. "bearer_token", "api_key" or "oauth2". Free string.
-    """
-    rate_limit: RateLimit | None | MISSING = MISSING
-    """
-    Request and token limits of the endpoint. Written as null when not set.
-    """
-    sla: SlaInfo | None | MISSING = MISSING
-    """
-    Service-level commitments of the endpoint. Written as null when there is no SLA.
-    """
-
-
-class AssetSpecificMetadataModel(BaseModel):
-    """
-    AssetSpecificMetadata with metadata_type "model".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metadata_type: Literal["model"]
-    provider: StrictStr
-    """
-    Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string.
-    """
-    family: StrictStr
-    """
-    Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string.
-    """
-    parameters: StrictStr | None | MISSING = MISSING
-    """
-    Parameter count as display text, e.g. "70B". Written as null when not disclosed.
-    """
-    context_window: ContextWindow | None | MISSING = MISSING
-    """
-    Maximum context length, in tokens. Written as null when unknown.
-    """
-    capabilities: list[StrictStr]
-    """
-    Free-form capability labels such as "chat", "function_calling" or "vision". Required; may be empty.
-    """
-    cost_info: CostInfo | None | MISSING = MISSING
-    """
-    Token pricing of the model. Written as null when unknown.
-    """
-    benchmarks: dict[str, StrictFloat] = {}
-    """
-    Benchmark name to score, on whatever scale each benchmark uses; no range is enforced. Defaults to {} when absent; producers always write it.
-    """
-
-
-class AssetSpecificMetadataPromptTemplate(BaseModel):
-    """
-    AssetSpecificMetadata with metadata_type "prompt_template".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metadata_type: Literal["prompt_template"]
-    template: StrictStr
-    """
-    Template text containing placeholders for the declared variables; the placeholder syntax is not fixed by the wire format.
-    """
-    variables: list[TemplateVariable]
-    """
-    Placeholders the template expects. Required; may be empty.
-    """
-    category: StrictStr
-    """
-    Free-form category of the template, e.g. "summarization" or "classification".
-    """
-    output_format: StrictStr | None | MISSING = MISSING
-    """
-    Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null when unspecified.
-    """
-    examples: Annotated[list[PromptExample], Field(validate_default=True)] = []
-    """
-    Sample variable values with the output they should produce. Defaults to [] when absent; producers always write it.
-    """
-
-
-class AssetType(RootModel[AssetTypeUnit | AssetTypeCustom]):
-    root: Annotated[AssetTypeUnit | AssetTypeCustom, Field(title="AssetType")]
-    """
-    Kind of a registry asset (AssetMetadata.asset_type). Built-in kinds are snake_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
-    """
+AssetType = TypeAliasType(
+    "AssetType", Annotated[AssetTypeUnit | AssetTypeCustom, Field(title="AssetType")]
+)
+"""
+Kind of a registry asset (AssetMetadata.asset_type). Built-in kinds are snake_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
+"""
 
 
 class AxesConfig(BaseModel):
@@ -962,7 +820,9 @@ class DataSourceConfig(BaseModel):
     """
     Query text; its language depends on the data source and is not fixed by the wire format.
     """
-    refresh_interval: RefreshInterval | None | MISSING = MISSING
+    refresh_interval: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=4294967295)
+    ] = MISSING
     """
     Refresh period of this data source as an unsigned 32-bit integer; the wire format does not define a unit. Written as null when not set.
     """
@@ -1144,42 +1004,13 @@ class VisualizationConfig(BaseModel):
     """
 
 
-class WidgetType(RootModel[WidgetTypeUnit | WidgetTypeCustom]):
-    root: Annotated[WidgetTypeUnit | WidgetTypeCustom, Field(title="WidgetType")]
-    """
-    Visualisation kind of a widget (Widget.widget_type). Built-in kinds are snake_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
-    """
-
-
-class AssetSpecificMetadataDataset(BaseModel):
-    """
-    AssetSpecificMetadata with metadata_type "dataset".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metadata_type: Literal["dataset"]
-    size_bytes: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Total size of the dataset, in bytes (unsigned 64-bit integer).
-    """
-    record_count: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of records in the dataset (unsigned 64-bit integer).
-    """
-    schema_: Annotated[DataSchema | None | MISSING, Field(alias="schema")] = MISSING
-    """
-    Column layout of the dataset. Written as null when unknown.
-    """
-    sources: list[StrictStr]
-    """
-    Where the data came from, as free-form strings such as URIs or system names. Required; may be empty.
-    """
-    quality_metrics: dict[str, StrictFloat] = {}
-    """
-    Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced. Defaults to {} when absent; producers always write it.
-    """
+WidgetType = TypeAliasType(
+    "WidgetType",
+    Annotated[WidgetTypeUnit | WidgetTypeCustom, Field(title="WidgetType")],
+)
+"""
+Visualisation kind of a widget (Widget.widget_type). Built-in kinds are snake_case strings; any other kind is written as an object whose single member `custom` names it. The bare string "custom" is not a valid value.
+"""
 
 
 class PolicyDefinition(BaseModel):
@@ -1289,30 +1120,6 @@ class Widget(BaseModel):
     settings: dict[str, Any] = {}
     """
     Widget-specific settings; values may be any JSON value. Defaults to {} when absent; producers always write it.
-    """
-
-
-class AssetSpecificMetadata(
-    RootModel[
-        AssetSpecificMetadataModel
-        | AssetSpecificMetadataPromptTemplate
-        | AssetSpecificMetadataDataset
-        | AssetSpecificMetadataEndpoint
-        | AssetSpecificMetadataApplication
-        | AssetSpecificMetadataCustom
-    ]
-):
-    root: Annotated[
-        AssetSpecificMetadataModel
-        | AssetSpecificMetadataPromptTemplate
-        | AssetSpecificMetadataDataset
-        | AssetSpecificMetadataEndpoint
-        | AssetSpecificMetadataApplication
-        | AssetSpecificMetadataCustom,
-        Field(discriminator="metadata_type", title="AssetSpecificMetadata"),
-    ]
-    """
-    Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged union: the tag `metadata_type` sits in the same object as the members of the chosen variant. The model, prompt_template, dataset, endpoint and application variants are closed (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata, ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON value.
     """
 
 
@@ -1442,3 +1249,31 @@ class AssetMetadata(BaseModel):
     """
     Kind-specific details, an internally tagged union discriminated by its own `metadata_type` member.
     """
+
+
+AssetSpecificMetadata = TypeAliasType(
+    "AssetSpecificMetadata",
+    Annotated[
+        ModelMetadata
+        | PromptTemplateMetadata
+        | DatasetMetadata
+        | EndpointMetadata
+        | ApplicationMetadata
+        | AssetSpecificMetadataCustom,
+        InternalTag(
+            "AssetSpecificMetadata",
+            "metadata_type",
+            {
+                "model": ModelMetadata,
+                "prompt_template": PromptTemplateMetadata,
+                "dataset": DatasetMetadata,
+                "endpoint": EndpointMetadata,
+                "application": ApplicationMetadata,
+                "custom": AssetSpecificMetadataCustom,
+            },
+        ),
+    ],
+)
+"""
+Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged union: the tag `metadata_type` sits in the same object as the members of the chosen variant. The model, prompt_template, dataset, endpoint and application variants are closed (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata, ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON value.
+"""

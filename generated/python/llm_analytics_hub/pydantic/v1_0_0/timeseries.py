@@ -11,12 +11,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
 )
+from typing_extensions import TypeAliasType
 
 
 class AggregationFunctionPercentile(BaseModel):
@@ -85,46 +85,53 @@ class DownsampleConfig(BaseModel):
     """
 
 
-class FieldValueVariant1(RootModel[StrictFloat]):
-    root: Annotated[StrictFloat, Field(title="FieldValueVariant1")]
-    """
-    Float variant, tried first: any JSON number; the producer writes it with a fraction or exponent.
-    """
+FieldValueVariant1 = TypeAliasType(
+    "FieldValueVariant1", Annotated[StrictFloat, Field(title="FieldValueVariant1")]
+)
+"""
+Float variant, tried first: any JSON number; the producer writes it with a fraction or exponent.
+"""
 
 
-class FieldValueVariant2(RootModel[StrictInt]):
-    root: Annotated[
+FieldValueVariant2 = TypeAliasType(
+    "FieldValueVariant2",
+    Annotated[
         StrictInt,
         Field(
             ge=-9223372036854775808, le=9223372036854775807, title="FieldValueVariant2"
         ),
-    ]
-    """
-    Integer variant: a signed 64-bit integer, written without a fraction. On input every number already matches Float.
-    """
+    ],
+)
+"""
+Integer variant: a signed 64-bit integer, written without a fraction. On input every number already matches Float.
+"""
 
 
-class FieldValueVariant3(RootModel[StrictInt]):
-    root: Annotated[
+FieldValueVariant3 = TypeAliasType(
+    "FieldValueVariant3",
+    Annotated[
         StrictInt, Field(ge=0, le=18446744073709551615, title="FieldValueVariant3")
-    ]
-    """
-    UnsignedInteger variant: an unsigned 64-bit integer, written without a fraction. On input every number already matches Float.
-    """
+    ],
+)
+"""
+UnsignedInteger variant: an unsigned 64-bit integer, written without a fraction. On input every number already matches Float.
+"""
 
 
-class FieldValueVariant4(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(title="FieldValueVariant4")]
-    """
-    String variant: any string.
-    """
+FieldValueVariant4 = TypeAliasType(
+    "FieldValueVariant4", Annotated[StrictStr, Field(title="FieldValueVariant4")]
+)
+"""
+String variant: any string.
+"""
 
 
-class FieldValueVariant5(RootModel[StrictBool]):
-    root: Annotated[StrictBool, Field(title="FieldValueVariant5")]
-    """
-    Boolean variant: true or false.
-    """
+FieldValueVariant5 = TypeAliasType(
+    "FieldValueVariant5", Annotated[StrictBool, Field(title="FieldValueVariant5")]
+)
+"""
+Boolean variant: true or false.
+"""
 
 
 class FillStrategyUnit(StrEnum):
@@ -145,20 +152,6 @@ class FillStrategyValue(BaseModel):
     value: Annotated[StrictInt, Field(ge=-9223372036854775808, le=9223372036854775807)]
 
 
-class ViolationCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
-class AuditCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
 class GovernanceFields(BaseModel):
     """
     Governance measurements of a time-series point, and the fourth shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
@@ -170,7 +163,9 @@ class GovernanceFields(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": Dict[str, StrictFloat],
     }
-    violation_count: ViolationCount | None | MISSING = MISSING
+    violation_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -178,7 +173,9 @@ class GovernanceFields(BaseModel):
     """
     Compliance score; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    audit_count: AuditCount | None | MISSING = MISSING
+    audit_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -214,27 +211,6 @@ class IndexConfig(BaseModel):
     """
 
 
-class ErrorCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
-class SuccessCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
-class TokenCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
 class PerformanceFields(BaseModel):
     """
     Performance measurements of a time-series point, and the first shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name.
@@ -254,15 +230,21 @@ class PerformanceFields(BaseModel):
     """
     Throughput measured by the producer, for example requests per second. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    error_count: ErrorCount | None | MISSING = MISSING
+    error_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    success_count: SuccessCount | None | MISSING = MISSING
+    success_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    token_count: TokenCount | None | MISSING = MISSING
+    token_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -328,27 +310,6 @@ class RetentionPolicy(BaseModel):
     """
 
 
-class ThreatCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of threats detected, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
-class BlockedCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of requests or threats blocked, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
-class VulnerabilityCount(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of known vulnerabilities, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
 class SecurityFields(BaseModel):
     """
     Security measurements of a time-series point, and the second shape tried for FieldSet. Open object: every member not declared here is an extra measurement that must be a number (the producer's flattened custom map; there is no member named custom), and an extra member cannot reuse a declared name. Because the Performance shape is tried first and accepts any all-numeric object, these values normally read back as Performance.
@@ -360,7 +321,9 @@ class SecurityFields(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": Dict[str, StrictFloat],
     }
-    threat_count: ThreatCount | None | MISSING = MISSING
+    threat_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of threats detected, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -368,11 +331,15 @@ class SecurityFields(BaseModel):
     """
     Severity score of the detected threats; no range is enforced. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    blocked_count: BlockedCount | None | MISSING = MISSING
+    blocked_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of requests or threats blocked, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    vulnerability_count: VulnerabilityCount | None | MISSING = MISSING
+    vulnerability_count: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of known vulnerabilities, as an unsigned 64-bit integer. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -443,59 +410,41 @@ class TimeRange(BaseModel):
     """
 
 
-class Limit(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
-    """
-
-
-class Offset(RootModel[StrictInt]):
-    root: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
-    """
-
-
-class AggregationFunction(
-    RootModel[AggregationFunctionUnit | AggregationFunctionPercentile]
-):
-    root: Annotated[
+AggregationFunction = TypeAliasType(
+    "AggregationFunction",
+    Annotated[
         AggregationFunctionUnit | AggregationFunctionPercentile,
         Field(title="AggregationFunction"),
-    ]
-    """
-    Aggregation function of a time-series query: a lower-case string (mean, sum, min, max, count, first, last, stddev or median), or the percentile variant written as an object with the single member percentile. Not the same type as metrics.AggregationFunction; "avg" is not valid here.
-    """
+    ],
+)
+"""
+Aggregation function of a time-series query: a lower-case string (mean, sum, min, max, count, first, last, stddev or median), or the percentile variant written as an object with the single member percentile. Not the same type as metrics.AggregationFunction; "avg" is not valid here.
+"""
 
 
-class FieldValue(
-    RootModel[
-        FieldValueVariant1
-        | FieldValueVariant2
-        | FieldValueVariant3
-        | FieldValueVariant4
-        | FieldValueVariant5
-    ]
-):
-    root: Annotated[
+FieldValue = TypeAliasType(
+    "FieldValue",
+    Annotated[
         FieldValueVariant1
         | FieldValueVariant2
         | FieldValueVariant3
         | FieldValueVariant4
         | FieldValueVariant5,
         Field(title="FieldValue"),
-    ]
-    """
-    A single scalar value, as an untagged union: a number, a string or a boolean. Every JSON number is read back as the Float variant, integers included, so the Integer and UnsignedInteger variants only come from producer code, which writes them as plain integers (integers above 2^53 lose precision when read back). JSON null, arrays and objects are rejected.
-    """
+    ],
+)
+"""
+A single scalar value, as an untagged union: a number, a string or a boolean. Every JSON number is read back as the Float variant, integers included, so the Integer and UnsignedInteger variants only come from producer code, which writes them as plain integers (integers above 2^53 lose precision when read back). JSON null, arrays and objects are rejected.
+"""
 
 
-class FillStrategy(RootModel[FillStrategyUnit | FillStrategyValue]):
-    root: Annotated[FillStrategyUnit | FillStrategyValue, Field(title="FillStrategy")]
-    """
-    How a time-series query fills gaps in its result: a lower-case string ("null", "previous", "linear" or "zero") or the value variant written as an object with the single member value. The string "null" is a strategy of its own and is not JSON null.
-    """
+FillStrategy = TypeAliasType(
+    "FillStrategy",
+    Annotated[FillStrategyUnit | FillStrategyValue, Field(title="FillStrategy")],
+)
+"""
+How a time-series query fills gaps in its result: a lower-case string ("null", "previous", "linear" or "zero") or the value variant written as an object with the single member value. The string "null" is a strategy of its own and is not JSON null.
+"""
 
 
 class Aggregation(BaseModel):
@@ -543,12 +492,10 @@ class DataPoint(BaseModel):
     """
 
 
-class FieldSetVariant5(RootModel[dict[str, FieldValue]]):
-    """
-    Generic variant, tried last: field names mapped to FieldValue scalars (number, string or boolean). Arrays, objects and null are not accepted as values.
-    """
-
-    root: dict[str, FieldValue]
+FieldSetVariant5 = TypeAliasType("FieldSetVariant5", dict[str, FieldValue])
+"""
+Generic variant, tried last: field names mapped to FieldValue scalars (number, string or boolean). Arrays, objects and null are not accepted as values.
+"""
 
 
 class TimeSeries(BaseModel):
@@ -605,11 +552,15 @@ class TimeSeriesQuery(BaseModel):
     """
     How gaps are filled. Omitted when unset (the producer skips it); JSON null is also accepted and likewise means no fill strategy, unlike the string "null", which selects the Null strategy.
     """
-    limit: Limit | None | MISSING = MISSING
+    limit: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
     """
-    offset: Offset | None | MISSING = MISSING
+    offset: Annotated[
+        StrictInt | None | MISSING, Field(ge=0, le=18446744073709551615)
+    ] = MISSING
     """
     Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer skips it); null is also accepted.
     """
@@ -675,26 +626,20 @@ class ContinuousQuery(BaseModel):
     """
 
 
-class FieldSet(
-    RootModel[
-        PerformanceFields
-        | SecurityFields
-        | CostFields
-        | GovernanceFields
-        | FieldSetVariant5
-    ]
-):
-    root: Annotated[
+FieldSet = TypeAliasType(
+    "FieldSet",
+    Annotated[
         PerformanceFields
         | SecurityFields
         | CostFields
         | GovernanceFields
         | FieldSetVariant5,
         Field(title="FieldSet"),
-    ]
-    """
-    The measured values of a TimeSeriesPoint, as an untagged union with no discriminator. A reader tries the Performance, Security, Cost and Governance shapes and then the Generic map, in that order, and takes the first that fits. Since the Performance shape accepts any object whose values are all numbers, security, cost and governance data reads back as Performance, and Generic is chosen only when some value is a string or boolean.
-    """
+    ],
+)
+"""
+The measured values of a TimeSeriesPoint, as an untagged union with no discriminator. A reader tries the Performance, Security, Cost and Governance shapes and then the Generic map, in that order, and takes the first that fits. Since the Performance shape accepts any object whose values are all numbers, security, cost and governance data reads back as Performance, and Generic is chosen only when some value is a string or boolean.
+"""
 
 
 class TimeSeriesPoint(BaseModel):

@@ -11,7 +11,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -19,29 +18,7 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
-
-class CorrelationId(RootModel[StrictStr]):
-    root: Annotated[
-        StrictStr,
-        Field(
-            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-        ),
-    ]
-    """
-    UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-
-
-class ParentEventId(RootModel[StrictStr]):
-    root: Annotated[
-        StrictStr,
-        Field(
-            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-        ),
-    ]
-    """
-    event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
-    """
+from llm_analytics_hub.runtime.pydantic_tags import InternalTag
 
 
 class ApiCostEvent(BaseModel):
@@ -252,78 +229,7 @@ class CostBreakdown(BaseModel):
     """
 
 
-class CostPayloadApiCost(BaseModel):
-    """
-    CostPayload with cost_type "api_cost".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    cost_type: Literal["api_cost"]
-    provider: StrictStr
-    """
-    API provider, as a free-form string (e.g. "openai", "anthropic").
-    """
-    api_endpoint: StrictStr
-    """
-    Billed API endpoint, e.g. "/v1/chat/completions".
-    """
-    request_count: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of requests billed in the period (u64).
-    """
-    cost_per_request: StrictFloat
-    """
-    Average price of one request, in US dollars like the total.
-    """
-    total_cost_usd: StrictFloat
-    """
-    Total charge for the period, in US dollars. Not checked against request_count and cost_per_request.
-    """
-    billing_period: StrictStr
-    """
-    Billing period the charges belong to, as a free-form string such as "2024-01".
-    """
-
-
-class CostPayloadBudgetAlert(BaseModel):
-    """
-    CostPayload with cost_type "budget_alert".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    cost_type: Literal["budget_alert"]
-    budget_id: StrictStr
-    """
-    Identifier of the budget.
-    """
-    budget_name: StrictStr
-    """
-    Human-readable name of the budget.
-    """
-    budget_limit_usd: StrictFloat
-    """
-    Spending limit of the budget, in US dollars.
-    """
-    current_spend_usd: StrictFloat
-    """
-    Amount spent so far in the budget period, in US dollars.
-    """
-    threshold_percent: StrictFloat
-    """
-    Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %).
-    """
-    alert_type: BudgetAlertType
-    """
-    How far spending has gone: warning, critical or exceeded.
-    """
-
-
-class FinishReason(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(min_length=1)]
+FinishReason = TypeAliasType("FinishReason", Annotated[StrictStr, Field(min_length=1)])
 
 
 class CostSource(StrEnum):
@@ -433,80 +339,6 @@ class EventType(StrEnum):
     LIFECYCLE = "lifecycle"
     AUDIT = "audit"
     ALERT = "alert"
-
-
-class GovernancePayloadAuditTrail(BaseModel):
-    """
-    GovernancePayload with governance_type "audit_trail".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    governance_type: Literal["audit_trail"]
-    action: StrictStr
-    """
-    Action performed, as a free-form string (e.g. "update", "delete").
-    """
-    actor: StrictStr
-    """
-    Who performed the action: a user, service account or system process.
-    """
-    resource_type: StrictStr
-    """
-    Kind of resource acted on, as a free-form string (e.g. "policy").
-    """
-    resource_id: StrictStr
-    """
-    Identifier of the resource acted on.
-    """
-    changes: dict[str, Any]
-    """
-    What changed: free-form keys (typically field names) mapped to any JSON value, null included. Required; may be {}.
-    """
-    ip_address: StrictStr | None | MISSING = MISSING
-    """
-    IP address the action came from, as a free-form string. Written as null when unknown (the member is always present on output).
-    """
-    user_agent: StrictStr | None | MISSING = MISSING
-    """
-    User-agent string of the client that performed the action. Written as null when unknown (the member is always present on output).
-    """
-
-
-class GovernancePayloadDataLineage(BaseModel):
-    """
-    GovernancePayload with governance_type "data_lineage".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    governance_type: Literal["data_lineage"]
-    data_asset_id: StrictStr
-    """
-    Identifier of the data asset this step concerns.
-    """
-    operation: DataOperation
-    """
-    Kind of operation performed in this step.
-    """
-    source: StrictStr | None | MISSING = MISSING
-    """
-    Where the data came from, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-    """
-    destination: StrictStr | None | MISSING = MISSING
-    """
-    Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the member is always present on output).
-    """
-    transformation: StrictStr | None | MISSING = MISSING
-    """
-    Description of the transformation applied. Written as null when none was applied (the member is always present on output).
-    """
-    lineage_path: list[StrictStr]
-    """
-    Identifiers of the assets along the lineage, in order. Required; may be empty.
-    """
 
 
 class LatencyBreakdown(BaseModel):
@@ -715,138 +547,6 @@ class ResourceTypeUnit(StrEnum):
     GPU = "gpu"
 
 
-class SecurityPayloadAuth(BaseModel):
-    """
-    SecurityPayload with security_type "auth".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    security_type: Literal["auth"]
-    user_id: StrictStr
-    """
-    Identifier of the user or service account that performed the action.
-    """
-    action: AuthAction
-    """
-    Kind of auth action.
-    """
-    resource: StrictStr
-    """
-    Resource the action was aimed at.
-    """
-    success: StrictBool
-    """
-    Whether the action succeeded.
-    """
-    failure_reason: StrictStr | None | MISSING = MISSING
-    """
-    Why the action failed. Written as null when there is no reason to report, e.g. on success (the member is always present on output).
-    """
-
-
-class SecurityPayloadComplianceViolation(BaseModel):
-    """
-    SecurityPayload with security_type "compliance_violation".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    security_type: Literal["compliance_violation"]
-    violation_id: StrictStr
-    """
-    Identifier of the violation.
-    """
-    regulation: StrictStr
-    """
-    Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA").
-    """
-    requirement: StrictStr
-    """
-    The specific requirement, article or clause that was breached.
-    """
-    violation_description: StrictStr
-    """
-    Human-readable account of what happened.
-    """
-    affected_data_types: list[StrictStr]
-    """
-    Categories of data involved, as free-form strings (e.g. "email_address"). Required; may be empty.
-    """
-    remediation_required: StrictBool
-    """
-    Whether remediation work is required.
-    """
-
-
-class SecurityPayloadPrivacy(BaseModel):
-    """
-    SecurityPayload with security_type "privacy".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    security_type: Literal["privacy"]
-    data_type: StrictStr
-    """
-    Category of personal data involved, as a free-form string (e.g. "email_address").
-    """
-    operation: PrivacyOperation
-    """
-    Kind of operation performed on the data.
-    """
-    user_consent: StrictBool
-    """
-    Whether the data subjects consented to this operation.
-    """
-    data_subjects: list[StrictStr]
-    """
-    Identifiers of the affected data subjects. Required; may be empty.
-    """
-    purpose: StrictStr
-    """
-    Stated purpose of the operation.
-    """
-
-
-class SecurityPayloadVulnerability(BaseModel):
-    """
-    SecurityPayload with security_type "vulnerability".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    security_type: Literal["vulnerability"]
-    vulnerability_id: StrictStr
-    """
-    Identifier of the vulnerability finding.
-    """
-    cve_id: StrictStr | None | MISSING = MISSING
-    """
-    CVE identifier such as "CVE-2023-29374", as a free-form string. Written as null when there is none (the member is always present on output).
-    """
-    severity_score: StrictFloat
-    """
-    Severity score of the vulnerability, commonly a CVSS base score; any number is accepted (no range is enforced).
-    """
-    affected_component: StrictStr
-    """
-    Component, library or service that contains the vulnerability.
-    """
-    description: StrictStr
-    """
-    Human-readable explanation of the vulnerability (a data member, not a schema annotation).
-    """
-    remediation_status: RemediationStatus
-    """
-    How far fixing the vulnerability has progressed.
-    """
-
-
 class Severity(StrEnum):
     """
     How serious an event is, written in lowercase. The levels are ordered debug < info < warning < error < critical, but only the string is on the wire (numeric levels are rejected).
@@ -871,247 +571,6 @@ class SourceModule(StrEnum):
     LLM_REGISTRY = "llm-registry"
     LLM_POLICY_ENGINE = "llm-policy-engine"
     LLM_ANALYTICS_HUB = "llm-analytics-hub"
-
-
-class TelemetryPayloadErrorRate(BaseModel):
-    """
-    TelemetryPayload with telemetry_type "error_rate".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    telemetry_type: Literal["error_rate"]
-    model_id: StrictStr
-    """
-    Identifier of the measured model.
-    """
-    total_requests: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of requests received during the window (u64).
-    """
-    failed_requests: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Number of those requests that failed (u64).
-    """
-    error_rate_percent: StrictFloat
-    """
-    Failed requests as a percentage of all requests (percent scale: 1.2 means 1.2 %). Neither bounded nor checked against the counts.
-    """
-    error_breakdown: dict[str, ErrorBreakdownAdditionalProperty]
-    """
-    Failed-request count per error category: free-form category names (e.g. "timeout") mapped to u64 counts. Required; may be {}.
-    """
-    window_duration_seconds: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Length of the measurement window, in seconds (u32).
-    """
-
-
-class TelemetryPayloadLatency(BaseModel):
-    """
-    TelemetryPayload with telemetry_type "latency".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    telemetry_type: Literal["latency"]
-    model_id: StrictStr
-    """
-    Identifier of the model that served the request, e.g. "gpt-4o".
-    """
-    request_id: StrictStr
-    """
-    Identifier of the measured request.
-    """
-    total_latency_ms: StrictFloat
-    """
-    End-to-end latency of the request, in milliseconds.
-    """
-    ttft_ms: StrictFloat | None | MISSING = MISSING
-    """
-    Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-    tokens_per_second: StrictFloat | None | MISSING = MISSING
-    """
-    Generation speed, in output tokens per second. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-    breakdown: LatencyBreakdown | None | MISSING = MISSING
-    """
-    How the total latency splits into queue, processing, network and other time. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-    time_per_output_token_ms: Annotated[StrictFloat | MISSING, Field(ge=0.0)] = MISSING
-    """
-    Mean time between output tokens after the first one, in milliseconds; the per-request value of the OpenTelemetry GenAI metric `gen_ai.server.time_per_output_token` (which is in seconds: divide by 1000). New in 1.1.0.
-    """
-    provider: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values. New in 1.1.0.
-    """
-    operation: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Kind of operation measured; OpenTelemetry GenAI attribute `gen_ai.operation.name`. An open string. New in 1.1.0.
-    """
-    response_model: StrictStr | MISSING = MISSING
-    """
-    Exact model that produced the response, as the provider reports it; OpenTelemetry GenAI attribute `gen_ai.response.model`. New in 1.1.0.
-    """
-    streaming: StrictBool | MISSING = MISSING
-    """
-    Whether the response was streamed (ttft_ms is only meaningful then); OpenTelemetry GenAI attribute `gen_ai.request.stream`. New in 1.1.0.
-    """
-    error_type: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Low-cardinality class of the error that ended the request, absent when it succeeded; OpenTelemetry attribute `error.type` as used by the GenAI conventions. An open string: an HTTP status code ("429"), a provider error code ("rate_limit_error", "overloaded_error"), an exception type, or "timeout"; `_OTHER` when none applies. New in 1.1.0.
-    """
-    server_address: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Host name (or IP address) of the server the request was sent to, without scheme or port, e.g. api.openai.com; OpenTelemetry attribute `server.address` as used by the GenAI conventions. New in 1.1.0.
-    """
-
-
-class TelemetryPayloadModelPerformance(BaseModel):
-    """
-    TelemetryPayload with telemetry_type "model_performance".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    telemetry_type: Literal["model_performance"]
-    model_id: StrictStr
-    """
-    Identifier of the evaluated model.
-    """
-    accuracy: StrictFloat | None | MISSING = MISSING
-    """
-    Measured accuracy, on the producer's own scale. Written as null when unknown (the member is always present on output).
-    """
-    quality_score: StrictFloat | None | MISSING = MISSING
-    """
-    Overall quality score, on the producer's own scale. Written as null when unknown (the member is always present on output).
-    """
-    user_satisfaction: StrictFloat | None | MISSING = MISSING
-    """
-    User satisfaction score, e.g. an average rating. Written as null when unknown (the member is always present on output).
-    """
-    custom_metrics: dict[str, StrictFloat]
-    """
-    Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate"). Required; may be {}.
-    """
-
-
-class TelemetryPayloadThroughput(BaseModel):
-    """
-    TelemetryPayload with telemetry_type "throughput".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    telemetry_type: Literal["throughput"]
-    model_id: StrictStr
-    """
-    Identifier of the measured model.
-    """
-    requests_per_second: StrictFloat
-    """
-    Average number of requests handled per second over the window.
-    """
-    tokens_per_second: StrictFloat
-    """
-    Average number of tokens processed per second over the window.
-    """
-    concurrent_requests: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Number of requests in flight at the same time during the window (u32).
-    """
-    window_duration_seconds: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Length of the measurement window, in seconds (u32).
-    """
-
-
-class TelemetryPayloadTokenUsage(BaseModel):
-    """
-    TelemetryPayload with telemetry_type "token_usage".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    telemetry_type: Literal["token_usage"]
-    model_id: StrictStr
-    """
-    Identifier of the model that served the request.
-    """
-    request_id: StrictStr
-    """
-    Identifier of the measured request.
-    """
-    prompt_tokens: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Number of tokens in the input prompt (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
-    """
-    completion_tokens: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Number of tokens generated in the response (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
-    """
-    total_tokens: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Total tokens of the request as reported by the producer, normally prompt plus completion (u32); the sum is not checked.
-    """
-    cache_read_input_tokens: Annotated[
-        StrictInt | MISSING, Field(ge=0, le=4294967295)
-    ] = MISSING
-    """
-    Input tokens that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
-    """
-    cache_write_input_tokens: Annotated[
-        StrictInt | MISSING, Field(ge=0, le=4294967295)
-    ] = MISSING
-    """
-    Input tokens that were written to the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens. Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit it).
-    """
-    reasoning_tokens: Annotated[StrictInt | MISSING, Field(ge=0, le=4294967295)] = (
-        MISSING
-    )
-    """
-    Output tokens spent on reasoning / thinking that are not part of the visible answer (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini: thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
-    """
-    prompt_tokens_by_modality: ModalityTokenCounts | MISSING = MISSING
-    """
-    prompt_tokens split by input modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality attribute of its own. Omit modalities that are not reported.
-    """
-    completion_tokens_by_modality: ModalityTokenCounts | MISSING = MISSING
-    """
-    completion_tokens split by output modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality attribute of its own.
-    """
-    provider: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values (openai, anthropic, gcp.gemini, aws.bedrock, ...), never a closed enum.
-    """
-    operation: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat, text_completion, embeddings, generate_content, ...). An open string.
-    """
-    response_model: StrictStr | MISSING = MISSING
-    """
-    Exact model that produced the response, as the provider reports it (often a dated snapshot of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute `gen_ai.response.model`.
-    """
-    response_id: StrictStr | MISSING = MISSING
-    """
-    Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
-    """
-    finish_reasons: list[FinishReason] | MISSING = MISSING
-    """
-    Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
-    """
-    streaming: StrictBool | MISSING = MISSING
-    """
-    Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`.
-    """
 
 
 class ThreatLevel(StrEnum):
@@ -1477,11 +936,21 @@ class CommonEventFields(BaseModel):
     """
     Coarse classification of the event chosen by the producer. It is independent of the payload variant: a cost payload may be classified as "alert" and a governance payload as "audit".
     """
-    correlation_id: CorrelationId | None | MISSING = MISSING
+    correlation_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        ),
+    ] = MISSING
     """
     UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    parent_event_id: ParentEventId | None | MISSING = MISSING
+    parent_event_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        ),
+    ] = MISSING
     """
     event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -1537,127 +1006,6 @@ class ComplianceFinding(BaseModel):
     """
 
 
-class CostPayloadTokenCost(BaseModel):
-    """
-    CostPayload with cost_type "token_cost".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    cost_type: Literal["token_cost"]
-    model_id: StrictStr
-    """
-    Identifier of the model that served the request.
-    """
-    request_id: StrictStr
-    """
-    Identifier of the priced request.
-    """
-    prompt_tokens: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Number of prompt (input) tokens billed (u32), including cache reads and writes; OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
-    """
-    completion_tokens: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Number of completion (output) tokens billed (u32), including reasoning tokens; OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
-    """
-    total_tokens: Annotated[StrictInt, Field(ge=0, le=4294967295)]
-    """
-    Total billed tokens, normally prompt plus completion (u32); the sum is not checked.
-    """
-    cost_per_prompt_token: StrictFloat
-    """
-    Price of one prompt token, in `currency`.
-    """
-    cost_per_completion_token: StrictFloat
-    """
-    Price of one completion token, in `currency`.
-    """
-    total_cost_usd: StrictFloat
-    """
-    Total cost of the request, in US dollars. Not checked against the token counts and unit prices.
-    """
-    currency: StrictStr
-    """
-    Currency of the unit prices, as a free-form string (typically "USD").
-    """
-    cache_read_input_tokens: Annotated[
-        StrictInt | MISSING, Field(ge=0, le=4294967295)
-    ] = MISSING
-    """
-    Input tokens billed that were served from the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini: cachedContentTokenCount.
-    """
-    cache_write_input_tokens: Annotated[
-        StrictInt | MISSING, Field(ge=0, le=4294967295)
-    ] = MISSING
-    """
-    Input tokens billed that were written to the provider's prompt cache (u32); OpenTelemetry GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens. Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit it).
-    """
-    reasoning_tokens: Annotated[StrictInt | MISSING, Field(ge=0, le=4294967295)] = (
-        MISSING
-    )
-    """
-    Output tokens billed spent on reasoning / thinking that are not part of the visible answer (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini: thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
-    """
-    prompt_tokens_by_modality: ModalityTokenCounts | MISSING = MISSING
-    """
-    prompt_tokens split by input modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality attribute of its own. Omit modalities that are not reported.
-    """
-    completion_tokens_by_modality: ModalityTokenCounts | MISSING = MISSING
-    """
-    completion_tokens split by output modality (text, image, audio). It breaks down the OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality attribute of its own.
-    """
-    provider: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Generative-AI provider that served the request; OpenTelemetry GenAI attribute `gen_ai.provider.name`. An open string with documented known values (openai, anthropic, gcp.gemini, aws.bedrock, ...), never a closed enum.
-    """
-    operation: Annotated[StrictStr | MISSING, Field(min_length=1)] = MISSING
-    """
-    Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat, text_completion, embeddings, generate_content, ...). An open string.
-    """
-    response_model: StrictStr | MISSING = MISSING
-    """
-    Exact model that produced the response, as the provider reports it (often a dated snapshot of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute `gen_ai.response.model`.
-    """
-    response_id: StrictStr | MISSING = MISSING
-    """
-    Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI attribute `gen_ai.response.id`.
-    """
-    finish_reasons: list[FinishReason] | MISSING = MISSING
-    """
-    Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute `gen_ai.response.finish_reasons`.
-    """
-    streaming: StrictBool | MISSING = MISSING
-    """
-    Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`.
-    """
-    cost_per_cache_read_token: StrictFloat | MISSING = MISSING
-    """
-    Price of one cache-read input token, in `currency` (applies to gen_ai.usage.cache_read.input_tokens; OpenTelemetry GenAI has no price attributes).
-    """
-    cost_per_cache_write_token: StrictFloat | MISSING = MISSING
-    """
-    Price of one cache-write input token, in `currency` (applies to gen_ai.usage.cache_creation.input_tokens; OpenTelemetry GenAI has no price attributes).
-    """
-    cost_per_reasoning_token: StrictFloat | MISSING = MISSING
-    """
-    Price of one reasoning token, in `currency`, when the provider prices reasoning separately from other output (applies to gen_ai.usage.reasoning.output_tokens; OpenTelemetry GenAI has no price attributes). Omit it when reasoning is billed at cost_per_completion_token.
-    """
-    cost_breakdown: CostBreakdown | MISSING = MISSING
-    """
-    total_cost_usd split into disjoint parts (uncached input, cache read, cache write, output, reasoning, tools, per-request fees) that sum to it. No OpenTelemetry GenAI counterpart.
-    """
-    cost_source: CostSource | MISSING = MISSING
-    """
-    Whether total_cost_usd was reported by the provider or computed by the producer from a price table. No OpenTelemetry GenAI counterpart.
-    """
-    pricing_version: StrictStr | MISSING = MISSING
-    """
-    Identifier of the price table used to compute the cost (e.g. a date or a release of the producer's price list), so that computed costs can be recomputed or audited. No OpenTelemetry GenAI counterpart.
-    """
-
-
 class DataLineageEvent(BaseModel):
     """
     One step in the lineage of a data asset: the operation performed, where the data came from and went to, and the chain of assets so far. Closed object; the "data_lineage" variant of GovernancePayload.
@@ -1689,84 +1037,6 @@ class DataLineageEvent(BaseModel):
     lineage_path: list[StrictStr]
     """
     Identifiers of the assets along the lineage, in order. Required; may be empty.
-    """
-
-
-class GovernancePayloadComplianceCheck(BaseModel):
-    """
-    GovernancePayload with governance_type "compliance_check".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    governance_type: Literal["compliance_check"]
-    check_id: StrictStr
-    """
-    Identifier of this check run.
-    """
-    framework: StrictStr
-    """
-    Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC 27001:2022").
-    """
-    controls_checked: list[StrictStr]
-    """
-    Identifiers of the controls that were evaluated. Required; may be empty.
-    """
-    passed: StrictBool
-    """
-    Whether the check passed overall; no schema rule derives it from the findings.
-    """
-    findings: list[ComplianceFinding]
-    """
-    Per-control results. Required; may be empty.
-    """
-    score: StrictFloat
-    """
-    Overall compliance score on the producer's own scale; no range is enforced.
-    """
-
-
-class GovernancePayloadPolicyViolation(BaseModel):
-    """
-    GovernancePayload with governance_type "policy_violation".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    governance_type: Literal["policy_violation"]
-    policy_id: StrictStr
-    """
-    Identifier of the violated policy.
-    """
-    policy_name: StrictStr
-    """
-    Human-readable name of the policy.
-    """
-    violation_description: StrictStr
-    """
-    Human-readable account of what was violated.
-    """
-    violated_rules: list[StrictStr]
-    """
-    Identifiers of the policy rules that were broken. Required; may be empty.
-    """
-    resource_id: StrictStr
-    """
-    Resource on which the violation occurred.
-    """
-    user_id: StrictStr | None | MISSING = MISSING
-    """
-    User responsible for the violation. Written as null when it is not attributable to a user (the member is always present on output).
-    """
-    severity: PolicyViolationSeverity
-    """
-    Severity of the violation on the policy scale low to critical (not the event-level Severity).
-    """
-    auto_remediated: StrictBool
-    """
-    Whether the violation was remediated automatically.
     """
 
 
@@ -1842,40 +1112,21 @@ class PrivacyEvent(BaseModel):
     """
 
 
-class ResourceType(RootModel[ResourceTypeUnit | ResourceTypeOther]):
-    root: Annotated[ResourceTypeUnit | ResourceTypeOther, Field(title="ResourceType")]
-    """
-    Kind of infrastructure resource. Known kinds are snake_case strings; any other kind uses the data-carrying variant {"other": "<name>"}, an object with exactly one member (the bare string "other" is rejected). Used by ResourceConsumptionEvent.resource_type.
-    """
+ResourceType = TypeAliasType(
+    "ResourceType",
+    Annotated[ResourceTypeUnit | ResourceTypeOther, Field(title="ResourceType")],
+)
+"""
+Kind of infrastructure resource. Known kinds are snake_case strings; any other kind uses the data-carrying variant {"other": "<name>"}, an object with exactly one member (the bare string "other" is rejected). Used by ResourceConsumptionEvent.resource_type.
+"""
 
 
-class TelemetryPayload(
-    RootModel[
-        TelemetryPayloadLatency
-        | TelemetryPayloadThroughput
-        | TelemetryPayloadErrorRate
-        | TelemetryPayloadTokenUsage
-        | TelemetryPayloadModelPerformance
-    ]
-):
-    root: Annotated[
-        TelemetryPayloadLatency
-        | TelemetryPayloadThroughput
-        | TelemetryPayloadErrorRate
-        | TelemetryPayloadTokenUsage
-        | TelemetryPayloadModelPerformance,
-        Field(discriminator="telemetry_type", title="TelemetryPayload"),
-    ]
-    """
-    Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "telemetry".
-    """
-
-
-class ThreatType(RootModel[ThreatTypeUnit | ThreatTypeOther]):
-    root: Annotated[ThreatTypeUnit | ThreatTypeOther, Field(title="ThreatType")]
-    """
-    Category of a security threat. Known categories are snake_case strings; any other category uses the data-carrying variant {"other": "<name>"}, an object with exactly one member (the bare string "other" is rejected). Used by ThreatEvent.threat_type.
-    """
+ThreatType = TypeAliasType(
+    "ThreatType", Annotated[ThreatTypeUnit | ThreatTypeOther, Field(title="ThreatType")]
+)
+"""
+Category of a security threat. Known categories are snake_case strings; any other category uses the data-carrying variant {"other": "<name>"}, an object with exactly one member (the bare string "other" is rejected). Used by ThreatEvent.threat_type.
+"""
 
 
 class ComplianceCheckEvent(BaseModel):
@@ -1912,41 +1163,6 @@ class ComplianceCheckEvent(BaseModel):
     """
 
 
-class CostPayloadResourceConsumption(BaseModel):
-    """
-    CostPayload with cost_type "resource_consumption".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    cost_type: Literal["resource_consumption"]
-    resource_type: ResourceType
-    """
-    Kind of resource: a known snake_case kind, or {"other": "..."} for any other kind.
-    """
-    resource_id: StrictStr
-    """
-    Identifier of the consumed resource.
-    """
-    quantity: StrictFloat
-    """
-    Amount consumed, in the unit given by `unit`.
-    """
-    unit: StrictStr
-    """
-    Unit of `quantity`, as a free-form string (e.g. "gpu_hours", "gb_month").
-    """
-    cost_usd: StrictFloat
-    """
-    Cost of the consumption, in US dollars.
-    """
-    utilization_percent: StrictFloat
-    """
-    Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no range is enforced.
-    """
-
-
 class EventPayloadTelemetry(BaseModel):
     """
     For payload_type "telemetry", `data` is a TelemetryPayload.
@@ -1959,26 +1175,6 @@ class EventPayloadTelemetry(BaseModel):
     data: TelemetryPayload
     """
     For payload_type "telemetry", `data` is a TelemetryPayload.
-    """
-
-
-class GovernancePayload(
-    RootModel[
-        GovernancePayloadPolicyViolation
-        | GovernancePayloadAuditTrail
-        | GovernancePayloadComplianceCheck
-        | GovernancePayloadDataLineage
-    ]
-):
-    root: Annotated[
-        GovernancePayloadPolicyViolation
-        | GovernancePayloadAuditTrail
-        | GovernancePayloadComplianceCheck
-        | GovernancePayloadDataLineage,
-        Field(discriminator="governance_type", title="GovernancePayload"),
-    ]
-    """
-    Internally tagged union of governance records (policy violations, audit trail, compliance checks, data lineage): `governance_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "governance".
     """
 
 
@@ -2013,49 +1209,6 @@ class ResourceConsumptionEvent(BaseModel):
     utilization_percent: StrictFloat
     """
     Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no range is enforced.
-    """
-
-
-class SecurityPayloadThreat(BaseModel):
-    """
-    SecurityPayload with security_type "threat".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    security_type: Literal["threat"]
-    threat_id: StrictStr
-    """
-    Identifier of the detected threat.
-    """
-    threat_type: ThreatType
-    """
-    Category of the threat: a known snake_case category, or {"other": "..."} for a free-form one.
-    """
-    threat_level: ThreatLevel
-    """
-    Assessed threat level, from low to critical.
-    """
-    source_ip: StrictStr | None | MISSING = MISSING
-    """
-    IP address the threat came from, as a free-form string. Written as null when unknown (the member is always present on output).
-    """
-    target_resource: StrictStr
-    """
-    Resource that was targeted, such as an endpoint, model or application.
-    """
-    attack_vector: StrictStr
-    """
-    How the attack was delivered, as a free-form string (e.g. "user_prompt").
-    """
-    mitigation_status: MitigationStatus
-    """
-    How far the response to the threat has progressed.
-    """
-    indicators_of_compromise: list[StrictStr]
-    """
-    Observed indicators of compromise (patterns, addresses, hashes) as free-form strings. Required; may be empty.
     """
 
 
@@ -2101,26 +1254,6 @@ class ThreatEvent(BaseModel):
     """
 
 
-class CostPayload(
-    RootModel[
-        CostPayloadTokenCost
-        | CostPayloadApiCost
-        | CostPayloadResourceConsumption
-        | CostPayloadBudgetAlert
-    ]
-):
-    root: Annotated[
-        CostPayloadTokenCost
-        | CostPayloadApiCost
-        | CostPayloadResourceConsumption
-        | CostPayloadBudgetAlert,
-        Field(discriminator="cost_type", title="CostPayload"),
-    ]
-    """
-    Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "cost".
-    """
-
-
 class EventPayloadCost(BaseModel):
     """
     For payload_type "cost", `data` is a CostPayload.
@@ -2151,28 +1284,6 @@ class EventPayloadGovernance(BaseModel):
     """
 
 
-class SecurityPayload(
-    RootModel[
-        SecurityPayloadThreat
-        | SecurityPayloadVulnerability
-        | SecurityPayloadComplianceViolation
-        | SecurityPayloadAuth
-        | SecurityPayloadPrivacy
-    ]
-):
-    root: Annotated[
-        SecurityPayloadThreat
-        | SecurityPayloadVulnerability
-        | SecurityPayloadComplianceViolation
-        | SecurityPayloadAuth
-        | SecurityPayloadPrivacy,
-        Field(discriminator="security_type", title="SecurityPayload"),
-    ]
-    """
-    Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "security".
-    """
-
-
 class EventPayloadSecurity(BaseModel):
     """
     For payload_type "security", `data` is a SecurityPayload.
@@ -2188,26 +1299,20 @@ class EventPayloadSecurity(BaseModel):
     """
 
 
-class EventPayload(
-    RootModel[
-        EventPayloadTelemetry
-        | EventPayloadSecurity
-        | EventPayloadCost
-        | EventPayloadGovernance
-        | EventPayloadCustom
-    ]
-):
-    root: Annotated[
+EventPayload = TypeAliasType(
+    "EventPayload",
+    Annotated[
         EventPayloadTelemetry
         | EventPayloadSecurity
         | EventPayloadCost
         | EventPayloadGovernance
         | EventPayloadCustom,
         Field(discriminator="payload_type", title="EventPayload"),
-    ]
-    """
-    Adjacently tagged union that selects the producing module: `payload_type` names the module and `data` holds that module's payload (itself internally tagged for telemetry, security, cost and governance). Exactly these two members, both required; it is the value of AnalyticsEvent.payload.
-    """
+    ],
+)
+"""
+Adjacently tagged union that selects the producing module: `payload_type` names the module and `data` holds that module's payload (itself internally tagged for telemetry, security, cost and governance). Exactly these two members, both required; it is the value of AnalyticsEvent.payload.
+"""
 
 
 class AnalyticsEvent(BaseModel):
@@ -2244,11 +1349,21 @@ class AnalyticsEvent(BaseModel):
     """
     Coarse classification of the event chosen by the producer. It is independent of the payload variant: a cost payload may be classified as "alert" and a governance payload as "audit".
     """
-    correlation_id: CorrelationId | None | MISSING = MISSING
+    correlation_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        ),
+    ] = MISSING
     """
     UUID shared by all events that belong to the same request, trace or incident. Omitted when unknown (the producer skips it); null is also accepted.
     """
-    parent_event_id: ParentEventId | None | MISSING = MISSING
+    parent_event_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        ),
+    ] = MISSING
     """
     event_id of the event that caused this one, for building causal chains. Omitted when unknown (the producer skips it); null is also accepted.
     """
@@ -2280,3 +1395,100 @@ class AnalyticsEvent(BaseModel):
     """
     Module-specific content of the event: an object whose `payload_type` names the producing module and whose `data` holds that module's payload. Required; it is not merged into the envelope.
     """
+
+
+CostPayload = TypeAliasType(
+    "CostPayload",
+    Annotated[
+        TokenCostEvent | ApiCostEvent | ResourceConsumptionEvent | BudgetAlertEvent,
+        InternalTag(
+            "CostPayload",
+            "cost_type",
+            {
+                "token_cost": TokenCostEvent,
+                "api_cost": ApiCostEvent,
+                "resource_consumption": ResourceConsumptionEvent,
+                "budget_alert": BudgetAlertEvent,
+            },
+        ),
+    ],
+)
+"""
+Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "cost".
+"""
+
+
+GovernancePayload = TypeAliasType(
+    "GovernancePayload",
+    Annotated[
+        PolicyViolationEvent
+        | AuditTrailEvent
+        | ComplianceCheckEvent
+        | DataLineageEvent,
+        InternalTag(
+            "GovernancePayload",
+            "governance_type",
+            {
+                "policy_violation": PolicyViolationEvent,
+                "audit_trail": AuditTrailEvent,
+                "compliance_check": ComplianceCheckEvent,
+                "data_lineage": DataLineageEvent,
+            },
+        ),
+    ],
+)
+"""
+Internally tagged union of governance records (policy violations, audit trail, compliance checks, data lineage): `governance_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "governance".
+"""
+
+
+SecurityPayload = TypeAliasType(
+    "SecurityPayload",
+    Annotated[
+        ThreatEvent
+        | VulnerabilityEvent
+        | ComplianceViolationEvent
+        | AuthEvent
+        | PrivacyEvent,
+        InternalTag(
+            "SecurityPayload",
+            "security_type",
+            {
+                "threat": ThreatEvent,
+                "vulnerability": VulnerabilityEvent,
+                "compliance_violation": ComplianceViolationEvent,
+                "auth": AuthEvent,
+                "privacy": PrivacyEvent,
+            },
+        ),
+    ],
+)
+"""
+Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "security".
+"""
+
+
+TelemetryPayload = TypeAliasType(
+    "TelemetryPayload",
+    Annotated[
+        LatencyMetrics
+        | ThroughputMetrics
+        | ErrorRateMetrics
+        | TokenUsageMetrics
+        | ModelPerformanceMetrics,
+        InternalTag(
+            "TelemetryPayload",
+            "telemetry_type",
+            {
+                "latency": LatencyMetrics,
+                "throughput": ThroughputMetrics,
+                "error_rate": ErrorRateMetrics,
+                "token_usage": TokenUsageMetrics,
+                "model_performance": ModelPerformanceMetrics,
+            },
+        ),
+    ],
+)
+"""
+Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the variant and sits beside that variant's members in one object. Every variant is closed. Used as EventPayload.data when payload_type is "telemetry".
+"""

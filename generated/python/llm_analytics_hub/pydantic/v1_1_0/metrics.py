@@ -11,11 +11,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     StrictFloat,
     StrictInt,
     StrictStr,
 )
+from typing_extensions import TypeAliasType
+
+from llm_analytics_hub.runtime.pydantic_tags import InternalTag
 
 
 class AggregationFunction(StrEnum):
@@ -172,78 +174,6 @@ class HistogramBucket(BaseModel):
     count: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
     """
     Number of observations counted in this bucket, as an unsigned 64-bit integer.
-    """
-
-
-class MetricTypeCounter(BaseModel):
-    """
-    MetricType with metric_type "counter".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metric_type: Literal["counter"]
-    name: StrictStr
-    """
-    Name of the counter, e.g. "llm_requests_total".
-    """
-    value: Annotated[StrictInt, Field(ge=0, le=18446744073709551615)]
-    """
-    Current counter total, an unsigned 64-bit integer written without a fraction.
-    """
-    rate: StrictFloat | None | MISSING = MISSING
-    """
-    Rate at which the counter is increasing, as computed by the producer. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-    tags: dict[str, StrictStr] = {}
-    """
-    Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-    """
-    timestamp: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
-        ),
-    ]
-    """
-    When the sample was taken (RFC 3339, written in UTC with Z).
-    """
-
-
-class MetricTypeGauge(BaseModel):
-    """
-    MetricType with metric_type "gauge".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metric_type: Literal["gauge"]
-    name: StrictStr
-    """
-    Name of the gauge, e.g. "active_connections".
-    """
-    value: StrictFloat
-    """
-    The current reading, in the gauge's own unit.
-    """
-    previous_value: StrictFloat | None | MISSING = MISSING
-    """
-    The reading before this one, useful for computing the change. Omitted when unknown (the producer skips it); null is also accepted.
-    """
-    tags: dict[str, StrictStr] = {}
-    """
-    Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-    """
-    timestamp: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
-        ),
-    ]
-    """
-    When the reading was taken (RFC 3339, written in UTC with Z).
     """
 
 
@@ -570,88 +500,16 @@ class MetricRollup(BaseModel):
     """
 
 
-class MetricTypeHistogram(BaseModel):
-    """
-    MetricType with metric_type "histogram".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metric_type: Literal["histogram"]
-    name: StrictStr
-    """
-    Name of the histogram, e.g. "llm_request_latency_ms".
-    """
-    stats: StatisticalMeasures
-    """
-    Summary statistics over all observations of the sample.
-    """
-    buckets: list[HistogramBucket]
-    """
-    The histogram buckets, each counting observations up to and including its upper bound.
-    """
-    tags: dict[str, StrictStr] = {}
-    """
-    Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-    """
-    timestamp: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
-        ),
-    ]
-    """
-    When the sample was taken (RFC 3339, written in UTC with Z).
-    """
-
-
-class MetricTypeSummary(BaseModel):
-    """
-    MetricType with metric_type "summary".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    metric_type: Literal["summary"]
-    name: StrictStr
-    """
-    Name of the summary, e.g. "llm_time_to_first_token_ms".
-    """
-    stats: StatisticalMeasures
-    """
-    Summary statistics over all observations of the sample.
-    """
-    percentiles: dict[str, StrictFloat] | None | MISSING = MISSING
-    """
-    Additional percentile values keyed by a free-form label such as "p75" or "p999"; each value is a number. Omitted when not computed (the producer skips it); null is also accepted.
-    """
-    tags: dict[str, StrictStr] = {}
-    """
-    Free-form string labels of the sample, such as model or provider. Defaults to {} when absent; the producer always writes it, even when empty.
-    """
-    timestamp: Annotated[
-        StrictStr,
-        Field(
-            pattern="^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
-        ),
-    ]
-    """
-    When the sample was taken (RFC 3339, written in UTC with Z).
-    """
-
-
-class MetricValues(
-    RootModel[StatisticalMeasures | MetricValuesVariant2 | MetricValuesVariant3]
-):
-    root: Annotated[
+MetricValues = TypeAliasType(
+    "MetricValues",
+    Annotated[
         StatisticalMeasures | MetricValuesVariant2 | MetricValuesVariant3,
         Field(title="MetricValues"),
-    ]
-    """
-    The values of an AggregatedMetric, as an untagged union: there is no discriminator, and a reader takes the first shape that fits, in the order Stats (a full StatisticalMeasures object), Counter (integer value plus rate) and Gauge (numeric value plus delta). So {"value": 5, "rate": 1.5} is a Counter, while a fractional value with a rate fits no shape of this strict schema (serde would read it as Gauge and drop rate).
-    """
+    ],
+)
+"""
+The values of an AggregatedMetric, as an untagged union: there is no discriminator, and a reader takes the first shape that fits, in the order Stats (a full StatisticalMeasures object), Counter (integer value plus rate) and Gauge (numeric value plus delta). So {"value": 5, "rate": 1.5} is a Counter, while a fractional value with a rate fits no shape of this strict schema (serde would read it as Gauge and drop rate).
+"""
 
 
 class AggregatedMetric(BaseModel):
@@ -698,15 +556,22 @@ class AggregatedMetric(BaseModel):
     """
 
 
-class MetricType(
-    RootModel[
-        MetricTypeCounter | MetricTypeGauge | MetricTypeHistogram | MetricTypeSummary
-    ]
-):
-    root: Annotated[
-        MetricTypeCounter | MetricTypeGauge | MetricTypeHistogram | MetricTypeSummary,
-        Field(discriminator="metric_type", title="MetricType"),
-    ]
-    """
-    A single metric sample as an internally tagged union: the metric_type member ("counter", "gauge", "histogram" or "summary") sits in the same object as the members of CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or unknown metric_type is an error, and this schema rejects members that do not belong to the selected variant (serde would ignore them).
-    """
+MetricType = TypeAliasType(
+    "MetricType",
+    Annotated[
+        CounterMetric | GaugeMetric | HistogramMetric | SummaryMetric,
+        InternalTag(
+            "MetricType",
+            "metric_type",
+            {
+                "counter": CounterMetric,
+                "gauge": GaugeMetric,
+                "histogram": HistogramMetric,
+                "summary": SummaryMetric,
+            },
+        ),
+    ],
+)
+"""
+A single metric sample as an internally tagged union: the metric_type member ("counter", "gauge", "histogram" or "summary") sits in the same object as the members of CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or unknown metric_type is an error, and this schema rejects members that do not belong to the selected variant (serde would ignore them).
+"""

@@ -5,7 +5,8 @@ Strings stay strings (UUIDs and date-times included); members that may be absent
 `NotRequired`; closed objects are declared `closed=True` (PEP 728). Open objects accept extra
 members of a stated type, which PEP 728 spells `extra_items=`; mypy does not support that yet,
 so open objects are plain (non-closed) TypedDicts and their extra members cannot be typed.
-Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags.
+Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags, one per
+variant, named after the union and the tag (`TelemetryPayloadLatency`).
 """
 
 from __future__ import annotations
@@ -51,13 +52,28 @@ class AggregatedValue(TypedDict, closed=True):
     """
 
     timestamp: str
+    """Time of the bucket. RFC 3339 timestamp, written in UTC with Z."""
+
     avg: float
+    """Mean of the samples, in the metric's own unit."""
+
     min: float
+    """Smallest sample, in the metric's own unit."""
+
     max: float
+    """Largest sample, in the metric's own unit."""
+
     p50: float
+    """Median (50th percentile) of the samples, in the metric's own unit."""
+
     p95: float
+    """95th percentile of the samples, in the metric's own unit."""
+
     p99: float
+    """99th percentile of the samples, in the metric's own unit."""
+
     count: int
+    """Number of samples aggregated (unsigned 64-bit integer)."""
 
 
 class ApiError(TypedDict, closed=True):
@@ -68,11 +84,29 @@ class ApiError(TypedDict, closed=True):
     """
 
     code: str
+    """Machine-readable error code, such as "not_found" or "validation_error". A free string, not
+    an enumeration.
+    """
+
     message: str
+    """Human-readable explanation of the error."""
+
     status_code: int
+    """HTTP status code of the failure (unsigned 16-bit integer)."""
+
     details: NotRequired[ErrorDetails | None]
+    """Further diagnostics. Omitted when there are none (the producer skips it); null is also
+    accepted and means the same.
+    """
+
     field_errors: NotRequired[dict[str, list[str]] | None]
+    """Validation messages per request field: each key names a field and maps to a list of
+    messages. Omitted when there are none (the producer skips it); null is also accepted and
+    means the same.
+    """
+
     timestamp: str
+    """When the error occurred. RFC 3339 timestamp, written in UTC with Z."""
 
 
 class ApiResponse(TypedDict, closed=True):
@@ -84,9 +118,21 @@ class ApiResponse(TypedDict, closed=True):
     """
 
     status: ResponseStatus
+    """Outcome of the call."""
+
     data: NotRequired[Any]
+    """The reply's payload. It holds any JSON value (the generic parameter T is unconstrained).
+    Omitted when there is none (the producer skips it); on input a JSON null is read the same
+    as absence, so null never reaches the consumer as a value.
+    """
+
     error: NotRequired[ApiError | None]
+    """What went wrong. Omitted when there is no error (the producer skips it); null is also
+    accepted and means the same.
+    """
+
     meta: ResponseMetadata
+    """Facts about this reply, such as request id and API version."""
 
 
 class BatchItemResult(TypedDict, closed=True):
@@ -97,10 +143,28 @@ class BatchItemResult(TypedDict, closed=True):
     """
 
     index: int
+    """Position of the item in the submitted batch (usize, specified as an unsigned 64-bit
+    integer).
+    """
+
     item_id: NotRequired[str | None]
+    """Caller's identifier for the item (a free string). Written as null when unset; the member
+    is always present in producer output.
+    """
+
     status: ItemStatus
+    """Outcome for this item."""
+
     data: NotRequired[Any]
+    """The result for this item. It holds any JSON value (the generic parameter T is
+    unconstrained). Omitted when there is none (the producer skips it); on input a JSON null
+    is read the same as absence, so null never reaches the consumer as a value.
+    """
+
     error: NotRequired[ApiError | None]
+    """Why the item failed. Omitted when there is no error (the producer skips it); null is also
+    accepted and means the same.
+    """
 
 
 class BatchResponse(TypedDict, closed=True):
@@ -111,11 +175,22 @@ class BatchResponse(TypedDict, closed=True):
     """
 
     batch_id: str
+    """Identifier of the batch (hyphenated UUID)."""
+
     total_items: int
+    """Number of items submitted (usize, specified as an unsigned 64-bit integer)."""
+
     success_count: int
+    """Number of items that succeeded (usize, specified as an unsigned 64-bit integer)."""
+
     failure_count: int
+    """Number of items that failed (usize, specified as an unsigned 64-bit integer)."""
+
     results: list[BatchItemResult]
+    """Outcome for each item; each entry's `data` holds any JSON value (the generic parameter T)."""
+
     status: BatchStatus
+    """Overall outcome of the batch."""
 
 
 BatchStatus: TypeAlias = Literal["all_success", "partial_success", "all_failed"]
@@ -130,7 +205,10 @@ class DataPoint(TypedDict):
     """
 
     timestamp: str
+    """Time of the point. RFC 3339 timestamp, written in UTC with Z."""
+
     value: float
+    """Value of the point. A plain float."""
 
 
 class ErrorDetails(TypedDict, closed=True):
@@ -140,9 +218,24 @@ class ErrorDetails(TypedDict, closed=True):
     """
 
     trace: NotRequired[str | None]
+    """Debugging trace for the failure, such as a trace id or stack trace (a free string).
+    Omitted when not set (the producer skips it); null is also accepted and means the same.
+    """
+
     context: NotRequired[dict[str, Any] | None]
+    """Extra facts about the failure, keyed by name; each entry holds any JSON value. Omitted
+    when not set (the producer skips it); null is also accepted and means the same.
+    """
+
     suggestions: NotRequired[list[str] | None]
+    """Hints on how to fix the problem. Omitted when not set (the producer skips it); null is
+    also accepted and means the same.
+    """
+
     documentation_url: NotRequired[str | None]
+    """Link to documentation about the error (a free string). Omitted when not set (the producer
+    skips it); null is also accepted and means the same.
+    """
 
 
 ItemStatus: TypeAlias = Literal["success", "failed", "skipped"]
@@ -155,9 +248,18 @@ class MetricsQueryResult(TypedDict, closed=True):
     """
 
     metric: str
+    """Name of the queried metric (a free string)."""
+
     window: str
+    """Label of the aggregation window, such as "5m" or "1h". A free string, not the
+    metrics.TimeWindow enumeration.
+    """
+
     values: list[AggregatedValue]
+    """Aggregates, one entry per time bucket. Required; may be empty."""
+
     metrics: QueryMetrics
+    """Execution statistics of the query."""
 
 
 class PaginatedResponse(TypedDict, closed=True):
@@ -168,10 +270,24 @@ class PaginatedResponse(TypedDict, closed=True):
     """
 
     status: ResponseStatus
+    """Outcome of the call."""
+
     data: NotRequired[list[Any] | None]
+    """The items on this page, as an array whose elements each hold any JSON value (the generic
+    parameter T). Omitted when there is no data (the producer skips it); null is also accepted
+    and means the same. When present it must be an array.
+    """
+
     pagination: PaginationMetadata
+    """Page counters and navigation links."""
+
     error: NotRequired[ApiError | None]
+    """What went wrong. Omitted when there is no error (the producer skips it); null is also
+    accepted and means the same.
+    """
+
     meta: ResponseMetadata
+    """Facts about this reply, such as request id and API version."""
 
 
 class PaginationLinks(TypedDict, closed=True):
@@ -182,10 +298,23 @@ class PaginationLinks(TypedDict, closed=True):
     """
 
     first: str
+    """URL of the first page."""
+
     last: str
+    """URL of the last page."""
+
     next: NotRequired[str | None]
+    """URL of the following page. Omitted when there is none (the producer skips it); null is
+    also accepted and means the same.
+    """
+
     prev: NotRequired[str | None]
+    """URL of the preceding page. Omitted when there is none (the producer skips it); null is
+    also accepted and means the same.
+    """
+
     self_link: str
+    """URL of the current page."""
 
 
 class PaginationMetadata(TypedDict, closed=True):
@@ -197,12 +326,27 @@ class PaginationMetadata(TypedDict, closed=True):
     """
 
     page: int
+    """Number of this page; producers count pages from 1 (unsigned 32-bit integer)."""
+
     per_page: int
+    """Number of items per page (unsigned 32-bit integer). No maximum is enforced."""
+
     total_items: int
+    """Total number of items across all pages (unsigned 64-bit integer)."""
+
     total_pages: int
+    """Total number of pages (unsigned 32-bit integer)."""
+
     has_next: bool
+    """Whether a later page exists."""
+
     has_previous: bool
+    """Whether an earlier page exists."""
+
     links: NotRequired[PaginationLinks | None]
+    """Navigation links. Omitted when not provided (the producer skips it); null is also accepted
+    and means the same.
+    """
 
 
 class PaginationParams(TypedDict, closed=True):
@@ -212,9 +356,22 @@ class PaginationParams(TypedDict, closed=True):
     """
 
     page: NotRequired[int]
+    """Requested page number (unsigned 32-bit integer). Defaults to 1 when absent."""
+
     per_page: NotRequired[int]
+    """Requested number of items per page (unsigned 32-bit integer). Defaults to 50 when absent;
+    no maximum is enforced.
+    """
+
     sort_by: NotRequired[str | None]
+    """Name of the field to sort by (a free string). Omitted when not set (the producer skips
+    it); null is also accepted and means the same.
+    """
+
     sort_order: NotRequired[SortOrder | None]
+    """Sort direction. Omitted when not set (the producer skips it); null is also accepted and
+    means the same.
+    """
 
 
 class QueryMetrics(TypedDict, closed=True):
@@ -224,11 +381,25 @@ class QueryMetrics(TypedDict, closed=True):
     """
 
     execution_time_ms: int
+    """Time spent executing the query, in milliseconds (unsigned 64-bit integer)."""
+
     records_scanned: int
+    """Number of records read (unsigned 64-bit integer)."""
+
     records_returned: int
+    """Number of records in the result (unsigned 64-bit integer)."""
+
     bytes_processed: int
+    """Amount of data processed, in bytes (unsigned 64-bit integer)."""
+
     from_cache: bool
+    """Whether the result was served from a cache."""
+
     cache_ttl: NotRequired[int | None]
+    """Cache time-to-live of the result as an unsigned 32-bit integer; the model does not state
+    its unit (seconds is the usual choice). Omitted when not set (the producer skips it); null
+    is also accepted and means the same.
+    """
 
 
 class QueryResult(TypedDict, closed=True):
@@ -239,10 +410,24 @@ class QueryResult(TypedDict, closed=True):
     """
 
     query_id: str
+    """Identifier of the query run (hyphenated UUID)."""
+
     status: QueryStatus
+    """Outcome of the query."""
+
     data: NotRequired[Any]
+    """The query's result. It holds any JSON value (the generic parameter T is unconstrained).
+    Omitted when there is none (the producer skips it); on input a JSON null is read the same
+    as absence, so null never reaches the consumer as a value.
+    """
+
     metrics: QueryMetrics
+    """Execution statistics of the query."""
+
     warnings: NotRequired[list[str]]
+    """Non-fatal warnings raised while running the query. Defaults to [] when absent; the
+    producer always writes it.
+    """
 
 
 QueryStatus: TypeAlias = Literal["success", "partial_success", "failed", "timeout"]
@@ -256,9 +441,19 @@ class ResponseMetadata(TypedDict):
     """
 
     request_id: str
+    """Identifier of the request (hyphenated UUID)."""
+
     timestamp: str
+    """When the reply was produced. RFC 3339 timestamp, written in UTC with Z."""
+
     api_version: str
+    """Version of the API that served the request, e.g. "v1" (a free string)."""
+
     response_time_ms: NotRequired[int | None]
+    """Time the server took to produce the reply, in milliseconds (unsigned 64-bit integer).
+    Omitted when not measured (the producer skips it); null is also accepted and means the
+    same.
+    """
 
 
 ResponseStatus: TypeAlias = Literal["success", "error", "partial"]
@@ -271,8 +466,15 @@ class SeriesData(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the series, typically the measured metric."""
+
     tags: NotRequired[dict[str, str]]
+    """Tag keys and string values that identify the series, such as model_id or region. Defaults
+    to {} when absent; the producer always writes it.
+    """
+
     points: list[DataPoint]
+    """The series' data points. Required; may be empty."""
 
 
 SortOrder: TypeAlias = Literal["asc", "desc"]
@@ -286,10 +488,22 @@ class StreamEvent(TypedDict, closed=True):
     """
 
     event_id: str
+    """Identifier of this message (hyphenated UUID)."""
+
     event_type: StreamEventType
+    """Kind of message."""
+
     data: Any
+    """The message payload. It holds any JSON value (the generic parameter T is unconstrained).
+    The member is required and must always be present; JSON null is a legal value, e.g. for a
+    heartbeat.
+    """
+
     sequence: int
+    """Sequence number of the message within its stream (unsigned 64-bit integer)."""
+
     timestamp: str
+    """When the message was sent. RFC 3339 timestamp, written in UTC with Z."""
 
 
 StreamEventType: TypeAlias = Literal["data", "heartbeat", "error", "complete"]
@@ -303,7 +517,12 @@ class TimeRange(TypedDict, closed=True):
     """
 
     start: str
+    """Beginning of the interval. RFC 3339 timestamp, written in UTC with Z."""
+
     end: str
+    """End of the interval. RFC 3339 timestamp, written in UTC with Z. Its order relative to
+    start is not checked.
+    """
 
 
 class TimeSeriesQueryResult(TypedDict, closed=True):
@@ -313,6 +532,13 @@ class TimeSeriesQueryResult(TypedDict, closed=True):
     """
 
     query: str
+    """The query that was run, as text."""
+
     time_range: TimeRange
+    """The interval the query covered (api.TimeRange)."""
+
     series: list[SeriesData]
+    """The resulting series. Required; may be empty."""
+
     metrics: QueryMetrics
+    """Execution statistics of the query."""

@@ -5,7 +5,8 @@ Strings stay strings (UUIDs and date-times included); members that may be absent
 `NotRequired`; closed objects are declared `closed=True` (PEP 728). Open objects accept extra
 members of a stated type, which PEP 728 spells `extra_items=`; mypy does not support that yet,
 so open objects are plain (non-closed) TypedDicts and their extra members cannot be typed.
-Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags.
+Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags, one per
+variant, named after the union and the tag (`TelemetryPayloadLatency`).
 """
 
 from __future__ import annotations
@@ -56,8 +57,15 @@ class AlertThresholds(TypedDict, closed=True):
     """
 
     min_correlation_strength: float
+    """Lowest correlation strength that raises an alert. A plain float; no range is enforced."""
+
     min_anomaly_score: float
+    """Lowest anomaly score that raises an alert. A plain float; no range is enforced."""
+
     critical_impact_threshold: float
+    """Impact level at or above which an alert is treated as critical. A plain float; no range is
+    enforced.
+    """
 
 
 class AnomalyCorrelation(TypedDict, closed=True):
@@ -68,11 +76,24 @@ class AnomalyCorrelation(TypedDict, closed=True):
     """
 
     correlation_id: CorrelationId
+    """Unique identifier of this anomaly correlation, written as a bare UUID string."""
+
     anomalies: list[AnomalyEvent]
+    """The anomalies grouped by this correlation."""
+
     strength: float
+    """How strongly the anomalies are related. A plain float; no range is enforced."""
+
     root_cause: NotRequired[RootCauseAnalysis | None]
+    """Root-cause analysis of the anomalies. Omitted when no analysis is available (the producer
+    skips it); null is also accepted and means the same.
+    """
+
     impact: ImpactAssessment
+    """Assessed impact of the anomalies."""
+
     detected_at: str
+    """When the correlation was detected. RFC 3339 timestamp, written in UTC with Z."""
 
 
 class AnomalyEvent(TypedDict, closed=True):
@@ -82,14 +103,33 @@ class AnomalyEvent(TypedDict, closed=True):
     """
 
     event_id: str
+    """Identifier of the event in which the anomaly was observed (hyphenated UUID)."""
+
     source_module: _events.SourceModule
+    """The module whose data showed the anomaly."""
+
     anomaly_type: AnomalyType
+    """The kind of anomaly, such as a spike or a drop."""
+
     anomaly_score: float
+    """Score the detector gave this anomaly. A plain float; no range is enforced."""
+
     baseline: float
+    """Expected value of the metric, in the metric's own unit."""
+
     observed: float
+    """Value actually observed, in the metric's own unit."""
+
     deviation: float
+    """Departure of the observed value from the baseline as reported by the detector; a plain
+    float that may be negative.
+    """
+
     timestamp: str
+    """When the anomaly was observed. RFC 3339 timestamp, written in UTC with Z."""
+
     metric: str
+    """Name of the metric that behaved anomalously (a free string, e.g. "latency_p95_ms")."""
 
 
 AnomalyType: TypeAlias = Literal[
@@ -105,9 +145,18 @@ class BusinessImpact(TypedDict, closed=True):
     """
 
     users_affected: int
+    """Number of users affected (unsigned 64-bit integer)."""
+
     sla_violations: int
+    """Number of SLA violations (unsigned 64-bit integer)."""
+
     revenue_impact_usd: NotRequired[float | None]
+    """Estimated effect on revenue, in US dollars. Written as null when unknown; the member is
+    always present in producer output.
+    """
+
     reputation_risk: ReputationRisk
+    """Risk to reputation. The lowest level is the string "none"; JSON null is not accepted here."""
 
 
 class CausalLink(TypedDict, closed=True):
@@ -117,10 +166,19 @@ class CausalLink(TypedDict, closed=True):
     """
 
     from_event_id: str
+    """Identifier of the cause event (hyphenated UUID)."""
+
     to_event_id: str
+    """Identifier of the effect event (hyphenated UUID)."""
+
     relationship: CausalRelationship
+    """The nature of the link."""
+
     strength: float
+    """Strength of the link. A plain float; no range is enforced."""
+
     time_delta_ms: int
+    """Time between the two events, in milliseconds (signed 64-bit integer, may be negative)."""
 
 
 CausalRelationship: TypeAlias = Literal[
@@ -136,13 +194,32 @@ class CorrelatedEvent(TypedDict, closed=True):
     """
 
     event_id: str
+    """Identifier of the original event (hyphenated UUID)."""
+
     source_module: _events.SourceModule
+    """The module that emitted the original event, as its kebab-case name (e.g. "llm-cost-ops")."""
+
     event_type: _events.EventType
+    """Coarse classification of the original event."""
+
     severity: _events.Severity
+    """Severity of the original event, as a lowercase string."""
+
     timestamp: str
+    """When the original event occurred. RFC 3339 timestamp, written in UTC with Z."""
+
     role: EventRole
+    """The part this event plays in the correlation: root cause, contributor, effect or merely
+    related.
+    """
+
     summary: str
+    """Short human-readable description of the event."""
+
     metrics: NotRequired[dict[str, float]]
+    """Key numeric measurements of the event, keyed by metric name; every value is a float.
+    Defaults to {} when absent; the producer always writes it.
+    """
 
 
 class CorrelationConfig(TypedDict, closed=True):
@@ -154,10 +231,21 @@ class CorrelationConfig(TypedDict, closed=True):
     """
 
     auto_detect: bool
+    """Whether correlations are detected automatically."""
+
     patterns: list[CorrelationPattern]
+    """Known patterns to look for. Required; may be empty."""
+
     correlation_window_minutes: int
+    """Time window within which events are correlated, in minutes (signed 64-bit integer)."""
+
     min_events: int
+    """Minimum number of events a correlation must contain (usize, specified as an unsigned
+    64-bit integer).
+    """
+
     alert_thresholds: AlertThresholds
+    """Thresholds at which detected correlations raise alerts."""
 
 
 CorrelationId: TypeAlias = "str"
@@ -171,10 +259,21 @@ class CorrelationPattern(TypedDict, closed=True):
     """
 
     pattern_id: str
+    """Stable identifier of the pattern (a free string, not a UUID)."""
+
     name: str
+    """Human-readable name of the pattern."""
+
     description: str
+    """Explanation of what the pattern captures. This is an ordinary data member that happens to
+    be called description.
+    """
+
     modules: list[_events.SourceModule]
+    """The modules whose events take part in the pattern, as kebab-case names."""
+
     sequence: list[PatternStep]
+    """The steps that make up the pattern, in order."""
 
 
 class CorrelationQuery(TypedDict, closed=True):
@@ -186,11 +285,28 @@ class CorrelationQuery(TypedDict, closed=True):
     """
 
     seed_event_id: str
+    """Identifier of the event the search starts from (hyphenated UUID)."""
+
     time_window_minutes: int
+    """Size of the time window searched around the seed event, in minutes (signed 64-bit
+    integer).
+    """
+
     min_strength: NotRequired[float]
+    """Minimum strength a correlation must have to be returned. Defaults to 0.7 when absent; no
+    range is enforced.
+    """
+
     correlation_types: NotRequired[list[CorrelationType]]
+    """Kinds of correlation to look for. Defaults to [] when absent."""
+
     include_modules: NotRequired[list[_events.SourceModule]]
+    """Modules whose events are taken into account, as kebab-case names. Defaults to [] when
+    absent.
+    """
+
     max_depth: NotRequired[int]
+    """Maximum depth of the search (unsigned 32-bit integer). Defaults to 5 when absent."""
 
 
 CorrelationType: TypeAlias = Literal[
@@ -212,8 +328,15 @@ class CostImpact(TypedDict, closed=True):
     """
 
     additional_cost_usd: float
+    """Extra spend caused by the incident, in US dollars."""
+
     cost_increase_percent: float
+    """Relative increase in cost, in percent. A plain float; no range is enforced, so values
+    above 100 are valid.
+    """
+
     wasted_resources_usd: float
+    """Spend that produced no useful result, such as failed or retried requests, in US dollars."""
 
 
 EdgeRelationship: TypeAlias = Literal[
@@ -237,14 +360,39 @@ class EventCorrelation(TypedDict, closed=True):
     """
 
     correlation_id: CorrelationId
+    """Unique identifier of this correlation, written as a bare UUID string."""
+
     correlation_type: CorrelationType
+    """The kind of relationship that links the events."""
+
     events: list[CorrelatedEvent]
+    """The events taking part, each summarised together with the role it plays."""
+
     strength: float
+    """How strongly the events are related, as computed by the detector. A plain float; no range
+    is enforced.
+    """
+
     confidence: float
+    """How confident the detector is in this correlation. A plain float; no range is enforced."""
+
     time_window: TimeWindow
+    """The interval covered by the correlated events: a start/end object
+    (correlation.TimeWindow), not one of the metrics.TimeWindow labels.
+    """
+
     pattern: NotRequired[CorrelationPattern | None]
+    """The known multi-module pattern this correlation matched. Omitted when no pattern matched
+    (the producer skips it); null is also accepted and means the same.
+    """
+
     detected_at: str
+    """When the correlation was detected. RFC 3339 timestamp, written in UTC with Z."""
+
     metadata: NotRequired[dict[str, str]]
+    """Free-form string annotations, such as the detector name. Defaults to {} when absent; the
+    producer always writes it.
+    """
 
 
 class EventEdge(TypedDict, closed=True):
@@ -254,11 +402,22 @@ class EventEdge(TypedDict, closed=True):
     """
 
     edge_id: str
+    """Identifier of the edge within its graph."""
+
     from_node: str
+    """node_id of the node the edge starts from."""
+
     to_node: str
+    """node_id of the node the edge points to."""
+
     relationship_type: EdgeRelationship
+    """What the edge means, e.g. that the source causes or precedes the target."""
+
     weight: float
+    """Weight of the edge. A plain float; no range is enforced."""
+
     properties: dict[str, str]
+    """Free-form string properties of the edge. Required (no default) but may be empty."""
 
 
 class EventGraph(TypedDict, closed=True):
@@ -269,10 +428,19 @@ class EventGraph(TypedDict, closed=True):
     """
 
     graph_id: str
+    """Identifier of the graph (a free string, not a UUID)."""
+
     time_range: TimeWindow
+    """Interval covered by the graph, as a start/end object (correlation.TimeWindow)."""
+
     nodes: list[EventNode]
+    """The graph's nodes, one per event. Required; may be empty."""
+
     edges: list[EventEdge]
+    """The graph's directed edges. Required; may be empty."""
+
     metadata: GraphMetadata
+    """Size and shape statistics of the graph."""
 
 
 class EventNode(TypedDict, closed=True):
@@ -282,11 +450,24 @@ class EventNode(TypedDict, closed=True):
     """
 
     node_id: str
+    """Identifier of the node within its graph; EventEdge.from_node and to_node use it."""
+
     event_id: str
+    """Identifier of the event the node stands for (hyphenated UUID)."""
+
     source_module: _events.SourceModule
+    """The module that emitted the event."""
+
     event_type: _events.EventType
+    """Coarse classification of the event."""
+
     timestamp: str
+    """When the event occurred. RFC 3339 timestamp, written in UTC with Z."""
+
     attributes: dict[str, str]
+    """Free-form string attributes of the node, such as model id or provider. Required (no
+    default) but may be empty.
+    """
 
 
 EventRole: TypeAlias = Literal["root_cause", "contributor", "effect", "related"]
@@ -299,10 +480,19 @@ class GraphMetadata(TypedDict, closed=True):
     """
 
     node_count: int
+    """Number of nodes (usize, specified as an unsigned 64-bit integer)."""
+
     edge_count: int
+    """Number of edges (usize, specified as an unsigned 64-bit integer)."""
+
     connected_components: int
+    """Number of connected components (usize, specified as an unsigned 64-bit integer)."""
+
     avg_degree: float
+    """Average number of edges per node. A plain float."""
+
     density: float
+    """Ratio of existing edges to possible edges. A plain float; no range is enforced."""
 
 
 class ImpactAssessment(TypedDict, closed=True):
@@ -313,11 +503,30 @@ class ImpactAssessment(TypedDict, closed=True):
     """
 
     severity: ImpactSeverity
+    """Overall level of impact."""
+
     affected_modules: list[_events.SourceModule]
+    """The modules affected, as kebab-case names. Required; may be empty."""
+
     performance_impact: NotRequired[PerformanceImpact | None]
+    """Performance breakdown. Omitted when not assessed (the producer skips it); null is also
+    accepted and means the same.
+    """
+
     cost_impact: NotRequired[CostImpact | None]
+    """Cost breakdown. Omitted when not assessed (the producer skips it); null is also accepted
+    and means the same.
+    """
+
     security_impact: NotRequired[SecurityImpact | None]
+    """Security breakdown. Omitted when not assessed (the producer skips it); null is also
+    accepted and means the same.
+    """
+
     business_impact: NotRequired[BusinessImpact | None]
+    """Business breakdown. Omitted when not assessed (the producer skips it); null is also
+    accepted and means the same.
+    """
 
 
 ImpactSeverity: TypeAlias = Literal["negligible", "low", "medium", "high", "critical"]
@@ -331,10 +540,23 @@ class PatternStep(TypedDict, closed=True):
     """
 
     step_number: int
+    """Position of this step within the pattern (unsigned 32-bit integer)."""
+
     module: _events.SourceModule
+    """The module expected to emit the event for this step."""
+
     event_type: _events.EventType
+    """The event type expected at this step."""
+
     time_offset_ms: NotRequired[int | None]
+    """Expected timing offset of this step, in milliseconds (signed 64-bit integer, may be
+    negative). Written as null when not set.
+    """
+
     conditions: dict[str, str]
+    """Conditions the event must satisfy to match this step, as string keys and string values.
+    Required (no default) but may be empty.
+    """
 
 
 class PerformanceImpact(TypedDict, closed=True):
@@ -344,9 +566,18 @@ class PerformanceImpact(TypedDict, closed=True):
     """
 
     latency_increase_percent: float
+    """Increase in latency, in percent (50.0 means 50 %). A plain float; no range is enforced, so
+    values above 100 are valid.
+    """
+
     throughput_decrease_percent: float
+    """Decrease in throughput, in percent. A plain float; no range is enforced."""
+
     error_rate_increase_percent: float
+    """Increase in the error rate, in percent. A plain float; no range is enforced."""
+
     affected_requests: int
+    """Number of requests affected (unsigned 64-bit integer)."""
 
 
 ReputationRisk: TypeAlias = Literal["none", "low", "medium", "high", "severe"]
@@ -360,10 +591,19 @@ class RootCauseAnalysis(TypedDict, closed=True):
     """
 
     root_event_id: str
+    """Identifier of the event judged to be the root cause (hyphenated UUID)."""
+
     confidence: float
+    """Confidence in this analysis. A plain float; no range is enforced."""
+
     causal_chain: list[CausalLink]
+    """Directed cause/effect links leading from the root event to its effects."""
+
     contributing_factors: list[str]
+    """Free-text descriptions of factors that contributed to the incident."""
+
     recommendations: list[str]
+    """Free-text suggestions for remediation or prevention."""
 
 
 class SecurityImpact(TypedDict, closed=True):
@@ -373,9 +613,16 @@ class SecurityImpact(TypedDict, closed=True):
     """
 
     threats_detected: int
+    """Number of threats detected (unsigned 64-bit integer)."""
+
     vulnerabilities_exposed: int
+    """Number of vulnerabilities exposed (unsigned 64-bit integer)."""
+
     data_at_risk: bool
+    """Whether data was put at risk."""
+
     compliance_violations: int
+    """Number of compliance violations, e.g. under GDPR or HIPAA (unsigned 64-bit integer)."""
 
 
 class TimeWindow(TypedDict, closed=True):
@@ -386,4 +633,9 @@ class TimeWindow(TypedDict, closed=True):
     """
 
     start: str
+    """Beginning of the interval. RFC 3339 timestamp, written in UTC with Z."""
+
     end: str
+    """End of the interval. RFC 3339 timestamp, written in UTC with Z. Its order relative to
+    start is not checked.
+    """

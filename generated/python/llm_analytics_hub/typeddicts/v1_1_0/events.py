@@ -5,7 +5,8 @@ Strings stay strings (UUIDs and date-times included); members that may be absent
 `NotRequired`; closed objects are declared `closed=True` (PEP 728). Open objects accept extra
 members of a stated type, which PEP 728 spells `extra_items=`; mypy does not support that yet,
 so open objects are plain (non-closed) TypedDicts and their extra members cannot be typed.
-Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags.
+Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags, one per
+variant, named after the union and the tag (`TelemetryPayloadLatency`).
 """
 
 from __future__ import annotations
@@ -29,14 +30,27 @@ __all__ = [
     "ComplianceViolationEvent",
     "CostBreakdown",
     "CostPayload",
+    "CostPayloadApiCost",
+    "CostPayloadBudgetAlert",
+    "CostPayloadResourceConsumption",
+    "CostPayloadTokenCost",
     "CostSource",
     "CustomPayload",
     "DataLineageEvent",
     "DataOperation",
     "ErrorRateMetrics",
     "EventPayload",
+    "EventPayloadCost",
+    "EventPayloadCustom",
+    "EventPayloadGovernance",
+    "EventPayloadSecurity",
+    "EventPayloadTelemetry",
     "EventType",
     "GovernancePayload",
+    "GovernancePayloadAuditTrail",
+    "GovernancePayloadComplianceCheck",
+    "GovernancePayloadDataLineage",
+    "GovernancePayloadPolicyViolation",
     "LatencyBreakdown",
     "LatencyMetrics",
     "MitigationStatus",
@@ -49,13 +63,25 @@ __all__ = [
     "RemediationStatus",
     "ResourceConsumptionEvent",
     "ResourceType",
+    "ResourceTypeOther",
     "SecurityPayload",
+    "SecurityPayloadAuth",
+    "SecurityPayloadComplianceViolation",
+    "SecurityPayloadPrivacy",
+    "SecurityPayloadThreat",
+    "SecurityPayloadVulnerability",
     "Severity",
     "SourceModule",
     "TelemetryPayload",
+    "TelemetryPayloadErrorRate",
+    "TelemetryPayloadLatency",
+    "TelemetryPayloadModelPerformance",
+    "TelemetryPayloadThroughput",
+    "TelemetryPayloadTokenUsage",
     "ThreatEvent",
     "ThreatLevel",
     "ThreatType",
+    "ThreatTypeOther",
     "ThroughputMetrics",
     "TokenCostEvent",
     "TokenUsageMetrics",
@@ -71,18 +97,73 @@ class AnalyticsEvent(TypedDict, closed=True):
     """
 
     event_id: NotRequired[str]
+    """Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID
+    when absent; producers always write it.
+    """
+
     timestamp: str
+    """When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a
+    trailing Z.
+    """
+
     source_module: SourceModule
+    """Ecosystem component that emitted the event. No schema rule ties it to
+    payload.payload_type.
+    """
+
     event_type: EventType
+    """Coarse classification of the event chosen by the producer. It is independent of the
+    payload variant: a cost payload may be classified as "alert" and a governance payload as
+    "audit".
+    """
+
     correlation_id: NotRequired[str | None]
+    """UUID shared by all events that belong to the same request, trace or incident. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
+
     parent_event_id: NotRequired[str | None]
+    """event_id of the event that caused this one, for building causal chains. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
+
     schema_version: NotRequired[str]
+    """Version of the event schema the document follows, as a free-form string; it selects the
+    schema that validates the document. Defaults to "1.0.0" when absent. Producers always
+    write it, and must write "1.1.0" (or later) to use members added in 1.1.0 such as
+    trace_id: a document that declares 1.0.0 is validated by the 1.0.0 schema, which rejects
+    them.
+    """
+
     severity: Severity
+    """How serious the event is, from debug to critical."""
+
     environment: str
+    """Deployment environment the event comes from, as a free-form string such as "production" or
+    "staging".
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form labels attached to the event, string keys to string values. Defaults to {} when
+    absent; producers always write it, even when empty.
+    """
+
     trace_id: NotRequired[str]
+    """Trace the event belongs to, to join it with OpenTelemetry traces: the W3C trace-id of the
+    span that produced it (the span context's TraceId, written as in OTLP/JSON). 32 lower-case
+    hex digits. New in 1.1.0.
+    """
+
     span_id: NotRequired[str]
+    """Span within trace_id that produced the event (the span context's SpanId), 16 lower-case
+    hex digits. Only meaningful together with trace_id. New in 1.1.0.
+    """
+
     payload: EventPayload
+    """Module-specific content of the event: an object whose `payload_type` names the producing
+    module and whose `data` holds that module's payload. Required; it is not merged into the
+    envelope.
+    """
 
 
 class ApiCostEvent(TypedDict, closed=True):
@@ -91,11 +172,24 @@ class ApiCostEvent(TypedDict, closed=True):
     """
 
     provider: str
+    """API provider, as a free-form string (e.g. "openai", "anthropic")."""
+
     api_endpoint: str
+    """Billed API endpoint, e.g. "/v1/chat/completions"."""
+
     request_count: int
+    """Number of requests billed in the period (u64)."""
+
     cost_per_request: float
+    """Average price of one request, in US dollars like the total."""
+
     total_cost_usd: float
+    """Total charge for the period, in US dollars. Not checked against request_count and
+    cost_per_request.
+    """
+
     billing_period: str
+    """Billing period the charges belong to, as a free-form string such as "2024-01"."""
 
 
 class AuditTrailEvent(TypedDict, closed=True):
@@ -104,12 +198,31 @@ class AuditTrailEvent(TypedDict, closed=True):
     """
 
     action: str
+    """Action performed, as a free-form string (e.g. "update", "delete")."""
+
     actor: str
+    """Who performed the action: a user, service account or system process."""
+
     resource_type: str
+    """Kind of resource acted on, as a free-form string (e.g. "policy")."""
+
     resource_id: str
+    """Identifier of the resource acted on."""
+
     changes: dict[str, Any]
+    """What changed: free-form keys (typically field names) mapped to any JSON value, null
+    included. Required; may be {}.
+    """
+
     ip_address: NotRequired[str | None]
+    """IP address the action came from, as a free-form string. Written as null when unknown (the
+    member is always present on output).
+    """
+
     user_agent: NotRequired[str | None]
+    """User-agent string of the client that performed the action. Written as null when unknown
+    (the member is always present on output).
+    """
 
 
 AuthAction: TypeAlias = Literal[
@@ -123,10 +236,21 @@ class AuthEvent(TypedDict, closed=True):
     """
 
     user_id: str
+    """Identifier of the user or service account that performed the action."""
+
     action: AuthAction
+    """Kind of auth action."""
+
     resource: str
+    """Resource the action was aimed at."""
+
     success: bool
+    """Whether the action succeeded."""
+
     failure_reason: NotRequired[str | None]
+    """Why the action failed. Written as null when there is no reason to report, e.g. on success
+    (the member is always present on output).
+    """
 
 
 class BudgetAlertEvent(TypedDict, closed=True):
@@ -135,11 +259,22 @@ class BudgetAlertEvent(TypedDict, closed=True):
     """
 
     budget_id: str
+    """Identifier of the budget."""
+
     budget_name: str
+    """Human-readable name of the budget."""
+
     budget_limit_usd: float
+    """Spending limit of the budget, in US dollars."""
+
     current_spend_usd: float
+    """Amount spent so far in the budget period, in US dollars."""
+
     threshold_percent: float
+    """Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %)."""
+
     alert_type: BudgetAlertType
+    """How far spending has gone: warning, critical or exceeded."""
 
 
 BudgetAlertType: TypeAlias = Literal["warning", "critical", "exceeded"]
@@ -153,17 +288,67 @@ class CommonEventFields(TypedDict, closed=True):
     """
 
     event_id: NotRequired[str]
+    """Unique identifier of this event, a UUID. Defaults to a freshly generated random (v4) UUID
+    when absent; producers always write it.
+    """
+
     timestamp: str
+    """When the event occurred, as an RFC 3339 date-time; producers write it in UTC with a
+    trailing Z.
+    """
+
     source_module: SourceModule
+    """Ecosystem component that emitted the event. No schema rule ties it to
+    payload.payload_type.
+    """
+
     event_type: EventType
+    """Coarse classification of the event chosen by the producer. It is independent of the
+    payload variant: a cost payload may be classified as "alert" and a governance payload as
+    "audit".
+    """
+
     correlation_id: NotRequired[str | None]
+    """UUID shared by all events that belong to the same request, trace or incident. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
+
     parent_event_id: NotRequired[str | None]
+    """event_id of the event that caused this one, for building causal chains. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
+
     schema_version: NotRequired[str]
+    """Version of the event schema the document follows, as a free-form string; it selects the
+    schema that validates the document. Defaults to "1.0.0" when absent. Producers always
+    write it, and must write "1.1.0" (or later) to use members added in 1.1.0 such as
+    trace_id: a document that declares 1.0.0 is validated by the 1.0.0 schema, which rejects
+    them.
+    """
+
     severity: Severity
+    """How serious the event is, from debug to critical."""
+
     environment: str
+    """Deployment environment the event comes from, as a free-form string such as "production" or
+    "staging".
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form labels attached to the event, string keys to string values. Defaults to {} when
+    absent; producers always write it, even when empty.
+    """
+
     trace_id: NotRequired[str]
+    """Trace the event belongs to, to join it with OpenTelemetry traces: the W3C trace-id of the
+    span that produced it (the span context's TraceId, written as in OTLP/JSON). 32 lower-case
+    hex digits. New in 1.1.0.
+    """
+
     span_id: NotRequired[str]
+    """Span within trace_id that produced the event (the span context's SpanId), 16 lower-case
+    hex digits. Only meaningful together with trace_id. New in 1.1.0.
+    """
 
 
 class ComplianceCheckEvent(TypedDict, closed=True):
@@ -173,11 +358,24 @@ class ComplianceCheckEvent(TypedDict, closed=True):
     """
 
     check_id: str
+    """Identifier of this check run."""
+
     framework: str
+    """Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC
+    27001:2022").
+    """
+
     controls_checked: list[str]
+    """Identifiers of the controls that were evaluated. Required; may be empty."""
+
     passed: bool
+    """Whether the check passed overall; no schema rule derives it from the findings."""
+
     findings: list[ComplianceFinding]
+    """Per-control results. Required; may be empty."""
+
     score: float
+    """Overall compliance score on the producer's own scale; no range is enforced."""
 
 
 class ComplianceFinding(TypedDict, closed=True):
@@ -186,9 +384,18 @@ class ComplianceFinding(TypedDict, closed=True):
     """
 
     control_id: str
+    """Identifier of the control, e.g. "CC6.1"."""
+
     status: ComplianceStatus
+    """Result for the control."""
+
     description: str
+    """What was checked or found for this control (a data member, not a schema annotation)."""
+
     evidence: NotRequired[str | None]
+    """Reference to or summary of the supporting evidence. Written as null when there is none
+    (the member is always present on output).
+    """
 
 
 ComplianceStatus: TypeAlias = Literal["pass", "fail", "not_applicable", "manual"]
@@ -200,11 +407,24 @@ class ComplianceViolationEvent(TypedDict, closed=True):
     """
 
     violation_id: str
+    """Identifier of the violation."""
+
     regulation: str
+    """Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA")."""
+
     requirement: str
+    """The specific requirement, article or clause that was breached."""
+
     violation_description: str
+    """Human-readable account of what happened."""
+
     affected_data_types: list[str]
+    """Categories of data involved, as free-form strings (e.g. "email_address"). Required; may be
+    empty.
+    """
+
     remediation_required: bool
+    """Whether remediation work is required."""
 
 
 class CostBreakdown(TypedDict, closed=True):
@@ -217,95 +437,258 @@ class CostBreakdown(TypedDict, closed=True):
     """
 
     uncached_input_usd: NotRequired[float]
+    """Cost of the input tokens that were neither read from nor written to the cache
+    (prompt_tokens - cache_read_input_tokens - cache_write_input_tokens), in USD.
+    """
+
     cache_read_usd: NotRequired[float]
+    """Cost of the cache-read input tokens (gen_ai.usage.cache_read.input_tokens), in USD."""
+
     cache_write_usd: NotRequired[float]
+    """Cost of the cache-write input tokens (gen_ai.usage.cache_creation.input_tokens), in USD."""
+
     output_usd: NotRequired[float]
+    """Cost of the output tokens, in USD; it excludes the reasoning tokens only when
+    reasoning_usd is present.
+    """
+
     reasoning_usd: NotRequired[float]
+    """Cost of the reasoning tokens (gen_ai.usage.reasoning.output_tokens), in USD, only when the
+    provider prices them separately from other output.
+    """
+
     tools_usd: NotRequired[float]
+    """Cost of built-in tool use billed with the request (web search, code execution, file search
+    calls), in USD.
+    """
+
     request_fees_usd: NotRequired[float]
+    """Fixed per-request fees, in USD."""
 
 
-class CostPayload_token_cost(TypedDict, closed=True):
-    """Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits
-    beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "cost".
+class CostPayloadTokenCost(TypedDict, closed=True):
+    """The "token_cost" variant of CostPayload: the members of TokenCostEvent with `cost_type`
+    beside them.
     """
 
     cost_type: Literal["token_cost"]
+    """Always "token_cost": selects this variant of CostPayload."""
+
     model_id: str
+    """Identifier of the model that served the request."""
+
     request_id: str
+    """Identifier of the priced request."""
+
     prompt_tokens: int
+    """Number of prompt (input) tokens billed (u32), including cache reads and writes;
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
+    """
+
     completion_tokens: int
+    """Number of completion (output) tokens billed (u32), including reasoning tokens;
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
+    """
+
     total_tokens: int
+    """Total billed tokens, normally prompt plus completion (u32); the sum is not checked."""
+
     cost_per_prompt_token: float
+    """Price of one prompt token, in `currency`."""
+
     cost_per_completion_token: float
+    """Price of one completion token, in `currency`."""
+
     total_cost_usd: float
+    """Total cost of the request, in US dollars. Not checked against the token counts and unit
+    prices.
+    """
+
     currency: str
+    """Currency of the unit prices, as a free-form string (typically "USD")."""
+
     cache_read_input_tokens: NotRequired[int]
+    """Input tokens billed that were served from the provider's prompt cache (u32); OpenTelemetry
+    GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens.
+    Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini:
+    cachedContentTokenCount.
+    """
+
     cache_write_input_tokens: NotRequired[int]
+    """Input tokens billed that were written to the provider's prompt cache (u32); OpenTelemetry
+    GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens.
+    Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit
+    it).
+    """
+
     reasoning_tokens: NotRequired[int]
+    """Output tokens billed spent on reasoning / thinking that are not part of the visible answer
+    (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in
+    completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini:
+    thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
+    """
+
     prompt_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """prompt_tokens split by input modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality
+    attribute of its own. Omit modalities that are not reported.
+    """
+
     completion_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """completion_tokens split by output modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality
+    attribute of its own.
+    """
+
     provider: NotRequired[str]
+    """Generative-AI provider that served the request; OpenTelemetry GenAI attribute
+    `gen_ai.provider.name`. An open string with documented known values (openai, anthropic,
+    gcp.gemini, aws.bedrock, ...), never a closed enum.
+    """
+
     operation: NotRequired[str]
+    """Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat,
+    text_completion, embeddings, generate_content, ...). An open string.
+    """
+
     response_model: NotRequired[str]
+    """Exact model that produced the response, as the provider reports it (often a dated snapshot
+    of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute
+    `gen_ai.response.model`.
+    """
+
     response_id: NotRequired[str]
+    """Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI
+    attribute `gen_ai.response.id`.
+    """
+
     finish_reasons: NotRequired[list[str]]
+    """Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute
+    `gen_ai.response.finish_reasons`.
+    """
+
     streaming: NotRequired[bool]
+    """Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`."""
+
     cost_per_cache_read_token: NotRequired[float]
+    """Price of one cache-read input token, in `currency` (applies to
+    gen_ai.usage.cache_read.input_tokens; OpenTelemetry GenAI has no price attributes).
+    """
+
     cost_per_cache_write_token: NotRequired[float]
+    """Price of one cache-write input token, in `currency` (applies to
+    gen_ai.usage.cache_creation.input_tokens; OpenTelemetry GenAI has no price attributes).
+    """
+
     cost_per_reasoning_token: NotRequired[float]
+    """Price of one reasoning token, in `currency`, when the provider prices reasoning separately
+    from other output (applies to gen_ai.usage.reasoning.output_tokens; OpenTelemetry GenAI
+    has no price attributes). Omit it when reasoning is billed at cost_per_completion_token.
+    """
+
     cost_breakdown: NotRequired[CostBreakdown]
+    """total_cost_usd split into disjoint parts (uncached input, cache read, cache write, output,
+    reasoning, tools, per-request fees) that sum to it. No OpenTelemetry GenAI counterpart.
+    """
+
     cost_source: NotRequired[CostSource]
+    """Whether total_cost_usd was reported by the provider or computed by the producer from a
+    price table. No OpenTelemetry GenAI counterpart.
+    """
+
     pricing_version: NotRequired[str]
+    """Identifier of the price table used to compute the cost (e.g. a date or a release of the
+    producer's price list), so that computed costs can be recomputed or audited. No
+    OpenTelemetry GenAI counterpart.
+    """
 
 
-class CostPayload_api_cost(TypedDict, closed=True):
-    """Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits
-    beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "cost".
+class CostPayloadApiCost(TypedDict, closed=True):
+    """The "api_cost" variant of CostPayload: the members of ApiCostEvent with `cost_type` beside
+    them.
     """
 
     cost_type: Literal["api_cost"]
+    """Always "api_cost": selects this variant of CostPayload."""
+
     provider: str
+    """API provider, as a free-form string (e.g. "openai", "anthropic")."""
+
     api_endpoint: str
+    """Billed API endpoint, e.g. "/v1/chat/completions"."""
+
     request_count: int
+    """Number of requests billed in the period (u64)."""
+
     cost_per_request: float
+    """Average price of one request, in US dollars like the total."""
+
     total_cost_usd: float
+    """Total charge for the period, in US dollars. Not checked against request_count and
+    cost_per_request.
+    """
+
     billing_period: str
+    """Billing period the charges belong to, as a free-form string such as "2024-01"."""
 
 
-class CostPayload_resource_consumption(TypedDict, closed=True):
-    """Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits
-    beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "cost".
+class CostPayloadResourceConsumption(TypedDict, closed=True):
+    """The "resource_consumption" variant of CostPayload: the members of ResourceConsumptionEvent
+    with `cost_type` beside them.
     """
 
     cost_type: Literal["resource_consumption"]
+    """Always "resource_consumption": selects this variant of CostPayload."""
+
     resource_type: ResourceType
+    """Kind of resource: a known snake_case kind, or {"other": "..."} for any other kind."""
+
     resource_id: str
+    """Identifier of the consumed resource."""
+
     quantity: float
+    """Amount consumed, in the unit given by `unit`."""
+
     unit: str
+    """Unit of `quantity`, as a free-form string (e.g. "gpu_hours", "gb_month")."""
+
     cost_usd: float
+    """Cost of the consumption, in US dollars."""
+
     utilization_percent: float
+    """Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no
+    range is enforced.
+    """
 
 
-class CostPayload_budget_alert(TypedDict, closed=True):
-    """Internally tagged union of LLM CostOps records: `cost_type` selects the variant and sits
-    beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "cost".
+class CostPayloadBudgetAlert(TypedDict, closed=True):
+    """The "budget_alert" variant of CostPayload: the members of BudgetAlertEvent with
+    `cost_type` beside them.
     """
 
     cost_type: Literal["budget_alert"]
+    """Always "budget_alert": selects this variant of CostPayload."""
+
     budget_id: str
+    """Identifier of the budget."""
+
     budget_name: str
+    """Human-readable name of the budget."""
+
     budget_limit_usd: float
+    """Spending limit of the budget, in US dollars."""
+
     current_spend_usd: float
+    """Amount spent so far in the budget period, in US dollars."""
+
     threshold_percent: float
+    """Threshold that was crossed, as a percentage of the limit (percent scale: 80.0 means 80 %)."""
+
     alert_type: BudgetAlertType
+    """How far spending has gone: warning, critical or exceeded."""
 
 
-CostPayload: TypeAlias = "CostPayload_token_cost | CostPayload_api_cost | CostPayload_resource_consumption | CostPayload_budget_alert"
+CostPayload: TypeAlias = "CostPayloadTokenCost | CostPayloadApiCost | CostPayloadResourceConsumption | CostPayloadBudgetAlert"
 
 
 CostSource: TypeAlias = Literal["provider_reported", "computed"]
@@ -318,7 +701,12 @@ class CustomPayload(TypedDict, closed=True):
     """
 
     custom_type: str
+    """Producer-defined label naming the kind of custom payload."""
+
     data: Any
+    """The custom content: any JSON value, null included. The member itself is required even when
+    its value is null.
+    """
 
 
 class DataLineageEvent(TypedDict, closed=True):
@@ -328,11 +716,28 @@ class DataLineageEvent(TypedDict, closed=True):
     """
 
     data_asset_id: str
+    """Identifier of the data asset this step concerns."""
+
     operation: DataOperation
+    """Kind of operation performed in this step."""
+
     source: NotRequired[str | None]
+    """Where the data came from, e.g. an asset id or a URI. Written as null when not applicable
+    (the member is always present on output).
+    """
+
     destination: NotRequired[str | None]
+    """Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the
+    member is always present on output).
+    """
+
     transformation: NotRequired[str | None]
+    """Description of the transformation applied. Written as null when none was applied (the
+    member is always present on output).
+    """
+
     lineage_path: list[str]
+    """Identifiers of the assets along the lineage, in order. Required; may be empty."""
 
 
 DataOperation: TypeAlias = Literal["create", "read", "update", "delete", "transform", "aggregate"]
@@ -344,69 +749,89 @@ class ErrorRateMetrics(TypedDict, closed=True):
     """
 
     model_id: str
+    """Identifier of the measured model."""
+
     total_requests: int
+    """Number of requests received during the window (u64)."""
+
     failed_requests: int
+    """Number of those requests that failed (u64)."""
+
     error_rate_percent: float
+    """Failed requests as a percentage of all requests (percent scale: 1.2 means 1.2 %). Neither
+    bounded nor checked against the counts.
+    """
+
     error_breakdown: dict[str, int]
+    """Failed-request count per error category: free-form category names (e.g. "timeout") mapped
+    to u64 counts. Required; may be {}.
+    """
+
     window_duration_seconds: int
+    """Length of the measurement window, in seconds (u32)."""
 
 
-class EventPayload_telemetry(TypedDict, closed=True):
-    """Adjacently tagged union that selects the producing module: `payload_type` names the module
-    and `data` holds that module's payload (itself internally tagged for telemetry, security,
-    cost and governance). Exactly these two members, both required; it is the value of
-    AnalyticsEvent.payload.
+class EventPayloadTelemetry(TypedDict, closed=True):
+    """The "telemetry" variant of EventPayload: `payload_type` and `data`. For payload_type
+    "telemetry", `data` is a TelemetryPayload.
     """
 
     payload_type: Literal["telemetry"]
+    """Always "telemetry": selects this variant of EventPayload."""
+
     data: TelemetryPayload
+    """For payload_type "telemetry", `data` is a TelemetryPayload."""
 
 
-class EventPayload_security(TypedDict, closed=True):
-    """Adjacently tagged union that selects the producing module: `payload_type` names the module
-    and `data` holds that module's payload (itself internally tagged for telemetry, security,
-    cost and governance). Exactly these two members, both required; it is the value of
-    AnalyticsEvent.payload.
+class EventPayloadSecurity(TypedDict, closed=True):
+    """The "security" variant of EventPayload: `payload_type` and `data`. For payload_type
+    "security", `data` is a SecurityPayload.
     """
 
     payload_type: Literal["security"]
+    """Always "security": selects this variant of EventPayload."""
+
     data: SecurityPayload
+    """For payload_type "security", `data` is a SecurityPayload."""
 
 
-class EventPayload_cost(TypedDict, closed=True):
-    """Adjacently tagged union that selects the producing module: `payload_type` names the module
-    and `data` holds that module's payload (itself internally tagged for telemetry, security,
-    cost and governance). Exactly these two members, both required; it is the value of
-    AnalyticsEvent.payload.
+class EventPayloadCost(TypedDict, closed=True):
+    """The "cost" variant of EventPayload: `payload_type` and `data`. For payload_type "cost",
+    `data` is a CostPayload.
     """
 
     payload_type: Literal["cost"]
+    """Always "cost": selects this variant of EventPayload."""
+
     data: CostPayload
+    """For payload_type "cost", `data` is a CostPayload."""
 
 
-class EventPayload_governance(TypedDict, closed=True):
-    """Adjacently tagged union that selects the producing module: `payload_type` names the module
-    and `data` holds that module's payload (itself internally tagged for telemetry, security,
-    cost and governance). Exactly these two members, both required; it is the value of
-    AnalyticsEvent.payload.
+class EventPayloadGovernance(TypedDict, closed=True):
+    """The "governance" variant of EventPayload: `payload_type` and `data`. For payload_type
+    "governance", `data` is a GovernancePayload.
     """
 
     payload_type: Literal["governance"]
+    """Always "governance": selects this variant of EventPayload."""
+
     data: GovernancePayload
+    """For payload_type "governance", `data` is a GovernancePayload."""
 
 
-class EventPayload_custom(TypedDict, closed=True):
-    """Adjacently tagged union that selects the producing module: `payload_type` names the module
-    and `data` holds that module's payload (itself internally tagged for telemetry, security,
-    cost and governance). Exactly these two members, both required; it is the value of
-    AnalyticsEvent.payload.
+class EventPayloadCustom(TypedDict, closed=True):
+    """The "custom" variant of EventPayload: `payload_type` and `data`. For payload_type
+    "custom", `data` is a CustomPayload.
     """
 
     payload_type: Literal["custom"]
+    """Always "custom": selects this variant of EventPayload."""
+
     data: CustomPayload
+    """For payload_type "custom", `data` is a CustomPayload."""
 
 
-EventPayload: TypeAlias = "EventPayload_telemetry | EventPayload_security | EventPayload_cost | EventPayload_governance | EventPayload_custom"
+EventPayload: TypeAlias = "EventPayloadTelemetry | EventPayloadSecurity | EventPayloadCost | EventPayloadGovernance | EventPayloadCustom"
 
 
 EventType: TypeAlias = Literal[
@@ -414,74 +839,142 @@ EventType: TypeAlias = Literal[
 ]
 
 
-class GovernancePayload_policy_violation(TypedDict, closed=True):
-    """Internally tagged union of governance records (policy violations, audit trail, compliance
-    checks, data lineage): `governance_type` selects the variant and sits beside that
-    variant's members in one object. Every variant is closed. Used as EventPayload.data when
-    payload_type is "governance".
+class GovernancePayloadPolicyViolation(TypedDict, closed=True):
+    """The "policy_violation" variant of GovernancePayload: the members of PolicyViolationEvent
+    with `governance_type` beside them.
     """
 
     governance_type: Literal["policy_violation"]
+    """Always "policy_violation": selects this variant of GovernancePayload."""
+
     policy_id: str
+    """Identifier of the violated policy."""
+
     policy_name: str
+    """Human-readable name of the policy."""
+
     violation_description: str
+    """Human-readable account of what was violated."""
+
     violated_rules: list[str]
+    """Identifiers of the policy rules that were broken. Required; may be empty."""
+
     resource_id: str
+    """Resource on which the violation occurred."""
+
     user_id: NotRequired[str | None]
+    """User responsible for the violation. Written as null when it is not attributable to a user
+    (the member is always present on output).
+    """
+
     severity: PolicyViolationSeverity
+    """Severity of the violation on the policy scale low to critical (not the event-level
+    Severity).
+    """
+
     auto_remediated: bool
+    """Whether the violation was remediated automatically."""
 
 
-class GovernancePayload_audit_trail(TypedDict, closed=True):
-    """Internally tagged union of governance records (policy violations, audit trail, compliance
-    checks, data lineage): `governance_type` selects the variant and sits beside that
-    variant's members in one object. Every variant is closed. Used as EventPayload.data when
-    payload_type is "governance".
+class GovernancePayloadAuditTrail(TypedDict, closed=True):
+    """The "audit_trail" variant of GovernancePayload: the members of AuditTrailEvent with
+    `governance_type` beside them.
     """
 
     governance_type: Literal["audit_trail"]
+    """Always "audit_trail": selects this variant of GovernancePayload."""
+
     action: str
+    """Action performed, as a free-form string (e.g. "update", "delete")."""
+
     actor: str
+    """Who performed the action: a user, service account or system process."""
+
     resource_type: str
+    """Kind of resource acted on, as a free-form string (e.g. "policy")."""
+
     resource_id: str
+    """Identifier of the resource acted on."""
+
     changes: dict[str, Any]
+    """What changed: free-form keys (typically field names) mapped to any JSON value, null
+    included. Required; may be {}.
+    """
+
     ip_address: NotRequired[str | None]
+    """IP address the action came from, as a free-form string. Written as null when unknown (the
+    member is always present on output).
+    """
+
     user_agent: NotRequired[str | None]
+    """User-agent string of the client that performed the action. Written as null when unknown
+    (the member is always present on output).
+    """
 
 
-class GovernancePayload_compliance_check(TypedDict, closed=True):
-    """Internally tagged union of governance records (policy violations, audit trail, compliance
-    checks, data lineage): `governance_type` selects the variant and sits beside that
-    variant's members in one object. Every variant is closed. Used as EventPayload.data when
-    payload_type is "governance".
+class GovernancePayloadComplianceCheck(TypedDict, closed=True):
+    """The "compliance_check" variant of GovernancePayload: the members of ComplianceCheckEvent
+    with `governance_type` beside them.
     """
 
     governance_type: Literal["compliance_check"]
+    """Always "compliance_check": selects this variant of GovernancePayload."""
+
     check_id: str
+    """Identifier of this check run."""
+
     framework: str
+    """Compliance framework evaluated, as a free-form string (e.g. "SOC 2", "ISO/IEC
+    27001:2022").
+    """
+
     controls_checked: list[str]
+    """Identifiers of the controls that were evaluated. Required; may be empty."""
+
     passed: bool
+    """Whether the check passed overall; no schema rule derives it from the findings."""
+
     findings: list[ComplianceFinding]
+    """Per-control results. Required; may be empty."""
+
     score: float
+    """Overall compliance score on the producer's own scale; no range is enforced."""
 
 
-class GovernancePayload_data_lineage(TypedDict, closed=True):
-    """Internally tagged union of governance records (policy violations, audit trail, compliance
-    checks, data lineage): `governance_type` selects the variant and sits beside that
-    variant's members in one object. Every variant is closed. Used as EventPayload.data when
-    payload_type is "governance".
+class GovernancePayloadDataLineage(TypedDict, closed=True):
+    """The "data_lineage" variant of GovernancePayload: the members of DataLineageEvent with
+    `governance_type` beside them.
     """
 
     governance_type: Literal["data_lineage"]
+    """Always "data_lineage": selects this variant of GovernancePayload."""
+
     data_asset_id: str
+    """Identifier of the data asset this step concerns."""
+
     operation: DataOperation
+    """Kind of operation performed in this step."""
+
     source: NotRequired[str | None]
+    """Where the data came from, e.g. an asset id or a URI. Written as null when not applicable
+    (the member is always present on output).
+    """
+
     destination: NotRequired[str | None]
+    """Where the data went, e.g. an asset id or a URI. Written as null when not applicable (the
+    member is always present on output).
+    """
+
     transformation: NotRequired[str | None]
+    """Description of the transformation applied. Written as null when none was applied (the
+    member is always present on output).
+    """
+
     lineage_path: list[str]
+    """Identifiers of the assets along the lineage, in order. Required; may be empty."""
 
 
-GovernancePayload: TypeAlias = "GovernancePayload_policy_violation | GovernancePayload_audit_trail | GovernancePayload_compliance_check | GovernancePayload_data_lineage"
+GovernancePayload: TypeAlias = "GovernancePayloadPolicyViolation | GovernancePayloadAuditTrail | GovernancePayloadComplianceCheck | GovernancePayloadDataLineage"
 
 
 class LatencyBreakdown(TypedDict, closed=True):
@@ -491,9 +984,16 @@ class LatencyBreakdown(TypedDict, closed=True):
     """
 
     queue_time_ms: float
+    """Time the request waited in a queue before processing started, in milliseconds."""
+
     processing_time_ms: float
+    """Time the model spent producing the response, in milliseconds."""
+
     network_time_ms: float
+    """Time spent on network transfer, in milliseconds."""
+
     other_ms: float
+    """Remaining time not attributed to the other components, in milliseconds."""
 
 
 class LatencyMetrics(TypedDict, closed=True):
@@ -504,18 +1004,67 @@ class LatencyMetrics(TypedDict, closed=True):
     """
 
     model_id: str
+    """Identifier of the model that served the request, e.g. "gpt-4o"."""
+
     request_id: str
+    """Identifier of the measured request."""
+
     total_latency_ms: float
+    """End-to-end latency of the request, in milliseconds."""
+
     ttft_ms: NotRequired[float | None]
+    """Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null
+    is also accepted.
+    """
+
     tokens_per_second: NotRequired[float | None]
+    """Generation speed, in output tokens per second. Omitted when unknown (the producer skips
+    it); null is also accepted.
+    """
+
     breakdown: NotRequired[LatencyBreakdown | None]
+    """How the total latency splits into queue, processing, network and other time. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
+
     time_per_output_token_ms: NotRequired[float]
+    """Mean time between output tokens after the first one, in milliseconds; the per-request
+    value of the OpenTelemetry GenAI metric `gen_ai.server.time_per_output_token` (which is in
+    seconds: divide by 1000). New in 1.1.0.
+    """
+
     provider: NotRequired[str]
+    """Generative-AI provider that served the request; OpenTelemetry GenAI attribute
+    `gen_ai.provider.name`. An open string with documented known values. New in 1.1.0.
+    """
+
     operation: NotRequired[str]
+    """Kind of operation measured; OpenTelemetry GenAI attribute `gen_ai.operation.name`. An open
+    string. New in 1.1.0.
+    """
+
     response_model: NotRequired[str]
+    """Exact model that produced the response, as the provider reports it; OpenTelemetry GenAI
+    attribute `gen_ai.response.model`. New in 1.1.0.
+    """
+
     streaming: NotRequired[bool]
+    """Whether the response was streamed (ttft_ms is only meaningful then); OpenTelemetry GenAI
+    attribute `gen_ai.request.stream`. New in 1.1.0.
+    """
+
     error_type: NotRequired[str]
+    """Low-cardinality class of the error that ended the request, absent when it succeeded;
+    OpenTelemetry attribute `error.type` as used by the GenAI conventions. An open string: an
+    HTTP status code ("429"), a provider error code ("rate_limit_error", "overloaded_error"),
+    an exception type, or "timeout"; `_OTHER` when none applies. New in 1.1.0.
+    """
+
     server_address: NotRequired[str]
+    """Host name (or IP address) of the server the request was sent to, without scheme or port,
+    e.g. api.openai.com; OpenTelemetry attribute `server.address` as used by the GenAI
+    conventions. New in 1.1.0.
+    """
 
 
 MitigationStatus: TypeAlias = Literal[
@@ -531,8 +1080,19 @@ class ModalityTokenCounts(TypedDict, closed=True):
     """
 
     text: NotRequired[int]
+    """Text tokens (u32). OpenAI: *_tokens_details.text_tokens; Gemini: the TEXT entry of
+    promptTokensDetails / candidatesTokensDetails.
+    """
+
     image: NotRequired[int]
+    """Image tokens (u32). OpenAI: *_tokens_details.image_tokens; Gemini: the IMAGE entry of the
+    modality details.
+    """
+
     audio: NotRequired[int]
+    """Audio tokens (u32). OpenAI: *_tokens_details.audio_tokens; Gemini: the AUDIO entry of the
+    modality details.
+    """
 
 
 class ModelPerformanceMetrics(TypedDict, closed=True):
@@ -542,10 +1102,27 @@ class ModelPerformanceMetrics(TypedDict, closed=True):
     """
 
     model_id: str
+    """Identifier of the evaluated model."""
+
     accuracy: NotRequired[float | None]
+    """Measured accuracy, on the producer's own scale. Written as null when unknown (the member
+    is always present on output).
+    """
+
     quality_score: NotRequired[float | None]
+    """Overall quality score, on the producer's own scale. Written as null when unknown (the
+    member is always present on output).
+    """
+
     user_satisfaction: NotRequired[float | None]
+    """User satisfaction score, e.g. an average rating. Written as null when unknown (the member
+    is always present on output).
+    """
+
     custom_metrics: dict[str, float]
+    """Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate").
+    Required; may be {}.
+    """
 
 
 class PolicyViolationEvent(TypedDict, closed=True):
@@ -554,13 +1131,32 @@ class PolicyViolationEvent(TypedDict, closed=True):
     """
 
     policy_id: str
+    """Identifier of the violated policy."""
+
     policy_name: str
+    """Human-readable name of the policy."""
+
     violation_description: str
+    """Human-readable account of what was violated."""
+
     violated_rules: list[str]
+    """Identifiers of the policy rules that were broken. Required; may be empty."""
+
     resource_id: str
+    """Resource on which the violation occurred."""
+
     user_id: NotRequired[str | None]
+    """User responsible for the violation. Written as null when it is not attributable to a user
+    (the member is always present on output).
+    """
+
     severity: PolicyViolationSeverity
+    """Severity of the violation on the policy scale low to critical (not the event-level
+    Severity).
+    """
+
     auto_remediated: bool
+    """Whether the violation was remediated automatically."""
 
 
 PolicyViolationSeverity: TypeAlias = Literal["low", "medium", "high", "critical"]
@@ -572,10 +1168,19 @@ class PrivacyEvent(TypedDict, closed=True):
     """
 
     data_type: str
+    """Category of personal data involved, as a free-form string (e.g. "email_address")."""
+
     operation: PrivacyOperation
+    """Kind of operation performed on the data."""
+
     user_consent: bool
+    """Whether the data subjects consented to this operation."""
+
     data_subjects: list[str]
+    """Identifiers of the affected data subjects. Required; may be empty."""
+
     purpose: str
+    """Stated purpose of the operation."""
 
 
 PrivacyOperation: TypeAlias = Literal[
@@ -594,102 +1199,190 @@ class ResourceConsumptionEvent(TypedDict, closed=True):
     """
 
     resource_type: ResourceType
+    """Kind of resource: a known snake_case kind, or {"other": "..."} for any other kind."""
+
     resource_id: str
+    """Identifier of the consumed resource."""
+
     quantity: float
+    """Amount consumed, in the unit given by `unit`."""
+
     unit: str
+    """Unit of `quantity`, as a free-form string (e.g. "gpu_hours", "gb_month")."""
+
     cost_usd: float
+    """Cost of the consumption, in US dollars."""
+
     utilization_percent: float
+    """Average utilization of the resource as a percentage (percent scale: 73.5 means 73.5 %); no
+    range is enforced.
+    """
 
 
-class ResourceType_other(TypedDict, closed=True):
+class ResourceTypeOther(TypedDict, closed=True):
     """Data-carrying variant Other(String): a free-form resource kind, written as an object with
     exactly one member `other`.
     """
 
     other: str
+    """The value of the "other" variant."""
 
 
 ResourceType: TypeAlias = (
-    "Literal['compute', 'storage', 'network', 'memory', 'gpu'] | ResourceType_other"
+    "Literal['compute', 'storage', 'network', 'memory', 'gpu'] | ResourceTypeOther"
 )
 
 
-class SecurityPayload_threat(TypedDict, closed=True):
-    """Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and
-    sits beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "security".
+class SecurityPayloadThreat(TypedDict, closed=True):
+    """The "threat" variant of SecurityPayload: the members of ThreatEvent with `security_type`
+    beside them.
     """
 
     security_type: Literal["threat"]
+    """Always "threat": selects this variant of SecurityPayload."""
+
     threat_id: str
+    """Identifier of the detected threat."""
+
     threat_type: ThreatType
+    """Category of the threat: a known snake_case category, or {"other": "..."} for a free-form
+    one.
+    """
+
     threat_level: ThreatLevel
+    """Assessed threat level, from low to critical."""
+
     source_ip: NotRequired[str | None]
+    """IP address the threat came from, as a free-form string. Written as null when unknown (the
+    member is always present on output).
+    """
+
     target_resource: str
+    """Resource that was targeted, such as an endpoint, model or application."""
+
     attack_vector: str
+    """How the attack was delivered, as a free-form string (e.g. "user_prompt")."""
+
     mitigation_status: MitigationStatus
+    """How far the response to the threat has progressed."""
+
     indicators_of_compromise: list[str]
+    """Observed indicators of compromise (patterns, addresses, hashes) as free-form strings.
+    Required; may be empty.
+    """
 
 
-class SecurityPayload_vulnerability(TypedDict, closed=True):
-    """Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and
-    sits beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "security".
+class SecurityPayloadVulnerability(TypedDict, closed=True):
+    """The "vulnerability" variant of SecurityPayload: the members of VulnerabilityEvent with
+    `security_type` beside them.
     """
 
     security_type: Literal["vulnerability"]
+    """Always "vulnerability": selects this variant of SecurityPayload."""
+
     vulnerability_id: str
+    """Identifier of the vulnerability finding."""
+
     cve_id: NotRequired[str | None]
+    """CVE identifier such as "CVE-2023-29374", as a free-form string. Written as null when there
+    is none (the member is always present on output).
+    """
+
     severity_score: float
+    """Severity score of the vulnerability, commonly a CVSS base score; any number is accepted
+    (no range is enforced).
+    """
+
     affected_component: str
+    """Component, library or service that contains the vulnerability."""
+
     description: str
+    """Human-readable explanation of the vulnerability (a data member, not a schema annotation)."""
+
     remediation_status: RemediationStatus
+    """How far fixing the vulnerability has progressed."""
 
 
-class SecurityPayload_compliance_violation(TypedDict, closed=True):
-    """Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and
-    sits beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "security".
+class SecurityPayloadComplianceViolation(TypedDict, closed=True):
+    """The "compliance_violation" variant of SecurityPayload: the members of
+    ComplianceViolationEvent with `security_type` beside them.
     """
 
     security_type: Literal["compliance_violation"]
+    """Always "compliance_violation": selects this variant of SecurityPayload."""
+
     violation_id: str
+    """Identifier of the violation."""
+
     regulation: str
+    """Regulation or standard that was breached, as a free-form string (e.g. "GDPR", "HIPAA")."""
+
     requirement: str
+    """The specific requirement, article or clause that was breached."""
+
     violation_description: str
+    """Human-readable account of what happened."""
+
     affected_data_types: list[str]
+    """Categories of data involved, as free-form strings (e.g. "email_address"). Required; may be
+    empty.
+    """
+
     remediation_required: bool
+    """Whether remediation work is required."""
 
 
-class SecurityPayload_auth(TypedDict, closed=True):
-    """Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and
-    sits beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "security".
+class SecurityPayloadAuth(TypedDict, closed=True):
+    """The "auth" variant of SecurityPayload: the members of AuthEvent with `security_type`
+    beside them.
     """
 
     security_type: Literal["auth"]
+    """Always "auth": selects this variant of SecurityPayload."""
+
     user_id: str
+    """Identifier of the user or service account that performed the action."""
+
     action: AuthAction
+    """Kind of auth action."""
+
     resource: str
+    """Resource the action was aimed at."""
+
     success: bool
+    """Whether the action succeeded."""
+
     failure_reason: NotRequired[str | None]
+    """Why the action failed. Written as null when there is no reason to report, e.g. on success
+    (the member is always present on output).
+    """
 
 
-class SecurityPayload_privacy(TypedDict, closed=True):
-    """Internally tagged union of LLM Sentinel findings: `security_type` selects the variant and
-    sits beside that variant's members in one object. Every variant is closed. Used as
-    EventPayload.data when payload_type is "security".
+class SecurityPayloadPrivacy(TypedDict, closed=True):
+    """The "privacy" variant of SecurityPayload: the members of PrivacyEvent with `security_type`
+    beside them.
     """
 
     security_type: Literal["privacy"]
+    """Always "privacy": selects this variant of SecurityPayload."""
+
     data_type: str
+    """Category of personal data involved, as a free-form string (e.g. "email_address")."""
+
     operation: PrivacyOperation
+    """Kind of operation performed on the data."""
+
     user_consent: bool
+    """Whether the data subjects consented to this operation."""
+
     data_subjects: list[str]
+    """Identifiers of the affected data subjects. Required; may be empty."""
+
     purpose: str
+    """Stated purpose of the operation."""
 
 
-SecurityPayload: TypeAlias = "SecurityPayload_threat | SecurityPayload_vulnerability | SecurityPayload_compliance_violation | SecurityPayload_auth | SecurityPayload_privacy"
+SecurityPayload: TypeAlias = "SecurityPayloadThreat | SecurityPayloadVulnerability | SecurityPayloadComplianceViolation | SecurityPayloadAuth | SecurityPayloadPrivacy"
 
 
 Severity: TypeAlias = Literal["debug", "info", "warning", "error", "critical"]
@@ -706,97 +1399,259 @@ SourceModule: TypeAlias = Literal[
 ]
 
 
-class TelemetryPayload_latency(TypedDict, closed=True):
-    """Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the
-    variant and sits beside that variant's members in one object. Every variant is closed.
-    Used as EventPayload.data when payload_type is "telemetry".
+class TelemetryPayloadLatency(TypedDict, closed=True):
+    """The "latency" variant of TelemetryPayload: the members of LatencyMetrics with
+    `telemetry_type` beside them.
     """
 
     telemetry_type: Literal["latency"]
+    """Always "latency": selects this variant of TelemetryPayload."""
+
     model_id: str
+    """Identifier of the model that served the request, e.g. "gpt-4o"."""
+
     request_id: str
+    """Identifier of the measured request."""
+
     total_latency_ms: float
+    """End-to-end latency of the request, in milliseconds."""
+
     ttft_ms: NotRequired[float | None]
+    """Time to first token, in milliseconds. Omitted when unknown (the producer skips it); null
+    is also accepted.
+    """
+
     tokens_per_second: NotRequired[float | None]
+    """Generation speed, in output tokens per second. Omitted when unknown (the producer skips
+    it); null is also accepted.
+    """
+
     breakdown: NotRequired[LatencyBreakdown | None]
+    """How the total latency splits into queue, processing, network and other time. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
+
     time_per_output_token_ms: NotRequired[float]
+    """Mean time between output tokens after the first one, in milliseconds; the per-request
+    value of the OpenTelemetry GenAI metric `gen_ai.server.time_per_output_token` (which is in
+    seconds: divide by 1000). New in 1.1.0.
+    """
+
     provider: NotRequired[str]
+    """Generative-AI provider that served the request; OpenTelemetry GenAI attribute
+    `gen_ai.provider.name`. An open string with documented known values. New in 1.1.0.
+    """
+
     operation: NotRequired[str]
+    """Kind of operation measured; OpenTelemetry GenAI attribute `gen_ai.operation.name`. An open
+    string. New in 1.1.0.
+    """
+
     response_model: NotRequired[str]
+    """Exact model that produced the response, as the provider reports it; OpenTelemetry GenAI
+    attribute `gen_ai.response.model`. New in 1.1.0.
+    """
+
     streaming: NotRequired[bool]
+    """Whether the response was streamed (ttft_ms is only meaningful then); OpenTelemetry GenAI
+    attribute `gen_ai.request.stream`. New in 1.1.0.
+    """
+
     error_type: NotRequired[str]
+    """Low-cardinality class of the error that ended the request, absent when it succeeded;
+    OpenTelemetry attribute `error.type` as used by the GenAI conventions. An open string: an
+    HTTP status code ("429"), a provider error code ("rate_limit_error", "overloaded_error"),
+    an exception type, or "timeout"; `_OTHER` when none applies. New in 1.1.0.
+    """
+
     server_address: NotRequired[str]
+    """Host name (or IP address) of the server the request was sent to, without scheme or port,
+    e.g. api.openai.com; OpenTelemetry attribute `server.address` as used by the GenAI
+    conventions. New in 1.1.0.
+    """
 
 
-class TelemetryPayload_throughput(TypedDict, closed=True):
-    """Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the
-    variant and sits beside that variant's members in one object. Every variant is closed.
-    Used as EventPayload.data when payload_type is "telemetry".
+class TelemetryPayloadThroughput(TypedDict, closed=True):
+    """The "throughput" variant of TelemetryPayload: the members of ThroughputMetrics with
+    `telemetry_type` beside them.
     """
 
     telemetry_type: Literal["throughput"]
+    """Always "throughput": selects this variant of TelemetryPayload."""
+
     model_id: str
+    """Identifier of the measured model."""
+
     requests_per_second: float
+    """Average number of requests handled per second over the window."""
+
     tokens_per_second: float
+    """Average number of tokens processed per second over the window."""
+
     concurrent_requests: int
+    """Number of requests in flight at the same time during the window (u32)."""
+
     window_duration_seconds: int
+    """Length of the measurement window, in seconds (u32)."""
 
 
-class TelemetryPayload_error_rate(TypedDict, closed=True):
-    """Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the
-    variant and sits beside that variant's members in one object. Every variant is closed.
-    Used as EventPayload.data when payload_type is "telemetry".
+class TelemetryPayloadErrorRate(TypedDict, closed=True):
+    """The "error_rate" variant of TelemetryPayload: the members of ErrorRateMetrics with
+    `telemetry_type` beside them.
     """
 
     telemetry_type: Literal["error_rate"]
+    """Always "error_rate": selects this variant of TelemetryPayload."""
+
     model_id: str
+    """Identifier of the measured model."""
+
     total_requests: int
+    """Number of requests received during the window (u64)."""
+
     failed_requests: int
+    """Number of those requests that failed (u64)."""
+
     error_rate_percent: float
+    """Failed requests as a percentage of all requests (percent scale: 1.2 means 1.2 %). Neither
+    bounded nor checked against the counts.
+    """
+
     error_breakdown: dict[str, int]
+    """Failed-request count per error category: free-form category names (e.g. "timeout") mapped
+    to u64 counts. Required; may be {}.
+    """
+
     window_duration_seconds: int
+    """Length of the measurement window, in seconds (u32)."""
 
 
-class TelemetryPayload_token_usage(TypedDict, closed=True):
-    """Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the
-    variant and sits beside that variant's members in one object. Every variant is closed.
-    Used as EventPayload.data when payload_type is "telemetry".
+class TelemetryPayloadTokenUsage(TypedDict, closed=True):
+    """The "token_usage" variant of TelemetryPayload: the members of TokenUsageMetrics with
+    `telemetry_type` beside them.
     """
 
     telemetry_type: Literal["token_usage"]
+    """Always "token_usage": selects this variant of TelemetryPayload."""
+
     model_id: str
+    """Identifier of the model that served the request."""
+
     request_id: str
+    """Identifier of the measured request."""
+
     prompt_tokens: int
+    """Number of tokens in the input prompt (u32), including cache reads and writes;
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
+    """
+
     completion_tokens: int
+    """Number of tokens generated in the response (u32), including reasoning tokens;
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
+    """
+
     total_tokens: int
+    """Total tokens of the request as reported by the producer, normally prompt plus completion
+    (u32); the sum is not checked.
+    """
+
     cache_read_input_tokens: NotRequired[int]
+    """Input tokens that were served from the provider's prompt cache (u32); OpenTelemetry GenAI
+    attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic:
+    cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini:
+    cachedContentTokenCount.
+    """
+
     cache_write_input_tokens: NotRequired[int]
+    """Input tokens that were written to the provider's prompt cache (u32); OpenTelemetry GenAI
+    attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens.
+    Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit
+    it).
+    """
+
     reasoning_tokens: NotRequired[int]
+    """Output tokens spent on reasoning / thinking that are not part of the visible answer (u32);
+    OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in
+    completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini:
+    thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
+    """
+
     prompt_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """prompt_tokens split by input modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality
+    attribute of its own. Omit modalities that are not reported.
+    """
+
     completion_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """completion_tokens split by output modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality
+    attribute of its own.
+    """
+
     provider: NotRequired[str]
+    """Generative-AI provider that served the request; OpenTelemetry GenAI attribute
+    `gen_ai.provider.name`. An open string with documented known values (openai, anthropic,
+    gcp.gemini, aws.bedrock, ...), never a closed enum.
+    """
+
     operation: NotRequired[str]
+    """Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat,
+    text_completion, embeddings, generate_content, ...). An open string.
+    """
+
     response_model: NotRequired[str]
+    """Exact model that produced the response, as the provider reports it (often a dated snapshot
+    of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute
+    `gen_ai.response.model`.
+    """
+
     response_id: NotRequired[str]
+    """Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI
+    attribute `gen_ai.response.id`.
+    """
+
     finish_reasons: NotRequired[list[str]]
+    """Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute
+    `gen_ai.response.finish_reasons`.
+    """
+
     streaming: NotRequired[bool]
+    """Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`."""
 
 
-class TelemetryPayload_model_performance(TypedDict, closed=True):
-    """Internally tagged union of LLM Observatory measurements: `telemetry_type` selects the
-    variant and sits beside that variant's members in one object. Every variant is closed.
-    Used as EventPayload.data when payload_type is "telemetry".
+class TelemetryPayloadModelPerformance(TypedDict, closed=True):
+    """The "model_performance" variant of TelemetryPayload: the members of
+    ModelPerformanceMetrics with `telemetry_type` beside them.
     """
 
     telemetry_type: Literal["model_performance"]
+    """Always "model_performance": selects this variant of TelemetryPayload."""
+
     model_id: str
+    """Identifier of the evaluated model."""
+
     accuracy: NotRequired[float | None]
+    """Measured accuracy, on the producer's own scale. Written as null when unknown (the member
+    is always present on output).
+    """
+
     quality_score: NotRequired[float | None]
+    """Overall quality score, on the producer's own scale. Written as null when unknown (the
+    member is always present on output).
+    """
+
     user_satisfaction: NotRequired[float | None]
+    """User satisfaction score, e.g. an average rating. Written as null when unknown (the member
+    is always present on output).
+    """
+
     custom_metrics: dict[str, float]
+    """Further named numeric metrics, metric name to f64 value (e.g. "hallucination_rate").
+    Required; may be {}.
+    """
 
 
-TelemetryPayload: TypeAlias = "TelemetryPayload_latency | TelemetryPayload_throughput | TelemetryPayload_error_rate | TelemetryPayload_token_usage | TelemetryPayload_model_performance"
+TelemetryPayload: TypeAlias = "TelemetryPayloadLatency | TelemetryPayloadThroughput | TelemetryPayloadErrorRate | TelemetryPayloadTokenUsage | TelemetryPayloadModelPerformance"
 
 
 class ThreatEvent(TypedDict, closed=True):
@@ -806,27 +1661,49 @@ class ThreatEvent(TypedDict, closed=True):
     """
 
     threat_id: str
+    """Identifier of the detected threat."""
+
     threat_type: ThreatType
+    """Category of the threat: a known snake_case category, or {"other": "..."} for a free-form
+    one.
+    """
+
     threat_level: ThreatLevel
+    """Assessed threat level, from low to critical."""
+
     source_ip: NotRequired[str | None]
+    """IP address the threat came from, as a free-form string. Written as null when unknown (the
+    member is always present on output).
+    """
+
     target_resource: str
+    """Resource that was targeted, such as an endpoint, model or application."""
+
     attack_vector: str
+    """How the attack was delivered, as a free-form string (e.g. "user_prompt")."""
+
     mitigation_status: MitigationStatus
+    """How far the response to the threat has progressed."""
+
     indicators_of_compromise: list[str]
+    """Observed indicators of compromise (patterns, addresses, hashes) as free-form strings.
+    Required; may be empty.
+    """
 
 
 ThreatLevel: TypeAlias = Literal["low", "medium", "high", "critical"]
 
 
-class ThreatType_other(TypedDict, closed=True):
+class ThreatTypeOther(TypedDict, closed=True):
     """Data-carrying variant Other(String): a free-form threat category, written as an object
     with exactly one member `other`.
     """
 
     other: str
+    """The value of the "other" variant."""
 
 
-ThreatType: TypeAlias = "Literal['prompt_injection', 'data_exfiltration', 'model_poisoning', 'denial_of_service', 'unauthorized_access', 'malicious_input'] | ThreatType_other"
+ThreatType: TypeAlias = "Literal['prompt_injection', 'data_exfiltration', 'model_poisoning', 'denial_of_service', 'unauthorized_access', 'malicious_input'] | ThreatTypeOther"
 
 
 class ThroughputMetrics(TypedDict, closed=True):
@@ -835,10 +1712,19 @@ class ThroughputMetrics(TypedDict, closed=True):
     """
 
     model_id: str
+    """Identifier of the measured model."""
+
     requests_per_second: float
+    """Average number of requests handled per second over the window."""
+
     tokens_per_second: float
+    """Average number of tokens processed per second over the window."""
+
     concurrent_requests: int
+    """Number of requests in flight at the same time during the window (u32)."""
+
     window_duration_seconds: int
+    """Length of the measurement window, in seconds (u32)."""
 
 
 class TokenCostEvent(TypedDict, closed=True):
@@ -861,31 +1747,132 @@ class TokenCostEvent(TypedDict, closed=True):
     """
 
     model_id: str
+    """Identifier of the model that served the request."""
+
     request_id: str
+    """Identifier of the priced request."""
+
     prompt_tokens: int
+    """Number of prompt (input) tokens billed (u32), including cache reads and writes;
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
+    """
+
     completion_tokens: int
+    """Number of completion (output) tokens billed (u32), including reasoning tokens;
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
+    """
+
     total_tokens: int
+    """Total billed tokens, normally prompt plus completion (u32); the sum is not checked."""
+
     cost_per_prompt_token: float
+    """Price of one prompt token, in `currency`."""
+
     cost_per_completion_token: float
+    """Price of one completion token, in `currency`."""
+
     total_cost_usd: float
+    """Total cost of the request, in US dollars. Not checked against the token counts and unit
+    prices.
+    """
+
     currency: str
+    """Currency of the unit prices, as a free-form string (typically "USD")."""
+
     cache_read_input_tokens: NotRequired[int]
+    """Input tokens billed that were served from the provider's prompt cache (u32); OpenTelemetry
+    GenAI attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens.
+    Anthropic: cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini:
+    cachedContentTokenCount.
+    """
+
     cache_write_input_tokens: NotRequired[int]
+    """Input tokens billed that were written to the provider's prompt cache (u32); OpenTelemetry
+    GenAI attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens.
+    Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit
+    it).
+    """
+
     reasoning_tokens: NotRequired[int]
+    """Output tokens billed spent on reasoning / thinking that are not part of the visible answer
+    (u32); OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in
+    completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini:
+    thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
+    """
+
     prompt_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """prompt_tokens split by input modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality
+    attribute of its own. Omit modalities that are not reported.
+    """
+
     completion_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """completion_tokens split by output modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality
+    attribute of its own.
+    """
+
     provider: NotRequired[str]
+    """Generative-AI provider that served the request; OpenTelemetry GenAI attribute
+    `gen_ai.provider.name`. An open string with documented known values (openai, anthropic,
+    gcp.gemini, aws.bedrock, ...), never a closed enum.
+    """
+
     operation: NotRequired[str]
+    """Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat,
+    text_completion, embeddings, generate_content, ...). An open string.
+    """
+
     response_model: NotRequired[str]
+    """Exact model that produced the response, as the provider reports it (often a dated snapshot
+    of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute
+    `gen_ai.response.model`.
+    """
+
     response_id: NotRequired[str]
+    """Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI
+    attribute `gen_ai.response.id`.
+    """
+
     finish_reasons: NotRequired[list[str]]
+    """Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute
+    `gen_ai.response.finish_reasons`.
+    """
+
     streaming: NotRequired[bool]
+    """Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`."""
+
     cost_per_cache_read_token: NotRequired[float]
+    """Price of one cache-read input token, in `currency` (applies to
+    gen_ai.usage.cache_read.input_tokens; OpenTelemetry GenAI has no price attributes).
+    """
+
     cost_per_cache_write_token: NotRequired[float]
+    """Price of one cache-write input token, in `currency` (applies to
+    gen_ai.usage.cache_creation.input_tokens; OpenTelemetry GenAI has no price attributes).
+    """
+
     cost_per_reasoning_token: NotRequired[float]
+    """Price of one reasoning token, in `currency`, when the provider prices reasoning separately
+    from other output (applies to gen_ai.usage.reasoning.output_tokens; OpenTelemetry GenAI
+    has no price attributes). Omit it when reasoning is billed at cost_per_completion_token.
+    """
+
     cost_breakdown: NotRequired[CostBreakdown]
+    """total_cost_usd split into disjoint parts (uncached input, cache read, cache write, output,
+    reasoning, tools, per-request fees) that sum to it. No OpenTelemetry GenAI counterpart.
+    """
+
     cost_source: NotRequired[CostSource]
+    """Whether total_cost_usd was reported by the provider or computed by the producer from a
+    price table. No OpenTelemetry GenAI counterpart.
+    """
+
     pricing_version: NotRequired[str]
+    """Identifier of the price table used to compute the cost (e.g. a date or a release of the
+    producer's price list), so that computed costs can be recomputed or audited. No
+    OpenTelemetry GenAI counterpart.
+    """
 
 
 class TokenUsageMetrics(TypedDict, closed=True):
@@ -908,21 +1895,88 @@ class TokenUsageMetrics(TypedDict, closed=True):
     """
 
     model_id: str
+    """Identifier of the model that served the request."""
+
     request_id: str
+    """Identifier of the measured request."""
+
     prompt_tokens: int
+    """Number of tokens in the input prompt (u32), including cache reads and writes;
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`.
+    """
+
     completion_tokens: int
+    """Number of tokens generated in the response (u32), including reasoning tokens;
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`.
+    """
+
     total_tokens: int
+    """Total tokens of the request as reported by the producer, normally prompt plus completion
+    (u32); the sum is not checked.
+    """
+
     cache_read_input_tokens: NotRequired[int]
+    """Input tokens that were served from the provider's prompt cache (u32); OpenTelemetry GenAI
+    attribute `gen_ai.usage.cache_read.input_tokens`. Included in prompt_tokens. Anthropic:
+    cache_read_input_tokens; OpenAI: prompt_tokens_details.cached_tokens; Gemini:
+    cachedContentTokenCount.
+    """
+
     cache_write_input_tokens: NotRequired[int]
+    """Input tokens that were written to the provider's prompt cache (u32); OpenTelemetry GenAI
+    attribute `gen_ai.usage.cache_creation.input_tokens`. Included in prompt_tokens.
+    Anthropic: cache_creation_input_tokens (OpenAI and Gemini do not report cache writes; omit
+    it).
+    """
+
     reasoning_tokens: NotRequired[int]
+    """Output tokens spent on reasoning / thinking that are not part of the visible answer (u32);
+    OpenTelemetry GenAI attribute `gen_ai.usage.reasoning.output_tokens`. Included in
+    completion_tokens. OpenAI: completion_tokens_details.reasoning_tokens; Gemini:
+    thoughtsTokenCount (add it to completion_tokens, which Gemini reports without it).
+    """
+
     prompt_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """prompt_tokens split by input modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.input_tokens`, which has no per-modality
+    attribute of its own. Omit modalities that are not reported.
+    """
+
     completion_tokens_by_modality: NotRequired[ModalityTokenCounts]
+    """completion_tokens split by output modality (text, image, audio). It breaks down the
+    OpenTelemetry GenAI attribute `gen_ai.usage.output_tokens`, which has no per-modality
+    attribute of its own.
+    """
+
     provider: NotRequired[str]
+    """Generative-AI provider that served the request; OpenTelemetry GenAI attribute
+    `gen_ai.provider.name`. An open string with documented known values (openai, anthropic,
+    gcp.gemini, aws.bedrock, ...), never a closed enum.
+    """
+
     operation: NotRequired[str]
+    """Kind of operation requested; OpenTelemetry GenAI attribute `gen_ai.operation.name` (chat,
+    text_completion, embeddings, generate_content, ...). An open string.
+    """
+
     response_model: NotRequired[str]
+    """Exact model that produced the response, as the provider reports it (often a dated snapshot
+    of the requested model_id, e.g. gpt-4o-2024-08-06); OpenTelemetry GenAI attribute
+    `gen_ai.response.model`.
+    """
+
     response_id: NotRequired[str]
+    """Provider's identifier of the response (e.g. chatcmpl-..., msg_...); OpenTelemetry GenAI
+    attribute `gen_ai.response.id`.
+    """
+
     finish_reasons: NotRequired[list[str]]
+    """Why generation stopped, one entry per choice; OpenTelemetry GenAI attribute
+    `gen_ai.response.finish_reasons`.
+    """
+
     streaming: NotRequired[bool]
+    """Whether the response was streamed; OpenTelemetry GenAI attribute `gen_ai.request.stream`."""
 
 
 class VulnerabilityEvent(TypedDict, closed=True):
@@ -932,8 +1986,23 @@ class VulnerabilityEvent(TypedDict, closed=True):
     """
 
     vulnerability_id: str
+    """Identifier of the vulnerability finding."""
+
     cve_id: NotRequired[str | None]
+    """CVE identifier such as "CVE-2023-29374", as a free-form string. Written as null when there
+    is none (the member is always present on output).
+    """
+
     severity_score: float
+    """Severity score of the vulnerability, commonly a CVSS base score; any number is accepted
+    (no range is enforced).
+    """
+
     affected_component: str
+    """Component, library or service that contains the vulnerability."""
+
     description: str
+    """Human-readable explanation of the vulnerability (a data member, not a schema annotation)."""
+
     remediation_status: RemediationStatus
+    """How far fixing the vulnerability has progressed."""

@@ -5,7 +5,8 @@ Strings stay strings (UUIDs and date-times included); members that may be absent
 `NotRequired`; closed objects are declared `closed=True` (PEP 728). Open objects accept extra
 members of a stated type, which PEP 728 spells `extra_items=`; mypy does not support that yet,
 so open objects are plain (non-closed) TypedDicts and their extra members cannot be typed.
-Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags.
+Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags, one per
+variant, named after the union and the tag (`TelemetryPayloadLatency`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ __all__ = [
     "ApplicationMetadata",
     "AssetMetadata",
     "AssetSpecificMetadata",
+    "AssetSpecificMetadataApplication",
+    "AssetSpecificMetadataCustom",
+    "AssetSpecificMetadataDataset",
+    "AssetSpecificMetadataEndpoint",
+    "AssetSpecificMetadataModel",
+    "AssetSpecificMetadataPromptTemplate",
     "AssetStatus",
     "AssetType",
+    "AssetTypeCustom",
     "AxesConfig",
     "AxisConfig",
     "CostInfo",
@@ -62,6 +70,7 @@ __all__ = [
     "Widget",
     "WidgetPosition",
     "WidgetType",
+    "WidgetTypeCustom",
 ]
 
 
@@ -73,9 +82,20 @@ class ApplicationMetadata(TypedDict, closed=True):
     """
 
     url: NotRequired[str | None]
+    """Address where the application is reachable; a plain string. Written as null when it has
+    none.
+    """
+
     tech_stack: list[str]
+    """Languages, frameworks and stores the application is built on. Required; may be empty."""
+
     dependencies: list[Dependency]
+    """Models, prompt templates, libraries or services the application relies on. Required; may
+    be empty.
+    """
+
     deployment: NotRequired[DeploymentInfo | None]
+    """Current deployment of the application. Written as null when it is not deployed or unknown."""
 
 
 class AssetMetadata(TypedDict, closed=True):
@@ -87,131 +107,212 @@ class AssetMetadata(TypedDict, closed=True):
     """
 
     asset_id: str
+    """Registry identifier of the asset; a free-form string, not necessarily a UUID."""
+
     asset_type: AssetType
+    """Kind of asset: one of the built-in snake_case strings, or {"custom": "<kind>"} for any
+    other kind.
+    """
+
     name: str
+    """Human-readable name of the asset."""
+
     description: str
+    """Free-text explanation of what the asset is for. Required, but may be an empty string."""
+
     version: VersionInfo
+    """Current version of the asset, with optional history notes."""
+
     owner: OwnerInfo
+    """User (and optionally team and department) responsible for the asset."""
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels used for search and grouping. Defaults to {} when absent;
+    producers always write it.
+    """
+
     created_at: str
+    """When the asset was first registered. RFC 3339 timestamp; producers write UTC with Z."""
+
     updated_at: str
+    """When the record was last changed. RFC 3339 timestamp; producers write UTC with Z."""
+
     status: AssetStatus
+    """Lifecycle state of the asset."""
+
     metadata: AssetSpecificMetadata
+    """Kind-specific details, an internally tagged union discriminated by its own `metadata_type`
+    member.
+    """
 
 
-class AssetSpecificMetadata_model(TypedDict, closed=True):
-    """Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged
-    union: the tag `metadata_type` sits in the same object as the members of the chosen
-    variant. The model, prompt_template, dataset, endpoint and application variants are closed
-    (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata,
-    ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON
-    value.
+class AssetSpecificMetadataModel(TypedDict, closed=True):
+    """The "model" variant of AssetSpecificMetadata: the members of ModelMetadata with
+    `metadata_type` beside them.
     """
 
     metadata_type: Literal["model"]
+    """Always "model": selects this variant of AssetSpecificMetadata."""
+
     provider: str
+    """Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string."""
+
     family: str
+    """Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string."""
+
     parameters: NotRequired[str | None]
+    """Parameter count as display text, e.g. "70B". Written as null when not disclosed."""
+
     context_window: NotRequired[int | None]
+    """Maximum context length, in tokens. Written as null when unknown."""
+
     capabilities: list[str]
+    """Free-form capability labels such as "chat", "function_calling" or "vision". Required; may
+    be empty.
+    """
+
     cost_info: NotRequired[CostInfo | None]
+    """Token pricing of the model. Written as null when unknown."""
+
     benchmarks: NotRequired[dict[str, float]]
+    """Benchmark name to score, on whatever scale each benchmark uses; no range is enforced.
+    Defaults to {} when absent; producers always write it.
+    """
 
 
-class AssetSpecificMetadata_prompt_template(TypedDict, closed=True):
-    """Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged
-    union: the tag `metadata_type` sits in the same object as the members of the chosen
-    variant. The model, prompt_template, dataset, endpoint and application variants are closed
-    (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata,
-    ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON
-    value.
+class AssetSpecificMetadataPromptTemplate(TypedDict, closed=True):
+    """The "prompt_template" variant of AssetSpecificMetadata: the members of
+    PromptTemplateMetadata with `metadata_type` beside them.
     """
 
     metadata_type: Literal["prompt_template"]
+    """Always "prompt_template": selects this variant of AssetSpecificMetadata."""
+
     template: str
+    """Template text containing placeholders for the declared variables; the placeholder syntax
+    is not fixed by the wire format.
+    """
+
     variables: list[TemplateVariable]
+    """Placeholders the template expects. Required; may be empty."""
+
     category: str
+    """Free-form category of the template, e.g. "summarization" or "classification"."""
+
     output_format: NotRequired[str | None]
+    """Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null
+    when unspecified.
+    """
+
     examples: NotRequired[list[PromptExample]]
+    """Sample variable values with the output they should produce. Defaults to [] when absent;
+    producers always write it.
+    """
 
 
-class AssetSpecificMetadata_dataset(TypedDict, closed=True):
-    """Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged
-    union: the tag `metadata_type` sits in the same object as the members of the chosen
-    variant. The model, prompt_template, dataset, endpoint and application variants are closed
-    (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata,
-    ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON
-    value.
+class AssetSpecificMetadataDataset(TypedDict, closed=True):
+    """The "dataset" variant of AssetSpecificMetadata: the members of DatasetMetadata with
+    `metadata_type` beside them.
     """
 
     metadata_type: Literal["dataset"]
+    """Always "dataset": selects this variant of AssetSpecificMetadata."""
+
     size_bytes: int
+    """Total size of the dataset, in bytes (unsigned 64-bit integer)."""
+
     record_count: int
+    """Number of records in the dataset (unsigned 64-bit integer)."""
+
     schema: NotRequired[DataSchema | None]
+    """Column layout of the dataset. Written as null when unknown."""
+
     sources: list[str]
+    """Where the data came from, as free-form strings such as URIs or system names. Required; may
+    be empty.
+    """
+
     quality_metrics: NotRequired[dict[str, float]]
+    """Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced.
+    Defaults to {} when absent; producers always write it.
+    """
 
 
-class AssetSpecificMetadata_endpoint(TypedDict, closed=True):
-    """Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged
-    union: the tag `metadata_type` sits in the same object as the members of the chosen
-    variant. The model, prompt_template, dataset, endpoint and application variants are closed
-    (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata,
-    ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON
-    value.
+class AssetSpecificMetadataEndpoint(TypedDict, closed=True):
+    """The "endpoint" variant of AssetSpecificMetadata: the members of EndpointMetadata with
+    `metadata_type` beside them.
     """
 
     metadata_type: Literal["endpoint"]
+    """Always "endpoint": selects this variant of AssetSpecificMetadata."""
+
     url: str
+    """Address of the endpoint; a plain string (no URI format is asserted)."""
+
     method: str
+    """HTTP method used to call the endpoint, e.g. "POST". Free string."""
+
     auth_type: str
+    """Authentication scheme, e.g. "bearer_token", "api_key" or "oauth2". Free string."""
+
     rate_limit: NotRequired[RateLimit | None]
+    """Request and token limits of the endpoint. Written as null when not set."""
+
     sla: NotRequired[SlaInfo | None]
+    """Service-level commitments of the endpoint. Written as null when there is no SLA."""
 
 
-class AssetSpecificMetadata_application(TypedDict, closed=True):
-    """Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged
-    union: the tag `metadata_type` sits in the same object as the members of the chosen
-    variant. The model, prompt_template, dataset, endpoint and application variants are closed
-    (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata,
-    ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON
-    value.
+class AssetSpecificMetadataApplication(TypedDict, closed=True):
+    """The "application" variant of AssetSpecificMetadata: the members of ApplicationMetadata
+    with `metadata_type` beside them.
     """
 
     metadata_type: Literal["application"]
+    """Always "application": selects this variant of AssetSpecificMetadata."""
+
     url: NotRequired[str | None]
+    """Address where the application is reachable; a plain string. Written as null when it has
+    none.
+    """
+
     tech_stack: list[str]
+    """Languages, frameworks and stores the application is built on. Required; may be empty."""
+
     dependencies: list[Dependency]
+    """Models, prompt templates, libraries or services the application relies on. Required; may
+    be empty.
+    """
+
     deployment: NotRequired[DeploymentInfo | None]
+    """Current deployment of the application. Written as null when it is not deployed or unknown."""
 
 
-class AssetSpecificMetadata_custom(TypedDict):
-    """Kind-specific details of a registry asset (AssetMetadata.metadata). Internally tagged
-    union: the tag `metadata_type` sits in the same object as the members of the chosen
-    variant. The model, prompt_template, dataset, endpoint and application variants are closed
-    (ModelMetadata, PromptTemplateMetadata, DatasetMetadata, EndpointMetadata,
-    ApplicationMetadata); for custom, every other member is a free-form entry holding any JSON
-    value.
+class AssetSpecificMetadataCustom(TypedDict):
+    """The "custom" variant of AssetSpecificMetadata: `metadata_type` beside the members of a
+    map. Custom variant: every member beside the tag is an entry of a free-form map whose
+    values may be any JSON value; {"metadata_type": "custom"} alone is an empty map.
     """
 
     metadata_type: Literal["custom"]
+    """Always "custom": selects this variant of AssetSpecificMetadata."""
 
 
-AssetSpecificMetadata: TypeAlias = "AssetSpecificMetadata_model | AssetSpecificMetadata_prompt_template | AssetSpecificMetadata_dataset | AssetSpecificMetadata_endpoint | AssetSpecificMetadata_application | AssetSpecificMetadata_custom"
+AssetSpecificMetadata: TypeAlias = "AssetSpecificMetadataModel | AssetSpecificMetadataPromptTemplate | AssetSpecificMetadataDataset | AssetSpecificMetadataEndpoint | AssetSpecificMetadataApplication | AssetSpecificMetadataCustom"
 
 
 AssetStatus: TypeAlias = Literal["draft", "active", "deprecated", "archived", "deleted"]
 
 
-class AssetType_custom(TypedDict, closed=True):
+class AssetTypeCustom(TypedDict, closed=True):
     """Custom(String) data variant: an object with exactly one member, `custom`, e.g. {"custom":
     "agent"}. More members, or the bare string "custom", are rejected.
     """
 
     custom: str
+    """The value of the "custom" variant."""
 
 
-AssetType: TypeAlias = "Literal['model', 'fine_tuned_model', 'prompt_template', 'dataset', 'endpoint', 'application'] | AssetType_custom"
+AssetType: TypeAlias = "Literal['model', 'fine_tuned_model', 'prompt_template', 'dataset', 'endpoint', 'application'] | AssetTypeCustom"
 
 
 class AxesConfig(TypedDict, closed=True):
@@ -220,7 +321,10 @@ class AxesConfig(TypedDict, closed=True):
     """
 
     x_axis: AxisConfig
+    """Horizontal axis."""
+
     y_axis: AxisConfig
+    """Vertical axis."""
 
 
 class AxisConfig(TypedDict, closed=True):
@@ -229,9 +333,16 @@ class AxisConfig(TypedDict, closed=True):
     """
 
     label: str
+    """Axis title shown on the chart."""
+
     scale: str
+    """Axis scale as a free-form string, e.g. "linear", "log" or "time"."""
+
     min: NotRequired[float | None]
+    """Lower bound of the axis. Written as null when not set."""
+
     max: NotRequired[float | None]
+    """Upper bound of the axis. Written as null when not set."""
 
 
 class CostInfo(TypedDict, closed=True):
@@ -240,9 +351,22 @@ class CostInfo(TypedDict, closed=True):
     """
 
     cost_per_input_token: float
+    """Price of prompt (input) tokens, in `currency`, for the quantity named by `billing_unit`.
+    Any number; no range is enforced.
+    """
+
     cost_per_output_token: float
+    """Price of completion (output) tokens, in `currency`, for the quantity named by
+    `billing_unit`. Any number; no range is enforced.
+    """
+
     currency: str
+    """Currency of both prices, e.g. the ISO 4217 code "USD". Free string."""
+
     billing_unit: str
+    """Free-form name of the quantity the prices refer to, e.g. "token", "1k_tokens" or
+    "1m_tokens".
+    """
 
 
 class DashboardConfig(TypedDict, closed=True):
@@ -251,16 +375,41 @@ class DashboardConfig(TypedDict, closed=True):
     """
 
     dashboard_id: str
+    """Identifier of the dashboard. Free string."""
+
     name: str
+    """Dashboard title."""
+
     description: NotRequired[str | None]
+    """Free-text description of the dashboard. Written as null when not set."""
+
     layout: DashboardLayout
+    """Layout engine and grid dimensions."""
+
     widgets: list[Widget]
+    """Panels on the dashboard. Required; may be empty."""
+
     refresh_interval: int
+    """How often the dashboard refreshes, as an unsigned 32-bit integer. The member name carries
+    no unit and the wire format does not define one.
+    """
+
     default_time_range: str
+    """Time range shown when the dashboard opens, as a free-form string such as "24h" or "7d";
+    not checked against any enum.
+    """
+
     owner: OwnerInfo
+    """User (and optionally team and department) who owns the dashboard."""
+
     visibility: VisibilitySettings
+    """Who can see the dashboard."""
+
     created_at: str
+    """When the dashboard was created. RFC 3339 timestamp; producers write UTC with Z."""
+
     updated_at: str
+    """When the dashboard was last changed. RFC 3339 timestamp; producers write UTC with Z."""
 
 
 class DashboardLayout(TypedDict, closed=True):
@@ -269,8 +418,15 @@ class DashboardLayout(TypedDict, closed=True):
     """
 
     layout_type: LayoutType
+    """Layout engine used to arrange the widgets."""
+
     columns: int
+    """Number of columns of the layout grid (unsigned 32-bit integer)."""
+
     row_height: int
+    """Height of one layout row (unsigned 32-bit integer), in the renderer's units; the wire
+    format does not name a unit.
+    """
 
 
 class DataSchema(TypedDict, closed=True):
@@ -279,6 +435,7 @@ class DataSchema(TypedDict, closed=True):
     """
 
     fields: list[SchemaField]
+    """Columns of the dataset, in order. Required; may be empty."""
 
 
 class DataSourceConfig(TypedDict, closed=True):
@@ -288,9 +445,20 @@ class DataSourceConfig(TypedDict, closed=True):
     """
 
     source_type: DataSourceType
+    """Kind of store the query runs against."""
+
     query: str
+    """Query text; its language depends on the data source and is not fixed by the wire format."""
+
     refresh_interval: NotRequired[int | None]
+    """Refresh period of this data source as an unsigned 32-bit integer; the wire format does not
+    define a unit. Written as null when not set.
+    """
+
     parameters: NotRequired[dict[str, str]]
+    """Named string parameters for the query. Defaults to {} when absent; producers always write
+    it.
+    """
 
 
 DataSourceType: TypeAlias = Literal["metrics", "events", "logs", "custom"]
@@ -304,10 +472,23 @@ class DatasetMetadata(TypedDict, closed=True):
     """
 
     size_bytes: int
+    """Total size of the dataset, in bytes (unsigned 64-bit integer)."""
+
     record_count: int
+    """Number of records in the dataset (unsigned 64-bit integer)."""
+
     schema: NotRequired[DataSchema | None]
+    """Column layout of the dataset. Written as null when unknown."""
+
     sources: list[str]
+    """Where the data came from, as free-form strings such as URIs or system names. Required; may
+    be empty.
+    """
+
     quality_metrics: NotRequired[dict[str, float]]
+    """Quality measure name to numeric value, e.g. a duplicate rate; no range is enforced.
+    Defaults to {} when absent; producers always write it.
+    """
 
 
 class Dependency(TypedDict, closed=True):
@@ -316,8 +497,15 @@ class Dependency(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the dependency, e.g. a model id, template name or package name."""
+
     version: str
+    """Version of the dependency in use."""
+
     dependency_type: str
+    """Kind of dependency, e.g. "model", "prompt_template", "library" or "service". Free string,
+    not an enum.
+    """
 
 
 class DeploymentInfo(TypedDict, closed=True):
@@ -326,9 +514,16 @@ class DeploymentInfo(TypedDict, closed=True):
     """
 
     environment: str
+    """Deployment environment, e.g. "production" or "staging". Free string."""
+
     region: str
+    """Region or location of the deployment, e.g. "us-east-1". Free string."""
+
     deployed_at: str
+    """When the deployment happened. RFC 3339 timestamp; producers write UTC with Z."""
+
     deployed_by: str
+    """User or automation that performed the deployment."""
 
 
 class DisplayPreferences(TypedDict, closed=True):
@@ -337,10 +532,19 @@ class DisplayPreferences(TypedDict, closed=True):
     """
 
     theme: str
+    """UI theme name, e.g. "dark" or "light"."""
+
     timezone: str
+    """Time zone used to display timestamps, e.g. the IANA name "Europe/Berlin"."""
+
     date_format: str
+    """Date display pattern, e.g. "YYYY-MM-DD"."""
+
     number_format: str
+    """Number display convention, e.g. "1,234.56"."""
+
     language: str
+    """UI language, e.g. the BCP 47 tag "en-US"."""
 
 
 class EndpointMetadata(TypedDict, closed=True):
@@ -351,10 +555,19 @@ class EndpointMetadata(TypedDict, closed=True):
     """
 
     url: str
+    """Address of the endpoint; a plain string (no URI format is asserted)."""
+
     method: str
+    """HTTP method used to call the endpoint, e.g. "POST". Free string."""
+
     auth_type: str
+    """Authentication scheme, e.g. "bearer_token", "api_key" or "oauth2". Free string."""
+
     rate_limit: NotRequired[RateLimit | None]
+    """Request and token limits of the endpoint. Written as null when not set."""
+
     sla: NotRequired[SlaInfo | None]
+    """Service-level commitments of the endpoint. Written as null when there is no SLA."""
 
 
 EnforcementMode: TypeAlias = Literal["active", "monitor", "disabled"]
@@ -371,12 +584,29 @@ class ModelMetadata(TypedDict, closed=True):
     """
 
     provider: str
+    """Organisation or platform that serves the model, e.g. "openai" or "anthropic". Free string."""
+
     family: str
+    """Model family or identifier, e.g. "gpt-4o" or "claude-3-5-sonnet". Free string."""
+
     parameters: NotRequired[str | None]
+    """Parameter count as display text, e.g. "70B". Written as null when not disclosed."""
+
     context_window: NotRequired[int | None]
+    """Maximum context length, in tokens. Written as null when unknown."""
+
     capabilities: list[str]
+    """Free-form capability labels such as "chat", "function_calling" or "vision". Required; may
+    be empty.
+    """
+
     cost_info: NotRequired[CostInfo | None]
+    """Token pricing of the model. Written as null when unknown."""
+
     benchmarks: NotRequired[dict[str, float]]
+    """Benchmark name to score, on whatever scale each benchmark uses; no range is enforced.
+    Defaults to {} when absent; producers always write it.
+    """
 
 
 class NotificationChannel(TypedDict, closed=True):
@@ -385,9 +615,20 @@ class NotificationChannel(TypedDict, closed=True):
     """
 
     channel_type: str
+    """Kind of channel, e.g. "slack", "pagerduty", "webhook" or "sms". Free string, not an enum."""
+
     destination: str
+    """Where to deliver, in the channel's own terms: a Slack channel, URL, routing key or phone
+    number.
+    """
+
     enabled: bool
+    """Whether the channel currently receives notifications."""
+
     event_types: list[str]
+    """Event categories sent to this channel, as free-form strings (e.g. EventType values such as
+    "alert"); not checked against any enum. Required; may be empty.
+    """
 
 
 class NotificationPreferences(TypedDict, closed=True):
@@ -396,9 +637,18 @@ class NotificationPreferences(TypedDict, closed=True):
     """
 
     email_enabled: bool
+    """Whether notifications are sent by email."""
+
     in_app_enabled: bool
+    """Whether notifications are shown in the application."""
+
     channels: list[NotificationChannel]
+    """Further delivery channels such as Slack, PagerDuty or webhooks. Required; may be empty."""
+
     alert_thresholds: NotRequired[dict[str, float]]
+    """Metric name to the value at which the user wants to be alerted; no range is enforced.
+    Defaults to {} when absent; producers always write it.
+    """
 
 
 class OwnerInfo(TypedDict, closed=True):
@@ -408,10 +658,21 @@ class OwnerInfo(TypedDict, closed=True):
     """
 
     user_id: str
+    """Stable identifier of the owning user."""
+
     username: str
+    """Login or display name of the owning user."""
+
     email: NotRequired[str | None]
+    """Contact email of the owner, a plain string (no email format is asserted). Written as null
+    when unknown.
+    """
+
     team: NotRequired[str | None]
+    """Team the owner belongs to. Written as null when unknown."""
+
     department: NotRequired[str | None]
+    """Department or organisational unit of the owner. Written as null when unknown."""
 
 
 PolicyAction: TypeAlias = Literal["block", "warn", "log", "require_approval", "auto_remediate"]
@@ -424,18 +685,45 @@ class PolicyDefinition(TypedDict, closed=True):
     """
 
     policy_id: str
+    """Identifier of the policy. Free string."""
+
     name: str
+    """Human-readable policy name."""
+
     description: str
+    """What the policy is for. Required, but may be an empty string."""
+
     version: str
+    """Version label of this policy definition, e.g. "1.2.0". Free string."""
+
     policy_type: PolicyType
+    """Area the policy governs."""
+
     rules: list[PolicyRule]
+    """Condition/action rules of the policy. Required; may be empty."""
+
     enforcement: EnforcementMode
+    """Whether rule actions are applied, only monitored, or switched off."""
+
     scope: PolicyScope
+    """What the policy applies to, and what is exempt."""
+
     owner: OwnerInfo
+    """User (and optionally team and department) responsible for the policy."""
+
     created_at: str
+    """When the policy was created. RFC 3339 timestamp; producers write UTC with Z."""
+
     updated_at: str
+    """When the policy was last changed. RFC 3339 timestamp; producers write UTC with Z."""
+
     status: PolicyStatus
+    """Lifecycle state of the policy definition."""
+
     metadata: NotRequired[dict[str, str]]
+    """Free-form string annotations, e.g. the regulation the policy implements. Defaults to {}
+    when absent; producers always write it.
+    """
 
 
 class PolicyRule(TypedDict, closed=True):
@@ -444,11 +732,24 @@ class PolicyRule(TypedDict, closed=True):
     """
 
     rule_id: str
+    """Identifier of the rule."""
+
     name: str
+    """Human-readable rule name."""
+
     condition: str
+    """Expression that triggers the rule, as a string; its syntax is not defined by the wire
+    format.
+    """
+
     action: PolicyAction
+    """What happens when the condition matches."""
+
     severity: RuleSeverity
+    """How serious a match of this rule is."""
+
     enabled: bool
+    """Whether the rule is currently evaluated."""
 
 
 class PolicyScope(TypedDict, closed=True):
@@ -458,8 +759,15 @@ class PolicyScope(TypedDict, closed=True):
     """
 
     scope_type: ScopeType
+    """Granularity of the targets."""
+
     targets: list[str]
+    """Identifiers of the organisations, teams, projects, users or resources the policy covers.
+    Required; may be empty.
+    """
+
     exclusions: NotRequired[list[str]]
+    """Identifiers exempt from the policy. Defaults to [] when absent; producers always write it."""
 
 
 PolicyStatus: TypeAlias = Literal["draft", "active", "suspended", "archived"]
@@ -476,7 +784,10 @@ class PromptExample(TypedDict, closed=True):
     """
 
     input: dict[str, str]
+    """Variable name to the string value used in this example."""
+
     output: str
+    """Model output expected for this input."""
 
 
 class PromptTemplateMetadata(TypedDict, closed=True):
@@ -487,10 +798,25 @@ class PromptTemplateMetadata(TypedDict, closed=True):
     """
 
     template: str
+    """Template text containing placeholders for the declared variables; the placeholder syntax
+    is not fixed by the wire format.
+    """
+
     variables: list[TemplateVariable]
+    """Placeholders the template expects. Required; may be empty."""
+
     category: str
+    """Free-form category of the template, e.g. "summarization" or "classification"."""
+
     output_format: NotRequired[str | None]
+    """Expected form of the model's answer, e.g. "json", "markdown" or "text". Written as null
+    when unspecified.
+    """
+
     examples: NotRequired[list[PromptExample]]
+    """Sample variable values with the output they should produce. Defaults to [] when absent;
+    producers always write it.
+    """
 
 
 class RateLimit(TypedDict, closed=True):
@@ -499,7 +825,12 @@ class RateLimit(TypedDict, closed=True):
     """
 
     requests_per_minute: int
+    """Maximum number of requests per minute (unsigned 32-bit integer)."""
+
     tokens_per_minute: NotRequired[int | None]
+    """Maximum number of tokens per minute (unsigned 32-bit integer). Written as null when tokens
+    are not limited.
+    """
 
 
 RuleSeverity: TypeAlias = Literal["low", "medium", "high", "critical"]
@@ -511,11 +842,24 @@ class SavedQuery(TypedDict, closed=True):
     """
 
     query_id: str
+    """Identifier of the saved query."""
+
     name: str
+    """Name the user gave the query."""
+
     description: NotRequired[str | None]
+    """What the query is for. Written as null when not set."""
+
     query: str
+    """Query text; its language is not fixed by the wire format."""
+
     parameters: dict[str, str]
+    """Named string parameters for the query. Required (no default applies); {} when there are
+    none.
+    """
+
     created_at: str
+    """When the query was saved. RFC 3339 timestamp; producers write UTC with Z."""
 
 
 class SchemaField(TypedDict, closed=True):
@@ -524,9 +868,18 @@ class SchemaField(TypedDict, closed=True):
     """
 
     name: str
+    """Column name."""
+
     field_type: str
+    """Data type of the column as a free-form string, e.g. "string", "integer" or "timestamp"; no
+    type vocabulary is enforced.
+    """
+
     required: bool
+    """Whether every record must have a value in this column."""
+
     description: NotRequired[str | None]
+    """What the column holds. Written as null when not documented."""
 
 
 ScopeType: TypeAlias = Literal["global", "organization", "team", "project", "user", "resource"]
@@ -538,8 +891,15 @@ class SlaInfo(TypedDict, closed=True):
     """
 
     uptime_percent: float
+    """Committed availability as a percentage on a 0-100 scale, e.g. 99.9. Any number; the range
+    is not enforced.
+    """
+
     max_latency_ms: int
+    """Committed maximum response latency, in milliseconds (unsigned 32-bit integer)."""
+
     support_level: str
+    """Support tier attached to the SLA, e.g. "standard" or "enterprise". Free string."""
 
 
 class TemplateVariable(TypedDict, closed=True):
@@ -548,9 +908,16 @@ class TemplateVariable(TypedDict, closed=True):
     """
 
     name: str
+    """Placeholder name as it appears in the template text."""
+
     description: str
+    """What value the placeholder expects. Required, but may be an empty string."""
+
     required: bool
+    """Whether a caller must supply a value when rendering the template."""
+
     default_value: NotRequired[str | None]
+    """Value used when the caller supplies none. Written as null when there is no default."""
 
 
 class UserPreferences(TypedDict, closed=True):
@@ -560,12 +927,29 @@ class UserPreferences(TypedDict, closed=True):
     """
 
     user_id: str
+    """User the preferences belong to."""
+
     display: DisplayPreferences
+    """How the UI presents data to the user."""
+
     notifications: NotificationPreferences
+    """How and when the user is notified."""
+
     default_filters: NotRequired[dict[str, str]]
+    """Filter name to value applied by default. Defaults to {} when absent; producers always
+    write it.
+    """
+
     favorite_dashboards: NotRequired[list[str]]
+    """Identifiers (dashboard_id) of the user's favourite dashboards. Defaults to [] when absent;
+    producers always write it.
+    """
+
     saved_queries: NotRequired[list[SavedQuery]]
+    """Queries the user stored for reuse. Defaults to [] when absent; producers always write it."""
+
     updated_at: str
+    """When the preferences were last changed. RFC 3339 timestamp; producers write UTC with Z."""
 
 
 class VersionInfo(TypedDict, closed=True):
@@ -574,9 +958,18 @@ class VersionInfo(TypedDict, closed=True):
     """
 
     version: str
+    """Current version label, e.g. "2.1.0" or a provider snapshot date; any string is accepted."""
+
     previous_version: NotRequired[str | None]
+    """Version label this one replaced. Written as null when there is none."""
+
     changelog: NotRequired[str | None]
+    """Short summary of what changed since the previous version. Written as null when not
+    provided.
+    """
+
     release_notes: NotRequired[str | None]
+    """Longer notes for users of the asset. Written as null when not provided."""
 
 
 Visibility: TypeAlias = Literal["public", "private", "shared"]
@@ -589,8 +982,17 @@ class VisibilitySettings(TypedDict, closed=True):
     """
 
     visibility: Visibility
+    """Visibility level of the dashboard."""
+
     shared_with: NotRequired[list[str]]
+    """Identifiers of users the dashboard is shared with. Defaults to [] when absent; producers
+    always write it.
+    """
+
     shared_with_teams: NotRequired[list[str]]
+    """Identifiers of teams the dashboard is shared with. Defaults to [] when absent; producers
+    always write it.
+    """
 
 
 class VisualizationConfig(TypedDict, closed=True):
@@ -600,9 +1002,20 @@ class VisualizationConfig(TypedDict, closed=True):
     """
 
     options: NotRequired[dict[str, Any]]
+    """Renderer-specific options; values may be any JSON value. Defaults to {} when absent;
+    producers always write it.
+    """
+
     color_scheme: NotRequired[str | None]
+    """Name of the colour palette. Written as null when not set."""
+
     show_legend: bool
+    """Whether the chart legend is shown."""
+
     axes: NotRequired[AxesConfig | None]
+    """Axis configuration for charts. Omitted when unset (the producer skips it); null is also
+    accepted.
+    """
 
 
 class Widget(TypedDict, closed=True):
@@ -612,12 +1025,29 @@ class Widget(TypedDict, closed=True):
     """
 
     widget_id: str
+    """Identifier of the widget. Free string."""
+
     title: str
+    """Title shown on the panel."""
+
     widget_type: WidgetType
+    """Visualisation kind: a built-in snake_case string, or {"custom": "<kind>"} for any other
+    kind.
+    """
+
     position: WidgetPosition
+    """Placement and size of the widget, in layout units."""
+
     data_source: DataSourceConfig
+    """Query that supplies the widget's data."""
+
     visualization: VisualizationConfig
+    """How the data is rendered."""
+
     settings: NotRequired[dict[str, Any]]
+    """Widget-specific settings; values may be any JSON value. Defaults to {} when absent;
+    producers always write it.
+    """
 
 
 class WidgetPosition(TypedDict, closed=True):
@@ -626,17 +1056,25 @@ class WidgetPosition(TypedDict, closed=True):
     """
 
     x: int
+    """Horizontal offset from the left edge, in layout units (columns on a grid layout)."""
+
     y: int
+    """Vertical offset from the top edge, in layout units (rows on a grid layout)."""
+
     width: int
+    """Width of the widget, in layout units."""
+
     height: int
+    """Height of the widget, in layout units."""
 
 
-class WidgetType_custom(TypedDict, closed=True):
+class WidgetTypeCustom(TypedDict, closed=True):
     """Custom(String) data variant: an object with exactly one member, `custom`, e.g. {"custom":
     "sankey"}. More members, or the bare string "custom", are rejected.
     """
 
     custom: str
+    """The value of the "custom" variant."""
 
 
-WidgetType: TypeAlias = "Literal['line_chart', 'bar_chart', 'pie_chart', 'table', 'stat', 'heatmap', 'gauge', 'timeline', 'graph'] | WidgetType_custom"
+WidgetType: TypeAlias = "Literal['line_chart', 'bar_chart', 'pie_chart', 'table', 'stat', 'heatmap', 'gauge', 'timeline', 'graph'] | WidgetTypeCustom"

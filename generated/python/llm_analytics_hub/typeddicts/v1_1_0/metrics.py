@@ -5,7 +5,8 @@ Strings stay strings (UUIDs and date-times included); members that may be absent
 `NotRequired`; closed objects are declared `closed=True` (PEP 728). Open objects accept extra
 members of a stated type, which PEP 728 spells `extra_items=`; mypy does not support that yet,
 so open objects are plain (non-closed) TypedDicts and their extra members cannot be typed.
-Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags.
+Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags, one per
+variant, named after the union and the tag (`TelemetryPayloadLatency`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ __all__ = [
     "MetricQuery",
     "MetricRollup",
     "MetricType",
+    "MetricTypeCounter",
+    "MetricTypeGauge",
+    "MetricTypeHistogram",
+    "MetricTypeSummary",
     "MetricValues",
     "MetricValuesVariant2",
     "MetricValuesVariant3",
@@ -45,11 +50,24 @@ class AggregatedMetric(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the aggregated metric."""
+
     window: TimeWindow
+    """Fixed window size of the aggregate, written as its snake_case name such as "five_minutes"."""
+
     window_start: str
+    """Start of the aggregation window (RFC 3339, written in UTC with Z)."""
+
     window_end: str
+    """End of the aggregation window (RFC 3339, written in UTC with Z)."""
+
     values: MetricValues
+    """The aggregated values; their shape selects the MetricValues variant."""
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the aggregate. Defaults to {} when absent; the producer always
+    writes it, even when empty.
+    """
 
 
 AggregationFunction: TypeAlias = Literal["avg", "sum", "min", "max", "last", "first"]
@@ -61,9 +79,18 @@ class ComponentMetric(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the input, as referred to by the composite's formula."""
+
     source_module: str
+    """Module the input comes from, conventionally a kebab-case module name such as
+    "llm-observatory"; a free string, not the SourceModule enum.
+    """
+
     value: float
+    """Value of the input."""
+
     weight: NotRequired[float | None]
+    """Weight of this input in a weighted formula. Written as null when unset."""
 
 
 class CompositeMetric(TypedDict, closed=True):
@@ -74,14 +101,35 @@ class CompositeMetric(TypedDict, closed=True):
     """
 
     metric_id: str
+    """Identifier of the composite metric; a free string, not necessarily a UUID."""
+
     name: str
+    """Human-readable name of the composite metric."""
+
     description: str
+    """Explanation of what the composite metric measures."""
+
     source_modules: list[str]
+    """Names of the modules that supplied inputs, conventionally kebab-case module names such as
+    "llm-cost-ops"; any string is accepted.
+    """
+
     components: list[ComponentMetric]
+    """The inputs the value is computed from."""
+
     value: float
+    """The computed value of the composite metric."""
+
     formula: str
+    """How the components are combined, as free text (for example an expression over the
+    component names).
+    """
+
     window: TimeWindow
+    """Fixed window that the composite covers."""
+
     timestamp: str
+    """When the value was computed (RFC 3339, written in UTC with Z)."""
 
 
 class CounterMetric(TypedDict, closed=True):
@@ -91,10 +139,23 @@ class CounterMetric(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the counter, e.g. "llm_requests_total"."""
+
     value: int
+    """Current counter total, an unsigned 64-bit integer written without a fraction."""
+
     rate: NotRequired[float | None]
+    """Rate at which the counter is increasing, as computed by the producer. Omitted when unknown
+    (the producer skips it); null is also accepted.
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the sample was taken (RFC 3339, written in UTC with Z)."""
 
 
 class CrossModuleMetrics(TypedDict, closed=True):
@@ -104,10 +165,23 @@ class CrossModuleMetrics(TypedDict, closed=True):
     """
 
     cost_per_request: NotRequired[float | None]
+    """Average cost attributed to one request. Written as null when not computed."""
+
     error_adjusted_throughput: NotRequired[float | None]
+    """Throughput discounted by the error rate, i.e. the rate of successful work. Written as null
+    when not computed.
+    """
+
     compliance_weighted_performance: NotRequired[float | None]
+    """Performance indicator weighted by compliance results. Written as null when not computed."""
+
     security_adjusted_cost_efficiency: NotRequired[float | None]
+    """Cost-efficiency indicator adjusted for security findings. Written as null when not
+    computed.
+    """
+
     system_health_score: NotRequired[float | None]
+    """Overall health score across modules. Written as null when not computed."""
 
 
 class GaugeMetric(TypedDict, closed=True):
@@ -117,10 +191,23 @@ class GaugeMetric(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the gauge, e.g. "active_connections"."""
+
     value: float
+    """The current reading, in the gauge's own unit."""
+
     previous_value: NotRequired[float | None]
+    """The reading before this one, useful for computing the change. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the reading was taken (RFC 3339, written in UTC with Z)."""
 
 
 class HistogramBucket(TypedDict, closed=True):
@@ -129,7 +216,10 @@ class HistogramBucket(TypedDict, closed=True):
     """
 
     upper_bound: float
+    """Inclusive upper limit of the bucket, in the unit of the observed values."""
+
     count: int
+    """Number of observations counted in this bucket, as an unsigned 64-bit integer."""
 
 
 class HistogramMetric(TypedDict, closed=True):
@@ -139,10 +229,21 @@ class HistogramMetric(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the histogram, e.g. "llm_request_latency_ms"."""
+
     stats: StatisticalMeasures
+    """Summary statistics over all observations of the sample."""
+
     buckets: list[HistogramBucket]
+    """The histogram buckets, each counting observations up to and including its upper bound."""
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the sample was taken (RFC 3339, written in UTC with Z)."""
 
 
 class MetricQuery(TypedDict, closed=True):
@@ -153,11 +254,26 @@ class MetricQuery(TypedDict, closed=True):
     """
 
     metric_name: str
+    """Name of the metric to read, e.g. "llm_request_latency_ms"."""
+
     time_range: TimeRange
+    """Time interval to read."""
+
     window: NotRequired[TimeWindow | None]
+    """Fixed window to aggregate the data to, as a metrics.TimeWindow name. Written as null when
+    not set.
+    """
+
     tag_filters: NotRequired[dict[str, str]]
+    """Tag values the data must match, keyed by tag name. Defaults to {} when absent; always
+    written.
+    """
+
     include_stats: NotRequired[list[StatType]]
+    """Statistics to return for the metric. Defaults to [] when absent; always written."""
+
     group_by: NotRequired[list[str]]
+    """Tag names to group the results by. Defaults to [] when absent; always written."""
 
 
 class MetricRollup(TypedDict, closed=True):
@@ -167,77 +283,131 @@ class MetricRollup(TypedDict, closed=True):
     """
 
     source_window: TimeWindow
+    """Window of the data that is rolled up."""
+
     target_window: TimeWindow
+    """Window of the rolled-up result."""
+
     aggregation: AggregationFunction
+    """Function that combines the source values (avg, sum, min, max, last or first)."""
+
     retention_days: int
+    """How many days the rolled-up data is kept, as an unsigned 32-bit integer."""
 
 
-class MetricType_counter(TypedDict, closed=True):
-    """A single metric sample as an internally tagged union: the metric_type member ("counter",
-    "gauge", "histogram" or "summary") sits in the same object as the members of
-    CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or
-    unknown metric_type is an error, and this schema rejects members that do not belong to the
-    selected variant (serde would ignore them).
+class MetricTypeCounter(TypedDict, closed=True):
+    """The "counter" variant of MetricType: the members of CounterMetric with `metric_type`
+    beside them.
     """
 
     metric_type: Literal["counter"]
+    """Always "counter": selects this variant of MetricType."""
+
     name: str
+    """Name of the counter, e.g. "llm_requests_total"."""
+
     value: int
+    """Current counter total, an unsigned 64-bit integer written without a fraction."""
+
     rate: NotRequired[float | None]
+    """Rate at which the counter is increasing, as computed by the producer. Omitted when unknown
+    (the producer skips it); null is also accepted.
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the sample was taken (RFC 3339, written in UTC with Z)."""
 
 
-class MetricType_gauge(TypedDict, closed=True):
-    """A single metric sample as an internally tagged union: the metric_type member ("counter",
-    "gauge", "histogram" or "summary") sits in the same object as the members of
-    CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or
-    unknown metric_type is an error, and this schema rejects members that do not belong to the
-    selected variant (serde would ignore them).
+class MetricTypeGauge(TypedDict, closed=True):
+    """The "gauge" variant of MetricType: the members of GaugeMetric with `metric_type` beside
+    them.
     """
 
     metric_type: Literal["gauge"]
+    """Always "gauge": selects this variant of MetricType."""
+
     name: str
+    """Name of the gauge, e.g. "active_connections"."""
+
     value: float
+    """The current reading, in the gauge's own unit."""
+
     previous_value: NotRequired[float | None]
+    """The reading before this one, useful for computing the change. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the reading was taken (RFC 3339, written in UTC with Z)."""
 
 
-class MetricType_histogram(TypedDict, closed=True):
-    """A single metric sample as an internally tagged union: the metric_type member ("counter",
-    "gauge", "histogram" or "summary") sits in the same object as the members of
-    CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or
-    unknown metric_type is an error, and this schema rejects members that do not belong to the
-    selected variant (serde would ignore them).
+class MetricTypeHistogram(TypedDict, closed=True):
+    """The "histogram" variant of MetricType: the members of HistogramMetric with `metric_type`
+    beside them.
     """
 
     metric_type: Literal["histogram"]
+    """Always "histogram": selects this variant of MetricType."""
+
     name: str
+    """Name of the histogram, e.g. "llm_request_latency_ms"."""
+
     stats: StatisticalMeasures
+    """Summary statistics over all observations of the sample."""
+
     buckets: list[HistogramBucket]
+    """The histogram buckets, each counting observations up to and including its upper bound."""
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the sample was taken (RFC 3339, written in UTC with Z)."""
 
 
-class MetricType_summary(TypedDict, closed=True):
-    """A single metric sample as an internally tagged union: the metric_type member ("counter",
-    "gauge", "histogram" or "summary") sits in the same object as the members of
-    CounterMetric, GaugeMetric, HistogramMetric or SummaryMetric respectively. A missing or
-    unknown metric_type is an error, and this schema rejects members that do not belong to the
-    selected variant (serde would ignore them).
+class MetricTypeSummary(TypedDict, closed=True):
+    """The "summary" variant of MetricType: the members of SummaryMetric with `metric_type`
+    beside them.
     """
 
     metric_type: Literal["summary"]
+    """Always "summary": selects this variant of MetricType."""
+
     name: str
+    """Name of the summary, e.g. "llm_time_to_first_token_ms"."""
+
     stats: StatisticalMeasures
+    """Summary statistics over all observations of the sample."""
+
     percentiles: NotRequired[dict[str, float] | None]
+    """Additional percentile values keyed by a free-form label such as "p75" or "p999"; each
+    value is a number. Omitted when not computed (the producer skips it); null is also
+    accepted.
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the sample was taken (RFC 3339, written in UTC with Z)."""
 
 
 MetricType: TypeAlias = (
-    "MetricType_counter | MetricType_gauge | MetricType_histogram | MetricType_summary"
+    "MetricTypeCounter | MetricTypeGauge | MetricTypeHistogram | MetricTypeSummary"
 )
 
 
@@ -257,14 +427,33 @@ class StatisticalMeasures(TypedDict, closed=True):
     """
 
     avg: float
+    """Arithmetic mean of the observations."""
+
     min: float
+    """Smallest observed value."""
+
     max: float
+    """Largest observed value."""
+
     p50: float
+    """50th percentile (median) of the observations."""
+
     p95: float
+    """95th percentile of the observations."""
+
     p99: float
+    """99th percentile of the observations."""
+
     stddev: NotRequired[float | None]
+    """Standard deviation of the observations. Omitted when not computed (the producer skips it);
+    null is also accepted.
+    """
+
     count: int
+    """Number of observations summarised, as an unsigned 64-bit integer."""
+
     sum: float
+    """Sum of all observed values."""
 
 
 class SummaryMetric(TypedDict, closed=True):
@@ -274,10 +463,24 @@ class SummaryMetric(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the summary, e.g. "llm_time_to_first_token_ms"."""
+
     stats: StatisticalMeasures
+    """Summary statistics over all observations of the sample."""
+
     percentiles: NotRequired[dict[str, float] | None]
+    """Additional percentile values keyed by a free-form label such as "p75" or "p999"; each
+    value is a number. Omitted when not computed (the producer skips it); null is also
+    accepted.
+    """
+
     tags: NotRequired[dict[str, str]]
+    """Free-form string labels of the sample, such as model or provider. Defaults to {} when
+    absent; the producer always writes it, even when empty.
+    """
+
     timestamp: str
+    """When the sample was taken (RFC 3339, written in UTC with Z)."""
 
 
 class TimeRange(TypedDict, closed=True):
@@ -287,7 +490,10 @@ class TimeRange(TypedDict, closed=True):
     """
 
     start: str
+    """Beginning of the interval (RFC 3339, written in UTC with Z)."""
+
     end: str
+    """End of the interval (RFC 3339, written in UTC with Z)."""
 
 
 TimeWindow: TypeAlias = Literal[
@@ -306,7 +512,10 @@ class MetricValuesVariant2(TypedDict, closed=True):
     """Counter variant, tried second: an unsigned integer total and its rate, both required."""
 
     value: int
+    """Counter total over the window, an unsigned 64-bit integer written without a fraction."""
+
     rate: float
+    """Rate of increase of the counter over the window."""
 
 
 class MetricValuesVariant3(TypedDict, closed=True):
@@ -315,4 +524,7 @@ class MetricValuesVariant3(TypedDict, closed=True):
     """
 
     value: float
+    """Gauge reading for the window."""
+
     delta: NotRequired[float | None]
+    """Change of the gauge over the window. Written as null when unknown."""

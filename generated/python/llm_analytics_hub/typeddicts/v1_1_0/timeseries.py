@@ -5,7 +5,8 @@ Strings stay strings (UUIDs and date-times included); members that may be absent
 `NotRequired`; closed objects are declared `closed=True` (PEP 728). Open objects accept extra
 members of a stated type, which PEP 728 spells `extra_items=`; mypy does not support that yet,
 so open objects are plain (non-closed) TypedDicts and their extra members cannot be typed.
-Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags.
+Enums are `Literal` aliases; unions are aliases of unions of TypedDicts with `Literal` tags, one per
+variant, named after the union and the tag (`TelemetryPayloadLatency`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing_extensions import NotRequired, TypedDict
 __all__ = [
     "Aggregation",
     "AggregationFunction",
+    "AggregationFunctionPercentile",
     "ContinuousQuery",
     "CostFields",
     "DataPoint",
@@ -24,6 +26,7 @@ __all__ = [
     "FieldSet",
     "FieldValue",
     "FillStrategy",
+    "FillStrategyValue",
     "GovernanceFields",
     "IndexConfig",
     "PerformanceFields",
@@ -47,19 +50,27 @@ class Aggregation(TypedDict, closed=True):
     """
 
     function: AggregationFunction
+    """Aggregation function to apply."""
+
     window: str
+    """Width of each aggregation window as a free duration string such as "5m" or "1h"; any
+    string is accepted.
+    """
+
     fields: list[str]
+    """Names of the fields to aggregate."""
 
 
-class AggregationFunction_percentile(TypedDict, closed=True):
+class AggregationFunctionPercentile(TypedDict, closed=True):
     """Data-carrying variant Percentile: an object with exactly one member, percentile, holding
     the rank. The bare string "percentile" is rejected.
     """
 
     percentile: int
+    """The value of the "percentile" variant."""
 
 
-AggregationFunction: TypeAlias = "Literal['mean', 'sum', 'min', 'max', 'count', 'first', 'last', 'stddev', 'median'] | AggregationFunction_percentile"
+AggregationFunction: TypeAlias = "Literal['mean', 'sum', 'min', 'max', 'count', 'first', 'last', 'stddev', 'median'] | AggregationFunctionPercentile"
 
 
 class ContinuousQuery(TypedDict, closed=True):
@@ -70,12 +81,27 @@ class ContinuousQuery(TypedDict, closed=True):
     """
 
     query_id: str
+    """Identifier of the continuous query; a free string, not necessarily a UUID."""
+
     name: str
+    """Human-readable name of the continuous query."""
+
     source_measurement: str
+    """Measurement the data is read from."""
+
     destination_measurement: str
+    """Measurement the results are written to."""
+
     query: TimeSeriesQuery
+    """The query executed on each run."""
+
     interval: str
+    """How often the query runs, as a free duration string such as "5m" or "1h"; any string is
+    accepted.
+    """
+
     enabled: bool
+    """Whether the query is currently scheduled to run."""
 
 
 class CostFields(TypedDict):
@@ -87,8 +113,19 @@ class CostFields(TypedDict):
     """
 
     cost_usd: NotRequired[float | None]
+    """Total cost in US dollars. Omitted when unknown (the producer skips it); null is also
+    accepted.
+    """
+
     token_cost: NotRequired[float | None]
+    """Part of the cost attributable to token usage. Omitted when unknown (the producer skips
+    it); null is also accepted.
+    """
+
     utilization_percent: NotRequired[float | None]
+    """Utilisation as a percentage (0-100 by convention; no range is enforced). Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
 
 
 class DataPoint(TypedDict, closed=True):
@@ -98,7 +135,12 @@ class DataPoint(TypedDict, closed=True):
     """
 
     timestamp: str
+    """Time of the point (RFC 3339, written in UTC with Z)."""
+
     values: dict[str, FieldValue]
+    """Values of the point keyed by field name; each value is a FieldValue scalar (number, string
+    or boolean).
+    """
 
 
 class DownsampleConfig(TypedDict, closed=True):
@@ -107,7 +149,10 @@ class DownsampleConfig(TypedDict, closed=True):
     """
 
     after_days: int
+    """Age in days from which this tier applies, as an unsigned 32-bit integer."""
+
     resolution_minutes: int
+    """Resolution of the downsampled data in minutes, as an unsigned 32-bit integer."""
 
 
 FieldSet: TypeAlias = (
@@ -118,15 +163,16 @@ FieldSet: TypeAlias = (
 FieldValue: TypeAlias = "float | int | str | bool"
 
 
-class FillStrategy_value(TypedDict, closed=True):
+class FillStrategyValue(TypedDict, closed=True):
     """Data-carrying variant Value: an object with exactly one member, value, holding the fill
     constant. The bare string "value" is rejected.
     """
 
     value: int
+    """The value of the "value" variant."""
 
 
-FillStrategy: TypeAlias = "Literal['null', 'previous', 'linear', 'zero'] | FillStrategy_value"
+FillStrategy: TypeAlias = "Literal['null', 'previous', 'linear', 'zero'] | FillStrategyValue"
 
 
 class GovernanceFields(TypedDict):
@@ -138,8 +184,19 @@ class GovernanceFields(TypedDict):
     """
 
     violation_count: NotRequired[int | None]
+    """Number of policy violations, as an unsigned 64-bit integer. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     compliance_score: NotRequired[float | None]
+    """Compliance score; no range is enforced. Omitted when unknown (the producer skips it); null
+    is also accepted.
+    """
+
     audit_count: NotRequired[int | None]
+    """Number of audited actions or audit records, as an unsigned 64-bit integer. Omitted when
+    unknown (the producer skips it); null is also accepted.
+    """
 
 
 class IndexConfig(TypedDict, closed=True):
@@ -148,10 +205,19 @@ class IndexConfig(TypedDict, closed=True):
     """
 
     measurement: str
+    """Name of the measurement the layout applies to."""
+
     indexed_tags: list[str]
+    """Tag names that are indexed."""
+
     shard_keys: list[str]
+    """Tag names used to distribute data across shards."""
+
     time_partitioning: bool
+    """Whether the data is partitioned by time."""
+
     partition_interval_hours: int
+    """Length of one time partition in hours, as an unsigned 32-bit integer."""
 
 
 class PerformanceFields(TypedDict):
@@ -162,10 +228,29 @@ class PerformanceFields(TypedDict):
     """
 
     latency_ms: NotRequired[float | None]
+    """Request latency in milliseconds. Omitted when unknown (the producer skips it); null is
+    also accepted.
+    """
+
     throughput: NotRequired[float | None]
+    """Throughput measured by the producer, for example requests per second. Omitted when unknown
+    (the producer skips it); null is also accepted.
+    """
+
     error_count: NotRequired[int | None]
+    """Number of failed requests, as an unsigned 64-bit integer. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     success_count: NotRequired[int | None]
+    """Number of successful requests, as an unsigned 64-bit integer. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     token_count: NotRequired[int | None]
+    """Number of tokens processed, as an unsigned 64-bit integer. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
 
 
 class QueryMetadata(TypedDict, closed=True):
@@ -175,10 +260,21 @@ class QueryMetadata(TypedDict, closed=True):
     """
 
     execution_time_ms: int
+    """Time the query took to execute, in milliseconds (unsigned integer)."""
+
     point_count: int
+    """Number of points in the result, as an unsigned 64-bit integer."""
+
     series_count: int
+    """Number of series in the result, as an unsigned 64-bit integer."""
+
     truncated: bool
+    """Whether the result was cut short and does not contain all matching data."""
+
     warnings: NotRequired[list[str]]
+    """Warnings raised while executing the query. Defaults to [] when absent; always written,
+    even when empty.
+    """
 
 
 class RetentionPolicy(TypedDict, closed=True):
@@ -189,10 +285,19 @@ class RetentionPolicy(TypedDict, closed=True):
     """
 
     name: str
+    """Name of the policy, e.g. "default"."""
+
     full_resolution_days: int
+    """Number of days points are kept at full resolution, as an unsigned 32-bit integer."""
+
     downsample_configs: list[DownsampleConfig]
+    """Downsampling tiers applied to older data."""
+
     max_retention_days: int
+    """Maximum age in days of any retained data, as an unsigned 32-bit integer."""
+
     shard_duration_hours: int
+    """Time span covered by one storage shard, in hours (unsigned 32-bit integer)."""
 
 
 class SecurityFields(TypedDict):
@@ -204,9 +309,24 @@ class SecurityFields(TypedDict):
     """
 
     threat_count: NotRequired[int | None]
+    """Number of threats detected, as an unsigned 64-bit integer. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     severity_score: NotRequired[float | None]
+    """Severity score of the detected threats; no range is enforced. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     blocked_count: NotRequired[int | None]
+    """Number of requests or threats blocked, as an unsigned 64-bit integer. Omitted when unknown
+    (the producer skips it); null is also accepted.
+    """
+
     vulnerability_count: NotRequired[int | None]
+    """Number of known vulnerabilities, as an unsigned 64-bit integer. Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
 
 
 class TagSet(TypedDict):
@@ -217,11 +337,32 @@ class TagSet(TypedDict):
     """
 
     source_module: str
+    """Module that produced the point, conventionally its kebab-case name such as
+    "llm-observatory"; a free string, not the SourceModule enum.
+    """
+
     environment: str
+    """Deployment environment, e.g. "production" or "staging"."""
+
     region: NotRequired[str | None]
+    """Deployment region, e.g. "us-east-1". Omitted when unknown (the producer skips it); null is
+    also accepted.
+    """
+
     model_id: NotRequired[str | None]
+    """Identifier of the model the point refers to, e.g. "gpt-4o". Omitted when unknown (the
+    producer skips it); null is also accepted.
+    """
+
     service: NotRequired[str | None]
+    """Name of the service or application, e.g. "chat-api". Omitted when unknown (the producer
+    skips it); null is also accepted.
+    """
+
     version: NotRequired[str | None]
+    """Version of the service or model. Omitted when unknown (the producer skips it); null is
+    also accepted.
+    """
 
 
 class TimeRange(TypedDict, closed=True):
@@ -231,7 +372,10 @@ class TimeRange(TypedDict, closed=True):
     """
 
     start: str
+    """Beginning of the interval (RFC 3339, written in UTC with Z)."""
+
     end: str
+    """End of the interval (RFC 3339, written in UTC with Z)."""
 
 
 class TimeSeries(TypedDict, closed=True):
@@ -240,7 +384,10 @@ class TimeSeries(TypedDict, closed=True):
     """
 
     tags: dict[str, str]
+    """The tag values that identify this series, such as the group-by tags."""
+
     points: list[DataPoint]
+    """The points of the series."""
 
 
 class TimeSeriesBatch(TypedDict, closed=True):
@@ -249,9 +396,16 @@ class TimeSeriesBatch(TypedDict, closed=True):
     """
 
     batch_id: str
+    """Identifier of the batch; a free string, not necessarily a UUID."""
+
     measurement: str
+    """Name of the measurement the points belong to."""
+
     points: list[TimeSeriesPoint]
+    """The points of the batch."""
+
     created_at: str
+    """When the batch was assembled (RFC 3339, written in UTC with Z)."""
 
 
 class TimeSeriesPoint(TypedDict, closed=True):
@@ -261,10 +415,21 @@ class TimeSeriesPoint(TypedDict, closed=True):
     """
 
     measurement: str
+    """Name of the measurement the point belongs to, e.g. "llm_requests"."""
+
     timestamp: str
+    """Time of the point (RFC 3339, written in UTC with Z)."""
+
     tags: TagSet
+    """Indexed labels identifying the series of the point."""
+
     fields: FieldSet
+    """The measured values; their shape decides the FieldSet variant."""
+
     metadata: NotRequired[dict[str, str] | None]
+    """Additional free-form string annotations of the point. Omitted when unset (the producer
+    skips it); null is also accepted.
+    """
 
 
 class TimeSeriesQuery(TypedDict, closed=True):
@@ -275,14 +440,44 @@ class TimeSeriesQuery(TypedDict, closed=True):
     """
 
     measurement: str
+    """Name of the measurement to read, e.g. "llm_requests"."""
+
     time_range: TimeRange
+    """Time interval to read."""
+
     tag_filters: NotRequired[dict[str, str]]
+    """Tag values the points must match, keyed by tag name. Defaults to {} when absent; always
+    written.
+    """
+
     select_fields: NotRequired[list[str]]
+    """Names of the fields to return. Defaults to [] when absent; always written."""
+
     aggregation: NotRequired[Aggregation | None]
+    """Aggregation to apply to the selected data. Omitted when unset (the producer skips it);
+    null is also accepted.
+    """
+
     group_by: NotRequired[list[str]]
+    """Tag names to group the results by; each combination forms one result series. Defaults to
+    [] when absent; always written.
+    """
+
     fill: NotRequired[FillStrategy | None]
+    """How gaps are filled. Omitted when unset (the producer skips it); JSON null is also
+    accepted and likewise means no fill strategy, unlike the string "null", which selects the
+    Null strategy.
+    """
+
     limit: NotRequired[int | None]
+    """Maximum number of results to return, as an unsigned 64-bit integer. Omitted when unset
+    (the producer skips it); null is also accepted.
+    """
+
     offset: NotRequired[int | None]
+    """Number of results to skip, as an unsigned 64-bit integer. Omitted when unset (the producer
+    skips it); null is also accepted.
+    """
 
 
 class TimeSeriesResult(TypedDict, closed=True):
@@ -291,5 +486,10 @@ class TimeSeriesResult(TypedDict, closed=True):
     """
 
     measurement: str
+    """Name of the measurement that was queried."""
+
     series: list[TimeSeries]
+    """The result series, one per tag combination."""
+
     metadata: QueryMetadata
+    """Execution facts about the query."""
