@@ -107,8 +107,13 @@ class ShipGeneratedFiles(BuildHookInterface):  # type: ignore[type-arg]
         root = Path(self.root)
         built_name, module_name = LIBRARIES.get(sys.platform, LIBRARIES["linux"])
         # abi3 needs no interpreter: without one the build does not depend on which Python runs it, so pip's
-        # throw-away build environment reuses what `make native` compiled
-        env = {**os.environ, "PYO3_NO_PYTHON": "1"}
+        # throw-away build environment reuses what `make native` compiled (Windows links against python3.lib,
+        # so there PyO3 is shown this interpreter)
+        env = dict(os.environ)
+        if sys.platform == "win32":
+            env.setdefault("PYO3_PYTHON", sys.executable)
+        else:
+            env["PYO3_NO_PYTHON"] = "1"
         target = root / env.setdefault("CARGO_TARGET_DIR", str(root / "build" / "rust-target"))
         command = [cargo, "build", "--release", "--locked", "-p", CRATE, "--manifest-path", str(root / "Cargo.toml")]
         self.app.display_info(f"llm-analytics-hub: compiling the native checker: {' '.join(command)}")

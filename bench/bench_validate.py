@@ -317,8 +317,8 @@ def main() -> None:
           "ratios medians of the per-run ratios")
     print("native checker (make native): " + ("built, used by the cli rows" if native.available() else
                                                "NOT BUILT: the cli rows run the msgspec fast path"))
-    for measure, cli in VENVS.items():
-        print(f"{LABELS[measure]} ({cli}): " + venv_native_line(cli))
+    for row, cli in VENVS.items():
+        print(f"{LABELS[row]} ({cli}): " + venv_native_line(cli))
     results = Results()
     for run in range(1, args.repeat + 1):
         for source in inputs:
