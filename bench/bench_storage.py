@@ -161,13 +161,15 @@ def main() -> None:
             ratio = median[reference] / median[ours]
             verdict = "meets" if ratio >= 0.5 else "MISSES"
             print(f"{ours} vs {reference}: {ratio:.2f}x ({verdict} the 0.5x target)")
-        if not args.no_flat:
-            quarter = work / "quarter.ndjson"
-            make_events(quarter, args.lines // 4, args.seed)
-            small = measured(hub("load", str(quarter), "--into", f"duckdb:///{work / 'quarter.duckdb'}", "-q"))
-            big = max(memory["llm-hub load duckdb"])
-            print(f"memory: peak {small.total_pss_mb:.0f} MB at {args.lines // 4:,} lines, {big:.0f} MB at "
-                  f"{args.lines:,} lines ({'flat' if big < small.total_pss_mb * 1.5 else 'GROWS'})")
+        if not args.no_flat:  # twice the input: the peak must not follow it
+            double = work / "double.ndjson"
+            make_events(double, args.lines * 2, args.seed)
+            for name, url in (("llm-hub load duckdb", f"duckdb:///{work / 'double.duckdb'}"),
+                              ("llm-hub load postgres", fresh_postgres())):
+                twice = measured(hub("load", str(double), "--into", url, "-q")).total_pss_mb
+                once = max(memory[name])
+                print(f"memory, {name}: peak {once:.0f} MB at {args.lines:,} lines, {twice:.0f} MB at "
+                      f"{args.lines * 2:,} ({'flat' if twice < once * 1.25 else 'GROWS'})")
     finally:
         if server is not None:
             server.stop()
