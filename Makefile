@@ -53,6 +53,11 @@ demo: $(STAMP) native-if-possible
 	@echo
 	@echo "== the schema browser (open build/site/index.html, or: llm-hub docs serve) =="
 	$(BIN)/llm-hub docs build --out build/site
+	@echo
+	@echo "== the clean sample loaded into a DuckDB file, and a TimeSeriesQuery answered from it =="
+	rm -f build/demo.duckdb build/demo.duckdb.wal
+	$(BIN)/llm-hub load examples/sample-events.ndjson --into duckdb:///build/demo.duckdb
+	$(BIN)/llm-hub query examples/latency-query.json --from duckdb:///build/demo.duckdb --format table
 
 # The static schema browser, built on demand (never committed): open build/site/index.html.
 docs: $(STAMP)

@@ -137,7 +137,8 @@ def test_the_compiled_shredder_gives_the_plain_readings_values(version: str) -> 
     docs = documents(version)
     values: list[list[Any]] = [[] for _ in table.columns]
     parts: list[int] = []
-    shred = compile_shredder(table)(values, parts.append)
+    keys: list[list[Any]] = [[] for _ in table.parts]
+    shred = compile_shredder(table)(values, parts.append, keys)
     for document in docs:
         shred(document)
     wide, find = shredder(table), variant_finder(table)
@@ -148,6 +149,8 @@ def test_the_compiled_shredder_gives_the_plain_readings_values(version: str) -> 
         mine = [row for row, p in zip(rows, parts, strict=True) if n == 0 or p == n]
         for position in part.columns[1 if n else 0:]:
             assert values[position] == [row[position] for row in mine], table.columns[position].name
+        if n:
+            assert keys[n] == [row[part.columns[0]] for row in mine]
 
 
 def test_check_names_every_problem_of_a_timeseries_mapping(tmp_path: Path) -> None:

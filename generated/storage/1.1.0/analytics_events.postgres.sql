@@ -40,7 +40,7 @@ CREATE TABLE analytics_events (
 );
 
 CREATE TABLE analytics_events_telemetry_latency (
-    event_id uuid PRIMARY KEY,                               -- /event_id
+    event_id uuid NOT NULL,                                  -- /event_id
     latency__model_id text NOT NULL,                         -- /payload/data/model_id (telemetry/latency)
     latency__request_id text NOT NULL,                       -- /payload/data/request_id (telemetry/latency)
     latency__total_latency_ms double precision NOT NULL,     -- /payload/data/total_latency_ms (telemetry/latency)
@@ -61,7 +61,7 @@ CREATE TABLE analytics_events_telemetry_latency (
 );
 
 CREATE TABLE analytics_events_telemetry_throughput (
-    event_id uuid PRIMARY KEY,                                 -- /event_id
+    event_id uuid NOT NULL,                                    -- /event_id
     throughput__model_id text NOT NULL,                        -- /payload/data/model_id (telemetry/throughput)
     throughput__requests_per_second double precision NOT NULL, -- /payload/data/requests_per_second (telemetry/throughput)
     throughput__tokens_per_second double precision NOT NULL,   -- /payload/data/tokens_per_second (telemetry/throughput)
@@ -70,7 +70,7 @@ CREATE TABLE analytics_events_telemetry_throughput (
 );
 
 CREATE TABLE analytics_events_telemetry_error_rate (
-    event_id uuid PRIMARY KEY,                                -- /event_id
+    event_id uuid NOT NULL,                                   -- /event_id
     error_rate__model_id text NOT NULL,                       -- /payload/data/model_id (telemetry/error_rate)
     error_rate__total_requests numeric(20,0) NOT NULL,        -- /payload/data/total_requests (telemetry/error_rate)
     error_rate__failed_requests numeric(20,0) NOT NULL,       -- /payload/data/failed_requests (telemetry/error_rate)
@@ -80,7 +80,7 @@ CREATE TABLE analytics_events_telemetry_error_rate (
 );
 
 CREATE TABLE analytics_events_telemetry_token_usage (
-    event_id uuid PRIMARY KEY,                                -- /event_id
+    event_id uuid NOT NULL,                                   -- /event_id
     token_usage__model_id text NOT NULL,                      -- /payload/data/model_id (telemetry/token_usage)
     token_usage__request_id text NOT NULL,                    -- /payload/data/request_id (telemetry/token_usage)
     token_usage__prompt_tokens bigint NOT NULL,               -- /payload/data/prompt_tokens (telemetry/token_usage)
@@ -106,7 +106,7 @@ CREATE TABLE analytics_events_telemetry_token_usage (
 );
 
 CREATE TABLE analytics_events_telemetry_model_performance (
-    event_id uuid PRIMARY KEY,                             -- /event_id
+    event_id uuid NOT NULL,                                -- /event_id
     model_performance__model_id text NOT NULL,             -- /payload/data/model_id (telemetry/model_performance)
     model_performance__accuracy double precision,          -- /payload/data/accuracy (telemetry/model_performance)
     model_performance__quality_score double precision,     -- /payload/data/quality_score (telemetry/model_performance)
@@ -115,7 +115,7 @@ CREATE TABLE analytics_events_telemetry_model_performance (
 );
 
 CREATE TABLE analytics_events_security_threat (
-    event_id uuid PRIMARY KEY,                        -- /event_id
+    event_id uuid NOT NULL,                           -- /event_id
     threat__threat_id text NOT NULL,                  -- /payload/data/threat_id (security/threat)
     threat__threat_type text NOT NULL,                -- /payload/data/threat_type (security/threat)
     threat__threat_type__other text,                  -- /payload/data/threat_type/other (security/threat)
@@ -128,7 +128,7 @@ CREATE TABLE analytics_events_security_threat (
 );
 
 CREATE TABLE analytics_events_security_vulnerability (
-    event_id uuid PRIMARY KEY,                               -- /event_id
+    event_id uuid NOT NULL,                                  -- /event_id
     vulnerability__vulnerability_id text NOT NULL,           -- /payload/data/vulnerability_id (security/vulnerability)
     vulnerability__cve_id text,                              -- /payload/data/cve_id (security/vulnerability)
     vulnerability__severity_score double precision NOT NULL, -- /payload/data/severity_score (security/vulnerability)
@@ -138,7 +138,7 @@ CREATE TABLE analytics_events_security_vulnerability (
 );
 
 CREATE TABLE analytics_events_security_compliance_violation (
-    event_id uuid PRIMARY KEY,                                   -- /event_id
+    event_id uuid NOT NULL,                                      -- /event_id
     compliance_violation__violation_id text NOT NULL,            -- /payload/data/violation_id (security/compliance_violation)
     compliance_violation__regulation text NOT NULL,              -- /payload/data/regulation (security/compliance_violation)
     compliance_violation__requirement text NOT NULL,             -- /payload/data/requirement (security/compliance_violation)
@@ -148,7 +148,7 @@ CREATE TABLE analytics_events_security_compliance_violation (
 );
 
 CREATE TABLE analytics_events_security_auth (
-    event_id uuid PRIMARY KEY,      -- /event_id
+    event_id uuid NOT NULL,         -- /event_id
     auth__user_id text NOT NULL,    -- /payload/data/user_id (security/auth)
     auth__action text NOT NULL,     -- /payload/data/action (security/auth)
     auth__resource text NOT NULL,   -- /payload/data/resource (security/auth)
@@ -157,7 +157,7 @@ CREATE TABLE analytics_events_security_auth (
 );
 
 CREATE TABLE analytics_events_security_privacy (
-    event_id uuid PRIMARY KEY,              -- /event_id
+    event_id uuid NOT NULL,                 -- /event_id
     privacy__data_type text NOT NULL,       -- /payload/data/data_type (security/privacy)
     privacy__operation text NOT NULL,       -- /payload/data/operation (security/privacy)
     privacy__user_consent boolean NOT NULL, -- /payload/data/user_consent (security/privacy)
@@ -166,7 +166,7 @@ CREATE TABLE analytics_events_security_privacy (
 );
 
 CREATE TABLE analytics_events_cost_token_cost (
-    event_id uuid PRIMARY KEY,                                      -- /event_id
+    event_id uuid NOT NULL,                                         -- /event_id
     token_cost__model_id text NOT NULL,                             -- /payload/data/model_id (cost/token_cost)
     token_cost__request_id text NOT NULL,                           -- /payload/data/request_id (cost/token_cost)
     token_cost__prompt_tokens bigint NOT NULL,                      -- /payload/data/prompt_tokens (cost/token_cost)
@@ -209,7 +209,7 @@ CREATE TABLE analytics_events_cost_token_cost (
 );
 
 CREATE TABLE analytics_events_cost_api_cost (
-    event_id uuid PRIMARY KEY,                            -- /event_id
+    event_id uuid NOT NULL,                               -- /event_id
     api_cost__provider text NOT NULL,                     -- /payload/data/provider (cost/api_cost)
     api_cost__api_endpoint text NOT NULL,                 -- /payload/data/api_endpoint (cost/api_cost)
     api_cost__request_count numeric(20,0) NOT NULL,       -- /payload/data/request_count (cost/api_cost)
@@ -219,7 +219,7 @@ CREATE TABLE analytics_events_cost_api_cost (
 );
 
 CREATE TABLE analytics_events_cost_resource_consumption (
-    event_id uuid PRIMARY KEY,                                      -- /event_id
+    event_id uuid NOT NULL,                                         -- /event_id
     resource_consumption__resource_type text NOT NULL,              -- /payload/data/resource_type (cost/resource_consumption)
     resource_consumption__resource_type__other text,                -- /payload/data/resource_type/other (cost/resource_consumption)
     resource_consumption__resource_id text NOT NULL,                -- /payload/data/resource_id (cost/resource_consumption)
@@ -230,7 +230,7 @@ CREATE TABLE analytics_events_cost_resource_consumption (
 );
 
 CREATE TABLE analytics_events_cost_budget_alert (
-    event_id uuid PRIMARY KEY,                                 -- /event_id
+    event_id uuid NOT NULL,                                    -- /event_id
     budget_alert__budget_id text NOT NULL,                     -- /payload/data/budget_id (cost/budget_alert)
     budget_alert__budget_name text NOT NULL,                   -- /payload/data/budget_name (cost/budget_alert)
     budget_alert__budget_limit_usd double precision NOT NULL,  -- /payload/data/budget_limit_usd (cost/budget_alert)
@@ -240,7 +240,7 @@ CREATE TABLE analytics_events_cost_budget_alert (
 );
 
 CREATE TABLE analytics_events_governance_policy_violation (
-    event_id uuid PRIMARY KEY,                             -- /event_id
+    event_id uuid NOT NULL,                                -- /event_id
     policy_violation__policy_id text NOT NULL,             -- /payload/data/policy_id (governance/policy_violation)
     policy_violation__policy_name text NOT NULL,           -- /payload/data/policy_name (governance/policy_violation)
     policy_violation__violation_description text NOT NULL, -- /payload/data/violation_description (governance/policy_violation)
@@ -252,7 +252,7 @@ CREATE TABLE analytics_events_governance_policy_violation (
 );
 
 CREATE TABLE analytics_events_governance_audit_trail (
-    event_id uuid PRIMARY KEY,                -- /event_id
+    event_id uuid NOT NULL,                   -- /event_id
     audit_trail__action text NOT NULL,        -- /payload/data/action (governance/audit_trail)
     audit_trail__actor text NOT NULL,         -- /payload/data/actor (governance/audit_trail)
     audit_trail__resource_type text NOT NULL, -- /payload/data/resource_type (governance/audit_trail)
@@ -263,7 +263,7 @@ CREATE TABLE analytics_events_governance_audit_trail (
 );
 
 CREATE TABLE analytics_events_governance_compliance_check (
-    event_id uuid PRIMARY KEY,                                    -- /event_id
+    event_id uuid NOT NULL,                                       -- /event_id
     compliance_check__check_id text NOT NULL,                     -- /payload/data/check_id (governance/compliance_check)
     compliance_check__framework text NOT NULL,                    -- /payload/data/framework (governance/compliance_check)
     compliance_check__controls_checked text[] NOT NULL,           -- /payload/data/controls_checked (governance/compliance_check)
@@ -273,7 +273,7 @@ CREATE TABLE analytics_events_governance_compliance_check (
 );
 
 CREATE TABLE analytics_events_governance_data_lineage (
-    event_id uuid PRIMARY KEY,                  -- /event_id
+    event_id uuid NOT NULL,                     -- /event_id
     data_lineage__data_asset_id text NOT NULL,  -- /payload/data/data_asset_id (governance/data_lineage)
     data_lineage__operation text NOT NULL,      -- /payload/data/operation (governance/data_lineage)
     data_lineage__source text,                  -- /payload/data/source (governance/data_lineage)
@@ -283,7 +283,7 @@ CREATE TABLE analytics_events_governance_data_lineage (
 );
 
 CREATE TABLE analytics_events_custom (
-    event_id uuid PRIMARY KEY,         -- /event_id
+    event_id uuid NOT NULL,            -- /event_id
     custom__custom_type text NOT NULL, -- /payload/data/custom_type (custom)
     custom__data json                  -- /payload/data/data (custom)
 );

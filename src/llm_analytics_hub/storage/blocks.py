@@ -61,7 +61,7 @@ def set_target(target: Target) -> None:
     from ..schema_store import load_version
 
     columns = Columns(table)
-    shred = _shredder(table)(columns.values, columns.parts.append)
+    shred = _shredder(table)(columns.values, columns.parts.append, columns.keys)
     for example in load_version(target.version).lookup(table.type_name).examples:
         shred(example)
     columns.count = len(columns.parts)
@@ -121,7 +121,7 @@ def load_document(data: bytes, validator: Validator, source: str, target: Target
 def encode_rows(lines: list[tuple[int, bytes]], validator: Validator, target: Target) -> Rows:
     table = events_table(target.version)
     columns = Columns(table)
-    shred = _shredder(table)(columns.values, columns.parts.append)
+    shred = _shredder(table)(columns.values, columns.parts.append, columns.keys)
     newest = parse_version(target.version)
     seen: dict[str, bool] = {target.version: False}
     for number, raw in lines:

@@ -36,7 +36,7 @@ class _Source:
         self.lines.append("    " * depth + line)
 
     def constant(self, value: Any) -> str:
-        name = self.fresh("k")
+        name = self.fresh("const")
         self.names[name] = value
         return name
 
@@ -81,6 +81,11 @@ class _Source:
                     self.emit(depth, f"c{node.presence}(True)")
                 for member in node.members:
                     inner = self.fresh("v")
+                    if member.required and not member.nullable and not (
+                            isinstance(member.node, Nested) and member.node.type.kind == "json"):
+                        self.emit(depth, f"{inner} = {value}[{member.wire!r}]")  # validated: it is there
+                        self.node(depth, member.node, inner, part)
+                        continue
                     self.emit(depth, f"{inner} = {value}.get({member.wire!r})")
                     if member.default is not MISSING:
                         self.emit(depth, f"if {inner} is None: {inner} = {self.constant(member.default)}")
@@ -101,7 +106,7 @@ class _Source:
                     self.emit(depth, f"{'if' if number == 0 else 'elif'} {tag} == {name!r}:")
                     own = part if isinstance(variant, Tagged) else self.own_part(variant, part)
                     if own != part:
-                        self.emit(depth + 1, f"parts({own})")
+                        self.emit(depth + 1, f"parts({own}); k{own}(K[-1])")
                     self.node(depth + 1, variant, content, own)
                     for other, skipped in node.variants.items():
                         if other != name:
@@ -149,15 +154,17 @@ class _Source:
             self.emit(depth, f"c{node.column}({value})")
 
 
-def compile_shredder(table: Table) -> Callable[[list[list[Any]], Callable[[int], None]], Shred]:
-    """`make(columns, parts)` -> `shred(document)`, appending to `columns[position]` and `parts`."""
+def compile_shredder(table: Table) -> Callable[..., Shred]:
+    """`make(columns, parts, keys)` -> `shred(document)`, appending to `columns[position]`, to `parts` and
+    to `keys[n]` the key of each document of variant table n (the envelope's key column is appended first)."""
     source = _Source(table)
     source.node(2, table.root, "doc", 0)
-    head = ["def make(columns, parts):"]
+    head = ["def make(columns, parts, keys):", f"    K = columns[{table.parts[0].columns[0]}]"]
     head += [f"    c{p} = columns[{p}].append" for p in range(len(table.columns))]
+    head += [f"    k{n} = keys[{n}].append" for n in range(1, len(table.parts))]
     head += ["    def shred(doc):"]
     code = "\n".join(head + source.lines + ["    return shred"])
     namespace = dict(source.names)
     exec(compile(code, f"<shredder of {table.name} {table.version}>", "exec"), namespace)
-    make: Callable[[list[list[Any]], Callable[[int], None]], Shred] = namespace["make"]
+    make: Callable[..., Shred] = namespace["make"]
     return make

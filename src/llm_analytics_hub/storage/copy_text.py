@@ -24,7 +24,10 @@ Text = Callable[[Any], str]
 
 
 def escape(text: str) -> str:
-    return text.translate(_COPY)
+    """COPY's escaping (substring tests first: `translate` costs far more, and most texts need nothing)."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_COPY)
+    return text
 
 
 def dumps(value: Any) -> str:
@@ -91,30 +94,34 @@ def column_text(sql: SqlType) -> Text:
 
 
 class CopyEncoder:
-    """A batch -> {table name: its COPY text}."""
+    """A batch -> {table name: its COPY text}, converted column by column (a list comprehension per column,
+    then one join per line), which costs a third of converting value by value along each row."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.texts = [column_text(c.type) for c in table.columns]
+        self.plain = [c.type.kind in ("uuid", "int") for c in table.columns]  # str() is their text
 
-    def _lines(self, columns: list[list[Any]], texts: list[Text]) -> bytes:
-        lines = []
-        for record in zip(*columns, strict=True):
-            lines.append("\t".join(NULL if v is None else text(v) for v, text in zip(record, texts, strict=True)))
-        lines.append("")
-        return "\n".join(lines).encode("utf-8", "surrogatepass")
+    def _column(self, values: list[Any], position: int) -> list[str]:
+        if self.plain[position]:
+            return [NULL if v is None else str(v) for v in values]
+        text = self.texts[position]
+        if text is escape:
+            return [NULL if v is None else v if "\\" not in v and "\t" not in v and "\n" not in v and "\r" not in v
+                    else v.translate(_COPY) for v in values]
+        return [NULL if v is None else text(v) for v in values]
+
+    def _lines(self, columns: list[list[str]]) -> bytes:
+        return ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode("utf-8", "surrogatepass")
 
     def batch(self, columns: Columns) -> dict[str, bytes]:
         table = self.table
-        key = table.parts[0].columns[0]
-        keys = columns.values[key]
         out = {}
         for number, part in enumerate(table.parts):
-            texts = [self.texts[p] for p in part.columns]
             if number == 0:
-                out[part.name] = self._lines([columns.values[p] for p in part.columns], texts)
+                out[part.name] = self._lines([self._column(columns.values[p], p) for p in part.columns])
                 continue
-            own = [k for k, n in zip(keys, columns.parts, strict=True) if n == number]
+            own = columns.keys[number]
             if own:
-                out[part.name] = self._lines([own] + [columns.values[p] for p in part.columns[1:]], texts)
+                out[part.name] = self._lines([own] + [self._column(columns.values[p], p) for p in part.columns[1:]])
         return out

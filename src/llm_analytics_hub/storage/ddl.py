@@ -22,12 +22,14 @@ def spell(sql: SqlType, dialect: Dialect) -> str:
 def column_definition(column: Column, dialect: Dialect, part: Part, key: bool = False) -> str:
     """`name type [PRIMARY KEY | NOT NULL]`: NOT NULL where every event of the part's variant has a value.
 
-    The key is a PRIMARY KEY in PostgreSQL; in DuckDB it is NOT NULL only: DuckDB's key index (an ART)
-    makes bulk inserts several times slower (docs/storage.md, "Measured"), and a DuckDB file has one
-    writer, the loader, which skips the keys already stored."""
+    The key is the PRIMARY KEY of the envelope table in PostgreSQL, which keeps it unique when loads run
+    side by side; the variant tables' rows are written in the same transaction as their envelope row, so
+    an index there would only cost. In DuckDB the key has no index at all: DuckDB's (an ART) makes bulk
+    inserts six times slower (docs/storage.md), and a DuckDB file has one writer, the loader, which skips
+    the keys already stored."""
     text = f"{quote(column.name)} {spell(column.type, dialect)}"
     if key:
-        text += " PRIMARY KEY" if dialect == "postgres" else " NOT NULL"
+        text += " PRIMARY KEY" if dialect == "postgres" and not part.variant else " NOT NULL"
     elif column.always and column.variant == part.variant:
         text += " NOT NULL"
     return text

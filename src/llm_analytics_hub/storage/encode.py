@@ -41,6 +41,7 @@ class Columns:
         self.table = table
         self.values: list[list[Any]] = [[] for _ in table.columns]
         self.parts: list[int] = []
+        self.keys: list[list[Any]] = [[] for _ in table.parts]  # [n]: the key of each row of variant table n
         self.count = 0
 
     def wide(self, position: int) -> list[Any]:
@@ -86,13 +87,12 @@ class ArrowEncoder:
             arrays = [self._array(columns.wide(p), p) for p in range(len(self.table.columns))]
             return {self.table.name: pa.RecordBatch.from_arrays(arrays, schema=self.schemas[self.table.name])}
         key = self.table.parts[0].columns[0]
-        keys = columns.values[key]
         batches = {}
         for number, part in enumerate(self.table.parts):
             if number == 0:
                 arrays = [self._array(columns.values[p], p) for p in part.columns]
             else:
-                own = [k for k, n in zip(keys, columns.parts, strict=True) if n == number]
+                own = columns.keys[number]
                 if not own:
                     continue
                 arrays = [self._array(own, key)] + [self._array(columns.values[p], p) for p in part.columns[1:]]

@@ -75,10 +75,20 @@ def join_instant(micros: int, nanos: int | None, text: str | None = None) -> str
     return f"{head}.{total:09d}Z"
 
 
+@lru_cache(maxsize=4096)
+def _day_text(days: int) -> str:
+    day = EPOCH + timedelta(days=days)
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def postgres_instant(micros: int) -> str:
-    """The instant as PostgreSQL reads a timestamptz: UTC, microseconds."""
-    moment = EPOCH + timedelta(microseconds=micros)
-    return f"{moment.isoformat(' ').replace('+00:00', '')}+00"
+    """The instant as PostgreSQL reads a timestamptz: UTC, microseconds (`2024-03-01 10:00:00.5+00`)."""
+    seconds, fraction = divmod(micros, 1_000_000)
+    days, second = divmod(seconds, 86400)
+    hour, second = divmod(second, 3600)
+    minute, second = divmod(second, 60)
+    text = f"{_day_text(days)} {hour:02d}:{minute:02d}:{second:02d}"
+    return f"{text}.{fraction:06d}+00" if fraction else f"{text}+00"
 
 
 def instant_micros(moment: datetime) -> int:

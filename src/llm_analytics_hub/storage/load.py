@@ -9,6 +9,7 @@ are written, one transaction per block, before its outcome is reported.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -80,28 +81,39 @@ def _outcomes(source: InputSource, validator: Validator, jobs: int, keep: bool,
 def _written(source: InputSource, outcomes: Iterator[BlockOutcome], store: Store, table: Table,
              counts: LoadCounts) -> Iterator[BlockOutcome]:
     """Write the rows of the blocks, whole blocks at a time, about `store.batch_rows` rows per write (one
-    transaction each); a block's outcome is reported once its rows are written."""
+    transaction each). Writes run in one background thread, so that the workers validate and encode the
+    next blocks meanwhile (the databases' drivers release the GIL); at most one write is under way, and a
+    block's outcome is reported once its rows are written."""
     before = 0
     waiting: list[BlockOutcome] = []
     gathered: list[Rows] = []
-    for outcome in outcomes:
-        rows: Rows | None = outcome.payload
-        outcome.payload = None
-        if rows is not None and rows.too_new is not None:
-            line, version = rows.too_new
-            raise HubError(
-                f"{source.name}:{before + line}: a {version} event cannot go into {table.name} of {store.url}, "
-                f"which follows {table.version}; migrate the table first: "
-                f"{migration_hint(store, table.version, version)} (then load again: events already loaded "
-                "are skipped)")
-        before += outcome.lines
-        waiting.append(outcome)
-        if rows is not None and rows.count:
-            gathered.append(rows)
-        if sum(r.count for r in gathered) >= store.batch_rows:
-            _write(store, table, gathered, counts)
-            yield from waiting
-            waiting, gathered = [], []
+    pending: tuple[Future[None], list[BlockOutcome]] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-hub-writer") as writer:
+        for outcome in outcomes:
+            rows: Rows | None = outcome.payload
+            outcome.payload = None
+            if rows is not None and rows.too_new is not None:
+                if pending is not None:
+                    pending[0].result()
+                line, version = rows.too_new
+                raise HubError(
+                    f"{source.name}:{before + line}: a {version} event cannot go into {table.name} of {store.url}, "
+                    f"which follows {table.version}; migrate the table first: "
+                    f"{migration_hint(store, table.version, version)} (then load again: events already loaded "
+                    "are skipped)")
+            before += outcome.lines
+            waiting.append(outcome)
+            if rows is not None and rows.count:
+                gathered.append(rows)
+            if sum(r.count for r in gathered) >= store.batch_rows:
+                if pending is not None:
+                    pending[0].result()
+                    yield from pending[1]
+                pending = (writer.submit(_write, store, table, gathered, counts), waiting)
+                waiting, gathered = [], []
+        if pending is not None:
+            pending[0].result()
+            yield from pending[1]
     _write(store, table, gathered, counts)
     yield from waiting
 
@@ -113,7 +125,6 @@ def _write(store: Store, table: Table, gathered: list[Rows], counts: LoadCounts)
     new = store.write(table, rows)
     counts.new += new
     counts.present += rows.count - new
-    gathered.clear()
 
 
 def merged(gathered: list[Rows]) -> Rows:

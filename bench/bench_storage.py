@@ -1,0 +1,180 @@
+"""`llm-hub load` against each database's own bulk path for the same lines, in one run, as ratios.
+
+    python bench/bench_storage.py                    # the 200,000-line mix of bench/make_events.py
+    python bench/bench_storage.py --lines 50000 --repeat 1
+
+For each round, on fresh databases: DuckDB's `CREATE TABLE raw AS SELECT * FROM read_json_auto(FILE)`
+(it parses and infers, validates nothing, and keeps every payload in one merged STRUCT), then
+`llm-hub load FILE --into duckdb:///...`; PostgreSQL's `COPY raw (doc) FROM STDIN` of the raw lines into
+one JSONB column, then `llm-hub load FILE --into postgresql://...` (the same server: one started here
+with initdb in a temporary folder, or --postgres URL). Each runs as its own process; the time is the
+process's wall time, the memory the peak of its process tree (forked workers' PSS summed). A ratio is
+the reference's time over ours: 1.0 is as fast, 0.5 half as fast. Memory stays flat when the peak at
+the full input is close to the peak at a quarter of it (`--flat`, on by default). The machine is shared
+and noisy: the median of --repeat rounds is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from process_memory import PeakMemory, peak_memory
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+DUCKDB_REFERENCE = """
+import sys, duckdb
+connection = duckdb.connect(sys.argv[2])
+connection.execute("CREATE TABLE raw AS SELECT * FROM read_json_auto(?)", [sys.argv[1]])
+connection.close()
+"""
+COPY_REFERENCE = """
+import sys, psycopg
+with psycopg.connect(sys.argv[2]) as connection, connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE raw (doc jsonb)")
+    with cursor.copy("COPY raw (doc) FROM STDIN WITH (FORMAT csv, QUOTE e'\\\\x01', DELIMITER e'\\\\x02')") as copy, \\
+            open(sys.argv[1], "rb") as lines:
+        while block := lines.read(1 << 20):
+            copy.write(block)
+"""
+
+
+def make_events(path: Path, lines: int, seed: int) -> None:
+    with path.open("wb") as out:
+        subprocess.run([PYTHON, str(HERE / "make_events.py"), "--count", str(lines), "--seed", str(seed)],
+                       stdout=out, check=True)
+
+
+class Server:
+    """A PostgreSQL of our own: initdb in a temporary folder, 127.0.0.1, a free port (as `postgres` when root)."""
+
+    def __init__(self) -> None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[4]))
+        if not found:
+            raise SystemExit("PostgreSQL is not installed (make postgres-deps), or pass --postgres URL")
+        self.bin = found[-1].parent
+        self.folder = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self._run("initdb", "-D", str(self.folder / "data"), "-U", "bench", "--auth=trust", "-E", "UTF8",
+                  "--locale=C", "--no-sync")
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-l", str(self.folder / "log"), "-w", "-o",
+                  f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}", "start")
+        self.databases = 0
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True)
+
+    def fresh(self) -> str:
+        import psycopg
+
+        self.databases += 1
+        name = f"bench_{self.databases}"
+        with psycopg.connect(f"postgresql://bench@127.0.0.1:{self.port}/postgres", autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        return f"postgresql://bench@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def hub(*args: str) -> list[str]:
+    return [PYTHON, "-m", "llm_analytics_hub.cli", *args]
+
+
+def measured(command: list[str]) -> PeakMemory:
+    result = peak_memory(command)
+    if result.exit_code not in (0, 1):  # 1: the mix has invalid lines, which load reports
+        raise SystemExit(f"failed ({result.exit_code}): {' '.join(command)}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--postgres", metavar="URL", help="a server to use (each round makes a fresh database)")
+    parser.add_argument("--no-flat", action="store_true", help="skip the memory run at a quarter of the input")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-storage-"))
+    server = None if args.postgres else Server()
+    try:
+        events = work / "mix.ndjson"
+        make_events(events, args.lines, args.seed)
+        size = events.stat().st_size / 1e6
+        print(f"input: {args.lines:,} lines ({size:.0f} MB) of bench/make_events.py, seed {args.seed}; "
+              f"{os.cpu_count()} cores")
+        times: dict[str, list[float]] = {}
+        memory: dict[str, list[float]] = {}
+
+        def fresh_postgres() -> str:
+            if server is not None:
+                return server.fresh()
+            import psycopg
+
+            name = f"bench_{os.getpid()}_{len(times.get('pg-copy', []))}"
+            with psycopg.connect(args.postgres, autocommit=True) as connection:
+                connection.execute(f"CREATE DATABASE {name}")
+            return args.postgres.rsplit("/", 1)[0] + "/" + name
+
+        for round_ in range(args.repeat):
+            duck = work / f"ref-{round_}.duckdb"
+            ours = work / f"hub-{round_}.duckdb"
+            runs = {
+                "duckdb read_json_auto": [PYTHON, "-c", DUCKDB_REFERENCE, str(events), str(duck)],
+                "llm-hub load duckdb": hub("load", str(events), "--into", f"duckdb:///{ours}", "-q"),
+                "postgres COPY jsonb": [PYTHON, "-c", COPY_REFERENCE, str(events), fresh_postgres()],
+                "llm-hub load postgres": hub("load", str(events), "--into", fresh_postgres(), "-q"),
+            }
+            for name, command in runs.items():
+                result = measured(command)
+                times.setdefault(name, []).append(result.seconds)
+                memory.setdefault(name, []).append(result.total_pss_mb)
+                print(f"  round {round_ + 1}: {name:<24} {result.seconds:7.2f} s  {result.total_pss_mb:7.0f} MB",
+                      flush=True)
+        median = {name: statistics.median(values) for name, values in times.items()}
+        print()
+        print(f"{'':26}{'median s':>10}{'lines/s':>12}{'peak MB':>10}")
+        for name, seconds in median.items():
+            print(f"{name:<26}{seconds:10.2f}{args.lines / seconds:12,.0f}{max(memory[name]):10.0f}")
+        print()
+        for ours, reference in (("llm-hub load duckdb", "duckdb read_json_auto"),
+                                ("llm-hub load postgres", "postgres COPY jsonb")):
+            ratio = median[reference] / median[ours]
+            verdict = "meets" if ratio >= 0.5 else "MISSES"
+            print(f"{ours} vs {reference}: {ratio:.2f}x ({verdict} the 0.5x target)")
+        if not args.no_flat:  # twice the input: the peak must not follow it
+            double = work / "double.ndjson"
+            make_events(double, args.lines * 2, args.seed)
+            for name, url in (("llm-hub load duckdb", f"duckdb:///{work / 'double.duckdb'}"),
+                              ("llm-hub load postgres", fresh_postgres())):
+                twice = measured(hub("load", str(double), "--into", url, "-q")).total_pss_mb
+                once = max(memory[name])
+                print(f"memory, {name}: peak {once:.0f} MB at {args.lines:,} lines, {twice:.0f} MB at "
+                      f"{args.lines * 2:,} ({'flat' if twice < once * 1.25 else 'GROWS'})")
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
