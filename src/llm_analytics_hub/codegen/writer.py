@@ -3,8 +3,9 @@
 `generate()` owns these subtrees of the output folder and nothing else (anything else there belongs
 to other tools): python/llm_analytics_hub/models, python/llm_analytics_hub/typeddicts, docs,
 python/llm_analytics_hub/pydantic, jsonschema, jsonschema-codegen, typescript (the npm package; its
-node_modules/, if someone installs there, is skipped), go (the Go module), java (the Maven project;
-its target/, if someone builds there, is skipped), rust (the crate; a cargo target/ folder is skipped).
+node_modules/, if someone installs there, and validators/, which its build step writes, are
+skipped), go (the Go module), java (the Maven project; its target/, if someone builds there, is
+skipped), rust (the crate; a cargo target/ folder is skipped).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ from .typescript import render_typescript
 OWNED = ("python/llm_analytics_hub/models", "python/llm_analytics_hub/typeddicts", "docs", "jsonschema",
          "typescript", "jsonschema-codegen", "python/llm_analytics_hub/pydantic", "go", "java", "rust")
 SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned subtrees
+# Inside owned subtrees, written by a package's own build step, not by `generate` (committed and
+# drift-checked by that step: typescript/scripts/build-validators.cjs --check).
+BUILT = ("typescript/validators/",)
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -100,8 +104,10 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and not set(SKIPPED) & set(path.relative_to(folder).parts):
-                    found[path.relative_to(output).as_posix()] = path.read_bytes()
+                relative = path.relative_to(output).as_posix()
+                if path.is_file() and not set(SKIPPED) & set(path.relative_to(folder).parts) \
+                        and not relative.startswith(BUILT):
+                    found[relative] = path.read_bytes()
     return found
 
 
