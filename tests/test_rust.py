@@ -58,7 +58,7 @@ INHERENT_DIFFERENCES = {
     "integral floats": (
         "JSON Schema counts 5.0 as an integer, so Python (and `validate_json`) accept it for a u8..u64/i64 "
         "member; serde, like the producers' own deserializer, rejects a fraction or exponent for an integer "
-        "type, so `from_json` of such a document is an `Error::Decode` and the harness has no re-serialized "
+        "type, so `from_json` of such a document is an `DecodeError::Type` and the harness has no re-serialized "
         "text for it (rule: holds_integral_float; the common.json integer descriptions state this)."
     ),
     "messages and keywords": (
