@@ -8,7 +8,6 @@ block's `BlockOutcome.payload`; the counts and findings are the validator's own.
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from dataclasses import dataclass
@@ -96,16 +95,15 @@ def load_block(job: Block, validator: Validator | None = None, keep: bool = Fals
             return BlockOutcome(source=source, error=exc.strerror or str(exc))
     outcome = check_lines(lines, checker, source)
     invalid = {result.line for result in outcome.invalid}
-    valid: list[tuple[int, bytes]] = []
-    for number, raw in enumerate(io.BytesIO(lines), start=1):
-        if number in invalid:
-            if keep:
-                outcome.invalid_lines.append(raw.rstrip(b"\n"))
-        elif raw[0] == 123 or raw.strip(JSON_WHITESPACE):
-            valid.append((number, raw))
-    outcome.payload = encode_rows(valid, checker, _TARGET[0])
+    pieces = lines.split(b"\n")  # the lines check_lines numbered (it cuts after each "\n" too)
+    if pieces and not pieces[-1]:
+        pieces.pop()
+    valid = [(number, raw) for number, raw in enumerate(pieces, start=1)
+             if raw and (raw[0] == 123 or raw.strip(JSON_WHITESPACE)) and number not in invalid]
     if keep:
-        outcome.valid_lines = [raw.rstrip(b"\n") for _, raw in valid]
+        outcome.invalid_lines = [pieces[result.line - 1] for result in outcome.invalid]
+        outcome.valid_lines = [raw for _, raw in valid]
+    outcome.payload = encode_rows(valid, checker, _TARGET[0])
     return outcome
 
 
