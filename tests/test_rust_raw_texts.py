@@ -82,7 +82,11 @@ def test_from_json_reads_every_valid_raw_text(answers: list[dict[str, Any]]) -> 
             if answer["reserialized"] is None:  # test_rust.INHERENT_DIFFERENCES["integral floats"]
                 assert holds_integral_float(document), raw.note
                 continue
-            assert json.loads(answer["reserialized"]) == as_serde_reads(document), raw.note
+            written = json.loads(answer["reserialized"])
+            if isinstance(written, dict) and isinstance(document, dict) and written.get("tags") == {} \
+                    and "tags" not in document:
+                del written["tags"]  # a serde default is always written (test_rust, "default written")
+            assert written == as_serde_reads(document), raw.note
         decoded += 1
     assert decoded > 25
 

@@ -22,6 +22,8 @@ def render_storage(versions: Sequence[Version]) -> Files:
     files: Files = {}
     for version in versions:
         for (area, type_name) in sorted(STORED):
+            if not _has(version, area, type_name):
+                continue  # a schema tree without the stored type (a scratch or test tree) has no tables
             table = table_layout(version, area, type_name)
             common = {"version": version.version, "sources": version.sources, "type_name": type_name,
                       "table": table.name}
@@ -50,3 +52,11 @@ def _render(context: Context) -> Files:
 
 
 TARGET = Target("storage", ROOT, _render)
+
+
+def _has(version: Version, area: str, type_name: str) -> bool:
+    try:
+        version.area(area).get(type_name)
+    except KeyError:
+        return False
+    return True
