@@ -99,7 +99,7 @@ def facet_problems(schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if "multipleOf" in schema and not (_integral(schema["multipleOf"]) and schema["multipleOf"] > 0):
         yield "multipleOf", ("must be a positive integer: a fractional divisor is judged in binary floating point, "
                              "differently by each engine (0.07 is no multiple of 0.01 for python-jsonschema, "
-                             "it is for others); count cents or basis points in an integer member instead")
+                             "it is for jsonschema-rs); count cents or basis points in an integer member instead")
     for keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
         value = schema.get(keyword)
         if keyword in schema and not (_integral(value) and value is not None and value >= 0):
