@@ -74,11 +74,16 @@ typecheck: $(STAMP)
 check: $(STAMP)
 	$(BIN)/llm-hub check
 
-generate: $(STAMP)
-	$(BIN)/llm-hub generate
+# The npm package's precompiled validators come from its build step (Ajv runs in Node), after generate.
+TS_BUILD := NODE_PATH=tests/node/node_modules node generated/typescript/scripts/build-validators.cjs
 
-gen-check: $(STAMP)
+generate: $(STAMP) node-deps
+	$(BIN)/llm-hub generate
+	$(TS_BUILD)
+
+gen-check: $(STAMP) node-deps
 	$(BIN)/llm-hub generate --check
+	$(TS_BUILD) --check
 
 # Node tooling of tests/test_typescript.py (ajv, ajv-formats, typescript), pinned by the lock file.
 $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json

@@ -230,17 +230,18 @@ process.stdout.write(JSON.stringify(out));
     assert out["unknown"]["valid"] is False
     assert [(e["instance_path"], e["keyword"]) for e in out["unknown"]["errors"]] == [("/schema_version",
                                                                                        "schema_version")]
-    assert out["absent"] == {"valid": True, "errors": []}
+    absent = {k: v for k, v in example.items() if k != "schema_version"}
+    assert out["absent"] == {"valid": True, "value": absent, "errors": []}
     assert out["parse"]["errors"][0]["keyword"] == "parse"
     assert out["versions"] == available_versions() and out["defaultVersion"] == "1.0.0"
     assert "unknown schema version" in out["thrown"]
     assert "ambiguous" in out["ambiguous"]
-    esm = (f"import {{ validate, validateJSON, schemaFor, versions, defaultVersion }} from "
+    esm = (f"import {{ validate, validateJSON, isValid, writeJSON, schemaFor, versions, defaultVersion }} from "
            f"{json.dumps((PACKAGE / 'index.js').as_uri())}; "
-           "process.stdout.write(JSON.stringify([typeof validate, typeof validateJSON, typeof schemaFor, "
-           "versions.length > 0, typeof defaultVersion]));")
+           "process.stdout.write(JSON.stringify([typeof validate, typeof validateJSON, typeof isValid, "
+           "typeof writeJSON, typeof schemaFor, versions.length > 0, typeof defaultVersion]));")
     done = _run(["node", "--input-type=module", "-e", esm], env=node_env, timeout=60)
-    assert done.returncode == 0 and json.loads(done.stdout) == ["function", "function", "function", True, "string"], \
+    assert done.returncode == 0 and json.loads(done.stdout) == ["function"] * 5 + [True, "string"], \
         done.stdout + done.stderr
 
 
@@ -362,8 +363,10 @@ def test_npm_pack_builds_the_package(node_env: dict[str, str], tmp_path: Path) -
         expected |= {f"types/{schemas.version}/index.d.ts", f"types/{schemas.version}/events.d.ts"}
         manifest = json.loads((PACKAGE / "schemas" / "index.json").read_text(encoding="utf-8"))
         expected |= {f"schemas/{row['path']}" for row in manifest["types"] if row["version"] == schemas.version}
+        expected |= {f"validators/{row['path'].removesuffix('.json')}.js" for row in manifest["types"]
+                     if row["version"] == schemas.version}
     assert expected <= listed, sorted(expected - listed)[:20]
-    assert not any("node_modules" in p for p in listed)
+    assert not any("node_modules" in p or p.startswith("scripts/") for p in listed)
     with tarfile.open(tmp_path / report["filename"]) as tarball:
         tarball.extractall(tmp_path / "unpacked", filter="data")
     example = schema_sets()[-1].lookup("events.AnalyticsEvent").examples[0]
@@ -371,4 +374,5 @@ def test_npm_pack_builds_the_package(node_env: dict[str, str], tmp_path: Path) -
               "process.stdout.write(JSON.stringify(hub.validateJSON(process.argv[2])));")
     ran = _run(["node", "-e", script, str(tmp_path / "unpacked" / "package"), json.dumps(example)], env=node_env,
                timeout=60)
-    assert ran.returncode == 0 and json.loads(ran.stdout) == {"valid": True, "errors": []}, ran.stdout + ran.stderr
+    assert ran.returncode == 0 and json.loads(ran.stdout) == {"valid": True, "value": example, "errors": []}, \
+        ran.stdout + ran.stderr

@@ -72,13 +72,28 @@ function indicatedBranch(branches, instance) {
   return null;
 }
 
-// --- the nodes of one bundle ---------------------------------------------------------------------
-// Ajv (verbose) hands out the schema node of each error; its place in the bundle, found by identity,
-// names the branch of a union to validate on its own, and its `$ref`s resolve inside the bundle.
-
-function escapeToken(token) {
-  return encodeURIComponent(String(token).replace(/~/g, "~0").replace(/\//g, "~1"));
+// The branches of an anyOf that `indicatedBranch` can name for some instance: each one gets a
+// validator of its own in the standalone code (scripts/build-validators.cjs), keyed by the anyOf.
+function indicatableBranches(branches) {
+  if (!Array.isArray(branches)) {
+    return [];
+  }
+  if (branches.length === 2 && isNullBranch(branches[0]) !== isNullBranch(branches[1])) {
+    return [isNullBranch(branches[0]) ? 1 : 0];
+  }
+  if (branches.length >= 2 && isStringEnum(branches[0]) && branches.slice(1).every((b) => variantKey(b) !== null)) {
+    return branches.map((_, index) => index);
+  }
+  return [];
 }
+
+// The key of an anyOf among a bundle's precompiled branch validators: its JSON text. Ajv (verbose)
+// hands out the anyOf's schema node with each error, as the standalone code holds it.
+function unionKey(branches) {
+  return JSON.stringify(branches);
+}
+
+// --- the nodes of one bundle ---------------------------------------------------------------------
 
 function sameJSON(a, b) {
   if (typeof a === "boolean" || typeof b === "boolean") {
@@ -122,32 +137,28 @@ function passesTagTest(schema, instance) {
 }
 
 class BundleNodes {
-  constructor(ajv, bundle) {
-    this.ajv = ajv;
-    this.bundle = bundle;
-    this.pointers = null;
+  // `bundle` (loaded on first use) resolves `$ref`s; `branches` are the standalone branch validators:
+  // [[unionKey(anyOf), [validator or null per branch]], ...].
+  constructor(bundle, branches) {
+    this.loadBundle = bundle;
+    this.loaded = null;
+    this.branchPairs = branches;
+    this.branchMap = null;
   }
 
-  pointerOf(node) {
-    if (this.pointers === null) {
-      this.pointers = new Map();
-      const walk = (value, pointer) => {
-        if (value === null || typeof value !== "object") {
-          return;
-        }
-        this.pointers.set(value, pointer);
-        for (const [key, child] of Object.entries(value)) {
-          walk(child, `${pointer}/${escapeToken(key)}`);
-        }
-      };
-      walk(this.bundle, "");
+  get bundle() {
+    if (this.loaded === null) {
+      this.loaded = this.loadBundle();
     }
-    return this.pointers.get(node);
+    return this.loaded;
   }
 
   branchValidator(branches, index) {
-    const pointer = this.pointerOf(branches);
-    return pointer === undefined ? null : this.ajv.getSchema(`${this.bundle.$id}#${pointer}/${index}`) || null;
+    if (this.branchMap === null) {
+      this.branchMap = new Map(this.branchPairs);
+    }
+    const validators = this.branchMap.get(unionKey(branches));
+    return (validators && validators[index]) || null;
   }
 
   resolve(ref) {
@@ -270,4 +281,4 @@ function findings(errors, nodes) {
   return found.filter((f) => !(f.keyword === "pattern" && formats.has(f.instance_path)));
 }
 
-module.exports = { findings, BundleNodes, indicatedBranch };
+module.exports = { findings, BundleNodes, indicatedBranch, indicatableBranches, unionKey };

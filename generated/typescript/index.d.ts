@@ -2,13 +2,758 @@
 // and run `llm-hub generate` (or `make generate`) instead.
 
 // Types of every schema version, one namespace per version:
-//   import type { v1_1_0 } from "@llm-analytics-hub/schemas";
-//   const event: v1_1_0.events.AnalyticsEvent = JSON.parse(line);
+//   import { validateJSON } from "@llm-analytics-hub/schemas";
+//   const result = validateJSON(line, { schema: "events.AnalyticsEvent", version: "1.1.0" });
+//   if (result.valid) { result.value.payload; /* v1_1_0.events.AnalyticsEvent */ }
 export * as v1_0_0 from "./types/1.0.0/index.js";
 export * as v1_1_0 from "./types/1.1.0/index.js";
+import type * as __v1_0_0 from "./types/1.0.0/index.js";
+import type * as __v1_1_0 from "./types/1.1.0/index.js";
+
+/**
+ * Every catalogue type by schema version and name: `"area.Name"`, and the bare name where only one
+ * area has it. The names and versions `validate` and friends accept are this table's keys.
+ */
+export interface Catalogue {
+  "1.0.0": {
+    "AggregatedMetric": __v1_0_0.metrics.AggregatedMetric;
+    "AggregatedValue": __v1_0_0.api.AggregatedValue;
+    "Aggregation": __v1_0_0.timeseries.Aggregation;
+    "AlertThresholds": __v1_0_0.correlation.AlertThresholds;
+    "AnalyticsEvent": __v1_0_0.events.AnalyticsEvent;
+    "AnomalyCorrelation": __v1_0_0.correlation.AnomalyCorrelation;
+    "AnomalyEvent": __v1_0_0.correlation.AnomalyEvent;
+    "AnomalyType": __v1_0_0.correlation.AnomalyType;
+    "ApiCostEvent": __v1_0_0.events.ApiCostEvent;
+    "ApiError": __v1_0_0.api.ApiError;
+    "ApiResponse": __v1_0_0.api.ApiResponse;
+    "ApplicationMetadata": __v1_0_0.metadata.ApplicationMetadata;
+    "AssetMetadata": __v1_0_0.metadata.AssetMetadata;
+    "AssetSpecificMetadata": __v1_0_0.metadata.AssetSpecificMetadata;
+    "AssetStatus": __v1_0_0.metadata.AssetStatus;
+    "AssetType": __v1_0_0.metadata.AssetType;
+    "AuditTrailEvent": __v1_0_0.events.AuditTrailEvent;
+    "AuthAction": __v1_0_0.events.AuthAction;
+    "AuthEvent": __v1_0_0.events.AuthEvent;
+    "AxesConfig": __v1_0_0.metadata.AxesConfig;
+    "AxisConfig": __v1_0_0.metadata.AxisConfig;
+    "BatchItemResult": __v1_0_0.api.BatchItemResult;
+    "BatchResponse": __v1_0_0.api.BatchResponse;
+    "BatchStatus": __v1_0_0.api.BatchStatus;
+    "BudgetAlertEvent": __v1_0_0.events.BudgetAlertEvent;
+    "BudgetAlertType": __v1_0_0.events.BudgetAlertType;
+    "BusinessImpact": __v1_0_0.correlation.BusinessImpact;
+    "CausalLink": __v1_0_0.correlation.CausalLink;
+    "CausalRelationship": __v1_0_0.correlation.CausalRelationship;
+    "CommonEventFields": __v1_0_0.events.CommonEventFields;
+    "ComplianceCheckEvent": __v1_0_0.events.ComplianceCheckEvent;
+    "ComplianceFinding": __v1_0_0.events.ComplianceFinding;
+    "ComplianceStatus": __v1_0_0.events.ComplianceStatus;
+    "ComplianceViolationEvent": __v1_0_0.events.ComplianceViolationEvent;
+    "ComponentMetric": __v1_0_0.metrics.ComponentMetric;
+    "CompositeMetric": __v1_0_0.metrics.CompositeMetric;
+    "ContinuousQuery": __v1_0_0.timeseries.ContinuousQuery;
+    "CorrelatedEvent": __v1_0_0.correlation.CorrelatedEvent;
+    "CorrelationConfig": __v1_0_0.correlation.CorrelationConfig;
+    "CorrelationId": __v1_0_0.correlation.CorrelationId;
+    "CorrelationPattern": __v1_0_0.correlation.CorrelationPattern;
+    "CorrelationQuery": __v1_0_0.correlation.CorrelationQuery;
+    "CorrelationType": __v1_0_0.correlation.CorrelationType;
+    "CostFields": __v1_0_0.timeseries.CostFields;
+    "CostImpact": __v1_0_0.correlation.CostImpact;
+    "CostInfo": __v1_0_0.metadata.CostInfo;
+    "CostPayload": __v1_0_0.events.CostPayload;
+    "CounterMetric": __v1_0_0.metrics.CounterMetric;
+    "CrossModuleMetrics": __v1_0_0.metrics.CrossModuleMetrics;
+    "CustomPayload": __v1_0_0.events.CustomPayload;
+    "DashboardConfig": __v1_0_0.metadata.DashboardConfig;
+    "DashboardLayout": __v1_0_0.metadata.DashboardLayout;
+    "DataLineageEvent": __v1_0_0.events.DataLineageEvent;
+    "DataOperation": __v1_0_0.events.DataOperation;
+    "DataSchema": __v1_0_0.metadata.DataSchema;
+    "DataSourceConfig": __v1_0_0.metadata.DataSourceConfig;
+    "DataSourceType": __v1_0_0.metadata.DataSourceType;
+    "DatasetMetadata": __v1_0_0.metadata.DatasetMetadata;
+    "Dependency": __v1_0_0.metadata.Dependency;
+    "DeploymentInfo": __v1_0_0.metadata.DeploymentInfo;
+    "DisplayPreferences": __v1_0_0.metadata.DisplayPreferences;
+    "DownsampleConfig": __v1_0_0.timeseries.DownsampleConfig;
+    "EdgeRelationship": __v1_0_0.correlation.EdgeRelationship;
+    "EndpointMetadata": __v1_0_0.metadata.EndpointMetadata;
+    "EnforcementMode": __v1_0_0.metadata.EnforcementMode;
+    "ErrorDetails": __v1_0_0.api.ErrorDetails;
+    "ErrorRateMetrics": __v1_0_0.events.ErrorRateMetrics;
+    "EventCorrelation": __v1_0_0.correlation.EventCorrelation;
+    "EventEdge": __v1_0_0.correlation.EventEdge;
+    "EventGraph": __v1_0_0.correlation.EventGraph;
+    "EventNode": __v1_0_0.correlation.EventNode;
+    "EventPayload": __v1_0_0.events.EventPayload;
+    "EventRole": __v1_0_0.correlation.EventRole;
+    "EventType": __v1_0_0.events.EventType;
+    "FieldSet": __v1_0_0.timeseries.FieldSet;
+    "FieldValue": __v1_0_0.timeseries.FieldValue;
+    "FillStrategy": __v1_0_0.timeseries.FillStrategy;
+    "GaugeMetric": __v1_0_0.metrics.GaugeMetric;
+    "GovernanceFields": __v1_0_0.timeseries.GovernanceFields;
+    "GovernancePayload": __v1_0_0.events.GovernancePayload;
+    "GraphMetadata": __v1_0_0.correlation.GraphMetadata;
+    "HistogramBucket": __v1_0_0.metrics.HistogramBucket;
+    "HistogramMetric": __v1_0_0.metrics.HistogramMetric;
+    "ImpactAssessment": __v1_0_0.correlation.ImpactAssessment;
+    "ImpactSeverity": __v1_0_0.correlation.ImpactSeverity;
+    "IndexConfig": __v1_0_0.timeseries.IndexConfig;
+    "ItemStatus": __v1_0_0.api.ItemStatus;
+    "LatencyBreakdown": __v1_0_0.events.LatencyBreakdown;
+    "LatencyMetrics": __v1_0_0.events.LatencyMetrics;
+    "LayoutType": __v1_0_0.metadata.LayoutType;
+    "MetricQuery": __v1_0_0.metrics.MetricQuery;
+    "MetricRollup": __v1_0_0.metrics.MetricRollup;
+    "MetricType": __v1_0_0.metrics.MetricType;
+    "MetricValues": __v1_0_0.metrics.MetricValues;
+    "MetricsQueryResult": __v1_0_0.api.MetricsQueryResult;
+    "MitigationStatus": __v1_0_0.events.MitigationStatus;
+    "ModelMetadata": __v1_0_0.metadata.ModelMetadata;
+    "ModelPerformanceMetrics": __v1_0_0.events.ModelPerformanceMetrics;
+    "NotificationChannel": __v1_0_0.metadata.NotificationChannel;
+    "NotificationPreferences": __v1_0_0.metadata.NotificationPreferences;
+    "OwnerInfo": __v1_0_0.metadata.OwnerInfo;
+    "PaginatedResponse": __v1_0_0.api.PaginatedResponse;
+    "PaginationLinks": __v1_0_0.api.PaginationLinks;
+    "PaginationMetadata": __v1_0_0.api.PaginationMetadata;
+    "PaginationParams": __v1_0_0.api.PaginationParams;
+    "PatternStep": __v1_0_0.correlation.PatternStep;
+    "PerformanceFields": __v1_0_0.timeseries.PerformanceFields;
+    "PerformanceImpact": __v1_0_0.correlation.PerformanceImpact;
+    "PolicyAction": __v1_0_0.metadata.PolicyAction;
+    "PolicyDefinition": __v1_0_0.metadata.PolicyDefinition;
+    "PolicyRule": __v1_0_0.metadata.PolicyRule;
+    "PolicyScope": __v1_0_0.metadata.PolicyScope;
+    "PolicyStatus": __v1_0_0.metadata.PolicyStatus;
+    "PolicyType": __v1_0_0.metadata.PolicyType;
+    "PolicyViolationEvent": __v1_0_0.events.PolicyViolationEvent;
+    "PolicyViolationSeverity": __v1_0_0.events.PolicyViolationSeverity;
+    "PrivacyEvent": __v1_0_0.events.PrivacyEvent;
+    "PrivacyOperation": __v1_0_0.events.PrivacyOperation;
+    "PromptExample": __v1_0_0.metadata.PromptExample;
+    "PromptTemplateMetadata": __v1_0_0.metadata.PromptTemplateMetadata;
+    "QueryMetadata": __v1_0_0.timeseries.QueryMetadata;
+    "QueryMetrics": __v1_0_0.api.QueryMetrics;
+    "QueryResult": __v1_0_0.api.QueryResult;
+    "QueryStatus": __v1_0_0.api.QueryStatus;
+    "RateLimit": __v1_0_0.metadata.RateLimit;
+    "RemediationStatus": __v1_0_0.events.RemediationStatus;
+    "ReputationRisk": __v1_0_0.correlation.ReputationRisk;
+    "ResourceConsumptionEvent": __v1_0_0.events.ResourceConsumptionEvent;
+    "ResourceType": __v1_0_0.events.ResourceType;
+    "ResponseMetadata": __v1_0_0.api.ResponseMetadata;
+    "ResponseStatus": __v1_0_0.api.ResponseStatus;
+    "RetentionPolicy": __v1_0_0.timeseries.RetentionPolicy;
+    "RootCauseAnalysis": __v1_0_0.correlation.RootCauseAnalysis;
+    "RuleSeverity": __v1_0_0.metadata.RuleSeverity;
+    "SavedQuery": __v1_0_0.metadata.SavedQuery;
+    "SchemaField": __v1_0_0.metadata.SchemaField;
+    "ScopeType": __v1_0_0.metadata.ScopeType;
+    "SecurityFields": __v1_0_0.timeseries.SecurityFields;
+    "SecurityImpact": __v1_0_0.correlation.SecurityImpact;
+    "SecurityPayload": __v1_0_0.events.SecurityPayload;
+    "SeriesData": __v1_0_0.api.SeriesData;
+    "Severity": __v1_0_0.events.Severity;
+    "SlaInfo": __v1_0_0.metadata.SlaInfo;
+    "SortOrder": __v1_0_0.api.SortOrder;
+    "SourceModule": __v1_0_0.events.SourceModule;
+    "StatType": __v1_0_0.metrics.StatType;
+    "StatisticalMeasures": __v1_0_0.metrics.StatisticalMeasures;
+    "StreamEvent": __v1_0_0.api.StreamEvent;
+    "StreamEventType": __v1_0_0.api.StreamEventType;
+    "SummaryMetric": __v1_0_0.metrics.SummaryMetric;
+    "TagSet": __v1_0_0.timeseries.TagSet;
+    "TelemetryPayload": __v1_0_0.events.TelemetryPayload;
+    "TemplateVariable": __v1_0_0.metadata.TemplateVariable;
+    "ThreatEvent": __v1_0_0.events.ThreatEvent;
+    "ThreatLevel": __v1_0_0.events.ThreatLevel;
+    "ThreatType": __v1_0_0.events.ThreatType;
+    "ThroughputMetrics": __v1_0_0.events.ThroughputMetrics;
+    "TimeSeries": __v1_0_0.timeseries.TimeSeries;
+    "TimeSeriesBatch": __v1_0_0.timeseries.TimeSeriesBatch;
+    "TimeSeriesPoint": __v1_0_0.timeseries.TimeSeriesPoint;
+    "TimeSeriesQuery": __v1_0_0.timeseries.TimeSeriesQuery;
+    "TimeSeriesQueryResult": __v1_0_0.api.TimeSeriesQueryResult;
+    "TimeSeriesResult": __v1_0_0.timeseries.TimeSeriesResult;
+    "TokenCostEvent": __v1_0_0.events.TokenCostEvent;
+    "TokenUsageMetrics": __v1_0_0.events.TokenUsageMetrics;
+    "UserPreferences": __v1_0_0.metadata.UserPreferences;
+    "VersionInfo": __v1_0_0.metadata.VersionInfo;
+    "Visibility": __v1_0_0.metadata.Visibility;
+    "VisibilitySettings": __v1_0_0.metadata.VisibilitySettings;
+    "VisualizationConfig": __v1_0_0.metadata.VisualizationConfig;
+    "VulnerabilityEvent": __v1_0_0.events.VulnerabilityEvent;
+    "Widget": __v1_0_0.metadata.Widget;
+    "WidgetPosition": __v1_0_0.metadata.WidgetPosition;
+    "WidgetType": __v1_0_0.metadata.WidgetType;
+    "api.AggregatedValue": __v1_0_0.api.AggregatedValue;
+    "api.ApiError": __v1_0_0.api.ApiError;
+    "api.ApiResponse": __v1_0_0.api.ApiResponse;
+    "api.BatchItemResult": __v1_0_0.api.BatchItemResult;
+    "api.BatchResponse": __v1_0_0.api.BatchResponse;
+    "api.BatchStatus": __v1_0_0.api.BatchStatus;
+    "api.DataPoint": __v1_0_0.api.DataPoint;
+    "api.ErrorDetails": __v1_0_0.api.ErrorDetails;
+    "api.ItemStatus": __v1_0_0.api.ItemStatus;
+    "api.MetricsQueryResult": __v1_0_0.api.MetricsQueryResult;
+    "api.PaginatedResponse": __v1_0_0.api.PaginatedResponse;
+    "api.PaginationLinks": __v1_0_0.api.PaginationLinks;
+    "api.PaginationMetadata": __v1_0_0.api.PaginationMetadata;
+    "api.PaginationParams": __v1_0_0.api.PaginationParams;
+    "api.QueryMetrics": __v1_0_0.api.QueryMetrics;
+    "api.QueryResult": __v1_0_0.api.QueryResult;
+    "api.QueryStatus": __v1_0_0.api.QueryStatus;
+    "api.ResponseMetadata": __v1_0_0.api.ResponseMetadata;
+    "api.ResponseStatus": __v1_0_0.api.ResponseStatus;
+    "api.SeriesData": __v1_0_0.api.SeriesData;
+    "api.SortOrder": __v1_0_0.api.SortOrder;
+    "api.StreamEvent": __v1_0_0.api.StreamEvent;
+    "api.StreamEventType": __v1_0_0.api.StreamEventType;
+    "api.TimeRange": __v1_0_0.api.TimeRange;
+    "api.TimeSeriesQueryResult": __v1_0_0.api.TimeSeriesQueryResult;
+    "correlation.AlertThresholds": __v1_0_0.correlation.AlertThresholds;
+    "correlation.AnomalyCorrelation": __v1_0_0.correlation.AnomalyCorrelation;
+    "correlation.AnomalyEvent": __v1_0_0.correlation.AnomalyEvent;
+    "correlation.AnomalyType": __v1_0_0.correlation.AnomalyType;
+    "correlation.BusinessImpact": __v1_0_0.correlation.BusinessImpact;
+    "correlation.CausalLink": __v1_0_0.correlation.CausalLink;
+    "correlation.CausalRelationship": __v1_0_0.correlation.CausalRelationship;
+    "correlation.CorrelatedEvent": __v1_0_0.correlation.CorrelatedEvent;
+    "correlation.CorrelationConfig": __v1_0_0.correlation.CorrelationConfig;
+    "correlation.CorrelationId": __v1_0_0.correlation.CorrelationId;
+    "correlation.CorrelationPattern": __v1_0_0.correlation.CorrelationPattern;
+    "correlation.CorrelationQuery": __v1_0_0.correlation.CorrelationQuery;
+    "correlation.CorrelationType": __v1_0_0.correlation.CorrelationType;
+    "correlation.CostImpact": __v1_0_0.correlation.CostImpact;
+    "correlation.EdgeRelationship": __v1_0_0.correlation.EdgeRelationship;
+    "correlation.EventCorrelation": __v1_0_0.correlation.EventCorrelation;
+    "correlation.EventEdge": __v1_0_0.correlation.EventEdge;
+    "correlation.EventGraph": __v1_0_0.correlation.EventGraph;
+    "correlation.EventNode": __v1_0_0.correlation.EventNode;
+    "correlation.EventRole": __v1_0_0.correlation.EventRole;
+    "correlation.GraphMetadata": __v1_0_0.correlation.GraphMetadata;
+    "correlation.ImpactAssessment": __v1_0_0.correlation.ImpactAssessment;
+    "correlation.ImpactSeverity": __v1_0_0.correlation.ImpactSeverity;
+    "correlation.PatternStep": __v1_0_0.correlation.PatternStep;
+    "correlation.PerformanceImpact": __v1_0_0.correlation.PerformanceImpact;
+    "correlation.ReputationRisk": __v1_0_0.correlation.ReputationRisk;
+    "correlation.RootCauseAnalysis": __v1_0_0.correlation.RootCauseAnalysis;
+    "correlation.SecurityImpact": __v1_0_0.correlation.SecurityImpact;
+    "correlation.TimeWindow": __v1_0_0.correlation.TimeWindow;
+    "events.AnalyticsEvent": __v1_0_0.events.AnalyticsEvent;
+    "events.ApiCostEvent": __v1_0_0.events.ApiCostEvent;
+    "events.AuditTrailEvent": __v1_0_0.events.AuditTrailEvent;
+    "events.AuthAction": __v1_0_0.events.AuthAction;
+    "events.AuthEvent": __v1_0_0.events.AuthEvent;
+    "events.BudgetAlertEvent": __v1_0_0.events.BudgetAlertEvent;
+    "events.BudgetAlertType": __v1_0_0.events.BudgetAlertType;
+    "events.CommonEventFields": __v1_0_0.events.CommonEventFields;
+    "events.ComplianceCheckEvent": __v1_0_0.events.ComplianceCheckEvent;
+    "events.ComplianceFinding": __v1_0_0.events.ComplianceFinding;
+    "events.ComplianceStatus": __v1_0_0.events.ComplianceStatus;
+    "events.ComplianceViolationEvent": __v1_0_0.events.ComplianceViolationEvent;
+    "events.CostPayload": __v1_0_0.events.CostPayload;
+    "events.CustomPayload": __v1_0_0.events.CustomPayload;
+    "events.DataLineageEvent": __v1_0_0.events.DataLineageEvent;
+    "events.DataOperation": __v1_0_0.events.DataOperation;
+    "events.ErrorRateMetrics": __v1_0_0.events.ErrorRateMetrics;
+    "events.EventPayload": __v1_0_0.events.EventPayload;
+    "events.EventType": __v1_0_0.events.EventType;
+    "events.GovernancePayload": __v1_0_0.events.GovernancePayload;
+    "events.LatencyBreakdown": __v1_0_0.events.LatencyBreakdown;
+    "events.LatencyMetrics": __v1_0_0.events.LatencyMetrics;
+    "events.MitigationStatus": __v1_0_0.events.MitigationStatus;
+    "events.ModelPerformanceMetrics": __v1_0_0.events.ModelPerformanceMetrics;
+    "events.PolicyViolationEvent": __v1_0_0.events.PolicyViolationEvent;
+    "events.PolicyViolationSeverity": __v1_0_0.events.PolicyViolationSeverity;
+    "events.PrivacyEvent": __v1_0_0.events.PrivacyEvent;
+    "events.PrivacyOperation": __v1_0_0.events.PrivacyOperation;
+    "events.RemediationStatus": __v1_0_0.events.RemediationStatus;
+    "events.ResourceConsumptionEvent": __v1_0_0.events.ResourceConsumptionEvent;
+    "events.ResourceType": __v1_0_0.events.ResourceType;
+    "events.SecurityPayload": __v1_0_0.events.SecurityPayload;
+    "events.Severity": __v1_0_0.events.Severity;
+    "events.SourceModule": __v1_0_0.events.SourceModule;
+    "events.TelemetryPayload": __v1_0_0.events.TelemetryPayload;
+    "events.ThreatEvent": __v1_0_0.events.ThreatEvent;
+    "events.ThreatLevel": __v1_0_0.events.ThreatLevel;
+    "events.ThreatType": __v1_0_0.events.ThreatType;
+    "events.ThroughputMetrics": __v1_0_0.events.ThroughputMetrics;
+    "events.TokenCostEvent": __v1_0_0.events.TokenCostEvent;
+    "events.TokenUsageMetrics": __v1_0_0.events.TokenUsageMetrics;
+    "events.VulnerabilityEvent": __v1_0_0.events.VulnerabilityEvent;
+    "metadata.ApplicationMetadata": __v1_0_0.metadata.ApplicationMetadata;
+    "metadata.AssetMetadata": __v1_0_0.metadata.AssetMetadata;
+    "metadata.AssetSpecificMetadata": __v1_0_0.metadata.AssetSpecificMetadata;
+    "metadata.AssetStatus": __v1_0_0.metadata.AssetStatus;
+    "metadata.AssetType": __v1_0_0.metadata.AssetType;
+    "metadata.AxesConfig": __v1_0_0.metadata.AxesConfig;
+    "metadata.AxisConfig": __v1_0_0.metadata.AxisConfig;
+    "metadata.CostInfo": __v1_0_0.metadata.CostInfo;
+    "metadata.DashboardConfig": __v1_0_0.metadata.DashboardConfig;
+    "metadata.DashboardLayout": __v1_0_0.metadata.DashboardLayout;
+    "metadata.DataSchema": __v1_0_0.metadata.DataSchema;
+    "metadata.DataSourceConfig": __v1_0_0.metadata.DataSourceConfig;
+    "metadata.DataSourceType": __v1_0_0.metadata.DataSourceType;
+    "metadata.DatasetMetadata": __v1_0_0.metadata.DatasetMetadata;
+    "metadata.Dependency": __v1_0_0.metadata.Dependency;
+    "metadata.DeploymentInfo": __v1_0_0.metadata.DeploymentInfo;
+    "metadata.DisplayPreferences": __v1_0_0.metadata.DisplayPreferences;
+    "metadata.EndpointMetadata": __v1_0_0.metadata.EndpointMetadata;
+    "metadata.EnforcementMode": __v1_0_0.metadata.EnforcementMode;
+    "metadata.LayoutType": __v1_0_0.metadata.LayoutType;
+    "metadata.ModelMetadata": __v1_0_0.metadata.ModelMetadata;
+    "metadata.NotificationChannel": __v1_0_0.metadata.NotificationChannel;
+    "metadata.NotificationPreferences": __v1_0_0.metadata.NotificationPreferences;
+    "metadata.OwnerInfo": __v1_0_0.metadata.OwnerInfo;
+    "metadata.PolicyAction": __v1_0_0.metadata.PolicyAction;
+    "metadata.PolicyDefinition": __v1_0_0.metadata.PolicyDefinition;
+    "metadata.PolicyRule": __v1_0_0.metadata.PolicyRule;
+    "metadata.PolicyScope": __v1_0_0.metadata.PolicyScope;
+    "metadata.PolicyStatus": __v1_0_0.metadata.PolicyStatus;
+    "metadata.PolicyType": __v1_0_0.metadata.PolicyType;
+    "metadata.PromptExample": __v1_0_0.metadata.PromptExample;
+    "metadata.PromptTemplateMetadata": __v1_0_0.metadata.PromptTemplateMetadata;
+    "metadata.RateLimit": __v1_0_0.metadata.RateLimit;
+    "metadata.RuleSeverity": __v1_0_0.metadata.RuleSeverity;
+    "metadata.SavedQuery": __v1_0_0.metadata.SavedQuery;
+    "metadata.SchemaField": __v1_0_0.metadata.SchemaField;
+    "metadata.ScopeType": __v1_0_0.metadata.ScopeType;
+    "metadata.SlaInfo": __v1_0_0.metadata.SlaInfo;
+    "metadata.TemplateVariable": __v1_0_0.metadata.TemplateVariable;
+    "metadata.UserPreferences": __v1_0_0.metadata.UserPreferences;
+    "metadata.VersionInfo": __v1_0_0.metadata.VersionInfo;
+    "metadata.Visibility": __v1_0_0.metadata.Visibility;
+    "metadata.VisibilitySettings": __v1_0_0.metadata.VisibilitySettings;
+    "metadata.VisualizationConfig": __v1_0_0.metadata.VisualizationConfig;
+    "metadata.Widget": __v1_0_0.metadata.Widget;
+    "metadata.WidgetPosition": __v1_0_0.metadata.WidgetPosition;
+    "metadata.WidgetType": __v1_0_0.metadata.WidgetType;
+    "metrics.AggregatedMetric": __v1_0_0.metrics.AggregatedMetric;
+    "metrics.AggregationFunction": __v1_0_0.metrics.AggregationFunction;
+    "metrics.ComponentMetric": __v1_0_0.metrics.ComponentMetric;
+    "metrics.CompositeMetric": __v1_0_0.metrics.CompositeMetric;
+    "metrics.CounterMetric": __v1_0_0.metrics.CounterMetric;
+    "metrics.CrossModuleMetrics": __v1_0_0.metrics.CrossModuleMetrics;
+    "metrics.GaugeMetric": __v1_0_0.metrics.GaugeMetric;
+    "metrics.HistogramBucket": __v1_0_0.metrics.HistogramBucket;
+    "metrics.HistogramMetric": __v1_0_0.metrics.HistogramMetric;
+    "metrics.MetricQuery": __v1_0_0.metrics.MetricQuery;
+    "metrics.MetricRollup": __v1_0_0.metrics.MetricRollup;
+    "metrics.MetricType": __v1_0_0.metrics.MetricType;
+    "metrics.MetricValues": __v1_0_0.metrics.MetricValues;
+    "metrics.StatType": __v1_0_0.metrics.StatType;
+    "metrics.StatisticalMeasures": __v1_0_0.metrics.StatisticalMeasures;
+    "metrics.SummaryMetric": __v1_0_0.metrics.SummaryMetric;
+    "metrics.TimeRange": __v1_0_0.metrics.TimeRange;
+    "metrics.TimeWindow": __v1_0_0.metrics.TimeWindow;
+    "timeseries.Aggregation": __v1_0_0.timeseries.Aggregation;
+    "timeseries.AggregationFunction": __v1_0_0.timeseries.AggregationFunction;
+    "timeseries.ContinuousQuery": __v1_0_0.timeseries.ContinuousQuery;
+    "timeseries.CostFields": __v1_0_0.timeseries.CostFields;
+    "timeseries.DataPoint": __v1_0_0.timeseries.DataPoint;
+    "timeseries.DownsampleConfig": __v1_0_0.timeseries.DownsampleConfig;
+    "timeseries.FieldSet": __v1_0_0.timeseries.FieldSet;
+    "timeseries.FieldValue": __v1_0_0.timeseries.FieldValue;
+    "timeseries.FillStrategy": __v1_0_0.timeseries.FillStrategy;
+    "timeseries.GovernanceFields": __v1_0_0.timeseries.GovernanceFields;
+    "timeseries.IndexConfig": __v1_0_0.timeseries.IndexConfig;
+    "timeseries.PerformanceFields": __v1_0_0.timeseries.PerformanceFields;
+    "timeseries.QueryMetadata": __v1_0_0.timeseries.QueryMetadata;
+    "timeseries.RetentionPolicy": __v1_0_0.timeseries.RetentionPolicy;
+    "timeseries.SecurityFields": __v1_0_0.timeseries.SecurityFields;
+    "timeseries.TagSet": __v1_0_0.timeseries.TagSet;
+    "timeseries.TimeRange": __v1_0_0.timeseries.TimeRange;
+    "timeseries.TimeSeries": __v1_0_0.timeseries.TimeSeries;
+    "timeseries.TimeSeriesBatch": __v1_0_0.timeseries.TimeSeriesBatch;
+    "timeseries.TimeSeriesPoint": __v1_0_0.timeseries.TimeSeriesPoint;
+    "timeseries.TimeSeriesQuery": __v1_0_0.timeseries.TimeSeriesQuery;
+    "timeseries.TimeSeriesResult": __v1_0_0.timeseries.TimeSeriesResult;
+  };
+  "1.1.0": {
+    "AggregatedMetric": __v1_1_0.metrics.AggregatedMetric;
+    "AggregatedValue": __v1_1_0.api.AggregatedValue;
+    "Aggregation": __v1_1_0.timeseries.Aggregation;
+    "AlertThresholds": __v1_1_0.correlation.AlertThresholds;
+    "AnalyticsEvent": __v1_1_0.events.AnalyticsEvent;
+    "AnomalyCorrelation": __v1_1_0.correlation.AnomalyCorrelation;
+    "AnomalyEvent": __v1_1_0.correlation.AnomalyEvent;
+    "AnomalyType": __v1_1_0.correlation.AnomalyType;
+    "ApiCostEvent": __v1_1_0.events.ApiCostEvent;
+    "ApiError": __v1_1_0.api.ApiError;
+    "ApiResponse": __v1_1_0.api.ApiResponse;
+    "ApplicationMetadata": __v1_1_0.metadata.ApplicationMetadata;
+    "AssetMetadata": __v1_1_0.metadata.AssetMetadata;
+    "AssetSpecificMetadata": __v1_1_0.metadata.AssetSpecificMetadata;
+    "AssetStatus": __v1_1_0.metadata.AssetStatus;
+    "AssetType": __v1_1_0.metadata.AssetType;
+    "AuditTrailEvent": __v1_1_0.events.AuditTrailEvent;
+    "AuthAction": __v1_1_0.events.AuthAction;
+    "AuthEvent": __v1_1_0.events.AuthEvent;
+    "AxesConfig": __v1_1_0.metadata.AxesConfig;
+    "AxisConfig": __v1_1_0.metadata.AxisConfig;
+    "BatchItemResult": __v1_1_0.api.BatchItemResult;
+    "BatchResponse": __v1_1_0.api.BatchResponse;
+    "BatchStatus": __v1_1_0.api.BatchStatus;
+    "BudgetAlertEvent": __v1_1_0.events.BudgetAlertEvent;
+    "BudgetAlertType": __v1_1_0.events.BudgetAlertType;
+    "BusinessImpact": __v1_1_0.correlation.BusinessImpact;
+    "CausalLink": __v1_1_0.correlation.CausalLink;
+    "CausalRelationship": __v1_1_0.correlation.CausalRelationship;
+    "CommonEventFields": __v1_1_0.events.CommonEventFields;
+    "ComplianceCheckEvent": __v1_1_0.events.ComplianceCheckEvent;
+    "ComplianceFinding": __v1_1_0.events.ComplianceFinding;
+    "ComplianceStatus": __v1_1_0.events.ComplianceStatus;
+    "ComplianceViolationEvent": __v1_1_0.events.ComplianceViolationEvent;
+    "ComponentMetric": __v1_1_0.metrics.ComponentMetric;
+    "CompositeMetric": __v1_1_0.metrics.CompositeMetric;
+    "ContinuousQuery": __v1_1_0.timeseries.ContinuousQuery;
+    "CorrelatedEvent": __v1_1_0.correlation.CorrelatedEvent;
+    "CorrelationConfig": __v1_1_0.correlation.CorrelationConfig;
+    "CorrelationId": __v1_1_0.correlation.CorrelationId;
+    "CorrelationPattern": __v1_1_0.correlation.CorrelationPattern;
+    "CorrelationQuery": __v1_1_0.correlation.CorrelationQuery;
+    "CorrelationType": __v1_1_0.correlation.CorrelationType;
+    "CostBreakdown": __v1_1_0.events.CostBreakdown;
+    "CostFields": __v1_1_0.timeseries.CostFields;
+    "CostImpact": __v1_1_0.correlation.CostImpact;
+    "CostInfo": __v1_1_0.metadata.CostInfo;
+    "CostPayload": __v1_1_0.events.CostPayload;
+    "CostSource": __v1_1_0.events.CostSource;
+    "CounterMetric": __v1_1_0.metrics.CounterMetric;
+    "CrossModuleMetrics": __v1_1_0.metrics.CrossModuleMetrics;
+    "CustomPayload": __v1_1_0.events.CustomPayload;
+    "DashboardConfig": __v1_1_0.metadata.DashboardConfig;
+    "DashboardLayout": __v1_1_0.metadata.DashboardLayout;
+    "DataLineageEvent": __v1_1_0.events.DataLineageEvent;
+    "DataOperation": __v1_1_0.events.DataOperation;
+    "DataSchema": __v1_1_0.metadata.DataSchema;
+    "DataSourceConfig": __v1_1_0.metadata.DataSourceConfig;
+    "DataSourceType": __v1_1_0.metadata.DataSourceType;
+    "DatasetMetadata": __v1_1_0.metadata.DatasetMetadata;
+    "Dependency": __v1_1_0.metadata.Dependency;
+    "DeploymentInfo": __v1_1_0.metadata.DeploymentInfo;
+    "DisplayPreferences": __v1_1_0.metadata.DisplayPreferences;
+    "DownsampleConfig": __v1_1_0.timeseries.DownsampleConfig;
+    "EdgeRelationship": __v1_1_0.correlation.EdgeRelationship;
+    "EndpointMetadata": __v1_1_0.metadata.EndpointMetadata;
+    "EnforcementMode": __v1_1_0.metadata.EnforcementMode;
+    "ErrorDetails": __v1_1_0.api.ErrorDetails;
+    "ErrorRateMetrics": __v1_1_0.events.ErrorRateMetrics;
+    "EventCorrelation": __v1_1_0.correlation.EventCorrelation;
+    "EventEdge": __v1_1_0.correlation.EventEdge;
+    "EventGraph": __v1_1_0.correlation.EventGraph;
+    "EventNode": __v1_1_0.correlation.EventNode;
+    "EventPayload": __v1_1_0.events.EventPayload;
+    "EventRole": __v1_1_0.correlation.EventRole;
+    "EventType": __v1_1_0.events.EventType;
+    "FieldSet": __v1_1_0.timeseries.FieldSet;
+    "FieldValue": __v1_1_0.timeseries.FieldValue;
+    "FillStrategy": __v1_1_0.timeseries.FillStrategy;
+    "GaugeMetric": __v1_1_0.metrics.GaugeMetric;
+    "GovernanceFields": __v1_1_0.timeseries.GovernanceFields;
+    "GovernancePayload": __v1_1_0.events.GovernancePayload;
+    "GraphMetadata": __v1_1_0.correlation.GraphMetadata;
+    "HistogramBucket": __v1_1_0.metrics.HistogramBucket;
+    "HistogramMetric": __v1_1_0.metrics.HistogramMetric;
+    "ImpactAssessment": __v1_1_0.correlation.ImpactAssessment;
+    "ImpactSeverity": __v1_1_0.correlation.ImpactSeverity;
+    "IndexConfig": __v1_1_0.timeseries.IndexConfig;
+    "ItemStatus": __v1_1_0.api.ItemStatus;
+    "LatencyBreakdown": __v1_1_0.events.LatencyBreakdown;
+    "LatencyMetrics": __v1_1_0.events.LatencyMetrics;
+    "LayoutType": __v1_1_0.metadata.LayoutType;
+    "MetricQuery": __v1_1_0.metrics.MetricQuery;
+    "MetricRollup": __v1_1_0.metrics.MetricRollup;
+    "MetricType": __v1_1_0.metrics.MetricType;
+    "MetricValues": __v1_1_0.metrics.MetricValues;
+    "MetricsQueryResult": __v1_1_0.api.MetricsQueryResult;
+    "MitigationStatus": __v1_1_0.events.MitigationStatus;
+    "ModalityTokenCounts": __v1_1_0.events.ModalityTokenCounts;
+    "ModelMetadata": __v1_1_0.metadata.ModelMetadata;
+    "ModelPerformanceMetrics": __v1_1_0.events.ModelPerformanceMetrics;
+    "NotificationChannel": __v1_1_0.metadata.NotificationChannel;
+    "NotificationPreferences": __v1_1_0.metadata.NotificationPreferences;
+    "OwnerInfo": __v1_1_0.metadata.OwnerInfo;
+    "PaginatedResponse": __v1_1_0.api.PaginatedResponse;
+    "PaginationLinks": __v1_1_0.api.PaginationLinks;
+    "PaginationMetadata": __v1_1_0.api.PaginationMetadata;
+    "PaginationParams": __v1_1_0.api.PaginationParams;
+    "PatternStep": __v1_1_0.correlation.PatternStep;
+    "PerformanceFields": __v1_1_0.timeseries.PerformanceFields;
+    "PerformanceImpact": __v1_1_0.correlation.PerformanceImpact;
+    "PolicyAction": __v1_1_0.metadata.PolicyAction;
+    "PolicyDefinition": __v1_1_0.metadata.PolicyDefinition;
+    "PolicyRule": __v1_1_0.metadata.PolicyRule;
+    "PolicyScope": __v1_1_0.metadata.PolicyScope;
+    "PolicyStatus": __v1_1_0.metadata.PolicyStatus;
+    "PolicyType": __v1_1_0.metadata.PolicyType;
+    "PolicyViolationEvent": __v1_1_0.events.PolicyViolationEvent;
+    "PolicyViolationSeverity": __v1_1_0.events.PolicyViolationSeverity;
+    "PrivacyEvent": __v1_1_0.events.PrivacyEvent;
+    "PrivacyOperation": __v1_1_0.events.PrivacyOperation;
+    "PromptExample": __v1_1_0.metadata.PromptExample;
+    "PromptTemplateMetadata": __v1_1_0.metadata.PromptTemplateMetadata;
+    "QueryMetadata": __v1_1_0.timeseries.QueryMetadata;
+    "QueryMetrics": __v1_1_0.api.QueryMetrics;
+    "QueryResult": __v1_1_0.api.QueryResult;
+    "QueryStatus": __v1_1_0.api.QueryStatus;
+    "RateLimit": __v1_1_0.metadata.RateLimit;
+    "RemediationStatus": __v1_1_0.events.RemediationStatus;
+    "ReputationRisk": __v1_1_0.correlation.ReputationRisk;
+    "ResourceConsumptionEvent": __v1_1_0.events.ResourceConsumptionEvent;
+    "ResourceType": __v1_1_0.events.ResourceType;
+    "ResponseMetadata": __v1_1_0.api.ResponseMetadata;
+    "ResponseStatus": __v1_1_0.api.ResponseStatus;
+    "RetentionPolicy": __v1_1_0.timeseries.RetentionPolicy;
+    "RootCauseAnalysis": __v1_1_0.correlation.RootCauseAnalysis;
+    "RuleSeverity": __v1_1_0.metadata.RuleSeverity;
+    "SavedQuery": __v1_1_0.metadata.SavedQuery;
+    "SchemaField": __v1_1_0.metadata.SchemaField;
+    "ScopeType": __v1_1_0.metadata.ScopeType;
+    "SecurityFields": __v1_1_0.timeseries.SecurityFields;
+    "SecurityImpact": __v1_1_0.correlation.SecurityImpact;
+    "SecurityPayload": __v1_1_0.events.SecurityPayload;
+    "SeriesData": __v1_1_0.api.SeriesData;
+    "Severity": __v1_1_0.events.Severity;
+    "SlaInfo": __v1_1_0.metadata.SlaInfo;
+    "SortOrder": __v1_1_0.api.SortOrder;
+    "SourceModule": __v1_1_0.events.SourceModule;
+    "StatType": __v1_1_0.metrics.StatType;
+    "StatisticalMeasures": __v1_1_0.metrics.StatisticalMeasures;
+    "StreamEvent": __v1_1_0.api.StreamEvent;
+    "StreamEventType": __v1_1_0.api.StreamEventType;
+    "SummaryMetric": __v1_1_0.metrics.SummaryMetric;
+    "TagSet": __v1_1_0.timeseries.TagSet;
+    "TelemetryPayload": __v1_1_0.events.TelemetryPayload;
+    "TemplateVariable": __v1_1_0.metadata.TemplateVariable;
+    "ThreatEvent": __v1_1_0.events.ThreatEvent;
+    "ThreatLevel": __v1_1_0.events.ThreatLevel;
+    "ThreatType": __v1_1_0.events.ThreatType;
+    "ThroughputMetrics": __v1_1_0.events.ThroughputMetrics;
+    "TimeSeries": __v1_1_0.timeseries.TimeSeries;
+    "TimeSeriesBatch": __v1_1_0.timeseries.TimeSeriesBatch;
+    "TimeSeriesPoint": __v1_1_0.timeseries.TimeSeriesPoint;
+    "TimeSeriesQuery": __v1_1_0.timeseries.TimeSeriesQuery;
+    "TimeSeriesQueryResult": __v1_1_0.api.TimeSeriesQueryResult;
+    "TimeSeriesResult": __v1_1_0.timeseries.TimeSeriesResult;
+    "TokenCostEvent": __v1_1_0.events.TokenCostEvent;
+    "TokenUsageMetrics": __v1_1_0.events.TokenUsageMetrics;
+    "UserPreferences": __v1_1_0.metadata.UserPreferences;
+    "VersionInfo": __v1_1_0.metadata.VersionInfo;
+    "Visibility": __v1_1_0.metadata.Visibility;
+    "VisibilitySettings": __v1_1_0.metadata.VisibilitySettings;
+    "VisualizationConfig": __v1_1_0.metadata.VisualizationConfig;
+    "VulnerabilityEvent": __v1_1_0.events.VulnerabilityEvent;
+    "Widget": __v1_1_0.metadata.Widget;
+    "WidgetPosition": __v1_1_0.metadata.WidgetPosition;
+    "WidgetType": __v1_1_0.metadata.WidgetType;
+    "api.AggregatedValue": __v1_1_0.api.AggregatedValue;
+    "api.ApiError": __v1_1_0.api.ApiError;
+    "api.ApiResponse": __v1_1_0.api.ApiResponse;
+    "api.BatchItemResult": __v1_1_0.api.BatchItemResult;
+    "api.BatchResponse": __v1_1_0.api.BatchResponse;
+    "api.BatchStatus": __v1_1_0.api.BatchStatus;
+    "api.DataPoint": __v1_1_0.api.DataPoint;
+    "api.ErrorDetails": __v1_1_0.api.ErrorDetails;
+    "api.ItemStatus": __v1_1_0.api.ItemStatus;
+    "api.MetricsQueryResult": __v1_1_0.api.MetricsQueryResult;
+    "api.PaginatedResponse": __v1_1_0.api.PaginatedResponse;
+    "api.PaginationLinks": __v1_1_0.api.PaginationLinks;
+    "api.PaginationMetadata": __v1_1_0.api.PaginationMetadata;
+    "api.PaginationParams": __v1_1_0.api.PaginationParams;
+    "api.QueryMetrics": __v1_1_0.api.QueryMetrics;
+    "api.QueryResult": __v1_1_0.api.QueryResult;
+    "api.QueryStatus": __v1_1_0.api.QueryStatus;
+    "api.ResponseMetadata": __v1_1_0.api.ResponseMetadata;
+    "api.ResponseStatus": __v1_1_0.api.ResponseStatus;
+    "api.SeriesData": __v1_1_0.api.SeriesData;
+    "api.SortOrder": __v1_1_0.api.SortOrder;
+    "api.StreamEvent": __v1_1_0.api.StreamEvent;
+    "api.StreamEventType": __v1_1_0.api.StreamEventType;
+    "api.TimeRange": __v1_1_0.api.TimeRange;
+    "api.TimeSeriesQueryResult": __v1_1_0.api.TimeSeriesQueryResult;
+    "correlation.AlertThresholds": __v1_1_0.correlation.AlertThresholds;
+    "correlation.AnomalyCorrelation": __v1_1_0.correlation.AnomalyCorrelation;
+    "correlation.AnomalyEvent": __v1_1_0.correlation.AnomalyEvent;
+    "correlation.AnomalyType": __v1_1_0.correlation.AnomalyType;
+    "correlation.BusinessImpact": __v1_1_0.correlation.BusinessImpact;
+    "correlation.CausalLink": __v1_1_0.correlation.CausalLink;
+    "correlation.CausalRelationship": __v1_1_0.correlation.CausalRelationship;
+    "correlation.CorrelatedEvent": __v1_1_0.correlation.CorrelatedEvent;
+    "correlation.CorrelationConfig": __v1_1_0.correlation.CorrelationConfig;
+    "correlation.CorrelationId": __v1_1_0.correlation.CorrelationId;
+    "correlation.CorrelationPattern": __v1_1_0.correlation.CorrelationPattern;
+    "correlation.CorrelationQuery": __v1_1_0.correlation.CorrelationQuery;
+    "correlation.CorrelationType": __v1_1_0.correlation.CorrelationType;
+    "correlation.CostImpact": __v1_1_0.correlation.CostImpact;
+    "correlation.EdgeRelationship": __v1_1_0.correlation.EdgeRelationship;
+    "correlation.EventCorrelation": __v1_1_0.correlation.EventCorrelation;
+    "correlation.EventEdge": __v1_1_0.correlation.EventEdge;
+    "correlation.EventGraph": __v1_1_0.correlation.EventGraph;
+    "correlation.EventNode": __v1_1_0.correlation.EventNode;
+    "correlation.EventRole": __v1_1_0.correlation.EventRole;
+    "correlation.GraphMetadata": __v1_1_0.correlation.GraphMetadata;
+    "correlation.ImpactAssessment": __v1_1_0.correlation.ImpactAssessment;
+    "correlation.ImpactSeverity": __v1_1_0.correlation.ImpactSeverity;
+    "correlation.PatternStep": __v1_1_0.correlation.PatternStep;
+    "correlation.PerformanceImpact": __v1_1_0.correlation.PerformanceImpact;
+    "correlation.ReputationRisk": __v1_1_0.correlation.ReputationRisk;
+    "correlation.RootCauseAnalysis": __v1_1_0.correlation.RootCauseAnalysis;
+    "correlation.SecurityImpact": __v1_1_0.correlation.SecurityImpact;
+    "correlation.TimeWindow": __v1_1_0.correlation.TimeWindow;
+    "events.AnalyticsEvent": __v1_1_0.events.AnalyticsEvent;
+    "events.ApiCostEvent": __v1_1_0.events.ApiCostEvent;
+    "events.AuditTrailEvent": __v1_1_0.events.AuditTrailEvent;
+    "events.AuthAction": __v1_1_0.events.AuthAction;
+    "events.AuthEvent": __v1_1_0.events.AuthEvent;
+    "events.BudgetAlertEvent": __v1_1_0.events.BudgetAlertEvent;
+    "events.BudgetAlertType": __v1_1_0.events.BudgetAlertType;
+    "events.CommonEventFields": __v1_1_0.events.CommonEventFields;
+    "events.ComplianceCheckEvent": __v1_1_0.events.ComplianceCheckEvent;
+    "events.ComplianceFinding": __v1_1_0.events.ComplianceFinding;
+    "events.ComplianceStatus": __v1_1_0.events.ComplianceStatus;
+    "events.ComplianceViolationEvent": __v1_1_0.events.ComplianceViolationEvent;
+    "events.CostBreakdown": __v1_1_0.events.CostBreakdown;
+    "events.CostPayload": __v1_1_0.events.CostPayload;
+    "events.CostSource": __v1_1_0.events.CostSource;
+    "events.CustomPayload": __v1_1_0.events.CustomPayload;
+    "events.DataLineageEvent": __v1_1_0.events.DataLineageEvent;
+    "events.DataOperation": __v1_1_0.events.DataOperation;
+    "events.ErrorRateMetrics": __v1_1_0.events.ErrorRateMetrics;
+    "events.EventPayload": __v1_1_0.events.EventPayload;
+    "events.EventType": __v1_1_0.events.EventType;
+    "events.GovernancePayload": __v1_1_0.events.GovernancePayload;
+    "events.LatencyBreakdown": __v1_1_0.events.LatencyBreakdown;
+    "events.LatencyMetrics": __v1_1_0.events.LatencyMetrics;
+    "events.MitigationStatus": __v1_1_0.events.MitigationStatus;
+    "events.ModalityTokenCounts": __v1_1_0.events.ModalityTokenCounts;
+    "events.ModelPerformanceMetrics": __v1_1_0.events.ModelPerformanceMetrics;
+    "events.PolicyViolationEvent": __v1_1_0.events.PolicyViolationEvent;
+    "events.PolicyViolationSeverity": __v1_1_0.events.PolicyViolationSeverity;
+    "events.PrivacyEvent": __v1_1_0.events.PrivacyEvent;
+    "events.PrivacyOperation": __v1_1_0.events.PrivacyOperation;
+    "events.RemediationStatus": __v1_1_0.events.RemediationStatus;
+    "events.ResourceConsumptionEvent": __v1_1_0.events.ResourceConsumptionEvent;
+    "events.ResourceType": __v1_1_0.events.ResourceType;
+    "events.SecurityPayload": __v1_1_0.events.SecurityPayload;
+    "events.Severity": __v1_1_0.events.Severity;
+    "events.SourceModule": __v1_1_0.events.SourceModule;
+    "events.TelemetryPayload": __v1_1_0.events.TelemetryPayload;
+    "events.ThreatEvent": __v1_1_0.events.ThreatEvent;
+    "events.ThreatLevel": __v1_1_0.events.ThreatLevel;
+    "events.ThreatType": __v1_1_0.events.ThreatType;
+    "events.ThroughputMetrics": __v1_1_0.events.ThroughputMetrics;
+    "events.TokenCostEvent": __v1_1_0.events.TokenCostEvent;
+    "events.TokenUsageMetrics": __v1_1_0.events.TokenUsageMetrics;
+    "events.VulnerabilityEvent": __v1_1_0.events.VulnerabilityEvent;
+    "metadata.ApplicationMetadata": __v1_1_0.metadata.ApplicationMetadata;
+    "metadata.AssetMetadata": __v1_1_0.metadata.AssetMetadata;
+    "metadata.AssetSpecificMetadata": __v1_1_0.metadata.AssetSpecificMetadata;
+    "metadata.AssetStatus": __v1_1_0.metadata.AssetStatus;
+    "metadata.AssetType": __v1_1_0.metadata.AssetType;
+    "metadata.AxesConfig": __v1_1_0.metadata.AxesConfig;
+    "metadata.AxisConfig": __v1_1_0.metadata.AxisConfig;
+    "metadata.CostInfo": __v1_1_0.metadata.CostInfo;
+    "metadata.DashboardConfig": __v1_1_0.metadata.DashboardConfig;
+    "metadata.DashboardLayout": __v1_1_0.metadata.DashboardLayout;
+    "metadata.DataSchema": __v1_1_0.metadata.DataSchema;
+    "metadata.DataSourceConfig": __v1_1_0.metadata.DataSourceConfig;
+    "metadata.DataSourceType": __v1_1_0.metadata.DataSourceType;
+    "metadata.DatasetMetadata": __v1_1_0.metadata.DatasetMetadata;
+    "metadata.Dependency": __v1_1_0.metadata.Dependency;
+    "metadata.DeploymentInfo": __v1_1_0.metadata.DeploymentInfo;
+    "metadata.DisplayPreferences": __v1_1_0.metadata.DisplayPreferences;
+    "metadata.EndpointMetadata": __v1_1_0.metadata.EndpointMetadata;
+    "metadata.EnforcementMode": __v1_1_0.metadata.EnforcementMode;
+    "metadata.LayoutType": __v1_1_0.metadata.LayoutType;
+    "metadata.ModelMetadata": __v1_1_0.metadata.ModelMetadata;
+    "metadata.NotificationChannel": __v1_1_0.metadata.NotificationChannel;
+    "metadata.NotificationPreferences": __v1_1_0.metadata.NotificationPreferences;
+    "metadata.OwnerInfo": __v1_1_0.metadata.OwnerInfo;
+    "metadata.PolicyAction": __v1_1_0.metadata.PolicyAction;
+    "metadata.PolicyDefinition": __v1_1_0.metadata.PolicyDefinition;
+    "metadata.PolicyRule": __v1_1_0.metadata.PolicyRule;
+    "metadata.PolicyScope": __v1_1_0.metadata.PolicyScope;
+    "metadata.PolicyStatus": __v1_1_0.metadata.PolicyStatus;
+    "metadata.PolicyType": __v1_1_0.metadata.PolicyType;
+    "metadata.PromptExample": __v1_1_0.metadata.PromptExample;
+    "metadata.PromptTemplateMetadata": __v1_1_0.metadata.PromptTemplateMetadata;
+    "metadata.RateLimit": __v1_1_0.metadata.RateLimit;
+    "metadata.RuleSeverity": __v1_1_0.metadata.RuleSeverity;
+    "metadata.SavedQuery": __v1_1_0.metadata.SavedQuery;
+    "metadata.SchemaField": __v1_1_0.metadata.SchemaField;
+    "metadata.ScopeType": __v1_1_0.metadata.ScopeType;
+    "metadata.SlaInfo": __v1_1_0.metadata.SlaInfo;
+    "metadata.TemplateVariable": __v1_1_0.metadata.TemplateVariable;
+    "metadata.UserPreferences": __v1_1_0.metadata.UserPreferences;
+    "metadata.VersionInfo": __v1_1_0.metadata.VersionInfo;
+    "metadata.Visibility": __v1_1_0.metadata.Visibility;
+    "metadata.VisibilitySettings": __v1_1_0.metadata.VisibilitySettings;
+    "metadata.VisualizationConfig": __v1_1_0.metadata.VisualizationConfig;
+    "metadata.Widget": __v1_1_0.metadata.Widget;
+    "metadata.WidgetPosition": __v1_1_0.metadata.WidgetPosition;
+    "metadata.WidgetType": __v1_1_0.metadata.WidgetType;
+    "metrics.AggregatedMetric": __v1_1_0.metrics.AggregatedMetric;
+    "metrics.AggregationFunction": __v1_1_0.metrics.AggregationFunction;
+    "metrics.ComponentMetric": __v1_1_0.metrics.ComponentMetric;
+    "metrics.CompositeMetric": __v1_1_0.metrics.CompositeMetric;
+    "metrics.CounterMetric": __v1_1_0.metrics.CounterMetric;
+    "metrics.CrossModuleMetrics": __v1_1_0.metrics.CrossModuleMetrics;
+    "metrics.GaugeMetric": __v1_1_0.metrics.GaugeMetric;
+    "metrics.HistogramBucket": __v1_1_0.metrics.HistogramBucket;
+    "metrics.HistogramMetric": __v1_1_0.metrics.HistogramMetric;
+    "metrics.MetricQuery": __v1_1_0.metrics.MetricQuery;
+    "metrics.MetricRollup": __v1_1_0.metrics.MetricRollup;
+    "metrics.MetricType": __v1_1_0.metrics.MetricType;
+    "metrics.MetricValues": __v1_1_0.metrics.MetricValues;
+    "metrics.StatType": __v1_1_0.metrics.StatType;
+    "metrics.StatisticalMeasures": __v1_1_0.metrics.StatisticalMeasures;
+    "metrics.SummaryMetric": __v1_1_0.metrics.SummaryMetric;
+    "metrics.TimeRange": __v1_1_0.metrics.TimeRange;
+    "metrics.TimeWindow": __v1_1_0.metrics.TimeWindow;
+    "timeseries.Aggregation": __v1_1_0.timeseries.Aggregation;
+    "timeseries.AggregationFunction": __v1_1_0.timeseries.AggregationFunction;
+    "timeseries.ContinuousQuery": __v1_1_0.timeseries.ContinuousQuery;
+    "timeseries.CostFields": __v1_1_0.timeseries.CostFields;
+    "timeseries.DataPoint": __v1_1_0.timeseries.DataPoint;
+    "timeseries.DownsampleConfig": __v1_1_0.timeseries.DownsampleConfig;
+    "timeseries.FieldSet": __v1_1_0.timeseries.FieldSet;
+    "timeseries.FieldValue": __v1_1_0.timeseries.FieldValue;
+    "timeseries.FillStrategy": __v1_1_0.timeseries.FillStrategy;
+    "timeseries.GovernanceFields": __v1_1_0.timeseries.GovernanceFields;
+    "timeseries.IndexConfig": __v1_1_0.timeseries.IndexConfig;
+    "timeseries.PerformanceFields": __v1_1_0.timeseries.PerformanceFields;
+    "timeseries.QueryMetadata": __v1_1_0.timeseries.QueryMetadata;
+    "timeseries.RetentionPolicy": __v1_1_0.timeseries.RetentionPolicy;
+    "timeseries.SecurityFields": __v1_1_0.timeseries.SecurityFields;
+    "timeseries.TagSet": __v1_1_0.timeseries.TagSet;
+    "timeseries.TimeRange": __v1_1_0.timeseries.TimeRange;
+    "timeseries.TimeSeries": __v1_1_0.timeseries.TimeSeries;
+    "timeseries.TimeSeriesBatch": __v1_1_0.timeseries.TimeSeriesBatch;
+    "timeseries.TimeSeriesPoint": __v1_1_0.timeseries.TimeSeriesPoint;
+    "timeseries.TimeSeriesQuery": __v1_1_0.timeseries.TimeSeriesQuery;
+    "timeseries.TimeSeriesResult": __v1_1_0.timeseries.TimeSeriesResult;
+  };
+}
 
 /** A schema version this package holds. */
-export type SchemaVersion = "1.0.0" | "1.1.0";
+export type SchemaVersion = keyof Catalogue;
+
+/** A catalogue type name of version `V` (of any version by default). */
+export type SchemaName<V extends SchemaVersion = SchemaVersion> =
+  V extends SchemaVersion ? Extract<keyof Catalogue[V], string> : never;
+
+/** The type named `S` in version `V`; with several versions, the union of theirs. */
+export type TypeOf<S extends string, V extends SchemaVersion = SchemaVersion> =
+  V extends SchemaVersion ? (S extends keyof Catalogue[V] ? Catalogue[V][S] : never) : never;
+
+/** The type validated when no `schema` is given. */
+export type DefaultSchema = "AnalyticsEvent";
 
 /** One error, in the shape `llm-hub validate --format json` prints. */
 export interface ValidationError {
@@ -23,33 +768,81 @@ export interface ValidationError {
   hint?: string;
 }
 
-export interface ValidationResult {
-  valid: boolean;
-  errors: ValidationError[];
+/** A document that validated, typed as the schema says. */
+export interface Valid<T> {
+  readonly valid: true;
+  readonly value: T;
+  readonly errors: [];
 }
 
-export interface ValidateOptions {
-  /** Catalogue type: a bare name ("LatencyMetrics") or area-qualified ("metrics.TimeWindow"). Default "AnalyticsEvent". */
-  schema?: string;
+/** A document that did not validate, with every error. */
+export interface Invalid {
+  readonly valid: false;
+  readonly errors: ValidationError[];
+}
+
+/** The verdict on one document: narrow on `valid`. */
+export type ValidationResult<T = unknown> = Valid<T> | Invalid;
+
+/** A checked write: the JSON text, or why the value would not read back. */
+export type WriteResult = { readonly valid: true; readonly text: string; readonly errors: [] } | Invalid;
+
+/** Options of the default type (`AnalyticsEvent`); by default the document's `schema_version` picks the version. */
+export interface DefaultOptions<V extends SchemaVersion = SchemaVersion> {
+  schema?: undefined;
   /** Force a schema version; by default an object's `schema_version` member picks it (absent: "1.0.0"). */
-  version?: string;
+  version?: V;
+}
+
+/** Options naming the catalogue type: a bare name ("LatencyMetrics") or area-qualified ("metrics.TimeWindow"). */
+export interface SchemaOptions<S extends string, V extends SchemaVersion = SchemaVersion> {
+  schema: S;
+  /** Force a schema version; by default an object's `schema_version` member picks it (absent: "1.0.0"). */
+  version?: V;
 }
 
 /**
- * Validate a parsed JSON document. Integers beyond 2^53 have already lost precision in a parsed
- * document: use `validateJSON` on the text when documents may hold u64/i64 values near their limits.
+ * Validate a parsed JSON document: `{valid: true, value}` (the document, typed) or `{valid: false,
+ * errors}`. Integers beyond 2^53 have already lost precision in a parsed document: use
+ * `validateJSON` on the text when documents may hold u64/i64 values near their limits.
  * Throws for an unknown type or an unknown forced version (a usage error, not a verdict).
  */
-export function validate(doc: unknown, options?: ValidateOptions): ValidationResult;
+export function validate<V extends SchemaVersion = SchemaVersion>(doc: unknown, options?: DefaultOptions<V>):
+  ValidationResult<TypeOf<DefaultSchema, V>>;
+export function validate<S extends SchemaName<V>, V extends SchemaVersion = SchemaVersion>(
+  doc: unknown, options: SchemaOptions<S, V>): ValidationResult<TypeOf<S, V>>;
 
-/** Parse a JSON text (string or UTF-8 bytes) keeping every integer bound exact, then validate it. */
-export function validateJSON(text: string | Uint8Array, options?: ValidateOptions): ValidationResult;
+/** `validate` as a type guard: whether `doc` is a valid document of the type. */
+export function isValid<V extends SchemaVersion = SchemaVersion>(doc: unknown, options?: DefaultOptions<V>):
+  doc is TypeOf<DefaultSchema, V>;
+export function isValid<S extends SchemaName<V>, V extends SchemaVersion = SchemaVersion>(
+  doc: unknown, options: SchemaOptions<S, V>): doc is TypeOf<S, V>;
 
-/** The self-contained JSON Schema (draft 2020-12) bundle of a type at a version. */
-export function schemaFor(schema: string, version?: string): Record<string, unknown>;
+/**
+ * Parse a JSON text (string, or UTF-8 bytes) and validate it, with the CLI's verdict on every text: a
+ * member named twice, a number beyond the double range and nesting deeper than 1024 levels are one
+ * `parse` error; integer bounds are checked exactly. `value` is the parsed document.
+ */
+export function validateJSON<V extends SchemaVersion = SchemaVersion>(text: string | Uint8Array,
+  options?: DefaultOptions<V>): ValidationResult<TypeOf<DefaultSchema, V>>;
+export function validateJSON<S extends SchemaName<V>, V extends SchemaVersion = SchemaVersion>(
+  text: string | Uint8Array, options: SchemaOptions<S, V>): ValidationResult<TypeOf<S, V>>;
+
+/**
+ * The JSON text of a value, checked as its reader would check it: a value that would not read back
+ * (NaN, which JSON.stringify writes as null; a pattern, range or length the type does not express)
+ * gives the errors, naming each member, instead of a text.
+ */
+export function writeJSON<V extends SchemaVersion = SchemaVersion>(value: TypeOf<DefaultSchema, V>,
+  options?: DefaultOptions<V>): WriteResult;
+export function writeJSON<S extends SchemaName<V>, V extends SchemaVersion = SchemaVersion>(
+  value: TypeOf<S, V>, options: SchemaOptions<S, V>): WriteResult;
+
+/** The self-contained JSON Schema (draft 2020-12) bundle of a type at a version (default: the latest). */
+export function schemaFor(schema: SchemaName, version?: SchemaVersion): Record<string, unknown>;
 
 /** The schema versions this package holds, oldest first. */
 export const versions: readonly SchemaVersion[];
 
 /** The version of documents without a `schema_version` member. */
-export const defaultVersion: string;
+export const defaultVersion: "1.0.0";

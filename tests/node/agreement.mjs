@@ -8,6 +8,8 @@
 //   {"text": RESULT, "parsed": RESULT}
 //   RESULT = {"valid": bool, "paths": [...], "keywords": [...], "hints": [[instance_path, hint], ...]}
 // "text" is validateJSON(text) (integers exact), "parsed" is validate(JSON.parse(text)).
+// A raw-text case ({"raw": true, "text" or "hex": the bytes}, tests/raw_text_cases.py) gets
+// validateJSON alone, of the string or of the bytes; "parsed" is null.
 // NODE_PATH lets the package find ajv and ajv-formats installed under tests/node/node_modules.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -35,6 +37,10 @@ const results = cases.map((item) => {
   const options = { schema: item.type };
   if (item.version !== null) {
     options.version = item.version;
+  }
+  if (item.raw) {
+    const input = item.hex !== undefined ? new Uint8Array(Buffer.from(item.hex, "hex")) : item.text;
+    return { text: summary(hub.validateJSON(input, options)), parsed: null };
   }
   return {
     text: summary(hub.validateJSON(item.text, options)),

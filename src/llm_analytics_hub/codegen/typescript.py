@@ -1,8 +1,17 @@
 """The npm package `@llm-analytics-hub/schemas` under generated/typescript/: one pure render function.
 
 What it holds: a copy of every bundle and of the manifest (`schemas/`), TypeScript declarations of
-every catalogue type per version (`types/<version>/<area>.d.ts`), and a plain CommonJS entry point
-(`index.js` + `index.d.ts`, no build step) that validates with Ajv (draft 2020-12, ajv-formats).
+every catalogue type per version (`types/<version>/<area>.d.ts`), a plain CommonJS entry point
+(`index.js` + `index.d.ts`) whose `validate`/`validateJSON`/`isValid`/`writeJSON` are typed by literal
+schema and version names (the `Catalogue` of index.d.ts), and the build step of the precompiled
+validators (`scripts/build-validators.cjs`, run by `npm run build`).
+
+The validators are Ajv's standalone code of each bundle (`validators/<version>/<area>/<Type>.js`), so
+nothing compiles at run time. Ajv runs in Node, this generator in Python: rather than needing Node
+for `llm-hub generate`, the package's build step writes them (`make generate` runs it after `llm-hub
+generate`); the output is committed and drift-checked (`--check`, in `make gen-check`, `npm pack` and
+the tests), and a pure function of the bundles, the script and the exact Ajv version pinned in
+`devDependencies`. `llm-hub generate` leaves validators/ alone (writer.BUILT).
 
 TypeScript spelling of the IR (this module turns every schema-derived string into a ready-made,
 inert piece; the templates only place them):
@@ -50,6 +59,9 @@ from .target import Context, Files, Target
 ROOT = "typescript"
 AJV_RANGE = "^8.17.1"
 AJV_FORMATS_RANGE = "^3.0.1"
+# The exact versions the standalone validators are built with (their code is a function of them).
+AJV_VERSION = "8.17.1"
+AJV_FORMATS_VERSION = "3.0.1"
 SAFE_INTEGER = 2**53 - 1
 LIMIT_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
@@ -236,13 +248,41 @@ def _package_json(project_version: str, versions: list[Version], package: str) -
         "main": "index.js",
         "types": "index.d.ts",
         "exports": exports,
-        "files": ["index.js", "errors.js", "hints.js", "index.d.ts", "schemas/", "types/", "README.md"],
+        "files": ["index.js", "errors.js", "hints.js", "index.d.ts", "schemas/", "types/", "validators/", "README.md"],
         "sideEffects": False,
         "engines": {"node": ">=18"},
+        "scripts": {"build": "node scripts/build-validators.cjs",
+                    "prepack": "node scripts/build-validators.cjs --check"},
+        # At run time the validators need only Ajv's runtime helpers and ajv-formats' date-time check.
         "dependencies": {"ajv": AJV_RANGE, "ajv-formats": AJV_FORMATS_RANGE},
+        "devDependencies": {"ajv": AJV_VERSION, "ajv-formats": AJV_FORMATS_VERSION},
         "keywords": ["json-schema", "llm", "analytics", "ajv", "typescript"],
     }
     return dump_json(manifest)
+
+
+def _catalogue(version: Version) -> list[tuple[str, str]]:
+    """(name as a TypeScript key, type path under the version namespace) of every catalogue type of a
+    version: `area.Name`, and the bare name where one area has it."""
+    found = [(area.name, typedef) for area in version.areas for typedef in area.types if not typedef.synthetic]
+    count: dict[str, int] = {}
+    for _, typedef in found:
+        count[typedef.name] = count.get(typedef.name, 0) + 1
+    rows = []
+    for area, typedef in found:
+        path = f"{area}.{ts_name(typedef)}"
+        rows.append((ts_string(f"{area}.{typedef.name}"), path))
+        if count[typedef.name] == 1:
+            rows.append((ts_string(typedef.name), path))
+    return sorted(rows)
+
+
+def _modules(manifest: Files) -> list[dict[str, str]]:
+    """The literal require paths of each catalogue type's validators and bundle, from the manifest."""
+    rows = json.loads(manifest["jsonschema/index.json"])["types"]
+    return [{"key": ts_string(f"{row['version']}/{row['qualified']}"),
+             "validator": ts_string("./validators/" + row["path"].removesuffix(".json") + ".js"),
+             "bundle": ts_string("./schemas/" + row["path"])} for row in rows]
 
 
 def render_typescript(context: Context) -> Files:
@@ -267,11 +307,14 @@ def render_typescript(context: Context) -> Files:
     version_names = [v.version for v in versions]
     namespaces = [(v.module, v.version) for v in versions]
     files[f"{ROOT}/index.d.ts"] = render_template(
-        "typescript/index.d.ts.jinja2", namespaces=namespaces, versions=version_names,
-        version_union=" | ".join(ts_string(v) for v in version_names))
+        "typescript/index.d.ts.jinja2", namespaces=namespaces, default_version=ts_string(DEFAULT_VERSION),
+        catalogue=[(ts_string(v.version), v.module, _catalogue(v)) for v in versions])
     files[f"{ROOT}/index.js"] = render_template(
         "typescript/index.js.jinja2", default_version=ts_string(DEFAULT_VERSION),
-        exact_limits=[ts_string(v) for v in _exact_limits(sets)], uuid_pattern=ts_string(FORMAT_PATTERNS["uuid"]))
+        exact_limits=[ts_string(v) for v in _exact_limits(sets)], modules=_modules(context.manifest))
+    files[f"{ROOT}/scripts/build-validators.cjs"] = render_template(
+        "typescript/build-validators.cjs.jinja2", ajv_version=ts_string(AJV_VERSION),
+        ajv_formats_version=ts_string(AJV_FORMATS_VERSION), uuid_pattern=ts_string(FORMAT_PATTERNS["uuid"]))
     files[f"{ROOT}/errors.js"] = render_template("typescript/errors.js.jinja2")
     files[f"{ROOT}/hints.js"] = render_template("typescript/hints.js.jinja2")
     files[f"{ROOT}/README.md"] = render_template(

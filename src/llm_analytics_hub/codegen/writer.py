@@ -3,7 +3,8 @@
 `generate()` owns the folders of generated/ that the targets of `registry.TARGETS` name as their
 roots, and nothing else there (anything else belongs to other tools); tool folders inside them
 (`SKIPPED`: a node_modules/ someone installed into the npm package, a cargo or Maven target/) are
-left alone.
+left alone, and so is what a package's own build step writes (`BUILT`: the npm
+package's precompiled validators).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from .target import Context, Files
 
 OWNED = tuple(target.root for target in TARGETS)
 SKIPPED = ("__pycache__", "node_modules", "target")  # tool folders inside owned subtrees
+# Inside owned subtrees, written by a package's own build step, not by `generate` (committed and
+# drift-checked by that step: typescript/scripts/build-validators.cjs --check).
+BUILT = ("typescript/validators/",)
 FIX_COMMAND = "llm-hub generate   (or: make generate)"
 
 
@@ -75,8 +79,10 @@ def existing_files(output: Path) -> dict[str, bytes]:
         folder = output / owned
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and not set(SKIPPED) & set(path.relative_to(folder).parts):
-                    found[path.relative_to(output).as_posix()] = path.read_bytes()
+                relative = path.relative_to(output).as_posix()
+                if path.is_file() and not set(SKIPPED) & set(path.relative_to(folder).parts) \
+                        and not relative.startswith(BUILT):
+                    found[relative] = path.read_bytes()
     return found
 
 
