@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from go_support import consumer_module, run_go  # noqa: E402
+from go_support import MODULE, consumer_module, run_go  # noqa: E402
 from java_build import javac, run, session_build  # noqa: E402
 
 GO_PROGRAM = """package main
@@ -41,7 +41,7 @@ import (
 	"strconv"
 	"time"
 
-	schemas "github.com/llm-analytics-hub/schemas-go"
+	schemas "{module}"
 )
 
 func median(values []float64) float64 {
@@ -160,7 +160,7 @@ def main() -> None:
     lines = event_lines(args.lines)
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-write-") as scratch:
-        folder = consumer_module(Path(scratch) / "go", GO_PROGRAM)
+        folder = consumer_module(Path(scratch) / "go", GO_PROGRAM.replace("{module}", MODULE))
         done = run_go(["go", "build", "-o", "bench", "."], cwd=folder, timeout=900)
         if done.returncode != 0:
             raise SystemExit(done.stderr)
