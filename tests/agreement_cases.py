@@ -22,7 +22,6 @@ from llm_analytics_hub.errors import HubError
 from llm_analytics_hub.pointer import join as pointer
 from llm_analytics_hub.schema_store import AREAS, SchemaSet, load_version
 from llm_analytics_hub.validation.findings import Finding
-from llm_analytics_hub.validation.parsing import ParseError, deep_recursion, parse_document
 from llm_analytics_hub.versions import available_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,88 +217,3 @@ def refined_outcome(case: Case, lenient: bool = False) -> tuple[bool, list[str],
     formats = {tuple(e.absolute_path) for e in leaves if e.validator == "format"}
     leaves = [e for e in leaves if not (e.validator == "pattern" and tuple(e.absolute_path) in formats)]
     return False, sorted({pointer(e.absolute_path) for e in leaves}), [str(e.validator) for e in leaves]
-
-
-# --- raw texts at the edges of JSON (issue 27: one verdict per text) ---------------------------------
-#
-# tests/data/raw_texts.ndjson, one JSON object per line: {"type": "area.Name", "version": "X.Y.Z" | null,
-# "text": "<the document's text, exactly>", "note": "what the line is about"}. Every language's text
-# entry point (validate_json, ValidateJSON, Validator.validateJson, validateJSON) must give each text
-# the verdict `llm-hub validate` gives a file holding it (`text_outcome`): duplicate member names,
-# numbers beyond the double range, nesting deeper than 1024 levels and lone surrogate escapes are
-# one `parse` finding at ""; one byte order mark at the very start is skipped, as for a file.
-# Harnesses get these texts as they are (`write_texts`), not re-serialised.
-
-RAW_TEXTS = ROOT / "tests" / "data" / "raw_texts.ndjson"
-_BOM = b"\xef\xbb\xbf"
-_JSON_WHITESPACE = b" \t\r\n"
-
-
-@dataclass(frozen=True)
-class RawText:
-    type_name: str
-    version: str | None
-    text: str
-    note: str
-
-    @property
-    def origin(self) -> str:
-        return f"raw text: {self.note}"
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-@cache
-def raw_texts() -> tuple[RawText, ...]:
-    found = []
-    for line in RAW_TEXTS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line) if line.strip() else {}
-        # "text_base64" rows, and texts holding a raw lone surrogate, stand for bytes that are not UTF-8:
-        # the harness protocol carries JSON strings, so tests/test_raw_texts.py and the Rust test feed those
-        if "text" in row and _utf8(row["text"]):
-            found.append(RawText(row["type"], row["version"], row["text"], row["note"]))
-    return tuple(found)
-
-
-def text_outcome(raw: RawText) -> tuple[bool, list[str], list[str]]:
-    """(valid, sorted instance locations, keywords) of `llm-hub validate` on a .json file holding the text,
-    with the reference engine (parser + python-jsonschema; the default fast path is one-sided and may
-    only say "valid")."""
-    data = raw.text.encode("utf-8", "surrogatepass")
-    data = data[len(_BOM):] if data.startswith(_BOM) else data
-    if not data.strip(_JSON_WHITESPACE):
-        return False, [""], ["parse"]
-    try:
-        document = parse_document(data)
-    except ParseError:
-        return False, [""], ["parse"]
-    with deep_recursion():
-        findings = python_validator(raw.type_name, raw.version).check(document)
-    return not findings, sorted({f.instance_path for f in findings}), [f.keyword for f in findings]
-
-
-def write_texts(path: Path, every: tuple[RawText, ...] | list[RawText]) -> None:
-    """The raw texts in the harness protocol (see above)."""
-    with path.open("w", encoding="utf-8") as out:
-        for raw in every:
-            out.write(json.dumps({"version": raw.version, "type": raw.type_name, "text": raw.text}) + "\n")
-
-
-def text_disagreements(every: tuple[RawText, ...], results: list[dict[str, Any]]) -> list[str]:
-    """One line per raw text whose verdict, instance locations or parse keyword differ from the command's."""
-    problems = []
-    for raw, result in zip(every, results, strict=True):
-        valid, paths, keywords = text_outcome(raw)
-        theirs = sorted({e["instance_path"] for e in result["errors"]})
-        their_keywords = [e["keyword"] for e in result["errors"]]
-        parse_differs = (keywords == ["parse"]) != (their_keywords == ["parse"])
-        if valid != result["valid"] or (not valid and (paths != theirs or parse_differs)):
-            problems.append(f"{raw.note}: {'valid' if result['valid'] else (theirs, their_keywords)} vs "
-                            f"llm-hub validate {'valid' if valid else (paths, keywords)}\n    text: {raw.text[:160]!r}")
-    return problems

@@ -1,6 +1,6 @@
 """One verdict per text in Go: `validation.Check` (= `ValidateJSON`) on the raw texts of
 tests/data/raw_texts.ndjson, fed as they are, must give the verdict, the instance locations and the
-`parse` keyword of `llm-hub validate` on a file holding the text (agreement_cases.text_outcome):
+`parse` keyword of `llm-hub validate` on a file holding the text (raw_text_cases.cli_outcomes):
 duplicate member names, numbers beyond the float64 range, nesting beyond 1024 levels, lone surrogate
 escapes, a byte order mark. A valid text must also decode into its Go type and be written back,
 except a number encoding/json will not put into an integer type (403.0, 4.03e2, -0 for an unsigned
@@ -14,12 +14,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from agreement_cases import raw_texts, read_results, text_disagreements, write_texts
+from agreement_cases import read_results
+from raw_text_cases import raw_texts, text_disagreements, write_texts
 from test_go import harness  # noqa: F401  (the session fixture that builds the harness)
 
 
 def test_go_gives_every_raw_text_the_commands_verdict(harness: str, tmp_path: Path) -> None:  # noqa: F811
-    every = raw_texts()
+    every = raw_texts(utf8=True)  # the harness protocol carries JSON strings
     path = tmp_path / "texts.ndjson"
     write_texts(path, every)
     with path.open("rb") as stdin:
