@@ -9,9 +9,9 @@ import click
 from ..cli_support import guarded, with_schemas
 from ..errors import HubError
 from ..validation.chunks import default_jobs
-from ..validation.command import _wants_progress
 from ..validation.core import ValidatorSpec
 from ..validation.inputs import InputSource, Kind, collect_sources
+from ..validation.progress import wants_progress
 from ..validation.quarantine import QuarantineWriter, output_names
 from ..validation.reporters import REPORTERS
 from ..validation.validator import Engine
@@ -66,7 +66,7 @@ def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, 
         store.batch_rows = batch_rows
     try:
         code = run_load(sources, validator, store, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
-                        progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),
+                        progress=wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),
                         quarantine=quarantine)
     finally:
         store.close()

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import TextIO
 
 import click
 
 from ..cli_support import guarded
-from ..errors import HubError, InputError
+from ..errors import HubError
 from ..versions import parse_version
 from .chunks import default_jobs
 from .core import ValidatorSpec
 from .inputs import InputSource, Kind, collect_sources
-from .progress import LARGE_INPUT_BYTES
+from .progress import wants_progress
 from .quarantine import QuarantineWriter, output_names
 from .reporters import REPORTERS
 from .run import Runner, run_validation
 from .validator import Engine
-
-
-def _wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) -> bool:
-    if not err.isatty():
-        return False
-    sizes = [s.size() for s in sources if isinstance(s, InputSource)]
-    return any(size is None for size in sizes) or sum(s or 0 for s in sizes) > LARGE_INPUT_BYTES
 
 
 @click.command("validate")
@@ -80,7 +71,7 @@ def validate_command(paths: tuple[str, ...], schema: str | None, schema_version:
         runner = dask_runner(cluster, spec, valid_out=valid_out, names=names, keep_invalid=invalid_out is not None)
     quarantine = QuarantineWriter(valid_out, invalid_out, names, write_valid=cluster is None)
     code = run_validation(sources, validator, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
-                          progress=_wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),
+                          progress=wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),
                           runner=runner, quarantine=quarantine)
     sys.stdout.flush()
     sys.exit(code)

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TextIO
 
+from ..errors import InputError
+from .inputs import InputSource
+
 LARGE_INPUT_BYTES = 20_000_000
+
+
+def wants_progress(sources: Sequence[InputSource | InputError], err: TextIO) -> bool:
+    """A progress line only at a terminal, and only for input that takes a while (large or unsized)."""
+    if not err.isatty():
+        return False
+    sizes = [s.size() for s in sources if isinstance(s, InputSource)]
+    return any(size is None for size in sizes) or sum(s or 0 for s in sizes) > LARGE_INPUT_BYTES
 
 
 class Progress:
