@@ -3,7 +3,7 @@
 A sink takes a batch of NDJSON lines (events, metric documents) and returns only when they are written
 and flushed: `serve` acknowledges a request after `write` returns, so a SIGTERM loses nothing acknowledged.
 Sinks here: one NDJSON stream per kind (`import`), rotating NDJSON files (`serve`), and the rejected
-spans as `validate --invalid-out` records. `--into URL` is the seam for the storage loader (`open_store`).
+spans as `validate --invalid-out` records; `--into URL` the storage loader of `llm-hub load` (`open_store`).
 """
 
 from __future__ import annotations
@@ -28,12 +28,26 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str) -> Sink:
+def open_store(url: str, version: str, *, metrics: MetricsOut | None = None, each_write: bool = False) -> Sink:
     """`--into URL`: validated events into the store that `llm-hub load --into URL` fills (DuckDB, PostgreSQL,
-    Parquet). The seam: a sink whose `write` hands each batch of lines to the storage loader and returns once
-    the store has committed it. This build has no storage loader yet."""
-    raise HubError(f"--into {url}: storing needs the storage loader of `llm-hub load`, which this build does not "
-                   "have yet; write NDJSON (--out) and load it with `llm-hub load` when it is there")
+    Parquet), through its loader (`otel/store_sink.py`)."""
+    from .store_sink import StoreSink
+
+    return StoreSink(url, version, metrics=metrics, each_write=each_write)
+
+
+def stored_figures(sink: Sink) -> dict[str, object] | None:
+    """What a store sink stored (None for the NDJSON sinks)."""
+    stored = getattr(sink, "stored", None)
+    return stored() if callable(stored) else None
+
+
+class MetricsOut(Protocol):
+    """Where metric documents go beside a store (which holds events only)."""
+
+    def write(self, data: bytes, now: float) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class StreamSink:
