@@ -79,8 +79,8 @@ def import_command(paths: tuple[str, ...], out: str, metrics_out: str | None, in
     Exit codes: 0 everything mapped, 1 some span or data point rejected, 2 usage error or unreadable input.
     """
     from .importer import run_import
-    from .sinks import InvalidOut, Sink, StreamSink, open_store
-    from .store_sink import MetricsFile
+    from .sinks import InvalidOut, Sink, StreamSink
+    from .store_sink import MetricsFile, open_store
 
     if not paths:
         raise HubError("no input: give one or more OTLP export files (see llm-hub otel import --help)")
@@ -141,7 +141,8 @@ def serve_command(listen: str, out_dir: str, rotate_size: str, rotate_seconds: f
     progress, then stop; nothing acknowledged is lost.
     """
     from .serve import Service, run_serve
-    from .sinks import InvalidOut, RotatingSink, Sink, open_store
+    from .sinks import InvalidOut, RotatingSink, Sink
+    from .store_sink import open_store
 
     host, port = _listen(listen)
     pipeline = _pipeline(schema_version, source_module, environment)

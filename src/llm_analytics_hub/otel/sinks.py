@@ -3,7 +3,7 @@
 A sink takes a batch of NDJSON lines (events, metric documents) and returns only when they are written
 and flushed: `serve` acknowledges a request after `write` returns, so a SIGTERM loses nothing acknowledged.
 Sinks here: one NDJSON stream per kind (`import`), rotating NDJSON files (`serve`), and the rejected
-spans as `validate --invalid-out` records; `--into URL` the storage loader of `llm-hub load` (`open_store`).
+spans as `validate --invalid-out` records; `--into URL` goes to the loader of `llm-hub load` (`store_sink`).
 """
 
 from __future__ import annotations
@@ -28,26 +28,10 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str, version: str, *, metrics: MetricsOut | None = None, each_write: bool = False) -> Sink:
-    """`--into URL`: validated events into the store that `llm-hub load --into URL` fills (DuckDB, PostgreSQL,
-    Parquet), through its loader (`otel/store_sink.py`)."""
-    from .store_sink import StoreSink
-
-    return StoreSink(url, version, metrics=metrics, each_write=each_write)
-
-
 def stored_figures(sink: Sink) -> dict[str, object] | None:
     """What a store sink stored (None for the NDJSON sinks)."""
     stored = getattr(sink, "stored", None)
     return stored() if callable(stored) else None
-
-
-class MetricsOut(Protocol):
-    """Where metric documents go beside a store (which holds events only)."""
-
-    def write(self, data: bytes, now: float) -> None: ...
-
-    def close(self) -> None: ...
 
 
 class StreamSink:

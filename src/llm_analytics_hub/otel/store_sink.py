@@ -13,13 +13,24 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..errors import HubError
 from ..versions import parse_version
+from .sinks import Sink, open_output
 
-if TYPE_CHECKING:
-    from .sinks import MetricsOut
+
+class MetricsOut(Protocol):
+    """Where metric documents go beside a store (which holds events only)."""
+
+    def write(self, data: bytes, now: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str, version: str, *, metrics: MetricsOut | None = None, each_write: bool = False) -> Sink:
+    """`--into URL`: validated events of `version` into the store that `llm-hub load --into URL` fills."""
+    return StoreSink(url, version, metrics=metrics, each_write=each_write)
 
 
 class StoreSink:
@@ -94,8 +105,6 @@ class MetricsFile:
     """`--metrics-out PATH` beside a store: the metric documents as NDJSON."""
 
     def __init__(self, location: str) -> None:
-        from .sinks import open_output
-
         self._handle = open_output(location)
 
     def write(self, data: bytes, now: float) -> None:
