@@ -18,7 +18,7 @@ import orjson
 from ..validation import Validator
 from ..validation.semantic import LEAF_RULES, envelope_rules
 from . import metrics as metric_mapping
-from .mapping import Mapping, load_mapping
+from .mapping import EventSpec, Mapping, load_mapping
 from .otlp import Metric, Span
 from .spans import Rejected, Skipped, SpanMapper
 
@@ -84,10 +84,17 @@ class Pipeline:
         self.mapper = SpanMapper(self.mapping, **options)
         self.events_validator = Validator(schema="AnalyticsEvent", version=self.mapping.version)
         self.metrics_validator = Validator(schema="MetricType", version=self.mapping.version)
+        self._native = self.events_validator.native_checker(all_versions=True)
+        self._rules = {spec.type: LEAF_RULES.get(spec.type.partition(".")[2]) for spec in self.mapping.events}
 
     def spans(self, spans: Iterable[Span], source: str, line: int, batch: Batch | None = None) -> Batch:
+        """Map every span; then validate the request's events as one block of NDJSON lines with the native
+        checker (as `llm-hub validate` does), each line it does not prove with the Validator (which gives the
+        reason), and the semantic lint's rules for the types; a span whose events fail is rejected whole."""
         batch = batch or Batch()
         tally = batch.tally
+        mapped: list[tuple[Span, list[tuple[EventSpec, dict[str, Any]]]]] = []
+        lines: list[bytes] = []
         for span in spans:
             tally.spans += 1
             skipped = self.mapper.select(span) if span.problem is None else None
@@ -96,31 +103,67 @@ class Pipeline:
                 continue
             try:
                 produced = self.mapper.events(span)
-                lines = [self._checked_event(spec.type, spec.kind, document) for spec, document in produced]
+                encoded = self._encoded(produced)
             except Rejected as exc:
-                tally.rejected_spans += 1
-                tally.rejections[exc.reason.split(": ")[0]] += 1
-                where = span.where + (f"/attributes/{exc.attribute}" if exc.attribute else "")
-                label = f"span {span.name!r} (trace {span.trace_id or '?'}, span {span.span_id or '?'})"
-                batch.rejections.append(Rejection(source, line, where, label, exc.reason, _span_json(span)))
+                self._reject(batch, span, exc, source, line)
+                continue
+            mapped.append((span, produced))
+            lines += encoded
+        unproven = self._unproven(lines)
+        position = 0
+        for span, produced in mapped:
+            first = position
+            position += len(produced)
+            try:
+                for index, (spec, document) in enumerate(produced, start=first):
+                    self._check_event(spec, document, index in unproven)
+            except Rejected as exc:
+                self._reject(batch, span, exc, source, line)
                 continue
             tally.mapped_spans += 1
             for spec, _ in produced:
                 tally.events[spec.kind] += 1
-            batch.events.extend(lines)
+            batch.events.extend(lines[index] + b"\n" for index in range(first, position))
         return batch
 
-    def _checked_event(self, type_name: str, kind: str, document: dict[str, Any]) -> bytes:
-        findings = self.events_validator.check(document)
+    def _encoded(self, produced: list[tuple[EventSpec, dict[str, Any]]]) -> list[bytes]:
+        try:
+            return [orjson.dumps(document) for _, document in produced]
+        except orjson.JSONEncodeError:  # an integer past 64 bits: the schema says why it is refused
+            for spec, document in produced:
+                self.check_event(spec, document)
+            raise Rejected("its events cannot be written as JSON") from None
+
+    def check_event(self, spec: EventSpec, document: dict[str, Any]) -> None:
+        """Raises Rejected when the event is invalid (the Validator, then the semantic lint's rules)."""
+        self._check_event(spec, document, True)
+
+    def _unproven(self, lines: list[bytes]) -> set[int] | frozenset[int]:
+        """The indexes of the lines the native checker does not prove (all of them without the checker)."""
+        native = self._native
+        if native is None or not lines:
+            return frozenset(range(len(lines)))
+        unproven = native.check(b"\n".join(lines))[3]
+        return {index for index, _, _ in unproven}
+
+    def _check_event(self, spec: EventSpec, document: dict[str, Any], unproven: bool) -> None:
+        findings = self.events_validator.check(document) if unproven else ()
         if not findings:
+            rule = self._rules.get(spec.type)
             data = document["payload"]["data"]
-            rule = LEAF_RULES.get(type_name.partition(".")[2])
             findings = (*envelope_rules(document, ()), *(rule(data, ("payload", "data")) if rule else ()))
         if findings:
             first = findings[0]
-            raise Rejected(f"its {kind} event would be invalid: {first.instance_path or '(root)'}: {first.message} "
-                           f"[{first.keyword}]")
-        return orjson.dumps(document) + b"\n"
+            raise Rejected(f"its {spec.kind} event would be invalid: {first.instance_path or '(root)'}: "
+                           f"{first.message} [{first.keyword}]")
+
+    @staticmethod
+    def _reject(batch: Batch, span: Span, exc: Rejected, source: str, line: int) -> None:
+        batch.tally.rejected_spans += 1
+        batch.tally.rejections[exc.reason.split(": ")[0]] += 1
+        where = span.where + (f"/attributes/{exc.attribute}" if exc.attribute else "")
+        label = f"span {span.name!r} (trace {span.trace_id or '?'}, span {span.span_id or '?'})"
+        batch.rejections.append(Rejection(source, line, where, label, exc.reason, _span_json(span)))
 
     def metrics(self, metrics: Iterable[Metric], source: str, line: int, batch: Batch | None = None) -> Batch:
         batch = batch or Batch()

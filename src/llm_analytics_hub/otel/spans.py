@@ -30,6 +30,9 @@ TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "boolean": lambda v: isinstance(v, bool),
     "string[]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
 }
+# the classes of the values an attribute of each type may hold (bool is no int here: its class is bool)
+CLASSES: dict[str, frozenset[type]] = {"string": frozenset({str}), "int": frozenset({int}),
+                                       "double": frozenset({int, float}), "boolean": frozenset({bool})}
 OTLP_TYPE_NAMES = {str: "string", int: "int", float: "double", bool: "boolean", list: "array", dict: "kvlist",
                    bytes: "bytes"}
 
@@ -166,6 +169,16 @@ class SpanMapper:
         self._span_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if not s[1])
         self._resource_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if s[1])
         self._totals = tuple(fact for fact in self.mapping.facts.values() if fact.includes)
+        self._shapes: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, ...]] = {}
+        self._rules: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
+            rule: (lambda span, values, rule=rule: self._derive(rule, span, values))  # type: ignore[misc]
+            for fact in self.mapping.facts.values() for rule in (fact.derive, fact.default) if rule}
+        self._rules.update(RULES)
+        self._rules.update({"span_duration_ms": self._duration_ms, "span_duration_seconds_ceil": self._window,
+                            "span_start": self._start, "tags": self._tag_rule, "span_id": _span_id,
+                            "unknown_environment": lambda span, values: self.environment,
+                            "hub_source_module": lambda span, values: self.source_module})
+        self._member_plans: dict[tuple[str, tuple[str, ...]], tuple[Any, ...] | None] = {}
 
     def _attribute(self, span: Span, name: str) -> Any:
         spec = self.mapping.attributes.get(name)
@@ -178,19 +191,50 @@ class SpanMapper:
             raise Rejected(_wrong_type(name, value, wanted), name)
         return value
 
+    def _shape(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[Any, ...]:
+        """The plan for spans with these attribute and resource names (a stream's spans share a few shapes, so
+        this runs rarely): (simple, general). `simple` holds the facts read from attributes as they are (no
+        spellings, wrapping, scale or rule) with the classes their types allow, read first (no rule reads
+        them later than that); `general` the rest, in the mapping's order, each with only the sources present;
+        derivations that never give a value are left out."""
+        simple, general = [], []
+        for name, sources, to_float, is_uuid, derive, default, _ in self._order:
+            kept = tuple(source for source in sources if source[0] in (key[1] if source[1] else key[0]))
+            if derive == "event_uuid":
+                derive = None
+            if default == "event_uuid":
+                default = None
+            if (kept and derive is None and default is None and not is_uuid
+                    and all(k[4] is None and not k[6] and k[7] is None and k[3] in CLASSES for k in kept)):
+                simple.append((name, tuple((k[0], k[1], CLASSES[k[3]], k[3]) for k in kept), to_float))
+                continue
+            if kept or derive is not None or default is not None:
+                general.append((name, kept, to_float, is_uuid, self._rules[derive] if derive else None,
+                                self._rules[default] if default else None))
+        if len(self._shapes) > 1024:
+            self._shapes.clear()
+        found = self._shapes[key] = (tuple(simple), tuple(general))
+        return found
+
     def evaluate(self, span: Span) -> dict[str, Any]:
         """Every fact of the span, in one pass (absent facts are left out); raises Rejected."""
         values: dict[str, Any] = {}
         attributes, resource = span.attributes, span.resource
-        present = self._span_sources.intersection(attributes)
-        if resource:
-            present = present | self._resource_sources.intersection(resource)
-        for name, sources, to_float, is_uuid, derive, default, reads in self._order:
-            value = ABSENT
-            if reads.isdisjoint(present):
-                sources = ()
-            for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
+        key = (tuple(attributes), tuple(resource))
+        simple, general = self._shapes.get(key) or self._shape(key)
+        for name, plain, to_float in simple:  # the first source present wins
+            for attribute, on_resource, classes, wanted in plain:
                 found: Any = (resource if on_resource else attributes).get(attribute)
+                if found.__class__ not in classes:
+                    if found is None:
+                        continue
+                    raise Rejected(_wrong_type(attribute, found, wanted), attribute)
+                values[name] = float(found) if to_float else found
+                break
+        for name, sources, to_float, is_uuid, derive, default in general:
+            value = ABSENT
+            for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
+                found = (resource if on_resource else attributes).get(attribute)
                 if found is None:
                     continue
                 if check is not None and not check(found):
@@ -211,9 +255,9 @@ class SpanMapper:
             if is_uuid and value == "":  # export's "no such id" (llm_hub.correlation_id, ...)
                 continue
             if value is ABSENT and derive is not None:
-                value = self._derive(derive, span, values)
+                value = derive(span, values)
             if value is ABSENT and default is not None:
-                value = self._derive(default, span, values)
+                value = default(span, values)
             if value is not ABSENT:
                 values[name] = value
         for fact in self._totals:
@@ -267,6 +311,20 @@ class SpanMapper:
             return ABSENT  # `events` applies the id rule: it needs the event's kind
         raise AssertionError(f"derivation {rule!r} (mapping_check refuses unknown names)")
 
+    def _duration_ms(self, span: Span, values: dict[str, Any]) -> Any:
+        return self._duration_ns(span) / 1e6
+
+    def _window(self, span: Span, values: dict[str, Any]) -> Any:
+        return max(1, math.ceil(self._duration_ns(span) / 1e9))
+
+    def _start(self, span: Span, values: dict[str, Any]) -> Any:
+        if span.start_ns <= 0:
+            raise Rejected("the span has no startTimeUnixNano")
+        return rfc3339(span.start_ns)
+
+    def _tag_rule(self, span: Span, values: dict[str, Any]) -> Any:
+        return self._tags(span)
+
     def _duration_ns(self, span: Span) -> int:
         if span.start_ns <= 0 or span.end_ns <= 0:
             raise Rejected("the span has no startTimeUnixNano or endTimeUnixNano")
@@ -299,6 +357,24 @@ class SpanMapper:
         return [e for e in self.mapping.events
                 if not e.when or any(name in values for name in e.when)]
 
+    def _members(self, key: tuple[str, tuple[str, ...]], entries: tuple[tuple[tuple[str, ...], Rule], ...],
+                 values: dict[str, Any]) -> dict[str, Any]:
+        """`_members`, planned once per set of facts present: the top-level members in order (a fact's name,
+        or a constant); entries with nested paths present go the general way."""
+        plan = self._member_plans.get(key, ABSENT)
+        if plan is ABSENT:
+            present = set(key[1])
+            nested = any(len(path) > 1 and (rule.__class__ is Constant or rule in present) for path, rule in entries)
+            plan = None if nested else tuple(
+                (path[0], None, rule.value) if rule.__class__ is Constant else (path[0], rule, None)
+                for path, rule in entries if rule.__class__ is Constant or rule in present)
+            if len(self._member_plans) > 4096:
+                self._member_plans.clear()
+            self._member_plans[key] = plan
+        if plan is None:
+            return _members(entries, values)
+        return {name: constant if fact is None else values[fact] for name, fact, constant in plan}
+
     def events(self, span: Span) -> list[tuple[EventSpec, dict[str, Any]]]:
         """The span's AnalyticsEvent documents, each with its event spec; raises Rejected."""
         if span.problem is not None:
@@ -307,7 +383,8 @@ class SpanMapper:
         if "model_id" not in values:
             names = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
             raise Rejected(f"no model: none of {names} is set")
-        envelope = _members(self._envelope, values)
+        names = tuple(values)
+        envelope = self._members(("", names), self._envelope, values)
         head = {key: envelope[key] for key in _HEAD if key in envelope}
         tail = {key: value for key, value in envelope.items() if key not in head}
         found = []
@@ -316,11 +393,48 @@ class SpanMapper:
             if event_id is None:
                 event_id = ids.event_id(span.trace_id, span.span_id, spec.kind)
             data = {_TAG_OF[spec.variant[0]]: spec.variant[1]}
-            data.update(_members(self._members_of[spec.kind], values))
+            data.update(self._members((spec.kind, names), self._members_of[spec.kind], values))
             document = {"event_id": event_id, **head, "schema_version": self.version, **tail,
                         "payload": {"payload_type": spec.variant[0], "data": data}}
             found.append((spec, document))
         return found
+
+
+def _trace_id(span: Span, values: dict[str, Any]) -> Any:
+    return span.trace_id
+
+
+def _span_id(span: Span, values: dict[str, Any]) -> Any:
+    return span.span_id
+
+
+def _trace_uuid(span: Span, values: dict[str, Any]) -> Any:
+    return ids.correlation_id(span.trace_id)
+
+
+def _parent_uuid(span: Span, values: dict[str, Any]) -> Any:
+    return ids.parent_event_id(span.trace_id, span.parent_span_id) if span.parent_span_id else ABSENT
+
+
+def _input_plus_output(span: Span, values: dict[str, Any]) -> Any:
+    if "input_tokens" in values:
+        return values["input_tokens"] + values["output_tokens"] if "output_tokens" in values else values["input_tokens"]
+    return values["output_tokens"] if "output_tokens" in values else ABSENT
+
+
+def _severity(span: Span, values: dict[str, Any]) -> Any:
+    return "error" if "error_type" in values else "info"
+
+
+def _no_value(span: Span, values: dict[str, Any]) -> Any:
+    return ABSENT
+
+
+# the derivations that read only the span's ids and the facts, without the mapper (the others go through
+# SpanMapper._derive)
+RULES: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
+    "trace_id": _trace_id, "span_id": _span_id, "trace_uuid": _trace_uuid, "parent_span_event_uuid": _parent_uuid,
+    "input_plus_output": _input_plus_output, "error_if_error_type": _severity, "event_uuid": _no_value}
 
 
 def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:
