@@ -93,9 +93,10 @@ class Pipeline:
         reason), and the semantic lint's rules for the types; a span whose events fail is rejected whole."""
         batch = batch or Batch()
         tally = batch.tally
-        mapped: list[tuple[Span, list[tuple[EventSpec, dict[str, Any]]]]] = []
+        mapped: list[tuple[int, Span, list[tuple[EventSpec, dict[str, Any]]]]] = []
+        refused: list[tuple[int, Span, Rejected]] = []  # reported in the order of the spans
         lines: list[bytes] = []
-        for span in spans:
+        for number, span in enumerate(spans):
             tally.spans += 1
             skipped = self.mapper.select(span) if span.problem is None else None
             if isinstance(skipped, Skipped):
@@ -105,25 +106,29 @@ class Pipeline:
                 produced = self.mapper.events(span)
                 encoded = self._encoded(produced)
             except Rejected as exc:
-                self._reject(batch, span, exc, source, line)
+                refused.append((number, span, exc))
                 continue
-            mapped.append((span, produced))
+            mapped.append((number, span, produced))
             lines += encoded
         unproven = self._unproven(lines)
         position = 0
-        for span, produced in mapped:
+        kept: list[bytes] = []
+        for number, span, produced in mapped:
             first = position
             position += len(produced)
             try:
-                for index, (spec, document) in enumerate(produced, start=first):
-                    self._check_event(spec, document, index in unproven)
+                for index, (spec, document) in enumerate(produced, start=first):  # one envelope: checked once
+                    self._check_event(spec, document, index in unproven, envelope=index == first)
             except Rejected as exc:
-                self._reject(batch, span, exc, source, line)
+                refused.append((number, span, exc))
                 continue
             tally.mapped_spans += 1
             for spec, _ in produced:
                 tally.events[spec.kind] += 1
-            batch.events.extend(lines[index] + b"\n" for index in range(first, position))
+            kept.extend(lines[index] + b"\n" for index in range(first, position))
+        batch.events.extend(kept)
+        for _, span, refusal in sorted(refused, key=lambda item: item[0]):
+            self._reject(batch, span, refusal, source, line)
         return batch
 
     def _encoded(self, produced: list[tuple[EventSpec, dict[str, Any]]]) -> list[bytes]:
@@ -146,12 +151,14 @@ class Pipeline:
         unproven = native.check(b"\n".join(lines))[3]
         return {index for index, _, _ in unproven}
 
-    def _check_event(self, spec: EventSpec, document: dict[str, Any], unproven: bool) -> None:
+    def _check_event(self, spec: EventSpec, document: dict[str, Any], unproven: bool, *, envelope: bool = True) -> None:
         findings = self.events_validator.check(document) if unproven else ()
         if not findings:
             rule = self._rules.get(spec.type)
-            data = document["payload"]["data"]
-            findings = (*envelope_rules(document, ()), *(rule(data, ("payload", "data")) if rule else ()))
+            if rule is not None:
+                findings = tuple(rule(document["payload"]["data"], ("payload", "data")))
+            if envelope and not findings:
+                findings = tuple(envelope_rules(document, ()))
         if findings:
             first = findings[0]
             raise Rejected(f"its {spec.kind} event would be invalid: {first.instance_path or '(root)'}: "

@@ -8,95 +8,36 @@ twice). Everything else is skipped, and counted, with its reason.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from . import ids
 from .mapping import Constant, EventSpec, Fact, Mapping, Rule
 from .otlp import Span
+from .span_values import (
+    _HEAD,
+    _TAG_OF,
+    ABSENT,
+    CLASSES,
+    DEFAULT_ENVIRONMENT,
+    DEFAULT_SOURCE_MODULE,
+    DEPENDS,
+    RULES,
+    TYPE_CHECKS,
+    Rejected,
+    Skipped,
+    _article,
+    _members,
+    _span_id,
+    _wrong_type,
+    otlp_type,
+    rfc3339,
+    tag_text,
+)
 
-DEFAULT_SOURCE_MODULE = "llm-analytics-hub"
-DEFAULT_ENVIRONMENT = "unknown"
-ABSENT: Any = object()
-
-TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "double": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "string[]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-}
-# the classes of the values an attribute of each type may hold (bool is no int here: its class is bool)
-CLASSES: dict[str, frozenset[type]] = {"string": frozenset({str}), "int": frozenset({int}),
-                                       "double": frozenset({int, float}), "boolean": frozenset({bool})}
-OTLP_TYPE_NAMES = {str: "string", int: "int", float: "double", bool: "boolean", list: "array", dict: "kvlist",
-                   bytes: "bytes"}
-
-
-# the facts a derivation reads (they are evaluated before it)
-DEPENDS = {"input_plus_output": ("input_tokens", "output_tokens"), "zero_for_embeddings": ("operation",),
-           "one_per_error_type": ("error_type",), "error_if_error_type": ("error_type",)}
-
-
-class Rejected(Exception):
-    """A span that cannot be mapped: the reason and where in the span it lies."""
-
-    def __init__(self, reason: str, attribute: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.attribute = attribute
-
-
-@dataclass(frozen=True)
-class Skipped:
-    reason: str
-
-
-def _wrong_type(name: str, value: Any, wanted: str | None) -> str:
-    return f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted or '?')} belongs"
-
-
-def _article(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
-
-
-def otlp_type(value: Any) -> str:
-    return OTLP_TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-_SECONDS: dict[int, str] = {}
-
-
-def rfc3339(ns: int) -> str:
-    """A Unix time in nanoseconds as the producers write it: UTC, Z, 3/6/9 fraction digits when non-zero."""
-    seconds, fraction = divmod(ns, 1_000_000_000)
-    text = _SECONDS.get(seconds)
-    if text is None:
-        if len(_SECONDS) > 4096:
-            _SECONDS.clear()
-        text = _SECONDS[seconds] = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    if fraction == 0:
-        return text + "Z"
-    if fraction % 1_000_000 == 0:
-        return f"{text}.{fraction // 1_000_000:03d}Z"
-    if fraction % 1_000 == 0:
-        return f"{text}.{fraction // 1_000:06d}Z"
-    return f"{text}.{fraction:09d}Z"
-
-
-def tag_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
+__all__ = ["DEFAULT_SOURCE_MODULE", "TYPE_CHECKS", "Rejected", "Skipped", "SpanMapper", "_article", "otlp_type",
+           "rfc3339", "tag_text"]
 
 class SpanMapper:
     """Maps spans to AnalyticsEvent documents of one schema version (not validated here: see `pipeline`)."""
@@ -178,7 +119,7 @@ class SpanMapper:
                             "span_start": self._start, "tags": self._tag_rule, "span_id": _span_id,
                             "unknown_environment": lambda span, values: self.environment,
                             "hub_source_module": lambda span, values: self.source_module})
-        self._member_plans: dict[tuple[str, tuple[str, ...]], tuple[Any, ...] | None] = {}
+        self._event_plans: dict[tuple[str, ...], Any] = {}
 
     def _attribute(self, span: Span, name: str) -> Any:
         spec = self.mapping.attributes.get(name)
@@ -357,34 +298,64 @@ class SpanMapper:
         return [e for e in self.mapping.events
                 if not e.when or any(name in values for name in e.when)]
 
-    def _members(self, key: tuple[str, tuple[str, ...]], entries: tuple[tuple[tuple[str, ...], Rule], ...],
-                 values: dict[str, Any]) -> dict[str, Any]:
-        """`_members`, planned once per set of facts present: the top-level members in order (a fact's name,
-        or a constant); entries with nested paths present go the general way."""
-        plan = self._member_plans.get(key, ABSENT)
-        if plan is ABSENT:
-            present = set(key[1])
-            nested = any(len(path) > 1 and (rule.__class__ is Constant or rule in present) for path, rule in entries)
-            plan = None if nested else tuple(
-                (path[0], None, rule.value) if rule.__class__ is Constant else (path[0], rule, None)
-                for path, rule in entries if rule.__class__ is Constant or rule in present)
-            if len(self._member_plans) > 4096:
-                self._member_plans.clear()
-            self._member_plans[key] = plan
-        if plan is None:
-            return _members(entries, values)
-        return {name: constant if fact is None else values[fact] for name, fact, constant in plan}
-
     def events(self, span: Span) -> list[tuple[EventSpec, dict[str, Any]]]:
         """The span's AnalyticsEvent documents, each with its event spec; raises Rejected."""
         if span.problem is not None:
             raise Rejected(span.problem)
         values = self.evaluate(span)
         if "model_id" not in values:
-            names = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
-            raise Rejected(f"no model: none of {names} is set")
-        names = tuple(values)
-        envelope = self._members(("", names), self._envelope, values)
+            sources = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
+            raise Rejected(f"no model: none of {sources} is set")
+        recorded = "llm_hub.events" in span.attributes
+        plan = None if recorded else self._event_plans.get(names := tuple(values), ABSENT)
+        if plan is ABSENT:
+            plan = self._event_plan(span, values, names)
+        if plan is None:
+            return self._events(span, values)
+        head_plan, tail_plan, kinds = plan
+        head = {name: constant if fact is None else values[fact] for name, fact, constant in head_plan}
+        tail = {name: constant if fact is None else values[fact] for name, fact, constant in tail_plan}
+        found = []
+        trace_id, span_id, version = span.trace_id, span.span_id, self.version
+        for spec, id_fact, tag, variant, payload_type, members in kinds:
+            event_id = values.get(id_fact)  # llm_hub.<kind>.event_id, else the id rule
+            if event_id is None:
+                event_id = ids.event_id(trace_id, span_id, spec.kind)
+            data = {tag: variant}
+            for name, fact, constant in members:
+                data[name] = constant if fact is None else values[fact]
+            found.append((spec, {"event_id": event_id, **head, "schema_version": version, **tail,
+                                 "payload": {"payload_type": payload_type, "data": data}}))
+        return found
+
+    def _event_plan(self, span: Span, values: dict[str, Any], names: tuple[str, ...]) -> Any:
+        """How the documents of spans with these facts are built (None: the general way, for nested members)."""
+        envelope = self._member_plan(self._envelope, names)
+        kinds = []
+        for spec in self.kinds(span, values):
+            members = self._member_plan(self._members_of[spec.kind], names)
+            if members is None:
+                envelope = None
+            kinds.append((spec, spec.event_id, _TAG_OF[spec.variant[0]], spec.variant[1], spec.variant[0], members))
+        plan = None if envelope is None else (tuple(m for m in envelope if m[0] in _HEAD),
+                                              tuple(m for m in envelope if m[0] not in _HEAD), tuple(kinds))
+        if len(self._event_plans) > 4096:
+            self._event_plans.clear()
+        self._event_plans[names] = plan
+        return plan
+
+    @staticmethod
+    def _member_plan(entries: tuple[tuple[tuple[str, ...], Rule], ...], names: tuple[str, ...]) -> Any:
+        """The top-level members in order, each (name, fact, None) or (name, None, constant); None when a
+        nested member (a dotted path) has a value."""
+        present = set(names)
+        if any(len(path) > 1 and (rule.__class__ is Constant or rule in present) for path, rule in entries):
+            return None
+        return tuple((path[0], None, rule.value) if rule.__class__ is Constant else (path[0], rule, None)
+                     for path, rule in entries if rule.__class__ is Constant or rule in present)
+
+    def _events(self, span: Span, values: dict[str, Any]) -> list[tuple[EventSpec, dict[str, Any]]]:
+        envelope = _members(self._envelope, values)
         head = {key: envelope[key] for key in _HEAD if key in envelope}
         tail = {key: value for key, value in envelope.items() if key not in head}
         found = []
@@ -393,70 +364,10 @@ class SpanMapper:
             if event_id is None:
                 event_id = ids.event_id(span.trace_id, span.span_id, spec.kind)
             data = {_TAG_OF[spec.variant[0]]: spec.variant[1]}
-            data.update(self._members((spec.kind, names), self._members_of[spec.kind], values))
+            data.update(_members(self._members_of[spec.kind], values))
             document = {"event_id": event_id, **head, "schema_version": self.version, **tail,
                         "payload": {"payload_type": spec.variant[0], "data": data}}
             found.append((spec, document))
         return found
 
 
-def _trace_id(span: Span, values: dict[str, Any]) -> Any:
-    return span.trace_id
-
-
-def _span_id(span: Span, values: dict[str, Any]) -> Any:
-    return span.span_id
-
-
-def _trace_uuid(span: Span, values: dict[str, Any]) -> Any:
-    return ids.correlation_id(span.trace_id)
-
-
-def _parent_uuid(span: Span, values: dict[str, Any]) -> Any:
-    return ids.parent_event_id(span.trace_id, span.parent_span_id) if span.parent_span_id else ABSENT
-
-
-def _input_plus_output(span: Span, values: dict[str, Any]) -> Any:
-    if "input_tokens" in values:
-        return values["input_tokens"] + values["output_tokens"] if "output_tokens" in values else values["input_tokens"]
-    return values["output_tokens"] if "output_tokens" in values else ABSENT
-
-
-def _severity(span: Span, values: dict[str, Any]) -> Any:
-    return "error" if "error_type" in values else "info"
-
-
-def _no_value(span: Span, values: dict[str, Any]) -> Any:
-    return ABSENT
-
-
-# the derivations that read only the span's ids and the facts, without the mapper (the others go through
-# SpanMapper._derive)
-RULES: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
-    "trace_id": _trace_id, "span_id": _span_id, "trace_uuid": _trace_uuid, "parent_span_event_uuid": _parent_uuid,
-    "input_plus_output": _input_plus_output, "error_if_error_type": _severity, "event_uuid": _no_value}
-
-
-def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for path, rule in entries:
-        if rule.__class__ is Constant:
-            value = rule.value
-        elif rule in values:
-            value = values[rule]
-        else:
-            continue
-        if len(path) == 1:
-            out[path[0]] = value
-            continue
-        target = out
-        for part in path[:-1]:
-            target = target.setdefault(part, {})
-        target[path[-1]] = value
-    return out
-
-
-_TAG_OF = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
-           "governance": "governance_type"}
-# The producers' wire order: these envelope members come before schema_version, the others after it.
-_HEAD = ("timestamp", "source_module", "event_type", "correlation_id", "parent_event_id")

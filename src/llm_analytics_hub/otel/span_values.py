@@ -1,0 +1,155 @@
+"""What the span mapper reads and writes besides its plan: the value types of attributes, the outcomes of a
+span (Rejected, Skipped), the timestamp and tag texts, the derivations that need only the span's ids and the
+facts, and the members of a document built from facts (`spans.SpanMapper` runs them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import ids
+from .mapping import Constant, Rule
+from .otlp import Span
+
+DEFAULT_SOURCE_MODULE = "llm-analytics-hub"
+DEFAULT_ENVIRONMENT = "unknown"
+ABSENT: Any = object()
+
+TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "double": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "string[]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+}
+# the classes of the values an attribute of each type may hold (bool is no int here: its class is bool)
+CLASSES: dict[str, frozenset[type]] = {"string": frozenset({str}), "int": frozenset({int}),
+                                       "double": frozenset({int, float}), "boolean": frozenset({bool})}
+OTLP_TYPE_NAMES = {str: "string", int: "int", float: "double", bool: "boolean", list: "array", dict: "kvlist",
+                   bytes: "bytes"}
+
+
+# the facts a derivation reads (they are evaluated before it)
+DEPENDS = {"input_plus_output": ("input_tokens", "output_tokens"), "zero_for_embeddings": ("operation",),
+           "one_per_error_type": ("error_type",), "error_if_error_type": ("error_type",)}
+
+
+class Rejected(Exception):
+    """A span that cannot be mapped: the reason and where in the span it lies."""
+
+    def __init__(self, reason: str, attribute: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.attribute = attribute
+
+
+@dataclass(frozen=True)
+class Skipped:
+    reason: str
+
+
+def _wrong_type(name: str, value: Any, wanted: str | None) -> str:
+    return f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted or '?')} belongs"
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def otlp_type(value: Any) -> str:
+    return OTLP_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+_SECONDS: dict[int, str] = {}
+
+
+def rfc3339(ns: int) -> str:
+    """A Unix time in nanoseconds as the producers write it: UTC, Z, 3/6/9 fraction digits when non-zero."""
+    seconds, fraction = divmod(ns, 1_000_000_000)
+    text = _SECONDS.get(seconds)
+    if text is None:
+        if len(_SECONDS) > 4096:
+            _SECONDS.clear()
+        text = _SECONDS[seconds] = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction == 0:
+        return text + "Z"
+    if fraction % 1_000_000 == 0:
+        return f"{text}.{fraction // 1_000_000:03d}Z"
+    if fraction % 1_000 == 0:
+        return f"{text}.{fraction // 1_000:06d}Z"
+    return f"{text}.{fraction:09d}Z"
+
+
+def tag_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _trace_id(span: Span, values: dict[str, Any]) -> Any:
+    return span.trace_id
+
+
+def _span_id(span: Span, values: dict[str, Any]) -> Any:
+    return span.span_id
+
+
+def _trace_uuid(span: Span, values: dict[str, Any]) -> Any:
+    return ids.correlation_id(span.trace_id)
+
+
+def _parent_uuid(span: Span, values: dict[str, Any]) -> Any:
+    return ids.parent_event_id(span.trace_id, span.parent_span_id) if span.parent_span_id else ABSENT
+
+
+def _input_plus_output(span: Span, values: dict[str, Any]) -> Any:
+    if "input_tokens" in values:
+        return values["input_tokens"] + values["output_tokens"] if "output_tokens" in values else values["input_tokens"]
+    return values.get("output_tokens", ABSENT)
+
+
+def _severity(span: Span, values: dict[str, Any]) -> Any:
+    return "error" if "error_type" in values else "info"
+
+
+def _no_value(span: Span, values: dict[str, Any]) -> Any:
+    return ABSENT
+
+
+# the derivations that read only the span's ids and the facts, without the mapper (the others go through
+# SpanMapper._derive)
+RULES: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
+    "trace_id": _trace_id, "span_id": _span_id, "trace_uuid": _trace_uuid, "parent_span_event_uuid": _parent_uuid,
+    "input_plus_output": _input_plus_output, "error_if_error_type": _severity, "event_uuid": _no_value}
+
+
+def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, rule in entries:
+        if rule.__class__ is Constant:
+            value = rule.value
+        elif rule in values:
+            value = values[rule]
+        else:
+            continue
+        if len(path) == 1:
+            out[path[0]] = value
+            continue
+        target = out
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = value
+    return out
+
+
+_TAG_OF = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
+           "governance": "governance_type"}
+# The producers' wire order: these envelope members come before schema_version, the others after it.
+_HEAD = ("timestamp", "source_module", "event_type", "correlation_id", "parent_event_id")
