@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ids
-from .mapping import Constant, Rule
+from .mapping import Constant, Mapping, Rule
 from .otlp import Span
 
 DEFAULT_SOURCE_MODULE = "llm-analytics-hub"
@@ -128,6 +128,37 @@ def _no_value(span: Span, values: dict[str, Any]) -> Any:
 RULES: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
     "trace_id": _trace_id, "span_id": _span_id, "trace_uuid": _trace_uuid, "parent_span_event_uuid": _parent_uuid,
     "input_plus_output": _input_plus_output, "error_if_error_type": _severity, "event_uuid": _no_value}
+
+
+def member_plan(entries: tuple[tuple[tuple[str, ...], Rule], ...], names: tuple[str, ...]) -> Any:
+    """The top-level members in order, each (name, fact, None) or (name, None, constant), for documents built
+    from these facts; None when a nested member (a dotted path) has a value (`_members` builds those)."""
+    present = set(names)
+    if any(len(path) > 1 and (rule.__class__ is Constant or rule in present) for path, rule in entries):
+        return None
+    return tuple((path[0], None, rule.value) if rule.__class__ is Constant else (path[0], rule, None)
+                 for path, rule in entries if rule.__class__ is Constant or rule in present)
+
+
+def planned_tags(mapping: Mapping, key: tuple[tuple[str, ...], tuple[str, ...]]) -> Callable[[Span, dict[str, Any]],
+                                                                                               Any]:
+    """The `tags` derivation for spans of one shape (attribute names, resource names): the tag names present,
+    found once. Resource tags, then the span's tag attributes, then every `llm_hub.tag.<key>` as `<key>`."""
+    prefix = mapping.tag_prefix
+    on_resource = tuple(name for name in mapping.tag_resource if name in key[1])
+    on_span = tuple(name for name in mapping.tag_span if name in key[0])
+    prefixed = tuple((name, name[len(prefix):]) for name in key[0] if name.startswith(prefix))
+
+    def tags(span: Span, values: dict[str, Any]) -> dict[str, str]:
+        resource, attributes = span.resource, span.attributes
+        found = {name: tag_text(resource[name]) for name in on_resource}
+        for name in on_span:
+            found[name] = tag_text(attributes[name])
+        for name, short in prefixed:
+            found[short] = tag_text(attributes[name])
+        return found
+
+    return tags
 
 
 def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:

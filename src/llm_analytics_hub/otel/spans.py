@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ids
-from .mapping import Constant, EventSpec, Fact, Mapping, Rule
+from .mapping import EventSpec, Fact, Mapping
 from .otlp import Span
 from .span_values import (
     _HEAD,
@@ -31,7 +31,9 @@ from .span_values import (
     _members,
     _span_id,
     _wrong_type,
+    member_plan,
     otlp_type,
+    planned_tags,
     rfc3339,
     tag_text,
 )
@@ -138,13 +140,20 @@ class SpanMapper:
         spellings, wrapping, scale or rule) with the classes their types allow, read first (no rule reads
         them later than that); `general` the rest, in the mapping's order, each with only the sources present;
         derivations that never give a value are left out."""
-        simple, general = [], []
+        simple: list[tuple[Any, ...]] = []
+        general: list[tuple[Any, ...]] = []
+        skipped = self._unneeded(key)
         for name, sources, to_float, is_uuid, derive, default, _ in self._order:
             kept = tuple(source for source in sources if source[0] in (key[1] if source[1] else key[0]))
             if derive == "event_uuid":
                 derive = None
             if default == "event_uuid":
                 default = None
+            if name in skipped:
+                continue
+            if derive == "tags":
+                general.append((name, (), False, False, planned_tags(self.mapping, key), None))
+                continue
             if (kept and derive is None and default is None and not is_uuid
                     and all(k[4] is None and not k[6] and k[7] is None and k[3] in CLASSES for k in kept)):
                 simple.append((name, tuple((k[0], k[1], CLASSES[k[3]], k[3]) for k in kept), to_float))
@@ -156,6 +165,27 @@ class SpanMapper:
             self._shapes.clear()
         found = self._shapes[key] = (tuple(simple), tuple(general))
         return found
+
+    def _unneeded(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> set[str]:
+        """The facts that only members of events these spans cannot give would read: an event with `when`
+        facts none of which has a source present or a rule (unless `llm_hub.events` says which events)."""
+        if "llm_hub.events" in key[0]:
+            return set()
+        possible = {name for name, sources, _, _, derive, default, _ in self._order
+                    if derive not in (None, "event_uuid") or default not in (None, "event_uuid")
+                    or any(s[0] in (key[1] if s[1] else key[0]) for s in sources)}
+        never = {spec.kind for spec in self.mapping.events if spec.when and not possible & set(spec.when)}
+        readers: dict[str, set[str]] = {}
+        for spec in self.mapping.events:
+            for _, rule in self._members_of[spec.kind]:
+                if isinstance(rule, str):
+                    readers.setdefault(rule, set()).add(spec.kind)
+        for _, rule in self._envelope:
+            if isinstance(rule, str):
+                readers.setdefault(rule, set()).add("")
+        needed = {n for rules in DEPENDS.values() for n in rules} | {f.name for f in self._totals} | {
+            n for f in self._totals for n in f.includes}
+        return {name for name, kinds in readers.items() if kinds and kinds <= never and name not in needed}
 
     def evaluate(self, span: Span) -> dict[str, Any]:
         """Every fact of the span, in one pass (absent facts are left out); raises Rejected."""
@@ -330,10 +360,10 @@ class SpanMapper:
 
     def _event_plan(self, span: Span, values: dict[str, Any], names: tuple[str, ...]) -> Any:
         """How the documents of spans with these facts are built (None: the general way, for nested members)."""
-        envelope = self._member_plan(self._envelope, names)
+        envelope = member_plan(self._envelope, names)
         kinds = []
         for spec in self.kinds(span, values):
-            members = self._member_plan(self._members_of[spec.kind], names)
+            members = member_plan(self._members_of[spec.kind], names)
             if members is None:
                 envelope = None
             kinds.append((spec, spec.event_id, _TAG_OF[spec.variant[0]], spec.variant[1], spec.variant[0], members))
@@ -343,16 +373,6 @@ class SpanMapper:
             self._event_plans.clear()
         self._event_plans[names] = plan
         return plan
-
-    @staticmethod
-    def _member_plan(entries: tuple[tuple[tuple[str, ...], Rule], ...], names: tuple[str, ...]) -> Any:
-        """The top-level members in order, each (name, fact, None) or (name, None, constant); None when a
-        nested member (a dotted path) has a value."""
-        present = set(names)
-        if any(len(path) > 1 and (rule.__class__ is Constant or rule in present) for path, rule in entries):
-            return None
-        return tuple((path[0], None, rule.value) if rule.__class__ is Constant else (path[0], rule, None)
-                     for path, rule in entries if rule.__class__ is Constant or rule in present)
 
     def _events(self, span: Span, values: dict[str, Any]) -> list[tuple[EventSpec, dict[str, Any]]]:
         envelope = _members(self._envelope, values)
