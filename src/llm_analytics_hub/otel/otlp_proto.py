@@ -109,6 +109,10 @@ def spans_from_proto(request: Any) -> Iterator[Span]:
                         found[item.key] = v.string_value
                     elif which == "int_value":
                         found[item.key] = v.int_value
+                    elif which == "double_value":
+                        found[item.key] = v.double_value
+                    elif which == "bool_value":
+                        found[item.key] = v.bool_value
                     else:
                         found[item.key] = value(v)
                 kind = span.kind
