@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
@@ -245,6 +246,15 @@ def test_otel_check_sarif(hub: Any) -> None:
     assert {r["level"] for r in run["results"]} <= {"error", "warning", "note"}
 
 
+def _documents(pipeline: Any, span: Any) -> list[dict[str, Any]]:
+    from llm_analytics_hub.otel.spans import Rejected
+
+    try:
+        return [document for _, document in pipeline.mapper.events(span)]
+    except Rejected:
+        return []
+
+
 def test_spans_of_one_shape_are_judged_each_on_its_own_values() -> None:
     """The mapper plans per attribute shape and per set of facts: the plan of the first span must not decide for
     the next ones of the same shape. Every span of every fixture, mapped in one run after its shape was planned
@@ -261,6 +271,10 @@ def test_spans_of_one_shape_are_judged_each_on_its_own_values() -> None:
     alone = [Pipeline("1.1.0").spans([span], "one", 1) for span in spans]
     assert together.events == [line for batch in alone for line in batch.events] * 2
     assert [r.reason for r in together.rejections] == [r.reason for b in alone for r in b.rejections] * 2
+    # the lines, written from the envelope encoded once per span, are what orjson writes for the whole documents
+    written = [orjson.dumps(document) + b"\n" for span in spans if span.problem is None
+               and shared.mapper.select(span) is None for document in _documents(shared, span)]
+    assert set(together.events) <= set(written) and len(together.events) > 10
     base = next(s for s in spans if s.attributes.get("gen_ai.provider.name") == "anthropic"
                 and s.attributes.get("gen_ai.usage.input_tokens") == 14310)  # anthropic-cache-genai.json
     variants = [dict(base.attributes, **{"gen_ai.usage.output_tokens": "1218"}),

@@ -20,7 +20,9 @@ from ..validation.semantic import LEAF_RULES, envelope_rules
 from . import metrics as metric_mapping
 from .mapping import EventSpec, Mapping, load_mapping
 from .otlp import Metric, Span
-from .spans import Rejected, Skipped, SpanMapper
+from .spans import Parts, Rejected, Skipped, SpanMapper
+
+RESERVED = frozenset({"event_id", "schema_version", "payload"})  # members a document has outside its envelope
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Pipeline:
         self.events_validator = Validator(schema="AnalyticsEvent", version=self.mapping.version)
         self.metrics_validator = Validator(schema="MetricType", version=self.mapping.version)
         self._native = self.events_validator.native_checker(all_versions=True)
+        self._version_member = b',"schema_version":' + orjson.dumps(self.mapping.version)
         self._rules = {spec.type: LEAF_RULES.get(spec.type.partition(".")[2]) for spec in self.mapping.events}
 
     def spans(self, spans: Iterable[Span], source: str, line: int, batch: Batch | None = None) -> Batch:
@@ -93,7 +96,7 @@ class Pipeline:
         reason), and the semantic lint's rules for the types; a span whose events fail is rejected whole."""
         batch = batch or Batch()
         tally = batch.tally
-        mapped: list[tuple[int, Span, list[tuple[EventSpec, dict[str, Any]]]]] = []
+        mapped: list[tuple[int, Span, Parts]] = []
         refused: list[tuple[int, Span, Rejected]] = []  # reported in the order of the spans
         lines: list[bytes] = []
         for number, span in enumerate(spans):
@@ -103,27 +106,30 @@ class Pipeline:
                 tally.skipped_spans[skipped.reason] += 1
                 continue
             try:
-                produced = self.mapper.events(span)
-                encoded = self._encoded(produced)
+                parts = self.mapper.parts(span)
+                encoded = self._encoded(parts)
             except Rejected as exc:
                 refused.append((number, span, exc))
                 continue
-            mapped.append((number, span, produced))
+            mapped.append((number, span, parts))
             lines += encoded
         unproven = self._unproven(lines)
         position = 0
         kept: list[bytes] = []
-        for number, span, produced in mapped:
+        for number, span, (head, tail, events) in mapped:
             first = position
-            position += len(produced)
+            position += len(events)
             try:
-                for index, (spec, document) in enumerate(produced, start=first):  # one envelope: checked once
-                    self._check_event(spec, document, index in unproven, envelope=index == first)
+                envelope = {**head, **tail}
+                for index, (spec, event_id, payload) in enumerate(events, start=first):
+                    document = (self._document(head, tail, event_id, payload) if index in unproven else
+                                envelope if index == first else None)  # one envelope: its rules run once
+                    self._check_event(spec, payload["data"], document, index in unproven)
             except Rejected as exc:
                 refused.append((number, span, exc))
                 continue
             tally.mapped_spans += 1
-            for spec, _ in produced:
+            for spec, _, _ in events:
                 tally.events[spec.kind] += 1
             kept.extend(lines[index] + b"\n" for index in range(first, position))
         batch.events.extend(kept)
@@ -131,17 +137,29 @@ class Pipeline:
             self._reject(batch, span, refusal, source, line)
         return batch
 
-    def _encoded(self, produced: list[tuple[EventSpec, dict[str, Any]]]) -> list[bytes]:
+    def _document(self, head: dict[str, Any], tail: dict[str, Any], event_id: str,
+                  payload: dict[str, Any]) -> dict[str, Any]:
+        return {"event_id": event_id, **head, "schema_version": self.mapping.version, **tail, "payload": payload}
+
+    def _encoded(self, parts: Parts) -> list[bytes]:
+        """The events' NDJSON lines, as orjson writes the documents: the envelope, the same in every event of
+        the span, encoded once and joined with each event's id and payload."""
+        head, tail, events = parts
         try:
-            return [orjson.dumps(document) for _, document in produced]
+            if RESERVED.isdisjoint(head) and RESERVED.isdisjoint(tail) and head:
+                before = b"," + orjson.dumps(head)[1:-1] + self._version_member
+                after = (b"," + orjson.dumps(tail)[1:-1] if tail else b"") + b',"payload":'
+                return [b'{"event_id":' + orjson.dumps(event_id) + before + after + orjson.dumps(payload) + b"}"
+                        for _, event_id, payload in events]
+            return [orjson.dumps(self._document(head, tail, event_id, payload)) for _, event_id, payload in events]
         except orjson.JSONEncodeError:  # an integer past 64 bits: the schema says why it is refused
-            for spec, document in produced:
-                self.check_event(spec, document)
+            for spec, event_id, payload in events:
+                self.check_event(spec, self._document(head, tail, event_id, payload))
             raise Rejected("its events cannot be written as JSON") from None
 
     def check_event(self, spec: EventSpec, document: dict[str, Any]) -> None:
         """Raises Rejected when the event is invalid (the Validator, then the semantic lint's rules)."""
-        self._check_event(spec, document, True)
+        self._check_event(spec, document["payload"]["data"], document, True)
 
     def _unproven(self, lines: list[bytes]) -> set[int] | frozenset[int]:
         """The indexes of the lines the native checker does not prove (all of them without the checker)."""
@@ -151,13 +169,16 @@ class Pipeline:
         unproven = native.check(b"\n".join(lines))[3]
         return {index for index, _, _ in unproven}
 
-    def _check_event(self, spec: EventSpec, document: dict[str, Any], unproven: bool, *, envelope: bool = True) -> None:
+    def _check_event(self, spec: EventSpec, data: dict[str, Any], document: dict[str, Any] | None,
+                     unproven: bool) -> None:
+        """The Validator on an unproven `document`, then the rules of the event's type on `data` and, when
+        `document` is given, the envelope rules."""
         findings = self.events_validator.check(document) if unproven else ()
         if not findings:
             rule = self._rules.get(spec.type)
             if rule is not None:
-                findings = tuple(rule(document["payload"]["data"], ("payload", "data")))
-            if envelope and not findings:
+                findings = tuple(rule(data, ("payload", "data")))
+            if document is not None and not findings:
                 findings = tuple(envelope_rules(document, ()))
         if findings:
             first = findings[0]

@@ -38,6 +38,8 @@ from .span_values import (
     tag_text,
 )
 
+Parts = tuple[dict[str, Any], dict[str, Any], list[tuple[EventSpec, str, dict[str, Any]]]]
+
 __all__ = ["DEFAULT_SOURCE_MODULE", "TYPE_CHECKS", "Rejected", "Skipped", "SpanMapper", "_article", "otlp_type",
            "rfc3339", "tag_text"]
 
@@ -109,8 +111,6 @@ class SpanMapper:
             place(name)
         self._order = tuple(self._plans[name] for name in order if self._plans[name][1] or self.mapping.facts[
             name].derive or self.mapping.facts[name].default)
-        self._span_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if not s[1])
-        self._resource_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if s[1])
         self._totals = tuple(fact for fact in self.mapping.facts.values() if fact.includes)
         self._shapes: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, ...]] = {}
         self._rules: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
@@ -330,6 +330,14 @@ class SpanMapper:
 
     def events(self, span: Span) -> list[tuple[EventSpec, dict[str, Any]]]:
         """The span's AnalyticsEvent documents, each with its event spec; raises Rejected."""
+        head, tail, events = self.parts(span)
+        return [(spec, {"event_id": event_id, **head, "schema_version": self.version, **tail, "payload": payload})
+                for spec, event_id, payload in events]
+
+    def parts(self, span: Span) -> Parts:
+        """The span's events as parts: the envelope members before schema_version (`head`) and after it
+        (`tail`), the same for every event of the span, and per event its spec, event_id and payload. A
+        document is `{"event_id", **head, "schema_version", **tail, "payload"}` (`events`); raises Rejected."""
         if span.problem is not None:
             raise Rejected(span.problem)
         values = self.evaluate(span)
@@ -346,7 +354,7 @@ class SpanMapper:
         head = {name: constant if fact is None else values[fact] for name, fact, constant in head_plan}
         tail = {name: constant if fact is None else values[fact] for name, fact, constant in tail_plan}
         found = []
-        trace_id, span_id, version = span.trace_id, span.span_id, self.version
+        trace_id, span_id = span.trace_id, span.span_id
         for spec, id_fact, tag, variant, payload_type, members in kinds:
             event_id = values.get(id_fact)  # llm_hub.<kind>.event_id, else the id rule
             if event_id is None:
@@ -354,9 +362,8 @@ class SpanMapper:
             data = {tag: variant}
             for name, fact, constant in members:
                 data[name] = constant if fact is None else values[fact]
-            found.append((spec, {"event_id": event_id, **head, "schema_version": version, **tail,
-                                 "payload": {"payload_type": payload_type, "data": data}}))
-        return found
+            found.append((spec, event_id, {"payload_type": payload_type, "data": data}))
+        return head, tail, found
 
     def _event_plan(self, span: Span, values: dict[str, Any], names: tuple[str, ...]) -> Any:
         """How the documents of spans with these facts are built (None: the general way, for nested members)."""
@@ -367,14 +374,15 @@ class SpanMapper:
             if members is None:
                 envelope = None
             kinds.append((spec, spec.event_id, _TAG_OF[spec.variant[0]], spec.variant[1], spec.variant[0], members))
-        plan = None if envelope is None else (tuple(m for m in envelope if m[0] in _HEAD),
+        plan = None if envelope is None else (tuple(sorted((m for m in envelope if m[0] in _HEAD),
+                                                           key=lambda m: _HEAD.index(m[0]))),
                                               tuple(m for m in envelope if m[0] not in _HEAD), tuple(kinds))
         if len(self._event_plans) > 4096:
             self._event_plans.clear()
         self._event_plans[names] = plan
         return plan
 
-    def _events(self, span: Span, values: dict[str, Any]) -> list[tuple[EventSpec, dict[str, Any]]]:
+    def _events(self, span: Span, values: dict[str, Any]) -> Parts:
         envelope = _members(self._envelope, values)
         head = {key: envelope[key] for key in _HEAD if key in envelope}
         tail = {key: value for key, value in envelope.items() if key not in head}
@@ -385,9 +393,7 @@ class SpanMapper:
                 event_id = ids.event_id(span.trace_id, span.span_id, spec.kind)
             data = {_TAG_OF[spec.variant[0]]: spec.variant[1]}
             data.update(_members(self._members_of[spec.kind], values))
-            document = {"event_id": event_id, **head, "schema_version": self.version, **tail,
-                        "payload": {"payload_type": spec.variant[0], "data": data}}
-            found.append((spec, document))
-        return found
+            found.append((spec, event_id, {"payload_type": spec.variant[0], "data": data}))
+        return head, tail, found
 
 
