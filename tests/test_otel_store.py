@@ -133,3 +133,35 @@ def test_serve_into_a_store_loses_nothing_acknowledged_at_sigterm(kind: str, hub
         assert {(span, "token_usage"), (span, "latency")} <= by_span, span
     assert {e["event_id"] for e in events} >= {ids.event_id(trace, s, "latency") for s in acknowledged}
     assert f"stored into {url.split('://')[0]}" in rest and "new event(s)" in rest
+
+
+def test_a_store_that_fails_is_answered_503_and_nothing_is_acknowledged(tmp_path: Path, postgres: Any) -> None:
+    """The store goes away under `serve --into` (its connection is terminated): the request is answered 503 (OTLP:
+    retry later) with the store's reason on one line, never a 200."""
+    url = postgres.fresh_database()
+    command = [sys.executable, "-m", "llm_analytics_hub.cli", "otel", "serve", "--listen", "127.0.0.1:0",
+               "--into", url, "--out-dir", str(tmp_path / "out")]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=os.environ.copy())
+    assert process.stderr is not None
+    first = process.stderr.readline().decode()
+    host, port = first.split("listening on http://")[1].split()[0].split(":")
+    trace = "8e1e2f3a4b5c6d7e8f90a1b2c3d4e5f6"
+
+    def send(span: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection(host, int(port), timeout=20)
+        connection.request("POST", "/v1/traces", _span_request(trace, span), {"Content-Type": "application/json"})
+        reply = connection.getresponse()
+        found = reply.status, reply.read()
+        connection.close()
+        return found
+
+    assert send("00000000000000b1") == (200, b"{}")
+    database = url.rsplit("/", 1)[1]
+    postgres.execute(postgres.url(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                     f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
+    status, body = send("00000000000000b2")
+    assert status == 503 and b"cannot write" in body, body
+    process.send_signal(signal.SIGTERM)
+    rest = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in rest and "llm-hub: error:" in rest
