@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +138,23 @@ def member_plan(entries: tuple[tuple[tuple[str, ...], Rule], ...], names: tuple[
         return None
     return tuple((path[0], None, rule.value) if rule.__class__ is Constant else (path[0], rule, None)
                  for path, rule in entries if rule.__class__ is Constant or rule in present)
+
+
+def builder(members: Sequence[tuple[str, str | None, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function that builds the dict of these members, in order, from the facts: one dict display, compiled
+    once per plan (a loop per member costs as much again). Each member is (name, fact, None) or (name, None,
+    constant); names and facts enter the code as string literals (repr), constants as a tuple beside it."""
+    constants = tuple(constant for _, fact, constant in members if fact is None)
+    items, index = [], 0
+    for name, fact, _ in members:
+        if fact is None:
+            items.append(f"{name!r}: c[{index}]")
+            index += 1
+        else:
+            items.append(f"{name!r}: v[{fact!r}]")
+    built: Callable[[dict[str, Any]], dict[str, Any]] = eval(  # literals only, see above
+        f"lambda v: {{{', '.join(items)}}}", {"c": constants})
+    return built
 
 
 def planned_tags(mapping: Mapping, key: tuple[tuple[str, ...], tuple[str, ...]]) -> Callable[[Span, dict[str, Any]],

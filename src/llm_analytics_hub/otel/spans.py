@@ -31,6 +31,7 @@ from .span_values import (
     _members,
     _span_id,
     _wrong_type,
+    builder,
     member_plan,
     otlp_type,
     planned_tags,
@@ -350,20 +351,15 @@ class SpanMapper:
             plan = self._event_plan(span, values, names)
         if plan is None:
             return self._events(span, values)
-        head_plan, tail_plan, kinds = plan
-        head = {name: constant if fact is None else values[fact] for name, fact, constant in head_plan}
-        tail = {name: constant if fact is None else values[fact] for name, fact, constant in tail_plan}
+        head_of, tail_of, kinds = plan
         found = []
         trace_id, span_id = span.trace_id, span.span_id
-        for spec, id_fact, tag, variant, payload_type, members in kinds:
+        for spec, id_fact, payload_type, data_of in kinds:
             event_id = values.get(id_fact)  # llm_hub.<kind>.event_id, else the id rule
             if event_id is None:
                 event_id = ids.event_id(trace_id, span_id, spec.kind)
-            data = {tag: variant}
-            for name, fact, constant in members:
-                data[name] = constant if fact is None else values[fact]
-            found.append((spec, event_id, {"payload_type": payload_type, "data": data}))
-        return head, tail, found
+            found.append((spec, event_id, {"payload_type": payload_type, "data": data_of(values)}))
+        return head_of(values), tail_of(values), found
 
     def _event_plan(self, span: Span, values: dict[str, Any], names: tuple[str, ...]) -> Any:
         """How the documents of spans with these facts are built (None: the general way, for nested members)."""
@@ -373,10 +369,12 @@ class SpanMapper:
             members = member_plan(self._members_of[spec.kind], names)
             if members is None:
                 envelope = None
-            kinds.append((spec, spec.event_id, _TAG_OF[spec.variant[0]], spec.variant[1], spec.variant[0], members))
-        plan = None if envelope is None else (tuple(sorted((m for m in envelope if m[0] in _HEAD),
-                                                           key=lambda m: _HEAD.index(m[0]))),
-                                              tuple(m for m in envelope if m[0] not in _HEAD), tuple(kinds))
+            elif envelope is not None:
+                first = ((_TAG_OF[spec.variant[0]], None, spec.variant[1]),)
+                kinds.append((spec, spec.event_id, spec.variant[0], builder((*first, *members))))
+        plan = None if envelope is None else (
+            builder(sorted((m for m in envelope if m[0] in _HEAD), key=lambda m: _HEAD.index(m[0]))),
+            builder([m for m in envelope if m[0] not in _HEAD]), tuple(kinds))
         if len(self._event_plans) > 4096:
             self._event_plans.clear()
         self._event_plans[names] = plan
