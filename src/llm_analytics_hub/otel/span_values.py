@@ -157,6 +157,36 @@ def builder(members: Sequence[tuple[str, str | None, Any]]) -> Callable[[dict[st
     return built
 
 
+def reader(simple: Sequence[tuple[str, tuple[tuple[str, bool, frozenset[type], str], ...], bool]]) -> Callable[
+        [dict[str, Any], dict[str, Any], dict[str, Any]], None]:
+    """A function that reads the plain facts of a shape: `read(attributes, resource, values)`, for each fact the
+    first of its sources that is there (not None), of a class its type allows, else Rejected. Straight-line code
+    compiled once per shape; attribute and fact names enter it as string literals (repr)."""
+    lines = ["def read(a, r, v):"]
+    namespace: dict[str, Any] = {"bad": _bad}
+    for name, plain, to_float in simple:
+        depth = 1
+        for attribute, on_resource, classes, wanted in plain:
+            pad = "    " * depth
+            allowed = f"K{len(namespace)}"
+            namespace[allowed] = classes
+            lines += [f"{pad}x = {'r' if on_resource else 'a'}.get({attribute!r})",
+                      f"{pad}if x.__class__ in {allowed}:",
+                      f"{pad}    v[{name!r}] = {'float(x)' if to_float else 'x'}",
+                      f"{pad}elif x is not None:",
+                      f"{pad}    bad({attribute!r}, x, {wanted!r})",
+                      f"{pad}else:"]
+            depth += 1
+        lines.append("    " * depth + "pass")
+    exec("\n".join(lines), namespace)  # literals only, see above
+    read: Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], None] = namespace["read"]
+    return read
+
+
+def _bad(attribute: str, value: Any, wanted: str) -> None:
+    raise Rejected(_wrong_type(attribute, value, wanted), attribute)
+
+
 def planned_tags(mapping: Mapping, key: tuple[tuple[str, ...], tuple[str, ...]]) -> Callable[[Span, dict[str, Any]],
                                                                                                Any]:
     """The `tags` derivation for spans of one shape (attribute names, resource names): the tag names present,

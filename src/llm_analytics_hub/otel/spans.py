@@ -35,6 +35,7 @@ from .span_values import (
     member_plan,
     otlp_type,
     planned_tags,
+    reader,
     rfc3339,
     tag_text,
 )
@@ -164,7 +165,7 @@ class SpanMapper:
                                 self._rules[default] if default else None))
         if len(self._shapes) > 1024:
             self._shapes.clear()
-        found = self._shapes[key] = (tuple(simple), tuple(general))
+        found = self._shapes[key] = (reader(simple), tuple(general))
         return found
 
     def _unneeded(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> set[str]:
@@ -194,19 +195,11 @@ class SpanMapper:
         attributes, resource = span.attributes, span.resource
         key = (tuple(attributes), tuple(resource))
         simple, general = self._shapes.get(key) or self._shape(key)
-        for name, plain, to_float in simple:  # the first source present wins
-            for attribute, on_resource, classes, wanted in plain:
-                found: Any = (resource if on_resource else attributes).get(attribute)
-                if found.__class__ not in classes:
-                    if found is None:
-                        continue
-                    raise Rejected(_wrong_type(attribute, found, wanted), attribute)
-                values[name] = float(found) if to_float else found
-                break
+        simple(attributes, resource, values)  # the plain facts: the first source present wins
         for name, sources, to_float, is_uuid, derive, default in general:
             value = ABSENT
             for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
-                found = (resource if on_resource else attributes).get(attribute)
+                found: Any = (resource if on_resource else attributes).get(attribute)
                 if found is None:
                     continue
                 if check is not None and not check(found):
