@@ -40,6 +40,7 @@ from .span_values import (
     tag_text,
 )
 
+NUMBERS = (int, float)
 Parts = tuple[dict[str, Any], dict[str, Any], list[tuple[EventSpec, str, dict[str, Any]]]]
 
 __all__ = ["DEFAULT_SOURCE_MODULE", "TYPE_CHECKS", "Rejected", "Skipped", "SpanMapper", "_article", "otlp_type",
@@ -232,8 +233,9 @@ class SpanMapper:
 
     def _check_inclusion(self, fact: Fact, values: dict[str, Any]) -> None:
         total = values[fact.name]
-        present = [(name, values[name]) for name in fact.includes if isinstance(values.get(name), int | float)]
-        if present and isinstance(total, int | float) and sum(v for _, v in present) > total:
+        present = [(name, values[name]) for name in fact.includes if name in values
+                   and isinstance(values[name], NUMBERS)]  # a tuple: `int | float` would be built on every call
+        if present and isinstance(total, NUMBERS) and sum(v for _, v in present) > total:
             named = " + ".join(f"{name} ({value})" for name, value in present)
             raise Rejected(f"{named} exceed {fact.name} ({total}): the span breaks the inclusion rule "
                            f"({fact.name} includes {', '.join(fact.includes)}), so mapping it would count "
