@@ -183,6 +183,59 @@ def reader(simple: Sequence[tuple[str, tuple[tuple[str, bool, frozenset[type], s
     return read
 
 
+def rules_reader(general: Sequence[tuple[Any, ...]]) -> Callable[[Span, dict[str, Any], dict[str, Any], dict[str, Any]],
+                                                                  None]:
+    """A function that evaluates the other facts of a shape, in order: `run(span, attributes, resource, values)`.
+    Each entry is (name, sources present, to_float, is_uuid, derive, default): the first source that gives a
+    value (`read_sources`), else the derivation, else the default; an empty uuid from a source (export's "no
+    such id") leaves the fact out. Straight-line code compiled once per shape, fact names as literals."""
+    lines = ["def run(s, a, r, v):"]
+    namespace: dict[str, Any] = {"ABSENT": ABSENT, "read": read_sources}
+    for number, (name, sources, to_float, is_uuid, derive, default) in enumerate(general):
+        namespace[f"S{number}"], namespace[f"D{number}"], namespace[f"E{number}"] = sources, derive, default
+        pad = "    "
+        if sources:
+            lines.append(f"{pad}x = read(S{number}, {to_float!r}, a, r)")
+            if is_uuid:
+                lines.append(f"{pad}if x != '':")
+                pad += "    "
+            if derive is not None:
+                lines.append(f"{pad}if x is ABSENT:\n{pad}    x = D{number}(s, v)")
+        else:
+            lines.append(f"{pad}x = {f'D{number}(s, v)' if derive is not None else 'ABSENT'}")
+        if default is not None:
+            lines.append(f"{pad}if x is ABSENT:\n{pad}    x = E{number}(s, v)")
+        lines.append(f"{pad}if x is not ABSENT:\n{pad}    v[{name!r}] = x")
+    lines.append("    return None")
+    exec("\n".join(lines), namespace)  # literals only, see above
+    run: Callable[[Span, dict[str, Any], dict[str, Any], dict[str, Any]], None] = namespace["run"]
+    return run
+
+
+def read_sources(sources: tuple[tuple[Any, ...], ...], to_float: bool, attributes: dict[str, Any],
+                 resource: dict[str, Any]) -> Any:
+    """The value of the first source that gives one (ABSENT when none does); raises Rejected on a wrong type."""
+    for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
+        found: Any = (resource if on_resource else attributes).get(attribute)
+        if found is None:
+            continue
+        if check is not None and not check(found):
+            raise Rejected(_wrong_type(attribute, found, wanted), attribute)
+        if spellings is not None and found.__class__ is str:
+            if found in spellings:
+                found = spellings[found]
+            elif not keep_others:
+                continue
+        if wrap and found.__class__ is str:
+            found = [found]
+        if scale is not None:
+            found = found * scale
+            if digits is not None:
+                found = round(found, digits)
+        return float(found) if to_float else found
+    return ABSENT
+
+
 def _bad(attribute: str, value: Any, wanted: str) -> None:
     raise Rejected(_wrong_type(attribute, value, wanted), attribute)
 

@@ -37,6 +37,7 @@ from .span_values import (
     planned_tags,
     reader,
     rfc3339,
+    rules_reader,
     tag_text,
 )
 
@@ -166,7 +167,7 @@ class SpanMapper:
                                 self._rules[default] if default else None))
         if len(self._shapes) > 1024:
             self._shapes.clear()
-        found = self._shapes[key] = (reader(simple), tuple(general))
+        found = self._shapes[key] = (reader(simple), rules_reader(general))
         return found
 
     def _unneeded(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> set[str]:
@@ -197,35 +198,7 @@ class SpanMapper:
         key = (tuple(attributes), tuple(resource))
         simple, general = self._shapes.get(key) or self._shape(key)
         simple(attributes, resource, values)  # the plain facts: the first source present wins
-        for name, sources, to_float, is_uuid, derive, default in general:
-            value = ABSENT
-            for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
-                found: Any = (resource if on_resource else attributes).get(attribute)
-                if found is None:
-                    continue
-                if check is not None and not check(found):
-                    raise Rejected(_wrong_type(attribute, found, wanted), attribute)
-                if spellings is not None and found.__class__ is str:
-                    if found in spellings:
-                        found = spellings[found]
-                    elif not keep_others:
-                        continue
-                if wrap and found.__class__ is str:
-                    found = [found]
-                if scale is not None:
-                    found = found * scale
-                    if digits is not None:
-                        found = round(found, digits)
-                value = float(found) if to_float else found
-                break
-            if is_uuid and value == "":  # export's "no such id" (llm_hub.correlation_id, ...)
-                continue
-            if value is ABSENT and derive is not None:
-                value = derive(span, values)
-            if value is ABSENT and default is not None:
-                value = default(span, values)
-            if value is not ABSENT:
-                values[name] = value
+        general(span, attributes, resource, values)  # the others, in the mapping's order
         for fact in self._totals:
             if fact.name in values:
                 self._check_inclusion(fact, values)
