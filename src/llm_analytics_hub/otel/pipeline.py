@@ -116,6 +116,7 @@ class Pipeline:
         unproven = self._unproven(lines)
         position = 0
         kept: list[bytes] = []
+        kinds: dict[str, int] = {}
         for number, span, (head, tail, events) in mapped:
             first = position
             position += len(events)
@@ -130,9 +131,10 @@ class Pipeline:
                 continue
             tally.mapped_spans += 1
             for spec, _, _ in events:
-                tally.events[spec.kind] += 1
-            kept.extend(lines[index] + b"\n" for index in range(first, position))
-        batch.events.extend(kept)
+                kinds[spec.kind] = kinds.get(spec.kind, 0) + 1
+            kept += lines[first:position]
+        tally.events.update(kinds)
+        batch.events += [line + b"\n" for line in kept]
         for _, span, refusal in sorted(refused, key=lambda item: item[0]):
             self._reject(batch, span, refusal, source, line)
         return batch
