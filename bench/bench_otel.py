@@ -243,9 +243,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--spans", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3, help="Runs; the medians are printed (default 3).")
+    parser.add_argument("--pipeline-only", action="store_true",
+                        help="Only the in-process pipeline against the decode floor, one ratio per run: for comparing "
+                             "two checkouts (alternate PYTHONPATH between them in one session).")
     args = parser.parse_args()
     requests = recorded_requests(args.requests, args.spans)
     spans = args.requests * args.spans
+    if args.pipeline_only:
+        ratios = [floor_decode(requests) / pipeline_seconds(requests)[0] for _ in range(args.runs)]
+        median = statistics.median(ratios)
+        print(" ".join(f"{ratio:.3f}" for ratio in ratios), f"(median {median:.3f}x the decode floor)")
+        return
     runs = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
