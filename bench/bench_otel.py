@@ -1,7 +1,7 @@
 """Spans per second through `otel import` and `otel serve`, next to decoding the same requests with
 opentelemetry-proto alone, in the same run (the machine is shared and noisy: read the ratios).
 
-    PYTHONPATH=src:generated/python python bench/bench_otel.py [--requests 200] [--spans 50]
+    PYTHONPATH=src:generated/python python bench/bench_otel.py [--requests 400] [--spans 50] [--runs 3]
 
 Recorded requests: protobuf ExportTraceServiceRequests of GenAI chat spans as an instrumented client sends
 them (a dozen gen_ai.* attributes each, a parent agent span every ten). Floors, one core:
@@ -10,10 +10,13 @@ them (a dozen gen_ai.* attributes each, a parent agent span every ten). Floors, 
   of the data does).
 - MessageToDict: parse, then json_format.MessageToDict (the usual way to get the data as Python objects).
 Ours: the import pipeline in this process (decode, map, validate every event, serialize NDJSON); the
-`otel import` command on the same requests as one JSON-lines file (OTLP/JSON; CPU and wall time, start-up
-included); and `otel serve` on 127.0.0.1 fed by two keep-alive clients (protobuf; the receiver's CPU time,
-and the wall time until the last 200). In-process figures are CPU time (time.process_time), which the load
-of a shared machine moves much less than wall time.
+`otel import` command on the same requests as protobuf files (one request each) and as one OTLP/JSON-lines
+file (its CPU time, start-up included); and `otel serve` on 127.0.0.1 fed by two keep-alive clients
+(protobuf; the receiver's CPU time, start-up included, and the wall time until the last 200). In-process
+figures are CPU time (time.process_time), which the load of a shared machine moves much less than wall time.
+"past start-up" subtracts the CPU time of the same command given the first request alone (interpreter,
+imports, mapping and schemas loaded: a fixed cost a long-running receiver pays once).
+Each run measures everything once; the ratios printed are the medians of the runs' own ratios.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import random
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,9 +156,15 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def command_seconds(requests: list[bytes], folder: Path) -> tuple[float, float]:
-    path = folder / "recorded.jsonl"
-    with path.open("w") as out:
+def write_inputs(requests: list[bytes], folder: Path) -> tuple[list[Path], Path]:
+    """The recorded requests as protobuf files (one request each) and as one OTLP/JSON-lines file."""
+    files = []
+    for number, data in enumerate(requests):
+        path = folder / f"request-{number:05d}.pb"
+        path.write_bytes(data)
+        files.append(path)
+    lines = folder / "recorded.jsonl"
+    with lines.open("w") as out:
         for data in requests:
             request = trace_service_pb2.ExportTraceServiceRequest()
             request.ParseFromString(data)
@@ -166,15 +176,21 @@ def command_seconds(requests: list[bytes], folder: Path) -> tuple[float, float]:
                             if key in span:
                                 span[key] = base64.b64decode(span[key]).hex()
             out.write(json.dumps(document) + "\n")
+    return files, lines
+
+
+def command_seconds(inputs: list[Path]) -> tuple[float, float]:
+    """`otel import` of the inputs: (wall, CPU) seconds, start-up included."""
     start, cpu = time.perf_counter(), children_cpu()
-    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "otel", "import", str(path), "-o",
-                           os.devnull], check=False, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "llm_analytics_hub.cli", "otel", "import", "--signal", "traces",
+                           *map(str, inputs), "-o", os.devnull], check=False, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     return time.perf_counter() - start, children_cpu() - cpu
 
 
 def serve_seconds(requests: list[bytes], folder: Path, clients: int = 2) -> tuple[float, float]:
     cpu = children_cpu()
+    folder.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen([sys.executable, "-m", "llm_analytics_hub.cli", "otel", "serve", "--listen",
                                 "127.0.0.1:0", "--out-dir", str(folder / "served")], stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -203,30 +219,58 @@ def serve_seconds(requests: list[bytes], folder: Path, clients: int = 2) -> tupl
     return seconds, children_cpu() - cpu
 
 
+def one_run(requests: list[bytes], pb_files: list[Path], jsonl: Path, folder: Path) -> dict[str, float]:
+    """CPU seconds of each way through the same requests (wall seconds for the two marked so)."""
+    found = {"parse": floor_parse(requests), "decode": floor_decode(requests), "to_dict": message_to_dict(requests),
+             "pipeline": pipeline_seconds(requests)[0]}
+    found["import_wall"], found["import"] = command_seconds(pb_files)
+    found["import_json_wall"], found["import_json"] = command_seconds([jsonl])
+    found["serve_wall"], found["serve"] = serve_seconds(requests, folder)
+    # start-up: the same commands with the first request alone (its 50 spans cost about a millisecond)
+    found["import_net"] = max(1e-9, found["import"] - command_seconds(pb_files[:1])[1])
+    found["serve_net"] = max(1e-9, found["serve"] - serve_seconds(requests[:1], folder / "start-up")[1])
+    return found
+
+
+LABELS = (("pipeline", "import pipeline (protobuf, in process)"), ("import", "otel import, protobuf files, CPU"),
+          ("import_net", "  the same, CPU past start-up"), ("import_json", "otel import, OTLP/JSON lines, CPU"),
+          ("serve", "otel serve, 2 clients, CPU"), ("serve_net", "  the same, CPU past start-up"),
+          ("serve_wall", "otel serve, wall until the last 200"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--spans", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3, help="Runs; the medians are printed (default 3).")
+    parser.add_argument("--pipeline-only", action="store_true",
+                        help="Only the in-process pipeline against the decode floor, one ratio per run: for comparing "
+                             "two checkouts (alternate PYTHONPATH between them in one session).")
     args = parser.parse_args()
     requests = recorded_requests(args.requests, args.spans)
     spans = args.requests * args.spans
-    parse, decode, to_dict = floor_parse(requests), floor_decode(requests), message_to_dict(requests)
-    ours, events = pipeline_seconds(requests)
-    with tempfile.TemporaryDirectory() as folder:
-        command_wall, command_cpu = command_seconds(requests, Path(folder))
-        served_wall, served_cpu = serve_seconds(requests, Path(folder))
-    print(f"{args.requests} requests, {spans} spans ({events} events from the model-call spans); CPU seconds of "
-          "one process unless said (the machine is shared: wall time moves with its load)")
-    print(f"  opentelemetry-proto parse alone        {rate(spans, parse):>10,.0f} spans/s")
-    print(f"  opentelemetry-proto decode (floor)     {rate(spans, decode):>10,.0f} spans/s")
-    print(f"  opentelemetry-proto + MessageToDict    {rate(spans, to_dict):>10,.0f} spans/s")
-    for label, seconds in (("import pipeline (protobuf, in process)", ours),
-                           ("otel import command (JSON lines), CPU", command_cpu),
-                           ("otel import command, wall", command_wall),
-                           ("otel serve, 2 clients (protobuf), CPU", served_cpu),
-                           ("otel serve, wall until the last 200", served_wall)):
-        print(f"  {label:<38} {rate(spans, seconds):>10,.0f} spans/s  {decode / seconds:.2f}x the decode floor, "
-              f"{to_dict / seconds:.2f}x MessageToDict, {parse / seconds:.3f}x parse alone")
+    if args.pipeline_only:
+        ratios = [floor_decode(requests) / pipeline_seconds(requests)[0] for _ in range(args.runs)]
+        median = statistics.median(ratios)
+        print(" ".join(f"{ratio:.3f}" for ratio in ratios), f"(median {median:.3f}x the decode floor)")
+        return
+    runs = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        pb_files, jsonl = write_inputs(requests, folder)
+        for number in range(args.runs):
+            runs.append(one_run(requests, pb_files, jsonl, folder / f"run-{number}"))
+    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    ratios = {key: statistics.median(run["decode"] / run[key] for run in runs) for key, _ in LABELS}
+    print(f"{args.requests} requests, {spans} spans (a tenth of them agent spans, skipped); medians of {args.runs} "
+          f"runs; CPU seconds of one process unless said; load average {os.getloadavg()[0]:.2f} at the end")
+    print(f"  opentelemetry-proto parse alone        {rate(spans, median['parse']):>10,.0f} spans/s")
+    print(f"  opentelemetry-proto decode (floor)     {rate(spans, median['decode']):>10,.0f} spans/s")
+    print(f"  opentelemetry-proto + MessageToDict    {rate(spans, median['to_dict']):>10,.0f} spans/s")
+    for key, label in LABELS:
+        each = ", ".join(f"{run['decode'] / run[key]:.2f}" for run in runs)
+        print(f"  {label:<38} {rate(spans, median[key]):>10,.0f} spans/s  {ratios[key]:.2f}x the decode floor "
+              f"(median of the runs' ratios; each: {each})")
 
 
 if __name__ == "__main__":

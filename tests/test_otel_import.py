@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
@@ -243,3 +244,47 @@ def test_otel_check_sarif(hub: Any) -> None:
     (run,) = log["runs"]
     assert log["version"] == "2.1.0" and run["results"] and run["properties"]["coverage"]["model_call_spans"] == 9
     assert {r["level"] for r in run["results"]} <= {"error", "warning", "note"}
+
+
+def _documents(pipeline: Any, span: Any) -> list[dict[str, Any]]:
+    from llm_analytics_hub.otel.spans import Rejected
+
+    try:
+        return [document for _, document in pipeline.mapper.events(span)]
+    except Rejected:
+        return []
+
+
+def test_spans_of_one_shape_are_judged_each_on_its_own_values() -> None:
+    """The mapper plans per attribute shape and per set of facts: the plan of the first span must not decide for
+    the next ones of the same shape. Every span of every fixture, mapped in one run after its shape was planned
+    by another span, gives what a fresh pipeline gives for it alone; a later span of a planned shape with a
+    string count, an unknown gen_ai.system spelling or a null value is judged on its own."""
+    from llm_analytics_hub.otel.inputs import requests
+    from llm_analytics_hub.otel.pipeline import Pipeline
+
+    shared = Pipeline("1.1.0")
+    spans = [span for path in sorted(FIXTURES.glob("*.json*")) for request in requests(str(path))
+             if request.spans is not None for span in request.spans]
+    assert len(spans) > 10
+    together = shared.spans(spans + spans, "all", 1)
+    alone = [Pipeline("1.1.0").spans([span], "one", 1) for span in spans]
+    assert together.events == [line for batch in alone for line in batch.events] * 2
+    assert [r.reason for r in together.rejections] == [r.reason for b in alone for r in b.rejections] * 2
+    # the lines, written from the envelope encoded once per span, are what orjson writes for the whole documents
+    written = [orjson.dumps(document) + b"\n" for span in spans if span.problem is None
+               and shared.mapper.select(span) is None for document in _documents(shared, span)]
+    assert set(together.events) <= set(written) and len(together.events) > 10
+    base = next(s for s in spans if s.attributes.get("gen_ai.provider.name") == "anthropic"
+                and s.attributes.get("gen_ai.usage.input_tokens") == 14310)  # anthropic-cache-genai.json
+    variants = [dict(base.attributes, **{"gen_ai.usage.output_tokens": "1218"}),
+                {**{k: v for k, v in base.attributes.items() if k != "gen_ai.provider.name"},
+                 "gen_ai.system": "vertex_ai"},
+                dict(base.attributes, **{"gen_ai.request.model": None})]
+    from dataclasses import replace
+
+    batch = shared.spans([replace(base, attributes=a) for a in variants], "variants", 1)
+    assert [r.reason.split(":")[0] for r in batch.rejections] == ["gen_ai.usage.output_tokens"]
+    documents = [json.loads(line) for line in batch.events]
+    assert {d["payload"]["data"].get("provider") for d in documents} == {"gcp.vertex_ai", "anthropic"}
+    assert {d["payload"]["data"]["model_id"] for d in documents} >= {base.attributes.get("gen_ai.response.model")}

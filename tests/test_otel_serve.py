@@ -183,6 +183,34 @@ def test_a_plain_http_client_with_json_and_faults(receiver: Receiver) -> None:
     assert sum(1 for r in rejected if r["file"].startswith("POST /v1/traces")) >= 5
 
 
+def test_protobuf_spans_with_bad_ids_are_rejected_alone(receiver: Receiver) -> None:
+    """Protobuf ids are bytes: a span id of 4 bytes and an all-zero trace id are rejected in the protobuf
+    partial_success; the good span of the same request is kept."""
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+    from opentelemetry.proto.common.v1 import common_pb2
+
+    request = trace_service_pb2.ExportTraceServiceRequest()
+    scope = request.resource_spans.add().scope_spans.add()
+    trace = bytes.fromhex("7e1e2f3a4b5c6d7e8f90a1b2c3d4e5f6")
+    for trace_id, span_id in ((trace, bytes.fromhex("00000000000000a1")), (trace, b"\x01\x02\x03\x04"),
+                              (bytes(16), bytes.fromhex("00000000000000a3"))):
+        span = scope.spans.add(trace_id=trace_id, span_id=span_id, name="chat gpt-4o", kind=3,
+                               start_time_unix_nano=1_767_225_600_000_000_000,
+                               end_time_unix_nano=1_767_225_600_500_000_000)
+        for key, value in (("gen_ai.operation.name", "chat"), ("gen_ai.request.model", "gpt-4o-mini")):
+            span.attributes.add(key=key, value=common_pb2.AnyValue(string_value=value))
+        for key, count in (("gen_ai.usage.input_tokens", 20), ("gen_ai.usage.output_tokens", 5)):
+            span.attributes.add(key=key, value=common_pb2.AnyValue(int_value=count))
+    status, reply = post(f"{receiver.url}/v1/traces", request.SerializeToString(), "application/x-protobuf")
+    response = trace_service_pb2.ExportTraceServiceResponse.FromString(reply)
+    assert status == 200 and response.partial_success.rejected_spans == 2
+    assert "spanId has 4 bytes, not 8" in response.partial_success.error_message
+    assert "traceId is all zeros" in response.partial_success.error_message
+    kept = {(e["span_id"], e["payload"]["data"]["telemetry_type"]) for e in receiver.events()
+            if e["trace_id"] == trace.hex()}
+    assert kept == {("00000000000000a1", "token_usage"), ("00000000000000a1", "latency")}
+
+
 def _span_request(trace: str, span: str) -> bytes:
     return json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [{"spans": [{
         "traceId": trace, "spanId": span, "name": "chat gpt-4o", "kind": 3,

@@ -53,6 +53,8 @@ class LazyGroup(click.Group):
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:  # click calls it for every command: import nothing then
+        return
     from .doctor.command import print_version  # only when asked: it reads the schema folders
 
     print_version(ctx, param, value)

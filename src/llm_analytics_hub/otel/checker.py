@@ -109,7 +109,7 @@ class Checker:
         try:
             produced = mapper.events(span)
             for spec, document in produced:
-                self.pipeline._checked_event(spec.type, spec.kind, document)
+                self.pipeline.check_event(spec, document)
         except Rejected as exc:
             rule = "sub-count-above-total" if "inclusion rule" in exc.reason or "usage-" in exc.reason else (
                 "wrong-type" if " where " in exc.reason and exc.attribute else "unmappable")

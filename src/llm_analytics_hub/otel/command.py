@@ -60,7 +60,9 @@ def otel_group() -> None:
 @click.option("--metrics-out", metavar="PATH", help="MetricType NDJSON of the GenAI metrics.")
 @click.option("--invalid-out", metavar="DIR",
               help="Write the rejected spans and data points with their reasons, as NDJSON, to DIR.")
-@click.option("--into", metavar="URL", help="Store the events (the storage loader of `llm-hub load`).")
+@click.option("--into", metavar="URL",
+              help="Store the events instead (like `llm-hub load --into`: duckdb:///FILE, postgresql://..., "
+                   "parquet://DIR); one transaction per batch, a re-import adds nothing.")
 @click.option("--signal", type=click.Choice(["traces", "metrics"]),
               help="What protobuf files hold (default: from the file name, then the content).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
@@ -77,12 +79,16 @@ def import_command(paths: tuple[str, ...], out: str, metrics_out: str | None, in
     Exit codes: 0 everything mapped, 1 some span or data point rejected, 2 usage error or unreadable input.
     """
     from .importer import run_import
-    from .sinks import InvalidOut, StreamSink, open_store
+    from .sinks import InvalidOut, Sink, StreamSink
+    from .store_sink import MetricsFile, open_store
 
     if not paths:
         raise HubError("no input: give one or more OTLP export files (see llm-hub otel import --help)")
+    if into and out != "-":
+        raise HubError("give --out or --into, not both: with --into the events go into the store")
     pipeline = _pipeline(schema_version, source_module, environment)
-    sink = open_store(into) if into else StreamSink(out, metrics_out)
+    sink: Sink = (open_store(into, pipeline.mapping.version, metrics=MetricsFile(metrics_out) if metrics_out else None)
+                  if into else StreamSink(out, metrics_out))
     invalid = InvalidOut(invalid_out) if invalid_out else None
     code = run_import(paths, pipeline, sink, sys.stderr, fmt=fmt, signal=signal,  # type: ignore[arg-type]
                       invalid_out=invalid)
@@ -118,7 +124,10 @@ def _size(value: str) -> int:
               help="Largest request body, compressed or inflated (413 beyond).")
 @click.option("--invalid-out", metavar="DIR",
               help="Write the rejected spans and data points with their reasons to DIR.")
-@click.option("--into", metavar="URL", help="Store the events (the storage loader of `llm-hub load`).")
+@click.option("--into", metavar="URL",
+              help="Store the events instead (like `llm-hub load --into`: duckdb:///FILE, postgresql://..., "
+                   "parquet://DIR), each request in one transaction committed before its 200; the metric "
+                   "documents still go to --out-dir.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
               help="Rejections and the final summary on stderr: text, or NDJSON.")
 @_shared
@@ -132,12 +141,13 @@ def serve_command(listen: str, out_dir: str, rotate_size: str, rotate_seconds: f
     progress, then stop; nothing acknowledged is lost.
     """
     from .serve import Service, run_serve
-    from .sinks import InvalidOut, RotatingSink, open_store
+    from .sinks import InvalidOut, RotatingSink, Sink
+    from .store_sink import open_store
 
     host, port = _listen(listen)
     pipeline = _pipeline(schema_version, source_module, environment)
-    sink = open_store(into) if into else RotatingSink(out_dir, max_bytes=_size(rotate_size),
-                                                      max_seconds=rotate_seconds)
+    files = RotatingSink(out_dir, max_bytes=_size(rotate_size), max_seconds=rotate_seconds)
+    sink: Sink = open_store(into, pipeline.mapping.version, metrics=files.metrics, each_write=True) if into else files
     invalid = InvalidOut(invalid_out, rotating=True) if invalid_out else None
     try:
         service = Service(pipeline, sink, sys.stderr, fmt=fmt, invalid_out=invalid)

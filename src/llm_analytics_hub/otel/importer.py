@@ -10,7 +10,7 @@ from .inputs import InputError, Request, Signal, requests
 from .otlp import DecodeError
 from .pipeline import Batch, Pipeline, Rejection, Tally
 from .report import rejection_line, write_summary
-from .sinks import InvalidOut, Sink
+from .sinks import InvalidOut, Sink, stored_figures
 
 
 def process(pipeline: Pipeline, request: Request, *, takes_metrics: bool = True) -> Batch:
@@ -65,7 +65,7 @@ def run_import(paths: Sequence[str], pipeline: Pipeline, sink: Sink, err: TextIO
         sink.close()
         if invalid_out is not None:
             invalid_out.close()
-    write_summary(tally, fmt, err)
+    write_summary(tally, fmt, err, stored_figures(sink))
     if unreadable:
         return 2
     return 1 if tally.rejected else 0

@@ -70,6 +70,9 @@ def attributes(items: Any) -> dict[str, Any]:
     return found
 
 
+ZERO_16, ZERO_8 = bytes(16), bytes(8)
+
+
 def _id(raw: bytes, size: int, what: str, *, empty_ok: bool = False) -> tuple[str, str | None]:
     if not raw and empty_ok:
         return "", None
@@ -81,21 +84,41 @@ def _id(raw: bytes, size: int, what: str, *, empty_ok: bool = False) -> tuple[st
 
 
 def spans_from_proto(request: Any) -> Iterator[Span]:
-    """The spans of a parsed ExportTraceServiceRequest."""
+    """The spans of a parsed ExportTraceServiceRequest (the common case read inline: this is the hot loop)."""
+    kinds, count = SPAN_KINDS, len(SPAN_KINDS)
     for r, block in enumerate(request.resource_spans):
         resource = attributes(block.resource.attributes)
         for s, scope_block in enumerate(block.scope_spans):
             scope = scope_block.scope.name
+            prefix = f"/resourceSpans/{r}/scopeSpans/{s}/spans/"
             for i, span in enumerate(scope_block.spans):
-                trace_id, p1 = _id(span.trace_id, 16, "traceId")
-                span_id, p2 = _id(span.span_id, 8, "spanId")
-                parent, p3 = _id(span.parent_span_id, 8, "parentSpanId", empty_ok=True)
+                trace, own, parent_raw = span.trace_id, span.span_id, span.parent_span_id
+                if len(trace) == 16 and len(own) == 8 and trace != ZERO_16 and own != ZERO_8 and (
+                        not parent_raw or (len(parent_raw) == 8 and parent_raw != ZERO_8)):
+                    trace_id, span_id, parent, problem = trace.hex(), own.hex(), parent_raw.hex(), None
+                else:
+                    trace_id, p1 = _id(trace, 16, "traceId")
+                    span_id, p2 = _id(own, 8, "spanId")
+                    parent, p3 = _id(parent_raw, 8, "parentSpanId", empty_ok=True)
+                    problem = p1 or p2 or p3
+                found = {}
+                for item in span.attributes:
+                    v = item.value
+                    which = v.WhichOneof("value")
+                    if which == "string_value":
+                        found[item.key] = v.string_value
+                    elif which == "int_value":
+                        found[item.key] = v.int_value
+                    elif which == "double_value":
+                        found[item.key] = v.double_value
+                    elif which == "bool_value":
+                        found[item.key] = v.bool_value
+                    else:
+                        found[item.key] = value(v)
                 kind = span.kind
-                yield Span(trace_id, span_id, parent, span.name,
-                           SPAN_KINDS[kind] if 0 <= kind < len(SPAN_KINDS) else "unspecified",
-                           span.start_time_unix_nano, span.end_time_unix_nano, attributes(span.attributes),
-                           span.status.code, resource, scope, f"/resourceSpans/{r}/scopeSpans/{s}/spans/{i}",
-                           p1 or p2 or p3)
+                yield Span(trace_id, span_id, parent, span.name, kinds[kind] if 0 <= kind < count else "unspecified",
+                           span.start_time_unix_nano, span.end_time_unix_nano, found, span.status.code, resource,
+                           scope, prefix + str(i), problem)
 
 
 def metrics_from_proto(request: Any) -> Iterator[Metric]:

@@ -18,9 +18,11 @@ import orjson
 from ..validation import Validator
 from ..validation.semantic import LEAF_RULES, envelope_rules
 from . import metrics as metric_mapping
-from .mapping import Mapping, load_mapping
+from .mapping import EventSpec, Mapping, load_mapping
 from .otlp import Metric, Span
-from .spans import Rejected, Skipped, SpanMapper
+from .spans import Parts, Rejected, Skipped, SpanMapper
+
+RESERVED = frozenset({"event_id", "schema_version", "payload"})  # members a document has outside its envelope
 
 
 @dataclass(frozen=True)
@@ -84,43 +86,114 @@ class Pipeline:
         self.mapper = SpanMapper(self.mapping, **options)
         self.events_validator = Validator(schema="AnalyticsEvent", version=self.mapping.version)
         self.metrics_validator = Validator(schema="MetricType", version=self.mapping.version)
+        self._native = self.events_validator.native_checker(all_versions=True)
+        self._version_member = b',"schema_version":' + orjson.dumps(self.mapping.version)
+        self._rules = {spec.type: LEAF_RULES.get(spec.type.partition(".")[2]) for spec in self.mapping.events}
 
     def spans(self, spans: Iterable[Span], source: str, line: int, batch: Batch | None = None) -> Batch:
+        """Map every span; then validate the request's events as one block of NDJSON lines with the native
+        checker (as `llm-hub validate` does), each line it does not prove with the Validator (which gives the
+        reason), and the semantic lint's rules for the types; a span whose events fail is rejected whole."""
         batch = batch or Batch()
         tally = batch.tally
-        for span in spans:
+        mapped: list[tuple[int, Span, Parts]] = []
+        refused: list[tuple[int, Span, Rejected]] = []  # reported in the order of the spans
+        lines: list[bytes] = []
+        for number, span in enumerate(spans):
             tally.spans += 1
             skipped = self.mapper.select(span) if span.problem is None else None
             if isinstance(skipped, Skipped):
                 tally.skipped_spans[skipped.reason] += 1
                 continue
             try:
-                produced = self.mapper.events(span)
-                lines = [self._checked_event(spec.type, spec.kind, document) for spec, document in produced]
+                parts = self.mapper.parts(span)
+                encoded = self._encoded(parts)
             except Rejected as exc:
-                tally.rejected_spans += 1
-                tally.rejections[exc.reason.split(": ")[0]] += 1
-                where = span.where + (f"/attributes/{exc.attribute}" if exc.attribute else "")
-                label = f"span {span.name!r} (trace {span.trace_id or '?'}, span {span.span_id or '?'})"
-                batch.rejections.append(Rejection(source, line, where, label, exc.reason, _span_json(span)))
+                refused.append((number, span, exc))
+                continue
+            mapped.append((number, span, parts))
+            lines += encoded
+        unproven = self._unproven(lines)
+        position = 0
+        kept: list[bytes] = []
+        kinds: dict[str, int] = {}
+        for number, span, (head, tail, events) in mapped:
+            first = position
+            position += len(events)
+            try:
+                envelope = {**head, **tail}
+                for index, (spec, event_id, payload) in enumerate(events, start=first):
+                    document = (self._document(head, tail, event_id, payload) if index in unproven else
+                                envelope if index == first else None)  # one envelope: its rules run once
+                    self._check_event(spec, payload["data"], document, index in unproven)
+            except Rejected as exc:
+                refused.append((number, span, exc))
                 continue
             tally.mapped_spans += 1
-            for spec, _ in produced:
-                tally.events[spec.kind] += 1
-            batch.events.extend(lines)
+            for spec, _, _ in events:
+                kinds[spec.kind] = kinds.get(spec.kind, 0) + 1
+            kept += lines[first:position]
+        tally.events.update(kinds)
+        batch.events += [line + b"\n" for line in kept]
+        for _, span, refusal in sorted(refused, key=lambda item: item[0]):
+            self._reject(batch, span, refusal, source, line)
         return batch
 
-    def _checked_event(self, type_name: str, kind: str, document: dict[str, Any]) -> bytes:
-        findings = self.events_validator.check(document)
+    def _document(self, head: dict[str, Any], tail: dict[str, Any], event_id: str,
+                  payload: dict[str, Any]) -> dict[str, Any]:
+        return {"event_id": event_id, **head, "schema_version": self.mapping.version, **tail, "payload": payload}
+
+    def _encoded(self, parts: Parts) -> list[bytes]:
+        """The events' NDJSON lines, as orjson writes the documents: the envelope, the same in every event of
+        the span, encoded once and joined with each event's id and payload."""
+        head, tail, events = parts
+        try:
+            if RESERVED.isdisjoint(head) and RESERVED.isdisjoint(tail) and head:
+                before = b"," + orjson.dumps(head)[1:-1] + self._version_member
+                after = (b"," + orjson.dumps(tail)[1:-1] if tail else b"") + b',"payload":'
+                return [b'{"event_id":' + orjson.dumps(event_id) + before + after + orjson.dumps(payload) + b"}"
+                        for _, event_id, payload in events]
+            return [orjson.dumps(self._document(head, tail, event_id, payload)) for _, event_id, payload in events]
+        except orjson.JSONEncodeError:  # an integer past 64 bits: the schema says why it is refused
+            for spec, event_id, payload in events:
+                self.check_event(spec, self._document(head, tail, event_id, payload))
+            raise Rejected("its events cannot be written as JSON") from None
+
+    def check_event(self, spec: EventSpec, document: dict[str, Any]) -> None:
+        """Raises Rejected when the event is invalid (the Validator, then the semantic lint's rules)."""
+        self._check_event(spec, document["payload"]["data"], document, True)
+
+    def _unproven(self, lines: list[bytes]) -> set[int] | frozenset[int]:
+        """The indexes of the lines the native checker does not prove (all of them without the checker)."""
+        native = self._native
+        if native is None or not lines:
+            return frozenset(range(len(lines)))
+        unproven = native.check(b"\n".join(lines))[3]
+        return {index for index, _, _ in unproven}
+
+    def _check_event(self, spec: EventSpec, data: dict[str, Any], document: dict[str, Any] | None,
+                     unproven: bool) -> None:
+        """The Validator on an unproven `document`, then the rules of the event's type on `data` and, when
+        `document` is given, the envelope rules."""
+        findings = self.events_validator.check(document) if unproven else ()
         if not findings:
-            data = document["payload"]["data"]
-            rule = LEAF_RULES.get(type_name.partition(".")[2])
-            findings = (*envelope_rules(document, ()), *(rule(data, ("payload", "data")) if rule else ()))
+            rule = self._rules.get(spec.type)
+            if rule is not None:
+                findings = tuple(rule(data, ("payload", "data")))
+            if document is not None and not findings:
+                findings = tuple(envelope_rules(document, ()))
         if findings:
             first = findings[0]
-            raise Rejected(f"its {kind} event would be invalid: {first.instance_path or '(root)'}: {first.message} "
-                           f"[{first.keyword}]")
-        return orjson.dumps(document) + b"\n"
+            raise Rejected(f"its {spec.kind} event would be invalid: {first.instance_path or '(root)'}: "
+                           f"{first.message} [{first.keyword}]")
+
+    @staticmethod
+    def _reject(batch: Batch, span: Span, exc: Rejected, source: str, line: int) -> None:
+        batch.tally.rejected_spans += 1
+        batch.tally.rejections[exc.reason.split(": ")[0]] += 1
+        where = span.where + (f"/attributes/{exc.attribute}" if exc.attribute else "")
+        label = f"span {span.name!r} (trace {span.trace_id or '?'}, span {span.span_id or '?'})"
+        batch.rejections.append(Rejection(source, line, where, label, exc.reason, _span_json(span)))
 
     def metrics(self, metrics: Iterable[Metric], source: str, line: int, batch: Batch | None = None) -> Batch:
         batch = batch or Batch()

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import orjson
 
+from ..errors import HubError
 from .inputs import Request, json_request
 from .otlp import DecodeError
 
@@ -174,6 +175,9 @@ class OtlpHandler(BaseHTTPRequestHandler):
             rejected, message = self.server.consumer(signal_name, request, content_type)
         except DecodeError as exc:
             return self._status(400, content_type, str(exc))
+        except HubError as exc:  # the store failed (`--into`): nothing acknowledged, the client retries (OTLP: 503)
+            sys.stderr.write(f"llm-hub: error: {exc}\n")
+            return self._status(503, content_type, str(exc))
         except Exception as exc:  # a fault of ours: say so, acknowledge nothing
             sys.stderr.write(f"llm-hub: error: internal error on {self.path}: {type(exc).__name__}: {exc}\n")
             return self._status(500, content_type, f"internal error: {type(exc).__name__}")

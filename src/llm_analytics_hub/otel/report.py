@@ -30,9 +30,11 @@ def summary(tally: Tally) -> dict[str, object]:
     }
 
 
-def write_summary(tally: Tally, fmt: str, out: TextIO) -> None:
+def write_summary(tally: Tally, fmt: str, out: TextIO, stored: dict[str, object] | None = None) -> None:
+    """The counts; with `stored` (a store sink's figures) also what went into the store."""
     if fmt == "json":
-        out.write(json.dumps({"summary": summary(tally)}, ensure_ascii=False) + "\n")
+        found = summary(tally) | ({"stored": stored} if stored is not None else {})
+        out.write(json.dumps({"summary": found}, ensure_ascii=False) + "\n")
         return
     events = ", ".join(f"{kind} {count}" for kind, count in sorted(tally.events.items())) or "none"
     out.write(f"{tally.spans} span(s): {tally.mapped_spans} mapped ({sum(tally.events.values())} events: {events}), "
@@ -49,3 +51,6 @@ def write_summary(tally: Tally, fmt: str, out: TextIO) -> None:
         out.write(f"{tally.unwritten_points} metric document(s) not written: give --metrics-out FILE\n")
     if tally.bad_requests:
         out.write(f"{tally.bad_requests} request(s) could not be read\n")
+    if stored is not None:
+        out.write(f"stored into {stored['into']} ({stored['table']}, schema {stored['schema_version']}): "
+                  f"{stored['new_events']} new event(s), {stored['already_there']} already there\n")

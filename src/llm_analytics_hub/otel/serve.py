@@ -11,7 +11,7 @@ from .otlp import DecodeError
 from .pipeline import Pipeline, Tally
 from .receiver import DEFAULT_MAX_BODY, OtlpServer, Signal, announce
 from .report import rejection_line, write_summary
-from .sinks import InvalidOut, Sink
+from .sinks import InvalidOut, Sink, stored_figures
 
 MESSAGE_REASONS = 3  # reasons quoted in a partial_success error_message
 
@@ -52,6 +52,6 @@ def run_serve(host: str, port: int, service: Service, *, max_body: int = DEFAULT
         service.sink.close()
         if service.invalid_out is not None:
             service.invalid_out.close()
-    write_summary(service.tally, service.fmt, service.err)
+    write_summary(service.tally, service.fmt, service.err, stored_figures(service.sink))
     service.err.flush()
     return 0

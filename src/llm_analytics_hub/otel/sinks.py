@@ -3,7 +3,7 @@
 A sink takes a batch of NDJSON lines (events, metric documents) and returns only when they are written
 and flushed: `serve` acknowledges a request after `write` returns, so a SIGTERM loses nothing acknowledged.
 Sinks here: one NDJSON stream per kind (`import`), rotating NDJSON files (`serve`), and the rejected
-spans as `validate --invalid-out` records. `--into URL` is the seam for the storage loader (`open_store`).
+spans as `validate --invalid-out` records; `--into URL` goes to the loader of `llm-hub load` (`store_sink`).
 """
 
 from __future__ import annotations
@@ -28,12 +28,10 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str) -> Sink:
-    """`--into URL`: validated events into the store that `llm-hub load --into URL` fills (DuckDB, PostgreSQL,
-    Parquet). The seam: a sink whose `write` hands each batch of lines to the storage loader and returns once
-    the store has committed it. This build has no storage loader yet."""
-    raise HubError(f"--into {url}: storing needs the storage loader of `llm-hub load`, which this build does not "
-                   "have yet; write NDJSON (--out) and load it with `llm-hub load` when it is there")
+def stored_figures(sink: Sink) -> dict[str, object] | None:
+    """What a store sink stored (None for the NDJSON sinks)."""
+    stored = getattr(sink, "stored", None)
+    return stored() if callable(stored) else None
 
 
 class StreamSink:

@@ -8,92 +8,44 @@ twice). Everything else is skipped, and counted, with its reason.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from . import ids
-from .mapping import Constant, EventSpec, Fact, Mapping, Rule
+from .mapping import EventSpec, Fact, Mapping
 from .otlp import Span
+from .span_values import (
+    _HEAD,
+    _TAG_OF,
+    ABSENT,
+    CLASSES,
+    DEFAULT_ENVIRONMENT,
+    DEFAULT_SOURCE_MODULE,
+    DEPENDS,
+    RULES,
+    TYPE_CHECKS,
+    Rejected,
+    Skipped,
+    _article,
+    _members,
+    _span_id,
+    _wrong_type,
+    builder,
+    member_plan,
+    otlp_type,
+    planned_tags,
+    reader,
+    rfc3339,
+    rules_reader,
+    tag_text,
+)
 
-DEFAULT_SOURCE_MODULE = "llm-analytics-hub"
-DEFAULT_ENVIRONMENT = "unknown"
-ABSENT: Any = object()
+NUMBERS = (int, float)
+Parts = tuple[dict[str, Any], dict[str, Any], list[tuple[EventSpec, str, dict[str, Any]]]]
 
-TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "double": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "string[]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-}
-OTLP_TYPE_NAMES = {str: "string", int: "int", float: "double", bool: "boolean", list: "array", dict: "kvlist",
-                   bytes: "bytes"}
-
-
-# the facts a derivation reads (they are evaluated before it)
-DEPENDS = {"input_plus_output": ("input_tokens", "output_tokens"), "zero_for_embeddings": ("operation",),
-           "one_per_error_type": ("error_type",), "error_if_error_type": ("error_type",)}
-
-
-class Rejected(Exception):
-    """A span that cannot be mapped: the reason and where in the span it lies."""
-
-    def __init__(self, reason: str, attribute: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.attribute = attribute
-
-
-@dataclass(frozen=True)
-class Skipped:
-    reason: str
-
-
-def _wrong_type(name: str, value: Any, wanted: str | None) -> str:
-    return f"{name}: {_article(otlp_type(value))} value {value!r} where {_article(wanted or '?')} belongs"
-
-
-def _article(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
-
-
-def otlp_type(value: Any) -> str:
-    return OTLP_TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-_SECONDS: dict[int, str] = {}
-
-
-def rfc3339(ns: int) -> str:
-    """A Unix time in nanoseconds as the producers write it: UTC, Z, 3/6/9 fraction digits when non-zero."""
-    seconds, fraction = divmod(ns, 1_000_000_000)
-    text = _SECONDS.get(seconds)
-    if text is None:
-        if len(_SECONDS) > 4096:
-            _SECONDS.clear()
-        text = _SECONDS[seconds] = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    if fraction == 0:
-        return text + "Z"
-    if fraction % 1_000_000 == 0:
-        return f"{text}.{fraction // 1_000_000:03d}Z"
-    if fraction % 1_000 == 0:
-        return f"{text}.{fraction // 1_000:06d}Z"
-    return f"{text}.{fraction:09d}Z"
-
-
-def tag_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
+__all__ = ["DEFAULT_SOURCE_MODULE", "TYPE_CHECKS", "Rejected", "Skipped", "SpanMapper", "_article", "otlp_type",
+           "rfc3339", "tag_text"]
 
 class SpanMapper:
     """Maps spans to AnalyticsEvent documents of one schema version (not validated here: see `pipeline`)."""
@@ -163,9 +115,17 @@ class SpanMapper:
             place(name)
         self._order = tuple(self._plans[name] for name in order if self._plans[name][1] or self.mapping.facts[
             name].derive or self.mapping.facts[name].default)
-        self._span_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if not s[1])
-        self._resource_sources = frozenset(s[0] for plan in self._plans.values() for s in plan[1] if s[1])
         self._totals = tuple(fact for fact in self.mapping.facts.values() if fact.includes)
+        self._shapes: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, ...]] = {}
+        self._rules: dict[str, Callable[[Span, dict[str, Any]], Any]] = {
+            rule: (lambda span, values, rule=rule: self._derive(rule, span, values))  # type: ignore[misc]
+            for fact in self.mapping.facts.values() for rule in (fact.derive, fact.default) if rule}
+        self._rules.update(RULES)
+        self._rules.update({"span_duration_ms": self._duration_ms, "span_duration_seconds_ceil": self._window,
+                            "span_start": self._start, "tags": self._tag_rule, "span_id": _span_id,
+                            "unknown_environment": lambda span, values: self.environment,
+                            "hub_source_module": lambda span, values: self.source_module})
+        self._event_plans: dict[tuple[str, ...], Any] = {}
 
     def _attribute(self, span: Span, name: str) -> Any:
         spec = self.mapping.attributes.get(name)
@@ -178,44 +138,67 @@ class SpanMapper:
             raise Rejected(_wrong_type(name, value, wanted), name)
         return value
 
+    def _shape(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[Any, ...]:
+        """The plan for spans with these attribute and resource names (a stream's spans share a few shapes, so
+        this runs rarely): (simple, general). `simple` holds the facts read from attributes as they are (no
+        spellings, wrapping, scale or rule) with the classes their types allow, read first (no rule reads
+        them later than that); `general` the rest, in the mapping's order, each with only the sources present;
+        derivations that never give a value are left out."""
+        simple: list[tuple[Any, ...]] = []
+        general: list[tuple[Any, ...]] = []
+        skipped = self._unneeded(key)
+        for name, sources, to_float, is_uuid, derive, default, _ in self._order:
+            kept = tuple(source for source in sources if source[0] in (key[1] if source[1] else key[0]))
+            if derive == "event_uuid":
+                derive = None
+            if default == "event_uuid":
+                default = None
+            if name in skipped:
+                continue
+            if derive == "tags":
+                general.append((name, (), False, False, planned_tags(self.mapping, key), None))
+                continue
+            if (kept and derive is None and default is None and not is_uuid
+                    and all(k[4] is None and not k[6] and k[7] is None and k[3] in CLASSES for k in kept)):
+                simple.append((name, tuple((k[0], k[1], CLASSES[k[3]], k[3]) for k in kept), to_float))
+                continue
+            if kept or derive is not None or default is not None:
+                general.append((name, kept, to_float, is_uuid, self._rules[derive] if derive else None,
+                                self._rules[default] if default else None))
+        if len(self._shapes) > 1024:
+            self._shapes.clear()
+        found = self._shapes[key] = (reader(simple), rules_reader(general))
+        return found
+
+    def _unneeded(self, key: tuple[tuple[str, ...], tuple[str, ...]]) -> set[str]:
+        """The facts that only members of events these spans cannot give would read: an event with `when`
+        facts none of which has a source present or a rule (unless `llm_hub.events` says which events)."""
+        if "llm_hub.events" in key[0]:
+            return set()
+        possible = {name for name, sources, _, _, derive, default, _ in self._order
+                    if derive not in (None, "event_uuid") or default not in (None, "event_uuid")
+                    or any(s[0] in (key[1] if s[1] else key[0]) for s in sources)}
+        never = {spec.kind for spec in self.mapping.events if spec.when and not possible & set(spec.when)}
+        readers: dict[str, set[str]] = {}
+        for spec in self.mapping.events:
+            for _, rule in self._members_of[spec.kind]:
+                if isinstance(rule, str):
+                    readers.setdefault(rule, set()).add(spec.kind)
+        for _, rule in self._envelope:
+            if isinstance(rule, str):
+                readers.setdefault(rule, set()).add("")
+        needed = {n for rules in DEPENDS.values() for n in rules} | {f.name for f in self._totals} | {
+            n for f in self._totals for n in f.includes}
+        return {name for name, kinds in readers.items() if kinds and kinds <= never and name not in needed}
+
     def evaluate(self, span: Span) -> dict[str, Any]:
         """Every fact of the span, in one pass (absent facts are left out); raises Rejected."""
         values: dict[str, Any] = {}
         attributes, resource = span.attributes, span.resource
-        present = self._span_sources.intersection(attributes)
-        if resource:
-            present = present | self._resource_sources.intersection(resource)
-        for name, sources, to_float, is_uuid, derive, default, reads in self._order:
-            value = ABSENT
-            if reads.isdisjoint(present):
-                sources = ()
-            for attribute, on_resource, check, wanted, spellings, keep_others, wrap, scale, digits in sources:
-                found: Any = (resource if on_resource else attributes).get(attribute)
-                if found is None:
-                    continue
-                if check is not None and not check(found):
-                    raise Rejected(_wrong_type(attribute, found, wanted), attribute)
-                if spellings is not None and found.__class__ is str:
-                    if found in spellings:
-                        found = spellings[found]
-                    elif not keep_others:
-                        continue
-                if wrap and found.__class__ is str:
-                    found = [found]
-                if scale is not None:
-                    found = found * scale
-                    if digits is not None:
-                        found = round(found, digits)
-                value = float(found) if to_float else found
-                break
-            if is_uuid and value == "":  # export's "no such id" (llm_hub.correlation_id, ...)
-                continue
-            if value is ABSENT and derive is not None:
-                value = self._derive(derive, span, values)
-            if value is ABSENT and default is not None:
-                value = self._derive(default, span, values)
-            if value is not ABSENT:
-                values[name] = value
+        key = (tuple(attributes), tuple(resource))
+        simple, general = self._shapes.get(key) or self._shape(key)
+        simple(attributes, resource, values)  # the plain facts: the first source present wins
+        general(span, attributes, resource, values)  # the others, in the mapping's order
         for fact in self._totals:
             if fact.name in values:
                 self._check_inclusion(fact, values)
@@ -223,8 +206,9 @@ class SpanMapper:
 
     def _check_inclusion(self, fact: Fact, values: dict[str, Any]) -> None:
         total = values[fact.name]
-        present = [(name, values[name]) for name in fact.includes if isinstance(values.get(name), int | float)]
-        if present and isinstance(total, int | float) and sum(v for _, v in present) > total:
+        present = [(name, values[name]) for name in fact.includes if name in values
+                   and isinstance(values[name], NUMBERS)]  # a tuple: `int | float` would be built on every call
+        if present and isinstance(total, NUMBERS) and sum(v for _, v in present) > total:
             named = " + ".join(f"{name} ({value})" for name, value in present)
             raise Rejected(f"{named} exceed {fact.name} ({total}): the span breaks the inclusion rule "
                            f"({fact.name} includes {', '.join(fact.includes)}), so mapping it would count "
@@ -267,6 +251,20 @@ class SpanMapper:
             return ABSENT  # `events` applies the id rule: it needs the event's kind
         raise AssertionError(f"derivation {rule!r} (mapping_check refuses unknown names)")
 
+    def _duration_ms(self, span: Span, values: dict[str, Any]) -> Any:
+        return self._duration_ns(span) / 1e6
+
+    def _window(self, span: Span, values: dict[str, Any]) -> Any:
+        return max(1, math.ceil(self._duration_ns(span) / 1e9))
+
+    def _start(self, span: Span, values: dict[str, Any]) -> Any:
+        if span.start_ns <= 0:
+            raise Rejected("the span has no startTimeUnixNano")
+        return rfc3339(span.start_ns)
+
+    def _tag_rule(self, span: Span, values: dict[str, Any]) -> Any:
+        return self._tags(span)
+
     def _duration_ns(self, span: Span) -> int:
         if span.start_ns <= 0 or span.end_ns <= 0:
             raise Rejected("the span has no startTimeUnixNano or endTimeUnixNano")
@@ -301,12 +299,56 @@ class SpanMapper:
 
     def events(self, span: Span) -> list[tuple[EventSpec, dict[str, Any]]]:
         """The span's AnalyticsEvent documents, each with its event spec; raises Rejected."""
+        head, tail, events = self.parts(span)
+        return [(spec, {"event_id": event_id, **head, "schema_version": self.version, **tail, "payload": payload})
+                for spec, event_id, payload in events]
+
+    def parts(self, span: Span) -> Parts:
+        """The span's events as parts: the envelope members before schema_version (`head`) and after it
+        (`tail`), the same for every event of the span, and per event its spec, event_id and payload. A
+        document is `{"event_id", **head, "schema_version", **tail, "payload"}` (`events`); raises Rejected."""
         if span.problem is not None:
             raise Rejected(span.problem)
         values = self.evaluate(span)
         if "model_id" not in values:
-            names = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
-            raise Rejected(f"no model: none of {names} is set")
+            sources = ", ".join(s.attribute for s in self.mapping.facts["model_id"].sources)
+            raise Rejected(f"no model: none of {sources} is set")
+        recorded = "llm_hub.events" in span.attributes
+        plan = None if recorded else self._event_plans.get(names := tuple(values), ABSENT)
+        if plan is ABSENT:
+            plan = self._event_plan(span, values, names)
+        if plan is None:
+            return self._events(span, values)
+        head_of, tail_of, kinds = plan
+        found = []
+        trace_id, span_id = span.trace_id, span.span_id
+        for spec, id_fact, payload_type, data_of in kinds:
+            event_id = values.get(id_fact)  # llm_hub.<kind>.event_id, else the id rule
+            if event_id is None:
+                event_id = ids.event_id(trace_id, span_id, spec.kind)
+            found.append((spec, event_id, {"payload_type": payload_type, "data": data_of(values)}))
+        return head_of(values), tail_of(values), found
+
+    def _event_plan(self, span: Span, values: dict[str, Any], names: tuple[str, ...]) -> Any:
+        """How the documents of spans with these facts are built (None: the general way, for nested members)."""
+        envelope = member_plan(self._envelope, names)
+        kinds = []
+        for spec in self.kinds(span, values):
+            members = member_plan(self._members_of[spec.kind], names)
+            if members is None:
+                envelope = None
+            elif envelope is not None:
+                first = ((_TAG_OF[spec.variant[0]], None, spec.variant[1]),)
+                kinds.append((spec, spec.event_id, spec.variant[0], builder((*first, *members))))
+        plan = None if envelope is None else (
+            builder(sorted((m for m in envelope if m[0] in _HEAD), key=lambda m: _HEAD.index(m[0]))),
+            builder([m for m in envelope if m[0] not in _HEAD]), tuple(kinds))
+        if len(self._event_plans) > 4096:
+            self._event_plans.clear()
+        self._event_plans[names] = plan
+        return plan
+
+    def _events(self, span: Span, values: dict[str, Any]) -> Parts:
         envelope = _members(self._envelope, values)
         head = {key: envelope[key] for key in _HEAD if key in envelope}
         tail = {key: value for key, value in envelope.items() if key not in head}
@@ -317,32 +359,7 @@ class SpanMapper:
                 event_id = ids.event_id(span.trace_id, span.span_id, spec.kind)
             data = {_TAG_OF[spec.variant[0]]: spec.variant[1]}
             data.update(_members(self._members_of[spec.kind], values))
-            document = {"event_id": event_id, **head, "schema_version": self.version, **tail,
-                        "payload": {"payload_type": spec.variant[0], "data": data}}
-            found.append((spec, document))
-        return found
+            found.append((spec, event_id, {"payload_type": spec.variant[0], "data": data}))
+        return head, tail, found
 
 
-def _members(entries: tuple[tuple[tuple[str, ...], Rule], ...], values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for path, rule in entries:
-        if rule.__class__ is Constant:
-            value = rule.value
-        elif rule in values:
-            value = values[rule]
-        else:
-            continue
-        if len(path) == 1:
-            out[path[0]] = value
-            continue
-        target = out
-        for part in path[:-1]:
-            target = target.setdefault(part, {})
-        target[path[-1]] = value
-    return out
-
-
-_TAG_OF = {"telemetry": "telemetry_type", "security": "security_type", "cost": "cost_type",
-           "governance": "governance_type"}
-# The producers' wire order: these envelope members come before schema_version, the others after it.
-_HEAD = ("timestamp", "source_module", "event_type", "correlation_id", "parent_event_id")

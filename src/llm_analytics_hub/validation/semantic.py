@@ -49,7 +49,7 @@ def _int(data: dict[str, Any], name: str) -> int | None:
 
 def _number(data: dict[str, Any], name: str) -> float | None:
     value = data.get(name)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def token_rules(data: dict[str, Any], at: Path) -> Iterator[Finding]:
