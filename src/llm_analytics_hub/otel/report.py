@@ -16,7 +16,8 @@ def rejection_line(rejection: Rejection, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"file": rejection.source, "line": rejection.line, "where": rejection.where,
                            "label": rejection.label, "reason": rejection.reason}, ensure_ascii=False)
-    return f"{rejection.source}:{rejection.line}: {rejection.where}: {rejection.label}: {rejection.reason}"
+    where = rejection.where or "(root)"  # the whole request, as `validate` names the whole document
+    return f"{rejection.source}:{rejection.line}: {where}: {rejection.label}: {rejection.reason}"
 
 
 def summary(tally: Tally) -> dict[str, object]:
