@@ -136,13 +136,28 @@ public final class Hub {
 
     /** Non-finite numbers, then the schema, read as `llm-hub validate` reads the text: by its schema_version. */
     private static List<Finding> check(JsonNode tree, Catalogue.Entry entry) {
-        List<Finding> found = new ArrayList<>();
-        nonFinite(tree, "", found);
-        if (!found.isEmpty()) {
+        if (!finite(tree)) {
+            List<Finding> found = new ArrayList<>();
+            nonFinite(tree, "", found);
             return found;
         }
         String version = tree.isObject() && tree.hasNonNull("schema_version") ? null : entry.version();
         return Validator.validate(version, entry.qualified(), tree, true);
+    }
+
+    /** No NaN or infinity anywhere in the tree (the walk that names them builds a pointer per node). */
+    private static boolean finite(JsonNode node) {
+        if (node.isNumber()) {
+            return Double.isFinite(node.doubleValue());
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (!finite(child)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void nonFinite(JsonNode node, String path, List<Finding> found) {
