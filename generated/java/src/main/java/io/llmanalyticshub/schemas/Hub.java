@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
@@ -37,6 +38,14 @@ public final class Hub {
                             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Json.MAX_DEPTH).build())
                             .build())
             .build();
+
+    /** The writer of each type a value is written as (an ObjectWriter is immutable; building one is not free). */
+    private static final ClassValue<ObjectWriter> WRITERS = new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+            return WRITER.writerFor(type);
+        }
+    };
 
     private Hub() {
     }
@@ -124,7 +133,7 @@ public final class Hub {
     /** The value as a tree; a member that cannot be written (NaN) is a finding at its place. */
     private static JsonNode tree(Object value, Class<?> as) {
         try (TokenBuffer buffer = new TokenBuffer(WRITER, false)) {
-            WRITER.writerFor(as).writeValue(buffer, value);
+            WRITERS.get(as).writeValue(buffer, value);
             return WRITER.readTree(buffer.asParser());
         } catch (JsonMappingException e) {
             throw new InvalidDocumentException(List.of(new Finding(pointer(e), "encode",
