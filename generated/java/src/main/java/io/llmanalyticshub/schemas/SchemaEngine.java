@@ -631,6 +631,11 @@ final class SchemaEngine {
         Plan[] anyOf;
         Plan condition;
         Plan then;
+        // What mark reads: if and then also apart, the unevaluatedProperties also when lenient.
+        boolean anyAdditional;
+        Plan markUnevaluated;
+        Plan markIf;
+        Plan markThen;
 
         Plan(JsonNode schema) {
             this.schema = schema;
@@ -718,8 +723,12 @@ final class SchemaEngine {
         }
         p.allOf = subs(schema.get("allOf"));
         p.anyOf = subs(schema.get("anyOf"));
-        p.condition = sub(schema.get("if"));
-        p.then = sub(schema.get("then"));
+        p.anyAdditional = additional != null;
+        p.markUnevaluated = sub(unevaluated);
+        p.markIf = sub(schema.get("if"));
+        p.markThen = sub(schema.get("then"));
+        p.condition = p.markIf;
+        p.then = p.markThen;
         if (p.condition == null || p.then == null) {
             p.condition = null;
             p.then = null;
@@ -897,12 +906,52 @@ final class SchemaEngine {
             return true;
         }
         Set<String> evaluated = new HashSet<>();
-        mark(p.schema, inst, evaluated, false);
+        mark(p, inst, evaluated, false);
         for (Map.Entry<String, JsonNode> member : inst.properties()) {
             if (!evaluated.contains(member.getKey()) && !valid(p.unevaluated, member.getValue())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** mark(JsonNode, ...) read from the plans: the same members, for the verdict. */
+    private void mark(Plan p, JsonNode inst, Set<String> evaluated, boolean withUnevaluated) {
+        if (!p.schema.isObject()) {
+            return;
+        }
+        if (p.ref != null) {
+            mark(p.ref, inst, evaluated, true);
+        }
+        if (inst.isObject()) {
+            for (Iterator<String> it = inst.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (p.anyAdditional || p.properties != null && p.properties.containsKey(name)) {
+                    evaluated.add(name);
+                }
+            }
+            if (withUnevaluated && p.markUnevaluated != null) {
+                for (Map.Entry<String, JsonNode> member : inst.properties()) {
+                    if (!evaluated.contains(member.getKey()) && valid(p.markUnevaluated, member.getValue())) {
+                        evaluated.add(member.getKey());
+                    }
+                }
+            }
+        }
+        if (p.markIf != null && valid(p.markIf, inst)) {
+            mark(p.markIf, inst, evaluated, true);
+            if (p.markThen != null) {
+                mark(p.markThen, inst, evaluated, true);
+            }
+        }
+        for (Plan[] subs : new Plan[][] {p.allOf, p.anyOf}) {
+            if (subs != null) {
+                for (Plan sub : subs) {
+                    if (valid(sub, inst)) {
+                        mark(sub, inst, evaluated, true);
+                    }
+                }
+            }
+        }
     }
 }
