@@ -1,4 +1,4 @@
-"""What the checks on write cost producers in Go and Java, in one run.
+"""What the checks on write (and on read) cost in Go and Java, in one run.
 
 On the valid lines of the benchmark's event mix (bench/make_events.py, 1.0.0 and 1.1.0 interleaved),
 each decoded once into the generated types, it prints events/s of writing them:
@@ -6,10 +6,17 @@ each decoded once into the generated types, it prints events/s of writing them:
         schemas.Marshal(event)        checked: written, then validated as `llm-hub validate` reads it
   Java  ObjectMapper.writeValueAsString(record)   unchecked (Hub.newObjectMapper())
         Hub.encode(record)            checked: NaN walk, schema validation, then written
+and of reading the lines back into the same types:
+  Go    json.Unmarshal(line, value)   unchecked, into a new value of the event's type
+        schemas.DecodeType("", "events.AnalyticsEvent", line)   checked: parsed, validated by the
+                                      line's schema_version, decoded
+  Java  ObjectMapper.readValue(line, class)       unchecked
+        Hub.decode(line, class)       checked: parsed, validated, bound
 with the ratio checked/unchecked, as medians of --repeat rounds (each row once per round, interleaved),
 after a warm-up round. Every checked write is also compared with the unchecked text, so a check that
 changed the output cannot pass unnoticed. Toolchains and caches as in the tests (tests/go_support.py,
-tests/java_build.py: build/go-cache, build/m2 offline).
+tests/java_build.py: build/go-cache, build/m2 offline); tests/test_bench_write_checks.py runs it on a
+few lines so that it cannot silently stop running.
 
     .venv/bin/python bench/bench_write_checks.py [--lines 20000] [--repeat 5]
 """
@@ -53,12 +60,15 @@ func main() {
 	repeat, _ := strconv.Atoi(os.Args[1])
 	lines := bufio.NewScanner(os.Stdin)
 	lines.Buffer(make([]byte, 1<<20), 1<<24)
+	var texts [][]byte
 	var values []schemas.Typed
 	for lines.Scan() {
-		value, err := schemas.DecodeType("", "events.AnalyticsEvent", lines.Bytes())
+		text := append([]byte(nil), lines.Bytes()...)
+		value, err := schemas.DecodeType("", "events.AnalyticsEvent", text)
 		if err != nil {
 			panic(err)
 		}
+		texts = append(texts, text)
 		values = append(values, value)
 	}
 	for _, value := range values {
@@ -68,23 +78,44 @@ func main() {
 			panic(fmt.Sprint(err, err2))
 		}
 	}
+	// An unchecked read: encoding/json into a fresh value of the type the checked read chose.
+	fresh := func(i int) schemas.Typed {
+		version, typeName := values[i].SchemaType()
+		value, _ := schemas.New(version, typeName)
+		return value
+	}
+	rows := map[string]func(i int){
+		"unchecked": func(i int) { _, _ = json.Marshal(values[i]) },
+		"checked":   func(i int) { _, _ = schemas.Marshal(values[i]) },
+		"read_unchecked": func(i int) {
+			if err := json.Unmarshal(texts[i], fresh(i)); err != nil {
+				panic(err)
+			}
+		},
+		"read_checked": func(i int) {
+			if _, err := schemas.DecodeType("", "events.AnalyticsEvent", texts[i]); err != nil {
+				panic(err)
+			}
+		},
+	}
 	rates := map[string][]float64{}
 	for round := 0; round <= repeat; round++ {
-		for _, row := range []string{"unchecked", "checked"} {
+		for _, row := range []string{"unchecked", "checked", "read_unchecked", "read_checked"} {
 			start := time.Now()
-			for _, value := range values {
-				if row == "checked" {
-					_, _ = schemas.Marshal(value)
-				} else {
-					_, _ = json.Marshal(value)
-				}
+			for i := range values {
+				rows[row](i)
 			}
 			if round > 0 {
 				rates[row] = append(rates[row], float64(len(values))/time.Since(start).Seconds())
 			}
 		}
 	}
-	fmt.Printf("{\\"unchecked\\": %f, \\"checked\\": %f}\\n", median(rates["unchecked"]), median(rates["checked"]))
+	medians := map[string]float64{}
+	for row, values := range rates {
+		medians[row] = median(values)
+	}
+	out, _ := json.Marshal(medians)
+	fmt.Println(string(out))
 }
 """
 
@@ -112,10 +143,12 @@ public final class WriteBench {
         int repeat = Integer.parseInt(args[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<Object> values = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         String line;
         while ((line = in.readLine()) != null) {
             Class<?> model = Validator.modelClass(Validator.versionOf(null, Validator.parse(line)), "AnalyticsEvent");
             values.add(Hub.decode(line, model));
+            lines.add(line);
         }
         ObjectMapper plain = Hub.newObjectMapper();
         for (Object value : values) {
@@ -123,24 +156,33 @@ public final class WriteBench {
                 throw new AssertionError("Hub.encode changed " + value);
             }
         }
-        double[] unchecked = new double[repeat];
-        double[] checked = new double[repeat];
+        String[] texts = lines.toArray(new String[0]);
+        String[] rows = {"unchecked", "checked", "read_unchecked", "read_checked"};
+        double[][] rates = new double[rows.length][repeat];
         for (int round = -1; round < repeat; round++) {
-            long start = System.nanoTime();
-            for (Object value : values) {
-                plain.writeValueAsString(value);
-            }
-            long middle = System.nanoTime();
-            for (Object value : values) {
-                Hub.encode(value);
-            }
-            long end = System.nanoTime();
-            if (round >= 0) {
-                unchecked[round] = values.size() / ((middle - start) / 1e9);
-                checked[round] = values.size() / ((end - middle) / 1e9);
+            for (int row = 0; row < rows.length; row++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < texts.length; i++) {
+                    Object value = values.get(i);
+                    switch (row) {
+                        case 0 -> plain.writeValueAsString(value);
+                        case 1 -> Hub.encode(value);
+                        case 2 -> plain.readValue(texts[i], value.getClass());
+                        default -> Hub.decode(texts[i], value.getClass());
+                    }
+                }
+                long end = System.nanoTime();
+                if (round >= 0) {
+                    rates[row][round] = texts.length / ((end - start) / 1e9);
+                }
             }
         }
-        System.out.printf("{\\"unchecked\\": %f, \\"checked\\": %f}%n", median(unchecked), median(checked));
+        StringBuilder out = new StringBuilder("{");
+        for (int row = 0; row < rows.length; row++) {
+            out.append(row > 0 ? ", " : "").append('"').append(rows[row]).append("\\": ")
+                    .append(median(rates[row]));
+        }
+        System.out.println(out.append('}'));
     }
 }
 """
@@ -152,36 +194,43 @@ def event_lines(count: int) -> str:
     return made.stdout.decode("utf-8")
 
 
+def measure(lines: str, repeat: int, scratch: Path) -> dict[str, dict[str, float]]:
+    """Median events/s of each row (unchecked, checked, read_unchecked, read_checked) per language."""
+    rows: dict[str, dict[str, float]] = {}
+    folder = consumer_module(scratch / "go", GO_PROGRAM.replace("{module}", MODULE))
+    done = run_go(["go", "build", "-o", "bench", "."], cwd=folder, timeout=900)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    done = subprocess.run([str(folder / "bench"), str(repeat)], input=lines, capture_output=True, text=True,
+                          check=False, timeout=3600)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    rows["Go"] = json.loads(done.stdout)
+    java = session_build()
+    source = scratch / "WriteBench.java"
+    source.write_text(JAVA_PROGRAM, encoding="utf-8")
+    javac([source], scratch / "java", java.classpath)
+    done = run(["java", "-cp", f"{scratch / 'java'}:{java.classpath}", "WriteBench", str(repeat)], input=lines,
+               timeout=3600)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    rows["Java"] = json.loads(done.stdout)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    lines = event_lines(args.lines)
-    rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-write-") as scratch:
-        folder = consumer_module(Path(scratch) / "go", GO_PROGRAM.replace("{module}", MODULE))
-        done = run_go(["go", "build", "-o", "bench", "."], cwd=folder, timeout=900)
-        if done.returncode != 0:
-            raise SystemExit(done.stderr)
-        done = subprocess.run([str(folder / "bench"), str(args.repeat)], input=lines, capture_output=True,
-                              text=True, check=False, timeout=3600)
-        if done.returncode != 0:
-            raise SystemExit(done.stderr)
-        rows["Go"] = json.loads(done.stdout)
-        java = session_build()
-        source = Path(scratch) / "WriteBench.java"
-        source.write_text(JAVA_PROGRAM, encoding="utf-8")
-        javac([source], Path(scratch) / "java", java.classpath)
-        done = run(["java", "-cp", f"{Path(scratch) / 'java'}:{java.classpath}", "WriteBench", str(args.repeat)],
-                   input=lines, timeout=3600)
-        if done.returncode != 0:
-            raise SystemExit(done.stderr)
-        rows["Java"] = json.loads(done.stdout)
+        rows = measure(event_lines(args.lines), args.repeat, Path(scratch))
     print(f"{args.lines} events (1.0.0 and 1.1.0 interleaved), medians of {args.repeat} rounds, one thread")
     for language, rates in rows.items():
-        print(f"  {language:4}  unchecked {rates['unchecked']:>10,.0f} events/s   checked {rates['checked']:>10,.0f} "
-              f"events/s   checked/unchecked {rates['checked'] / rates['unchecked']:.2f}x")
+        for kind, prefix in (("write", ""), ("read", "read_")):
+            unchecked, checked = rates[f"{prefix}unchecked"], rates[f"{prefix}checked"]
+            print(f"  {language:4}  {kind:5}  unchecked {unchecked:>10,.0f} events/s   checked {checked:>10,.0f} "
+                  f"events/s   checked/unchecked {checked / unchecked:.2f}x")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@
 package schemas
 
 import (
+	"bytes"
+	"encoding/json"
+
 	v1_0_0api "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/api"
 	v1_0_0correlation "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/correlation"
 	v1_0_0events "github.com/llm-analytics-hub/llm-analytics-hub/generated/go/v1_0_0/events"
@@ -808,10 +811,26 @@ func DecodeType(version, typeName string, data []byte, options ...Options) (Type
 	if len(options) > 0 {
 		settings = options[0]
 	}
-	resolved, qualified, err := validation.Locate(version, typeName, data)
+	// The text is read once: what Locate, then Unmarshal (validation.Check) would each parse again.
+	document, err := validation.Parse(data)
 	if err != nil {
-		if found := validation.Check(version, typeName, data, settings); len(found) > 0 {
-			return nil, found // the parse, schema_version or type_name finding
+		return nil, Findings{
+			{Keyword: "parse", Message: err.Error()},
+		}
+	}
+	resolved := version
+	if resolved == "" {
+		resolved = validation.DefaultVersion
+		if object, ok := document.(validation.Object); ok {
+			if declared, ok := object["schema_version"].(string); ok {
+				resolved = declared
+			}
+		}
+	}
+	_, qualified, err := validation.Locate(resolved, typeName, data) // a forced version: no parse
+	if err != nil {
+		if found := validation.CheckDocument(version, typeName, document, settings); len(found) > 0 {
+			return nil, found // the schema_version or type_name finding
 		}
 		return nil, Findings{
 			{Keyword: "type_name", Message: err.Error()},
@@ -823,8 +842,16 @@ func DecodeType(version, typeName string, data []byte, options ...Options) (Type
 			{Keyword: "type_name", Message: "no generated type for " + qualified + " " + resolved},
 		}
 	}
-	if err := validation.Unmarshal(data, value, settings); err != nil {
-		return nil, err
+	if found := validation.CheckDocument(resolved, qualified, document, settings); len(found) > 0 {
+		return nil, found
+	}
+	// As validation.Unmarshal decodes: numbers of `any` values kept exact, one byte order mark skipped.
+	decoder := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+	decoder.UseNumber()
+	if err := decoder.Decode(value); err != nil {
+		return nil, Findings{
+			{Keyword: "decode", Message: err.Error()},
+		}
 	}
 	return value, nil
 }

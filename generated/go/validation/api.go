@@ -239,7 +239,16 @@ func CheckDocument(version, typeName string, document any, options Options) Find
 		}
 		return Findings{{InstancePath: "/schema_version", Keyword: "schema_version", Message: err.Error()}}
 	}
-	return tidy((&checker{options: options}).eval(schema, document, ""))
+	return judge(schema, document, options)
+}
+
+// judge is every finding of a document: none when ok holds, else eval's (see verdict.go).
+func judge(schema *schemaNode, document any, options Options) Findings {
+	c := &checker{options: options}
+	if c.ok(schema, document) {
+		return nil
+	}
+	return tidy(c.eval(schema, document, ""))
 }
 
 // CheckBundle validates a document against a self-contained schema bundle given as JSON text, like
@@ -258,7 +267,7 @@ func CheckBundle(bundle, document []byte, options Options) (Findings, error) {
 	if err != nil {
 		return problem("parse", err.Error()), nil
 	}
-	return tidy((&checker{options: options}).eval(schema, value, "")), nil
+	return judge(schema, value, options), nil
 }
 
 // problem is a single finding about the whole document (parse, decode, unknown type).

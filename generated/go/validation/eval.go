@@ -22,8 +22,9 @@ func (c *checker) finding(s *schemaNode, path, keyword, message string) Finding 
 	return Finding{InstancePath: path, SchemaPath: s.location + "/" + keyword, Keyword: keyword, Message: message}
 }
 
+// valid is eval's verdict without its findings (see ok).
 func (c *checker) valid(s *schemaNode, instance any) bool {
-	return len(c.eval(s, instance, "")) == 0
+	return c.ok(s, instance)
 }
 
 // eval returns every finding of the instance against the schema; the keywords of one node are
@@ -253,12 +254,22 @@ func hasType(instance any, types []string) bool {
 			if name == "number" {
 				return true
 			}
-			if exact, ok := rat(value); ok && name == "integer" && exact.IsInt() {
+			if name == "integer" && isInteger(value) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// isInteger: a number with an integral value (2.0 and 1e3 are). Without a fraction or an exponent
+// the text (Parse's grammar) is an integer as it stands; otherwise its exact value decides.
+func isInteger(number json.Number) bool {
+	if !isFloatText(number) {
+		return true
+	}
+	exact, ok := rat(number)
+	return ok && exact.IsInt()
 }
 
 func inEnum(instance any, values []any) bool {

@@ -43,6 +43,9 @@ func Parse(data []byte) (any, error) {
 	if err := loneSurrogate(data); err != nil {
 		return nil, err
 	}
+	if value, ok := quickParse(data); ok {
+		return value, nil
+	}
 	decoder := json.NewDecoder(bytes.NewReader(data))
 	decoder.UseNumber()
 	value, err := readValue(decoder, 0)

@@ -35,7 +35,7 @@ def module_path(project_version: str) -> str:
 
 MODULE = module_path(__version__)
 GO_VERSION = "1.24"  # generics, and the `omitzero` tag option of encoding/json
-RUNTIME = ("api", "eval", "facets", "formats", "json", "typed")
+RUNTIME = ("api", "eval", "facets", "formats", "json", "typed", "verdict", "scan")
 
 
 def render_go(context: Context) -> Files:

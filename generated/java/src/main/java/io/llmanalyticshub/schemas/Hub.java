@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
@@ -37,6 +38,14 @@ public final class Hub {
                             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Json.MAX_DEPTH).build())
                             .build())
             .build();
+
+    /** The writer of each type a value is written as (an ObjectWriter is immutable; building one is not free). */
+    private static final ClassValue<ObjectWriter> WRITERS = new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+            return WRITER.writerFor(type);
+        }
+    };
 
     private Hub() {
     }
@@ -124,7 +133,7 @@ public final class Hub {
     /** The value as a tree; a member that cannot be written (NaN) is a finding at its place. */
     private static JsonNode tree(Object value, Class<?> as) {
         try (TokenBuffer buffer = new TokenBuffer(WRITER, false)) {
-            WRITER.writerFor(as).writeValue(buffer, value);
+            WRITERS.get(as).writeValue(buffer, value);
             return WRITER.readTree(buffer.asParser());
         } catch (JsonMappingException e) {
             throw new InvalidDocumentException(List.of(new Finding(pointer(e), "encode",
@@ -136,13 +145,28 @@ public final class Hub {
 
     /** Non-finite numbers, then the schema, read as `llm-hub validate` reads the text: by its schema_version. */
     private static List<Finding> check(JsonNode tree, Catalogue.Entry entry) {
-        List<Finding> found = new ArrayList<>();
-        nonFinite(tree, "", found);
-        if (!found.isEmpty()) {
+        if (!finite(tree)) {
+            List<Finding> found = new ArrayList<>();
+            nonFinite(tree, "", found);
             return found;
         }
         String version = tree.isObject() && tree.hasNonNull("schema_version") ? null : entry.version();
         return Validator.validate(version, entry.qualified(), tree, true);
+    }
+
+    /** No NaN or infinity anywhere in the tree (the walk that names them builds a pointer per node). */
+    private static boolean finite(JsonNode node) {
+        if (node.isNumber()) {
+            return Double.isFinite(node.doubleValue());
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (!finite(child)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void nonFinite(JsonNode node, String path, List<Finding> found) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +43,11 @@ final class SchemaEngine {
     private final boolean lenient;
     /** The one-member objects of data-carrying enums, which stay closed when reading leniently. */
     private final Set<JsonNode> dataVariants = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Every subschema eval can reach, compiled for the verdict (see Plan); read-only once built. */
+    private final Map<JsonNode, Plan> plans = new IdentityHashMap<>();
+    private final Plan root;
+    /** A $ref of the bundle points nowhere: no verdict first, eval meets it where it always did. */
+    private boolean broken;
 
     /** @throws IllegalStateException when the bundle uses a keyword or format outside the policy */
     SchemaEngine(JsonNode bundle, boolean refineUnions) {
@@ -59,6 +66,7 @@ final class SchemaEngine {
         this.refineUnions = refineUnions;
         this.lenient = lenient;
         findDataVariants(bundle);
+        this.root = plan(bundle);
     }
 
     /** Marks the object branches of every anyOf shaped as a data-carrying enum (a string enum first). */
@@ -138,16 +146,26 @@ final class SchemaEngine {
         }
     }
 
+    /**
+     * Every finding of the instance. The verdict comes first (valid, which builds nothing); only a
+     * refused instance is walked again by eval for its findings, so a valid one costs one walk.
+     */
     List<Finding> validate(JsonNode instance) {
         List<Finding> out = new ArrayList<>();
-        eval(bundle, instance, "", out);
+        if (broken || !valid(root, instance)) {
+            eval(bundle, instance, "", out);
+        }
         return out;
     }
 
+    /** Whether eval would find nothing (see valid). */
     private boolean isValid(JsonNode schema, JsonNode instance) {
-        List<Finding> out = new ArrayList<>();
-        eval(schema, instance, "", out);
-        return out.isEmpty();
+        if (broken) {
+            List<Finding> out = new ArrayList<>();
+            eval(schema, instance, "", out);
+            return out.isEmpty();
+        }
+        return valid(plans.get(schema), instance);
     }
 
     private JsonNode resolve(String ref) {
@@ -159,6 +177,12 @@ final class SchemaEngine {
             throw new IllegalStateException("bundle $ref points nowhere: " + ref);
         }
         return target;
+    }
+
+    /** The schema a $ref names, resolved once when the engine was built. */
+    private JsonNode target(JsonNode schema, JsonNode ref) {
+        Plan plan = plans.get(schema);
+        return plan != null && plan.ref != null ? plan.ref.schema : resolve(ref.textValue());
     }
 
     private static void fail(List<Finding> out, String path, String keyword, String message) {
@@ -174,7 +198,7 @@ final class SchemaEngine {
         }
         JsonNode ref = schema.get("$ref");
         if (ref != null) {
-            eval(resolve(ref.textValue()), inst, path, out);
+            eval(target(schema, ref), inst, path, out);
         }
         JsonNode type = schema.get("type");
         if (type != null && !typeMatches(type, inst)) {
@@ -422,7 +446,7 @@ final class SchemaEngine {
         }
         JsonNode ref = schema.get("$ref");
         if (ref != null) {
-            mark(resolve(ref.textValue()), inst, evaluated, true);
+            mark(target(schema, ref), inst, evaluated, true);
         }
         if (inst.isObject()) {
             JsonNode properties = schema.get("properties");
@@ -553,5 +577,381 @@ final class SchemaEngine {
             }
         }
         return false;
+    }
+
+    // ---- The verdict alone -------------------------------------------------------------------
+
+    private static final int T_OBJECT = 1;
+    private static final int T_ARRAY = 2;
+    private static final int T_STRING = 4;
+    private static final int T_BOOLEAN = 8;
+    private static final int T_NULL = 16;
+    private static final int T_NUMBER = 32;
+    private static final int T_INTEGER = 64;
+
+    /**
+     * One subschema compiled for the verdict: its keywords looked up once, its $ref resolved, its
+     * pattern compiled and its bounds read. valid decides exactly what eval's findings would (valid
+     * when there are none) from these, and builds no paths, messages or findings; eval keeps reading
+     * the schema itself for its messages.
+     */
+    private static final class Plan {
+        final JsonNode schema;
+        Boolean always;  // the schemas true and false
+        Plan ref;
+        JsonNode type;
+        int types;  // T_OBJECT | ... when every type name is known; else 0 and typeMatches decides
+        JsonNode options;
+        Set<String> textOptions;  // the enum when it holds strings only
+        JsonNode constant;
+        boolean lengths;
+        long minLength = Long.MIN_VALUE;
+        long maxLength = Long.MAX_VALUE;
+        String format;
+        Pattern pattern;
+        boolean numbers;
+        BigDecimal minimum;
+        BigDecimal maximum;
+        BigDecimal exclusiveMinimum;
+        BigDecimal exclusiveMaximum;
+        JsonNode multipleOf;
+        long minItems = Long.MIN_VALUE;
+        long maxItems = Long.MAX_VALUE;
+        boolean uniqueItems;
+        Plan items;
+        long minProperties = Long.MIN_VALUE;
+        long maxProperties = Long.MAX_VALUE;
+        String[] required;
+        JsonNode declared;
+        Map<String, Plan> properties;
+        Plan additional;
+        boolean additionalRefuses;  // additionalProperties false on a closed object
+        Plan unevaluated;  // null also when a false unevaluatedProperties is not applied (lenient)
+        Plan[] allOf;
+        Plan[] anyOf;
+        Plan condition;
+        Plan then;
+        // What mark reads: if and then also apart, the unevaluatedProperties also when lenient.
+        boolean anyAdditional;
+        Plan markUnevaluated;
+        Plan markIf;
+        Plan markThen;
+
+        Plan(JsonNode schema) {
+            this.schema = schema;
+        }
+    }
+
+    private Plan plan(JsonNode schema) {
+        Plan known = plans.get(schema);
+        if (known != null) {
+            return known;
+        }
+        Plan p = new Plan(schema);
+        plans.put(schema, p);
+        if (schema.isBoolean()) {
+            p.always = schema.booleanValue();
+            return p;
+        }
+        JsonNode ref = schema.get("$ref");
+        if (ref != null) {
+            try {
+                p.ref = plan(resolve(ref.textValue()));
+            } catch (IllegalStateException e) {
+                broken = true;
+            }
+        }
+        p.type = schema.get("type");
+        if (p.type != null) {
+            p.types = typeBits(p.type);
+        }
+        p.options = schema.get("enum");
+        if (p.options != null) {
+            Set<String> texts = new HashSet<>();
+            for (JsonNode option : p.options) {
+                texts.add(option.isTextual() ? option.textValue() : null);
+            }
+            p.textOptions = texts.contains(null) ? null : texts;
+        }
+        p.constant = schema.get("const");
+        JsonNode minLength = schema.get("minLength");
+        JsonNode maxLength = schema.get("maxLength");
+        p.lengths = minLength != null || maxLength != null;
+        p.minLength = minLength != null ? minLength.asLong() : Long.MIN_VALUE;
+        p.maxLength = maxLength != null ? maxLength.asLong() : Long.MAX_VALUE;
+        JsonNode format = schema.get("format");
+        p.format = format != null ? format.textValue() : null;
+        JsonNode pattern = schema.get("pattern");
+        p.pattern = pattern != null ? pattern(pattern.textValue()) : null;
+        p.minimum = decimal(schema.get("minimum"));
+        p.maximum = decimal(schema.get("maximum"));
+        p.exclusiveMinimum = decimal(schema.get("exclusiveMinimum"));
+        p.exclusiveMaximum = decimal(schema.get("exclusiveMaximum"));
+        p.multipleOf = schema.get("multipleOf");
+        p.numbers = p.minimum != null || p.maximum != null || p.exclusiveMinimum != null
+                || p.exclusiveMaximum != null || p.multipleOf != null;
+        p.minItems = schema.has("minItems") ? schema.get("minItems").asLong() : Long.MIN_VALUE;
+        p.maxItems = schema.has("maxItems") ? schema.get("maxItems").asLong() : Long.MAX_VALUE;
+        p.uniqueItems = schema.has("uniqueItems") && schema.get("uniqueItems").booleanValue();
+        p.items = sub(schema.get("items"));
+        p.minProperties = schema.has("minProperties") ? schema.get("minProperties").asLong() : Long.MIN_VALUE;
+        p.maxProperties = schema.has("maxProperties") ? schema.get("maxProperties").asLong() : Long.MAX_VALUE;
+        JsonNode required = schema.get("required");
+        if (required != null) {
+            p.required = new String[required.size()];
+            for (int i = 0; i < required.size(); i++) {
+                p.required[i] = required.get(i).textValue();
+            }
+        }
+        p.declared = schema.get("properties");
+        if (p.declared != null) {
+            p.properties = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> property : p.declared.properties()) {
+                p.properties.put(property.getKey(), plan(property.getValue()));
+            }
+        }
+        JsonNode additional = schema.get("additionalProperties");
+        if (additional != null && additional.isBoolean() && !additional.booleanValue()) {
+            p.additionalRefuses = closed(schema);
+        } else {
+            p.additional = sub(additional);
+        }
+        JsonNode unevaluated = schema.get("unevaluatedProperties");
+        p.unevaluated = sub(unevaluated);
+        if (unevaluated != null && unevaluated.isBoolean() && !unevaluated.booleanValue() && !closed(schema)) {
+            p.unevaluated = null;
+        }
+        p.allOf = subs(schema.get("allOf"));
+        p.anyOf = subs(schema.get("anyOf"));
+        p.anyAdditional = additional != null;
+        p.markUnevaluated = sub(unevaluated);
+        p.markIf = sub(schema.get("if"));
+        p.markThen = sub(schema.get("then"));
+        p.condition = p.markIf;
+        p.then = p.markThen;
+        if (p.condition == null || p.then == null) {
+            p.condition = null;
+            p.then = null;
+        }
+        return p;
+    }
+
+    private Plan sub(JsonNode schema) {
+        return schema == null ? null : plan(schema);
+    }
+
+    private Plan[] subs(JsonNode schemas) {
+        if (schemas == null) {
+            return null;
+        }
+        Plan[] out = new Plan[schemas.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = plan(schemas.get(i));
+        }
+        return out;
+    }
+
+    private static BigDecimal decimal(JsonNode number) {
+        return number == null ? null : number.decimalValue();
+    }
+
+    /** The type names as bits, or 0 when one is unknown (typeMatches then decides, and refuses it). */
+    private static int typeBits(JsonNode type) {
+        int bits = 0;
+        for (JsonNode one : type.isArray() ? type : List.of(type)) {
+            int bit = switch (one.isTextual() ? one.textValue() : "") {
+                case "object" -> T_OBJECT;
+                case "array" -> T_ARRAY;
+                case "string" -> T_STRING;
+                case "boolean" -> T_BOOLEAN;
+                case "null" -> T_NULL;
+                case "number" -> T_NUMBER;
+                case "integer" -> T_INTEGER;
+                default -> 0;
+            };
+            if (bit == 0) {
+                return 0;
+            }
+            bits |= bit;
+        }
+        return bits;
+    }
+
+    private static boolean typeMatches(Plan p, JsonNode inst) {
+        if (p.types == 0) {
+            return typeMatches(p.type, inst);
+        }
+        int kind = switch (inst.getNodeType()) {
+            case OBJECT -> T_OBJECT;
+            case ARRAY -> T_ARRAY;
+            case STRING -> T_STRING;
+            case BOOLEAN -> T_BOOLEAN;
+            case NULL -> T_NULL;
+            case NUMBER -> T_NUMBER;
+            default -> 0;
+        };
+        return (p.types & kind) != 0 || kind == T_NUMBER && (p.types & T_INTEGER) != 0 && Json.isInteger(inst);
+    }
+
+    /** True exactly when eval(p.schema, inst) finds nothing; stops at the first failure. */
+    private boolean valid(Plan p, JsonNode inst) {
+        if (p.always != null) {
+            return p.always;
+        }
+        if (p.ref != null && !valid(p.ref, inst)) {
+            return false;
+        }
+        if (p.type != null && !typeMatches(p, inst)) {
+            return false;
+        }
+        if (p.options != null && !(p.textOptions != null
+                ? inst.isTextual() && p.textOptions.contains(inst.textValue()) : contains(p.options, inst))) {
+            return false;
+        }
+        if (p.constant != null && !Json.same(p.constant, inst)) {
+            return false;
+        }
+        if (inst.isTextual() && !stringValid(p, inst.textValue())) {
+            return false;
+        }
+        if (inst.isNumber() && p.numbers && !numberValid(p, inst)) {
+            return false;
+        }
+        if (inst.isObject() && !objectValid(p, inst)) {
+            return false;
+        }
+        if (inst.isArray() && !arrayValid(p, inst)) {
+            return false;
+        }
+        if (p.allOf != null) {
+            for (Plan sub : p.allOf) {
+                if (!valid(sub, inst)) {
+                    return false;
+                }
+            }
+        }
+        if (p.anyOf != null && !anyValid(p.anyOf, inst)) {
+            return false;  // a failed union always has findings: the refined ones are a failed branch's
+        }
+        return p.condition == null || !valid(p.condition, inst) || valid(p.then, inst);
+    }
+
+    private boolean anyValid(Plan[] branches, JsonNode inst) {
+        for (Plan branch : branches) {
+            if (valid(branch, inst)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean stringValid(Plan p, String text) {
+        if (p.lengths) {
+            int length = text.codePointCount(0, text.length());
+            if (length < p.minLength || length > p.maxLength) {
+                return false;
+            }
+        }
+        if (p.format != null && !Formats.check(p.format, text)) {
+            return false;
+        }
+        return p.pattern == null || p.pattern.matcher(text).find();
+    }
+
+    private static boolean numberValid(Plan p, JsonNode number) {
+        BigDecimal value = number.decimalValue();
+        return (p.minimum == null || value.compareTo(p.minimum) >= 0)
+                && (p.maximum == null || value.compareTo(p.maximum) <= 0)
+                && (p.exclusiveMinimum == null || value.compareTo(p.exclusiveMinimum) > 0)
+                && (p.exclusiveMaximum == null || value.compareTo(p.exclusiveMaximum) < 0)
+                && (p.multipleOf == null || isMultiple(number, p.multipleOf));
+    }
+
+    private boolean arrayValid(Plan p, JsonNode inst) {
+        if (inst.size() < p.minItems || inst.size() > p.maxItems || p.uniqueItems && !unique(inst)) {
+            return false;
+        }
+        if (p.items != null) {
+            for (JsonNode item : inst) {
+                if (!valid(p.items, item)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean objectValid(Plan p, JsonNode inst) {
+        if (inst.size() < p.minProperties || inst.size() > p.maxProperties) {
+            return false;
+        }
+        if (p.required != null) {
+            for (String name : p.required) {
+                if (!inst.has(name)) {
+                    return false;
+                }
+            }
+        }
+        for (Map.Entry<String, JsonNode> member : inst.properties()) {
+            Plan property = p.properties == null ? null : p.properties.get(member.getKey());
+            if (property != null) {
+                if (!valid(property, member.getValue())) {
+                    return false;
+                }
+            } else if (p.additionalRefuses || p.additional != null && !valid(p.additional, member.getValue())) {
+                return false;
+            }
+        }
+        if (p.unevaluated == null) {
+            return true;
+        }
+        Set<String> evaluated = new HashSet<>();
+        mark(p, inst, evaluated, false);
+        for (Map.Entry<String, JsonNode> member : inst.properties()) {
+            if (!evaluated.contains(member.getKey()) && !valid(p.unevaluated, member.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** mark(JsonNode, ...) read from the plans: the same members, for the verdict. */
+    private void mark(Plan p, JsonNode inst, Set<String> evaluated, boolean withUnevaluated) {
+        if (!p.schema.isObject()) {
+            return;
+        }
+        if (p.ref != null) {
+            mark(p.ref, inst, evaluated, true);
+        }
+        if (inst.isObject()) {
+            for (Iterator<String> it = inst.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (p.anyAdditional || p.properties != null && p.properties.containsKey(name)) {
+                    evaluated.add(name);
+                }
+            }
+            if (withUnevaluated && p.markUnevaluated != null) {
+                for (Map.Entry<String, JsonNode> member : inst.properties()) {
+                    if (!evaluated.contains(member.getKey()) && valid(p.markUnevaluated, member.getValue())) {
+                        evaluated.add(member.getKey());
+                    }
+                }
+            }
+        }
+        if (p.markIf != null && valid(p.markIf, inst)) {
+            mark(p.markIf, inst, evaluated, true);
+            if (p.markThen != null) {
+                mark(p.markThen, inst, evaluated, true);
+            }
+        }
+        for (Plan[] subs : new Plan[][] {p.allOf, p.anyOf}) {
+            if (subs != null) {
+                for (Plan sub : subs) {
+                    if (valid(sub, inst)) {
+                        mark(sub, inst, evaluated, true);
+                    }
+                }
+            }
+        }
     }
 }

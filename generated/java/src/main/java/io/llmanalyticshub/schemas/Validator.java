@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * errors are reported at their places; otherwise one {@code anyOf} finding at the union.
  */
 public final class Validator {
-    private static final Map<String, SchemaEngine> ENGINES = new ConcurrentHashMap<>();
+    private static final Map<EngineKey, SchemaEngine> ENGINES = new ConcurrentHashMap<>();
+
+    private record EngineKey(Catalogue.Entry entry, boolean refineUnions, boolean lenient) {
+    }
 
     private Validator() {
     }
@@ -136,8 +139,7 @@ public final class Validator {
     }
 
     private static SchemaEngine engine(Catalogue.Entry entry, boolean refineUnions, boolean lenient) {
-        String key = entry.version() + " " + entry.qualified() + " " + refineUnions + " " + lenient;
-        return ENGINES.computeIfAbsent(key, k -> {
+        return ENGINES.computeIfAbsent(new EngineKey(entry, refineUnions, lenient), k -> {
             try (InputStream in = Validator.class.getResourceAsStream(entry.resource())) {
                 if (in == null) {
                     throw new IllegalStateException("missing schema resource " + entry.resource());
