@@ -40,7 +40,7 @@ from .stores import DEFAULT_URL, SCHEMES, Store, open_store
               help="Write the invalid documents with their findings, as NDJSON, to DIR (they are never loaded).")
 @click.option("--batch-rows", type=click.IntRange(min=1), default=None,
               help="Rows per transaction, gathered in whole blocks of lines (default: 131072 for DuckDB, 65536 for "
-                   "Parquet files, one block for PostgreSQL).")
+                   "Parquet files, 65536 for PostgreSQL).")
 @guarded
 def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, fmt: str, max_errors: int | None,
                  quiet: bool, semantic: bool, engine: Engine, jobs: int | None, stdin_format: Kind,
