@@ -52,7 +52,7 @@ class DuckDBStore(Store):
 
         self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
         self._open = False  # a load's transaction is open (append ... commit)
-        self._settings: dict[str, str] | None = None  # the settings before the load changed them
+        self._loading_settings = False  # the load's settings are in force (DuckDB's defaults otherwise)
 
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         try:
@@ -148,18 +148,17 @@ class DuckDBStore(Store):
         (export and queries order by time), and a bounded buffer pool, so the memory stays flat however
         large the file grows (the pages of a written row group are in the file; DuckDB rereads them when
         needed). They hold while the transaction is open: a query afterwards gets DuckDB's defaults back."""
-        self._settings = dict(self.connection.execute(
-            "SELECT name, value FROM duckdb_settings() WHERE name IN "
-            "('threads', 'preserve_insertion_order', 'memory_limit')").fetchall())
+        self._loading_settings = True
         self.connection.execute("SET threads = 1")
         self.connection.execute("SET preserve_insertion_order = false")
         self.connection.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
 
     def _restore(self) -> None:
-        settings, self._settings = self._settings, None
-        for name, value in (settings or {}).items():
-            with contextlib.suppress(*self.errors):
-                self.connection.execute(f"SET {name} = '{value}'")
+        if self._loading_settings:
+            self._loading_settings = False
+            for name in ("threads", "preserve_insertion_order", "memory_limit"):
+                with contextlib.suppress(*self.errors):
+                    self.connection.execute(f"RESET {name}")
 
     def _stored(self, table: Table, keys: list[str]) -> set[str]:
         import pyarrow as pa
