@@ -16,6 +16,7 @@ class PeakMemory:
     total_pss_mb: float  # peak of the tree's summed PSS (forked workers share pages; RSS would count them twice)
     seconds: float
     exit_code: int
+    cpu_seconds: float = 0.0  # user + system CPU of the process and the children it waited for (its workers)
 
 
 def _tree(pid: int) -> list[int]:
@@ -62,10 +63,12 @@ def peak_memory(command: list[str], interval: float = 0.02) -> PeakMemory:
     sampler = threading.Thread(target=sample)
     start = time.perf_counter()
     sampler.start()
-    process.wait()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
     stop.set()
     sampler.join()
-    return PeakMemory(peak_rss / 1024, peak_pss / 1024, time.perf_counter() - start, process.returncode)
+    return PeakMemory(peak_rss / 1024, peak_pss / 1024, time.perf_counter() - start, process.returncode,
+                      usage.ru_utime + usage.ru_stime)
 
 
 def startup_seconds(command: list[str], runs: int) -> list[float]:

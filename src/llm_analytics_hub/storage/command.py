@@ -39,8 +39,8 @@ from .stores import DEFAULT_URL, SCHEMES, Store, open_store
 @click.option("--invalid-out", metavar="DIR",
               help="Write the invalid documents with their findings, as NDJSON, to DIR (they are never loaded).")
 @click.option("--batch-rows", type=click.IntRange(min=1), default=None,
-              help="Rows per transaction, gathered in whole blocks of lines (default: 65536 for DuckDB and "
-                   "Parquet, one block for PostgreSQL).")
+              help="Rows per transaction, gathered in whole blocks of lines (default: 131072 for DuckDB, 65536 for "
+                   "Parquet files, 65536 for PostgreSQL).")
 @guarded
 def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, fmt: str, max_errors: int | None,
                  quiet: bool, semantic: bool, engine: Engine, jobs: int | None, stdin_format: Kind,
@@ -64,6 +64,7 @@ def load_command(paths: tuple[str, ...], into: str, schema_version: str | None, 
     store = open_store(into)
     if batch_rows is not None:
         store.batch_rows = batch_rows
+        store.append_rows = min(store.append_rows, max(1, batch_rows // 4))  # still a few appends per batch
     try:
         code = run_load(sources, validator, store, fmt, sys.stdout, sys.stderr, max_errors=max_errors, quiet=quiet,
                         progress=wants_progress(sources, sys.stderr), jobs=jobs or default_jobs(),

@@ -59,8 +59,9 @@ def load_runner(validator: Validator, jobs: int, keep: bool, store: Store, table
             if isinstance(source, InputError):
                 yield source
                 continue
+            written = _streamed if store.streams else _written
             try:
-                yield from _written(source, _outcomes(source, validator, jobs, keep, target), store, table, counts)
+                yield from written(source, _outcomes(source, validator, jobs, keep, target), store, table, counts)
             except InputError as exc:
                 yield exc
 
@@ -76,6 +77,73 @@ def _outcomes(source: InputSource, validator: Validator, jobs: int, keep: bool,
         yield load_document(raw, validator, source.name, target, keep)
         return
     yield load_document(b"", validator, source.name, target, keep)
+
+
+def _too_new(source: InputSource, line: int, version: str, store: Store, table: Table) -> HubError:
+    return HubError(
+        f"{source.name}:{line}: a {version} event cannot go into {table.name} of {store.url}, "
+        f"which follows {table.version}; migrate the table first: "
+        f"{migration_hint(store, table.version, version)} (then load again: events already loaded "
+        "are skipped)")
+
+
+def _streamed(source: InputSource, outcomes: Iterator[BlockOutcome], store: Store, table: Table,
+              counts: LoadCounts) -> Iterator[BlockOutcome]:
+    """Append the rows of the blocks, about `store.append_rows` at a time, into the store's open transaction
+    (in the background thread, at most one append under way, so at most two appends' rows are held), and
+    commit once about `store.batch_rows` rows are in; a block's outcome is reported once its rows are
+    committed. Appends of a few blocks together cost one key lookup and one insert per table for all."""
+    before = 0
+    uncommitted = 0
+    waiting: list[BlockOutcome] = []
+    gathered: list[Rows] = []
+    pending: Future[None] | None = None
+
+    def append(group: list[Rows]) -> None:
+        rows = group[0] if len(group) == 1 else merged(group)
+        new = store.append(table, rows)
+        counts.new += new
+        counts.present += rows.count - new
+
+    def flush() -> None:
+        nonlocal pending, gathered
+        if pending is not None:
+            pending.result()
+            pending = None
+        if gathered:
+            pending = writer.submit(append, gathered)
+            gathered = []
+
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-hub-writer") as writer:
+            for outcome in outcomes:
+                rows: Rows | None = outcome.payload
+                outcome.payload = None
+                if rows is not None and rows.too_new is not None:
+                    if pending is not None:
+                        pending.result()
+                    store.abort()
+                    raise _too_new(source, before + rows.too_new[0], rows.too_new[1], store, table)
+                before += outcome.lines
+                waiting.append(outcome)
+                if rows is not None and rows.count:
+                    gathered.append(rows)
+                    uncommitted += rows.count
+                if sum(r.count for r in gathered) >= store.append_rows or uncommitted >= store.batch_rows:
+                    flush()
+                if uncommitted >= store.batch_rows:
+                    flush()  # waits for the last append
+                    store.commit()
+                    uncommitted = 0
+                    yield from waiting
+                    waiting = []
+            flush()
+            flush()
+        store.commit()
+    except BaseException:
+        store.abort()
+        raise
+    yield from waiting
 
 
 def _written(source: InputSource, outcomes: Iterator[BlockOutcome], store: Store, table: Table,
@@ -95,12 +163,7 @@ def _written(source: InputSource, outcomes: Iterator[BlockOutcome], store: Store
             if rows is not None and rows.too_new is not None:
                 if pending is not None:
                     pending[0].result()
-                line, version = rows.too_new
-                raise HubError(
-                    f"{source.name}:{before + line}: a {version} event cannot go into {table.name} of {store.url}, "
-                    f"which follows {table.version}; migrate the table first: "
-                    f"{migration_hint(store, table.version, version)} (then load again: events already loaded "
-                    "are skipped)")
+                raise _too_new(source, before + rows.too_new[0], rows.too_new[1], store, table)
             before += outcome.lines
             waiting.append(outcome)
             if rows is not None and rows.count:
@@ -143,6 +206,35 @@ def merged(gathered: list[Rows]) -> Rows:
     return Rows(sum(r.count for r in gathered), data, [k for rows in gathered for k in rows.keys])
 
 
+class _HiddenPandas:
+    """An import finder that says pandas cannot be imported (a `None` in sys.modules is not enough: the
+    compiled import of pyarrow takes it as the module)."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is hidden while pyarrow asks for it")
+
+
+def _skip_pandas_probe() -> None:
+    """pyarrow's `pa.array` of a Python list first asks whether pandas is installed, and imports it to know
+    (0.4 s of CPU and 70 MB at each load's start, in a virtualenv that has pandas) only to learn that a list
+    is not a pandas object. The question is answered here, once, with pandas hidden: pyarrow then takes
+    lists as lists, and still imports pandas when it is asked for one (`to_pandas`). Not done when pandas
+    is loaded already."""
+    import sys
+
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    hidden = _HiddenPandas()
+    sys.meta_path.insert(0, hidden)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(hidden)
+
+
 def run_load(sources: Sequence[InputSource | InputError], validator: Validator, store: Store, fmt: str,
              out: TextIO, err: TextIO, *, max_errors: int | None = None, quiet: bool = False, progress: bool = False,
              jobs: int = 1, quarantine: QuarantineWriter | None = None) -> int:
@@ -153,6 +245,7 @@ def run_load(sources: Sequence[InputSource | InputError], validator: Validator, 
                        f"migrate it first: {migration_hint(store, version, validator.forced_version)}")
     table = events_table(version)
     target = Target(version, store.encoding)
+    _skip_pandas_probe()
     set_target(target)
     counts = LoadCounts()
     keep = bool(quarantine and quarantine.wanted)

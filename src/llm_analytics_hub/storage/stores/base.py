@@ -30,6 +30,9 @@ class Store:
     encoding: Encoding
     dialect: str
     batch_rows = 1  # rows gathered (whole blocks) before one write: one transaction per write
+    streams = False  # True: blocks go in (append) a few at a time into a transaction that commit ends
+    append_rows = 1  # (a store that streams) rows gathered (whole blocks) before one append
+
     def table_version(self) -> str | None:
         """The schema version the events table follows; None when the store has no events table yet."""
         raise NotImplementedError
@@ -40,6 +43,16 @@ class Store:
     def write(self, table: Table, rows: Rows) -> int:
         """Write one block's rows in one transaction; returns how many were new."""
         raise NotImplementedError
+
+    def append(self, table: Table, rows: Rows) -> int:
+        """(A store that streams) insert one block's rows into the open transaction; returns how many were new."""
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """(A store that streams) commit the open transaction."""
+
+    def abort(self) -> None:
+        """(A store that streams) roll the open transaction back."""
 
     def read(self, table: Table, filters: Filters) -> Iterator[Sequence[Any]]:
         """Rows in the neutral form, ordered by time, then event_id."""

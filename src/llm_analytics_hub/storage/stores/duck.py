@@ -31,12 +31,17 @@ def _connect(path: Path | None, *, read_only: bool) -> Any:
         raise StoreError(f"duckdb:///{path}: cannot open: {one_line(exc)}") from None
 
 
+LOAD_MEMORY_LIMIT = "128MB"
+
+
 class DuckDBStore(Store):
     encoding = "arrow"
     dialect = "duckdb"
     # DuckDB writes an append of a whole row group (122,880 rows) straight into the file, a smaller one through
     # its write-ahead log first: transactions of 131,072 rows cost a third of the CPU (docs/storage.md).
     batch_rows = 131072
+    streams = True  # blocks are appended into the open transaction as they come (append, commit)
+    append_rows = 32768  # per append: one key lookup and one INSERT per table for a few blocks
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.url = f"duckdb:///{path}" if path is not None else "duckdb://"
@@ -46,6 +51,8 @@ class DuckDBStore(Store):
         import duckdb
 
         self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
+        self._open = False  # a load's transaction is open (append ... commit)
+        self._loading_settings = False  # the load's settings are in force (DuckDB's defaults otherwise)
 
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         try:
@@ -78,17 +85,31 @@ class DuckDBStore(Store):
             raise StoreError(f"{self.url}: {one_line(exc)}") from None
 
     def _rollback(self) -> None:
+        self._open = False
         with contextlib.suppress(*self.errors):
             self.connection.execute("ROLLBACK")
+        self._restore()
 
     def write(self, table: Table, rows: Rows) -> int:
-        """One transaction: the envelope rows, then each variant's rows. Events whose key is stored already,
-        and repeats of a key within the batch, are left out first (the one query on the key column)."""
+        """One transaction: the envelope rows, then each variant's rows."""
+        new = self.append(table, rows)
+        self.commit()
+        return new
+
+    def append(self, table: Table, rows: Rows) -> int:
+        """Insert one block's rows into the open transaction (opening one when none is): the envelope rows,
+        then each variant's. Events whose key is stored already (committed, or appended earlier in this
+        transaction, which the connection sees), and repeats of a key within the block, are left out first
+        (one query on the key column). DuckDB writes the rows of a transaction to the file as each row group
+        fills, so a batch of many blocks is held neither in Arrow nor in DuckDB's memory until its commit."""
         if not rows.count:
             return 0
         data = rows.data
         try:
-            self.connection.execute("BEGIN TRANSACTION")
+            if not self._open:
+                self._loading()
+                self.connection.execute("BEGIN TRANSACTION")
+                self._open = True
             drop = self._stored(table, rows.keys)
             if drop or len(set(rows.keys)) != len(rows.keys):
                 data = {name: _without(batch, drop) for name, batch in data.items()}
@@ -101,11 +122,43 @@ class DuckDBStore(Store):
                 self.connection.register("hub_batch", batch)
                 self.connection.execute(f"INSERT INTO {part.name} ({names}) SELECT {names} FROM hub_batch")
                 self.connection.unregister("hub_batch")
-            self.connection.execute("COMMIT")
         except self.errors as exc:
             self._rollback()
             raise StoreError(f"{self.url}: cannot write: {one_line(exc)}") from None
         return int(envelope.num_rows)
+
+    def commit(self) -> None:
+        if not self._open:
+            return
+        try:
+            self.connection.execute("COMMIT")
+        except self.errors as exc:
+            self._rollback()
+            raise StoreError(f"{self.url}: cannot write: {one_line(exc)}") from None
+        self._open = False
+        self._restore()
+
+    def abort(self) -> None:
+        if self._open:
+            self._rollback()
+
+    def _loading(self) -> None:
+        """Settings for a load, made once: one thread (the loader's worker processes have the other cores,
+        and DuckDB's own threads only contend with them for an insert from Arrow), insertion order not kept
+        (export and queries order by time), and a bounded buffer pool, so the memory stays flat however
+        large the file grows (the pages of a written row group are in the file; DuckDB rereads them when
+        needed). They hold while the transaction is open: a query afterwards gets DuckDB's defaults back."""
+        self._loading_settings = True
+        self.connection.execute("SET threads = 1")
+        self.connection.execute("SET preserve_insertion_order = false")
+        self.connection.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+
+    def _restore(self) -> None:
+        if self._loading_settings:
+            self._loading_settings = False
+            for name in ("threads", "preserve_insertion_order", "memory_limit"):
+                with contextlib.suppress(*self.errors):
+                    self.connection.execute(f"RESET {name}")
 
     def _stored(self, table: Table, keys: list[str]) -> set[str]:
         import pyarrow as pa
