@@ -3,7 +3,7 @@ sample events and gets the counts of `llm-hub validate` (issue 23).
 
 `tools/dist.py` (what `make dist` runs) builds every artifact once per session into build/test-dist; the
 consumers live under build/pkg-tests (made anew each session). Caches that outlive a session: cargo's
-target folders (build/rust-target, make native's, which the sdist's build reuses; build/rust-target-consumer),
+target folder (build/rust-target: make native's, which the sdist's build reuses, and the .crate's dependencies),
 Go's build cache, build/m2, the npm cache and build/wheelhouse (the locked runtime and build packages, for installs
 with --no-index). The Python consumers install with pip from that wheelhouse and nothing else.
 """
@@ -132,14 +132,13 @@ def doctor(bin_folder: Path) -> dict[str, Any]:
     return report
 
 
-def forget_own_crates(target: Path) -> None:
-    """Make cargo recompile this project's crates in a target folder kept between sessions (their
-    compiled dependencies stay): unpacked from an sdist or a .crate, their files carry the archive's
-    fixed timestamps, older than any build, so cargo's timestamp check would take a stale build as fresh."""
-    for fingerprints in target.glob("*/.fingerprint"):
-        for crate in ("llm-analytics-hub-schemas", "llm-hub-native", "consumer"):
-            for folder in fingerprints.glob(f"{crate}-*"):
-                shutil.rmtree(folder)
+def touch_tree(folder: Path) -> None:
+    """Give every file under `folder` the present time: unpacked from a .crate, files carry the archive's
+    timestamps, and cargo, which compares them with its last build of a crate at the same place in the
+    same target folder (kept between sessions), would take a stale build for fresh."""
+    now = time.time()
+    for path in folder.rglob("*"):
+        os.utime(path, (now, now))
 
 
 def only(folder: Path, pattern: str) -> Path:
@@ -280,16 +279,23 @@ def test_crate_from_its_packaged_file_in_a_new_cargo_project(dist: Path, expecte
     with tarfile.open(crate) as packed:
         packed.extractall(unpacked, filter="data")
     (source,) = unpacked.iterdir()
+    touch_tree(source)  # the crate itself is compiled anew each session
     project = fresh(CONSUMERS / "rust-consumer")
     (project / "src").mkdir()
     (project / "Cargo.toml").write_text(
         '[package]\nname = "consumer"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
         f'[dependencies]\nllm-analytics-hub-schemas = {{ path = "{source}" }}\n\n[workspace]\n', encoding="utf-8")
     (project / "src" / "main.rs").write_text(RUST_MAIN, encoding="utf-8")
-    env = {**os.environ, "CARGO_TARGET_DIR": str(BUILD / "rust-target-consumer")}
-    forget_own_crates(BUILD / "rust-target-consumer")
-    run(["cargo", "build", "--offline", "-q"], cwd=project, env=env, label="crate consumer")
-    binary = BUILD / "rust-target-consumer" / "debug" / "consumer"
+    # the crate's dependencies at the versions of the repository's lock (cargo drops the packages it does not
+    # need), built in the target folder of make dist, where `cargo package` compiled them for the packed
+    # crate with the same (default) profile: only the crate and the consumer are compiled here
+    shutil.copy(ROOT / "Cargo.lock", project / "Cargo.lock")
+    target = BUILD / "rust-target"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_PROFILE_", "CARGO_BUILD_"))}
+    run(["cargo", "build", "--offline", "-q"], cwd=project, env={**env, "CARGO_TARGET_DIR": str(target)},
+        label="crate consumer")
+    binary = target / "debug" / "consumer"
     assert {s.name: json.loads(run([str(binary), str(s)])) for s in SAMPLES} == expected
 
 
