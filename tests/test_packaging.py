@@ -228,8 +228,8 @@ def test_every_package_carries_the_one_project_version_and_lists_its_schema_vers
     # the features docs.rs documents (all-features) are the ones the README lists, none when it says none
     features = sorted(set(cargo.get("features", {})) - {"default"})
     said = crate_readme.split("Cargo features:", 1)[1].split("\n\n", 1)[0]
-    listed = sorted(re.findall(r"^- `([\w-]+)`", said, re.M))
-    assert listed == features and (features or said.lstrip().startswith("none.")), (features, said)
+    in_readme = sorted(re.findall(r"^- `([\w-]+)`", said, re.M))
+    assert in_readme == features and (features or said.lstrip().startswith("none.")), (features, said)
     assert cargo["package"]["metadata"]["llm-analytics-hub"]["schema-versions"] == schema_versions
     assert cargo["package"]["metadata"]["docs"]["rs"]["all-features"] is True
     with tarfile.open(only(dist / "npm", "*.tgz")) as packed:
