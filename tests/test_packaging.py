@@ -3,8 +3,8 @@ sample events and gets the counts of `llm-hub validate` (issue 23).
 
 `tools/dist.py` (what `make dist` runs) builds every artifact once per session into build/test-dist; the
 consumers live under build/pkg-tests (made anew each session). Caches that outlive a session: cargo's
-target folders (build/rust-target, build/rust-target-sdist, build/rust-target-consumer), Go's build
-cache, build/m2, the npm cache and build/wheelhouse (the locked runtime and build packages, for installs
+target folder (build/rust-target: make native's, which the sdist's build reuses, and the .crate's dependencies),
+Go's build cache, build/m2, the npm cache and build/wheelhouse (the locked runtime and build packages, for installs
 with --no-index). The Python consumers install with pip from that wheelhouse and nothing else.
 """
 
@@ -27,6 +27,9 @@ from typing import Any
 
 import pytest
 from go_support import go_binary
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import dist as dist_tool  # tools/dist.py, what make dist runs
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -129,14 +132,13 @@ def doctor(bin_folder: Path) -> dict[str, Any]:
     return report
 
 
-def forget_own_crates(target: Path) -> None:
-    """Make cargo recompile this project's crates in a target folder kept between sessions (their
-    compiled dependencies stay): unpacked from an sdist or a .crate, their files carry the archive's
-    fixed timestamps, older than any build, so cargo's timestamp check would take a stale build as fresh."""
-    for fingerprints in target.glob("*/.fingerprint"):
-        for crate in ("llm-analytics-hub-schemas", "llm-hub-native", "consumer"):
-            for folder in fingerprints.glob(f"{crate}-*"):
-                shutil.rmtree(folder)
+def touch_tree(folder: Path) -> None:
+    """Give every file under `folder` the present time: unpacked from a .crate, files carry the archive's
+    timestamps, and cargo, which compares them with its last build of a crate at the same place in the
+    same target folder (kept between sessions), would take a stale build for fresh."""
+    now = time.time()
+    for path in folder.rglob("*"):
+        os.utime(path, (now, now))
 
 
 def only(folder: Path, pattern: str) -> Path:
@@ -162,10 +164,16 @@ def test_manylinux_wheel_installs_with_the_native_checker(dist: Path, wheelhouse
 def test_sdist_compiles_the_native_checker_when_pip_installs_it(dist: Path, wheelhouse: Path,
                                                                 expected: dict[str, Any]) -> None:
     sdist = only(dist / "python", "*.tar.gz")
-    # cargo's dependencies stay compiled between sessions; the crates of the sdist are compiled each time
-    forget_own_crates(BUILD / "rust-target-sdist")
+    # pip unpacks the sdist and its build hook runs cargo there, into build/rust-target (make native's):
+    # tools/dist.py compiled the checkout's native checker into it and checked that the sdist carries the
+    # same Rust sources, so cargo finds the crates of the unpacked workspace fresh (same sources at the same
+    # places in the workspace) instead of compiling them in release again (~4 minutes on 2 cores). A file
+    # the build needs and the sdist lacks still fails it: cargo loads the whole workspace and stats every
+    # source file of the build.
+    assert not dist_tool.rust_sources_differ(sdist)
+    dist_tool.compile_checkout_native()  # nothing to do unless a test since dist.py compiled other sources
     bin_folder = python_consumer("venv-sdist", sdist, wheelhouse, LLM_HUB_BUILD_NATIVE="1",
-                                 CARGO_TARGET_DIR=str(BUILD / "rust-target-sdist"))
+                                 CARGO_TARGET_DIR=str(BUILD / "rust-target"))
     report = doctor(bin_folder)
     assert report["native"]["in_use"] and not report["native"]["not_covered"], report
     assert counts_of(bin_folder / "llm-hub", bin_folder) == expected
@@ -212,9 +220,16 @@ def test_every_package_carries_the_one_project_version_and_lists_its_schema_vers
     crate = only(dist / "rust", f"llm-analytics-hub-schemas-{__version__}.crate")
     with tarfile.open(crate) as packed:
         member = packed.extractfile(f"llm-analytics-hub-schemas-{__version__}/Cargo.toml")
-        assert member is not None
+        readme = packed.extractfile(f"llm-analytics-hub-schemas-{__version__}/README.md")
+        assert member is not None and readme is not None
         cargo = tomllib.loads(member.read().decode())
+        crate_readme = readme.read().decode()
     assert cargo["package"]["version"] == __version__
+    # the features docs.rs documents (all-features) are the ones the README lists, none when it says none
+    features = sorted(set(cargo.get("features", {})) - {"default"})
+    said = crate_readme.split("Cargo features:", 1)[1].split("\n\n", 1)[0]
+    in_readme = sorted(re.findall(r"^- `([\w-]+)`", said, re.M))
+    assert in_readme == features and (features or said.lstrip().startswith("none.")), (features, said)
     assert cargo["package"]["metadata"]["llm-analytics-hub"]["schema-versions"] == schema_versions
     assert cargo["package"]["metadata"]["docs"]["rs"]["all-features"] is True
     with tarfile.open(only(dist / "npm", "*.tgz")) as packed:
@@ -264,16 +279,23 @@ def test_crate_from_its_packaged_file_in_a_new_cargo_project(dist: Path, expecte
     with tarfile.open(crate) as packed:
         packed.extractall(unpacked, filter="data")
     (source,) = unpacked.iterdir()
+    touch_tree(source)  # the crate itself is compiled anew each session
     project = fresh(CONSUMERS / "rust-consumer")
     (project / "src").mkdir()
     (project / "Cargo.toml").write_text(
         '[package]\nname = "consumer"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
         f'[dependencies]\nllm-analytics-hub-schemas = {{ path = "{source}" }}\n\n[workspace]\n', encoding="utf-8")
     (project / "src" / "main.rs").write_text(RUST_MAIN, encoding="utf-8")
-    env = {**os.environ, "CARGO_TARGET_DIR": str(BUILD / "rust-target-consumer")}
-    forget_own_crates(BUILD / "rust-target-consumer")
-    run(["cargo", "build", "--offline", "-q"], cwd=project, env=env, label="crate consumer")
-    binary = BUILD / "rust-target-consumer" / "debug" / "consumer"
+    # the crate's dependencies at the versions of the repository's lock (cargo drops the packages it does not
+    # need), built in the target folder of make dist, where `cargo package` compiled them for the packed
+    # crate with the same (default) profile: only the crate and the consumer are compiled here
+    shutil.copy(ROOT / "Cargo.lock", project / "Cargo.lock")
+    target = BUILD / "rust-target"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_PROFILE_", "CARGO_BUILD_"))}
+    run(["cargo", "build", "--offline", "-q"], cwd=project, env={**env, "CARGO_TARGET_DIR": str(target)},
+        label="crate consumer")
+    binary = target / "debug" / "consumer"
     assert {s.name: json.loads(run([str(binary), str(s)])) for s in SAMPLES} == expected
 
 
@@ -460,7 +482,11 @@ def test_npm_tarball_in_a_new_project_with_a_typescript_type_check(dist: Path, e
     # ajv and ajv-formats from npm's cache when `make node-deps` put them there
     run(["npm", "install", "--prefer-offline", "--no-audit", "--no-fund"], cwd=project, label="npm consumer")
     run(["node", str(tsc), "-p", "tsconfig.json"], cwd=project, label="npm consumer")
-    assert {s.name: json.loads(run(["node", "run.js", str(s)], cwd=project)) for s in SAMPLES} == expected
+    installed = project / "node_modules" / "@llm-analytics-hub" / "schemas"
+    assert (installed / "validators" / "1.1.0" / "events" / "AnalyticsEvent.js").is_file()
+    # the precompiled validators do the work: Node refuses `new Function`/eval, which compiling a schema needs
+    node = ["node", "--disallow-code-generation-from-strings", "run.js"]
+    assert {s.name: json.loads(run([*node, str(s)], cwd=project)) for s in SAMPLES} == expected
 
 
 def test_the_lock_was_resolved_from_the_current_pyproject() -> None:

@@ -83,12 +83,16 @@ def python_packages(out: Path, version: str) -> None:
     target = fresh(out / "python")
     raw = fresh(BUILD / "dist-python")
     cargo_env = {"CARGO_TARGET_DIR": str(BUILD / "rust-target"), "LLM_HUB_BUILD_NATIVE": "1"}
+    compile_checkout_native()
     run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(raw / "native")],
         env=cargo_env)
+    (sdist,) = (raw / "native").glob("*.tar.gz")
+    differ = rust_sources_differ(sdist)
+    if differ:
+        sys.exit(f"dist: the sdist's Rust sources are not the checkout's: {', '.join(differ[:10])}")
     (binary,) = (raw / "native").glob("*-cp311-abi3-*.whl")
     run([tool("auditwheel"), "repair", "--plat", "auto", "-w", str(target), str(binary)])
-    for sdist in (raw / "native").glob("*.tar.gz"):
-        shutil.copy2(sdist, target)
+    shutil.copy2(sdist, target)
     run([sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(raw / "pure")],
         env={"LLM_HUB_BUILD_NATIVE": "0"})
     (pure,) = (raw / "pure").glob("*-py3-none-any.whl")
@@ -98,6 +102,36 @@ def python_packages(out: Path, version: str) -> None:
     print(f"python: {repaired.name}: " + " ".join(shown.split()))
     run([tool("twine"), "check", "--strict", *map(str, sorted(target.iterdir()))])
     checksums(target)
+
+
+RUST_SOURCES = ("Cargo.toml", "Cargo.lock", "native/", "generated/rust/")
+
+
+def compile_checkout_native() -> None:
+    """The native checker compiled from the checkout into build/rust-target, as `make native` and the build
+    hook do (nothing to do when it is current). `build` makes the wheel from the unpacked sdist, whose files
+    carry the archive's fixed timestamps, older than any build: cargo takes what build/rust-target last
+    compiled for these crates (same names, same paths inside the workspace) as fresh. After this, that is
+    the checkout's current sources, which are the sdist's (rust_sources_differ): the wheel build and
+    tests/test_packaging.py's pip install of the sdist reuse it instead of compiling it again."""
+    run(["cargo", "build", "--release", "--locked", "-p", "llm-hub-native"],
+        env={"CARGO_TARGET_DIR": str(BUILD / "rust-target"), "PYO3_NO_PYTHON": "1"})
+
+
+def rust_sources_differ(sdist: Path) -> list[str]:
+    """The Rust workspace files (RUST_SOURCES) whose bytes differ between the sdist and the checkout, or
+    that are in one only."""
+    packed: dict[str, bytes] = {}
+    with tarfile.open(sdist) as archive:
+        for member in archive.getmembers():
+            name = member.name.split("/", 1)[1] if "/" in member.name else ""
+            if member.isfile() and name.startswith(RUST_SOURCES):
+                extracted = archive.extractfile(member)
+                assert extracted is not None
+                packed[name] = extracted.read()
+    tracked = run(["git", "ls-files", "-z", "--", *RUST_SOURCES]).split("\0")
+    return sorted(name for name in packed.keys() | set(filter(None, tracked))
+                  if name not in packed or not (ROOT / name).is_file() or packed[name] != (ROOT / name).read_bytes())
 
 
 def rust_crate(out: Path, version: str) -> None:
@@ -174,16 +208,27 @@ def java_package(out: Path, version: str) -> None:
 
 def npm_package(out: Path, version: str) -> None:
     target = fresh(out / "npm")
-    (packed,) = json.loads(run(["npm", "pack", "./generated/typescript", "--pack-destination", str(target), "--json"]))
+    package = ROOT / "generated" / "typescript"
+    # npm pack runs the package's prepack, `build-validators.cjs --check` (the precompiled validators are
+    # those of the bundles), which needs the pinned Ajv: tests/node's (make node-deps), as for make gen-check
+    node_path = os.pathsep.join(filter(None, [str(ROOT / "tests" / "node" / "node_modules"),
+                                              os.environ.get("NODE_PATH")]))
+    (packed,) = json.loads(run(["npm", "pack", "./generated/typescript", "--pack-destination", str(target), "--json"],
+                               env={"NODE_PATH": node_path}))
     files = {entry["path"] for entry in packed["files"]}
-    manifest = json.loads((ROOT / "generated" / "typescript" / "package.json").read_text(encoding="utf-8"))
+    manifest = json.loads((package / "package.json").read_text(encoding="utf-8"))
     declared = {"index.d.ts", "index.js", "package.json"} | {
         path.removeprefix("./") for entry in manifest["exports"].values()
         for path in ([entry] if isinstance(entry, str) else entry.values()) if "*" not in path}
-    missing = sorted(declared - files)
+    # index.js requires every precompiled validator (validators/<version>/<area>/<Type>.js) at first use
+    validators = {p.relative_to(package).as_posix() for p in (package / "validators").rglob("*.js")}
+    if not validators:
+        sys.exit("dist: generated/typescript/validators/ is empty: run `make generate`")
+    missing = sorted((declared | validators) - files)
     if missing:
-        sys.exit(f"dist: the npm package lacks what package.json names: {', '.join(missing)}")
-    print(f"npm: {packed['filename']} ({packed['entryCount']} files, types and exports present)")
+        sys.exit(f"dist: the npm package lacks {len(missing)} files it needs: {', '.join(missing[:10])}")
+    print(f"npm: {packed['filename']} ({packed['entryCount']} files, types, exports and "
+          f"{len(validators)} precompiled validators present)")
     checksums(target)
 
 
