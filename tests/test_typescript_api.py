@@ -90,6 +90,16 @@ def test_every_module_is_reached_by_a_literal_path() -> None:
         assert f'require("./validators/{row["path"].removesuffix(".json")}.js")' in index, row["path"]
 
 
+# The README's TypeScript example uses `line` (an NDJSON line) and `body` (a request body) as givens.
+README_PRELUDE = "declare const line: string;\ndeclare const body: string;\n"
+
+
+def readme_block() -> str:
+    text = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```ts\n(.*?)```", text, flags=re.S)
+    return block
+
+
 @pytest.fixture(scope="module")
 def consumer(node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
     """The consumer project in a temporary folder with the packed package installed (npm install of the
@@ -101,6 +111,7 @@ def consumer(node_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     tarball = folder / json.loads(packed.stdout)[0]["filename"]
     project = folder / "hub-consumer"
     shutil.copytree(CONSUMER, project, ignore=shutil.ignore_patterns("node_modules", "dist"))
+    (project / "src" / "readme.ts").write_text(README_PRELUDE + readme_block(), encoding="utf-8")
     installed = _run(["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)], cwd=project,
                      env={k: v for k, v in node_env.items() if k != "NODE_PATH"}, timeout=600)
     assert installed.returncode == 0, installed.stdout + installed.stderr
@@ -133,3 +144,22 @@ def test_the_consumer_reads_narrows_writes_and_is_refused_a_bad_value(consumer: 
     assert f"guarded: {latency['source_module']} telemetry" in out
     assert any(line.startswith('wrote and read back: {"event_id"') for line in out), out
     assert out[-1] == "refused on write: /payload/data/cost_per_request type", out
+
+
+def test_the_readme_example_compiles_and_runs(consumer: Path, node_env: dict[str, str]) -> None:  # noqa: F811
+    """The README's block is part of the consumer (src/readme.ts), so tsc --strict above checked it; here it
+    runs on a refused event and a valid TimeWindow body."""
+    if not (consumer / "dist" / "readme.js").is_file():
+        pytest.fail("the README example did not compile (test_the_consumer_compiles_with_tsc_strict)", pytrace=False)
+    version = load_version("1.0.0")
+    latency = next(e for e in version.lookup("events.AnalyticsEvent").examples
+                   if e["payload"]["data"].get("telemetry_type") == "latency")
+    window = version.lookup("correlation.TimeWindow").examples[0]
+    givens = {"line": json.dumps(latency).replace("total_latency_ms", "total_latency"), "body": json.dumps(window)}
+    script = f"Object.assign(globalThis, {json.dumps(givens)}); await import('./dist/readme.js');"
+    env: dict[str, Any] = {k: v for k, v in node_env.items() if k != "NODE_PATH"}
+    done = _run(["node", "--input-type=module", "-e", script], cwd=consumer, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout.splitlines()
+    assert any(line.startswith("/payload/data unevaluatedProperties ") for line in out), out
+    assert out[-1] == window["start"], out
