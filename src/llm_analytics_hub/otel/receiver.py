@@ -240,8 +240,9 @@ class OtlpHandler(BaseHTTPRequestHandler):
         if self.close_connection or self.server.draining.is_set():
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
+        # end_headers, with the body: one send, not two (http.server keeps the headers in this list until then)
+        self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
+        self.flush_headers()
         self.wfile.flush()
 
 
