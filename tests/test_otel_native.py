@@ -241,7 +241,7 @@ def test_mutated_wire_bytes_give_what_python_gives(pipelines: dict[str, Pipeline
     rng = random.Random(100 + seed)
     pipeline = pipelines["1.1.0"]
     base = fixture_requests() + [random_request(rng, attribute_names("1.1.0")) for _ in range(5)]
-    for _ in range(150):
+    for _ in range(300):
         data = bytearray(rng.choice(base))
         for _ in range(rng.randrange(1, 4)):
             how = rng.random()

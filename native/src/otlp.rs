@@ -517,33 +517,52 @@ const ANY_VALUE: &[(u32, u8, bool)] = &[(1, b's', false), (2, b'v', false), (3, 
 /// One attribute: (key, value), None for a value of another kind than the plain ones (Python's);
 /// Err for a malformed one (the request is Python's).
 fn key_value(data: &[u8]) -> Result<(&str, Option<Attr<'_>>), Fail> {
-    walk(data, KEY_VALUE, 0)?;
+    // one pass, as strict as `walk(data, KEY_VALUE, 0)`: singular fields once, of their wire types, UTF-8
+    let (mut key, mut value, mut seen) = ("", None, 0u8);
     let mut reader = Reader::new(data);
-    let (mut key, mut value) = ("", None);
     while let Some(field) = reader.next_field() {
-        match field? {
+        let (number, field) = field?;
+        if number <= 2 {
+            if seen & (1 << number) != 0 {
+                return Err(());
+            }
+            seen |= 1 << number;
+        }
+        match (number, field) {
             (1, Field::Len(bytes)) => key = text(bytes)?,
             (2, Field::Len(bytes)) => value = Some(bytes),
+            (1 | 2, _) => return Err(()),
             _ => {}
         }
     }
     let Some(value) = value else { return Ok((key, None)) };
     let mut reader = Reader::new(value);
-    let mut found = None;
-    let mut count = 0;
+    let (mut found, mut count, mut seen) = (None, 0, 0u8);
     while let Some(field) = reader.next_field() {
         let (number, field) = field?;
         if !(1..=7).contains(&number) {
             continue;
         }
+        if seen & (1 << number) != 0 {
+            return Err(());
+        }
+        seen |= 1 << number;
         count += 1;
         found = match (number, field) {
             (1, Field::Len(bytes)) => Some(Attr::Str(text(bytes)?)),
             (2, Field::Varint(v)) => Some(Attr::Bool(v != 0)),
             (3, Field::Varint(v)) => Some(Attr::Int(v as i64)),
             (4, Field::Fixed64(v)) => Some(Attr::Double(f64::from_bits(v))).filter(|_| f64::from_bits(v).is_finite()),
-            (5, Field::Len(bytes)) => all_strings(bytes).then_some(Attr::StrList(bytes)),
-            _ => None,
+            (5, Field::Len(bytes)) => {
+                walk(bytes, &[(1, b'a', true)], 1)?;
+                all_strings(bytes).then_some(Attr::StrList(bytes))
+            }
+            (6, Field::Len(bytes)) => {
+                walk(bytes, &[(1, b'k', true)], 1)?;
+                None
+            }
+            (7, Field::Len(_)) => None,
+            _ => return Err(()),
         };
     }
     Ok((key, if count == 1 { found } else { None }))
@@ -590,25 +609,40 @@ struct RawSpan<'a> {
     attributes: Vec<&'a [u8]>,
 }
 
-const SPAN: &[(u32, u8, bool)] = &[(1, b'b', false), (2, b'b', false), (3, b's', false), (4, b'b', false),
-                                   (5, b's', false), (6, b'v', false), (7, b'x', false), (8, b'x', false),
-                                   (9, b'k', true), (10, b'v', false), (11, b'e', true), (12, b'v', false),
-                                   (13, b'l', true), (14, b'v', false), (15, b't', false), (16, b'y', false)];
-
 fn raw_span(data: &[u8]) -> Result<RawSpan<'_>, Fail> {
-    walk(data, SPAN, 0)?;
+    // one pass, as strict as `walk(data, SPAN, 0)` (the attributes are checked by `key_value`)
     let mut span = RawSpan { trace: b"", span: b"", parent: b"", kind: 0, start: 0, end: 0, attributes: Vec::new() };
+    let mut seen = 0u32;
     let mut reader = Reader::new(data);
     while let Some(field) = reader.next_field() {
-        match field? {
+        let (number, field) = field?;
+        if number > 16 {
+            continue;
+        }
+        if !matches!(number, 9 | 11 | 13) {
+            if seen & (1 << number) != 0 {
+                return Err(());
+            }
+            seen |= 1 << number;
+        }
+        match (number, field) {
             (1, Field::Len(bytes)) => span.trace = bytes,
             (2, Field::Len(bytes)) => span.span = bytes,
             (4, Field::Len(bytes)) => span.parent = bytes,
+            (3 | 5, Field::Len(bytes)) => {
+                text(bytes)?;
+            }
             (6, Field::Varint(v)) => span.kind = v,
             (7, Field::Fixed64(v)) => span.start = v,
             (8, Field::Fixed64(v)) => span.end = v,
             (9, Field::Len(bytes)) => span.attributes.push(bytes),
-            _ => {}
+            (10 | 12 | 14, Field::Varint(_)) | (16, Field::Fixed32) => {}
+            (11, Field::Len(bytes)) => walk(bytes, &[(1, b'x', false), (2, b's', false), (3, b'k', true),
+                                                     (4, b'v', false)], 1)?,
+            (13, Field::Len(bytes)) => walk(bytes, &[(1, b'b', false), (2, b'b', false), (3, b's', false),
+                                                     (4, b'k', true), (5, b'v', false), (6, b'y', false)], 1)?,
+            (15, Field::Len(bytes)) => walk(bytes, &[(2, b's', false), (3, b'v', false)], 1)?,
+            _ => return Err(()),
         }
     }
     Ok(span)
