@@ -9,6 +9,7 @@ import base64
 import importlib.util
 import json
 import math
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -277,3 +278,29 @@ def test_floats_are_written_as_orjson_writes_them(pipelines: dict[str, Pipeline]
                                 value=common_pb2.AnyValue(double_value=10 ** rng.uniform(-8, 18)))
         python, fast = both(pipeline, request.SerializeToString())
         assert fast == python
+
+
+def test_otel_import_writes_the_same_with_and_without_the_extension(hub: Any, tmp_path: Path) -> None:
+    """The command end to end (the lazy protobuf request, --signal given or detected, the report, the exit code,
+    --invalid-out): byte for byte the same output with the extension and with LLM_HUB_NATIVE=0."""
+    rng = random.Random(11)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    requests = fixture_requests() + [random_request(rng, attribute_names("1.1.0")) for _ in range(6)]
+    for number, data in enumerate(requests):
+        (folder / f"trace-{number:02d}.pb").write_bytes(data)
+    (folder / "trace-broken.pb").write_bytes(requests[0][:-7])  # cut short: no request at all
+    paths = sorted(folder.iterdir())
+    runs = {}
+    for name, native_env in (("native", "1"), ("python", "0")):
+        env = {**os.environ, "LLM_HUB_NATIVE": native_env}
+        found = []
+        for signal in (("--signal", "traces"), ()):
+            invalid = tmp_path / f"invalid-{name}-{len(signal)}"
+            proc = hub("otel", "import", *signal, *paths, "-o", "-", "--invalid-out", invalid, env=env)
+            quarantined = sorted((p.name, p.read_bytes()) for p in invalid.rglob("*") if p.is_file())
+            found.append((proc.returncode, proc.stdout, proc.stderr, quarantined))
+        runs[name] = found
+    assert runs["native"] == runs["python"]
+    code, out, err, quarantined = runs["native"][0]
+    assert code == 1 and out.count("\n") > 15 and "rejected" in err and quarantined
