@@ -1,7 +1,7 @@
 """Spans per second through `otel import` and `otel serve`, next to decoding the same requests with
 opentelemetry-proto alone, in the same run (the machine is shared and noisy: read the ratios).
 
-    PYTHONPATH=src:generated/python python bench/bench_otel.py [--requests 400] [--spans 50] [--runs 3]
+    PYTHONPATH=src:generated/python python bench/bench_otel.py [--requests 2000] [--spans 50] [--runs 3]
 
 Recorded requests: protobuf ExportTraceServiceRequests of GenAI chat spans as an instrumented client sends
 them (a dozen gen_ai.* attributes each, a parent agent span every ten). Floors, one core:
@@ -9,7 +9,8 @@ them (a dozen gen_ai.* attributes each, a parent agent span every ten). Floors, 
 - decode: parse, then read every span's ids, times and attributes into Python values (the least a consumer
   of the data does).
 - MessageToDict: parse, then json_format.MessageToDict (the usual way to get the data as Python objects).
-Ours: the import pipeline in this process (decode, map, validate every event, serialize NDJSON); the
+Ours: the import pipeline in this process (decode, map, validate every event, serialize NDJSON: the native
+extension's reader and mapper where it is built, and the pure-Python path beside it); the
 `otel import` command on the same requests as protobuf files (one request each) and as one OTLP/JSON-lines
 file (its CPU time, start-up included); and `otel serve` on 127.0.0.1 fed by two keep-alive clients
 (protobuf; the receiver's CPU time, start-up included, and the wall time until the last 200). In-process
@@ -140,13 +141,16 @@ def floor_decode(requests: list[bytes]) -> float:
     return time.process_time() - start
 
 
-def pipeline_seconds(requests: list[bytes]) -> tuple[float, int]:
+def pipeline_seconds(requests: list[bytes], *, python: bool = False) -> tuple[float, int]:
+    """The import pipeline in this process: `trace_request` (the extension's reader and mapper where it is built,
+    Python for the spans it hands back), or with `python` the pure-Python path (installs without the extension)."""
     pipeline = Pipeline("1.1.0")
-    pipeline.spans(spans_from_proto(parse_traces(requests[0])), "warm-up", 1)
+    pipeline.trace_request(requests[0], "warm-up", 1)
     start = time.process_time()
     events = 0
     for data in requests:
-        batch = pipeline.spans(spans_from_proto(parse_traces(data)), "bench", 1)
+        batch = (pipeline.spans(spans_from_proto(parse_traces(data)), "bench", 1) if python
+                 else pipeline.trace_request(data, "bench", 1))
         events += len(batch.events)
     return time.process_time() - start, events
 
@@ -222,7 +226,7 @@ def serve_seconds(requests: list[bytes], folder: Path, clients: int = 2) -> tupl
 def one_run(requests: list[bytes], pb_files: list[Path], jsonl: Path, folder: Path) -> dict[str, float]:
     """CPU seconds of each way through the same requests (wall seconds for the two marked so)."""
     found = {"parse": floor_parse(requests), "decode": floor_decode(requests), "to_dict": message_to_dict(requests),
-             "pipeline": pipeline_seconds(requests)[0]}
+             "pipeline": pipeline_seconds(requests)[0], "pipeline_python": pipeline_seconds(requests, python=True)[0]}
     found["import_wall"], found["import"] = command_seconds(pb_files)
     found["import_json_wall"], found["import_json"] = command_seconds([jsonl])
     found["serve_wall"], found["serve"] = serve_seconds(requests, folder)
@@ -232,7 +236,8 @@ def one_run(requests: list[bytes], pb_files: list[Path], jsonl: Path, folder: Pa
     return found
 
 
-LABELS = (("pipeline", "import pipeline (protobuf, in process)"), ("import", "otel import, protobuf files, CPU"),
+LABELS = (("pipeline", "import pipeline (protobuf, in process)"),
+          ("pipeline_python", "  the same, pure Python (no extension)"), ("import", "otel import, protobuf files, CPU"),
           ("import_net", "  the same, CPU past start-up"), ("import_json", "otel import, OTLP/JSON lines, CPU"),
           ("serve", "otel serve, 2 clients, CPU"), ("serve_net", "  the same, CPU past start-up"),
           ("serve_wall", "otel serve, wall until the last 200"))
@@ -240,7 +245,9 @@ LABELS = (("pipeline", "import pipeline (protobuf, in process)"), ("import", "ot
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=2000,
+                        help="Requests of --spans spans (default 2000: 100,000 spans, so that a command's start-up, "
+                             "~0.3 s of CPU, is not most of what is measured; the past start-up rows take it out).")
     parser.add_argument("--spans", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3, help="Runs; the medians are printed (default 3).")
     parser.add_argument("--pipeline-only", action="store_true",

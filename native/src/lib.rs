@@ -3,6 +3,8 @@
 //! counts them by label. One-sided like every fast path: a line it cannot prove is handed back, and
 //! Python judges it with the reference engine, so messages, hints and exit codes stay Python's.
 
+mod otlp;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -283,6 +285,7 @@ const API: u32 = 2;
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("API", API)?;
     module.add_class::<BlockChecker>()?;
+    otlp::register(module)?; // the OTLP fast path of otel import and serve (otlp.rs)
     module.add_function(wrap_pyfunction!(schema_digests, module)?)?;
     Ok(())
 }

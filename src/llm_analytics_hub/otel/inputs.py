@@ -34,6 +34,7 @@ class Request:
     spans: Iterator[Span] | None = None
     metrics: Iterator[Metric] | None = None
     problem: str | None = None
+    body: bytes | None = None  # a protobuf trace request's bytes: `Pipeline.trace_request` reads them
 
 
 class InputError(Exception):
@@ -101,8 +102,11 @@ def _signal_from_name(path: str) -> Signal | None:
 
 
 def _proto_request(path: str, data: bytes, signal: Signal | None) -> Request:
-    from .otlp_proto import metrics_from_proto, parse_metrics, parse_traces, spans_from_proto
+    from .otlp_proto import _modules, metrics_from_proto, parse_metrics, parse_traces, spans_from_proto
 
+    if signal == "traces":  # read when consumed: the import pipeline's extension reads the bytes itself
+        _modules()
+        return Request(path, 1, "traces", spans=lazy_spans(data), body=data)
     if signal == "metrics":
         try:
             return Request(path, 1, "metrics", metrics=metrics_from_proto(parse_metrics(data)))
@@ -115,12 +119,19 @@ def _proto_request(path: str, data: bytes, signal: Signal | None) -> Request:
     if signal == "traces" or (traces is not None and _looks_like_traces(traces)):
         if traces is None:
             return Request(path, 1, "traces", problem=problem)
-        return Request(path, 1, "traces", spans=spans_from_proto(traces))
+        return Request(path, 1, "traces", spans=spans_from_proto(traces), body=data)
     try:
         return Request(path, 1, "metrics", metrics=metrics_from_proto(parse_metrics(data)))
     except DecodeError as exc:
         return Request(path, 1, None, problem=f"neither an OTLP protobuf trace nor metrics request ({exc}); "
                                               "--signal says which it should be")
+
+
+def lazy_spans(data: bytes) -> Iterator[Span]:
+    """The spans of a protobuf trace request, parsed at the first one asked for (DecodeError then)."""
+    from .otlp_proto import parse_traces, spans_from_proto
+
+    yield from spans_from_proto(parse_traces(data))
 
 
 def _looks_like_traces(request: Any) -> bool:

@@ -7,12 +7,14 @@ error that says how to install them (OTLP/JSON needs neither).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from ..errors import HubError
 from .otlp import SPAN_KINDS, TEMPORALITY, DecodeError, Metric, Point, Span
 
 
+@cache  # once it imports (a failure is not cached): a receiver asks on every request
 def _modules() -> Any:
     try:
         from google.protobuf.message import DecodeError as ProtoDecodeError

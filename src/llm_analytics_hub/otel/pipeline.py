@@ -19,6 +19,7 @@ from ..validation import Validator
 from ..validation.semantic import LEAF_RULES, envelope_rules
 from . import metrics as metric_mapping
 from .mapping import EventSpec, Mapping, load_mapping
+from .native_spans import MAPPED, PYTHON, SKIPPED, span_plan
 from .otlp import Metric, Span
 from .spans import Parts, Rejected, Skipped, SpanMapper
 
@@ -89,6 +90,65 @@ class Pipeline:
         self._native = self.events_validator.native_checker(all_versions=True)
         self._version_member = b',"schema_version":' + orjson.dumps(self.mapping.version)
         self._rules = {spec.type: LEAF_RULES.get(spec.type.partition(".")[2]) for spec in self.mapping.events}
+        self._plan: Any = False  # the extension's span plan (native_spans), made on first use; None: none
+
+    def trace_request(self, data: bytes, source: str, line: int) -> Batch:
+        """`spans` of a protobuf ExportTraceServiceRequest: the extension maps the spans it can (native_spans),
+        Python the others, with the same outcome; raises DecodeError for bytes that are no such request."""
+        from .otlp_proto import parse_traces, spans_from_proto
+
+        if self._plan is False:
+            self._plan = span_plan(self.mapper) if self._native is not None else None
+        found = None if self._plan is None else self._plan.map_traces(self._native, data)
+        if found is None:
+            return self.spans(spans_from_proto(parse_traces(data)), source, line)
+        return self._merged(data, found, source, line)
+
+    def _merged(self, data: bytes, found: tuple[bytes, list[bytes], list[str]], source: str, line: int) -> Batch:
+        """The batch of one request from the extension's outcome, with the spans it handed back mapped here, in
+        the order of the request: what `spans` gives, the same counters in the same order. `found` is per span
+        a status byte (MAPPED | the mask of the events written, SKIPPED, PYTHON), the lines, the skip reasons."""
+        from .otlp_proto import parse_traces, spans_from_proto
+
+        status, lines, reasons = found
+        batch = Batch(events=lines)
+        tally = batch.tally
+        kinds = [spec.kind for spec in self.mapping.events]
+        if PYTHON not in status:  # the common case: counted without a loop over the spans
+            tally.spans = len(status)
+            codes = Counter(status)
+            for code in codes:  # in the order of first occurrence: the kinds are counted in Python's order
+                if code & MAPPED:
+                    tally.mapped_spans += codes[code]
+                    for bit, kind in enumerate(kinds):
+                        if code >> bit & 1:
+                            tally.events[kind] += codes[code]
+            tally.skipped_spans.update(reasons)
+            return batch
+        spans = list(spans_from_proto(parse_traces(data)))
+        events: list[bytes] = []
+        at = reason_at = 0
+        for number, code in enumerate(status):
+            if code & MAPPED:
+                tally.mapped_spans += 1
+                count = 0
+                for bit, kind in enumerate(kinds):
+                    if code >> bit & 1:
+                        tally.events[kind] += 1
+                        count += 1
+                events += lines[at:at + count]
+                at += count
+            elif code == SKIPPED:
+                tally.skipped_spans[reasons[reason_at]] += 1
+                reason_at += 1
+            else:
+                one = self.spans([spans[number]], source, line)
+                tally.add(one.tally)
+                events += one.events
+                batch.rejections += one.rejections
+        tally.spans = len(status)
+        batch.events = events
+        return batch
 
     def spans(self, spans: Iterable[Span], source: str, line: int, batch: Batch | None = None) -> Batch:
         """Map every span; then validate the request's events as one block of NDJSON lines with the native

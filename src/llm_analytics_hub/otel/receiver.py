@@ -26,7 +26,7 @@ from typing import Any, Literal
 import orjson
 
 from ..errors import HubError
-from .inputs import Request, json_request
+from .inputs import Request, json_request, lazy_spans
 from .otlp import DecodeError
 
 Signal = Literal["traces", "metrics"]
@@ -45,6 +45,9 @@ class OtlpServer(ThreadingHTTPServer):
     daemon_threads = False  # server_close() waits for every handler: nothing acknowledged is cut off
     block_on_close = True
     allow_reuse_address = True
+    # a protobuf trace request handed over unread (`Request.body`), for a consumer whose pipeline reads the
+    # bytes itself and answers DecodeError as the receiver would (`serve`'s); else decoded here
+    lazy_traces = False
 
     def __init__(self, address: tuple[str, int], consumer: Consumer, *, max_body: int = DEFAULT_MAX_BODY,
                  idle_timeout: float = 60.0) -> None:
@@ -168,7 +171,8 @@ class OtlpHandler(BaseHTTPRequestHandler):
         except (OSError, EOFError, zlib.error, ValueError) as exc:
             self.close_connection = True
             return self._status(400, content_type, f"unreadable body: {exc}")
-        request = _decode(signal_name, content_type, body, f"POST {self.path} from {self.client_address[0]}")
+        request = _decode(signal_name, content_type, body, f"POST {self.path} from {self.client_address[0]}",
+                          lazy=self.server.lazy_traces)
         if request.problem is not None:
             return self._status(400, content_type, request.problem)
         try:
@@ -236,8 +240,9 @@ class OtlpHandler(BaseHTTPRequestHandler):
         if self.close_connection or self.server.draining.is_set():
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
+        # end_headers, with the body: one send, not two (http.server keeps the headers in this list until then)
+        self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
+        self.flush_headers()
         self.wfile.flush()
 
 
@@ -251,7 +256,7 @@ def _gunzip(body: bytes, limit: int) -> bytes:
     return data
 
 
-def _decode(signal_name: Signal, content_type: str, body: bytes, source: str) -> Request:
+def _decode(signal_name: Signal, content_type: str, body: bytes, source: str, *, lazy: bool = False) -> Request:
     if content_type == JSON:
         try:
             document = orjson.loads(body)
@@ -262,8 +267,11 @@ def _decode(signal_name: Signal, content_type: str, body: bytes, source: str) ->
             found = request.signal or "no"
             return Request(source, 1, None, problem=f"a {found} request sent to /v1/{signal_name}")
         return request
-    from .otlp_proto import metrics_from_proto, parse_metrics, parse_traces, spans_from_proto
+    from .otlp_proto import _modules, metrics_from_proto, parse_metrics, parse_traces, spans_from_proto
 
+    if lazy and signal_name == "traces":
+        _modules()
+        return Request(source, 1, "traces", spans=lazy_spans(body), body=body)
     try:
         if signal_name == "traces":
             return Request(source, 1, "traces", spans=spans_from_proto(parse_traces(body)))

@@ -45,6 +45,7 @@ class Service:
 
 def run_serve(host: str, port: int, service: Service, *, max_body: int = DEFAULT_MAX_BODY) -> int:
     server = OtlpServer((host, port), service, max_body=max_body)
+    server.lazy_traces = True  # the pipeline reads protobuf trace requests itself (Pipeline.trace_request)
     announce(server, "serve")
     try:
         server.serve_until_signalled()

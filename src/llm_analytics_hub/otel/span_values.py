@@ -178,6 +178,7 @@ def reader(simple: Sequence[tuple[str, tuple[tuple[str, bool, frozenset[type], s
                       f"{pad}else:"]
             depth += 1
         lines.append("    " * depth + "pass")
+    lines.append("    return None")  # a shape without plain facts (a span with none of their attributes)
     exec("\n".join(lines), namespace)  # literals only, see above
     read: Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], None] = namespace["read"]
     return read
