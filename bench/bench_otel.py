@@ -9,6 +9,8 @@ them (a dozen gen_ai.* attributes each, a parent agent span every ten). Floors, 
 - decode: parse, then read every span's ids, times and attributes into Python values (the least a consumer
   of the data does).
 - MessageToDict: parse, then json_format.MessageToDict (the usual way to get the data as Python objects).
+- OTLP/JSON decode: the same requests as OTLP/JSON lines, parsed by orjson and read the same way; the
+  floor of the OTLP/JSON row (the protobuf floor would compare a JSON parse with a protobuf parse).
 Ours: the import pipeline in this process (decode, map, validate every event, serialize NDJSON: the native
 extension's reader and mapper where it is built, and the pure-Python path beside it); the
 `otel import` command on the same requests as protobuf files (one request each) and as one OTLP/JSON-lines
@@ -39,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.proto.common.v1 import common_pb2
@@ -141,6 +144,31 @@ def floor_decode(requests: list[bytes]) -> float:
     return time.process_time() - start
 
 
+def _json_value(v: dict[str, Any]) -> Any:
+    for kind, value in v.items():
+        if kind == "arrayValue":
+            return [_json_value(x) for x in value.get("values", ())]
+        return int(value) if kind == "intValue" else value
+    return None
+
+
+def floor_decode_json(lines: list[bytes]) -> float:
+    """The OTLP/JSON floor: orjson parses each line, then every span's ids, times and attributes are read
+    into Python values (what floor_decode does with protobuf; opentelemetry-proto's json_format reads
+    proto3 JSON, whose ids are base64, not OTLP/JSON's hex)."""
+    start = time.process_time()
+    for line in lines:
+        request = orjson.loads(line)
+        for block in request["resourceSpans"]:
+            resource = {kv["key"]: _json_value(kv["value"]) for kv in block["resource"].get("attributes", ())}
+            for scope in block["scopeSpans"]:
+                for span in scope["spans"]:
+                    (span["traceId"], span["spanId"], span.get("parentSpanId", ""), span["name"], span.get("kind", 0),
+                     int(span["startTimeUnixNano"]), int(span["endTimeUnixNano"]), resource,
+                     {kv["key"]: _json_value(kv["value"]) for kv in span.get("attributes", ())})
+    return time.process_time() - start
+
+
 def pipeline_seconds(requests: list[bytes], *, python: bool = False) -> tuple[float, int]:
     """The import pipeline in this process: `trace_request` (the extension's reader and mapper where it is built,
     Python for the spans it hands back), or with `python` the pure-Python path (installs without the extension)."""
@@ -228,7 +256,9 @@ def one_run(requests: list[bytes], pb_files: list[Path], jsonl: Path, folder: Pa
     found = {"parse": floor_parse(requests), "decode": floor_decode(requests), "to_dict": message_to_dict(requests),
              "pipeline": pipeline_seconds(requests)[0], "pipeline_python": pipeline_seconds(requests, python=True)[0]}
     found["import_wall"], found["import"] = command_seconds(pb_files)
+    found["decode_json"] = floor_decode_json(jsonl.read_bytes().splitlines())
     found["import_json_wall"], found["import_json"] = command_seconds([jsonl])
+    found["import_json_net"] = max(1e-9, found["import_json"] - command_seconds(pb_files[:1])[1])
     found["serve_wall"], found["serve"] = serve_seconds(requests, folder)
     # start-up: the same commands with the first request alone (its 50 spans cost about a millisecond)
     found["import_net"] = max(1e-9, found["import"] - command_seconds(pb_files[:1])[1])
@@ -278,6 +308,13 @@ def main() -> None:
         each = ", ".join(f"{run['decode'] / run[key]:.2f}" for run in runs)
         print(f"  {label:<38} {rate(spans, median[key]):>10,.0f} spans/s  {ratios[key]:.2f}x the decode floor "
               f"(median of the runs' ratios; each: {each})")
+    print(f"  OTLP/JSON decode (orjson, its floor)   {rate(spans, median['decode_json']):>10,.0f} spans/s")
+    json_rows = (("import_json", "otel import, OTLP/JSON lines, CPU"), ("import_json_net", "  the same, past start-up"))
+    for key, label in json_rows:
+        each = ", ".join(f"{run['decode_json'] / run[key]:.2f}" for run in runs)
+        ratio = statistics.median(run["decode_json"] / run[key] for run in runs)
+        print(f"  {label:<38} {rate(spans, median[key]):>10,.0f} spans/s  {ratio:.2f}x the OTLP/JSON floor "
+              f"(each: {each})")
 
 
 if __name__ == "__main__":
