@@ -135,9 +135,10 @@ def test_serve_into_a_store_loses_nothing_acknowledged_at_sigterm(kind: str, hub
     assert f"stored into {url.split('://')[0]}" in rest and "new event(s)" in rest
 
 
-def test_a_store_that_fails_is_answered_503_and_nothing_is_acknowledged(tmp_path: Path, postgres: Any) -> None:
+def test_a_store_that_fails_is_answered_503_and_nothing_is_acknowledged(tmp_path: Path, postgres: Any,
+                                                                       hub: Hub) -> None:
     """The store goes away under `serve --into` (its connection is terminated): the request is answered 503 (OTLP:
-    retry later) with the store's reason on one line, never a 200."""
+    retry later) with the store's reason on one line, never a 200; the next request reconnects."""
     url = postgres.fresh_database()
     command = [sys.executable, "-m", "llm_analytics_hub.cli", "otel", "serve", "--listen", "127.0.0.1:0",
                "--into", url, "--out-dir", str(tmp_path / "out")]
@@ -161,7 +162,11 @@ def test_a_store_that_fails_is_answered_503_and_nothing_is_acknowledged(tmp_path
                                      f"WHERE datname = '{database}' AND pid <> pg_backend_pid()")
     status, body = send("00000000000000b2")
     assert status == 503 and b"cannot write" in body, body
+    # the next request opens a fresh connection: the receiver does not need a restart once the store is back
+    assert send("00000000000000b3") == (200, b"{}")
     process.send_signal(signal.SIGTERM)
     rest = process.stderr.read().decode()
     process.wait(timeout=60)
     assert "Traceback" not in rest and "llm-hub: error:" in rest
+    spans = {e["span_id"] for e in stored(hub, url)}
+    assert spans == {"00000000000000b1", "00000000000000b3"}, spans  # the refused request was not stored

@@ -11,13 +11,17 @@ written.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import HubError
 from ..versions import parse_version
 from .sinks import Sink, open_output
+
+if TYPE_CHECKING:  # the storage modules load only when --into is given
+    from ..storage.stores.base import Store
 
 
 class MetricsOut(Protocol):
@@ -43,7 +47,8 @@ class StoreSink:
         from ..storage.stores import open_store
         from ..validation import Validator
 
-        self.store = open_store(url)
+        self.url = url
+        self.store: Store | None = open_store(url)
         try:
             table_version = prepare(self.store)
             if parse_version(version) > parse_version(table_version):
@@ -54,6 +59,7 @@ class StoreSink:
         except BaseException:
             self.store.close()
             raise
+        self.shown_url, self.batch_rows = self.store.url, self.store.batch_rows
         self.table = events_table(table_version)
         self.target = Target(table_version, self.store.encoding)
         set_target(self.target)
@@ -69,7 +75,7 @@ class StoreSink:
         with self._lock:
             if events:
                 self._waiting.extend(events)
-                if self.each_write or len(self._waiting) >= self.store.batch_rows:
+                if self.each_write or len(self._waiting) >= self.batch_rows:
                     self._flush()
             if metrics and self.metrics is not None:
                 self.metrics.write(b"".join(metrics), time.time())
@@ -82,23 +88,54 @@ class StoreSink:
             return
         rows = encode_rows([(number, line) for number, line in enumerate(lines, start=1)], self.validator,
                            self.target)
-        new = self.store.write(self.table, rows)  # one transaction; returns once committed
+        store = self.store if self.store is not None else self._reopen()
+        try:
+            new = store.write(self.table, rows)  # one transaction; returns once committed
+        except HubError:
+            # A failed write may leave the connection unusable (a restarted server, a terminated session):
+            # drop it, so that the next request opens a fresh one instead of failing until a restart.
+            self.store = None
+            _close_quietly(store)
+            raise
         self.new += new
         self.present += rows.count - new
+
+    def _reopen(self) -> Store:
+        """The store again after a failed write: the same URL and table, still at the version we write."""
+        from ..storage.load import prepare
+        from ..storage.stores import open_store
+
+        store = open_store(self.url)
+        try:
+            table_version = prepare(store)
+            if table_version != self.table.version:
+                raise HubError(f"{store.url}: {self.table.name} now follows {table_version}, not "
+                               f"{self.table.version}; restart the receiver")
+        except BaseException:
+            _close_quietly(store)
+            raise
+        self.store = store
+        return store
 
     def close(self) -> None:
         with self._lock:
             try:
                 self._flush()
             finally:
-                self.store.close()
+                if self.store is not None:
+                    self.store.close()
                 if self.metrics is not None:
                     self.metrics.close()
 
     def stored(self) -> dict[str, object]:
         """For the summary: where the events went and how many were new."""
-        return {"into": self.store.url, "table": self.table.name, "schema_version": self.table.version,
+        return {"into": self.shown_url, "table": self.table.name, "schema_version": self.table.version,
                 "new_events": self.new, "already_there": self.present}
+
+
+def _close_quietly(store: Store) -> None:
+    with contextlib.suppress(Exception):  # a connection that already failed: the write reported its error
+        store.close()
 
 
 class MetricsFile:
