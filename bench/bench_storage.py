@@ -104,8 +104,14 @@ def hub(*args: str) -> list[str]:
     return [PYTHON, "-m", "llm_analytics_hub.cli", *args]
 
 
+# Memory is sampled every 0.1 s: reading a process's smaps_rollup takes the lock of its address space, and at
+# 50 samples a second of three processes the sampling slowed the loads down (their page faults wait for
+# it), by twice as much as the single-process references (docs/storage.md, "Measured").
+SAMPLE_SECONDS = 0.1
+
+
 def measured(command: list[str]) -> PeakMemory:
-    result = peak_memory(command)
+    result = peak_memory(command, interval=SAMPLE_SECONDS)
     if result.exit_code not in (0, 1):  # 1: the mix has invalid lines, which load reports
         raise SystemExit(f"failed ({result.exit_code}): {' '.join(command)}")
     return result

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -20,6 +20,7 @@ from ..instants import EPOCH
 from ..layout import EVENTS_TABLE, KEY, VERSION_TABLE, SqlType, Table
 from ..types import quote
 from .base import Filters, Store, StoreError, one_line
+from .seen import SeenKeys
 
 
 def _connect(path: Path | None, *, read_only: bool) -> Any:
@@ -53,6 +54,7 @@ class DuckDBStore(Store):
         self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
         self._open = False  # a load's transaction is open (append ... commit)
         self._loading_settings = False  # the load's settings are in force (DuckDB's defaults otherwise)
+        self._seen: SeenKeys | Literal[False] | None = None  # the keys this store wrote; False: look every key up
 
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         try:
@@ -161,8 +163,18 @@ class DuckDBStore(Store):
                     self.connection.execute(f"RESET {name}")
 
     def _stored(self, table: Table, keys: list[str]) -> set[str]:
+        """The keys among `keys` that the table holds (committed, or appended earlier in this transaction):
+        all are looked up when the table held rows before this store's first append, else only those its
+        filter of written keys has seen (stores/seen.py)."""
         import pyarrow as pa
 
+        if self._seen is None:
+            held = self.connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table.name})").fetchall()[0]
+            self._seen = False if held[0] else SeenKeys()
+        if self._seen is not False:
+            keys = self._seen.candidates(keys)
+            if not keys:
+                return set()
         self.connection.register("hub_keys", pa.table({"k": pa.array(keys, pa.string())}))
         found = self.connection.execute(
             f"SELECT CAST({KEY} AS VARCHAR) FROM {table.name} WHERE {KEY} IN (SELECT CAST(k AS UUID) FROM hub_keys)"
