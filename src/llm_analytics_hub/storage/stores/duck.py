@@ -102,8 +102,9 @@ class DuckDBStore(Store):
         """Insert one block's rows into the open transaction (opening one when none is): the envelope rows,
         then each variant's. Events whose key is stored already (committed, or appended earlier in this
         transaction, which the connection sees), and repeats of a key within the block, are left out first
-        (one query on the key column). DuckDB writes the rows of a transaction to the file as each row group
-        fills, so a batch of many blocks is held neither in Arrow nor in DuckDB's memory until its commit."""
+        (one query on the key column, for the keys `_stored` cannot rule out). DuckDB writes the rows of a
+        transaction to the file as each row group fills, so a batch of many blocks is held neither in Arrow
+        nor in DuckDB's memory until its commit."""
         if not rows.count:
             return 0
         data = rows.data
