@@ -56,8 +56,6 @@ def set_target(target: Target) -> None:
     """The table the rows must fit. Its shredder and encoder are compiled here and run once on the
     version's examples, so that workers forked afterwards inherit them warm (pyarrow's first arrays of
     each type are slow to build)."""
-    if _TARGET and _TARGET[0] == target:
-        return
     _TARGET[:] = [target]
     table = events_table(target.version)
     from ..schema_store import load_version

@@ -235,28 +235,18 @@ def _skip_pandas_probe() -> None:
         sys.meta_path.remove(hidden)
 
 
-def _prepared(store: Store) -> str:
-    """`prepare` (the database's own work: opening, creating the tables) in a thread, while this one warms
-    pyarrow and compiles the shredder and encoder of the newest version, which a table usually follows:
-    the two took 0.2 s each, one after the other, before the first block started."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-hub-prepare") as helper:
-        version = helper.submit(prepare, store)
-        _skip_pandas_probe()
-        set_target(Target(available_versions()[-1], store.encoding))
-        return version.result()
-
-
 def run_load(sources: Sequence[InputSource | InputError], validator: Validator, store: Store, fmt: str,
              out: TextIO, err: TextIO, *, max_errors: int | None = None, quiet: bool = False, progress: bool = False,
              jobs: int = 1, quarantine: QuarantineWriter | None = None) -> int:
     """Validate and load every source; report like `validate` and return its exit code."""
-    version = _prepared(store)
+    version = prepare(store)
     if validator.forced_version is not None and parse_version(validator.forced_version) > parse_version(version):
         raise HubError(f"--schema-version {validator.forced_version}: {EVENTS_TABLE} of {store.url} follows {version}; "
                        f"migrate it first: {migration_hint(store, version, validator.forced_version)}")
     table = events_table(version)
     target = Target(version, store.encoding)
-    set_target(target)  # compiled already when the table follows the newest version
+    _skip_pandas_probe()
+    set_target(target)
     counts = LoadCounts()
     keep = bool(quarantine and quarantine.wanted)
     runner = load_runner(validator, jobs, keep, store, table, target, counts)
