@@ -8,7 +8,8 @@ For each round, on fresh databases: DuckDB's `CREATE TABLE raw AS SELECT * FROM 
 `llm-hub load FILE --into duckdb:///...`; PostgreSQL's `COPY raw (doc) FROM STDIN` of the raw lines into
 one JSONB column, then `llm-hub load FILE --into postgresql://...` (the same server: one started here
 with initdb in a temporary folder, or --postgres URL). Each runs as its own process; the time is the
-process's wall time, the memory the peak of its process tree (forked workers' PSS summed). A ratio is
+process's wall time (its memory not sampled meanwhile: sampling slowed the loads), the memory the peak of
+its process tree (forked workers' PSS summed) in one more run of each after the timed rounds. A ratio is
 the reference's time over ours: 1.0 is as fast, 0.5 half as fast. Memory stays flat when the peak of a
 load of --memory-lines (1,000,000: five times the input) is close to the peak at --lines (skipped with
 --no-flat). The machine is shared and noisy: the median of --repeat rounds is printed, with the load
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -105,10 +107,25 @@ def hub(*args: str) -> list[str]:
 
 
 def measured(command: list[str]) -> PeakMemory:
-    result = peak_memory(command)
+    """A run with its process tree's memory sampled (every 0.1 s)."""
+    result = peak_memory(command, interval=0.1)
     if result.exit_code not in (0, 1):  # 1: the mix has invalid lines, which load reports
         raise SystemExit(f"failed ({result.exit_code}): {' '.join(command)}")
     return result
+
+
+def timed(command: list[str]) -> PeakMemory:
+    """A run timed without sampling its memory: reading a process's smaps_rollup takes the lock of its address
+    space, and sampling the three processes of a load 50 times a second made it 1.5-2.7 s slower (6.2-6.4 s
+    against 7.9-9.0 s) while the single-process references lost under 0.3 s; every 0.1 s it still cost a load
+    about 1 s. The memory column comes from a sampled run of its own after the timed rounds."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"failed ({code}): {' '.join(command)}")
+    return PeakMemory(0.0, 0.0, time.perf_counter() - start, code, usage.ru_utime + usage.ru_stime)
 
 
 def main() -> None:
@@ -132,12 +149,14 @@ def main() -> None:
         cpu: dict[str, list[float]] = {}
         memory: dict[str, list[float]] = {}
 
+        made: list[str] = []  # databases made on --postgres
+
         def fresh_postgres() -> str:
             if server is not None:
                 return server.fresh()
             import psycopg
 
-            name = f"bench_{os.getpid()}_{len(times.get('pg-copy', []))}"
+            made.append(name := f"bench_{os.getpid()}_{len(made)}")
             with psycopg.connect(args.postgres, autocommit=True) as connection:
                 connection.execute(f"CREATE DATABASE {name}")
             return args.postgres.rsplit("/", 1)[0] + "/" + name
@@ -152,12 +171,19 @@ def main() -> None:
                 "llm-hub load postgres": hub("load", str(events), "--into", fresh_postgres(), "-q"),
             }
             for name, command in runs.items():
-                result = measured(command)
+                result = timed(command)
                 times.setdefault(name, []).append(result.seconds)
                 cpu.setdefault(name, []).append(result.cpu_seconds)
-                memory.setdefault(name, []).append(result.total_pss_mb)
-                print(f"  round {round_ + 1}: {name:<24} {result.seconds:7.2f} s  {result.cpu_seconds:7.2f} s CPU"
-                      f"  {result.total_pss_mb:7.0f} MB", flush=True)
+                print(f"  round {round_ + 1}: {name:<24} {result.seconds:7.2f} s  {result.cpu_seconds:7.2f} s CPU",
+                      flush=True)
+        sampled = {
+            "duckdb read_json_auto": [PYTHON, "-c", DUCKDB_REFERENCE, str(events), str(work / "ref-memory.duckdb")],
+            "llm-hub load duckdb": hub("load", str(events), "--into", f"duckdb:///{work / 'hub-memory.duckdb'}", "-q"),
+            "postgres COPY jsonb": [PYTHON, "-c", COPY_REFERENCE, str(events), fresh_postgres()],
+            "llm-hub load postgres": hub("load", str(events), "--into", fresh_postgres(), "-q"),
+        }
+        for name, command in sampled.items():  # memory: one more run each, sampled (and not timed)
+            memory[name] = [measured(command).total_pss_mb]
         median = {name: statistics.median(values) for name, values in times.items()}
         median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
         print()

@@ -103,6 +103,51 @@ def test_duckdb_keeps_each_key_once_across_the_appends_of_one_transaction(tmp_pa
     assert distinct_events(url) == 30
 
 
+def test_the_filter_of_written_keys_names_every_key_seen_before() -> None:
+    from llm_analytics_hub.storage.stores.seen import SeenKeys
+
+    seen = SeenKeys()
+    first = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(20_000)]
+    assert len(seen.candidates(first)) < 5  # false positives only, and few
+    assert seen.candidates([first[7], "new", first[7]]) == [first[7], first[7]]
+    assert set(seen.candidates(first[::-1])) == set(first)
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "postgres"])
+def test_keys_written_earlier_by_the_load_or_stored_before_it_are_left_out(
+        kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """A store looks up only the keys its filter of written keys has seen when the table was empty at its
+    first append, and every key when the table held rows: both keep each event once."""
+    from llm_analytics_hub.storage.blocks import Rows, Target, encode_rows, set_target
+    from llm_analytics_hub.validation.validator import Validator
+
+    lines = make_events(tmp_path / "e.ndjson", 30, version="1.1.0", invalid_share=0).read_bytes().splitlines()
+    url = store_url(kind, tmp_path, request)
+    table = events_table("1.1.0")
+    target = Target("1.1.0", "copy" if kind == "postgres" else "arrow")
+    set_target(target)
+
+    def rows(picked: list[bytes]) -> Rows:
+        return encode_rows(list(enumerate(picked, start=1)), Validator(), target)
+
+    store = open_store(url)
+    try:
+        store.create(table)
+        assert store.append(table, rows(lines[:20])) == 20
+        store.commit()
+        assert store.append(table, rows([*lines[15:25], lines[3]])) == 5
+        store.commit()
+    finally:
+        store.close()
+    again = open_store(url)  # a new load: the table holds rows, so every key is looked up
+    try:
+        assert again.append(table, rows(lines)) == 5
+        again.commit()
+    finally:
+        again.close()
+    assert count_events(url) == distinct_events(url) == 30
+
+
 def test_a_duckdb_load_of_many_blocks_and_transactions_run_twice_adds_nothing(hub: Hub, tmp_path: Path) -> None:
     events = make_events(tmp_path / "events.ndjson", 10_000)  # two 4 MiB blocks
     url = f"duckdb:///{tmp_path / 'hub.duckdb'}"

@@ -92,7 +92,7 @@ def _streamed(source: InputSource, outcomes: Iterator[BlockOutcome], store: Stor
     """Append the rows of the blocks, about `store.append_rows` at a time, into the store's open transaction
     (in the background thread, at most one append under way, so at most two appends' rows are held), and
     commit once about `store.batch_rows` rows are in; a block's outcome is reported once its rows are
-    committed. Appends of a few blocks together cost one key lookup and one insert per table for all."""
+    committed. Appends of a few blocks together cost one key lookup (stores/seen.py) and one insert per table."""
     before = 0
     uncommitted = 0
     waiting: list[BlockOutcome] = []

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from ..blocks import Rows
 from ..ddl import create_statements
 from ..layout import EVENTS_TABLE, KEY, VERSION_TABLE, SqlType, Table
 from ..types import postgres_type, quote
 from .base import Filters, Store, StoreError, one_line
+from .seen import SeenKeys
 
 
 def _redacted(url: str) -> str:
@@ -36,6 +37,7 @@ class PostgresStore(Store):
         import psycopg
 
         self.url = _redacted(url)
+        self._seen: SeenKeys | Literal[False] | None = None  # the keys this store wrote; False: look every key up
         self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         try:
             self.connection = psycopg.connect(url, connect_timeout=10)
@@ -95,8 +97,7 @@ class PostgresStore(Store):
             return 0
         data: dict[str, bytes] = rows.data
         try:
-            stored = {str(row[0]) for row in self.connection.execute(
-                f"SELECT {KEY} FROM {table.name} WHERE {KEY} = ANY(%s::uuid[])", [rows.keys]).fetchall()}
+            stored = self._stored(table, rows.keys)
             if stored or len(set(rows.keys)) != len(rows.keys):
                 data = {name: _without(text, stored) for name, text in data.items()}
             new = data[table.name].count(b"\n")
@@ -112,6 +113,19 @@ class PostgresStore(Store):
             self._rollback()
             raise StoreError(f"{self.url}: cannot write: {one_line(exc)}") from None
         return new
+
+    def _stored(self, table: Table, keys: list[str]) -> set[str]:
+        """The keys among `keys` that the table holds (committed, or copied earlier in this transaction):
+        all are looked up when the table held rows before this store's first append, else only those its
+        filter of written keys has seen (stores/seen.py)."""
+        if self._seen is None:
+            held = self.connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table.name})").fetchall()[0]
+            self._seen = False if held[0] else SeenKeys()
+        lookup = keys if self._seen is False else self._seen.candidates(keys)
+        if not lookup:
+            return set()
+        return {str(row[0]) for row in self.connection.execute(
+            f"SELECT {KEY} FROM {table.name} WHERE {KEY} = ANY(%s::uuid[])", [lookup]).fetchall()}
 
     def commit(self) -> None:
         try:

@@ -1,0 +1,42 @@
+"""Which keys of a batch a load may have written already: a fixed-size Bloom filter of the keys it wrote.
+
+A load keeps each event_id once: before this, every batch's keys were looked up in the events table, the
+largest single cost of a PostgreSQL load after the envelope's COPY (a 6,000-key `= ANY(array)` probe of
+the primary key per block: 0.75-1.0 s of the server's time for the 200,000-line mix) and 0.1 s of
+DuckDB's. When the events table holds no row at the load's start, a key can only be stored already if
+this load wrote it, so only the keys the filter has seen (and the false positives: about 2 in 10,000 at
+a million keys) are looked up; when the table held rows, every key still is. The filter's size is fixed
+(16 MiB), so a load's memory does not grow with its input; a false positive costs one lookup, never a
+lost or doubled event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_BITS = 1 << 27  # 16 MiB
+_MASK = _BITS - 1
+
+
+class SeenKeys:
+    """The keys a load wrote, as two bits each of a fixed bit array (str hashes: one process only)."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray(_BITS >> 3)
+
+    def candidates(self, keys: Sequence[str]) -> list[str]:
+        """The keys that may have been added before (or earlier in `keys`); all of `keys` are added."""
+        bits = self.bits
+        found = []
+        for key in keys:
+            code = hash(key)
+            first = code & _MASK
+            second = (code >> 27) & _MASK
+            low, high = first >> 3, second >> 3
+            one, two = 1 << (first & 7), 1 << (second & 7)
+            if bits[low] & one and bits[high] & two:
+                found.append(key)
+            else:
+                bits[low] |= one
+                bits[high] |= two
+        return found
