@@ -296,3 +296,11 @@ def test_the_progress_bar_shows_on_a_terminal(tmp_path: Path) -> None:
     os.close(primary)
     text = seen.decode("utf-8", "replace")
     assert "documents checked" in text and "\r" in text and "new event(s)" in text, text[-500:]
+
+
+def test_a_duckdb_url_into_a_missing_folder_says_how_the_url_reads(hub: Hub, tmp_path: Path) -> None:
+    """duckdb:///data/hub.duckdb is data/hub.duckdb in the current folder; a user who meant /data gets told."""
+    events = make_events(tmp_path / "e.ndjson", 5)
+    result = hub("load", events, "--into", "duckdb:///data/hub.duckdb", cwd=tmp_path)
+    one_line_failure(result, "cannot open", "duckdb:///data/hub.duckdb is relative to the current folder",
+                     "duckdb:////data/hub.duckdb is /data/hub.duckdb")

@@ -29,7 +29,11 @@ def _connect(path: Path | None, *, read_only: bool) -> Any:
     try:
         return duckdb.connect(":memory:" if path is None else str(path), read_only=read_only and path is not None)
     except duckdb.Error as exc:
-        raise StoreError(f"duckdb:///{path}: cannot open: {one_line(exc)}") from None
+        hint = ""
+        if path is not None and not path.is_absolute() and not path.parent.is_dir():
+            # duckdb:///tmp/x.duckdb is tmp/x.duckdb in the current folder (as SQLAlchemy reads it)
+            hint = f"; duckdb:///{path} is relative to the current folder, duckdb:////{path} is /{path}"
+        raise StoreError(f"duckdb:///{path}: cannot open: {one_line(exc)}{hint}") from None
 
 
 LOAD_MEMORY_LIMIT = "128MB"
