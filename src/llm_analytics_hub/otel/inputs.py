@@ -35,6 +35,7 @@ class Request:
     metrics: Iterator[Metric] | None = None
     problem: str | None = None
     body: bytes | None = None  # a protobuf trace request's bytes: `Pipeline.trace_request` reads them
+    json_body: bytes | None = None  # an OTLP/JSON trace request's text: `Pipeline.json_trace_request` reads it
 
 
 class InputError(Exception):
@@ -75,14 +76,25 @@ def json_request(source: str, line: int, document: Any) -> Request:
     return Request(source, line, None, problem="not an OTLP/JSON request: no resourceSpans or resourceMetrics")
 
 
+TRACES_LINE = b'{"resourceSpans":'  # how the file exporter (and the specification's examples) begin a trace request
+
+
 def _json_requests(path: str, data: bytes) -> Iterator[Request]:
     try:
-        yield json_request(path, 1, orjson.loads(data))
-        return
+        document = orjson.loads(data)
     except orjson.JSONDecodeError:
         pass  # JSON lines: one request per line
+    else:
+        request = json_request(path, 1, document)
+        if request.signal == "traces":
+            request.json_body = data
+        yield request
+        return
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
+            continue
+        if raw.startswith(TRACES_LINE):  # read when consumed: the import pipeline's extension reads the text
+            yield Request(path, number, "traces", spans=lazy_json_spans(raw), json_body=raw)
             continue
         try:
             document = orjson.loads(raw)
@@ -90,6 +102,16 @@ def _json_requests(path: str, data: bytes) -> Iterator[Request]:
             yield Request(path, number, None, problem=f"not JSON: {exc}")
             continue
         yield json_request(path, number, document)
+
+
+def lazy_json_spans(raw: bytes) -> Iterator[Span]:
+    """The spans of a JSON line that begins as a trace request, parsed at the first one asked for: what
+    `json_request` gives for it, and DecodeError("not JSON: ...") when it is none (the problem it would have)."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DecodeError(f"not JSON: {exc}") from None
+    yield from spans_from_json(document)
 
 
 def _signal_from_name(path: str) -> Signal | None:
