@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import gzip
 import importlib.util
+import io
 import json
 import os
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,13 @@ import pytest
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from test_otel_native import FIXTURES, ROOT, attribute_names, outcome, random_request
+from test_otel_serve import post
 
 from llm_analytics_hub.otel.importer import process
 from llm_analytics_hub.otel.inputs import requests
 from llm_analytics_hub.otel.pipeline import Pipeline
+from llm_analytics_hub.otel.receiver import OtlpServer
+from llm_analytics_hub.otel.serve import Service
 from llm_analytics_hub.validation import native
 
 pytestmark = pytest.mark.skipif(native._NATIVE is None or not hasattr(native._NATIVE, "SpanPlan"),
@@ -263,3 +268,46 @@ def test_otel_import_writes_the_same_with_and_without_the_extension(hub: Any, tm
     code, out, err, quarantined = runs["native"]
     assert code == 1 and out.count("\n") > 8 and "not JSON" in err and quarantined
 
+
+
+class Collected:
+    takes_metrics = True
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+
+    def write(self, events: list[bytes], metrics: list[bytes]) -> None:
+        self.lines += events + metrics
+
+    def close(self) -> None:
+        pass
+
+
+def test_otel_serve_answers_json_bodies_the_same(pipelines: dict[str, tuple[Pipeline, Pipeline]]) -> None:
+    """`otel serve`'s receiver and service, in process, on OTLP/JSON bodies (compact and indented, gzip, no JSON,
+    no request, a metrics request): the same replies, lines and reports with the extension as without it."""
+    rng = random.Random(21)
+    names = attribute_names("1.1.0")
+    bodies = [(FIXTURES / "agent-trace-with-faults.json").read_bytes(), *fixture_texts()[-2:], b"{not json",
+              b'{"resourceSpans": 3}', b'{"resourceSpans": []}', b'  {"resourceSpans": [{"scopeSpans": {}}]}']
+    bodies += [dumped(otlp_json(random_request(rng, names), rng), rng) for _ in range(10)]
+    runs = []
+    for pipeline in pipelines["1.1.0"]:
+        sink, err = Collected(), io.StringIO()
+        server = OtlpServer(("127.0.0.1", 0), Service(pipeline, sink, err))
+        server.lazy_traces = True  # as run_serve sets it
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.start()
+        try:
+            replies = [post(f"{server.url}/v1/traces", body) for body in bodies]
+            replies.append(post(f"{server.url}/v1/traces", gzip.compress(bodies[-1]), encoding="gzip"))
+            replies.append(post(f"{server.url}/v1/metrics", (FIXTURES / "genai-client-metrics.json").read_bytes()))
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+        runs.append((replies, sink.lines, err.getvalue()))
+    fast, python = runs
+    assert fast == python
+    assert [status for status, _ in fast[0]].count(400) == 2 and len(fast[1]) > 10
+    assert sum(natively(pipelines["1.1.0"][0], body) for body in bodies) > 10

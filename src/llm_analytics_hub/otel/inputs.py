@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,9 @@ def json_request(source: str, line: int, document: Any) -> Request:
     return Request(source, line, None, problem="not an OTLP/JSON request: no resourceSpans or resourceMetrics")
 
 
-TRACES_LINE = b'{"resourceSpans":'  # how the file exporter (and the specification's examples) begin a trace request
+# how an OTLP/JSON trace request begins as the file exporter and the specification write it: valid JSON that
+# begins so is an object with resourceSpans, so a trace request (json_request)
+TRACES_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"resourceSpans"[ \t\r\n]*:')
 
 
 def _json_requests(path: str, data: bytes) -> Iterator[Request]:
@@ -93,7 +96,7 @@ def _json_requests(path: str, data: bytes) -> Iterator[Request]:
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
-        if raw.startswith(TRACES_LINE):  # read when consumed: the import pipeline's extension reads the text
+        if TRACES_START.match(raw):  # read when consumed: the import pipeline's extension reads the text
             yield Request(path, number, "traces", spans=lazy_json_spans(raw), json_body=raw)
             continue
         try:
