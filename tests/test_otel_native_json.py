@@ -14,9 +14,11 @@ import json
 import os
 import random
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
@@ -24,7 +26,7 @@ from test_otel_native import FIXTURES, ROOT, attribute_names, outcome, random_re
 from test_otel_serve import post
 
 from llm_analytics_hub.otel.importer import process
-from llm_analytics_hub.otel.inputs import requests
+from llm_analytics_hub.otel.inputs import Request, json_request, read_bytes, requests
 from llm_analytics_hub.otel.pipeline import Pipeline
 from llm_analytics_hub.otel.receiver import OtlpServer
 from llm_analytics_hub.otel.serve import Service
@@ -48,10 +50,32 @@ def pipelines() -> dict[str, tuple[Pipeline, Pipeline]]:
     return found
 
 
-def read(pipeline: Pipeline, path: Path) -> list[Any]:
-    """What `otel import` makes of a file, request by request."""
+def reference_requests(path: Path) -> Iterator[Request]:
+    """The requests of an OTLP/JSON file as `otel import` read them before the fast path: the reference."""
+    data = read_bytes(str(path))
+    if data.lstrip()[:1] not in (b"{", b"["):  # protobuf
+        yield from requests(str(path))
+        return
+    try:
+        yield json_request(str(path), 1, orjson.loads(data))
+        return
+    except orjson.JSONDecodeError:
+        pass
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            document = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield Request(str(path), number, None, problem=f"not JSON: {exc}")
+            continue
+        yield json_request(str(path), number, document)
+
+
+def read(pipeline: Pipeline, path: Path, reference: bool = False) -> list[Any]:
+    """What `otel import` makes of a file, request by request (with `reference`, as it did before)."""
     found = []
-    for request in requests(str(path)):
+    for request in reference_requests(path) if reference else requests(str(path)):
         try:
             found.append((request.source, request.line, outcome(process(pipeline, request))))
         except (AttributeError, TypeError) as exc:  # Python's reader fails on some odd shapes: so must the fast path
@@ -61,7 +85,7 @@ def read(pipeline: Pipeline, path: Path) -> list[Any]:
 
 def both(pair: tuple[Pipeline, Pipeline], path: Path) -> tuple[Any, Any]:
     fast, python = pair
-    return read(python, path), read(fast, path)
+    return read(python, path, reference=True), read(fast, path)
 
 
 def natively(pipeline: Pipeline, data: bytes) -> int:
@@ -129,6 +153,21 @@ def test_every_fixture_gives_what_python_gives(pipelines: dict[str, tuple[Pipeli
         python, fast = both(pipelines["1.1.0"], path)
         assert fast == python
     assert sum(natively(pipelines["1.1.0"][0], text) for text in texts) >= 8
+
+
+def test_files_read_as_before(pipelines: dict[str, tuple[Pipeline, Pipeline]], tmp_path: Path) -> None:
+    """One document or JSON lines, told apart as before (a first line that is a value by itself, then more)."""
+    text = fixture_texts()[-1]
+    request = json.dumps(json.loads(text))
+    cases = [request, f"{request}\n", f"\n\n{request}\n  \n", f"{request}\n{request}\n", f"{request}\n \t\r\n",
+             f"{request}\n{{", f"{request}\n\f", "null", "null\nnull", "3\n", "[1,\n2]", '{"resourceSpans":\n[]}\n{}',
+             json.dumps(json.loads(text), indent=1), f"{request}\r{request}", f"{request}\r\n{request}", "\n",
+             f'{{ "resourceSpans" :[]}}\n {request}\n{{"resourceSpans":[]', "{\n}\n{}"]
+    for number, case in enumerate(cases):
+        path = tmp_path / f"case-{number}.json"
+        path.write_text(case)
+        python, fast = both(pipelines["1.1.0"], path)
+        assert fast == python, case
 
 
 def test_the_bench_json_lines_give_what_python_gives_and_are_mapped_natively(

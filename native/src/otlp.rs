@@ -1323,28 +1323,26 @@ impl SpanPlan {
 
 /// The outcomes and lines as Python takes them.
 fn found<'py>(py: Python<'py>, outcomes: Vec<Outcome>, out: &[u8]) -> PyResult<Found<'py>> {
-    {
-        let mut status = Vec::with_capacity(outcomes.len());
-        let mut reasons = Vec::new();
-        for outcome in outcomes {
-            status.push(match outcome {
-                Outcome::Mapped(mask) => 0x80 | mask,
-                Outcome::Skipped(reason) => {
-                    reasons.push(reason);
-                    1
-                }
-                Outcome::Python => 2,
-            });
-        }
-        let lines = PyList::empty(py);
-        let mut start = 0;
-        while start < out.len() {
-            let end = memchr::memchr(b'\n', &out[start..]).map_or(out.len(), |at| start + at + 1);
-            lines.append(PyBytes::new(py, &out[start..end]))?;
-            start = end;
-        }
-        Ok((PyBytes::new(py, &status), lines, reasons))
+    let mut status = Vec::with_capacity(outcomes.len());
+    let mut reasons = Vec::new();
+    for outcome in outcomes {
+        status.push(match outcome {
+            Outcome::Mapped(mask) => 0x80 | mask,
+            Outcome::Skipped(reason) => {
+                reasons.push(reason);
+                1
+            }
+            Outcome::Python => 2,
+        });
     }
+    let lines = PyList::empty(py);
+    let mut start = 0;
+    while start < out.len() {
+        let end = memchr::memchr(b'\n', &out[start..]).map_or(out.len(), |at| start + at + 1);
+        lines.append(PyBytes::new(py, &out[start..end]))?;
+        start = end;
+    }
+    Ok((PyBytes::new(py, &status), lines, reasons))
 }
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {

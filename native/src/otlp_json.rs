@@ -67,8 +67,8 @@ impl<'a> Parser<'a> {
                         return Err(());
                     }
                     let key = self.string()?;
-                    if members.iter().any(|(k, _)| *k == key) {
-                        return Err(()); // a duplicate: orjson keeps the last, Python's
+                    if members.len() >= 32 || members.iter().any(|(k, _)| *k == key) {
+                        return Err(()); // a duplicate (orjson keeps the last), or no OTLP object: Python's
                     }
                     self.white();
                     self.eat(b":")?;

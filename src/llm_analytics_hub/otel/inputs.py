@@ -82,17 +82,38 @@ def json_request(source: str, line: int, document: Any) -> Request:
 TRACES_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"resourceSpans"[ \t\r\n]*:')
 
 
+MORE = re.compile(rb"[^ \t\r\n]")  # anything but JSON's whitespace
+
+
+def _lines(data: bytes) -> bool:
+    """Whether the text is surely JSON lines, not one document: its first line is a JSON value by itself and
+    something follows it (orjson would read that value, then fail on what follows: a cheaper way to know)."""
+    newline = data.find(b"\n")
+    if newline < 0 or MORE.search(data, newline) is None:
+        return False
+    try:
+        orjson.loads(data[:newline])
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
 def _json_requests(path: str, data: bytes) -> Iterator[Request]:
+    if _lines(data):
+        yield from _json_lines(path, data)
+        return
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError:
-        pass  # JSON lines: one request per line
-    else:
-        request = json_request(path, 1, document)
-        if request.signal == "traces":
-            request.json_body = data
-        yield request
+        yield from _json_lines(path, data)  # JSON lines: one request per line
         return
+    request = json_request(path, 1, document)
+    if request.signal == "traces":
+        request.json_body = data
+    yield request
+
+
+def _json_lines(path: str, data: bytes) -> Iterator[Request]:
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
