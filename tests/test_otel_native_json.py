@@ -350,3 +350,32 @@ def test_otel_serve_answers_json_bodies_the_same(pipelines: dict[str, tuple[Pipe
     assert fast == python
     assert [status for status, _ in fast[0]].count(400) == 2 and len(fast[1]) > 10
     assert sum(natively(pipelines["1.1.0"][0], body) for body in bodies) > 10
+
+
+def test_long_decimals_are_read_as_orjson_reads_them(pipelines: dict[str, tuple[Pipeline, Pipeline]],
+                                                      tmp_path: Path) -> None:
+    """Doubles written with up to 30 digits and any exponent (halfway cases, subnormals), into ttft_ms (scaled,
+    rounded) and tokens_per_second: the extension's reading of the number is orjson's, so the lines are the same."""
+    rng = random.Random(7)
+
+    def decimal() -> str:
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randrange(1, 30))).lstrip("0") or "1"
+        exponent = rng.choice([rng.randrange(-320, 20), rng.randrange(-3, 6), rng.randrange(-3, 6)])
+        return f"{digits[0]}.{digits[1:] or '0'}e{exponent}"
+
+    texts = []
+    for _ in range(20):
+        spans = []
+        for _ in range(25):
+            start = 1_767_225_600_000_000_000 + rng.randrange(10**12)
+            attributes = [("gen_ai.operation.name", '{"stringValue":"chat"}'),
+                          ("gen_ai.request.model", '{"stringValue":"m"}'),
+                          ("gen_ai.response.time_to_first_chunk", f'{{"doubleValue":{decimal()}}}'),
+                          ("llm_hub.tokens_per_second", f'{{"doubleValue":{decimal()}}}')]
+            spans.append(f'{{"traceId":"{rng.randbytes(16).hex()}","spanId":"{rng.randbytes(8).hex()}","kind":3,'
+                         f'"startTimeUnixNano":"{start}","endTimeUnixNano":{start + rng.randrange(1, 10**12)},'
+                         '"attributes":[' + ",".join(f'{{"key":"{k}","value":{v}}}' for k, v in attributes) + "]}")
+        texts.append(('{"resourceSpans":[{"scopeSpans":[{"spans":[' + ",".join(spans) + "]}]}]}").encode())
+    python, fast = both(pipelines["1.1.0"], write(tmp_path / "decimals.jsonl", texts))
+    assert fast == python
+    assert sum(natively(pipelines["1.1.0"][0], text) for text in texts) > 200
