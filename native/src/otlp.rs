@@ -17,6 +17,9 @@ use serde::Deserialize;
 
 use crate::BlockChecker;
 
+#[path = "otlp_json.rs"]
+mod json;
+
 // ---------------------------------------------------------------------------------------------
 // the plan
 
@@ -352,6 +355,7 @@ enum Attr<'a> {
     Double(f64),
     Bool(bool),
     StrList(&'a [u8]), // the ArrayValue's bytes (every element a string)
+    JsonList(&'a [json::Json<'a>]), // an OTLP/JSON ArrayValue's values (every one a {"stringValue": ...})
 }
 
 fn fits(value: &Attr, wanted: Wanted) -> bool {
@@ -361,7 +365,7 @@ fn fits(value: &Attr, wanted: Wanted) -> bool {
         Wanted::Int => matches!(value, Attr::Int(_)),
         Wanted::Double => matches!(value, Attr::Int(_) | Attr::Double(_)),
         Wanted::Bool => matches!(value, Attr::Bool(_)),
-        Wanted::StrList => matches!(value, Attr::StrList(_)),
+        Wanted::StrList => matches!(value, Attr::StrList(_) | Attr::JsonList(_)),
     }
 }
 
@@ -384,6 +388,7 @@ fn owned(value: &Attr) -> Val {
         Attr::Double(number) => Val::Float(number),
         Attr::Bool(flag) => Val::Bool(flag),
         Attr::StrList(data) => Val::StrList(strings(data)),
+        Attr::JsonList(items) => Val::StrList(json::strings(items)),
     }
 }
 
@@ -1241,21 +1246,7 @@ fn run(plan: &SpanPlan, checker: &BlockChecker, data: &[u8], out: &mut Vec<u8>, 
                         let span = Span { trace: hex(raw.trace), span: hex(raw.span), parent: hex(raw.parent),
                                           kind: raw.kind, start: raw.start, end: raw.end, attributes: own,
                                           resource };
-                        if span.attributes.iter().chain(span.resource.iter())
-                            .any(|(k, v)| plan.types.get(*k).is_some_and(|w| !fits(v, *w))) {
-                            Outcome::Python // a value of another type than the registry's: Python says why
-                        } else if let Some(reason) = plan.select(&span) {
-                            Outcome::Skipped(reason)
-                        } else {
-                            let mark = out.len();
-                            match plan.map(&span, checker, out, &mut line, &mut label) {
-                                Ok(mask) => Outcome::Mapped(mask),
-                                Err(()) => {
-                                    out.truncate(mark);
-                                    Outcome::Python
-                                }
-                            }
-                        }
+                        span_outcome(plan, checker, &span, out, &mut line, &mut label)
                     }
                     _ => Outcome::Python,
                 };
@@ -1264,6 +1255,27 @@ fn run(plan: &SpanPlan, checker: &BlockChecker, data: &[u8], out: &mut Vec<u8>, 
         }
     }
     Ok(())
+}
+
+/// One readable span's outcome: Python's for a value of another type than the registry's, else skipped,
+/// mapped (its lines appended to `out`), or Python's when the mapper is not certain.
+fn span_outcome(plan: &SpanPlan, checker: &BlockChecker, span: &Span, out: &mut Vec<u8>, line: &mut Vec<u8>,
+                label: &mut String) -> Outcome {
+    if span.attributes.iter().chain(span.resource.iter())
+        .any(|(k, v)| plan.types.get(*k).is_some_and(|w| !fits(v, *w))) {
+        return Outcome::Python; // Python says why
+    }
+    if let Some(reason) = plan.select(span) {
+        return Outcome::Skipped(reason);
+    }
+    let mark = out.len();
+    match plan.map(span, checker, out, line, label) {
+        Ok(mask) => Outcome::Mapped(mask),
+        Err(()) => {
+            out.truncate(mark);
+            Outcome::Python
+        }
+    }
 }
 
 /// What `map_traces` gives: the status byte of each span, the lines written, the skip reasons.
@@ -1290,27 +1302,47 @@ impl SpanPlan {
         if done.is_err() {
             return Ok(None);
         }
-        let mut status = Vec::with_capacity(outcomes.len());
-        let mut reasons = Vec::new();
-        for outcome in outcomes {
-            status.push(match outcome {
-                Outcome::Mapped(mask) => 0x80 | mask,
-                Outcome::Skipped(reason) => {
-                    reasons.push(reason);
-                    1
-                }
-                Outcome::Python => 2,
-            });
-        }
-        let lines = PyList::empty(py);
-        let mut start = 0;
-        while start < out.len() {
-            let end = memchr::memchr(b'\n', &out[start..]).map_or(out.len(), |at| start + at + 1);
-            lines.append(PyBytes::new(py, &out[start..end]))?;
-            start = end;
-        }
-        Ok(Some((PyBytes::new(py, &status), lines, reasons)))
+        found(py, outcomes, &out).map(Some)
     }
+
+    /// `map_traces` for an ExportTraceServiceRequest in canonical OTLP/JSON (otlp_json.rs): None when the
+    /// request is Python's whole (anything outside that form).
+    fn map_json<'py>(&self, py: Python<'py>, checker: &Bound<'py, BlockChecker>, data: &Bound<'py, PyBytes>)
+                     -> PyResult<Option<Found<'py>>> {
+        let checker = checker.get();
+        let data = data.as_bytes();
+        let mut out = Vec::with_capacity(data.len() * 2);
+        let mut outcomes = Vec::new();
+        let done = py.allow_threads(|| json::run(self, checker, data, &mut out, &mut outcomes));
+        if done.is_err() {
+            return Ok(None);
+        }
+        found(py, outcomes, &out).map(Some)
+    }
+}
+
+/// The outcomes and lines as Python takes them.
+fn found<'py>(py: Python<'py>, outcomes: Vec<Outcome>, out: &[u8]) -> PyResult<Found<'py>> {
+    let mut status = Vec::with_capacity(outcomes.len());
+    let mut reasons = Vec::new();
+    for outcome in outcomes {
+        status.push(match outcome {
+            Outcome::Mapped(mask) => 0x80 | mask,
+            Outcome::Skipped(reason) => {
+                reasons.push(reason);
+                1
+            }
+            Outcome::Python => 2,
+        });
+    }
+    let lines = PyList::empty(py);
+    let mut start = 0;
+    while start < out.len() {
+        let end = memchr::memchr(b'\n', &out[start..]).map_or(out.len(), |at| start + at + 1);
+        lines.append(PyBytes::new(py, &out[start..end]))?;
+        start = end;
+    }
+    Ok((PyBytes::new(py, &status), lines, reasons))
 }
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -18,6 +18,8 @@ def process(pipeline: Pipeline, request: Request, *, takes_metrics: bool = True)
     batch = Batch()
     if request.problem is None and request.signal == "traces" and request.spans is not None:
         try:
+            if request.json_body is not None:
+                return pipeline.json_trace_request(request.json_body, request.spans, request.source, request.line)
             if request.body is not None:
                 return pipeline.trace_request(request.body, request.source, request.line)
             return pipeline.spans(request.spans, request.source, request.line)

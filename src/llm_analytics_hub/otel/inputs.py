@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ class Request:
     metrics: Iterator[Metric] | None = None
     problem: str | None = None
     body: bytes | None = None  # a protobuf trace request's bytes: `Pipeline.trace_request` reads them
+    json_body: bytes | None = None  # an OTLP/JSON trace request's text: `Pipeline.json_trace_request` reads it
 
 
 class InputError(Exception):
@@ -75,14 +77,48 @@ def json_request(source: str, line: int, document: Any) -> Request:
     return Request(source, line, None, problem="not an OTLP/JSON request: no resourceSpans or resourceMetrics")
 
 
-def _json_requests(path: str, data: bytes) -> Iterator[Request]:
+# how an OTLP/JSON trace request begins as the file exporter and the specification write it: valid JSON that
+# begins so is an object with resourceSpans, so a trace request (json_request)
+TRACES_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"resourceSpans"[ \t\r\n]*:')
+
+
+MORE = re.compile(rb"[^ \t\r\n]")  # anything but JSON's whitespace
+
+
+def _lines(data: bytes) -> bool:
+    """Whether the text is surely JSON lines, not one document: its first line is a JSON value by itself and
+    something follows it (orjson would read that value, then fail on what follows: a cheaper way to know)."""
+    newline = data.find(b"\n")
+    if newline < 0 or MORE.search(data, newline) is None:
+        return False
     try:
-        yield json_request(path, 1, orjson.loads(data))
-        return
+        orjson.loads(data[:newline])
     except orjson.JSONDecodeError:
-        pass  # JSON lines: one request per line
+        return False
+    return True
+
+
+def _json_requests(path: str, data: bytes) -> Iterator[Request]:
+    if _lines(data):
+        yield from _json_lines(path, data)
+        return
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        yield from _json_lines(path, data)  # JSON lines: one request per line
+        return
+    request = json_request(path, 1, document)
+    if request.signal == "traces":
+        request.json_body = data
+    yield request
+
+
+def _json_lines(path: str, data: bytes) -> Iterator[Request]:
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
+            continue
+        if TRACES_START.match(raw):  # read when consumed: the import pipeline's extension reads the text
+            yield Request(path, number, "traces", spans=lazy_json_spans(raw), json_body=raw)
             continue
         try:
             document = orjson.loads(raw)
@@ -90,6 +126,16 @@ def _json_requests(path: str, data: bytes) -> Iterator[Request]:
             yield Request(path, number, None, problem=f"not JSON: {exc}")
             continue
         yield json_request(path, number, document)
+
+
+def lazy_json_spans(raw: bytes) -> Iterator[Span]:
+    """The spans of a JSON line that begins as a trace request, parsed at the first one asked for: what
+    `json_request` gives for it, and DecodeError("not JSON: ...") when it is none (the problem it would have)."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DecodeError(f"not JSON: {exc}") from None
+    yield from spans_from_json(document)
 
 
 def _signal_from_name(path: str) -> Signal | None:

@@ -9,7 +9,7 @@ are counted by reason, rejected ones are returned with their reason for the repo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from ..validation.semantic import LEAF_RULES, envelope_rules
 from . import metrics as metric_mapping
 from .mapping import EventSpec, Mapping, load_mapping
 from .native_spans import MAPPED, PYTHON, SKIPPED, span_plan
-from .otlp import Metric, Span
+from .otlp import Metric, Span, spans_from_json
 from .spans import Parts, Rejected, Skipped, SpanMapper
 
 RESERVED = frozenset({"event_id", "schema_version", "payload"})  # members a document has outside its envelope
@@ -97,19 +97,31 @@ class Pipeline:
         Python the others, with the same outcome; raises DecodeError for bytes that are no such request."""
         from .otlp_proto import parse_traces, spans_from_proto
 
-        if self._plan is False:
-            self._plan = span_plan(self.mapper) if self._native is not None else None
-        found = None if self._plan is None else self._plan.map_traces(self._native, data)
+        found = None if self._span_plan() is None else self._plan.map_traces(self._native, data)
         if found is None:
             return self.spans(spans_from_proto(parse_traces(data)), source, line)
-        return self._merged(data, found, source, line)
+        return self._merged(lambda: list(spans_from_proto(parse_traces(data))), found, source, line)
 
-    def _merged(self, data: bytes, found: tuple[bytes, list[bytes], list[str]], source: str, line: int) -> Batch:
+    def json_trace_request(self, data: bytes, spans: Iterable[Span], source: str, line: int) -> Batch:
+        """`spans` of an OTLP/JSON trace request, `data` its text and `spans` Python's reading of it: the
+        extension maps what it can of a request in the canonical form (native/src/otlp_json.rs), Python the
+        rest, with the same outcome; a request outside that form is Python's whole."""
+        found = None if self._span_plan() is None else self._plan.map_json(self._native, data)
+        if found is None:
+            return self.spans(spans, source, line)
+        return self._merged(lambda: list(spans_from_json(orjson.loads(data))), found, source, line)
+
+    def _span_plan(self) -> Any:
+        if self._plan is False:
+            self._plan = span_plan(self.mapper) if self._native is not None else None
+        return self._plan
+
+    def _merged(self, decoded: Callable[[], list[Span]], found: tuple[bytes, list[bytes], list[str]], source: str,
+                line: int) -> Batch:
         """The batch of one request from the extension's outcome, with the spans it handed back mapped here, in
         the order of the request: what `spans` gives, the same counters in the same order. `found` is per span
-        a status byte (MAPPED | the mask of the events written, SKIPPED, PYTHON), the lines, the skip reasons."""
-        from .otlp_proto import parse_traces, spans_from_proto
-
+        a status byte (MAPPED | the mask of the events written, SKIPPED, PYTHON), the lines, the skip reasons;
+        `decoded` gives Python's spans of the request."""
         status, lines, reasons = found
         batch = Batch(events=lines)
         tally = batch.tally
@@ -125,7 +137,7 @@ class Pipeline:
                             tally.events[kind] += codes[code]
             tally.skipped_spans.update(reasons)
             return batch
-        spans = list(spans_from_proto(parse_traces(data)))
+        spans = decoded()
         events: list[bytes] = []
         at = reason_at = 0
         for number, code in enumerate(status):

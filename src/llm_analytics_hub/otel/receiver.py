@@ -26,7 +26,7 @@ from typing import Any, Literal
 import orjson
 
 from ..errors import HubError
-from .inputs import Request, json_request, lazy_spans
+from .inputs import TRACES_START, Request, json_request, lazy_json_spans, lazy_spans
 from .otlp import DecodeError
 
 Signal = Literal["traces", "metrics"]
@@ -45,8 +45,8 @@ class OtlpServer(ThreadingHTTPServer):
     daemon_threads = False  # server_close() waits for every handler: nothing acknowledged is cut off
     block_on_close = True
     allow_reuse_address = True
-    # a protobuf trace request handed over unread (`Request.body`), for a consumer whose pipeline reads the
-    # bytes itself and answers DecodeError as the receiver would (`serve`'s); else decoded here
+    # a protobuf or OTLP/JSON trace request handed over unread (`Request.body`, `json_body`), for a consumer
+    # whose pipeline reads them itself and answers DecodeError as the receiver would (`serve`'s); else decoded here
     lazy_traces = False
 
     def __init__(self, address: tuple[str, int], consumer: Consumer, *, max_body: int = DEFAULT_MAX_BODY,
@@ -258,6 +258,8 @@ def _gunzip(body: bytes, limit: int) -> bytes:
 
 def _decode(signal_name: Signal, content_type: str, body: bytes, source: str, *, lazy: bool = False) -> Request:
     if content_type == JSON:
+        if lazy and signal_name == "traces" and TRACES_START.match(body):  # the pipeline reads the text
+            return Request(source, 1, "traces", spans=lazy_json_spans(body), json_body=body)
         try:
             document = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
