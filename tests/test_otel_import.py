@@ -173,6 +173,41 @@ def test_unreadable_input_and_unknown_version(hub: Any, tmp_path: Path) -> None:
     assert proc.returncode == 1 and "2 request(s) could not be read" in proc.stderr
 
 
+SPAN = {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331", "name": "chat", "kind": 3,
+        "startTimeUnixNano": "1767225600000000000", "endTimeUnixNano": "1767225600500000000"}
+SPAN_PLACE = ("/resourceSpans/0/scopeSpans/0/spans/0: span 'chat' (trace 0af7651916cd43dd8448eb211c80319c, "
+              "span b7ad6b7169203331): ")
+
+
+def _one_span(**members: Any) -> dict[str, Any]:
+    return {"resourceSpans": [{"scopeSpans": [{"spans": [{**SPAN, **members}]}]}]}
+
+
+ODD_SHAPES = [  # (request, what the one line says); a request-level fault costs the request, a span's the span
+    ({"resourceSpans": [{"resource": 3, "scopeSpans": []}]},
+     "(root): request: /resourceSpans/0/resource: expected an object"),
+    ({"resourceSpans": [{"resource": {"attributes": 5}}]},
+     "(root): request: /resourceSpans/0/resource: attributes 5 is not an array"),
+    ({"resourceSpans": [{"scopeSpans": [7]}]}, "(root): request: /resourceSpans/0/scopeSpans/0: expected an object"),
+    ({"resourceMetrics": [{"scopeMetrics": ["x"]}]},
+     "(root): request: /resourceMetrics/0/scopeMetrics/0: expected an object"),
+    (_one_span(attributes="no", status=7), SPAN_PLACE + "attributes 'no' is not an array"),
+    (_one_span(attributes=[{"key": "a", "value": {"arrayValue": 5}}]),
+     SPAN_PLACE + "attribute a: arrayValue 5 is not an object with a values array"),
+    (_one_span(attributes=[{"key": "b", "value": {"bytesValue": "!"}}]),
+     SPAN_PLACE + "attribute b: bytesValue '!' is not base64"),
+]
+
+
+@pytest.mark.parametrize(("request_body", "said"), ODD_SHAPES)
+def test_odd_request_shapes_are_one_line_with_the_place(hub: Any, tmp_path: Path, request_body: Any, said: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(request_body))
+    proc = hub("otel", "import", path, "-o", tmp_path / "events.ndjson")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[0] == f"{path}:1: {said}", proc.stderr
+
+
 def test_version_1_0_0_events(hub: Any) -> None:
     code, events, err = run_import(hub, FIXTURES / "anthropic-cache-genai.json", "--schema-version", "1.0.0")
     assert code == 0, err

@@ -137,16 +137,33 @@ def json_value(value: Any) -> Any:
                 raise _BadValue(f"boolValue {raw!r} is not a boolean")
             return raw
         if key in ("arrayValue", "array_value"):
-            return [json_value(v) for v in (raw or {}).get("values") or ()]
+            return [json_value(v) for v in _values(raw, "arrayValue")]
         if key in ("kvlistValue", "kvlist_value"):
-            return json_attributes((raw or {}).get("values") or ())
+            return json_attributes(_values(raw, "kvlistValue"))
         if key in ("bytesValue", "bytes_value"):
-            return base64.b64decode(raw)
+            try:
+                return base64.b64decode(raw, validate=True)
+            except (TypeError, ValueError):
+                raise _BadValue(f"bytesValue {raw!r} is not base64") from None
     return None
+
+
+def _values(raw: Any, what: str) -> list[Any]:
+    """The `values` array of an arrayValue or kvlistValue (absent or null: none)."""
+    if raw is None:
+        return []
+    values = raw.get("values") if isinstance(raw, dict) else raw
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise _BadValue(f"{what} {raw!r} is not an object with a values array")
+    return values
 
 
 def json_attributes(items: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
+    if items is not None and not isinstance(items, list | tuple):
+        raise _BadValue(f"attributes {items!r} is not an array")
     for item in items or ():
         key = item.get("key") if isinstance(item, dict) else None
         if not isinstance(key, str):
@@ -182,15 +199,18 @@ def _json_kind(value: Any) -> str:
 
 
 def _json_status(value: Any) -> int:
-    code = _get(value or {}, "code", "code", 0)
+    code = _get(value, "code", "code", 0) if isinstance(value, dict) else 0
     if isinstance(code, str) and code.startswith("STATUS_CODE_"):
         return {"STATUS_CODE_OK": 1, "STATUS_CODE_ERROR": 2}.get(code, 0)
     return code if isinstance(code, int) else 0
 
 
 def _resource(block: dict[str, Any], where: str) -> dict[str, Any]:
+    resource = block.get("resource") or {}
+    if not isinstance(resource, dict):
+        raise DecodeError(f"{where}/resource: expected an object")
     try:
-        return json_attributes(_get(block.get("resource") or {}, "attributes", "attributes", ()))
+        return json_attributes(_get(resource, "attributes", "attributes", ()))
     except _BadValue as exc:
         raise DecodeError(f"{where}/resource: {exc}") from None
 
@@ -220,6 +240,8 @@ def spans_from_json(request: Any) -> Iterator[Span]:
         resource = _resource(block, at)
         scopes = _get(block, "scopeSpans", "scope_spans") or block.get("instrumentationLibrarySpans")
         for s, scope_block in enumerate(_list(scopes, f"{at}/scopeSpans")):
+            if not isinstance(scope_block, dict):
+                raise DecodeError(f"{at}/scopeSpans/{s}: expected an object")
             scope = _scope_name(scope_block)
             for i, raw in enumerate(_list(scope_block.get("spans"), f"{at}/scopeSpans/{s}/spans")):
                 yield _json_span(raw, resource, scope, f"{at}/scopeSpans/{s}/spans/{i}")
@@ -262,6 +284,8 @@ def metrics_from_json(request: Any) -> Iterator[Metric]:
             raise DecodeError(f"{at}: expected an object")
         resource = _resource(block, at)
         for s, scope_block in enumerate(_list(_get(block, "scopeMetrics", "scope_metrics"), f"{at}/scopeMetrics")):
+            if not isinstance(scope_block, dict):
+                raise DecodeError(f"{at}/scopeMetrics/{s}: expected an object")
             scope = _scope_name(scope_block)
             for i, raw in enumerate(_list(scope_block.get("metrics"), f"{at}/scopeMetrics/{s}/metrics")):
                 yield _json_metric(raw, resource, scope, f"{at}/scopeMetrics/{s}/metrics/{i}")
