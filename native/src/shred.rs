@@ -407,10 +407,7 @@ struct Doc<'a> {
 }
 
 impl TablePlan {
-    fn node<'a>(&self, plan: &Plan, value: &V<'a>, part: usize, doc: &mut Doc<'a>) -> Option<()>
-    where
-        Self: 'a,
-    {
+    fn node<'a>(&'a self, plan: &'a Plan, value: &V<'a>, part: usize, doc: &mut Doc<'a>) -> Option<()> {
         match plan {
             Plan::Scalar { kind, column, nanos, text } => self.scalar(kind, *column, *nanos, *text, value, doc),
             Plan::Group { presence, members } => {
@@ -430,8 +427,11 @@ impl TablePlan {
                     match found.filter(|v| !matches!(v.j, J::Null)) {
                         Some(inner) => self.node(&member.node, inner, part, doc)?,
                         None => {
-                            if member.default.is_some() {
-                                return None; // a default to write out: Python does it
+                            if let Some(text) = &member.default {
+                                let default = read(text)?; // the serde default, written out as Python does
+                                if !matches!(default.j, J::Null) {
+                                    self.node(&member.node, &default, part, doc)?;
+                                }
                             }
                         }
                     }

@@ -139,10 +139,10 @@ class NativeShredder:
             try:
                 if parse_version(version) > newest:
                     return None  # the Python path says which line
-            except Exception:  # noqa: BLE001 - whatever it is, the Python path meets it the same way
+            except Exception:  # whatever it is, the Python path meets it the same way
                 return None
         pa = self.pa
-        arrays = [None if kind == "raw" else self._wrap(position, columns[position])
+        arrays: list[Any] = [None if kind == "raw" else self._wrap(position, columns[position])
                   for position, kind in enumerate(self.kinds)]
         for position, kind in enumerate(self.kinds):
             if kind == "raw":
