@@ -43,7 +43,8 @@ def native_rows(lines: Lines, version: str) -> Rows | None:
     target = Target(version, "arrow")
     shredder = native_shredder(events_table(version))
     assert shredder is not None, "the native shredder does not model the events table"
-    return shredder.rows(lines, Validator(), target, _encoder(target), _parse, _derive_key)
+    found = shredder.rows(lines, None, version, _encoder(target), _parse, _derive_key)
+    return None if found is None else Rows(*found)
 
 
 def assert_same(mine: Rows, theirs: Rows) -> None:
@@ -164,7 +165,7 @@ def test_load_uses_the_native_shredder_and_the_python_path_without_it(monkeypatc
     shredder = native_shredder(events_table(VERSIONS[-1]))
     assert shredder is not None
     real = shredder.rows
-    monkeypatch.setattr(shredder, "rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(shredder, "rows", lambda *a, **k: calls.append(1) or real(*a, **k))  # type: ignore
     assert_same(encode_rows(lines, Validator(), target), python_rows(lines, VERSIONS[-1]))
     assert calls == [1]
     encode_rows(lines, Validator(), Target(VERSIONS[-1], "copy"))

@@ -526,7 +526,7 @@ enum Column {
 }
 
 fn set_bit(bits: &mut Vec<u8>, index: usize, on: bool) {
-    if index % 8 == 0 {
+    if index.is_multiple_of(8) {
         bits.push(0);
     }
     if on {
@@ -568,7 +568,7 @@ impl Column {
             }
             (Column::Fixed { valid, data, width, low, high, float }, slot) => {
                 match (slot, *float) {
-                    (Slot::Null, _) => data.extend(std::iter::repeat(0).take(*width)),
+                    (Slot::Null, _) => data.extend(std::iter::repeat_n(0, *width)),
                     (Slot::F64(x), true) => data.extend_from_slice(&x.to_le_bytes()),
                     (Slot::Int(n), false) if *low <= *n && *n <= *high => {
                         data.extend_from_slice(&n.to_le_bytes()[..*width]);

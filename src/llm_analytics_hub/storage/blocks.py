@@ -68,6 +68,10 @@ def set_target(target: Target) -> None:
         shred(example)
     columns.count = len(columns.parts)
     _encoder(target).batch(columns)
+    shredder = native_shredder(table) if target.encoding == "arrow" else None
+    if shredder is not None:  # its first batch imports and warms pyarrow's compute functions
+        lines = [orjson.dumps(example) for example in load_version(target.version).lookup(table.type_name).examples]
+        shredder.rows(list(enumerate(lines, start=1)), None, target.version, _encoder(target), _parse, _derive_key)
 
 
 def _encoder(target: Target) -> Any:
@@ -129,9 +133,10 @@ def encode_rows(lines: list[tuple[int, bytes]], validator: Validator, target: Ta
         if target.encoding == "arrow":
             shredder = native_shredder(events_table(target.version))
             if shredder is not None:
-                rows = shredder.rows(lines, validator, target, _encoder(target), _parse, _derive_key)
-                if rows is not None:
-                    return rows
+                found = shredder.rows(lines, validator.forced_version, target.version, _encoder(target), _parse,
+                                      _derive_key)
+                if found is not None:
+                    return Rows(*found)
         return _encode_rows(lines, validator, target)
     finally:
         if enabled:

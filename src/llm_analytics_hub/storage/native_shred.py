@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..validation import native
 from ..versions import DEFAULT_VERSION, parse_version
@@ -21,10 +21,6 @@ from .columnar import _Source
 from .layout import KEY, MISSING, Choice, Group, Nested, Node, Scalar, Table, Tagged
 from .rows import to_neutral
 from .types import arrow_int
-
-if TYPE_CHECKING:
-    from ..validation.validator import Validator
-    from .blocks import Rows, Target
 
 
 class Unsupported(Exception):
@@ -122,10 +118,10 @@ class NativeShredder:
         self.key_marker = f'"{KEY}"'.encode()
         self.pa = pa
 
-    def rows(self, lines: list[tuple[int, bytes]], validator: Validator, target: Target,
-             encoder: Any, parse: Any, derive_key: Any) -> Rows | None:
-        from .blocks import Rows
-
+    def rows(self, lines: list[tuple[int, bytes]], forced: str | None, version: str,
+             encoder: Any, parse: Any, derive_key: Any) -> tuple[int, dict[str, Any], list[str]] | None:
+        """(count, {table name: RecordBatch}, keys) of `lines` for a table of `version` (`forced`: the
+        validator's forced version), or None: the block goes the Python way."""
         raws = [raw for _, raw in lines]
         marker = self.key_marker
         keys = [None if marker in raw else derive_key(raw) for raw in raws]
@@ -133,11 +129,11 @@ class NativeShredder:
         if found is None:
             return None
         columns, parts, versions = found
-        newest = parse_version(target.version)
+        newest = parse_version(version)
         for declared, _ in versions:
-            version = validator.forced_version or (declared if declared is not None else DEFAULT_VERSION)
+            named = forced or (declared if declared is not None else DEFAULT_VERSION)
             try:
-                if parse_version(version) > newest:
+                if parse_version(named) > newest:
                     return None  # the Python path says which line
             except Exception:  # whatever it is, the Python path meets it the same way
                 return None
@@ -165,7 +161,7 @@ class NativeShredder:
                     continue
                 chosen = [keys_of] + [arrays[p] for p in part.columns[1:]]
             batches[part.name] = pa.RecordBatch.from_arrays(chosen, schema=encoder.schemas[part.name])
-        return Rows(count, batches, arrays[key].to_pylist())
+        return count, batches, arrays[key].to_pylist()
 
     def _wrap(self, position: int, found: Any) -> Any:
         pa = self.pa
