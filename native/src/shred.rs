@@ -35,10 +35,11 @@ struct MemberPlan {
 
 #[derive(Deserialize)]
 struct ColumnPlan {
-    kind: String, // str, bool, f64, i8, i16, i32, i64, d128, ts, raw
+    kind: String, // str, bool, f64, i8, i16, i32, i64, d128, ts, raw; list, map (of `item`)
     low: Option<i128>,
     high: Option<i128>,
     part: usize,
+    item: Option<Box<ColumnPlan>>,
 }
 
 #[derive(Deserialize)]
@@ -56,7 +57,7 @@ enum J<'a> {
     Bool(bool),
     Num(&'a str),
     Str(Cow<'a, str>),
-    Arr,
+    Arr(Vec<V<'a>>),
     Obj(Vec<(Cow<'a, str>, V<'a>)>),
 }
 
@@ -107,12 +108,13 @@ impl<'a> Reader<'a> {
             b'[' => {
                 self.nest()?;
                 self.at += 1;
+                let mut items = Vec::new();
                 self.ws();
                 if self.peek()? == b']' {
                     self.at += 1;
                 } else {
                     loop {
-                        self.value()?;
+                        items.push(self.value()?);
                         self.ws();
                         match self.peek()? {
                             b',' => self.at += 1,
@@ -125,7 +127,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 self.depth -= 1;
-                J::Arr
+                J::Arr(items)
             }
             b'{' => {
                 self.nest()?;
@@ -499,18 +501,7 @@ impl TablePlan {
             }
             ("bool", J::Bool(b)) => Slot::Bool(*b),
             ("int", J::Num(n)) => Slot::Int(integer(n)?),
-            ("double", J::Num(n)) => match integer(n) {
-                Some(whole) if whole.abs() <= 1 << 53 => Slot::F64(whole as f64),
-                Some(_) => return None, // pyarrow refuses integers a double does not hold exactly
-                None if n.bytes().any(|c| matches!(c, b'.' | b'e' | b'E')) => {
-                    let parsed: f64 = n.parse().ok()?;
-                    if !parsed.is_finite() {
-                        return None;
-                    }
-                    Slot::F64(parsed)
-                }
-                None => return None,
-            },
+            ("double", J::Num(n)) => Slot::F64(double(n)?),
             _ => return None,
         };
         doc.slots[column] = slot;
@@ -523,6 +514,30 @@ enum Column {
     Fixed { valid: Vec<u8>, data: Vec<u8>, width: usize, low: i128, high: i128, float: bool },
     Bool { valid: Vec<u8>, data: Vec<u8> },
     Raw(Vec<Option<Vec<u8>>>),
+    /// A list (or a map: `keys`) of plain values: Arrow's offsets over the items' (and keys') column.
+    List { valid: Vec<u8>, offsets: Vec<i32>, keys: Option<Box<Column>>, items: Box<Column>, count: usize },
+}
+
+/// An item of a list or map as its column takes it, by the rules of `TablePlan::scalar`.
+fn item_slot<'a>(value: &V<'a>, column: &Column) -> Option<Slot<'a>> {
+    Some(match (&value.j, column) {
+        (J::Null, _) => Slot::Null,
+        (J::Str(s), Column::Str { .. }) => Slot::Str(s.clone()),
+        (J::Bool(b), Column::Bool { .. }) => Slot::Bool(*b),
+        (J::Num(n), Column::Fixed { float: false, .. }) => Slot::Int(integer(n)?),
+        (J::Num(n), Column::Fixed { float: true, .. }) => Slot::F64(double(n)?),
+        _ => return None,
+    })
+}
+
+/// A JSON number as the Python path's float (pyarrow refuses integers a double does not hold exactly).
+fn double(n: &str) -> Option<f64> {
+    match integer(n) {
+        Some(whole) if whole.abs() <= 1 << 53 => Some(whole as f64),
+        Some(_) => None,
+        None if n.bytes().any(|c| matches!(c, b'.' | b'e' | b'E')) => n.parse::<f64>().ok().filter(|x| x.is_finite()),
+        None => None,
+    }
 }
 
 fn set_bit(bits: &mut Vec<u8>, index: usize, on: bool) {
@@ -551,6 +566,13 @@ impl Column {
             "i64" | "ts" => fixed(8, i128::from(i64::MIN), i128::from(i64::MAX), false),
             "d128" => fixed(16, plan.low?, plan.high?, false),
             "raw" => Column::Raw(Vec::new()),
+            "list" | "map" => Column::List {
+                valid: Vec::new(),
+                offsets: vec![0],
+                keys: (plan.kind == "map").then(|| Box::new(Column::Str { valid: Vec::new(), offsets: vec![0], data: Vec::new() })),
+                items: Box::new(Column::new(plan.item.as_deref()?)?),
+                count: 0,
+            },
             _ => return None,
         })
     }
@@ -588,12 +610,51 @@ impl Column {
             }
             (Column::Raw(items), Slot::Raw(text)) => items.push(Some(text.as_bytes().to_vec())),
             (Column::Raw(items), Slot::Null) => items.push(None),
+            (Column::List { valid, offsets, keys, items, count }, slot) => {
+                match slot {
+                    Slot::Null => {}
+                    Slot::Raw(text) => {
+                        let value = read(text)?;
+                        match (&value.j, keys) {
+                            (J::Arr(members), None) => {
+                                for member in members {
+                                    let item = item_slot(member, items)?;
+                                    items.push(*count, &item)?;
+                                    *count += 1;
+                                }
+                            }
+                            (J::Obj(members), Some(keys)) => {
+                                for (key, member) in members {
+                                    keys.push(*count, &Slot::Str(key.clone()))?;
+                                    let item = item_slot(member, items)?;
+                                    items.push(*count, &item)?;
+                                    *count += 1;
+                                }
+                            }
+                            _ => return None,
+                        }
+                    }
+                    _ => return None,
+                }
+                set_bit(valid, row, !matches!(slot, Slot::Null));
+                offsets.push(i32::try_from(*count).ok()?);
+            }
             _ => return None,
         }
         Some(())
     }
 
     fn into_py(self, py: Python<'_>, rows: usize) -> PyResult<PyObject> {
+        if let Column::List { valid, offsets, keys, items, count } = self {
+            let offsets: Vec<u8> = offsets.iter().flat_map(|o| o.to_le_bytes()).collect();
+            let keys = match keys {
+                Some(keys) => keys.into_py(py, count)?,
+                None => py.None(),
+            };
+            let items = items.into_py(py, count)?;
+            let head = (rows, PyBytes::new(py, &valid), PyBytes::new(py, &offsets));
+            return Ok((head, keys, items).into_pyobject(py)?.into_any().unbind());
+        }
         let bytes = |data: &[u8]| PyBytes::new(py, data).into_any().unbind();
         Ok(match self {
             Column::Str { valid, offsets, data } => {
@@ -603,6 +664,7 @@ impl Column {
             Column::Fixed { valid, data, .. } | Column::Bool { valid, data } => {
                 (rows, bytes(&valid), bytes(&data), py.None()).into_pyobject(py)?.into_any().unbind()
             }
+            Column::List { .. } => unreachable!("handled above"),
             Column::Raw(items) => {
                 let list = PyList::empty(py);
                 for item in items {

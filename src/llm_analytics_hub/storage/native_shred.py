@@ -18,7 +18,7 @@ from typing import Any
 from ..validation import native
 from ..versions import DEFAULT_VERSION, parse_version
 from .columnar import _Source
-from .layout import KEY, MISSING, Choice, Group, Nested, Node, Scalar, Table, Tagged
+from .layout import KEY, MISSING, Choice, Group, Nested, Node, Scalar, SqlType, Table, Tagged
 from .rows import to_neutral
 from .types import arrow_int
 
@@ -29,10 +29,27 @@ class Unsupported(Exception):
 
 def _column_kind(table: Table, position: int, nested: set[int]) -> dict[str, Any]:
     sql = table.columns[position].type
-    found: dict[str, Any] = {"part": table.part_index[position], "low": sql.low, "high": sql.high}
-    if position in nested:
-        kind = "raw"
-    elif sql.kind in ("text", "uuid"):
+    found = _kind(sql, position in nested, table.columns[position].name)
+    found["part"] = table.part_index[position]
+    return found
+
+
+def _kind(sql: SqlType, nested: bool, name: str) -> dict[str, Any]:
+    """How the native shredder writes a column: its plain values' buffers, a list or map of plain values
+    (offsets over an item column, the Python path's neutral form being the parsed value with floats as
+    float), or the JSON text of anything else nested ("raw", which Python converts)."""
+    found: dict[str, Any] = {"low": sql.low, "high": sql.high, "item": None}
+    item = sql.item
+    if nested:
+        plain_items = item is not None and item.kind in ("text", "bool", "double", "int") and not sql.exact_json
+        if sql.kind in ("list", "map") and plain_items and item is not None:
+            found["kind"] = sql.kind
+            found["item"] = _kind(item, False, name)
+            found["item"]["part"] = 0
+            return found
+        found["kind"] = "raw"
+        return found
+    if sql.kind in ("text", "uuid"):
         kind = "str"
     elif sql.kind == "timestamp":
         kind = "ts"
@@ -44,9 +61,9 @@ def _column_kind(table: Table, position: int, nested: set[int]) -> dict[str, Any
         name = arrow_int(sql)
         kind = {"int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64"}.get(name, "d128")
         if kind == "d128" and (sql.low is None or sql.high is None or len(str(max(abs(sql.low), abs(sql.high)))) > 38):
-            raise Unsupported(table.columns[position].name)
+            raise Unsupported(name)
     else:
-        raise Unsupported(table.columns[position].name)
+        raise Unsupported(name)
     found["kind"] = kind
     return found
 
@@ -164,13 +181,25 @@ class NativeShredder:
         return count, batches, arrays[key].to_pylist()
 
     def _wrap(self, position: int, found: Any) -> Any:
+        return self._array(self.types[position], found)
+
+    def _array(self, kind: Any, found: Any, keys: bool = False) -> Any:
         pa = self.pa
+        if len(found) == 3:  # a list or map: (length, validity, offsets), keys, items
+            (length, valid, offsets), keys, items = found
+            buffers = [pa.py_buffer(valid), pa.py_buffer(offsets)]
+            if keys is None:
+                return pa.Array.from_buffers(kind, length, buffers, children=[self._array(kind.value_type, items)])
+            names = self._array(pa.string(), keys, True)
+            entries = pa.StructArray.from_arrays([names, self._array(kind.item_type, items)],
+                                                 fields=[kind.key_field, kind.item_field])
+            return pa.Array.from_buffers(kind, length, buffers, children=[entries])
         length, valid, data, offsets = found
-        buffers = [pa.py_buffer(valid)]
+        buffers = [None if keys else pa.py_buffer(valid)]  # a map's keys: never null (Arrow checks it)
         if offsets is not None:
             buffers.append(pa.py_buffer(offsets))
         buffers.append(pa.py_buffer(data))
-        return pa.Array.from_buffers(self.types[position], length, buffers)
+        return pa.Array.from_buffers(kind, length, buffers, null_count=0 if keys else -1)
 
 
 _SHREDDERS: dict[str, NativeShredder | None] = {}
