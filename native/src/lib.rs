@@ -4,6 +4,7 @@
 //! Python judges it with the reference engine, so messages, hints and exit codes stay Python's.
 
 mod otlp;
+mod shred;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -286,6 +287,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("API", API)?;
     module.add_class::<BlockChecker>()?;
     otlp::register(module)?; // the OTLP fast path of otel import and serve (otlp.rs)
+    shred::register(module)?; // the loader's column buffers (shred.rs)
     module.add_function(wrap_pyfunction!(schema_digests, module)?)?;
     Ok(())
 }

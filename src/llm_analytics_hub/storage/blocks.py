@@ -24,10 +24,12 @@ from ..versions import DEFAULT_VERSION, parse_version
 from .columnar import compile_shredder
 from .encode import Columns
 from .layout import KEY, Table, events_table
+from .native_shred import derive_key, native_shredder
 
 Encoding = Literal["arrow", "arrow-wide", "copy"]
 # Events without an event_id get one derived from their text, so loading the same line twice stays idempotent.
 ID_NAMESPACE = uuid.UUID("6f1d4a52-8c1e-4b8e-9a3e-2f0c5d7b9e11")
+_derive_key = derive_key(ID_NAMESPACE, JSON_WHITESPACE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ def set_target(target: Target) -> None:
         shred(example)
     columns.count = len(columns.parts)
     _encoder(target).batch(columns)
+    shredder = native_shredder(table) if target.encoding == "arrow" else None
+    if shredder is not None:  # its first batch imports and warms pyarrow's compute functions
+        lines = [orjson.dumps(example) for example in load_version(target.version).lookup(table.type_name).examples]
+        shredder.rows(list(enumerate(lines, start=1)), None, target.version, _encoder(target), _parse, _derive_key)
 
 
 def _encoder(target: Target) -> Any:
@@ -124,6 +130,13 @@ def encode_rows(lines: list[tuple[int, bytes]], validator: Validator, target: Ta
     enabled = gc.isenabled()
     gc.disable()
     try:
+        if target.encoding == "arrow":
+            shredder = native_shredder(events_table(target.version))
+            if shredder is not None:
+                found = shredder.rows(lines, validator.forced_version, target.version, _encoder(target), _parse,
+                                      _derive_key)
+                if found is not None:
+                    return Rows(*found)
         return _encode_rows(lines, validator, target)
     finally:
         if enabled:
