@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
@@ -20,7 +20,7 @@ from ..instants import EPOCH
 from ..layout import EVENTS_TABLE, KEY, VERSION_TABLE, SqlType, Table
 from ..types import quote
 from .base import Filters, Store, StoreError, one_line
-from .seen import SeenKeys
+from .seen import KeysToLookUp
 
 
 def _connect(path: Path | None, *, read_only: bool) -> Any:
@@ -58,7 +58,7 @@ class DuckDBStore(Store):
         self.errors: tuple[type[BaseException], ...] = (duckdb.Error,)
         self._open = False  # a load's transaction is open (append ... commit)
         self._loading_settings = False  # the load's settings are in force (DuckDB's defaults otherwise)
-        self._seen: SeenKeys | Literal[False] | None = None  # the keys this store wrote; False: look every key up
+        self._to_look_up = KeysToLookUp()
 
     def _run(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         try:
@@ -173,13 +173,9 @@ class DuckDBStore(Store):
         filter of written keys has seen (stores/seen.py)."""
         import pyarrow as pa
 
-        if self._seen is None:
-            held = self.connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table.name})").fetchall()[0]
-            self._seen = False if held[0] else SeenKeys()
-        if self._seen is not False:
-            keys = self._seen.candidates(keys)
-            if not keys:
-                return set()
+        keys = self._to_look_up.among(keys, self.connection, table.name)
+        if not keys:
+            return set()
         self.connection.register("hub_keys", pa.table({"k": pa.array(keys, pa.string())}))
         found = self.connection.execute(
             f"SELECT CAST({KEY} AS VARCHAR) FROM {table.name} WHERE {KEY} IN (SELECT CAST(k AS UUID) FROM hub_keys)"

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from ..blocks import Rows
 from ..ddl import create_statements
 from ..layout import EVENTS_TABLE, KEY, VERSION_TABLE, SqlType, Table
 from ..types import postgres_type, quote
 from .base import Filters, Store, StoreError, one_line
-from .seen import SeenKeys
+from .seen import KeysToLookUp
 
 
 def _redacted(url: str) -> str:
@@ -37,7 +37,7 @@ class PostgresStore(Store):
         import psycopg
 
         self.url = _redacted(url)
-        self._seen: SeenKeys | Literal[False] | None = None  # the keys this store wrote; False: look every key up
+        self._to_look_up = KeysToLookUp()
         self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         try:
             self.connection = psycopg.connect(url, connect_timeout=10)
@@ -118,10 +118,7 @@ class PostgresStore(Store):
         """The keys among `keys` that the table holds (committed, or copied earlier in this transaction):
         all are looked up when the table held rows before this store's first append, else only those its
         filter of written keys has seen (stores/seen.py)."""
-        if self._seen is None:
-            held = self.connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table.name})").fetchall()[0]
-            self._seen = False if held[0] else SeenKeys()
-        lookup = keys if self._seen is False else self._seen.candidates(keys)
+        lookup = self._to_look_up.among(keys, self.connection, table.name)
         if not lookup:
             return set()
         return {str(row[0]) for row in self.connection.execute(

@@ -13,6 +13,7 @@ lost or doubled event.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 _BITS = 1 << 27  # 16 MiB
 _MASK = _BITS - 1
@@ -40,3 +41,20 @@ class SeenKeys:
                 bits[low] |= one
                 bits[high] |= two
         return found
+
+
+class KeysToLookUp:
+    """A SQL store's choice, made at its first append: when the events table held rows, every key of a batch
+    is looked up; when it was empty, only those the filter of this store's keys has seen."""
+
+    def __init__(self) -> None:
+        self._seen: SeenKeys | None = None
+        self._decided = False
+
+    def among(self, keys: list[str], connection: Any, table: str) -> list[str]:
+        """`connection`: DuckDB's or psycopg's (both `execute(sql).fetchall()`)."""
+        if not self._decided:
+            held = connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
+            self._seen = None if held else SeenKeys()
+            self._decided = True
+        return keys if self._seen is None else self._seen.candidates(keys)
