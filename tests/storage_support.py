@@ -4,6 +4,8 @@ worked out from the IR alone (not from the storage layout, which is what is unde
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -27,6 +29,15 @@ from llm_analytics_hub.schema_store import load_version
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "schemas" / "corpus"
+
+
+def make_events(path: Path, count: int, *, version: str = "1.0.0", invalid_share: float = 0.02, seed: int = 7) -> Path:
+    """`count` lines of the benchmark's mix (bench/make_events.py), `invalid_share` of them invalid."""
+    with path.open("wb") as out:
+        subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--count", str(count),
+                        "--version", version, "--invalid-share", str(invalid_share), "--seed", str(seed)],
+                       stdout=out, check=True)
+    return path
 
 
 @cache

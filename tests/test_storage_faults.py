@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hub_runner import Hub
 from postgres_server import Postgres, free_port
+from storage_support import make_events
 from storage_support_db import STORES, store_url
 
 from llm_analytics_hub.storage.layout import events_table
@@ -28,14 +29,6 @@ def one_line_failure(result: subprocess.CompletedProcess[str], *expected: str) -
     assert len(lines) == 1 and lines[0].startswith("llm-hub: error: "), result.stderr
     for text in expected:
         assert text in lines[0], lines[0]
-
-
-def make_events(path: Path, count: int, *, version: str = "1.0.0", invalid_share: float = 0.02, seed: int = 7) -> Path:
-    with path.open("wb") as out:
-        subprocess.run([sys.executable, str(REPO / "bench" / "make_events.py"), "--count", str(count),
-                        "--version", version, "--invalid-share", str(invalid_share), "--seed", str(seed)],
-                       stdout=out, check=True)
-    return path
 
 
 def valid_count(hub: Hub, path: Path) -> int:
@@ -276,7 +269,11 @@ def test_the_progress_bar_shows_on_a_terminal(tmp_path: Path) -> None:
     """`validate`'s bar, on stderr when it is a terminal and the input is large (a pseudo-terminal here)."""
     import pty
 
-    events = make_events(tmp_path / "e.ndjson", 40_000)  # past validate's 20 MB: a bar is worth it
+    # past validate's 20 MB (a bar is worth it), and loading for longer than the bar's first 0.5 s: the
+    # same 40,000 lines three times (the repeats are "already there")
+    lines = make_events(tmp_path / "e.ndjson", 40_000).read_bytes()
+    events = tmp_path / "three-times.ndjson"
+    events.write_bytes(lines * 3)
     primary, secondary = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "llm_analytics_hub.cli", "load", str(events), "--into",
                                 f"duckdb:///{tmp_path / 'hub.duckdb'}", "-q"], stdout=subprocess.DEVNULL,

@@ -21,6 +21,7 @@ from ..validation.core import BlockOutcome, check_lines, check_whole_document
 from ..validation.inputs import JSON_WHITESPACE, Block, read_span
 from ..validation.validator import Validator
 from ..versions import DEFAULT_VERSION, parse_version
+from . import handoff
 from .columnar import compile_shredder
 from .encode import Columns
 from .layout import KEY, Table, events_table
@@ -45,7 +46,7 @@ class Rows:
     """The valid documents of one block, ready to write."""
 
     count: int
-    data: Any  # {table name: a pyarrow RecordBatch, or COPY text (bytes)}
+    data: Any  # {table name: a pyarrow RecordBatch, or COPY text (bytes)}; handoff.Sent between processes
     keys: list[str]  # event_id of each row, in order
     too_new: tuple[int, str] | None = None  # (line in the block, version) of a document newer than the table
 
@@ -110,8 +111,21 @@ def load_block(job: Block, validator: Validator | None = None, keep: bool = Fals
     if keep:
         outcome.invalid_lines = [pieces[result.line - 1] for result in outcome.invalid]
         outcome.valid_lines = [raw for _, raw in valid]
-    outcome.payload = encode_rows(valid, checker, _TARGET[0])
+    rows = encode_rows(valid, checker, _TARGET[0])
+    sent = handoff.send(rows.data) if rows.count else None
+    if sent is not None:
+        rows.data = sent
+    outcome.payload = rows
     return outcome
+
+
+def receive(rows: Rows, channel: handoff.Channel | None) -> Rows:
+    """In the loader: the rows of a block as the worker encoded them, taken from shared memory when they
+    came that way (handoff.py)."""
+    if isinstance(rows.data, handoff.Sent):
+        assert channel is not None, "rows sent without a channel"
+        rows.data = channel.receive(rows.data, getattr(_encoder(_TARGET[0]), "schemas", {}))
+    return rows
 
 
 def load_document(data: bytes, validator: Validator, source: str, target: Target, keep: bool) -> BlockOutcome:

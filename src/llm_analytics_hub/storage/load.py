@@ -22,7 +22,8 @@ from ..validation.reporters import REPORTERS
 from ..validation.run import Runner, exit_code, report_sources
 from ..validation.validator import Validator
 from ..versions import available_versions, parse_version
-from .blocks import Rows, Target, load_block, load_document, set_target
+from .blocks import Rows, Target, load_block, load_document, receive, set_target
+from .handoff import Channel, close_channel, open_channel
 from .layout import EVENTS_TABLE, Table, events_table
 from .stores import Store
 
@@ -53,7 +54,7 @@ def migration_hint(store: Store, table_version: str, wanted: str) -> str:
 
 
 def load_runner(validator: Validator, jobs: int, keep: bool, store: Store, table: Table, target: Target,
-                counts: LoadCounts) -> Runner:
+                counts: LoadCounts, channel: Channel | None = None) -> Runner:
     def run(sources: Sequence[InputSource | InputError]) -> Iterator[BlockOutcome | InputError]:
         for source in sources:
             if isinstance(source, InputError):
@@ -61,7 +62,8 @@ def load_runner(validator: Validator, jobs: int, keep: bool, store: Store, table
                 continue
             written = _streamed if store.streams else _written
             try:
-                yield from written(source, _outcomes(source, validator, jobs, keep, target), store, table, counts)
+                yield from written(source, _outcomes(source, validator, jobs, keep, target, channel), store, table,
+                                   counts)
             except InputError as exc:
                 yield exc
 
@@ -69,9 +71,12 @@ def load_runner(validator: Validator, jobs: int, keep: bool, store: Store, table
 
 
 def _outcomes(source: InputSource, validator: Validator, jobs: int, keep: bool,
-              target: Target) -> Iterator[BlockOutcome]:
+              target: Target, channel: Channel | None) -> Iterator[BlockOutcome]:
     if source.kind == "ndjson":
-        yield from validate_blocks(read_blocks(source), validator, jobs, keep=keep, check=load_block)
+        for outcome in validate_blocks(read_blocks(source), validator, jobs, keep=keep, check=load_block):
+            if outcome.payload is not None:
+                outcome.payload = receive(outcome.payload, channel)
+            yield outcome
         return
     for _, raw in read_documents(source):
         yield load_document(raw, validator, source.name, target, keep)
@@ -249,10 +254,14 @@ def run_load(sources: Sequence[InputSource | InputError], validator: Validator, 
     set_target(target)
     counts = LoadCounts()
     keep = bool(quarantine and quarantine.wanted)
-    runner = load_runner(validator, jobs, keep, store, table, target, counts)
-    reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
-    tally = report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs, runner=runner,
-                           quarantine=quarantine)
+    channel = open_channel() if jobs > 1 else None
+    try:
+        runner = load_runner(validator, jobs, keep, store, table, target, counts, channel)
+        reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
+        tally = report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs, runner=runner,
+                               quarantine=quarantine)
+    finally:
+        close_channel(channel)
     err.write(f"loaded into {store.url} ({table.name}, schema {version}): {counts.new} new event(s), "
               f"{counts.present} already there\n")
     return exit_code(tally)

@@ -1,0 +1,164 @@
+"""A block's rows from a worker process to the loader through shared memory instead of the pool's pipe.
+
+The rows of a block are about as large as its lines (4 MiB). Through the pipe they were pickled in the
+worker, copied through the kernel and unpickled in the loader, and while a large result sat in the pipe
+the pool's worker-handler thread woke up again and again (its wait includes the result pipe): 0.6 s of
+CPU of a 200,000-line DuckDB load, most of it in the loader, the process that also writes into the
+store (docs/storage.md, "Measured"). Now a worker writes the encoded rows once into an anonymous
+shared-memory file (`memfd_create`), passes the file itself to the loader over a Unix socket
+(SCM_RIGHTS) and closes its copy; the outcome that goes through the pipe is small. The loader maps the
+file read-only: Arrow batches are read in place, without a copy, and COPY texts are copied out once.
+
+Nothing can leak: the files have no name; one in flight is held by the socket, which closes with the
+loader (or at the end of the load). Where there is no `memfd_create` (not Linux) or no worker process
+(one block, `--jobs 1`), the rows go as before.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+_TOKEN_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the pipe carries instead of the rows: the token the file travels under, and where each
+    table's rows are in it: (table name, "arrow" or "bytes", offset, size)."""
+
+    token: bytes
+    index: tuple[tuple[str, str, int, int], ...]
+
+
+class Channel:
+    """The loader's end, made before the workers are forked (they inherit the other end). A thread takes
+    the files off the socket as they come, so a worker never waits on a full socket (a datagram queue holds
+    10 by default, fewer than the blocks in flight of eight workers) while the loader waits on its block."""
+
+    def __init__(self) -> None:
+        self.loader, self.workers = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.pid = os.getpid()
+        self.arrived: dict[bytes, int] = {}  # token -> file, until its block's outcome is read
+        self.condition = threading.Condition()
+        self.closed = False
+        self.taker = threading.Thread(target=self._take, name="llm-hub-handoff", daemon=True)
+        self.taker.start()
+
+    def _take(self) -> None:
+        while True:
+            try:
+                token, fds, _, _ = socket.recv_fds(self.loader, _TOKEN_BYTES, 1)
+            except OSError:
+                token, fds = b"", []
+            with self.condition:
+                if not token or self.closed:
+                    for fd in fds:
+                        os.close(fd)
+                    self.closed = True
+                    self.condition.notify_all()
+                    return
+                if fds:
+                    self.arrived[token] = fds[0]
+                self.condition.notify_all()
+
+    def close(self) -> None:
+        with self.condition:
+            self.closed = True
+        self.loader.shutdown(socket.SHUT_RDWR)  # wakes the thread up
+        self.taker.join()
+        for fd in self.arrived.values():
+            os.close(fd)
+        self.arrived.clear()
+        self.loader.close()
+        self.workers.close()
+
+    def receive(self, sent: Sent, schemas: dict[str, Any]) -> dict[str, Any]:
+        """The rows of `sent`: {table name: a RecordBatch read in place, or bytes}. The worker sent the file
+        before its outcome, so it has arrived or is arriving when the outcome is read here."""
+        import pyarrow as pa
+
+        with self.condition:
+            while sent.token not in self.arrived:
+                if self.closed:
+                    raise RuntimeError("the load's shared-memory channel closed before a block's rows came")
+                self.condition.wait()
+            fd = self.arrived.pop(sent.token)
+        try:
+            size = max(start + length for _, _, start, length in sent.index)
+            mapped = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ)
+        finally:
+            os.close(fd)  # the mapping keeps the file; it is freed with the last batch that reads it
+        buffer = pa.py_buffer(mapped)
+        data: dict[str, Any] = {}
+        for name, kind, start, length in sent.index:
+            if kind == "arrow":
+                data[name] = pa.ipc.read_record_batch(buffer.slice(start, length), schemas[name])
+            else:
+                data[name] = mapped[start:start + length]
+        return data
+
+
+_CHANNEL: list[Channel] = []  # the load's channel, inherited by the forked workers
+_SENT = [0]
+
+
+def open_channel() -> Channel | None:
+    """The channel of a load, when this system can pass shared memory (Linux); None otherwise."""
+    if not hasattr(os, "memfd_create") or not hasattr(socket, "send_fds"):
+        return None
+    if not _CHANNEL and not _FORK_HOOK:
+        os.register_at_fork(after_in_child=_forked)
+        _FORK_HOOK.append(True)
+    channel = Channel()
+    _CHANNEL[:] = [channel]
+    return channel
+
+
+_FORK_HOOK: list[bool] = []
+
+
+def _forked() -> None:
+    """In a forked worker: only the sending end is its own (the loader's end closes with the loader)."""
+    if _CHANNEL:
+        _CHANNEL[0].loader.close()
+
+
+def close_channel(channel: Channel | None) -> None:
+    if channel is not None:
+        channel.close()
+        if _CHANNEL and _CHANNEL[0] is channel:
+            _CHANNEL.clear()
+
+
+def send(data: dict[str, Any]) -> Sent | None:
+    """In a worker: the rows into a shared-memory file, the file to the loader; None when not in a worker
+    of a load with a channel (the rows then go through the pipe)."""
+    if not _CHANNEL or os.getpid() == _CHANNEL[0].pid or not data:
+        return None
+    channel = _CHANNEL[0]
+    _SENT[0] += 1
+    token = f"{os.getpid()}:{_SENT[0]}".encode()
+    fd = os.memfd_create("llm-hub-rows", os.MFD_CLOEXEC)
+    try:
+        index = []
+        with os.fdopen(fd, "wb", closefd=False) as out:
+            for name, value in data.items():
+                start = out.tell()
+                if isinstance(value, bytes):
+                    out.write(value)
+                    kind = "bytes"
+                else:
+                    out.write(value.serialize())
+                    kind = "arrow"
+                index.append((name, kind, start, out.tell() - start))
+            if not out.tell():
+                return None
+        socket.send_fds(channel.workers, [token], [fd])
+    finally:
+        os.close(fd)
+    return Sent(token, tuple(index))
