@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,8 +17,10 @@ from ..validation.quarantine import QuarantineWriter, output_names
 from ..validation.reporters import REPORTERS
 from ..validation.validator import Engine
 from ..versions import parse_version
-from .migrate import Migration
 from .stores import DEFAULT_URL, SCHEMES, Store, open_store
+
+if TYPE_CHECKING:  # migrate.py reads the compatibility report: a load need not import it
+    from .migrate import Migration
 
 
 @click.command("load")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from itertools import pairwise
 from typing import Any
 
 from ..validation import native
@@ -178,7 +179,7 @@ class NativeShredder:
                     continue
                 chosen = [keys_of] + [arrays[p] for p in part.columns[1:]]
             batches[part.name] = pa.RecordBatch.from_arrays(chosen, schema=encoder.schemas[part.name])
-        return count, batches, arrays[key].to_pylist()
+        return count, batches, _texts(arrays[key])
 
     def _wrap(self, position: int, found: Any) -> Any:
         return self._array(self.types[position], found)
@@ -200,6 +201,22 @@ class NativeShredder:
             buffers.append(pa.py_buffer(offsets))
         buffers.append(pa.py_buffer(data))
         return pa.Array.from_buffers(kind, length, buffers, null_count=0 if keys else -1)
+
+
+def _texts(array: Any) -> list[str]:
+    """The values of a string array without nulls, as `to_pylist` gives them, at a seventh of its cost (it
+    makes an Arrow scalar of each value first): event ids are ASCII, so byte offsets are text offsets."""
+    _, offsets, data = array.buffers()
+    if array.null_count or array.offset or data is None:
+        return list(array.to_pylist())
+    text = data.to_pybytes()
+    if not text.isascii():
+        return list(array.to_pylist())
+    import numpy as np
+
+    bounds = np.frombuffer(offsets, dtype=np.int32, count=len(array) + 1).tolist()
+    decoded = text.decode("ascii")
+    return [decoded[start:end] for start, end in pairwise(bounds)]
 
 
 _SHREDDERS: dict[str, NativeShredder | None] = {}
