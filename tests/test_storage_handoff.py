@@ -40,18 +40,17 @@ def test_rows_sent_by_a_worker_come_back_as_they_were_sent_and_nothing_leaks() -
         worker.join(timeout=60)  # 25 files sent before any is taken: more than a datagram queue holds (10)
         assert worker.exitcode == 0
         sent = [results.get() for _ in range(25)]
-        for number, item in reversed(list(enumerate(sent))):  # taken in another order than they came
-            assert isinstance(item, handoff.Sent)
-            data = channel.receive(item, {"numbers": schema})
-            assert data["numbers"].to_pydict() == {"n": [number, None, 7], "s": ["a", "é\n\"", None]}
-            assert data["copy"] == f"{number}\tx\n".encode()
-            del data  # a mapping holds its file until the last batch read from it goes
+        received = [channel.receive(item, {"numbers": schema}) for item in reversed(sent)]  # in another order
+        assert all(isinstance(item, handoff.Sent) for item in sent)
         assert handoff.send({"numbers": pa.record_batch({"n": [1]})}) is None  # the loader itself: no handoff
         results.close()
         worker.close()
     finally:
         handoff.close_channel(channel)
-    assert _open_fds() == before
+    assert _open_fds() == before  # the batches read in place hold no file open
+    for number, data in zip(reversed(range(25)), received, strict=True):
+        assert data["numbers"].to_pydict() == {"n": [number, None, 7], "s": ["a", "é\n\"", None]}
+        assert data["copy"] == f"{number}\tx\n".encode()
 
 
 def test_files_never_taken_are_released_when_the_channel_closes() -> None:

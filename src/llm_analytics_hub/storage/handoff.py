@@ -8,6 +8,7 @@ store (docs/storage.md, "Measured"). Now a worker writes the encoded rows once i
 shared-memory file (`memfd_create`), passes the file itself to the loader over a Unix socket
 (SCM_RIGHTS) and closes its copy; the outcome that goes through the pipe is small. The loader maps the
 file read-only: Arrow batches are read in place, without a copy, and COPY texts are copied out once.
+Where a file cannot be made or sent (no descriptor left), that block's rows take the pipe.
 
 Nothing can leak: the files have no name; one in flight is held by the socket, which closes with the
 loader (or at the end of the load). Where there is no `memfd_create` (not Linux) or no worker process
@@ -89,18 +90,32 @@ class Channel:
                 self.condition.wait()
             fd = self.arrived.pop(sent.token)
         try:
-            size = max(start + length for _, _, start, length in sent.index)
-            mapped = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ)
+            buffer = _mapped(fd, max(start + length for _, _, start, length in sent.index))
         finally:
-            os.close(fd)  # the mapping keeps the file; it is freed with the last batch that reads it
-        buffer = pa.py_buffer(mapped)
+            os.close(fd)
         data: dict[str, Any] = {}
         for name, kind, start, length in sent.index:
             if kind == "arrow":
                 data[name] = pa.ipc.read_record_batch(buffer.slice(start, length), schemas[name])
             else:
-                data[name] = mapped[start:start + length]
+                data[name] = buffer.slice(start, length).to_pybytes()
         return data
+
+
+def _mapped(fd: int, size: int) -> Any:
+    """The file mapped read-only, as an Arrow buffer. Arrow's map is made through /proc and closed at once:
+    the mapping lives as long as a batch reads from it, without an open file (Python's mmap keeps one, so a
+    load gathering many blocks could run out of descriptors)."""
+    import pyarrow as pa
+
+    try:
+        mapped = pa.memory_map(f"/proc/self/fd/{fd}")
+    except OSError:  # no /proc
+        return pa.py_buffer(mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ))
+    try:
+        return mapped.read_buffer(size)
+    finally:
+        mapped.close()
 
 
 _CHANNEL: list[Channel] = []  # the load's channel, inherited by the forked workers
@@ -143,7 +158,10 @@ def send(data: dict[str, Any]) -> Sent | None:
     channel = _CHANNEL[0]
     _SENT[0] += 1
     token = f"{os.getpid()}:{_SENT[0]}".encode()
-    fd = os.memfd_create("llm-hub-rows", os.MFD_CLOEXEC)
+    try:
+        fd = os.memfd_create("llm-hub-rows", os.MFD_CLOEXEC)
+    except OSError:
+        return None
     try:
         index = []
         with os.fdopen(fd, "wb", closefd=False) as out:
@@ -159,6 +177,8 @@ def send(data: dict[str, Any]) -> Sent | None:
             if not out.tell():
                 return None
         socket.send_fds(channel.workers, [token], [fd])
+    except OSError:  # e.g. no descriptors left: the rows go through the pipe
+        return None
     finally:
         os.close(fd)
     return Sent(token, tuple(index))
