@@ -25,7 +25,7 @@ def _open_fds() -> int:
 def _send_many(count: int, results: multiprocessing.queues.SimpleQueue) -> None:  # type: ignore[name-defined]
     for number in range(count):
         batch = pa.record_batch({"n": pa.array([number, None, 7], pa.int64()), "s": pa.array(["a", "é\n\"", None])})
-        results.put(handoff.send({"numbers": batch, "copy": f"{number}\tx\n".encode()}))
+        results.put(handoff.send({"numbers": batch, "copy": f"{number}\tx\n".encode()}, [str(number), "é\n"]))
 
 
 def test_rows_sent_by_a_worker_come_back_as_they_were_sent_and_nothing_leaks() -> None:
@@ -42,13 +42,14 @@ def test_rows_sent_by_a_worker_come_back_as_they_were_sent_and_nothing_leaks() -
         sent = [results.get() for _ in range(25)]
         received = [channel.receive(item, {"numbers": schema}) for item in reversed(sent)]  # in another order
         assert all(isinstance(item, handoff.Sent) for item in sent)
-        assert handoff.send({"numbers": pa.record_batch({"n": [1]})}) is None  # the loader itself: no handoff
+        assert handoff.send({"numbers": pa.record_batch({"n": [1]})}, ["1"]) is None  # the loader itself: no handoff
         results.close()
         worker.close()
     finally:
         handoff.close_channel(channel)
     assert _open_fds() == before  # the batches read in place hold no file open
-    for number, data in zip(reversed(range(25)), received, strict=True):
+    for number, (data, keys) in zip(reversed(range(25)), received, strict=True):
+        assert keys == [str(number), "é\n"]
         assert data["numbers"].to_pydict() == {"n": [number, None, 7], "s": ["a", "é\n\"", None]}
         assert data["copy"] == f"{number}\tx\n".encode()
 

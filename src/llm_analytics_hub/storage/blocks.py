@@ -112,9 +112,9 @@ def load_block(job: Block, validator: Validator | None = None, keep: bool = Fals
         outcome.invalid_lines = [pieces[result.line - 1] for result in outcome.invalid]
         outcome.valid_lines = [raw for _, raw in valid]
     rows = encode_rows(valid, checker, _TARGET[0])
-    sent = handoff.send(rows.data) if rows.count else None
+    sent = handoff.send(rows.data, rows.keys) if rows.count else None
     if sent is not None:
-        rows.data = sent
+        rows.data, rows.keys = sent, []
     outcome.payload = rows
     return outcome
 
@@ -124,7 +124,7 @@ def receive(rows: Rows, channel: handoff.Channel | None) -> Rows:
     came that way (handoff.py)."""
     if isinstance(rows.data, handoff.Sent):
         assert channel is not None, "rows sent without a channel"
-        rows.data = channel.receive(rows.data, getattr(_encoder(_TARGET[0]), "schemas", {}))
+        rows.data, rows.keys = channel.receive(rows.data, getattr(_encoder(_TARGET[0]), "schemas", {}))
     return rows
 
 

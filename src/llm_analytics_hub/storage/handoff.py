@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import pickle
 import socket
 import threading
 from dataclasses import dataclass
@@ -29,11 +30,12 @@ _TOKEN_BYTES = 64
 
 @dataclass(frozen=True)
 class Sent:
-    """What the pipe carries instead of the rows: the token the file travels under, and where each
-    table's rows are in it: (table name, "arrow" or "bytes", offset, size)."""
+    """What the pipe carries instead of the rows: the token the file travels under, where each table's rows
+    are in it: (table name, "arrow" or "bytes", offset, size), and where the rows' keys are (pickled)."""
 
     token: bytes
     index: tuple[tuple[str, str, int, int], ...]
+    keys: tuple[int, int]
 
 
 class Channel:
@@ -78,9 +80,9 @@ class Channel:
         self.loader.close()
         self.workers.close()
 
-    def receive(self, sent: Sent, schemas: dict[str, Any]) -> dict[str, Any]:
-        """The rows of `sent`: {table name: a RecordBatch read in place, or bytes}. The worker sent the file
-        before its outcome, so it has arrived or is arriving when the outcome is read here."""
+    def receive(self, sent: Sent, schemas: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """The rows of `sent`: {table name: a RecordBatch read in place, or bytes}, and their keys. The worker
+        sent the file before its outcome, so it has arrived or is arriving when the outcome is read here."""
         import pyarrow as pa
 
         with self.condition:
@@ -90,7 +92,7 @@ class Channel:
                 self.condition.wait()
             fd = self.arrived.pop(sent.token)
         try:
-            buffer = _mapped(fd, max(start + length for _, _, start, length in sent.index))
+            buffer = _mapped(fd, sum(sent.keys))
         finally:
             os.close(fd)
         data: dict[str, Any] = {}
@@ -99,7 +101,8 @@ class Channel:
                 data[name] = pa.ipc.read_record_batch(buffer.slice(start, length), schemas[name])
             else:
                 data[name] = buffer.slice(start, length).to_pybytes()
-        return data
+        keys = pickle.loads(buffer.slice(*sent.keys))
+        return data, keys
 
 
 def _mapped(fd: int, size: int) -> Any:
@@ -150,9 +153,9 @@ def close_channel(channel: Channel | None) -> None:
             _CHANNEL.clear()
 
 
-def send(data: dict[str, Any]) -> Sent | None:
-    """In a worker: the rows into a shared-memory file, the file to the loader; None when not in a worker
-    of a load with a channel (the rows then go through the pipe)."""
+def send(data: dict[str, Any], keys: list[str]) -> Sent | None:
+    """In a worker: the rows and their keys into a shared-memory file, the file to the loader; None when not
+    in a worker of a load with a channel (the rows then go through the pipe)."""
     if not _CHANNEL or os.getpid() == _CHANNEL[0].pid or not data:
         return None
     channel = _CHANNEL[0]
@@ -174,11 +177,12 @@ def send(data: dict[str, Any]) -> Sent | None:
                     out.write(value.serialize())
                     kind = "arrow"
                 index.append((name, kind, start, out.tell() - start))
-            if not out.tell():
-                return None
+            start = out.tell()
+            out.write(pickle.dumps(keys, pickle.HIGHEST_PROTOCOL))
+            keys_at = (start, out.tell() - start)
         socket.send_fds(channel.workers, [token], [fd])
     except OSError:  # e.g. no descriptors left: the rows go through the pipe
         return None
     finally:
         os.close(fd)
-    return Sent(token, tuple(index))
+    return Sent(token, tuple(index), keys_at)
