@@ -96,10 +96,13 @@ def test_duckdb_keeps_each_key_once_across_the_appends_of_one_transaction(tmp_pa
     assert distinct_events(url) == 30
 
 
-def test_the_filter_of_written_keys_names_every_key_seen_before() -> None:
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+def test_the_filter_of_written_keys_names_every_key_seen_before(native: bool) -> None:
     from llm_analytics_hub.storage.stores.seen import SeenKeys
+    from llm_analytics_hub.validation.native import available
 
-    seen = SeenKeys()
+    seen = SeenKeys(native=native)
+    assert (seen.native is not None) == (native and available())
     first = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(20_000)]
     assert len(seen.candidates(first)) < 5  # false positives only, and few
     assert seen.candidates([first[7], "new", first[7]]) == [first[7], first[7]]

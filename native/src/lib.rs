@@ -4,6 +4,7 @@
 //! Python judges it with the reference engine, so messages, hints and exit codes stay Python's.
 
 mod otlp;
+mod seen;
 mod shred;
 
 use std::borrow::Cow;
@@ -288,6 +289,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<BlockChecker>()?;
     otlp::register(module)?; // the OTLP fast path of otel import and serve (otlp.rs)
     shred::register(module)?; // the loader's column buffers (shred.rs)
+    seen::register(module)?; // the loader's filter of written keys (seen.rs)
     module.add_function(wrap_pyfunction!(schema_digests, module)?)?;
     Ok(())
 }

@@ -20,13 +20,21 @@ _MASK = _BITS - 1
 
 
 class SeenKeys:
-    """The keys a load wrote, as two bits each of a fixed bit array (str hashes: one process only)."""
+    """The keys a load wrote, as two bits each of a fixed bit array (hashes of one process only). The
+    native extension tests and sets them (native/src/seen.rs: 5 ms for 200,000 keys, Python's loop
+    below 85 ms); without it, Python does, with its own hashes: either is a Bloom filter, and one
+    filter always uses the same."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, native: bool = True) -> None:
         self.bits = bytearray(_BITS >> 3)
+        from ...validation.native import _NATIVE
+
+        self.native = _NATIVE if native and hasattr(_NATIVE, "seen_keys") else None
 
     def candidates(self, keys: Sequence[str]) -> list[str]:
         """The keys that may have been added before (or earlier in `keys`); all of `keys` are added."""
+        if self.native is not None and isinstance(keys, list):
+            return [keys[position] for position in self.native.seen_keys(self.bits, keys)]
         bits = self.bits
         found = []
         for key in keys:
