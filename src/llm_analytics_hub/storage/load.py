@@ -36,42 +36,15 @@ class LoadCounts:
 
 def prepare(store: Store) -> str:
     """The version the store's events table follows, creating the table (newest version) when missing."""
-    version, missing = table_version(store)
-    if missing:
-        store.create(events_table(version))
-    return version
-
-
-def table_version(store: Store) -> tuple[str, bool]:
-    """The version the store's events table follows (the newest when there is none yet), and whether the
-    table is missing."""
     known = available_versions()
     version = store.table_version()
     if version is None:
-        return known[-1], True
-    if version not in known:
+        version = known[-1]
+        store.create(events_table(version))
+    elif version not in known:
         raise HubError(f"{store.url}: table {EVENTS_TABLE} follows schema version {version}, which this llm-hub "
                        f"does not know (known: {', '.join(known)}); use the llm-hub that created it")
-    return version, False
-
-
-class TablesToCreate:
-    """A new store's tables, created once the first block has been checked: by then the worker processes
-    are running, and the loader, which would wait for their first rows anyway, creates the tables meanwhile
-    (20 tables: 0.08 s of DuckDB's, more of PostgreSQL's, no longer before the first block starts)."""
-
-    def __init__(self, store: Store, table: Table, missing: bool) -> None:
-        self.store, self.table, self.pending = store, table, missing
-
-    def now(self) -> None:
-        if self.pending:
-            self.store.create(self.table)
-            self.pending = False
-
-    def after_first(self, outcomes: Iterator[BlockOutcome]) -> Iterator[BlockOutcome]:
-        for outcome in outcomes:
-            self.now()
-            yield outcome
+    return version
 
 
 def migration_hint(store: Store, table_version: str, wanted: str) -> str:
@@ -81,18 +54,16 @@ def migration_hint(store: Store, table_version: str, wanted: str) -> str:
 
 
 def load_runner(validator: Validator, jobs: int, keep: bool, store: Store, table: Table, target: Target,
-                counts: LoadCounts, channel: Channel | None = None, tables: TablesToCreate | None = None) -> Runner:
+                counts: LoadCounts, channel: Channel | None = None) -> Runner:
     def run(sources: Sequence[InputSource | InputError]) -> Iterator[BlockOutcome | InputError]:
         for source in sources:
             if isinstance(source, InputError):
                 yield source
                 continue
             written = _streamed if store.streams else _written
-            outcomes = _outcomes(source, validator, jobs, keep, target, channel)
-            if tables is not None:
-                outcomes = tables.after_first(outcomes)
             try:
-                yield from written(source, outcomes, store, table, counts)
+                yield from written(source, _outcomes(source, validator, jobs, keep, target, channel), store, table,
+                                   counts)
             except InputError as exc:
                 yield exc
 
@@ -273,12 +244,11 @@ def run_load(sources: Sequence[InputSource | InputError], validator: Validator, 
              out: TextIO, err: TextIO, *, max_errors: int | None = None, quiet: bool = False, progress: bool = False,
              jobs: int = 1, quarantine: QuarantineWriter | None = None) -> int:
     """Validate and load every source; report like `validate` and return its exit code."""
-    version, missing = table_version(store)
+    version = prepare(store)
     if validator.forced_version is not None and parse_version(validator.forced_version) > parse_version(version):
         raise HubError(f"--schema-version {validator.forced_version}: {EVENTS_TABLE} of {store.url} follows {version}; "
                        f"migrate it first: {migration_hint(store, version, validator.forced_version)}")
     table = events_table(version)
-    tables = TablesToCreate(store, table, missing)
     target = Target(version, store.encoding)
     _skip_pandas_probe()
     set_target(target)
@@ -286,13 +256,12 @@ def run_load(sources: Sequence[InputSource | InputError], validator: Validator, 
     keep = bool(quarantine and quarantine.wanted)
     channel = open_channel() if jobs > 1 else None
     try:
-        runner = load_runner(validator, jobs, keep, store, table, target, counts, channel, tables)
+        runner = load_runner(validator, jobs, keep, store, table, target, counts, channel)
         reporter = REPORTERS[fmt](out, err, max_errors=max_errors, quiet=quiet)
         tally = report_sources(sources, validator, reporter, err, progress=progress, jobs=jobs, runner=runner,
                                quarantine=quarantine)
     finally:
         close_channel(channel)
-    tables.now()  # a load of nothing still leaves the tables
     err.write(f"loaded into {store.url} ({table.name}, schema {version}): {counts.new} new event(s), "
               f"{counts.present} already there\n")
     return exit_code(tally)
