@@ -112,7 +112,7 @@ def load_block(job: Block, validator: Validator | None = None, keep: bool = Fals
         outcome.invalid_lines = [pieces[result.line - 1] for result in outcome.invalid]
         outcome.valid_lines = [raw for _, raw in valid]
     rows = encode_rows(valid, checker, _TARGET[0])
-    sent = handoff.send(rows.data, rows.keys) if rows.count else None
+    sent = handoff.send(rows.data, rows.keys)
     if sent is not None:
         rows.data, rows.keys = sent, []
     outcome.payload = rows

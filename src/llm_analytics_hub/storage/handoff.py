@@ -129,7 +129,7 @@ def open_channel() -> Channel | None:
     """The channel of a load, when this system can pass shared memory (Linux); None otherwise."""
     if not hasattr(os, "memfd_create") or not hasattr(socket, "send_fds"):
         return None
-    if not _CHANNEL and not _FORK_HOOK:
+    if not _FORK_HOOK:
         os.register_at_fork(after_in_child=_forked)
         _FORK_HOOK.append(True)
     channel = Channel()

@@ -208,10 +208,10 @@ def _texts(array: Any) -> list[str]:
     makes an Arrow scalar of each value first): event ids are ASCII, so byte offsets are text offsets."""
     _, offsets, data = array.buffers()
     if array.null_count or array.offset or data is None:
-        return list(array.to_pylist())
+        return array.to_pylist()  # type: ignore[no-any-return]
     text = data.to_pybytes()
     if not text.isascii():
-        return list(array.to_pylist())
+        return array.to_pylist()  # type: ignore[no-any-return]
     import numpy as np
 
     bounds = np.frombuffer(offsets, dtype=np.int32, count=len(array) + 1).tolist()
